@@ -1,0 +1,10 @@
+package io.gatehouse.config;
+
+/** Answer every request with the request line and headers as received: a diagnostic backend. */
+public record EchoConfig() implements Action {
+
+    @Override
+    public String kind() {
+        return "echo";
+    }
+}

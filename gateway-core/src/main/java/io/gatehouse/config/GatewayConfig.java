@@ -1,0 +1,57 @@
+package io.gatehouse.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole, validated configuration of a gateway: immutable, and the same whether it came from YAML
+ * ({@link #load(Path)}) or from {@link #builder()}.
+ */
+public record GatewayConfig(
+        List<ListenAddress> listen,
+        ForwardedConfig forwarded,
+        Timeouts timeouts,
+        Limits limits,
+        AccessLogConfig accessLog,
+        ShutdownConfig shutdown,
+        List<VirtualHost> vhosts,
+        Optional<Path> source) {
+
+    public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
+
+    public GatewayConfig {
+        listen = List.copyOf(listen);
+        vhosts = List.copyOf(vhosts);
+    }
+
+    /**
+     * Reads and validates a YAML file.
+     *
+     * @throws ConfigException with every problem of the file, each with line, column and key path
+     */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        return ConfigLoader.load(file);
+    }
+
+    /** A fluent builder that applies the same defaults and validation as the YAML loader. */
+    public static GatewayConfigBuilder builder() {
+        return new GatewayConfigBuilder();
+    }
+
+    /** The listeners of {@code vhost}: its own, or the gateway's default ones. */
+    public List<ListenAddress> listenersOf(VirtualHost vhost) {
+        return vhost.listen().isEmpty() ? listen : vhost.listen();
+    }
+
+    /** Every distinct listener some vhost is bound to, in config order. */
+    public Set<ListenAddress> allListeners() {
+        Set<ListenAddress> all = new LinkedHashSet<>();
+        for (VirtualHost vhost : vhosts) {
+            all.addAll(listenersOf(vhost));
+        }
+        return all;
+    }
+}

@@ -1,0 +1,46 @@
+package io.gatehouse.config;
+
+/**
+ * One listener: a host (an IP literal or name) and a port. {@code ":8080"} in YAML means every IPv4 address,
+ * as nginx's {@code listen 8080}.
+ */
+public record ListenAddress(String host, int port) {
+
+    public ListenAddress {
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("listen host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen port must be 0-65535, got " + port);
+        }
+    }
+
+    /** Parses {@code "host:port"}, {@code ":port"} or {@code "[v6]:port"}. */
+    public static ListenAddress parse(String text) {
+        String value = text.trim();
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("expected \"host:port\" or \":port\", got \"" + text + "\"");
+        }
+        String host = value.substring(0, colon);
+        String portText = value.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            host = "0.0.0.0";
+        }
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port must be a number 0-65535, got \"" + portText + "\"");
+        }
+        return new ListenAddress(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,9 @@
+package io.gatehouse.config;
+
+import java.time.Duration;
+
+/** How long a graceful stop waits for in-flight requests before closing what is left. */
+public record ShutdownConfig(Duration drainTimeout) {
+
+    public static final ShutdownConfig DEFAULTS = new ShutdownConfig(Duration.ofSeconds(30));
+}
