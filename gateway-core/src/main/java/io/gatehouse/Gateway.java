@@ -1,45 +1,182 @@
 package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.server.HttpHandler;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A running gateway. TODO(lead): being written in main; the API below is the contract.
+ * A running gateway: every listener of a {@link GatewayConfig} bound, each routing by Host among the vhosts
+ * bound to it.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfig.load(Path.of("gatehouse.yaml"));
+ * try (Gateway gateway = Gateway.start(config)) {
+ *     ...
+ *     gateway.stop(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ *
+ * All listeners share one XNIO worker and one buffer pool. {@link #stop(Duration)} stops accepting at once, lets
+ * in-flight requests finish until the deadline, then closes every connection that is left.
  */
 public final class Gateway implements AutoCloseable {
 
-    /** Binds every listener of {@code config} and starts serving. @throws ListenerBindException naming the address */
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private final GatewayHandlers handlers;
+    private final XnioWorker worker;
+    private final List<Undertow> servers = new ArrayList<>();
+    private final List<GracefulShutdownHandler> drains = new ArrayList<>();
+    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private boolean stopped;
+
+    private Gateway(GatewayConfig config, MeterRegistry registry) {
+        this.handlers = new GatewayHandlers(config, registry);
+        this.worker = createWorker();
+    }
+
+    /**
+     * Binds every listener of {@code config} and starts serving.
+     *
+     * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
+     */
     public static Gateway start(GatewayConfig config) {
         return start(config, null);
     }
 
     /** Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none). */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
-        throw new UnsupportedOperationException("TODO(lead)");
+        Gateway gateway = new Gateway(config, registry);
+        try {
+            ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
+            for (ListenAddress listener : config.allListeners()) {
+                gateway.bind(config, listener, buffers);
+            }
+        } catch (RuntimeException e) {
+            gateway.stop(Duration.ZERO);
+            throw e;
+        }
+        return gateway;
     }
 
-    /** The handler to mount in an application's own Undertow server (every vhost, whatever its listeners). */
-    public static HttpHandler handler(GatewayConfig config, MeterRegistry registry) {
-        throw new UnsupportedOperationException("TODO(lead)");
+    /**
+     * The gateway as one handler, to mount in an application's own Undertow server: every vhost is served
+     * whatever its {@code listen}. The caller's server owns listeners, limits and graceful shutdown; close the
+     * returned handler to release backend connections.
+     */
+    public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
+        GatewayHandlers handlers = new GatewayHandlers(config, registry);
+        return new GatewayHandler(handlers.rootForAll(), handlers);
+    }
+
+    private void bind(GatewayConfig config, ListenAddress listener, ByteBufferPool buffers) {
+        GracefulShutdownHandler drain = new GracefulShutdownHandler(handlers.rootFor(listener));
+        Undertow server = Undertow.builder()
+                .setWorker(worker)
+                .setByteBufferPool(buffers)
+                .addHttpListener(listener.port(), listener.host(), drain)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.limits().maxHeaderBytes())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.limits().maxBody())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.timeouts().idle()))
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new ListenerBindException(listener, rootCause(e));
+        }
+        servers.add(server);
+        drains.add(drain);
+        addresses.add((InetSocketAddress) server.getListenerInfo().get(0).getAddress());
     }
 
     /** The addresses actually bound, in config order (port 0 in the config becomes the real port). */
     public List<InetSocketAddress> addresses() {
-        throw new UnsupportedOperationException("TODO(lead)");
+        return List.copyOf(addresses);
     }
 
-    /** Stops accepting, lets in-flight requests finish until {@code deadline}, then closes the rest. @return true if all finished */
-    public boolean stop(Duration deadline) {
-        throw new UnsupportedOperationException("TODO(lead)");
+    /**
+     * Stops accepting connections, answers new requests on open connections with 503, lets in-flight requests
+     * finish until {@code deadline}, then closes every connection that is left.
+     *
+     * @return true when every in-flight request finished before the deadline
+     */
+    public synchronized boolean stop(Duration deadline) {
+        if (stopped) {
+            return true;
+        }
+        stopped = true;
+        for (Undertow server : servers) {
+            // Suspending accepts first keeps XNIO from logging a closed-channel error for a pending accept.
+            server.getListenerInfo().forEach(Undertow.ListenerInfo::suspend);
+            server.stop();
+        }
+        drains.forEach(GracefulShutdownHandler::shutdown);
+        long end = System.nanoTime() + deadline.toNanos();
+        boolean drained = true;
+        try {
+            for (GracefulShutdownHandler drain : drains) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                drained &= left > 0 ? drain.awaitShutdown(left) : drain.awaitShutdown(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        handlers.close();
+        worker.shutdownNow();
+        return drained;
     }
 
     @Override
     public void close() {
         stop(Duration.ZERO);
+    }
+
+    private static XnioWorker createWorker() {
+        int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
+        try {
+            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_NAME, "gatehouse")
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
+                    .set(Options.WORKER_TASK_CORE_THREADS, ioThreads * 8)
+                    .set(Options.WORKER_TASK_MAX_THREADS, ioThreads * 8)
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                    .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                    .getMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the IO worker", e);
+        }
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

@@ -1,0 +1,110 @@
+package io.gatehouse;
+
+import io.gatehouse.config.Action;
+import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.FilesConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.config.VirtualHost;
+import io.gatehouse.echo.EchoHandler;
+import io.gatehouse.files.FileServer;
+import io.gatehouse.observe.AccessLog;
+import io.gatehouse.observe.RequestMetrics;
+import io.gatehouse.proxy.ReverseProxy;
+import io.gatehouse.routing.HostRouter;
+import io.gatehouse.routing.HostTable;
+import io.gatehouse.routing.VhostRoute;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.HttpHandler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The one place where a configuration becomes a handler tree. For each listener:
+ * <pre>
+ *   access log → request metrics → host router → vhost action (proxy | files | echo)
+ * </pre>
+ * Each vhost's action is built once and shared by every listener the vhost is bound to, so a backend's
+ * connection pool is one pool. {@link #close()} releases what the actions hold.
+ */
+final class GatewayHandlers implements AutoCloseable {
+
+    private final GatewayConfig config;
+    private final MeterRegistry registry;
+    private final Map<VirtualHost, VhostRoute> routes = new LinkedHashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final AccessLog accessLog;
+    private final HostTable<VirtualHost> everyHost = new HostTable<>();
+
+    GatewayHandlers(GatewayConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.accessLog = config.accessLog().enabled() ? track(AccessLog.open(config.accessLog())) : null;
+        for (VirtualHost vhost : config.vhosts()) {
+            routes.put(vhost, new VhostRoute(vhost.name(), actionHandler(vhost.action())));
+            vhost.hosts().forEach(host -> everyHost.put(host, vhost));
+        }
+    }
+
+    /** The root handler of one listener: only the vhosts bound to it are served there. */
+    HttpHandler rootFor(ListenAddress listener) {
+        return root(vhost -> config.listenersOf(vhost).contains(listener));
+    }
+
+    /** A root handler serving every vhost, whatever its listeners: for mounting in another server. */
+    HttpHandler rootForAll() {
+        return root(vhost -> true);
+    }
+
+    private HttpHandler root(Predicate<VirtualHost> bound) {
+        HostTable<VhostRoute> table = new HostTable<>();
+        for (Map.Entry<VirtualHost, VhostRoute> route : routes.entrySet()) {
+            if (bound.test(route.getKey())) {
+                route.getKey().hosts().forEach(host -> table.put(host, route.getValue()));
+            }
+        }
+        HttpHandler handler = new HostRouter(table, everyHost);
+        if (registry != null) {
+            handler = new RequestMetrics(registry, handler);
+        }
+        if (accessLog != null) {
+            handler = accessLog.wrap(handler);
+        }
+        return handler;
+    }
+
+    private HttpHandler actionHandler(Action action) {
+        if (action instanceof ProxyConfig proxy) {
+            return track(ReverseProxy.create(proxy, config.forwarded(), config.limits()));
+        }
+        if (action instanceof FilesConfig files) {
+            return FileServer.create(files);
+        }
+        if (action instanceof EchoConfig) {
+            return new EchoHandler();
+        }
+        throw new IllegalArgumentException("unknown action " + action.kind());
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                java.util.logging.Logger.getLogger(GatewayHandlers.class.getName())
+                        .warning("closing " + resource + " failed: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.gatehouse.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Sends bytes exactly as written and reads one response, because HTTP clients normalise away the malformed
+ * input that security tests are about.
+ */
+public final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    /** A parsed response: status, the header section as text, the body, and whether the server closed. */
+    public record Response(int status, String head, String body, boolean closed) {
+
+        public String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Sends {@code request} (CRLFs included by the caller) and reads the response to its end. */
+    public static Response exchange(InetSocketAddress address, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return read(socket);
+        }
+    }
+
+    /**
+     * Reads one response from {@code socket}: by Content-Length, chunked, or to the end of the stream; then
+     * waits up to two seconds to see whether the server closes the connection (send {@code Connection: close}
+     * when that does not matter).
+     */
+    public static Response read(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        String head = readHead(in);
+        if (head.isEmpty()) {
+            throw new IOException("connection closed before any response");
+        }
+        int status = Integer.parseInt(head.substring(9, 12));
+        Response partial = new Response(status, head, "", false);
+        String length = partial.header("Content-Length");
+        String encoding = partial.header("Transfer-Encoding");
+        byte[] body;
+        if (status == 304 || status == 204 || status / 100 == 1) {
+            body = new byte[0];
+        } else if (length != null) {
+            body = in.readNBytes(Integer.parseInt(length));
+        } else if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+            body = readChunked(in);
+        } else {
+            body = in.readAllBytes();
+        }
+        socket.setSoTimeout(2_000);
+        return new Response(status, head, new String(body, StandardCharsets.ISO_8859_1), closedAfter(in));
+    }
+
+    private static boolean closedAfter(InputStream in) throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int last4 = 0;
+        int b;
+        while (last4 != 0x0d0a0d0a && (b = in.read()) >= 0) {
+            head.write(b);
+            last4 = (last4 << 8) | b;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] readChunked(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = readLine(in);
+            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            if (size == 0) {
+                while (!readLine(in).isEmpty()) {
+                    // trailers
+                }
+                return body.toByteArray();
+            }
+            body.write(in.readNBytes(size));
+            readLine(in);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+}
