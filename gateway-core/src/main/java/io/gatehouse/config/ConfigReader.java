@@ -213,14 +213,15 @@ final class ConfigReader {
 
     // --- reading values -------------------------------------------------------------------------------------
 
-    /** The mapping at {@code node} with unknown keys reported; a YAML null ({@code echo:}) is an empty mapping. */
+    /** The mapping at {@code node} with unknown keys reported; an empty value ({@code echo:}) is an empty mapping. */
     private Fields fields(ConfigNode node, String path, List<String> keys) {
-        if (node instanceof Scalar s && s.value() == null) {
+        if (node instanceof Scalar s && (s.value() == null || s.text().isEmpty())) {
             return new Fields(new Mapping(List.of(), node.line(), node.column()), path);
         }
         if (!(node instanceof Mapping mapping)) {
             String what = path.isEmpty() ? "the configuration must be a mapping of settings" : "expected a mapping";
-            return fail(node, path, what + " (keys: " + String.join(", ", keys) + "), got " + node.describe());
+            String valid = keys.isEmpty() ? " ({})" : " (keys: " + String.join(", ", keys) + ")";
+            return fail(node, path, what + valid + ", got " + node.describe());
         }
         for (ConfigNode.Entry entry : mapping.entries()) {
             if (!keys.contains(entry.key())) {
