@@ -129,7 +129,7 @@ final class ConfigReader {
                 list(parsed(ConfigValues::listen), "listen addresses like \"127.0.0.1:9000\"", true));
         String name = f.optional("name", hosts.isEmpty() ? "" : hosts.get(0), parsed(ConfigReader::notEmpty));
 
-        List<String> present = ACTIONS.stream().filter(f::has).toList();
+        List<String> present = f.mapping.entries().stream().map(ConfigNode.Entry::key).filter(ACTIONS::contains).toList();
         if (present.isEmpty()) {
             problems.add(node, path, "a vhost needs exactly one action: proxy, files or echo");
         }

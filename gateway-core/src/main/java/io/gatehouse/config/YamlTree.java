@@ -14,8 +14,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Parses YAML token by token (Jackson's streaming {@link YAMLParser}) into a {@link ConfigNode} tree that keeps
- * every node's line and column. Problems of the YAML itself (syntax, duplicate keys, aliases, an empty file, a
- * second document) are added to {@link Problems}; binding to records is {@link ConfigReader}'s job.
+ * every node's line and column. Problems of the YAML itself (syntax, duplicate keys, an empty file, a second
+ * document) are added to {@link Problems}; binding to records is {@link ConfigReader}'s job.
  */
 final class YamlTree {
 
@@ -23,6 +23,7 @@ final class YamlTree {
 
     private final YAMLParser parser;
     private final Problems problems;
+    private final Map<String, ConfigNode> anchors = new HashMap<>();
 
     private YamlTree(YAMLParser parser, Problems problems) {
         this.parser = parser;
@@ -53,8 +54,30 @@ final class YamlTree {
         }
     }
 
-    /** The node starting at the current token. */
+    /**
+     * The node starting at the current token. An alias ({@code *name}) stands for the node anchored as
+     * {@code &name}, which keeps its own location: that is where its values were written.
+     */
     private ConfigNode node(String path) throws IOException {
+        String anchor = parser.getObjectId() instanceof String name ? name : null;
+        ConfigNode node;
+        if (parser.isCurrentAlias()) {
+            node = anchors.get(parser.getText());
+            if (node == null) {
+                JsonLocation at = parser.currentTokenLocation();
+                problems.add(at.getLineNr(), at.getColumnNr(), path, "no anchor &" + parser.getText() + " before this alias");
+                node = new ConfigNode.Scalar(null, "", at.getLineNr(), at.getColumnNr());
+            }
+        } else {
+            node = unaliased(path);
+        }
+        if (anchor != null) {
+            anchors.put(anchor, node);
+        }
+        return node;
+    }
+
+    private ConfigNode unaliased(String path) throws IOException {
         JsonLocation at = parser.currentTokenLocation();
         int line = at.getLineNr();
         int column = at.getColumnNr();
@@ -68,9 +91,6 @@ final class YamlTree {
                 items.add(node(path + "[" + items.size() + "]"));
             }
             return new ConfigNode.Sequence(items, line, column);
-        }
-        if (parser.isCurrentAlias()) {
-            problems.add(line, column, path, "YAML aliases (*" + parser.getText() + ") are not supported; write the value out");
         }
         Object value = switch (token) {
             case VALUE_TRUE -> Boolean.TRUE;

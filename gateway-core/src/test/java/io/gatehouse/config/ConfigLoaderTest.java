@@ -242,4 +242,17 @@ class ConfigLoaderTest {
         assertEquals(new Limits(10L * 1024 * 1024, 8 * 1024), config.limits());
         assertEquals(Duration.ZERO, config.shutdown().drainTimeout());
     }
+
+    @Test
+    void aliasStandsForItsAnchoredValue() throws Exception {
+        GatewayConfig config = load(dir, """
+                vhosts:
+                  - hosts: [a.example]
+                    proxy: &app { backends: ["http://127.0.0.1:8080"], preserveHost: false }
+                  - hosts: [b.example]
+                    proxy: *app
+                """);
+
+        assertEquals(config.vhosts().get(0).action(), config.vhosts().get(1).action());
+    }
 }
