@@ -59,7 +59,7 @@ final class YamlTree {
      * {@code &name}, which keeps its own location: that is where its values were written.
      */
     private ConfigNode node(String path) throws IOException {
-        String anchor = parser.getObjectId() instanceof String name ? name : null;
+        String anchor = parser.getObjectId();
         ConfigNode node;
         if (parser.isCurrentAlias()) {
             node = anchors.get(parser.getText());

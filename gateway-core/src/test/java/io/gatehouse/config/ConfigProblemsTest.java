@@ -366,9 +366,8 @@ class ConfigProblemsTest {
 
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
 
-        assertEquals(file + ":3:14: vhosts[0].proxy.bakends: unknown key 'bakends'; did you mean 'backends'?\n"
-                + file + ":3:14: vhosts[0].proxy.backends: missing; list at least one, like backends: [\"http://127.0.0.1:8080\"]",
-                e.getMessage());
+        assertEquals(file + ":3:12: vhosts[0].proxy.backends: missing; list at least one, like backends: [\"http://127.0.0.1:8080\"]\n"
+                + file + ":3:14: vhosts[0].proxy.bakends: unknown key 'bakends'; did you mean 'backends'?", e.getMessage());
     }
 
     @Test
