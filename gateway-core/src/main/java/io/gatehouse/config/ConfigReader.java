@@ -36,8 +36,11 @@ final class ConfigReader {
         T bind(ConfigNode node, String path);
     }
 
-    /** A bound vhost with what the cross-checks need: where each host pattern was written. */
-    private record BoundVhost(VirtualHost vhost, String path, Map<String, Located> hosts, boolean clean) {
+    /**
+     * A bound vhost with what the cross-checks need: where each host pattern was written, and whether its hosts
+     * and listeners were read without problems (otherwise they may be placeholders).
+     */
+    private record BoundVhost(VirtualHost vhost, String path, Map<String, Located> hosts, boolean routable) {
     }
 
     private record Located(ConfigNode node, String path) {
@@ -127,6 +130,7 @@ final class ConfigReader {
                 }, "host names like example.com", true));
         List<ListenAddress> listen = f.optional("listen", List.of(),
                 list(parsed(ConfigValues::listen), "listen addresses like \"127.0.0.1:9000\"", true));
+        boolean routable = problems.count() == problemsBefore;
         String name = f.optional("name", hosts.isEmpty() ? "" : hosts.get(0), parsed(ConfigReader::notEmpty));
 
         List<String> present = f.mapping.entries().stream().map(ConfigNode.Entry::key).filter(ACTIONS::contains).toList();
@@ -149,7 +153,7 @@ final class ConfigReader {
         }
         // Without an action a problem was added above, so this placeholder never reaches a caller.
         VirtualHost vhost = new VirtualHost(name, hosts, listen, action == null ? new EchoConfig() : action);
-        return new BoundVhost(vhost, path, hostsAt, problems.count() == problemsBefore);
+        return new BoundVhost(vhost, path, hostsAt, routable);
     }
 
     private ProxyConfig proxy(Fields p, Timeouts timeouts) {
@@ -185,16 +189,16 @@ final class ConfigReader {
     /**
      * Two vhosts claiming one host pattern on one listener would make routing depend on their order; nginx
      * warns ("conflicting server name") and ignores the second, Gatehouse refuses the configuration. Vhosts
-     * that already have problems are left out, as their listeners or hosts may be placeholders.
+     * whose hosts or listeners have problems are left out.
      */
     private void refuseConflicts(List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
         for (int j = 1; j < vhosts.size(); j++) {
             BoundVhost later = vhosts.get(j);
-            for (int i = 0; i < j && later.clean(); i++) {
+            for (int i = 0; i < j && later.routable(); i++) {
                 BoundVhost earlier = vhosts.get(i);
                 List<ListenAddress> shared = new ArrayList<>(listeners(earlier, defaultListen));
                 shared.retainAll(listeners(later, defaultListen));
-                if (!earlier.clean() || shared.isEmpty()) {
+                if (!earlier.routable() || shared.isEmpty()) {
                     continue;
                 }
                 later.hosts().forEach((host, at) -> {

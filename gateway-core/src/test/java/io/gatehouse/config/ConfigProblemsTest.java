@@ -342,18 +342,27 @@ class ConfigProblemsTest {
     @Test
     void allProblemsOfAFileAreReportedAtOnceInFileOrder() {
         List<ConfigProblem> problems = problems(dir, """
+                listen: [":8080"]
                 timeouts: { connect: 5 }
                 vhosts:
-                  - hosts: [example.com]
+                  - hosts: [example.com, www.example.com]
                     proxy:
-                      backends: ["http://127.0.0.1:8080/app"]
-                  - hosts: ['*']
-                    files: { root: /srv/www, lisitng: true }
+                      bakends: ["http://127.0.0.1:8081"]
+                  - hosts: ["*"]
+                    files:
+                      root: /srv/www/%0
+                      noRanges: ['\\.pdf(']
+                  - hosts: [example.com]
+                    echo: {}
                 """);
 
-        assertEquals(List.of("timeouts.connect", "vhosts[0].proxy.backends[0]", "vhosts[1].files.lisitng"),
-                problems.stream().map(ConfigProblem::keyPath).toList());
-        assertEquals(List.of(1, 5, 7), problems.stream().map(ConfigProblem::line).toList());
+        assertEquals(List.of(
+                problem(2, 22, "timeouts.connect", "add a unit: 5s (units: ms, s, m, h)"),
+                problem(6, 7, "vhosts[0].proxy.bakends", "unknown key 'bakends'; did you mean 'backends'?"),
+                problem(6, 7, "vhosts[0].proxy.backends", "missing; list at least one, like backends: [\"http://127.0.0.1:8080\"]"),
+                problem(10, 18, "vhosts[1].files.noRanges[0]", "invalid regex '\\.pdf(': Unclosed group near index 6"),
+                problem(11, 13, "vhosts[2].hosts[0]", "'example.com' on 0.0.0.0:8080 is already claimed by vhost 'example.com' "
+                        + "(vhosts[0]); a host pattern may belong to one vhost per listener")), problems);
     }
 
     @Test
