@@ -147,7 +147,10 @@ final class ConfigReader {
             Action bound = switch (kind) {
                 case "proxy" -> proxy(f.section(kind, PROXY_KEYS), timeouts);
                 case "files" -> files(f.section(kind, FILES_KEYS));
-                default -> echo(f.section(kind, List.of()));
+                default -> {
+                    f.section(kind, List.of()); // reports any key: echo takes none
+                    yield new EchoConfig();
+                }
             };
             action = action == null ? bound : action;
         }
@@ -180,10 +183,6 @@ final class ConfigReader {
         boolean listing = f.optional("listing", false, bool);
         List<Pattern> noRanges = f.optional("noRanges", List.of(), list(parsed(ConfigValues::regex), "regexes like '\\.pdf$'", false));
         return new FilesConfig(root, Optional.ofNullable(fallbackRoot), index, deny, listing, noRanges);
-    }
-
-    private EchoConfig echo(Fields unused) {
-        return new EchoConfig();
     }
 
     /**
