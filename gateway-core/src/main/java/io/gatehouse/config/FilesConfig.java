@@ -2,6 +2,7 @@ package io.gatehouse.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,23 @@ public record FilesConfig(
         index = List.copyOf(index);
         deny = List.copyOf(deny);
         noRanges = List.copyOf(noRanges);
+    }
+
+    /** Value equality; {@link Pattern} itself compares by identity, so patterns compare by source and flags. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FilesConfig that && root.equals(that.root) && fallbackRoot.equals(that.fallbackRoot)
+                && index.equals(that.index) && deny.equals(that.deny) && listing == that.listing
+                && patternKeys(noRanges).equals(patternKeys(that.noRanges));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(root, fallbackRoot, index, deny, listing, patternKeys(noRanges));
+    }
+
+    private static List<String> patternKeys(List<Pattern> patterns) {
+        return patterns.stream().map(p -> p.flags() + ":" + p.pattern()).toList();
     }
 
     @Override

@@ -1,0 +1,92 @@
+package io.gatehouse.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A configuration as a tree of mappings, lists and scalars, each node knowing where it was written. The YAML
+ * parser ({@link YamlTree}) and {@link GatewayConfigBuilder} both produce this tree, so that one
+ * {@link ConfigReader} applies the same defaults and validation to both. Lines and columns are 1-based; 0 means
+ * the node was built in code.
+ */
+sealed interface ConfigNode {
+
+    int line();
+
+    int column();
+
+    /** What this node is, for messages such as "expected a list, got a mapping". */
+    String describe();
+
+    /**
+     * A single value.
+     *
+     * @param value as YAML typed it ({@code String}, {@code Boolean}, a {@code Number}, {@code null}), or a typed
+     *              value from the builder such as a {@code Duration}
+     * @param text  the value as written (YAML {@code off} is {@code false} with text {@code "off"})
+     */
+    record Scalar(Object value, String text, int line, int column) implements ConfigNode {
+        @Override
+        public String describe() {
+            return value == null ? "nothing (a bare ~ or empty value is null in YAML; quote it)" : "'" + text + "'";
+        }
+    }
+
+    record Sequence(List<ConfigNode> items, int line, int column) implements ConfigNode {
+        public Sequence {
+            items = List.copyOf(items);
+        }
+
+        @Override
+        public String describe() {
+            return "a list";
+        }
+    }
+
+    /** Keys in the order written; the parser keeps only the first of duplicate keys (and reports the others). */
+    record Mapping(List<Entry> entries, int line, int column) implements ConfigNode {
+        public Mapping {
+            entries = List.copyOf(entries);
+        }
+
+        Entry entry(String key) {
+            for (Entry entry : entries) {
+                if (entry.key().equals(key)) {
+                    return entry;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String describe() {
+            return "a mapping";
+        }
+    }
+
+    /** One key of a mapping, located where the key is written. */
+    record Entry(String key, int line, int column, ConfigNode value) {
+    }
+
+    /**
+     * The tree of plain Java values built in code: {@code Map<String, ?>} becomes a mapping, {@code List} a list,
+     * an enum its lower-case name, anything else a scalar. Every node is at line 0, column 0.
+     */
+    static ConfigNode of(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            List<Entry> entries = new ArrayList<>();
+            map.forEach((key, child) -> entries.add(new Entry((String) key, 0, 0, of(child))));
+            return new Mapping(entries, 0, 0);
+        }
+        if (value instanceof List<?> list) {
+            return new Sequence(list.stream().map(ConfigNode::of).toList(), 0, 0);
+        }
+        if (value instanceof Enum<?> constant) {
+            String name = constant.name().toLowerCase(Locale.ROOT);
+            return new Scalar(name, name, 0, 0);
+        }
+        return new Scalar(value, String.valueOf(value), 0, 0);
+    }
+}

@@ -1,0 +1,151 @@
+package io.gatehouse.config;
+
+import io.gatehouse.routing.HostNames;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Parsing and validation of single configuration values. Each method returns the normalised value or throws
+ * {@link IllegalArgumentException} whose message says what is wrong and what would be valid.
+ */
+final class ConfigValues {
+
+    static final List<String> EVHOST_TOKENS = List.of("%0", "%1", "%2", "%3", "%4", "%_", "%%");
+
+    private static final String HOST_PATTERNS =
+            "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
+
+    private ConfigValues() {
+    }
+
+    /** {@code "host:port"}, {@code ":port"} (every IPv4 address) or {@code "[v6]:port"}; port 0 picks a free one. */
+    static ListenAddress listen(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "" : text.substring(0, colon);
+        if (host.startsWith("[") ? HostNames.normalise(host) == null
+                : host.indexOf(':') >= 0 || (!host.isEmpty() && HostNames.normalise(host) == null)) {
+            throw new IllegalArgumentException("expected \"host:port\", \":port\" or \"[v6]:port\", got \"" + text + "\"");
+        }
+        return ListenAddress.parse(text);
+    }
+
+    /**
+     * A vhost's host pattern, lower case and without a trailing dot: an exact name (as {@link HostNames#normalise}
+     * accepts it, but without a port), {@code *.suffix}, or {@code *}.
+     */
+    static String hostPattern(String text) {
+        if (text.equals("*")) {
+            return "*";
+        }
+        if (text.startsWith("*.")) {
+            return "*." + exactHost(text.substring(2), text);
+        }
+        if (text.startsWith(".")) {
+            throw new IllegalArgumentException("invalid host pattern '" + text + "': " + HOST_PATTERNS
+                    + " (nginx's ." + text.substring(1) + " is two entries here: " + text.substring(1) + " and *" + text + ")");
+        }
+        return exactHost(text, text);
+    }
+
+    private static String exactHost(String name, String pattern) {
+        if (name.contains("*")) {
+            throw new IllegalArgumentException("invalid host pattern '" + pattern + "': " + HOST_PATTERNS
+                    + "; '*' is only allowed as the whole first label");
+        }
+        boolean hasPort = name.startsWith("[") ? name.contains("]:") : name.contains(":");
+        if (hasPort) {
+            throw new IllegalArgumentException("invalid host pattern '" + pattern
+                    + "': no port here; a vhost is bound to ports through 'listen'");
+        }
+        String normalised = HostNames.normalise(name);
+        if (normalised == null) {
+            throw new IllegalArgumentException("invalid host pattern '" + pattern + "': " + HOST_PATTERNS
+                    + "; names use letters, digits, '-', '_' and dots");
+        }
+        return normalised;
+    }
+
+    /** {@code http://host:port} or {@code http://host} (port 80), returned as {@code http://host:port}. */
+    static URI backend(String text) {
+        String expected = "expected http://host:port, like http://127.0.0.1:8080";
+        if (!text.contains("://")) {
+            throw new IllegalArgumentException(expected + " (the scheme http:// is required)");
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(expected + "; '" + text + "' is not a valid URI: " + e.getReason());
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            throw new IllegalArgumentException("https backends are not supported yet; use http://");
+        }
+        if (!scheme.equals("http")) {
+            throw new IllegalArgumentException("unsupported scheme '" + uri.getScheme() + "'; " + expected);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("user info (user@) is not allowed in a backend; " + expected);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(expected + "; '" + text + "' has no valid host");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("a backend has no query (?) or fragment (#); " + expected);
+        }
+        String path = uri.getRawPath();
+        if (!path.isEmpty() && !path.equals("/")) {
+            throw new IllegalArgumentException("a backend path ('" + path + "') is not supported yet: requests go to the "
+                    + "backend with their own path unchanged; " + expected);
+        }
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("backend port must be 1-65535, got " + port);
+        }
+        return URI.create("http://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
+    }
+
+    /** A document root with lighttpd mod_evhost tokens; any other {@code %x} is refused. */
+    static String evhostRoot(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("expected a directory, like /var/www/%0");
+        }
+        for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 2)) {
+            String token = i + 1 < text.length() ? text.substring(i, i + 2) : "%";
+            if (!EVHOST_TOKENS.contains(token)) {
+                throw new IllegalArgumentException("unknown evhost token '" + token + "' in '" + text
+                        + "'; valid tokens: " + String.join(" ", EVHOST_TOKENS));
+            }
+        }
+        return text;
+    }
+
+    /** A file name tried for a directory request, like {@code index.html}. */
+    static String indexName(String text) {
+        if (text.isEmpty() || text.equals(".") || text.equals("..") || text.contains("/") || text.contains("\\")) {
+            throw new IllegalArgumentException("expected a file name like index.html, got '" + text + "'");
+        }
+        return text;
+    }
+
+    /** A path suffix answered 403, like {@code ~} or {@code .inc}. */
+    static String denySuffix(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("expected a path suffix like \".inc\"; an empty one would deny everything");
+        }
+        return text;
+    }
+
+    static Pattern regex(String text) {
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("invalid regex '" + text + "': " + e.getDescription()
+                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.gatehouse.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Collects every problem of one configuration, so that all of them are reported at once. */
+final class Problems {
+
+    private final Optional<String> file;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    Problems(Optional<String> file) {
+        this.file = file;
+    }
+
+    void add(int line, int column, String keyPath, String message) {
+        problems.add(new ConfigProblem(file, line, column, keyPath, message));
+    }
+
+    void add(ConfigNode at, String keyPath, String message) {
+        add(at.line(), at.column(), keyPath, message);
+    }
+
+    int count() {
+        return problems.size();
+    }
+
+    /** Throws the problems found so far, in file order, if there are any. */
+    void throwIfAny() throws ConfigException {
+        if (!problems.isEmpty()) {
+            List<ConfigProblem> sorted = new ArrayList<>(problems);
+            sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+            throw new ConfigException(sorted);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.gatehouse.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Test helpers: YAML text written to a file, loaded, and its problems. */
+final class YamlFiles {
+
+    private YamlFiles() {
+    }
+
+    static Path write(Path dir, String yaml) {
+        try {
+            return Files.writeString(dir.resolve("gatehouse.yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static GatewayConfig load(Path dir, String yaml) throws ConfigException {
+        return GatewayConfig.load(write(dir, yaml));
+    }
+
+    static List<ConfigProblem> problems(Path dir, String yaml) {
+        return assertThrows(ConfigException.class, () -> load(dir, yaml)).problems();
+    }
+
+    /** Asserts that {@code yaml} has exactly one problem, at this place, with this message. */
+    static void assertOnlyProblem(Path dir, String yaml, int line, int column, String keyPath, String message) {
+        Path file = dir.resolve("gatehouse.yaml");
+        assertEquals(List.of(new ConfigProblem(Optional.of(file.toString()), line, column, keyPath, message)), problems(dir, yaml));
+    }
+
+    static GatewayConfig withoutSource(GatewayConfig config) {
+        return new GatewayConfig(config.listen(), config.forwarded(), config.timeouts(), config.limits(), config.accessLog(),
+                config.shutdown(), config.vhosts(), Optional.empty());
+    }
+}
