@@ -8,11 +8,14 @@ import io.undertow.util.Headers;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
+import io.undertow.connector.PooledByteBuffer;
 import org.xnio.IoUtils;
+import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,14 +127,15 @@ final class FileSender {
     }
 
     /**
-     * Copies {@code length} bytes from {@code position} to the response with the channel's zero-copy transfer,
-     * blocking this worker thread while the client is slow. A file that shrinks underneath, or a client that goes
-     * away, ends the connection (the response is already committed, so no status can be sent any more).
+     * Copies {@code length} bytes from {@code position} to the response, blocking this worker thread while the
+     * client is slow. A file that shrinks underneath, or a client that goes away, ends the connection (the
+     * response is already committed, so no status can be sent any more).
      */
     private static void stream(HttpServerExchange exchange, FileChannel file, long position, long length) {
         StreamSinkChannel response = exchange.getResponseChannel();
         try {
             long end = position + length;
+            position += writeFirstChunk(exchange, response, file, position, length);
             while (position < end) {
                 long sent = response.transferFrom(file, position, end - position);
                 if (sent > 0) {
@@ -143,13 +147,34 @@ final class FileSender {
                 }
             }
             response.shutdownWrites();
-            while (!response.flush()) {
-                response.awaitWritable();
-            }
+            Channels.flushBlocking(response);
             exchange.endExchange();
         } catch (IOException e) {
             LOG.log(Level.FINE, () -> "file response to " + exchange.getSourceAddress() + " cut short: " + e);
             IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    /**
+     * Writes the start of the body through a pooled buffer, which also puts the response head on the wire. Until
+     * the head is written, Undertow's transferFrom reads from the file channel's own position and ignores the
+     * position and count it is given, which would send the wrong bytes for a range; afterwards the zero-copy
+     * transfer honours them.
+     */
+    private static long writeFirstChunk(HttpServerExchange exchange, StreamSinkChannel response, FileChannel file,
+                                        long position, long length) throws IOException {
+        try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
+            ByteBuffer buffer = pooled.getBuffer();
+            buffer.clear();
+            buffer.limit((int) Math.min(buffer.capacity(), length));
+            while (buffer.hasRemaining()) {
+                if (file.read(buffer, position + buffer.position()) < 0) {
+                    throw new EOFException("file shrank while being sent");
+                }
+            }
+            buffer.flip();
+            Channels.writeBlocking(response, buffer);
+            return buffer.limit();
         }
     }
 }
