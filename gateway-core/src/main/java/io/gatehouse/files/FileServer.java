@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
  *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
  *   <li>A regular file: see {@link FileSender}; Range is ignored when the normalised path matches a
- *       {@code noRanges} regex.</li>
+ *       {@code noRanges} regex. Anything else (FIFO, socket, device): 404.</li>
  * </ol>
  * Blocking work runs on a worker thread; the handler dispatches itself there when called on an I/O thread.
  */
@@ -145,8 +145,13 @@ public final class FileServer implements HttpHandler {
         if (real == null) {
             return;
         }
-        if (!Files.isDirectory(real)) {
+        if (Files.isRegularFile(real)) {
             FileSender.send(exchange, real, rangesAllowed(requestPath));
+            return;
+        }
+        if (!Files.isDirectory(real)) {
+            // A FIFO would block the open, a device would stream forever: only regular files are content.
+            Responses.status(exchange, StatusCodes.NOT_FOUND);
             return;
         }
         if (!path.trailingSlash()) {

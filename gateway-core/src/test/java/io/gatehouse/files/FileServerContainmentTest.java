@@ -16,6 +16,7 @@ import static io.gatehouse.files.FileServerFixture.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * No request reaches a file outside the document root: not with {@code ..} in any spelling, not through a
@@ -132,5 +133,12 @@ class FileServerContainmentTest {
             assertEquals(200, response.status());
             assertEquals("public", response.bodyText());
         }
+    }
+
+    @Test
+    void namedPipeIsNotFoundRatherThanOpened() throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("pipe").toString()).start();
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+        assertEquals(404, rawGet("/pipe").status());
     }
 }
