@@ -1,0 +1,107 @@
+package io.gatehouse.files;
+
+import io.gatehouse.config.FilesConfig;
+import io.undertow.Undertow;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A real Undertow listener on a free loopback port serving one {@link FileServer}, and a raw-socket client that
+ * sends request bytes exactly as written (java.net.http would normalise away the inputs these tests are about).
+ */
+final class FileServerFixture implements AutoCloseable {
+
+    private final Undertow server;
+    private final int port;
+
+    private FileServerFixture(FilesConfig config) {
+        server = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setHandler(FileServer.create(config))
+                .build();
+        server.start();
+        port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    static FileServerFixture serving(FilesConfig config) {
+        return new FileServerFixture(config);
+    }
+
+    /** A config with root {@code root}, no fallback, index.html, the seed's deny list, no listing, no noRanges. */
+    static FilesConfig config(Path root) {
+        return new FilesConfig(root.toString(), Optional.empty(), List.of("index.html"), List.of("~", ".inc"),
+                false, List.of());
+    }
+
+    static FilesConfig withListing(FilesConfig c) {
+        return new FilesConfig(c.root(), c.fallbackRoot(), c.index(), c.deny(), true, c.noRanges());
+    }
+
+    static FilesConfig withNoRanges(FilesConfig c, String regex) {
+        return new FilesConfig(c.root(), c.fallbackRoot(), c.index(), c.deny(), c.listing(),
+                List.of(Pattern.compile(regex)));
+    }
+
+    static FilesConfig withIndex(FilesConfig c, String... names) {
+        return new FilesConfig(c.root(), c.fallbackRoot(), List.of(names), c.deny(), c.listing(), c.noRanges());
+    }
+
+    static FilesConfig withRoot(FilesConfig c, String rootPattern, Path fallback) {
+        return new FilesConfig(rootPattern, Optional.ofNullable(fallback), c.index(), c.deny(), c.listing(),
+                c.noRanges());
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** {@code GET target} with Host {@code localhost} and the given extra header lines. */
+    RawResponse get(String target, String... headerLines) throws IOException {
+        return request("GET", target, "localhost", headerLines);
+    }
+
+    RawResponse request(String method, String target, String host, String... headerLines) throws IOException {
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\n");
+        for (String line : headerLines) {
+            head.append(line).append("\r\n");
+        }
+        head.append("Connection: close\r\n\r\n");
+        return RawResponse.parse(exchange(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /** Sends {@code request} as is and reads until the server closes the connection. */
+    byte[] exchange(byte[] request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            in.transferTo(response);
+            return response.toByteArray();
+        }
+    }
+
+    static Path write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
