@@ -240,20 +240,22 @@ final class Forwarder implements HttpHandler {
                     onError, onError, buffers);
         }
 
-        /** A body relay reached its end: shut the sink down, flush it, then record success (or report the failure). */
-        private ChannelListener<StreamSinkChannel> finishing(Runnable onFlushed, Consumer<IOException> onFailure) {
+        /**
+         * A body relay read its source to the end: record that (the exchange may complete, and release the
+         * connection, inside the flush below), then shut the sink down and flush it, reporting a failure to do so.
+         */
+        private ChannelListener<StreamSinkChannel> finishing(Runnable onSourceDone, Consumer<IOException> onFailure) {
             return sink -> {
+                onSourceDone.run();
                 try {
                     sink.shutdownWrites();
                     if (sink.flush()) {
                         sink.getWriteSetter().set(null);
-                        onFlushed.run();
                         return;
                     }
                     sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(flushed -> {
                         flushed.suspendWrites();
                         flushed.getWriteSetter().set(null);
-                        onFlushed.run();
                     }, (channel, e) -> onFailure.accept(e)));
                     sink.resumeWrites();
                 } catch (IOException e) {
