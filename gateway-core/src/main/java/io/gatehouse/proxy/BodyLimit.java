@@ -6,10 +6,11 @@ import io.undertow.util.StatusCodes;
 
 /**
  * Enforces {@code limits.maxBody} on proxied request bodies. A declared Content-Length above the limit is answered
- * 413 at once, before any backend is contacted, and the client connection is closed rather than drained. A body of
- * unknown length (chunked) is counted while it streams: Undertow's request channel fails once the limit is passed,
- * and the forwarder answers 413 then (see {@link Forwarder}). Setting the limit on the exchange also lifts
- * Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}), which would otherwise cut larger uploads.
+ * 413 at once, before any backend is contacted, and the client connection is closed rather than drained. Setting
+ * the limit on the exchange also lifts Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}) for
+ * bodies with a Content-Length. A chunked body is limited by the listener's {@code MAX_ENTITY_SIZE}, which Undertow
+ * 2.4.4 reads when it parses the request head; past it Undertow closes the client connection (no 413 can be sent).
+ * The gateway therefore sets that option to {@code limits.maxBody} on its listeners.
  */
 final class BodyLimit implements HttpHandler {
 

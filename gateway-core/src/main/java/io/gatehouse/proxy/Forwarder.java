@@ -8,7 +8,6 @@ import io.undertow.client.ClientResponse;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -45,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>no response head within {@code responseTimeout} of the request being sent: 504</li>
  *   <li>every pooled connection busy and the queue full, or no slot within {@code connectTimeout}: 503 with
  *       {@code Retry-After}</li>
- *   <li>a chunked request body passing {@code limits.maxBody}: 413</li>
+ *   <li>the client's request body breaks off (or a chunked body passes {@code limits.maxBody}, which Undertow
+ *       answers by closing the client connection): the client connection is closed</li>
  *   <li>anything after the response head was sent: the client connection is closed (a status can no longer change)</li>
  * </ul>
  * A backend connection is reused only when both the request and the response were relayed completely.
@@ -183,8 +183,6 @@ final class Forwarder implements HttpHandler {
                     (channel, e) -> {
                         if (state == State.RELAYING) {
                             abort("client request body failed: " + e.getMessage());
-                        } else if (e instanceof RequestTooBigException) {
-                            fail(StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body exceeds limits.maxBody " + exchange.getMaxEntitySize());
                         } else {
                             fail(0, "client aborted the request body: " + e.getMessage());
                         }
