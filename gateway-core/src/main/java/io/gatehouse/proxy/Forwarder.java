@@ -101,6 +101,8 @@ final class Forwarder implements HttpHandler {
         private State state = State.WAITING;
         private boolean requestRelayed;
         private boolean responseRelayed;
+        /** The connection now carries a WebSocket relay, which owns it and closes it. */
+        private boolean switched;
 
         ProxiedExchange(HttpServerExchange exchange) {
             this.exchange = exchange;
@@ -115,7 +117,9 @@ final class Forwarder implements HttpHandler {
             connection = leased;
             exchange.addExchangeCompleteListener((done, next) -> {
                 cancelResponseTimer();
-                pool.release(leased, requestRelayed && responseRelayed && !leased.isUpgraded());
+                if (!switched) {
+                    pool.release(leased, requestRelayed && responseRelayed);
+                }
                 next.proceed();
             });
             leased.sendRequest(request(), new ClientCallback<>() {
@@ -204,6 +208,7 @@ final class Forwarder implements HttpHandler {
             exchange.setReasonPhrase(response.getStatus());
             HopByHop.copyEndToEnd(response.getResponseHeaders(), exchange.getResponseHeaders(), webSocket);
             if (webSocket) {
+                switched = true;
                 exchange.upgradeChannel((client, upgraded) -> relayUpgraded(client, backendExchange.getConnection()));
             }
             Transfer.initiateTransfer(backendExchange.getResponseChannel(), exchange.getResponseChannel(),
