@@ -1,0 +1,38 @@
+package io.gatehouse.proxy;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.StatusCodes;
+
+/**
+ * Enforces {@code limits.maxBody} on proxied request bodies. A declared Content-Length above the limit is answered
+ * 413 at once, before any backend is contacted, and the client connection is closed rather than drained. Setting
+ * the limit on the exchange also lifts Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}) for
+ * bodies with a Content-Length. A chunked body is limited by the listener's {@code MAX_ENTITY_SIZE}, which Undertow
+ * 2.4.4 reads when it parses the request head; past it Undertow closes the client connection (no 413 can be sent).
+ * The gateway therefore sets that option to {@code limits.maxBody} on its listeners.
+ */
+final class BodyLimit implements HttpHandler {
+
+    private final long maxBody;
+    private final HttpHandler next;
+
+    BodyLimit(long maxBody, HttpHandler next) {
+        this.maxBody = maxBody;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.getRequestContentLength() > maxBody) {
+            ProxyLog.failure(exchange, null, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+                    "declared body of " + exchange.getRequestContentLength() + " bytes exceeds limits.maxBody " + maxBody);
+            exchange.setPersistent(false);
+            exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+            exchange.endExchange();
+            return;
+        }
+        exchange.setMaxEntitySize(maxBody);
+        next.handleRequest(exchange);
+    }
+}

@@ -1,0 +1,112 @@
+package io.gatehouse.proxy;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never relayed: {@code Connection} and every
+ * name it lists, {@code Keep-Alive}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade},
+ * {@code Proxy-Authorization}, {@code Proxy-Authenticate} and {@code Proxy-Connection}.
+ *
+ * <p>As a handler it strips them from the client's request before the next handler runs, so that the forwarded-header
+ * policy that follows cannot be undone by a client listing {@code X-Forwarded-For} in {@code Connection}. Two
+ * exceptions: a WebSocket upgrade keeps {@code Upgrade: websocket} and {@code Connection: Upgrade} (the backend must
+ * see them to switch protocols), and {@code Host} and {@code Content-Length} survive being listed, because routing
+ * and body framing depend on them. (A request with both Transfer-Encoding and Content-Length never gets here:
+ * Undertow's parser answers it 400.) The forwarder frames the body toward the backend itself.
+ *
+ * <p>{@link #copyEndToEnd} applies the same rule to a backend's response on its way to the client.
+ */
+final class HopByHop implements HttpHandler {
+
+    private static final List<HttpString> ALWAYS = List.of(
+            Headers.CONNECTION, Headers.KEEP_ALIVE, Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING,
+            Headers.UPGRADE, Headers.PROXY_AUTHORIZATION, Headers.PROXY_AUTHENTICATE, new HttpString("Proxy-Connection"));
+
+    /** Names a client may not cancel by listing them in Connection. */
+    private static final Set<HttpString> PROTECTED = Set.of(Headers.HOST, Headers.CONTENT_LENGTH);
+
+    private static final String WEBSOCKET = "websocket";
+
+    private final HttpHandler next;
+
+    HopByHop(HttpHandler next) {
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        HeaderMap headers = exchange.getRequestHeaders();
+        boolean webSocket = isWebSocketUpgrade(exchange);
+        strip(headers);
+        if (webSocket) {
+            headers.put(Headers.UPGRADE, WEBSOCKET);
+            headers.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
+        }
+        next.handleRequest(exchange);
+    }
+
+    /**
+     * Copies a backend response's end-to-end headers into {@code to}. With {@code switchingToWebSocket} (a 101
+     * answer to a WebSocket upgrade) {@code Upgrade: websocket} and {@code Connection: Upgrade} are kept.
+     */
+    static void copyEndToEnd(HeaderMap from, HeaderMap to, boolean switchingToWebSocket) {
+        Set<HttpString> drop = new LinkedHashSet<>(ALWAYS);
+        drop.addAll(listedInConnection(from));
+        for (HeaderValues values : from) {
+            if (!drop.contains(values.getHeaderName())) {
+                to.putAll(values.getHeaderName(), values);
+            }
+        }
+        if (switchingToWebSocket) {
+            to.put(Headers.UPGRADE, WEBSOCKET);
+            to.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
+        }
+    }
+
+    /** A GET asking to switch to {@code websocket} and nothing else, with {@code upgrade} among its Connection options. */
+    static boolean isWebSocketUpgrade(HttpServerExchange exchange) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        HeaderValues upgrade = headers.get(Headers.UPGRADE);
+        return Methods.GET.equals(exchange.getRequestMethod())
+                && upgrade != null && upgrade.size() == 1 && WEBSOCKET.equalsIgnoreCase(upgrade.getFirst().trim())
+                && listedInConnection(headers).contains(Headers.UPGRADE);
+    }
+
+    private static void strip(HeaderMap headers) {
+        for (HttpString name : listedInConnection(headers)) {
+            if (!PROTECTED.contains(name)) {
+                headers.remove(name);
+            }
+        }
+        for (HttpString name : ALWAYS) {
+            headers.remove(name);
+        }
+    }
+
+    private static Set<HttpString> listedInConnection(HeaderMap headers) {
+        Set<HttpString> names = new LinkedHashSet<>();
+        HeaderValues connection = headers.get(Headers.CONNECTION);
+        if (connection != null) {
+            for (String value : connection) {
+                for (String token : value.split(",")) {
+                    String name = token.trim();
+                    if (!name.isEmpty()) {
+                        names.add(new HttpString(name.toLowerCase(Locale.ROOT)));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,204 @@
+package io.gatehouse.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend on raw sockets that records exactly the bytes of each request head it receives, reads the body by its
+ * framing, then behaves as told: answer with fixed bytes, reset the connection, or never answer.
+ */
+final class RawBackend implements AutoCloseable {
+
+    /** What the backend does once it has read a request. */
+    interface Behaviour {
+        /** @return true to keep reading requests on this connection */
+        boolean respond(Socket socket) throws IOException;
+    }
+
+    /** Reads a request body its own way (for tests that watch the body arrive). */
+    interface BodyReader {
+        void read(Socket socket, InputStream in) throws IOException;
+    }
+
+    record Received(String head, byte[] body) {
+    }
+
+    static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+    private final ServerSocket server;
+    private final Behaviour behaviour;
+    private final BodyReader bodyReader;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    private RawBackend(Behaviour behaviour, BodyReader bodyReader) throws IOException {
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.behaviour = behaviour;
+        this.bodyReader = bodyReader;
+        Thread acceptor = new Thread(this::acceptLoop, "raw-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    static RawBackend answering(String response) throws IOException {
+        return new RawBackend(socket -> {
+            socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return true;
+        }, null);
+    }
+
+    static RawBackend resettingBeforeResponse() throws IOException {
+        return new RawBackend(socket -> {
+            socket.setSoLinger(true, 0);
+            socket.close();
+            return false;
+        }, null);
+    }
+
+    static RawBackend neverAnswering() throws IOException {
+        return new RawBackend(socket -> {
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            return false;
+        }, null);
+    }
+
+    static RawBackend with(Behaviour behaviour) throws IOException {
+        return new RawBackend(behaviour, null);
+    }
+
+    static RawBackend with(Behaviour behaviour, BodyReader bodyReader) throws IOException {
+        return new RawBackend(behaviour, bodyReader);
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** The next request received, waiting up to 10 s; fails the test when none came. */
+    Received next() throws InterruptedException {
+        Received r = received.poll(10, TimeUnit.SECONDS);
+        if (r == null) {
+            throw new AssertionError("the backend received no request");
+        }
+        return r;
+    }
+
+    /** True when no request arrived at all (checked after the client already has its answer). */
+    boolean receivedNothing() {
+        return received.isEmpty() && connections.get() == 0;
+    }
+
+    /** True when no request was received in full, head and body (a connection may have been opened). */
+    boolean completedNoRequest() {
+        return received.isEmpty();
+    }
+
+    int connectionsAccepted() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                connections.incrementAndGet();
+                Thread handler = new Thread(() -> serve(socket), "raw-backend-conn");
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) {
+                    return;
+                }
+                if (bodyReader != null) {
+                    bodyReader.read(socket, in);
+                    received.add(new Received(head, new byte[0]));
+                } else {
+                    received.add(new Received(head, readBody(in, head)));
+                }
+                if (!behaviour.respond(socket)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // The proxy closed or reset the connection: that ends this conversation.
+        }
+    }
+
+    /** The bytes up to and including the blank line, as ISO-8859-1, or null at end of stream. */
+    static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        int b;
+        while ((b = in.read()) != -1) {
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (matched == 4) {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
+    }
+
+    static byte[] readBody(InputStream in, String head) throws IOException {
+        String lower = head.toLowerCase(Locale.ROOT);
+        if (lower.contains("\r\ntransfer-encoding: chunked")) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                int size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16);
+                if (size == 0) {
+                    while (!readLine(in).isEmpty()) {
+                        // trailers
+                    }
+                    return body.toByteArray();
+                }
+                body.write(in.readNBytes(size));
+                readLine(in);
+            }
+        }
+        int at = lower.indexOf("\r\ncontent-length:");
+        if (at < 0) {
+            return new byte[0];
+        }
+        int end = lower.indexOf("\r\n", at + 2);
+        long length = Long.parseLong(lower.substring(at + "\r\ncontent-length:".length(), end).trim());
+        return in.readNBytes((int) length);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
