@@ -40,6 +40,7 @@ public final class Gateway implements AutoCloseable {
 
     private static final int BUFFER_SIZE = 16 * 1024;
 
+    private final Duration drainTimeout;
     private final GatewayHandlers handlers;
     private final XnioWorker worker;
     private final List<Undertow> servers = new ArrayList<>();
@@ -48,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private boolean stopped;
 
     private Gateway(GatewayConfig config, MeterRegistry registry) {
+        this.drainTimeout = config.shutdown().drainTimeout();
         this.handlers = new GatewayHandlers(config, registry);
         this.worker = createWorker();
     }
@@ -124,11 +126,9 @@ public final class Gateway implements AutoCloseable {
             return true;
         }
         stopped = true;
-        for (Undertow server : servers) {
-            // Suspending accepts first keeps XNIO from logging a closed-channel error for a pending accept.
-            server.getListenerInfo().forEach(Undertow.ListenerInfo::suspend);
-            server.stop();
-        }
+        // Undertow.stop closes only the accepting channels here (the worker is ours): open connections stay
+        // until they drain. ListenerInfo.suspend is not used: it closes every open connection at once.
+        servers.forEach(Undertow::stop);
         drains.forEach(GracefulShutdownHandler::shutdown);
         long end = System.nanoTime() + deadline.toNanos();
         boolean drained = true;
@@ -146,9 +146,10 @@ public final class Gateway implements AutoCloseable {
         return drained;
     }
 
+    /** {@link #stop(Duration)} with the configured {@code shutdown.drainTimeout}. */
     @Override
     public void close() {
-        stop(Duration.ZERO);
+        stop(drainTimeout);
     }
 
     private static XnioWorker createWorker() {

@@ -1,5 +1,7 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.testing.RawBackend;
+
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.Limits;
 import io.undertow.util.HttpString;

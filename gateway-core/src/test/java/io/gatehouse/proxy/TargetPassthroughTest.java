@@ -1,5 +1,7 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.testing.RawBackend;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

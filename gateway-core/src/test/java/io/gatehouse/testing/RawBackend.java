@@ -1,4 +1,4 @@
-package io.gatehouse.proxy;
+package io.gatehouse.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,23 +18,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A backend on raw sockets that records exactly the bytes of each request head it receives, reads the body by its
  * framing, then behaves as told: answer with fixed bytes, reset the connection, or never answer.
  */
-final class RawBackend implements AutoCloseable {
+public final class RawBackend implements AutoCloseable {
 
     /** What the backend does once it has read a request. */
-    interface Behaviour {
+    public interface Behaviour {
         /** @return true to keep reading requests on this connection */
         boolean respond(Socket socket) throws IOException;
     }
 
     /** Reads a request body its own way (for tests that watch the body arrive). */
-    interface BodyReader {
+    public interface BodyReader {
         void read(Socket socket, InputStream in) throws IOException;
     }
 
-    record Received(String head, byte[] body) {
+    public record Received(String head, byte[] body) {
     }
 
-    static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    public static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
     private final ServerSocket server;
     private final Behaviour behaviour;
@@ -51,7 +51,7 @@ final class RawBackend implements AutoCloseable {
         acceptor.start();
     }
 
-    static RawBackend answering(String response) throws IOException {
+    public static RawBackend answering(String response) throws IOException {
         return new RawBackend(socket -> {
             socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -59,7 +59,7 @@ final class RawBackend implements AutoCloseable {
         }, null);
     }
 
-    static RawBackend resettingBeforeResponse() throws IOException {
+    public static RawBackend resettingBeforeResponse() throws IOException {
         return new RawBackend(socket -> {
             socket.setSoLinger(true, 0);
             socket.close();
@@ -67,27 +67,27 @@ final class RawBackend implements AutoCloseable {
         }, null);
     }
 
-    static RawBackend neverAnswering() throws IOException {
+    public static RawBackend neverAnswering() throws IOException {
         return new RawBackend(socket -> {
             socket.getInputStream().transferTo(OutputStream.nullOutputStream());
             return false;
         }, null);
     }
 
-    static RawBackend with(Behaviour behaviour) throws IOException {
+    public static RawBackend with(Behaviour behaviour) throws IOException {
         return new RawBackend(behaviour, null);
     }
 
-    static RawBackend with(Behaviour behaviour, BodyReader bodyReader) throws IOException {
+    public static RawBackend with(Behaviour behaviour, BodyReader bodyReader) throws IOException {
         return new RawBackend(behaviour, bodyReader);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** The next request received, waiting up to 10 s; fails the test when none came. */
-    Received next() throws InterruptedException {
+    public Received next() throws InterruptedException {
         Received r = received.poll(10, TimeUnit.SECONDS);
         if (r == null) {
             throw new AssertionError("the backend received no request");
@@ -96,16 +96,16 @@ final class RawBackend implements AutoCloseable {
     }
 
     /** True when no request arrived at all (checked after the client already has its answer). */
-    boolean receivedNothing() {
+    public boolean receivedNothing() {
         return received.isEmpty() && connections.get() == 0;
     }
 
     /** True when no request was received in full, head and body (a connection may have been opened). */
-    boolean completedNoRequest() {
+    public boolean completedNoRequest() {
         return received.isEmpty();
     }
 
-    int connectionsAccepted() {
+    public int connectionsAccepted() {
         return connections.get();
     }
 
@@ -147,7 +147,7 @@ final class RawBackend implements AutoCloseable {
     }
 
     /** The bytes up to and including the blank line, as ISO-8859-1, or null at end of stream. */
-    static String readHead(InputStream in) throws IOException {
+    public static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         int b;
@@ -161,7 +161,7 @@ final class RawBackend implements AutoCloseable {
         return null;
     }
 
-    static byte[] readBody(InputStream in, String head) throws IOException {
+    public static byte[] readBody(InputStream in, String head) throws IOException {
         String lower = head.toLowerCase(Locale.ROOT);
         if (lower.contains("\r\ntransfer-encoding: chunked")) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
