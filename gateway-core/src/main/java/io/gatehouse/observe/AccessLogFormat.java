@@ -1,11 +1,12 @@
 package io.gatehouse.observe;
 
 import io.gatehouse.config.AccessLogConfig.Format;
+import io.gatehouse.forwarded.ClientAddress;
 import io.gatehouse.routing.VhostRoute;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -84,8 +85,8 @@ final class AccessLogFormat {
     }
 
     private static String clientIp(HttpServerExchange exchange) {
-        InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null || peer.getAddress() == null ? "-" : peer.getAddress().getHostAddress();
+        InetAddress client = ClientAddress.of(exchange);
+        return client == null ? "-" : client.getHostAddress();
     }
 
     private static String headerOrDash(HttpServerExchange exchange, String name) {
