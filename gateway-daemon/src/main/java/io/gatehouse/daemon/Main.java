@@ -76,7 +76,15 @@ public final class Main {
                 out.println("gatehouse " + version());
                 yield OK;
             }
-            case CHECK -> check(invocation.config(), out, err);
+            case CHECK -> {
+                try {
+                    yield check(invocation.config(), out, err);
+                } catch (RuntimeException e) {
+                    err.print("gatehouse: unexpected failure, please report it: ");
+                    e.printStackTrace(err);
+                    yield INTERNAL_ERROR;
+                }
+            }
             case RUN -> runDaemon(invocation.config(), err);
         };
     }
