@@ -6,8 +6,10 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -32,6 +34,9 @@ final class OperatorLogging {
 
     /** Loggers that announce versions at INFO on start-up. */
     private static final String[] CHATTY_LIBRARIES = {"io.undertow", "org.xnio", "org.jboss.threads", "org.jboss.logging"};
+
+    /** java.util.logging holds loggers weakly: without these references their levels would be lost to the GC. */
+    private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
 
     /** {@code GATEHOUSE_LOG_LEVEL} values, as operators know them from other servers. */
     private static final Map<String, Level> LEVELS = Map.of(
@@ -59,8 +64,11 @@ final class OperatorLogging {
         root.setLevel(level);
         root.addHandler(new LineHandler(out, level));
         Level libraries = level.intValue() < Level.INFO.intValue() ? level : Level.WARNING;
+        CONFIGURED.clear();
         for (String name : CHATTY_LIBRARIES) {
-            Logger.getLogger(name).setLevel(libraries);
+            Logger logger = Logger.getLogger(name);
+            logger.setLevel(libraries);
+            CONFIGURED.add(logger);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.daemon;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +33,11 @@ final class StopSignals {
         StopSignals signals = new StopSignals();
         for (String name : new String[] {"TERM", "INT"}) {
             try {
-                Signal.handle(new Signal(name), signal -> signals.requestStop("SIG" + signal.getName()));
+                SignalHandler previous = Signal.handle(new Signal(name), signal -> signals.requestStop("SIG" + signal.getName()));
+                if (previous == SignalHandler.SIG_IGN) {
+                    // A shell starts background jobs with SIGINT ignored, and the JVM keeps it that way.
+                    LOG.fine("SIG" + name + " is ignored in this process (started in the background?); stop it with SIGTERM");
+                }
             } catch (IllegalArgumentException e) {
                 LOG.warning("cannot handle SIG" + name + " (" + e.getMessage() + "); it will stop the process without draining");
             }
