@@ -14,6 +14,10 @@ import java.util.logging.Logger;
  * 128+signal (143 for SIGTERM) and runs java.util.logging's reset concurrently with the hooks, so a hook can
  * neither report a clean stop as exit status 0 nor reliably log the drain. Replacing the handlers lets the
  * daemon drain on its main thread, log every step, and then exit with the status it chooses.
+ *
+ * <p>{@code sun.misc.Signal} lives in the {@code jdk.unsupported} module, which JEP 260 keeps exported for
+ * exactly this kind of use until a supported replacement exists; javac's "internal proprietary API" warnings
+ * about it cannot be suppressed.
  */
 final class StopSignals {
 
