@@ -1,0 +1,112 @@
+package io.gatehouse.daemon;
+
+import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.FilesConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.config.VirtualHost;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The effective routes of a configuration as {@code gatehouse check} prints them: each listener, then the vhosts
+ * bound to it (in configuration order) with their host names and a one-line summary of their action, with every
+ * default filled in. Example:
+ *
+ * <pre>
+ * listen 127.0.0.1:8080 (2 vhosts)
+ *   localhost      hosts localhost, 127.0.0.1
+ *                  files root /srv/gatehouse/config/www, index [index.html], listing off
+ *   app.localhost  hosts app.localhost
+ *                  proxy http://127.0.0.1:9000, preserveHost on, connect 5s, response 1m
+ * </pre>
+ */
+final class RouteReport {
+
+    private RouteReport() {
+    }
+
+    static String of(GatewayConfig config) {
+        StringBuilder text = new StringBuilder();
+        for (ListenAddress listener : config.allListeners()) {
+            List<VirtualHost> bound = config.vhosts().stream()
+                    .filter(vhost -> config.listenersOf(vhost).contains(listener))
+                    .toList();
+            int width = bound.stream().mapToInt(vhost -> vhost.name().length()).max().orElse(0) + 2;
+            text.append("listen ").append(listener).append(" (").append(count(bound.size(), "vhost")).append(")\n");
+            for (VirtualHost vhost : bound) {
+                String indent = " ".repeat(2 + width);
+                text.append("  ").append(pad(vhost.name(), width)).append("hosts ").append(String.join(", ", vhost.hosts())).append('\n');
+                text.append(indent).append(action(vhost)).append('\n');
+            }
+        }
+        text.append("forwarded.trusted: ").append(config.forwarded().trusted().isEmpty()
+                ? "none (X-Forwarded-* headers from every peer are replaced, not extended)"
+                : config.forwarded().trusted().toString()).append('\n');
+        text.append("accessLog: ").append(config.accessLog().enabled()
+                ? config.accessLog().path() + " (" + config.accessLog().format().name().toLowerCase(Locale.ROOT) + ")"
+                : "off").append('\n');
+        text.append("shutdown.drainTimeout: ").append(duration(config.shutdown().drainTimeout())).append('\n');
+        return text.toString();
+    }
+
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static String action(VirtualHost vhost) {
+        if (vhost.action() instanceof ProxyConfig proxy) {
+            return "proxy " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
+                    + ", preserveHost " + onOff(proxy.preserveHost())
+                    + ", connect " + duration(proxy.connectTimeout())
+                    + ", response " + duration(proxy.responseTimeout());
+        }
+        if (vhost.action() instanceof FilesConfig files) {
+            StringBuilder text = new StringBuilder("files root ").append(files.root());
+            files.fallbackRoot().ifPresent(fallback -> text.append(", fallbackRoot ").append(fallback));
+            text.append(", index ").append(files.index());
+            if (!files.deny().isEmpty()) {
+                text.append(", deny ").append(files.deny().stream().map(s -> '"' + s + '"').toList());
+            }
+            text.append(", listing ").append(onOff(files.listing()));
+            if (!files.noRanges().isEmpty()) {
+                text.append(", noRanges ").append(files.noRanges().stream().map(Pattern::pattern).toList());
+            }
+            return text.toString();
+        }
+        if (vhost.action() instanceof EchoConfig) {
+            return "echo (answers with the request it received)";
+        }
+        throw new IllegalStateException("unknown action " + vhost.action().kind());
+    }
+
+    private static String pad(String text, int width) {
+        return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
+    }
+
+    private static String onOff(boolean value) {
+        return value ? "on" : "off";
+    }
+
+    /** The YAML spelling ({@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}) rather than ISO-8601 {@code PT5S}. */
+    static String duration(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0 || millis == 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
+}
