@@ -12,6 +12,10 @@ import org.xnio.IoUtils;
  */
 public final class ErrorResponses {
 
+    /** RFC 9110's 421, which Undertow's status table does not name. */
+    public static final int MISDIRECTED_REQUEST = 421;
+    private static final String MISDIRECTED_REASON = "Misdirected Request";
+
     private ErrorResponses() {
     }
 
@@ -21,6 +25,9 @@ public final class ErrorResponses {
             return;
         }
         exchange.setStatusCode(status);
+        if (status == MISDIRECTED_REQUEST) {
+            exchange.setReasonPhrase(MISDIRECTED_REASON);
+        }
         if (!exchange.isRequestComplete()) {
             exchange.setPersistent(false);
         }
@@ -30,6 +37,6 @@ public final class ErrorResponses {
     }
 
     private static String reason(int status) {
-        return status == 421 ? "Misdirected Request" : StatusCodes.getReason(status);
+        return status == MISDIRECTED_REQUEST ? MISDIRECTED_REASON : StatusCodes.getReason(status);
     }
 }

@@ -53,7 +53,8 @@ public final class HostRouter implements HttpHandler {
         }
         VhostRoute vhost = bound.match(host);
         if (vhost == null) {
-            ErrorResponses.send(exchange, servedElsewhere.match(host) != null ? 421 : StatusCodes.NOT_FOUND);
+            ErrorResponses.send(exchange, servedElsewhere.match(host) != null
+                    ? ErrorResponses.MISDIRECTED_REQUEST : StatusCodes.NOT_FOUND);
             return;
         }
         RequestHost.attach(exchange, host);

@@ -81,7 +81,9 @@ class HostRoutingTest {
 
     @Test
     void hostServedOnlyOnAnotherListenerIsMisdirected() throws IOException {
-        assertEquals(421, get(main, "/", "internal.test").status());
+        Response misdirected = get(main, "/", "internal.test");
+        assertEquals(421, misdirected.status());
+        assertTrue(misdirected.head().startsWith("HTTP/1.1 421 Misdirected Request\r\n"), misdirected.head());
         assertEquals(200, get(admin, "/", "internal.test").status());
     }
 
