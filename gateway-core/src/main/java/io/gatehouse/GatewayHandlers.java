@@ -9,6 +9,7 @@ import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.VirtualHost;
 import io.gatehouse.echo.EchoHandler;
 import io.gatehouse.files.FileServer;
+import io.gatehouse.forwarded.RequestOrigin;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ReverseProxy;
@@ -27,7 +28,7 @@ import java.util.function.Predicate;
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
- *   access log → request metrics → host router → vhost action (proxy | files | echo)
+ *   request origin → access log → request metrics → host router → vhost action (proxy | files | echo)
  * </pre>
  * Each vhost's action is built once and shared by every listener the vhost is bound to, so a backend's
  * connection pool is one pool. {@link #close()} releases what the actions hold.
@@ -75,7 +76,8 @@ final class GatewayHandlers implements AutoCloseable {
         if (accessLog != null) {
             handler = accessLog.wrap(handler);
         }
-        return handler;
+        // Outermost, so that the access log and metrics see the resolved client address and request id.
+        return new RequestOrigin(config.forwarded(), handler);
     }
 
     private HttpHandler actionHandler(Action action) {

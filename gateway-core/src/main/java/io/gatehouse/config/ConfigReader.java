@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,7 @@ final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
             List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "vhosts");
+    private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo");
     private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue");
@@ -79,9 +81,7 @@ final class ConfigReader {
         List<ListenAddress> listen = top.optional("listen", GatewayConfig.DEFAULT_LISTEN,
                 list(parsed(ConfigValues::listen), "listen addresses like \"0.0.0.0:80\"", true));
 
-        Fields forwarded = top.section("forwarded", List.of("trusted"));
-        List<Cidr> trusted = forwarded.optional("trusted", ForwardedConfig.DEFAULTS.trusted(),
-                list(parsed(Cidr::parse), "networks like \"127.0.0.1/32\"", false));
+        ForwardedConfig forwarded = forwarded(top.section("forwarded", FORWARDED_KEYS));
 
         Fields t = top.section("timeouts", List.of("connect", "response", "idle"));
         Timeouts timeouts = new Timeouts(
@@ -108,8 +108,18 @@ final class ConfigReader {
                 list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
         refuseConflicts(vhosts, listen);
 
-        return new GatewayConfig(listen, new ForwardedConfig(trusted), timeouts, limits, accessLog,
+        return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
                 new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source);
+    }
+
+    private ForwardedConfig forwarded(Fields f) {
+        List<Cidr> trusted = f.optional("trusted", ForwardedConfig.DEFAULTS.trusted(),
+                list(parsed(Cidr::parse), "networks like \"127.0.0.1/32\"", false));
+        List<ForwardedConfig.Emit> emit = f.optional("emit", List.copyOf(ForwardedConfig.DEFAULT_EMIT),
+                list(parsed(ForwardedConfig.Emit::parse), "header families: x-forwarded, rfc7239", false));
+        return new ForwardedConfig(trusted, Set.copyOf(emit),
+                f.optional("realIpHeader", ForwardedConfig.DEFAULT_REAL_IP_HEADER, bool),
+                f.optional("echoRequestId", ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool));
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {

@@ -49,6 +49,24 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code forwarded.emit}: header families sent to backends, {@code x-forwarded} and/or {@code rfc7239}. */
+    public GatewayConfigBuilder emit(String... families) {
+        add(section(root, "forwarded"), "emit", families);
+        return this;
+    }
+
+    /** {@code forwarded.realIpHeader}: send the resolved client IP as X-Real-IP; default false. */
+    public GatewayConfigBuilder realIpHeader(boolean send) {
+        section(root, "forwarded").put("realIpHeader", send);
+        return this;
+    }
+
+    /** {@code forwarded.echoRequestId}: return X-Request-Id to the client; default false. */
+    public GatewayConfigBuilder echoRequestId(boolean echo) {
+        section(root, "forwarded").put("echoRequestId", echo);
+        return this;
+    }
+
     /** {@code timeouts.connect}. */
     public GatewayConfigBuilder connectTimeout(Duration timeout) {
         section(root, "timeouts").put("connect", timeout);

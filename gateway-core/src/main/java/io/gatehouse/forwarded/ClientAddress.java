@@ -1,22 +1,72 @@
 package io.gatehouse.forwarded;
 
+import io.gatehouse.config.ForwardedConfig;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * The address of the client a request came from, as logs, metrics, balancing and forwarded headers use it.
- * Today it is the TCP peer; resolving it through a chain of trusted proxies (forwarded.trusted) is next.
+ * Who the client of a request is, as logs, metrics, balancing and forwarded headers use it: the TCP peer, or when
+ * the peer is a trusted proxy ({@code forwarded.trusted}), the client its X-Forwarded-For chain names (see
+ * {@link XForwardedFor} for the walk and {@code src-docs/forwarded.md}).
+ *
+ * <p>{@link #resolve} works it out once per request and attaches it; {@link RequestOrigin} calls it at the root of
+ * the handler tree, and the proxy's {@link ForwardedHeaders} calls it too, so a proxy used on its own resolves the
+ * same way. Trust rests on the TCP peer only, never on a header or on {@code exchange.getSourceAddress()} (which an
+ * embedding application may have changed).
  */
 public final class ClientAddress {
+
+    /** What was resolved for one request. */
+    record Resolved(InetAddress peer, boolean peerTrusted, InetAddress client) {
+    }
+
+    private static final AttachmentKey<Resolved> KEY = AttachmentKey.create(Resolved.class);
 
     private ClientAddress() {
     }
 
-    /** The client's address, or {@code null} when the connection has no IP peer. */
+    /**
+     * The client's address: the resolved one, or when nothing resolved it (a handler used outside the gateway), the
+     * TCP peer. {@code null} only when the connection has no IP peer.
+     */
     public static InetAddress of(HttpServerExchange exchange) {
-        InetSocketAddress peer = exchange.getSourceAddress();
+        Resolved resolved = exchange.getAttachment(KEY);
+        return resolved != null ? resolved.client() : peer(exchange);
+    }
+
+    /** The TCP peer, whoever it is; {@code null} when the connection has no IP peer. */
+    public static InetAddress peer(HttpServerExchange exchange) {
+        InetSocketAddress peer = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
         return peer == null ? null : peer.getAddress();
+    }
+
+    /**
+     * An address as nginx and Apache log it: IPv4 dotted, IPv6 in RFC 5952 form ({@code 2001:db8::1}) without a zone;
+     * {@code null} for {@code null}.
+     */
+    public static String text(InetAddress address) {
+        return address == null ? null : IpLiteral.format(address);
+    }
+
+    /**
+     * Resolves the client of this request under {@code trust} and attaches it, unless that was done already (then the
+     * first answer stands). Only a trusted peer's X-Forwarded-For is parsed.
+     */
+    static Resolved resolve(HttpServerExchange exchange, ForwardedConfig trust) {
+        Resolved resolved = exchange.getAttachment(KEY);
+        if (resolved == null) {
+            InetAddress peer = peer(exchange);
+            boolean trusted = peer != null && trust.isTrusted(peer);
+            InetAddress client = trusted
+                    ? XForwardedFor.walk(HeaderText.joined(exchange.getRequestHeaders(), Headers.X_FORWARDED_FOR), peer, trust)
+                    : peer;
+            resolved = new Resolved(peer, trusted, client);
+            exchange.putAttachment(KEY, resolved);
+        }
+        return resolved;
     }
 }

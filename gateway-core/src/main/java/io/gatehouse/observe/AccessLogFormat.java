@@ -2,6 +2,7 @@ package io.gatehouse.observe;
 
 import io.gatehouse.config.AccessLogConfig.Format;
 import io.gatehouse.forwarded.ClientAddress;
+import io.gatehouse.forwarded.RequestId;
 import io.gatehouse.routing.VhostRoute;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -65,6 +66,7 @@ final class AccessLogFormat {
         line.append('{');
         jsonField(line, "time", java.time.Instant.ofEpochMilli(startMillis).toString()).append(',');
         jsonField(line, "client_ip", clientIp(exchange)).append(',');
+        jsonField(line, "peer_ip", ClientAddress.text(ClientAddress.peer(exchange))).append(',');
         jsonField(line, "method", exchange.getRequestMethod().toString()).append(',');
         jsonField(line, "host", exchange.getRequestHeaders().getFirst(Headers.HOST)).append(',');
         jsonField(line, "path", exchange.getRequestPath()).append(',');
@@ -73,6 +75,7 @@ final class AccessLogFormat {
         line.append("\"bytes_out\":").append(Math.max(0, exchange.getResponseBytesSent())).append(',');
         line.append("\"duration_ms\":").append(String.format(Locale.ROOT, "%.3f", durationNanos / 1e6)).append(',');
         jsonField(line, "vhost", VhostRoute.nameOf(exchange)).append(',');
+        jsonField(line, "request_id", RequestId.of(exchange)).append(',');
         jsonField(line, "user_agent", exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)).append(',');
         jsonField(line, "referer", exchange.getRequestHeaders().getFirst(Headers.REFERER));
         line.append('}');
@@ -86,7 +89,7 @@ final class AccessLogFormat {
 
     private static String clientIp(HttpServerExchange exchange) {
         InetAddress client = ClientAddress.of(exchange);
-        return client == null ? "-" : client.getHostAddress();
+        return client == null ? "-" : ClientAddress.text(client);
     }
 
     private static String headerOrDash(HttpServerExchange exchange, String name) {

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.forwarded.ForwardedHeaders;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 

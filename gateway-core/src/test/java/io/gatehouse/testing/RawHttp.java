@@ -3,6 +3,7 @@ package io.gatehouse.testing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -35,6 +36,18 @@ public final class RawHttp {
     /** Sends {@code request} (CRLFs included by the caller) and reads the response to its end. */
     public static Response exchange(InetSocketAddress address, String request) throws IOException {
         try (Socket socket = new Socket()) {
+            socket.connect(address, 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return read(socket);
+        }
+    }
+
+    /** Like {@link #exchange}, from a chosen local address (any of 127.0.0.0/8 works on loopback). */
+    public static Response exchangeFrom(InetAddress local, InetSocketAddress address, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(local, 0));
             socket.connect(address, 5_000);
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -1,0 +1,83 @@
+package io.gatehouse.forwarded;
+
+import io.gatehouse.config.Cidr;
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.ConfigProblem;
+import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.ForwardedConfig.Emit;
+import io.gatehouse.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The forwarded.* keys in YAML and in the builder: values, defaults and problems. */
+class ForwardedKeysTest {
+
+    private static final String VHOSTS = "vhosts: [{hosts: ['*'], echo: {}}]\n";
+
+    @TempDir
+    Path dir;
+
+    private GatewayConfig load(String yaml) throws Exception {
+        return GatewayConfig.load(Files.writeString(dir.resolve("gatehouse.yaml"), yaml + VHOSTS));
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        ForwardedConfig forwarded = load("""
+                forwarded:
+                  trusted: ["10.0.0.0/8", "::1"]
+                  emit: [rfc7239, X-Forwarded]
+                  realIpHeader: true
+                  echoRequestId: true
+                """).forwarded();
+        assertEquals(new ForwardedConfig(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1/128")),
+                Set.of(Emit.RFC7239, Emit.X_FORWARDED), true, true), forwarded);
+    }
+
+    @Test
+    void defaultsTrustNobodyEmitXForwardedAndAddNoOptionalHeader() throws Exception {
+        ForwardedConfig forwarded = load("").forwarded();
+        assertEquals(List.of(), forwarded.trusted());
+        assertEquals(Set.of(Emit.X_FORWARDED), forwarded.emit());
+        assertEquals(false, forwarded.realIpHeader());
+        assertEquals(false, forwarded.echoRequestId());
+    }
+
+    @Test
+    void anEmptyEmitListEmitsNothing() throws Exception {
+        assertEquals(Set.of(), load("forwarded: { emit: [] }\n").forwarded().emit());
+    }
+
+    @Test
+    void anUnknownHeaderFamilyIsAProblemAtItsPlace() throws Exception {
+        List<ConfigProblem> problems = assertThrows(ConfigException.class,
+                () -> load("forwarded: { emit: [x-forwarded, forwarded] }\n")).problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("forwarded.emit[1]", problems.get(0).keyPath());
+        assertEquals("expected x-forwarded or rfc7239, got 'forwarded'", problems.get(0).message());
+    }
+
+    @Test
+    void aNonBooleanRealIpHeaderIsAProblem() throws Exception {
+        List<ConfigProblem> problems = assertThrows(ConfigException.class,
+                () -> load("forwarded: { realIpHeader: yes please }\n")).problems();
+        assertEquals("forwarded.realIpHeader", problems.get(0).keyPath());
+    }
+
+    @Test
+    void theBuilderSetsTheSameKeys() throws Exception {
+        ForwardedConfig built = GatewayConfig.builder().trust("10.0.0.0/8", "::1").emit("rfc7239", "x-forwarded")
+                .realIpHeader(true).echoRequestId(true).vhost(v -> v.hosts("*").echo()).build().forwarded();
+        assertEquals(load("""
+                forwarded: { trusted: ["10.0.0.0/8", "::1"], emit: [rfc7239, x-forwarded], realIpHeader: true, echoRequestId: true }
+                """).forwarded(), built);
+    }
+}
