@@ -196,7 +196,7 @@ final class Forwarder implements HttpHandler {
                 @Override
                 public void failed(IOException e) {
                     if (connection == leased) {
-                        brokeBeforeResponse("sending the request failed: " + e.getMessage());
+                        brokeBeforeResponse("sending the request failed: " + describe(e));
                     }
                 }
             });
@@ -247,8 +247,14 @@ final class Forwarder implements HttpHandler {
 
                 @Override
                 public void failed(IOException e) {
-                    if (connection == leased) {
-                        brokeBeforeResponse("backend closed the connection before responding: " + e.getMessage());
+                    if (connection != leased) {
+                        return;
+                    }
+                    if (e.getCause() instanceof RuntimeException unparsable) {
+                        // Undertow's client wraps what its response parser refused (status line, Content-Length).
+                        fail(StatusCodes.BAD_GATEWAY, "invalid response: " + describe(unparsable));
+                    } else {
+                        brokeBeforeResponse("backend closed the connection before responding: " + describe(e));
                     }
                 }
             });
@@ -256,7 +262,7 @@ final class Forwarder implements HttpHandler {
             ChannelListener<StreamSinkChannel> finished = finishing(() -> requestRelayed = true,
                     e -> {
                         if (connection == leased) {
-                            brokeBeforeResponse("sending the request failed: " + e.getMessage());
+                            brokeBeforeResponse("sending the request failed: " + describe(e));
                         }
                     });
             if (exchange.isRequestComplete()) {
@@ -267,13 +273,13 @@ final class Forwarder implements HttpHandler {
                     ChannelListeners.closingChannelListener(), finished,
                     (channel, e) -> {
                         if (state == State.RELAYING) {
-                            abort("client request body failed: " + e.getMessage());
+                            abort("client request body failed: " + describe(e));
                         } else {
-                            fail(0, "client aborted the request body: " + e.getMessage());
+                            fail(0, "client aborted the request body: " + describe(e));
                         }
                     },
                     // After the response started, the response relay alone decides what happens to the connections.
-                    (channel, e) -> fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + e.getMessage()),
+                    (channel, e) -> fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + describe(e)),
                     exchange.getConnection().getByteBufferPool());
         }
 
@@ -300,9 +306,9 @@ final class Forwarder implements HttpHandler {
             }
             Transfer.initiateTransfer(backendExchange.getResponseChannel(), exchange.getResponseChannel(),
                     ChannelListeners.closingChannelListener(),
-                    finishing(() -> responseRelayed = true, e -> abort("flushing the response failed: " + e.getMessage())),
-                    (channel, e) -> abort("backend broke off the response: " + e.getMessage()),
-                    (channel, e) -> abort("client went away during the response: " + e.getMessage()),
+                    finishing(() -> responseRelayed = true, e -> abort("flushing the response failed: " + describe(e))),
+                    (channel, e) -> abort("backend broke off the response: " + describe(e)),
+                    (channel, e) -> abort("client went away during the response: " + describe(e)),
                     exchange.getConnection().getByteBufferPool());
         }
 
@@ -311,7 +317,7 @@ final class Forwarder implements HttpHandler {
             try {
                 backendSide = backendConnection.performUpgrade();
             } catch (IOException e) {
-                ProxyLog.failure(exchange, backendUri(), 0, "WebSocket upgrade failed: " + e.getMessage());
+                ProxyLog.failure(exchange, backendUri(), 0, "WebSocket upgrade failed: " + describe(e));
                 IoUtils.safeClose(client, backendConnection);
                 return;
             }
@@ -431,6 +437,10 @@ final class Forwarder implements HttpHandler {
             // Cleared first: closing fails the connection's pending exchange, whose callbacks must see it is gone.
             connection = null;
             IoUtils.safeClose(discarded);
+        }
+
+        private static String describe(Exception e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
 
         private URI backendUri() {
