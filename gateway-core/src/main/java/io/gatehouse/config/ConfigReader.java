@@ -29,7 +29,9 @@ final class ConfigReader {
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo");
-    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue");
+    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue",
+            "balance", "health", "retries");
+    private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
     private static final List<String> FILES_KEYS = List.of("root", "fallbackRoot", "index", "deny", "listing", "noRanges");
 
     /** Reads one value at {@code path}; returns {@code null} after adding a problem. */
@@ -180,7 +182,34 @@ final class ConfigReader {
                 p.optional("connections", (long) ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND,
                         atLeast(wholeNumber(), 1, Integer.MAX_VALUE, "must be at least 1")).intValue(),
                 p.optional("queue", (long) ProxyConfig.DEFAULT_QUEUE_SIZE,
-                        atLeast(wholeNumber(), 0, Integer.MAX_VALUE, "must be 0 or more")).intValue());
+                        atLeast(wholeNumber(), 0, Integer.MAX_VALUE, "must be 0 or more")).intValue(),
+                p.optional("balance", ProxyConfig.DEFAULT_BALANCE, parsed(ProxyConfig.Balance::parse)),
+                health(p.section("health", HEALTH_KEYS)),
+                p.optional("retries", (long) ProxyConfig.defaultRetries(backends.size()),
+                        atLeast(wholeNumber(), 0, 100, "must be 0 to 100")).intValue());
+    }
+
+    /** {@code proxy.health}: passive limits always; the active check only when {@code path} is given. */
+    private ProxyConfig.Health health(Fields h) {
+        int failures = h.optional("failures", (long) ProxyConfig.Health.DEFAULT_FAILURES,
+                atLeast(wholeNumber(), 1, 1000, "must be 1 to 1000")).intValue();
+        Duration coolOff = h.optional("coolOff", ProxyConfig.Health.DEFAULT_COOL_OFF, duration(false));
+        Duration interval = h.optional("interval", ProxyConfig.Check.DEFAULT_INTERVAL, duration(false));
+        int expect = h.optional("expect", (long) ProxyConfig.Check.DEFAULT_EXPECT,
+                atLeast(wholeNumber(), 100, 599, "must be an HTTP status, 100 to 599")).intValue();
+        Optional<ProxyConfig.Check> check = Optional.ofNullable(h.optional("path", null, parsed(ConfigReader::healthPath)))
+                .map(path -> new ProxyConfig.Check(path, interval, expect));
+        if (check.isEmpty() && (h.has("interval") || h.has("expect"))) {
+            problems.add(h.mapping, h.path, "interval and expect configure the active check; give its path too, like path: /healthz");
+        }
+        return new ProxyConfig.Health(failures, coolOff, check);
+    }
+
+    private static String healthPath(String value) {
+        if (!value.startsWith("/") || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("expected a path like /healthz (visible ASCII, starting with /), got '" + value + "'");
+        }
+        return value;
     }
 
     private FilesConfig files(Fields f) {

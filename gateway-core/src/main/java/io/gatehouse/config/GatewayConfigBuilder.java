@@ -217,6 +217,35 @@ public final class GatewayConfigBuilder {
             keys.put("queue", (long) queue);
             return this;
         }
+
+        /** {@code balance}: {@code round-robin} (default), {@code least-requests} or {@code ip-hash}. */
+        public ProxyBuilder balance(String balance) {
+            keys.put("balance", balance);
+            return this;
+        }
+
+        /** {@code retries}: further backends a failed request may try; default one fewer than the backends. */
+        public ProxyBuilder retries(int retries) {
+            keys.put("retries", (long) retries);
+            return this;
+        }
+
+        /** {@code health.failures} and {@code health.coolOff}: when a failing backend is taken out, and for how long. */
+        public ProxyBuilder passiveHealth(int failures, Duration coolOff) {
+            Map<String, Object> health = section(keys, "health");
+            health.put("failures", (long) failures);
+            health.put("coolOff", coolOff);
+            return this;
+        }
+
+        /** {@code health.path}, {@code health.interval}, {@code health.expect}: the active check. */
+        public ProxyBuilder healthCheck(String path, Duration interval, int expect) {
+            Map<String, Object> health = section(keys, "health");
+            health.put("path", path);
+            health.put("interval", interval);
+            health.put("expect", (long) expect);
+            return this;
+        }
     }
 
     /** The {@code files} of a vhost. */

@@ -3,6 +3,8 @@ package io.gatehouse.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Forward requests to backends.
@@ -13,6 +15,9 @@ import java.util.List;
  * @param responseTimeout     for the backend's response once the request is sent; past it, 504
  * @param connectionsPerBackend pooled connections per backend and IO thread
  * @param queueSize           requests that may wait for a pooled connection before 503
+ * @param balance             how a request's backend is chosen
+ * @param health              when a backend is taken out of rotation, and the optional active check
+ * @param retries             further backends a failed request may be tried on (0: none)
  */
 public record ProxyConfig(
         List<URI> backends,
@@ -20,18 +25,82 @@ public record ProxyConfig(
         Duration connectTimeout,
         Duration responseTimeout,
         int connectionsPerBackend,
-        int queueSize) implements Action {
+        int queueSize,
+        Balance balance,
+        Health health,
+        int retries) implements Action {
 
     public static final boolean DEFAULT_PRESERVE_HOST = true;
     public static final int DEFAULT_CONNECTIONS_PER_BACKEND = 64;
     public static final int DEFAULT_QUEUE_SIZE = 1024;
+    public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
 
     public ProxyConfig {
         backends = List.copyOf(backends);
     }
 
+    /** The settings before balancing existed: round-robin, default health, {@link #defaultRetries} retries. */
+    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
+                       int connectionsPerBackend, int queueSize) {
+        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize,
+                DEFAULT_BALANCE, Health.DEFAULTS, defaultRetries(backends.size()));
+    }
+
+    /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
+    public static int defaultRetries(int backends) {
+        return Math.max(0, backends - 1);
+    }
+
     @Override
     public String kind() {
         return "proxy";
+    }
+
+    /** {@code proxy.balance}. */
+    public enum Balance {
+        /** Each backend in turn. */
+        ROUND_ROBIN,
+        /** The backend with the fewest requests in flight through this proxy. */
+        LEAST_REQUESTS,
+        /** A hash of the client's IP address, so a client keeps its backend while that backend is up. */
+        IP_HASH;
+
+        /** The YAML spelling: {@code round-robin}, {@code least-requests}, {@code ip-hash}. */
+        public String yamlName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        public static Balance parse(String value) {
+            for (Balance balance : values()) {
+                if (balance.yamlName().equals(value)) {
+                    return balance;
+                }
+            }
+            throw new IllegalArgumentException("expected round-robin, least-requests or ip-hash, got '" + value + "'");
+        }
+    }
+
+    /**
+     * {@code proxy.health}.
+     *
+     * @param failures consecutive refused or reset connections that take a backend out (nginx {@code max_fails})
+     * @param coolOff  how long it stays out before it is tried again (nginx {@code fail_timeout})
+     * @param check    the active check, when {@code health.path} is set
+     */
+    public record Health(int failures, Duration coolOff, Optional<Check> check) {
+
+        public static final int DEFAULT_FAILURES = 3;
+        public static final Duration DEFAULT_COOL_OFF = Duration.ofSeconds(10);
+        public static final Health DEFAULTS = new Health(DEFAULT_FAILURES, DEFAULT_COOL_OFF, Optional.empty());
+    }
+
+    /**
+     * An active health check: {@code GET path} to every backend each {@code interval}; any answer other than
+     * {@code expect} (or none within the interval) takes the backend out until a check succeeds again.
+     */
+    public record Check(String path, Duration interval, int expect) {
+
+        public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+        public static final int DEFAULT_EXPECT = 200;
     }
 }

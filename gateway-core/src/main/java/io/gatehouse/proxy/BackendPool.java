@@ -36,7 +36,8 @@ final class BackendPool implements AutoCloseable {
 
     /** Receives the outcome of {@link #acquire}; exactly one method is called, once. */
     interface Lease {
-        void connected(ClientConnection connection);
+        /** @param reused the connection served an earlier request and may have been closed by the backend since */
+        void connected(ClientConnection connection, boolean reused);
 
         void failed(Failure failure, String reason);
     }
@@ -61,16 +62,19 @@ final class BackendPool implements AutoCloseable {
         return backend;
     }
 
-    /** Hands {@code lease} an idle connection, a new one, or a place in the queue; fails it otherwise. */
-    void acquire(XnioIoThread thread, ByteBufferPool buffers, Lease lease) {
+    /**
+     * Hands {@code lease} an idle connection (unless {@code fresh}), a new one, or a place in the queue; fails it
+     * otherwise.
+     */
+    void acquire(XnioIoThread thread, ByteBufferPool buffers, Lease lease, boolean fresh) {
         if (closed) {
             lease.failed(Failure.CLOSED, "proxy is shutting down");
             return;
         }
         PerThread pool = threads.computeIfAbsent(thread, PerThread::new);
-        ClientConnection idle = pool.pollIdle();
+        ClientConnection idle = fresh ? null : pool.pollIdle();
         if (idle != null) {
-            lease.connected(idle);
+            lease.connected(idle, true);
         } else if (pool.open < maxConnections) {
             pool.connect(buffers, lease);
         } else if (pool.waiting.size() < queueSize) {
@@ -141,7 +145,7 @@ final class BackendPool implements AutoCloseable {
             Waiter waiter = waiting.pollFirst();
             if (waiter != null) {
                 waiter.timer.remove();
-                waiter.lease.connected(connection);
+                waiter.lease.connected(connection, true);
             } else {
                 idle.addFirst(connection);
             }
@@ -202,7 +206,7 @@ final class BackendPool implements AutoCloseable {
                         idle.remove(closedConnection);
                         slotFreed();
                     });
-                    lease.connected(connection);
+                    lease.connected(connection, false);
                 }
 
                 @Override

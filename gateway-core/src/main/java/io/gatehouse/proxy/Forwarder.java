@@ -23,30 +23,43 @@ import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 
+import io.gatehouse.http.ErrorResponses;
+
 import java.io.IOException;
+import java.net.URI;
+import java.util.BitSet;
 import java.nio.channels.Channel;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends the request, as the handlers before it left it, to the backend and relays the answer; the last handler of
+ * Sends the request, as the handlers before it left it, to a backend and relays the answer; the last handler of
  * the proxy chain.
  *
- * <p>Contract: the request line keeps the client's raw path and query (an absolute-form target becomes origin-form);
- * all request headers are copied (hop-by-hop ones were removed upstream); Host is the client's when
- * {@code preserveHost}, else the backend's authority. Bodies stream in both directions through Undertow's
- * {@link Transfer} with back-pressure, never buffered whole. A WebSocket upgrade answered 101 becomes a byte relay.
+ * <p>Contract: the {@link Balancer} picks a backend among those whose {@link BackendHealth} says they are up. The
+ * request line keeps the client's raw path and query (an absolute-form target becomes origin-form); all request
+ * headers are copied (hop-by-hop ones were removed upstream); Host is the client's when {@code preserveHost}, else
+ * the backend's authority. Bodies stream in both directions through Undertow's {@link Transfer} with
+ * back-pressure, never buffered whole. A WebSocket upgrade answered 101 becomes a byte relay.
  *
- * <p>Failures, each answered once and logged as one line:
+ * <p>Failures, each answered once and logged as one line (a retry is logged as one line too):
  * <ul>
- *   <li>connect refused, or the backend closes/resets before its response head: 502</li>
- *   <li>no connection within {@code connectTimeout}: 502</li>
+ *   <li>every backend out of rotation: 503 with {@code Retry-After} at once</li>
+ *   <li>connect refused or timed out: counts against the backend's health; tried on another backend when the
+ *       {@link RetryPolicy} allows, else 502</li>
+ *   <li>the backend closes/resets before its response head: on a pooled connection that the backend may have
+ *       closed while idle, a replayable request is sent again on a fresh connection (once, not counted); otherwise
+ *       it counts against the backend's health and a replayable request is tried on another backend; else 502</li>
+ *   <li>a response head with a malformed status line or ambiguous framing ({@link ResponseFraming}): 502, the
+ *       backend connection closed</li>
  *   <li>no response head within {@code responseTimeout} of the request being sent: 504</li>
  *   <li>every pooled connection busy and the queue full, or no slot within {@code connectTimeout}: 503 with
  *       {@code Retry-After}</li>
  *   <li>the client's request body breaks off (or a chunked body passes {@code limits.maxBody}, which Undertow
  *       answers by closing the client connection): the client connection is closed</li>
- *   <li>anything after the response head was sent: the client connection is closed (a status can no longer change)</li>
+ *   <li>anything after the response head was sent, including a response body cut short by the backend: the client
+ *       connection is closed, so the client sees the truncation (a status can no longer change, and a chunked
+ *       response is never finished with a terminator the backend did not send)</li>
  * </ul>
  * A backend connection is reused only when both the request and the response were relayed completely.
  */
@@ -54,19 +67,23 @@ final class Forwarder implements HttpHandler {
 
     static final String RETRY_AFTER_SECONDS = "1";
 
-    private final BackendPool pool;
+    private final Backend[] backends;
+    private final Balancer balancer;
+    private final RetryPolicy retryPolicy;
     private final boolean preserveHost;
     private final long responseTimeoutMillis;
 
-    Forwarder(BackendPool pool, boolean preserveHost, long responseTimeoutMillis) {
-        this.pool = pool;
+    Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, boolean preserveHost, long responseTimeoutMillis) {
+        this.backends = backends;
+        this.balancer = balancer;
+        this.retryPolicy = retryPolicy;
         this.preserveHost = preserveHost;
         this.responseTimeoutMillis = responseTimeoutMillis;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        // The pool and the client connections live on the exchange's IO thread; run there, after this call returns.
+        // The pools and the client connections live on the exchange's IO thread; run there, after this call returns.
         ProxiedExchange proxied = new ProxiedExchange(exchange);
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), proxied::start);
     }
@@ -85,7 +102,7 @@ final class Forwarder implements HttpHandler {
 
     /** Where a request stands; errors are handled according to it, and each outcome happens once. */
     private enum State {
-        /** No answer yet: a failure becomes an error status. */
+        /** No answer yet: a failure becomes an error status or a retry. */
         WAITING,
         /** The backend's response is being relayed: a failure can only close the connections. */
         RELAYING,
@@ -93,52 +110,107 @@ final class Forwarder implements HttpHandler {
         SETTLED
     }
 
-    /** One request's trip to the backend. Every method runs on the exchange's IO thread. */
-    private final class ProxiedExchange implements BackendPool.Lease {
+    /** One request's trip to a backend, or several on retries. Every method runs on the exchange's IO thread. */
+    private final class ProxiedExchange implements BackendPool.Lease, Balancer.Eligible {
         private final HttpServerExchange exchange;
+        /** The backend now tried, counted in its {@code inFlight}; null before the first pick and after leaving. */
+        private Backend backend;
+        private int backendIndex = -1;
         private ClientConnection connection;
+        private boolean reusedConnection;
         private XnioExecutor.Key responseTimer;
         private State state = State.WAITING;
+        private boolean bodyStreamed;
         private boolean requestRelayed;
         private boolean responseRelayed;
         /** The connection now carries a WebSocket relay, which owns it and closes it. */
         private boolean switched;
+        private int retries;
+        private boolean staleRetried;
+        /** Backends this request failed on; allocated on the first retry only. */
+        private BitSet tried;
+        private long pickedAt;
 
         ProxiedExchange(HttpServerExchange exchange) {
             this.exchange = exchange;
         }
 
         void start() {
-            pool.acquire(exchange.getIoThread(), exchange.getConnection().getByteBufferPool(), this);
+            exchange.addExchangeCompleteListener((done, next) -> {
+                cancelResponseTimer();
+                if (connection != null && !switched) {
+                    backend.pool.release(connection, requestRelayed && responseRelayed);
+                }
+                leaveBackend();
+                next.proceed();
+            });
+            int index = pick();
+            if (index < 0) {
+                fail(StatusCodes.SERVICE_UNAVAILABLE, "no backend available: all are out of rotation");
+                return;
+            }
+            use(index);
+        }
+
+        private int pick() {
+            pickedAt = System.nanoTime();
+            return balancer.pick(exchange, backends, this);
         }
 
         @Override
-        public void connected(ClientConnection leased) {
+        public boolean test(int index) {
+            return (tried == null || !tried.get(index)) && backends[index].health.available(pickedAt);
+        }
+
+        private void use(int index) {
+            backendIndex = index;
+            backend = backends[index];
+            backend.inFlight.incrementAndGet();
+            acquire(false);
+        }
+
+        private void acquire(boolean fresh) {
+            backend.pool.acquire(exchange.getIoThread(), exchange.getConnection().getByteBufferPool(), this, fresh);
+        }
+
+        private void leaveBackend() {
+            if (backend != null) {
+                backend.inFlight.decrementAndGet();
+                backend = null;
+            }
+        }
+
+        @Override
+        public void connected(ClientConnection leased, boolean reused) {
             connection = leased;
-            exchange.addExchangeCompleteListener((done, next) -> {
-                cancelResponseTimer();
-                if (!switched) {
-                    pool.release(leased, requestRelayed && responseRelayed);
-                }
-                next.proceed();
-            });
+            reusedConnection = reused;
+            bodyStreamed = !exchange.isRequestComplete();
             leased.sendRequest(request(), new ClientCallback<>() {
                 @Override
                 public void completed(ClientExchange backendExchange) {
-                    requestSent(backendExchange);
+                    if (connection == leased) {
+                        requestSent(backendExchange, leased);
+                    }
                 }
 
                 @Override
                 public void failed(IOException e) {
-                    fail(StatusCodes.BAD_GATEWAY, "sending the request failed: " + e.getMessage());
+                    if (connection == leased) {
+                        brokeBeforeResponse("sending the request failed: " + describe(e));
+                    }
                 }
             });
         }
 
         @Override
         public void failed(BackendPool.Failure failure, String reason) {
-            fail(failure == BackendPool.Failure.REFUSED || failure == BackendPool.Failure.CONNECT_TIMEOUT
-                    ? StatusCodes.BAD_GATEWAY : StatusCodes.SERVICE_UNAVAILABLE, reason);
+            if (failure == BackendPool.Failure.REFUSED || failure == BackendPool.Failure.CONNECT_TIMEOUT) {
+                // Nothing was sent: any request may go elsewhere.
+                backend.health.failed();
+                retryElsewhere(reason);
+            } else {
+                fail(StatusCodes.SERVICE_UNAVAILABLE, reason);
+            }
         }
 
         private ClientRequest request() {
@@ -148,7 +220,7 @@ final class Forwarder implements HttpHandler {
                 headers.putAll(values.getHeaderName(), values);
             }
             if (!preserveHost || !headers.contains(Headers.HOST)) {
-                headers.put(Headers.HOST, pool.backend().getRawAuthority());
+                headers.put(Headers.HOST, backend.uri.getRawAuthority());
             }
             // The client's framing was consumed by Undertow; re-frame a body of unknown length as chunked.
             if (!exchange.isRequestComplete() && !headers.contains(Headers.CONTENT_LENGTH)) {
@@ -157,7 +229,8 @@ final class Forwarder implements HttpHandler {
             return request;
         }
 
-        private void requestSent(ClientExchange backendExchange) {
+        /** Callbacks check that {@code leased} is still the connection in use: a retry discards the earlier one. */
+        private void requestSent(ClientExchange backendExchange, ClientConnection leased) {
             if (state != State.WAITING) {
                 return;
             }
@@ -167,17 +240,31 @@ final class Forwarder implements HttpHandler {
             backendExchange.setResponseListener(new ClientCallback<>() {
                 @Override
                 public void completed(ClientExchange result) {
-                    responseArrived(result);
+                    if (connection == leased) {
+                        responseArrived(result);
+                    }
                 }
 
                 @Override
                 public void failed(IOException e) {
-                    fail(StatusCodes.BAD_GATEWAY, "backend closed the connection before responding: " + e.getMessage());
+                    if (connection != leased) {
+                        return;
+                    }
+                    if (e.getCause() instanceof RuntimeException unparsable) {
+                        // Undertow's client wraps what its response parser refused (status line, Content-Length).
+                        fail(StatusCodes.BAD_GATEWAY, "invalid response: " + describe(unparsable));
+                    } else {
+                        brokeBeforeResponse("backend closed the connection before responding: " + describe(e));
+                    }
                 }
             });
             StreamSinkChannel toBackend = backendExchange.getRequestChannel();
             ChannelListener<StreamSinkChannel> finished = finishing(() -> requestRelayed = true,
-                    e -> fail(StatusCodes.BAD_GATEWAY, "sending the request failed: " + e.getMessage()));
+                    e -> {
+                        if (connection == leased) {
+                            brokeBeforeResponse("sending the request failed: " + describe(e));
+                        }
+                    });
             if (exchange.isRequestComplete()) {
                 finished.handleEvent(toBackend);
                 return;
@@ -186,13 +273,13 @@ final class Forwarder implements HttpHandler {
                     ChannelListeners.closingChannelListener(), finished,
                     (channel, e) -> {
                         if (state == State.RELAYING) {
-                            abort("client request body failed: " + e.getMessage());
+                            abort("client request body failed: " + describe(e));
                         } else {
-                            fail(0, "client aborted the request body: " + e.getMessage());
+                            fail(0, "client aborted the request body: " + describe(e));
                         }
                     },
                     // After the response started, the response relay alone decides what happens to the connections.
-                    (channel, e) -> fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + e.getMessage()),
+                    (channel, e) -> fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + describe(e)),
                     exchange.getConnection().getByteBufferPool());
         }
 
@@ -200,9 +287,15 @@ final class Forwarder implements HttpHandler {
             if (state != State.WAITING) {
                 return;
             }
-            state = State.RELAYING;
             cancelResponseTimer();
+            backend.health.answered();
             ClientResponse response = backendExchange.getResponse();
+            String problem = ResponseFraming.problem(response);
+            if (problem != null) {
+                fail(StatusCodes.BAD_GATEWAY, "invalid response: " + problem);
+                return;
+            }
+            state = State.RELAYING;
             boolean webSocket = response.getResponseCode() == StatusCodes.SWITCHING_PROTOCOLS && HopByHop.isWebSocketUpgrade(exchange);
             exchange.setStatusCode(response.getResponseCode());
             exchange.setReasonPhrase(response.getStatus());
@@ -213,24 +306,24 @@ final class Forwarder implements HttpHandler {
             }
             Transfer.initiateTransfer(backendExchange.getResponseChannel(), exchange.getResponseChannel(),
                     ChannelListeners.closingChannelListener(),
-                    finishing(() -> responseRelayed = true, e -> abort("flushing the response failed: " + e.getMessage())),
-                    (channel, e) -> abort("backend broke off the response: " + e.getMessage()),
-                    (channel, e) -> abort("client went away during the response: " + e.getMessage()),
+                    finishing(() -> responseRelayed = true, e -> abort("flushing the response failed: " + describe(e))),
+                    (channel, e) -> abort("backend broke off the response: " + describe(e)),
+                    (channel, e) -> abort("client went away during the response: " + describe(e)),
                     exchange.getConnection().getByteBufferPool());
         }
 
         private void relayUpgraded(StreamConnection client, ClientConnection backendConnection) {
-            StreamConnection backend;
+            StreamConnection backendSide;
             try {
-                backend = backendConnection.performUpgrade();
+                backendSide = backendConnection.performUpgrade();
             } catch (IOException e) {
-                ProxyLog.failure(exchange, pool.backend(), 0, "WebSocket upgrade failed: " + e.getMessage());
+                ProxyLog.failure(exchange, backendUri(), 0, "WebSocket upgrade failed: " + describe(e));
                 IoUtils.safeClose(client, backendConnection);
                 return;
             }
-            ChannelExceptionHandler<Channel> closeBoth = (channel, e) -> IoUtils.safeClose(client, backend);
-            relay(backend, client, closeBoth, backendConnection.getBufferPool());
-            relay(client, backend, closeBoth, backendConnection.getBufferPool());
+            ChannelExceptionHandler<Channel> closeBoth = (channel, e) -> IoUtils.safeClose(client, backendSide);
+            relay(backendSide, client, closeBoth, backendConnection.getBufferPool());
+            relay(client, backendSide, closeBoth, backendConnection.getBufferPool());
         }
 
         private void relay(StreamConnection from, StreamConnection to, ChannelExceptionHandler<Channel> onError, ByteBufferPool buffers) {
@@ -276,22 +369,82 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
-            IoUtils.safeClose(connection);
-            cancelResponseTimer();
-            ProxyLog.failure(exchange, pool.backend(), status, reason);
+            discardConnection();
+            ProxyLog.failure(exchange, backendUri(), status, reason);
             if (status == 0) {
                 IoUtils.safeClose(exchange.getConnection());
                 return;
             }
-            exchange.setStatusCode(status);
             if (status == StatusCodes.SERVICE_UNAVAILABLE) {
                 exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             }
-            if (!exchange.isRequestComplete()) {
-                // The rest of the body is not wanted; do not make the client wait while it is drained.
-                exchange.setPersistent(false);
+            // Closes the client connection when the body was not read: the rest of it is not wanted.
+            ErrorResponses.send(exchange, status);
+        }
+
+        /**
+         * The connection broke (or the backend closed it) after it was leased and before a response head came.
+         * See the class comment for which requests are sent again and where.
+         */
+        private void brokeBeforeResponse(String reason) {
+            if (state != State.WAITING) {
+                return;
             }
-            exchange.endExchange();
+            discardConnection();
+            boolean replayable = RetryPolicy.replayable(exchange, bodyStreamed);
+            if (replayable && reusedConnection && !staleRetried) {
+                // The usual keep-alive race: the backend closed the idle connection as the request went out.
+                staleRetried = true;
+                ProxyLog.LOG.fine(() -> "stale pooled connection to " + backend.uri + ", sending again on a fresh one: " + reason);
+                acquire(true);
+                return;
+            }
+            if (!reusedConnection) {
+                backend.health.failed();
+            }
+            if (replayable) {
+                retryElsewhere(reason);
+            } else {
+                fail(StatusCodes.BAD_GATEWAY, reason);
+            }
+        }
+
+        /** Sends the request to another eligible backend if the retry policy allows one more; else 502. */
+        private void retryElsewhere(String reason) {
+            if (retryPolicy.allows(retries)) {
+                if (tried == null) {
+                    tried = new BitSet(backends.length);
+                }
+                tried.set(backendIndex);
+                int next = pick();
+                if (next >= 0) {
+                    retries++;
+                    ProxyLog.retry(exchange, backend.uri, backends[next].uri, reason);
+                    discardConnection();
+                    leaveBackend();
+                    requestRelayed = false;
+                    use(next);
+                    return;
+                }
+            }
+            fail(StatusCodes.BAD_GATEWAY, reason);
+        }
+
+        /** Closes the leased connection, whose state is unknown after a failure; the pool frees its slot on close. */
+        private void discardConnection() {
+            cancelResponseTimer();
+            ClientConnection discarded = connection;
+            // Cleared first: closing fails the connection's pending exchange, whose callbacks must see it is gone.
+            connection = null;
+            IoUtils.safeClose(discarded);
+        }
+
+        private static String describe(Exception e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+
+        private URI backendUri() {
+            return backend == null ? null : backend.uri;
         }
 
         /** The relay of a response broke: its status is already out, so both connections are closed. */
@@ -300,7 +453,7 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
-            ProxyLog.failure(exchange, pool.backend(), 0, reason);
+            ProxyLog.failure(exchange, backendUri(), 0, reason);
             IoUtils.safeClose(connection);
             IoUtils.safeClose(exchange.getConnection());
         }

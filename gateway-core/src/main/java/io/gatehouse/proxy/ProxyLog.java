@@ -22,4 +22,15 @@ final class ProxyLog {
                     + (backend == null ? "" : " -> " + backend) + ": " + answer + ", " + reason);
         }
     }
+
+    /** Logs a change in whether {@code backend} takes requests. */
+    static void backend(URI backend, String change) {
+        LOG.warning("backend " + backend + ": " + change);
+    }
+
+    /** Logs that {@code exchange} failed on {@code from} because of {@code reason} and is sent to {@code to}. */
+    static void retry(HttpServerExchange exchange, URI from, URI to, String reason) {
+        LOG.warning(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " -> " + from + ": " + reason
+                + "; trying " + to);
+    }
 }

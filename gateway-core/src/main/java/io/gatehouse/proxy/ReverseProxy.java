@@ -7,31 +7,37 @@ import io.gatehouse.forwarded.ForwardedHeaders;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /**
- * Forwards a vhost's requests to its backend, the way Apache's {@code ProxyPass} with {@code ProxyPreserveHost On}
+ * Forwards a vhost's requests to its backends, the way Apache's {@code ProxyPass} with {@code ProxyPreserveHost On}
  * or nginx's {@code proxy_pass} would, with the client address, Host and scheme passed on.
  *
  * <p>Mount one per proxied vhost. The handler may be called on an IO thread or a worker thread; it never blocks.
  * Errors are answered with a status and one log line, never an exception: see {@link Forwarder} for the table.
- * {@link #close()} closes idle backend connections and refuses new requests (503); connections serving in-flight
- * requests are closed as those finish.
- *
- * <p>Only the first of {@code proxy.backends} is used for now; load balancing is future work.
+ * Requests are spread by the configured {@link Balancer} over the backends that {@link BackendHealth} has not taken
+ * out; failed requests are retried per {@link RetryPolicy}. {@link #close()} closes idle backend connections, stops
+ * the health check and refuses new requests (503); connections serving in-flight requests close as those finish.
  */
 public final class ReverseProxy implements HttpHandler, AutoCloseable {
 
     private final HttpHandler chain;
-    private final BackendPool pool;
+    private final List<Backend> backends;
+    private final Optional<HealthChecker> healthChecker;
 
-    private ReverseProxy(HttpHandler chain, BackendPool pool) {
+    private ReverseProxy(HttpHandler chain, List<Backend> backends, Optional<HealthChecker> healthChecker) {
         this.chain = chain;
-        this.pool = pool;
+        this.backends = backends;
+        this.healthChecker = healthChecker;
     }
 
     /**
-     * The proxy for one vhost.
+     * The proxy for one vhost; starts its active health check, if one is configured.
      *
-     * @param proxy     backends, Host policy, timeouts, pool and queue sizes
+     * @param proxy     backends, balancing, health, retries, Host policy, timeouts, pool and queue sizes
      * @param forwarded which peers' X-Forwarded-* headers are believed
      * @param limits    {@code maxBody} is enforced on request bodies (413 beyond it)
      * @throws IllegalArgumentException when {@code proxy.backends} is empty
@@ -40,15 +46,19 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         if (proxy.backends().isEmpty()) {
             throw new IllegalArgumentException("proxy.backends is empty");
         }
-        BackendPool pool = new BackendPool(proxy.backends().get(0), proxy.connectionsPerBackend(), proxy.queueSize(),
-                proxy.connectTimeout().toMillis());
+        List<Backend> backends = new ArrayList<>();
+        for (URI uri : proxy.backends()) {
+            backends.add(new Backend(uri,
+                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.queueSize(), proxy.connectTimeout().toMillis()),
+                    new BackendHealth(uri, proxy.health().failures(), proxy.health().coolOff().toMillis())));
+        }
+        Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
+                new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis());
         // The order matters: hop-by-hop stripping runs before the forwarded headers are set, so that a client listing
         // X-Forwarded-For in Connection removes only its own copy, never Gatehouse's.
-        HttpHandler chain = new BodyLimit(limits.maxBody(),
-                new HopByHop(
-                        new ForwardedHeaders(forwarded,
-                                new Forwarder(pool, proxy.preserveHost(), proxy.responseTimeout().toMillis()))));
-        return new ReverseProxy(chain, pool);
+        HttpHandler chain = new BodyLimit(limits.maxBody(), new HopByHop(new ForwardedHeaders(forwarded, forwarder)));
+        List<Backend> all = List.copyOf(backends);
+        return new ReverseProxy(chain, all, proxy.health().check().map(check -> HealthChecker.start(all, check)));
     }
 
     @Override
@@ -56,8 +66,14 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         chain.handleRequest(exchange);
     }
 
+    /** A snapshot of every backend, in configuration order: whether it takes requests, its load and failures. */
+    public List<BackendState> backendStates() {
+        return backends.stream().map(Backend::state).toList();
+    }
+
     @Override
     public void close() {
-        pool.close();
+        healthChecker.ifPresent(HealthChecker::close);
+        backends.forEach(Backend::close);
     }
 }

@@ -44,6 +44,16 @@ final class ProxyServer implements AutoCloseable {
                 Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16);
     }
 
+    /** Several backends on loopback, with the given balancing, health and retries; small timeouts and pools. */
+    static ProxyConfig config(List<Integer> backendPorts, ProxyConfig.Balance balance, ProxyConfig.Health health, int retries) {
+        return new ProxyConfig(backendPorts.stream().map(port -> URI.create("http://127.0.0.1:" + port)).toList(), true,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16, balance, health, retries);
+    }
+
+    ReverseProxy proxy() {
+        return proxy;
+    }
+
     static ProxyServer start(ProxyConfig config) {
         return start(config, TRUST_NOBODY, Limits.DEFAULTS);
     }

@@ -72,4 +72,88 @@ class WebSocketTest {
             assertTrue(!forwarded.contains("\r\nupgrade:"), forwarded);
         }
     }
+
+    private static final String HANDSHAKE = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+    private static final String SWITCHING = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+    /** Opens a WebSocket through the proxy and returns the client socket, its 101 already read. */
+    private static Socket upgraded(ProxyServer proxy) throws Exception {
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+        client.setSoTimeout(10_000);
+        client.getOutputStream().write(HANDSHAKE.getBytes(StandardCharsets.US_ASCII));
+        String head = RawBackend.readHead(client.getInputStream());
+        assertTrue(head != null && head.startsWith("HTTP/1.1 101 "), head);
+        return client;
+    }
+
+    @Test
+    void clientClosingTheWebSocketReachesTheBackendAsEndOfStream() throws Exception {
+        java.util.concurrent.CompletableFuture<byte[]> backendRead = new java.util.concurrent.CompletableFuture<>();
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 socket.getOutputStream().write(SWITCHING.getBytes(StandardCharsets.US_ASCII));
+                 socket.getOutputStream().flush();
+                 socket.setSoTimeout(10_000);
+                 // Everything until end of stream; a timeout here would mean the client's close never arrived.
+                 backendRead.complete(socket.getInputStream().readAllBytes());
+                 return false;
+             });
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            Socket client = upgraded(proxy);
+            client.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            client.close();
+            assertEquals("bye", new String(backendRead.get(15, java.util.concurrent.TimeUnit.SECONDS), StandardCharsets.US_ASCII));
+            assertTrue(backend.next().head().startsWith("GET /chat "));
+        }
+    }
+
+    @Test
+    void backendClosingTheWebSocketReachesTheClientAsEndOfStream() throws Exception {
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 socket.getOutputStream().write((SWITCHING + "last words").getBytes(StandardCharsets.US_ASCII));
+                 socket.getOutputStream().flush();
+                 return false;
+             });
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()));
+             Socket client = upgraded(proxy)) {
+            // readAllBytes returns only at end of stream; the 10 s socket timeout fails the test otherwise.
+            assertEquals("last words", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            assertTrue(backend.next().head().startsWith("GET /chat "));
+        }
+    }
+
+    @Test
+    void closedWebSocketGivesItsPooledConnectionSlotBack() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 if (first.getAndSet(false)) {
+                     socket.getOutputStream().write(SWITCHING.getBytes(StandardCharsets.US_ASCII));
+                     socket.getOutputStream().flush();
+                     socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+                     return false;
+                 }
+                 socket.getOutputStream().write(RawBackend.OK.getBytes(StandardCharsets.US_ASCII));
+                 return true;
+             });
+             // One connection per backend and no queue: while the WebSocket holds it, another request gets 503.
+             ProxyServer proxy = ProxyServer.start(new io.gatehouse.config.ProxyConfig(
+                     ProxyServer.config(backend.port()).backends(), true, java.time.Duration.ofSeconds(2),
+                     java.time.Duration.ofSeconds(5), 1, 0))) {
+            String other = "GET /other HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+            Socket client = upgraded(proxy);
+            assertEquals(503, RawClient.status(RawClient.send(proxy.port(), other)));
+            client.close();
+            assertTrue(backend.next().head().startsWith("GET /chat "));
+            // The slot comes back once the relay has closed the backend side; until then 503 is still right.
+            int status;
+            do {
+                status = RawClient.status(RawClient.send(proxy.port(), other));
+            } while (status == 503);
+            assertEquals(200, status);
+            assertTrue(backend.next().head().startsWith("GET /other "));
+        }
+    }
 }
