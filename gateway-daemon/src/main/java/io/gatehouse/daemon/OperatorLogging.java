@@ -35,6 +35,12 @@ final class OperatorLogging {
     /** Loggers that announce versions at INFO on start-up. */
     private static final String[] CHATTY_LIBRARIES = {"io.undertow", "org.xnio", "org.jboss.threads", "org.jboss.logging"};
 
+    /**
+     * Undertow's HTTP client logs a backend's malformed response at ERROR with a stack trace, before the proxy
+     * answers 502 and logs the event in one line of its own: below {@code debug} the client's record is dropped.
+     */
+    private static final String BACKEND_CLIENT = "io.undertow.client";
+
     /** java.util.logging holds loggers weakly: without these references their levels would be lost to the GC. */
     private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
 
@@ -70,6 +76,9 @@ final class OperatorLogging {
             logger.setLevel(libraries);
             CONFIGURED.add(logger);
         }
+        Logger backendClient = Logger.getLogger(BACKEND_CLIENT);
+        backendClient.setLevel(level.intValue() < Level.INFO.intValue() ? level : Level.OFF);
+        CONFIGURED.add(backendClient);
     }
 
     static Level parseLevel(String name) {

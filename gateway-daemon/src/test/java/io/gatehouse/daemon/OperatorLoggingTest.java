@@ -109,4 +109,18 @@ class OperatorLoggingTest {
 
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains(" DEBUG UT005013: An IOException occurred"));
     }
+
+    @Test
+    void backendClientParseErrorsAreLeftToTheProxysOwnLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OperatorLogging.install(new PrintStream(bytes, true, StandardCharsets.UTF_8), null);
+
+        Logger.getLogger("io.undertow.client.http").log(java.util.logging.Level.SEVERE,
+                "UT005001: An exception occurred processing the request", new java.io.IOException("UT000158: bad header"));
+        Logger.getLogger("io.undertow.server").severe("UT005071: something else");
+
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(!log.contains("UT005001"), log);
+        assertTrue(log.contains("UT005071: something else"), log);
+    }
 }
