@@ -32,7 +32,8 @@ final class ConfigReader {
     private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue",
             "balance", "health", "retries");
     private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
-    private static final List<String> FILES_KEYS = List.of("root", "fallbackRoot", "index", "deny", "listing", "noRanges");
+    private static final List<String> FILES_KEYS = List.of("root", "fallbackRoot", "index", "deny", "listing", "noRanges",
+            "mimeTypes", "precompressed", "gzip", "cache", "dotfiles", "errorPages", "symlinks");
 
     /** Reads one value at {@code path}; returns {@code null} after adding a problem. */
     @FunctionalInterface
@@ -221,7 +222,67 @@ final class ConfigReader {
         List<String> deny = f.optional("deny", List.of(), list(parsed(ConfigValues::denySuffix), "path suffixes like \".inc\"", false));
         boolean listing = f.optional("listing", false, bool);
         List<Pattern> noRanges = f.optional("noRanges", List.of(), list(parsed(ConfigValues::regex), "regexes like '\\.pdf$'", false));
-        return new FilesConfig(root, Optional.ofNullable(fallbackRoot), index, deny, listing, noRanges);
+        return new FilesConfig(root, Optional.ofNullable(fallbackRoot), index, deny, listing, noRanges,
+                keyed(f, "mimeTypes", ConfigValues::extension, parsed(ConfigValues::mediaType)),
+                f.optional("precompressed", FilesConfig.DEFAULT_PRECOMPRESSED, bool),
+                gzip(f.section("gzip", List.of("enabled", "minSize", "types"))),
+                cache(f.section("cache", List.of("maxAge", "immutable"))),
+                f.optional("dotfiles", FilesConfig.DEFAULT_DOTFILES, parsed(v -> choice(v, FilesConfig.Dotfiles.values()))),
+                keyed(f, "errorPages", ConfigValues::errorStatus, parsed(ConfigValues::errorPage)),
+                f.optional("symlinks", FilesConfig.DEFAULT_SYMLINKS, parsed(v -> choice(v, FilesConfig.Symlinks.values()))));
+    }
+
+    private FilesConfig.Gzip gzip(Fields g) {
+        FilesConfig.Gzip d = FilesConfig.Gzip.DEFAULTS;
+        return new FilesConfig.Gzip(g.optional("enabled", d.enabled(), bool), g.optional("minSize", d.minSize(), size),
+                g.optional("types", d.types(), list(parsed(ConfigValues::compressibleType), "media types like text/*", false)));
+    }
+
+    private FilesConfig.Cache cache(Fields c) {
+        return new FilesConfig.Cache(Optional.ofNullable(c.optional("maxAge", null, duration(true))),
+                c.optional("immutable", FilesConfig.Cache.DEFAULTS.immutable(), bool));
+    }
+
+    /**
+     * A mapping whose keys the caller defines ({@code mimeTypes}, {@code errorPages}); a key {@code keyParser}
+     * refuses is reported at the key. Keys are kept in the order written.
+     */
+    private <K, V> Map<K, V> keyed(Fields parent, String name, Function<String, K> keyParser, Binder<V> value) {
+        Map<K, V> values = new LinkedHashMap<>();
+        ConfigNode.Entry section = parent.mapping.entry(name);
+        if (section == null || (section.value() instanceof Scalar s && s.value() == null)) {
+            return values;
+        }
+        if (!(section.value() instanceof Mapping mapping)) {
+            problems.add(section.value(), parent.pathOf(name), "expected a mapping, got " + section.value().describe());
+            return values;
+        }
+        Fields m = new Fields(mapping, parent.pathOf(name));
+        for (ConfigNode.Entry entry : m.mapping.entries()) {
+            K key;
+            try {
+                key = keyParser.apply(entry.key());
+            } catch (IllegalArgumentException e) {
+                problems.add(entry.line(), entry.column(), m.pathOf(entry.key()), e.getMessage());
+                continue;
+            }
+            V bound = value.bind(entry.value(), m.pathOf(entry.key()));
+            if (bound != null && values.putIfAbsent(key, bound) != null) {
+                problems.add(entry.line(), entry.column(), m.pathOf(entry.key()), "'" + entry.key() + "' is given twice");
+            }
+        }
+        return values;
+    }
+
+    /** One of an enum's constants, written in lower case with '-' for '_' ({@code inside-root}). */
+    private static <E extends Enum<E>> E choice(String value, E[] constants) {
+        for (E constant : constants) {
+            if (constant.name().replace('_', '-').equalsIgnoreCase(value.replace('_', '-'))) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("expected one of " + String.join(", ", java.util.Arrays.stream(constants)
+                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + ", got '" + value + "'");
     }
 
     /**

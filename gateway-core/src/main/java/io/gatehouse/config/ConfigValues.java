@@ -148,4 +148,54 @@ final class ConfigValues {
                     + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
         }
     }
+    // --- files ----------------------------------------------------------------------------------------------
+
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=[^;\\r\\n\\x00]+)*");
+
+    /** A file name extension for {@code mimeTypes}: lower-cased, without a leading dot. */
+    static String extension(String text) {
+        String ext = text.startsWith(".") ? text.substring(1) : text;
+        if (ext.isEmpty() || !ext.matches("[A-Za-z0-9_+~-]+(\\.[A-Za-z0-9_+~-]+)*")) {
+            throw new IllegalArgumentException("expected a file name extension like 'webmanifest', got '" + text + "'");
+        }
+        return ext.toLowerCase(Locale.ROOT);
+    }
+
+    /** A Content-Type value like {@code text/plain} or {@code text/plain; charset=iso-8859-1}. */
+    static String mediaType(String text) {
+        String value = text.strip();
+        if (!MEDIA_TYPE.matcher(value).matches()) {
+            throw new IllegalArgumentException("expected a media type like 'text/plain' or 'text/plain; charset=utf-8', got '"
+                    + text + "'");
+        }
+        return value;
+    }
+
+    /** A media type for {@code gzip.types}: {@code type/subtype} or {@code type/*}, no parameters; lower-cased. */
+    static String compressibleType(String text) {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        if (!value.matches("[a-z0-9][a-z0-9!#$&^_.+-]*/(\\*|[a-z0-9][a-z0-9!#$&^_.+-]*)")) {
+            throw new IllegalArgumentException("expected a media type like 'text/*' or 'application/json', got '" + text + "'");
+        }
+        return value;
+    }
+
+    /** An {@code errorPages} key: an error status, 400 to 599. */
+    static Integer errorStatus(String text) {
+        if (!text.matches("[45]\\d\\d")) {
+            throw new IllegalArgumentException("expected an error status 400-599, got '" + text + "'");
+        }
+        return Integer.valueOf(text);
+    }
+
+    /** An {@code errorPages} value: a path inside the document root, starting with '/'. */
+    static String errorPage(String text) {
+        if (!text.startsWith("/") || text.contains("\\") || text.indexOf('\0') >= 0 || text.contains("?")
+                || java.util.Arrays.asList(text.split("/")).contains("..")) {
+            throw new IllegalArgumentException("expected a path inside the document root like /errors/404.html, got '"
+                    + text + "'");
+        }
+        return text;
+    }
 }

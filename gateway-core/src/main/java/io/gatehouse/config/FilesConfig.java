@@ -1,20 +1,29 @@
 package io.gatehouse.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Serve local files.
+ * Serve local files. Self-contained: the same record is the action of a vhost and of a route.
  *
- * @param root         a directory, possibly with lighttpd mod_evhost tokens ({@code %0 %1 %2 %3 %4 %_ %%})
- * @param fallbackRoot used when the directory {@code root} resolves to does not exist
- * @param index        file names tried, in order, for a directory request
- * @param deny         path suffixes answered 403 (lighttpd url.access-deny)
- * @param listing      whether a directory without an index file is listed
- * @param noRanges     regexes of paths served without range support
+ * @param root          a directory, possibly with lighttpd mod_evhost tokens ({@code %0 %1 %2 %3 %4 %_ %%})
+ * @param fallbackRoot  used when the directory {@code root} resolves to does not exist
+ * @param index         file names tried, in order, for a directory request
+ * @param deny          path suffixes answered 403 (lighttpd url.access-deny)
+ * @param listing       whether a directory without an index file is listed
+ * @param noRanges      regexes of paths served without range support
+ * @param mimeTypes     Content-Type by lower-case file name extension (no dot), over the built-in table
+ * @param precompressed whether {@code name.br} / {@code name.gz} siblings are served to clients that accept them
+ * @param gzip          on-the-fly gzip of compressible responses
+ * @param cache         the {@code Cache-Control} of file responses
+ * @param dotfiles      whether paths with a segment starting with {@code .} are served
+ * @param errorPages    status (400-599) to a page path inside the root, served with that status
+ * @param symlinks      which symbolic links are followed
  */
 public record FilesConfig(
         String root,
@@ -22,14 +31,84 @@ public record FilesConfig(
         List<String> index,
         List<String> deny,
         boolean listing,
-        List<Pattern> noRanges) implements Action {
+        List<Pattern> noRanges,
+        Map<String, String> mimeTypes,
+        boolean precompressed,
+        Gzip gzip,
+        Cache cache,
+        Dotfiles dotfiles,
+        Map<Integer, String> errorPages,
+        Symlinks symlinks) implements Action {
 
     public static final List<String> DEFAULT_INDEX = List.of("index.html");
+    /** Off, as nginx {@code gzip_static} and Caddy {@code precompressed}: a stale sibling would be served silently. */
+    public static final boolean DEFAULT_PRECOMPRESSED = false;
+    public static final Dotfiles DEFAULT_DOTFILES = Dotfiles.DENY;
+    public static final Symlinks DEFAULT_SYMLINKS = Symlinks.INSIDE_ROOT;
+
+    /** {@code dotfiles}: whether a path with a segment starting with {@code .} is served. */
+    public enum Dotfiles {
+        /** 403, except below {@code /.well-known/} (RFC 8615). */
+        DENY,
+        ALLOW
+    }
+
+    /** {@code symlinks}: which symbolic links below the document root are followed. */
+    public enum Symlinks {
+        /** None: any link in the path below the root is 403 (nginx {@code disable_symlinks on}, checked per component). */
+        NEVER,
+        /** Any link whose target stays inside the root's real path. */
+        INSIDE_ROOT,
+        /** A link whose owner is the owner of its target (nginx {@code disable_symlinks if_not_owner}). */
+        OWNER_MATCH
+    }
+
+    /**
+     * On-the-fly gzip.
+     *
+     * @param enabled whether responses are compressed at all
+     * @param minSize files smaller than this (bytes) are sent as they are
+     * @param types   media types compressed (without parameters; {@code text/*} matches every text type)
+     */
+    public record Gzip(boolean enabled, long minSize, List<String> types) {
+        public static final long DEFAULT_MIN_SIZE = 1024;
+        public static final List<String> DEFAULT_TYPES = List.of("text/*", "application/javascript",
+                "application/json", "application/xml", "application/wasm", "image/svg+xml",
+                "application/manifest+json", "application/rss+xml", "application/atom+xml");
+        public static final Gzip DEFAULTS = new Gzip(false, DEFAULT_MIN_SIZE, DEFAULT_TYPES);
+
+        public Gzip {
+            types = List.copyOf(types);
+        }
+    }
+
+    /**
+     * {@code Cache-Control} for file responses (200, 206, 304); none when {@code maxAge} is empty and not immutable.
+     *
+     * @param maxAge    {@code max-age}
+     * @param immutable adds {@code immutable} (RFC 8246), for file names that change with their content
+     */
+    public record Cache(Optional<Duration> maxAge, boolean immutable) {
+        public static final Cache DEFAULTS = new Cache(Optional.empty(), false);
+    }
 
     public FilesConfig {
         index = List.copyOf(index);
         deny = List.copyOf(deny);
         noRanges = List.copyOf(noRanges);
+        mimeTypes = Map.copyOf(mimeTypes);
+        errorPages = Map.copyOf(errorPages);
+        Objects.requireNonNull(gzip, "gzip");
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(dotfiles, "dotfiles");
+        Objects.requireNonNull(symlinks, "symlinks");
+    }
+
+    /** The first six keys as given and every later key at its default (the shape before these keys existed). */
+    public FilesConfig(String root, Optional<Path> fallbackRoot, List<String> index, List<String> deny,
+                       boolean listing, List<Pattern> noRanges) {
+        this(root, fallbackRoot, index, deny, listing, noRanges, Map.of(), DEFAULT_PRECOMPRESSED, Gzip.DEFAULTS,
+                Cache.DEFAULTS, DEFAULT_DOTFILES, Map.of(), DEFAULT_SYMLINKS);
     }
 
     /** Value equality; {@link Pattern} itself compares by identity, so patterns compare by source and flags. */
@@ -37,12 +116,15 @@ public record FilesConfig(
     public boolean equals(Object other) {
         return other instanceof FilesConfig that && root.equals(that.root) && fallbackRoot.equals(that.fallbackRoot)
                 && index.equals(that.index) && deny.equals(that.deny) && listing == that.listing
-                && patternKeys(noRanges).equals(patternKeys(that.noRanges));
+                && patternKeys(noRanges).equals(patternKeys(that.noRanges)) && mimeTypes.equals(that.mimeTypes)
+                && precompressed == that.precompressed && gzip.equals(that.gzip) && cache.equals(that.cache)
+                && dotfiles == that.dotfiles && errorPages.equals(that.errorPages) && symlinks == that.symlinks;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(root, fallbackRoot, index, deny, listing, patternKeys(noRanges));
+        return Objects.hash(root, fallbackRoot, index, deny, listing, patternKeys(noRanges), mimeTypes, precompressed,
+                gzip, cache, dotfiles, errorPages, symlinks);
     }
 
     private static List<String> patternKeys(List<Pattern> patterns) {

@@ -290,6 +290,55 @@ public final class GatewayConfigBuilder {
             add(keys, "noRanges", regexes);
             return this;
         }
+
+        /** {@code mimeTypes}: adds one extension (no dot) to Content-Type entry over the built-in table. */
+        public FilesBuilder mimeType(String extension, String contentType) {
+            section(keys, "mimeTypes").put(extension, contentType);
+            return this;
+        }
+
+        /** {@code precompressed}: serve {@code .br} / {@code .gz} siblings to clients that accept them. */
+        public FilesBuilder precompressed(boolean precompressed) {
+            keys.put("precompressed", precompressed);
+            return this;
+        }
+
+        /** {@code gzip}: on-the-fly gzip for {@code types} (none given: the default types) from {@code minSize} bytes. */
+        public FilesBuilder gzip(boolean enabled, long minSize, String... types) {
+            Map<String, Object> gzip = section(keys, "gzip");
+            gzip.put("enabled", enabled);
+            gzip.put("minSize", minSize);
+            if (types.length > 0) {
+                add(gzip, "types", types);
+            }
+            return this;
+        }
+
+        /** {@code cache}: {@code Cache-Control: max-age} and {@code immutable}. */
+        public FilesBuilder cache(Duration maxAge, boolean immutable) {
+            Map<String, Object> cache = section(keys, "cache");
+            cache.put("maxAge", maxAge);
+            cache.put("immutable", immutable);
+            return this;
+        }
+
+        /** {@code dotfiles}: deny (default) or allow paths with a segment starting with a dot. */
+        public FilesBuilder dotfiles(FilesConfig.Dotfiles dotfiles) {
+            keys.put("dotfiles", dotfiles);
+            return this;
+        }
+
+        /** {@code errorPages}: adds the page (a path inside the root) served with {@code status}. */
+        public FilesBuilder errorPage(int status, String page) {
+            section(keys, "errorPages").put(String.valueOf(status), page);
+            return this;
+        }
+
+        /** {@code symlinks}: never, inside-root (default) or owner-match. */
+        public FilesBuilder symlinks(FilesConfig.Symlinks symlinks) {
+            keys.put("symlinks", symlinks.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            return this;
+        }
     }
 
     @SuppressWarnings("unchecked")

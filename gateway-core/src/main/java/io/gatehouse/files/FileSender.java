@@ -1,20 +1,24 @@
 package io.gatehouse.files;
 
+import io.gatehouse.http.ErrorResponses;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.DateUtils;
 import io.undertow.util.ETag;
 import io.undertow.util.ETagUtils;
-import io.undertow.util.Headers;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
-import io.undertow.connector.PooledByteBuffer;
 import org.xnio.IoUtils;
 import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -22,13 +26,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Date;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * Sends one regular file: validators (Last-Modified, strong ETag {@code "<mtime hex>-<size hex>"} as nginx),
- * conditional requests (412 for If-Match / If-Unmodified-Since, 304 for If-None-Match / If-Modified-Since),
- * a single byte range when allowed, and the body streamed from the file channel without buffering it whole.
+ * Sends one regular file as one representation: validators (Last-Modified, ETag from {@link ContentHashes}),
+ * conditional requests in RFC 9110 section 13.2.2 order, a single byte range when allowed, and the body streamed
+ * from the file channel (zero-copy after the first chunk) or through a streaming gzip encoder, never buffered
+ * whole.
  *
  * <p>Must run on a worker thread: it blocks on file I/O and on the response channel.
  */
@@ -36,23 +43,35 @@ final class FileSender {
 
     private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
 
+    /**
+     * How to send a file.
+     *
+     * @param contentType     the Content-Type (of the original file, also for a compressed sibling)
+     * @param contentEncoding {@code br} / {@code gzip} when the file itself is a precompressed sibling, else null
+     * @param gzip            compress on the fly: no Content-Length, no ranges, a weak ETag of its own
+     * @param ranges          whether Range is honoured and {@code Accept-Ranges: bytes} sent
+     * @param cacheControl    the Cache-Control of 200, 206 and 304 answers, or null for none
+     */
+    record Delivery(String contentType, String contentEncoding, boolean gzip, boolean ranges, String cacheControl) {
+    }
+
     private FileSender() {
     }
 
     /**
-     * Answers with {@code file}. {@code ranges} false means Range is ignored and no Accept-Ranges is sent.
+     * Answers with {@code file}.
      *
-     * @throws IOException when the file cannot be opened (the caller maps it to 403/404); failures after the
-     *                     headers are sent are handled here by closing the connection
+     * @throws IOException when the file cannot be opened or read before anything was sent (the caller maps it to
+     *                     403/404/500); failures after the headers are sent are handled here by closing the connection
      */
-    static void send(HttpServerExchange exchange, Path file, boolean ranges) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        try {
+    static void send(HttpServerExchange exchange, Path file, Delivery delivery, ContentHashes hashes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             long size = channel.size();
-            long mtimeSeconds = attributes.lastModifiedTime().toMillis() / 1000;
-            Date lastModified = new Date(mtimeSeconds * 1000);
-            ETag etag = new ETag(false, Long.toHexString(mtimeSeconds) + "-" + Long.toHexString(size));
+            Date lastModified = new Date(attributes.lastModifiedTime().toMillis() / 1000 * 1000);
+            ETag identity = hashes.etag(file, channel, attributes);
+            ETag etag = delivery.gzip() ? new ETag(true, identity.getTag() + "-gzip") : identity;
+            boolean ranges = delivery.ranges() && !delivery.gzip();
 
             HeaderMap headers = exchange.getResponseHeaders();
             headers.put(Headers.LAST_MODIFIED, DateUtils.toDateString(lastModified));
@@ -60,13 +79,35 @@ final class FileSender {
             if (ranges) {
                 headers.put(Headers.ACCEPT_RANGES, "bytes");
             }
-            if (!preconditionsPass(exchange, etag, lastModified)) {
+            if (delivery.cacheControl() != null) {
+                headers.put(Headers.CACHE_CONTROL, delivery.cacheControl());
+            }
+            int failed = failedPrecondition(exchange, etag, lastModified);
+            if (failed == StatusCodes.NOT_MODIFIED) {
+                exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+                exchange.endExchange();
+                return;
+            }
+            if (failed != 0) {
+                headers.remove(Headers.CACHE_CONTROL);
+                ErrorResponses.send(exchange, failed);
                 return;
             }
             ByteRange range = ranges ? requestedRange(exchange, etag, lastModified, size) : ByteRange.WHOLE;
             if (range instanceof ByteRange.Unsatisfiable) {
+                headers.remove(Headers.CACHE_CONTROL);
                 headers.put(Headers.CONTENT_RANGE, "bytes */" + size);
-                Responses.status(exchange, StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE);
+                ErrorResponses.send(exchange, StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE);
+                return;
+            }
+            headers.put(Headers.CONTENT_TYPE, delivery.contentType());
+            if (delivery.contentEncoding() != null || delivery.gzip()) {
+                headers.put(Headers.CONTENT_ENCODING, delivery.gzip() ? "gzip" : delivery.contentEncoding());
+            }
+            if (delivery.gzip()) {
+                if (!exchange.getRequestMethod().equals(Methods.HEAD)) {
+                    gzip(exchange, channel);
+                }
                 return;
             }
             long first = 0;
@@ -77,35 +118,69 @@ final class FileSender {
                 exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
                 headers.put(Headers.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + size);
             }
-            headers.put(Headers.CONTENT_TYPE, MimeTypes.of(file.getFileName().toString()));
-            headers.put(Headers.CONTENT_LENGTH, length);
-            if (exchange.getRequestMethod().equals(Methods.HEAD)) {
-                exchange.endExchange();
-                return;
-            }
-            stream(exchange, channel, first, length);
-        } finally {
-            IoUtils.safeClose(channel);
+            body(exchange, channel, first, length);
         }
     }
 
-    /** Evaluates the RFC 9110 section 13.2.2 preconditions; when one fails it has answered 412 or 304. */
-    private static boolean preconditionsPass(HttpServerExchange exchange, ETag etag, Date lastModified) {
+    /**
+     * Answers {@code status} with the whole of {@code file} as the body and no validators (a custom error page).
+     *
+     * @throws IOException when the file cannot be opened; nothing was sent then
+     */
+    static void sendPage(HttpServerExchange exchange, Path file, String contentType, int status) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            exchange.setStatusCode(status);
+            if (!exchange.isRequestComplete()) {
+                exchange.setPersistent(false);
+            }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+            body(exchange, channel, 0, channel.size());
+        }
+    }
+
+    /**
+     * 0 when the request's preconditions hold, else the answer: 412 for a failed If-Match (strong comparison) or,
+     * without If-Match, a failed If-Unmodified-Since; 304 for a matching If-None-Match (weak comparison) or,
+     * without If-None-Match, an If-Modified-Since the file is not newer than. Invalid dates are ignored
+     * (RFC 9110 section 13.2.2).
+     */
+    private static int failedPrecondition(HttpServerExchange exchange, ETag etag, Date lastModified) {
         HeaderMap request = exchange.getRequestHeaders();
-        if (!ETagUtils.handleIfMatch(exchange, etag, false)
-                || (!request.contains(Headers.IF_MATCH) && !DateUtils.handleIfUnmodifiedSince(exchange, lastModified))) {
-            Responses.status(exchange, StatusCodes.PRECONDITION_FAILED);
-            return false;
+        String ifMatch = joined(request.get(Headers.IF_MATCH));
+        if (ifMatch != null) {
+            if (!ETagUtils.handleIfMatch(ifMatch, etag, false)) {
+                return StatusCodes.PRECONDITION_FAILED;
+            }
+        } else {
+            Date since = date(request.getFirst(Headers.IF_UNMODIFIED_SINCE));
+            if (since != null && lastModified.after(since)) {
+                return StatusCodes.PRECONDITION_FAILED;
+            }
         }
-        boolean modified = request.contains(Headers.IF_NONE_MATCH)
-                ? ETagUtils.handleIfNoneMatch(exchange, etag, true)
-                : DateUtils.handleIfModifiedSince(exchange, lastModified);
-        if (!modified) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
-            return false;
+        HttpString method = exchange.getRequestMethod();
+        String ifNoneMatch = joined(request.get(Headers.IF_NONE_MATCH));
+        if (ifNoneMatch != null) {
+            if (ifNoneMatch.strip().equals("*") || !ETagUtils.handleIfNoneMatch(ifNoneMatch, etag, true)) {
+                return method.equals(Methods.GET) || method.equals(Methods.HEAD)
+                        ? StatusCodes.NOT_MODIFIED : StatusCodes.PRECONDITION_FAILED;
+            }
+        } else if (method.equals(Methods.GET) || method.equals(Methods.HEAD)) {
+            Date since = date(request.getFirst(Headers.IF_MODIFIED_SINCE));
+            if (since != null && !lastModified.after(since)) {
+                return StatusCodes.NOT_MODIFIED;
+            }
         }
-        return true;
+        return 0;
+    }
+
+    /** An HTTP date, or null when absent or invalid. */
+    private static Date date(String value) {
+        return value == null ? null : DateUtils.parseDate(value);
+    }
+
+    /** Several header lines are one comma-separated list (RFC 9110 section 5.3). */
+    private static String joined(List<String> values) {
+        return values == null || values.isEmpty() ? null : String.join(", ", values);
     }
 
     /** The range to serve for a GET; If-Range that does not match the current validators means the whole file. */
@@ -117,7 +192,7 @@ final class FileSender {
         if (ifRange != null) {
             String value = ifRange.strip();
             boolean current = value.startsWith("\"")
-                    ? value.equals(etag.toString())
+                    ? !etag.isWeak() && value.equals(etag.toString())
                     : lastModified.equals(DateUtils.parseDate(value));
             if (!current) {
                 return ByteRange.WHOLE;
@@ -126,12 +201,13 @@ final class FileSender {
         return ByteRange.of(exchange.getRequestHeaders().getFirst(Headers.RANGE), size);
     }
 
-    /**
-     * Copies {@code length} bytes from {@code position} to the response, blocking this worker thread while the
-     * client is slow. A file that shrinks underneath, or a client that goes away, ends the connection (the
-     * response is already committed, so no status can be sent any more).
-     */
-    private static void stream(HttpServerExchange exchange, FileChannel file, long position, long length) {
+    /** Content-Length, then for GET {@code length} bytes from {@code position}; HEAD ends after the headers. */
+    private static void body(HttpServerExchange exchange, FileChannel file, long position, long length) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
+        if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+            exchange.endExchange();
+            return;
+        }
         StreamSinkChannel response = exchange.getResponseChannel();
         try {
             long end = position + length;
@@ -150,9 +226,30 @@ final class FileSender {
             Channels.flushBlocking(response);
             exchange.endExchange();
         } catch (IOException e) {
-            LOG.log(Level.FINE, () -> "file response to " + exchange.getSourceAddress() + " cut short: " + e);
-            IoUtils.safeClose(exchange.getConnection());
+            cutShort(exchange, e);
         }
+    }
+
+    /**
+     * Compresses the file into the response as it is read, in chunked encoding: memory use is the encoder's
+     * window and two small buffers, whatever the file size.
+     */
+    private static void gzip(HttpServerExchange exchange, FileChannel file) {
+        exchange.startBlocking();
+        try (InputStream in = java.nio.channels.Channels.newInputStream(file.position(0));
+             OutputStream out = new GZIPOutputStream(exchange.getOutputStream(), 16 * 1024)) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            cutShort(exchange, e);
+            return;
+        }
+        exchange.endExchange();
+    }
+
+    /** The response is committed, so no status can be sent any more: the connection is ended instead. */
+    private static void cutShort(HttpServerExchange exchange, IOException e) {
+        LOG.log(Level.FINE, () -> "file response to " + exchange.getSourceAddress() + " cut short: " + e);
+        IoUtils.safeClose(exchange.getConnection());
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.gatehouse.files;
 
 import io.gatehouse.config.FilesConfig;
+import io.gatehouse.http.ErrorResponses;
 import io.gatehouse.routing.RequestHost;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -13,57 +15,88 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Serves a vhost's local files, like lighttpd with mod_evhost, mod_access and mod_dirlisting.
+ * Serves local files, like lighttpd with mod_evhost, mod_access, mod_dirlisting and mod_staticfile, plus nginx's
+ * gzip_static, expires, error_page and disable_symlinks. See {@code src-docs/files.md} for the whole contract.
  *
- * <p>Contract, in the order it is applied:
+ * <p>In the order it is applied:
  * <ol>
- *   <li>Methods other than GET and HEAD: 405 with {@code Allow: GET, HEAD}.</li>
  *   <li>Document root: {@code root} expanded with the request host's evhost tokens; when that directory does not
  *       exist, {@code fallbackRoot}; when neither exists, 404. A host holding {@code /}, {@code \} or {@code ..}
  *       is never put into a path: 400.</li>
+ *   <li>Methods other than GET and HEAD: 405 with {@code Allow: GET, HEAD}.</li>
  *   <li>The decoded path is normalised; {@code ..} above the root, a backslash or a NUL: 400.</li>
- *   <li>A path ending with a {@code deny} suffix (see {@link DenyList}): 403, checked on the request path and
- *       again on the real path of whatever it resolves to (symbolic links, index files).</li>
- *   <li>Missing: 404. Resolving (through symbolic links) to anything outside the root's real path: 403, as nginx
- *       {@code disable_symlinks on}. Unreadable: 403.</li>
+ *   <li>{@link PathPolicy}: a denied suffix, or a dot segment under {@code dotfiles: deny}: 403, checked on the
+ *       request path and again on the real path of whatever it resolves to; a symbolic link the {@code symlinks}
+ *       rule refuses: 403.</li>
+ *   <li>Missing: 404. Unreadable: 403.</li>
  *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
  *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
- *   <li>A regular file: see {@link FileSender}; Range is ignored when the normalised path matches a
- *       {@code noRanges} regex. Anything else (FIFO, socket, device): 404.</li>
+ *   <li>A regular file: a precompressed sibling or on-the-fly gzip when enabled and accepted, then
+ *       {@link FileSender}; Range is ignored when the path matches a {@code noRanges} regex. Anything else (FIFO,
+ *       socket, device): 404.</li>
  * </ol>
- * Blocking work runs on a worker thread; the handler dispatches itself there when called on an I/O thread.
+ * Errors this handler answers (400, 403, 404, 405, 500) use the vhost's {@code errorPages} when one is configured
+ * and can be served, else the plain {@link ErrorResponses} answer. Blocking work runs on a worker thread; the
+ * handler dispatches itself there when called on an I/O thread.
  */
 public final class FileServer implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(FileServer.class.getName());
     private static final String ALLOW = "GET, HEAD";
+    private static final int HASH_CACHE_ENTRIES = 4096;
+
+    /** Precompressed siblings, in the order preferred when the client weighs them equally (smaller first). */
+    private enum Coding {
+        BR("br", ".br"), GZIP("gzip", ".gz");
+
+        final String token;
+        final String suffix;
+
+        Coding(String token, String suffix) {
+            this.token = token;
+            this.suffix = suffix;
+        }
+    }
 
     private final EvhostPattern root;
     private final Optional<Path> fallbackRoot;
     private final List<String> index;
-    private final DenyList deny;
+    private final PathPolicy policy;
     private final boolean listing;
     private final List<Pattern> noRanges;
+    private final MimeTypes mimeTypes;
+    private final boolean precompressed;
+    private final FilesConfig.Gzip gzip;
+    private final String cacheControl;
+    private final Map<Integer, String> errorPages;
+    private final ContentHashes hashes = new ContentHashes(HASH_CACHE_ENTRIES);
 
     private FileServer(FilesConfig files) {
         this.root = EvhostPattern.parse(files.root());
         this.fallbackRoot = files.fallbackRoot();
         this.index = files.index();
-        this.deny = new DenyList(files.deny());
+        this.policy = new PathPolicy(new DenyList(files.deny()), files.dotfiles(), files.symlinks());
         this.listing = files.listing();
         this.noRanges = files.noRanges();
+        this.mimeTypes = new MimeTypes(files.mimeTypes());
+        this.precompressed = files.precompressed();
+        this.gzip = files.gzip();
+        this.cacheControl = cacheControl(files.cache());
+        this.errorPages = files.errorPages();
     }
 
     /**
@@ -77,45 +110,45 @@ public final class FileServer implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        HttpString method = exchange.getRequestMethod();
-        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, ALLOW);
-            Responses.status(exchange, StatusCodes.METHOD_NOT_ALLOWED);
-            return;
-        }
         if (exchange.isInIoThread()) {
             exchange.dispatch(this);
             return;
         }
         String host = RequestHost.of(exchange);
         if (host.indexOf('/') >= 0 || host.indexOf('\\') >= 0 || host.contains("..") || host.indexOf('\0') >= 0) {
-            Responses.status(exchange, StatusCodes.BAD_REQUEST);
+            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST);
+            return;
+        }
+        Path documentRoot = documentRoot(host).orElse(null);
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, ALLOW);
+            fail(exchange, documentRoot, StatusCodes.METHOD_NOT_ALLOWED);
             return;
         }
         SitePath path = SitePath.parse(exchange.getRelativePath());
         SitePath requestPath = SitePath.parse(exchange.getRequestPath());
         if (path == null || requestPath == null) {
-            Responses.status(exchange, StatusCodes.BAD_REQUEST);
+            fail(exchange, documentRoot, StatusCodes.BAD_REQUEST);
             return;
         }
-        if (deny.denies(path.decoded())) {
-            Responses.status(exchange, StatusCodes.FORBIDDEN);
+        if (!policy.allows(path.decoded())) {
+            fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
             return;
         }
-        Optional<Path> documentRoot = documentRoot(host);
-        if (documentRoot.isEmpty()) {
-            Responses.status(exchange, StatusCodes.NOT_FOUND);
+        if (documentRoot == null) {
+            ErrorResponses.send(exchange, StatusCodes.NOT_FOUND);
             return;
         }
         try {
-            serve(exchange, documentRoot.get(), path, requestPath);
+            serve(exchange, documentRoot, path, requestPath);
         } catch (NoSuchFileException | NotDirectoryException e) {
-            Responses.status(exchange, StatusCodes.NOT_FOUND);
+            fail(exchange, documentRoot, StatusCodes.NOT_FOUND);
         } catch (AccessDeniedException e) {
-            Responses.status(exchange, StatusCodes.FORBIDDEN);
+            fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
         } catch (IOException e) {
             LOG.warning("cannot serve " + path.decoded() + " for host " + host + ": " + e);
-            Responses.status(exchange, StatusCodes.INTERNAL_SERVER_ERROR);
+            fail(exchange, documentRoot, StatusCodes.INTERNAL_SERVER_ERROR);
         }
     }
 
@@ -141,94 +174,160 @@ public final class FileServer implements HttpHandler {
 
     private void serve(HttpServerExchange exchange, Path rootReal, SitePath path, SitePath requestPath)
             throws IOException {
-        Path real = resolve(exchange, rootReal, path.relative());
+        Path real = policy.resolve(rootReal, path.relative());
         if (real == null) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
             return;
         }
         if (Files.isRegularFile(real)) {
-            FileSender.send(exchange, real, rangesAllowed(requestPath));
+            sendFile(exchange, real, requestPath);
             return;
         }
         if (!Files.isDirectory(real)) {
             // A FIFO would block the open, a device would stream forever: only regular files are content.
-            Responses.status(exchange, StatusCodes.NOT_FOUND);
+            fail(exchange, rootReal, StatusCodes.NOT_FOUND);
             return;
         }
         if (!path.trailingSlash()) {
             String query = exchange.getQueryString();
             exchange.getResponseHeaders().put(Headers.LOCATION,
                     requestPath.asDirectory().encoded() + (query.isEmpty() ? "" : "?" + query));
-            Responses.status(exchange, StatusCodes.MOVED_PERMANENTLY);
+            ErrorResponses.send(exchange, StatusCodes.MOVED_PERMANENTLY);
             return;
         }
         for (String name : index) {
             if (Files.isRegularFile(real.resolve(name))) {
-                Path indexFile = resolve(exchange, rootReal, path.segments().isEmpty() ? name : path.relative() + "/" + name);
-                if (indexFile != null) {
-                    FileSender.send(exchange, indexFile, rangesAllowed(requestPath));
+                Path indexFile = policy.resolve(rootReal, path.segments().isEmpty() ? name : path.relative() + "/" + name);
+                if (indexFile == null) {
+                    fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+                } else {
+                    sendFile(exchange, indexFile, requestPath);
                 }
                 return;
             }
         }
         if (!listing) {
-            Responses.status(exchange, StatusCodes.FORBIDDEN);
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
             return;
         }
         DirectoryListing.send(exchange, requestPath, visibleEntries(rootReal, real, path));
     }
 
     /**
-     * The real path of {@code relative} under the root, or {@code null} after answering 403 when it leaves the
-     * root through a symbolic link or its real path ends with a denied suffix.
-     *
-     * @throws NoSuchFileException when it does not exist (also for a dangling link)
+     * Sends {@code real}, or its precompressed sibling, or its gzip stream, whichever the configuration allows
+     * and the client accepts best. {@code Vary: Accept-Encoding} goes on every answer whose representation
+     * depends on that header, including the uncompressed one.
      */
-    private Path resolve(HttpServerExchange exchange, Path rootReal, String relative) throws IOException {
-        Path real = rootReal.resolve(relative).toRealPath();
-        if (!real.startsWith(rootReal)) {
-            LOG.fine(() -> "refused /" + relative + ": symbolic link leads outside " + rootReal);
-            Responses.status(exchange, StatusCodes.FORBIDDEN);
-            return null;
+    private void sendFile(HttpServerExchange exchange, Path real, SitePath requestPath) throws IOException {
+        String name = real.getFileName().toString();
+        String type = mimeTypes.of(name);
+        boolean ranges = noRanges.stream().noneMatch(p -> p.matcher(requestPath.decoded()).find());
+        QualityValues accepted = QualityValues.parse(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
+        boolean varies = false;
+        Path chosen = real;
+        Coding coding = null;
+        double best = 0;
+        if (precompressed) {
+            for (Coding candidate : Coding.values()) {
+                Path sibling = real.resolveSibling(name + candidate.suffix);
+                if (Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS)) {
+                    varies = true;
+                    double weight = accepted.of(candidate.token, "*");
+                    if (weight > best) {
+                        best = weight;
+                        chosen = sibling;
+                        coding = candidate;
+                    }
+                }
+            }
         }
-        if (deny.denies("/" + rootReal.relativize(real))) {
-            Responses.status(exchange, StatusCodes.FORBIDDEN);
-            return null;
+        boolean gzipNow = false;
+        if (coding == null && gzip.enabled() && compressible(type) && Files.size(real) >= gzip.minSize()) {
+            varies = true;
+            boolean rangeAsked = ranges && exchange.getRequestHeaders().contains(Headers.RANGE);
+            gzipNow = !rangeAsked && accepted.of("gzip", "*") > 0;
         }
-        return real;
+        if (varies) {
+            exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+        }
+        FileSender.send(exchange, chosen,
+                new FileSender.Delivery(type, coding == null ? null : coding.token, gzipNow, ranges, cacheControl), hashes);
     }
 
-    private boolean rangesAllowed(SitePath requestPath) {
-        String decoded = requestPath.decoded();
-        return noRanges.stream().noneMatch(p -> p.matcher(decoded).find());
+    private boolean compressible(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        String anySubtype = type.substring(0, type.indexOf('/') + 1) + "*";
+        return gzip.types().contains(type) || gzip.types().contains(anySubtype);
+    }
+
+    /**
+     * Answers {@code status} with the configured error page when there is one and it can be served (it is
+     * resolved inside {@code rootReal} under the same rules as any request, and served without validators);
+     * otherwise, or when there is no document root, the plain answer. Never recursive: a failing page ends in the
+     * plain answer.
+     */
+    private void fail(HttpServerExchange exchange, Path rootReal, int status) {
+        String page = errorPages.get(status);
+        if (page != null && rootReal != null && !exchange.isResponseStarted()) {
+            try {
+                SitePath pagePath = SitePath.parse(page);
+                Path file = pagePath != null && policy.allows(pagePath.decoded())
+                        ? policy.resolve(rootReal, pagePath.relative()) : null;
+                if (file != null && Files.isRegularFile(file)) {
+                    HeaderMap headers = exchange.getResponseHeaders();
+                    headers.remove(Headers.ETAG);
+                    headers.remove(Headers.LAST_MODIFIED);
+                    headers.remove(Headers.ACCEPT_RANGES);
+                    headers.remove(Headers.CACHE_CONTROL);
+                    headers.remove(Headers.VARY);
+                    FileSender.sendPage(exchange, file, mimeTypes.of(file.getFileName().toString()), status);
+                    return;
+                }
+                LOG.fine(() -> "error page " + page + " for " + status + " is not a servable file under " + rootReal);
+            } catch (IOException e) {
+                LOG.fine(() -> "error page " + page + " for " + status + " cannot be served: " + e);
+            }
+        }
+        ErrorResponses.send(exchange, status);
     }
 
     /**
      * The entries a client could actually fetch: no dot files (hidden by nginx autoindex and lighttpd
-     * mod_dirlisting alike), no denied names, no links leading outside the root or nowhere. Directories first,
-     * then files, each by name.
+     * mod_dirlisting alike, whatever {@code dotfiles} says), nothing {@link PathPolicy} refuses, no dangling links.
      */
     private List<DirectoryListing.Entry> visibleEntries(Path rootReal, Path directory, SitePath path)
             throws IOException {
         List<DirectoryListing.Entry> entries = new ArrayList<>();
+        String prefix = path.segments().isEmpty() ? "" : path.relative() + "/";
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
                 String name = child.getFileName().toString();
-                if (name.startsWith(".") || deny.denies(path.decoded() + name)) {
+                if (name.startsWith(".") || !policy.allows(path.decoded() + name)) {
                     continue;
                 }
-                Path real;
                 try {
-                    real = child.toRealPath();
+                    Path real = policy.resolve(rootReal, prefix + name);
+                    if (real != null) {
+                        BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+                        entries.add(new DirectoryListing.Entry(name, attributes.isDirectory(),
+                                attributes.isDirectory() ? 0 : attributes.size(), attributes.lastModifiedTime().toInstant()));
+                    }
                 } catch (IOException e) {
-                    continue;
-                }
-                if (real.startsWith(rootReal) && !deny.denies("/" + rootReal.relativize(real))) {
-                    entries.add(new DirectoryListing.Entry(name, Files.isDirectory(real)));
+                    // dangling or vanished while listing: not something a client could fetch
                 }
             }
         }
-        entries.sort(Comparator.comparing((DirectoryListing.Entry e) -> !e.directory())
-                .thenComparing(DirectoryListing.Entry::name));
         return entries;
+    }
+
+    /** nginx {@code expires}-style {@code max-age}, plus RFC 8246 {@code immutable}; null for no header. */
+    private static String cacheControl(FilesConfig.Cache cache) {
+        List<String> directives = new ArrayList<>();
+        cache.maxAge().ifPresent(age -> directives.add("max-age=" + age.toSeconds()));
+        if (cache.immutable()) {
+            directives.add("immutable");
+        }
+        return directives.isEmpty() ? null : String.join(", ", directives);
     }
 }

@@ -1,6 +1,9 @@
 package io.gatehouse.files;
 
+import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.FilesConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.GatewayConfigBuilder;
 import io.undertow.Undertow;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +46,21 @@ final class FileServerFixture implements AutoCloseable {
     static FilesConfig config(Path root) {
         return new FilesConfig(root.toString(), Optional.empty(), List.of("index.html"), List.of("~", ".inc"),
                 false, List.of());
+    }
+
+    /**
+     * A config built the way users build one, through {@link GatewayConfigBuilder.FilesBuilder} (so defaults and
+     * validation are the loader's): {@code root} plus whatever {@code definition} sets.
+     */
+    static FilesConfig files(Path root, Consumer<GatewayConfigBuilder.FilesBuilder> definition) {
+        try {
+            GatewayConfig config = GatewayConfig.builder()
+                    .vhost(v -> v.hosts("*").files(f -> definition.accept(f.root(root.toString()))))
+                    .build();
+            return (FilesConfig) config.vhosts().get(0).action();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     static FilesConfig withListing(FilesConfig c) {

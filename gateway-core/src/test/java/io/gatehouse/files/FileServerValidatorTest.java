@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,8 +19,9 @@ import static io.gatehouse.files.FileServerFixture.config;
 import static io.gatehouse.files.FileServerFixture.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Last-Modified, the strong ETag derived from mtime and size, and the conditional requests built on them. */
+/** Last-Modified, the strong content-hash ETag, and the conditional requests built on them (RFC 9110 13.2.2). */
 @Timeout(30)
 class FileServerValidatorTest {
 
@@ -48,9 +50,38 @@ class FileServerValidatorTest {
     }
 
     @Test
-    void etagIsStrongAndBuiltFromMtimeAndSizeInHexLikeNginx() throws IOException {
-        String expected = "\"" + Long.toHexString(MTIME.getEpochSecond()) + "-a\"";
-        assertEquals(expected, server.get("/f.txt").header("ETag"));
+    void etagIsStrongAndTheSameForTheSameContent() throws IOException {
+        write(root.resolve("copy.txt"), "0123456789");
+        String etag = server.get("/f.txt").header("ETag");
+        assertTrue(etag.startsWith("\""), etag);
+        assertEquals(etag, server.get("/copy.txt").header("ETag"));
+    }
+
+    @Test
+    void etagStaysTheSameWhenTheFileIsOnlyTouched() throws IOException {
+        String before = server.get("/f.txt").header("ETag");
+        Files.setLastModifiedTime(file, FileTime.from(MTIME.plusSeconds(3600)));
+        RawResponse after = server.get("/f.txt");
+        assertEquals("Fri, 01 Mar 2024 13:00:00 GMT", after.header("Last-Modified"));
+        assertEquals(before, after.header("ETag"));
+    }
+
+    @Test
+    void touchedFileStillAnswers304ToItsOldEtag() throws IOException {
+        String etag = server.get("/f.txt").header("ETag");
+        Files.setLastModifiedTime(file, FileTime.from(MTIME.plusSeconds(3600)));
+        assertEquals(304, server.get("/f.txt", "If-None-Match: " + etag).status());
+    }
+
+    @Test
+    void fileAboveTheHashLimitGetsAStrongMtimeAndSizeEtagLikeNginx() throws IOException {
+        Path big = root.resolve("big.bin");
+        try (RandomAccessFile sparse = new RandomAccessFile(big.toFile(), "rw")) {
+            sparse.setLength(ContentHashes.HASH_LIMIT + 1);
+        }
+        Files.setLastModifiedTime(big, FileTime.from(MTIME));
+        String expected = "\"" + Long.toHexString(MTIME.getEpochSecond()) + "-" + Long.toHexString(ContentHashes.HASH_LIMIT + 1) + "\"";
+        assertEquals(expected, server.request("HEAD", "/big.bin", "localhost").header("ETag"));
     }
 
     @Test
@@ -105,6 +136,52 @@ class FileServerValidatorTest {
     void headHonoursConditionalsLikeGet() throws IOException {
         String etag = server.get("/f.txt").header("ETag");
         assertEquals(304, server.request("HEAD", "/f.txt", "localhost", "If-None-Match: " + etag).status());
+    }
+
+    @Test
+    void ifNoneMatchStarAnswers304ForAnExistingFile() throws IOException {
+        assertEquals(304, server.get("/f.txt", "If-None-Match: *").status());
+    }
+
+    @Test
+    void ifNoneMatchSpreadOverSeveralHeaderLinesIsOneList() throws IOException {
+        String etag = server.get("/f.txt").header("ETag");
+        assertEquals(304, server.get("/f.txt", "If-None-Match: \"a\"", "If-None-Match: " + etag).status());
+    }
+
+    @Test
+    void invalidIfModifiedSinceIsIgnored() throws IOException {
+        assertEquals(200, server.get("/f.txt", "If-Modified-Since: yesterday").status());
+    }
+
+    @Test
+    void matchingIfMatchServesTheFile() throws IOException {
+        String etag = server.get("/f.txt").header("ETag");
+        assertEquals(200, server.get("/f.txt", "If-Match: \"other\", " + etag).status());
+    }
+
+    @Test
+    void weakIfMatchNeverMatchesBecauseIfMatchComparesStrongly() throws IOException {
+        String etag = server.get("/f.txt").header("ETag");
+        assertEquals(412, server.get("/f.txt", "If-Match: W/" + etag).status());
+    }
+
+    @Test
+    void ifMatchTakesPrecedenceOverIfUnmodifiedSince() throws IOException {
+        String etag = server.get("/f.txt").header("ETag");
+        assertEquals(200, server.get("/f.txt", "If-Match: " + etag,
+                "If-Unmodified-Since: Thu, 29 Feb 2024 12:00:00 GMT").status());
+    }
+
+    @Test
+    void ifMatchIsEvaluatedBeforeIfNoneMatch() throws IOException {
+        String etag = server.get("/f.txt").header("ETag");
+        assertEquals(412, server.get("/f.txt", "If-Match: \"stale\"", "If-None-Match: " + etag).status());
+    }
+
+    @Test
+    void ifUnmodifiedSinceAtTheModificationTimeServesTheFile() throws IOException {
+        assertEquals(200, server.get("/f.txt", "If-Unmodified-Since: Fri, 01 Mar 2024 12:00:00 GMT").status());
     }
 
     @Test

@@ -20,6 +20,25 @@ record RawResponse(int status, Map<String, List<String>> headers, byte[] body) {
         return new String(body, StandardCharsets.UTF_8);
     }
 
+    /** The body with chunked transfer coding removed (as is when the response was not chunked). */
+    byte[] dechunkedBody() {
+        if (!"chunked".equalsIgnoreCase(header("Transfer-Encoding"))) {
+            return body;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (true) {
+            int lineEnd = indexOf(java.util.Arrays.copyOfRange(body, i, body.length), "\r\n".getBytes(StandardCharsets.ISO_8859_1)) + i;
+            String sizeLine = new String(body, i, lineEnd - i, StandardCharsets.ISO_8859_1);
+            int size = Integer.parseInt(sizeLine.split(";")[0].strip(), 16);
+            if (size == 0) {
+                return out.toByteArray();
+            }
+            out.write(body, lineEnd + 2, size);
+            i = lineEnd + 2 + size + 2;
+        }
+    }
+
     /** Headers without Date, which legitimately differs between two responses. */
     Map<String, List<String>> headersWithoutDate() {
         Map<String, List<String>> copy = new TreeMap<>(headers);
