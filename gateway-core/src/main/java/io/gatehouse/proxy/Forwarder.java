@@ -1,5 +1,6 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.observe.UpstreamCall;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -96,6 +97,8 @@ final class Forwarder implements HttpHandler {
     /** One request's trip to the backend. Every method runs on the exchange's IO thread. */
     private final class ProxiedExchange implements BackendPool.Lease {
         private final HttpServerExchange exchange;
+        /** What logs and metrics learn of this trip (the proxy's one hook into them). */
+        private UpstreamCall call;
         private ClientConnection connection;
         private XnioExecutor.Key responseTimer;
         private State state = State.WAITING;
@@ -109,12 +112,14 @@ final class Forwarder implements HttpHandler {
         }
 
         void start() {
+            call = UpstreamCall.begin(exchange, pool.backend());
             pool.acquire(exchange.getIoThread(), exchange.getConnection().getByteBufferPool(), this);
         }
 
         @Override
         public void connected(ClientConnection leased) {
             connection = leased;
+            call.connected();
             exchange.addExchangeCompleteListener((done, next) -> {
                 cancelResponseTimer();
                 if (!switched) {
@@ -203,6 +208,7 @@ final class Forwarder implements HttpHandler {
             state = State.RELAYING;
             cancelResponseTimer();
             ClientResponse response = backendExchange.getResponse();
+            call.responded(response.getResponseCode());
             boolean webSocket = response.getResponseCode() == StatusCodes.SWITCHING_PROTOCOLS && HopByHop.isWebSocketUpgrade(exchange);
             exchange.setStatusCode(response.getResponseCode());
             exchange.setReasonPhrase(response.getStatus());
@@ -276,6 +282,7 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
+            call.failed(status);
             IoUtils.safeClose(connection);
             cancelResponseTimer();
             ProxyLog.failure(exchange, pool.backend(), status, reason);
@@ -300,6 +307,7 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
+            call.failed(0);
             ProxyLog.failure(exchange, pool.backend(), 0, reason);
             IoUtils.safeClose(connection);
             IoUtils.safeClose(exchange.getConnection());
