@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.observe.ConnectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -42,6 +43,8 @@ public final class Gateway implements AutoCloseable {
 
     private final Duration drainTimeout;
     private final GatewayHandlers handlers;
+    private final MeterRegistry registry;
+    private final List<ConnectionMetrics> connectionMetrics = new ArrayList<>();
     private final XnioWorker worker;
     private final List<Undertow> servers = new ArrayList<>();
     private final List<GracefulShutdownHandler> drains = new ArrayList<>();
@@ -51,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, MeterRegistry registry) {
         this.drainTimeout = config.shutdown().drainTimeout();
         this.handlers = new GatewayHandlers(config, registry);
+        this.registry = registry;
         this.worker = createWorker();
     }
 
@@ -98,6 +102,7 @@ public final class Gateway implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.limits().maxBody())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.timeouts().idle()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .setServerOption(UndertowOptions.ENABLE_STATISTICS, registry != null)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 .build();
         try {
@@ -107,12 +112,25 @@ public final class Gateway implements AutoCloseable {
         }
         servers.add(server);
         drains.add(drain);
-        addresses.add((InetSocketAddress) server.getListenerInfo().get(0).getAddress());
+        InetSocketAddress bound = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        addresses.add(bound);
+        if (registry != null) {
+            connectionMetrics.add(ConnectionMetrics.register(registry, new ListenAddress(bound.getAddress().getHostAddress(),
+                    bound.getPort()).toString(), server.getListenerInfo().get(0).getConnectorStatistics()));
+        }
     }
 
     /** The addresses actually bound, in config order (port 0 in the config becomes the real port). */
     public List<InetSocketAddress> addresses() {
         return List.copyOf(addresses);
+    }
+
+    /**
+     * Closes the access log file and opens it again by name, for log rotation; returns at once (see
+     * {@link io.gatehouse.observe.AccessLog#reopen()}). Does nothing when the access log is off or standard output.
+     */
+    public void reopenAccessLog() {
+        handlers.reopenAccessLog();
     }
 
     /**
@@ -142,6 +160,7 @@ public final class Gateway implements AutoCloseable {
             drained = false;
         }
         handlers.close();
+        connectionMetrics.forEach(ConnectionMetrics::close);
         worker.shutdownNow();
         return drained;
     }

@@ -45,10 +45,17 @@ final class GatewayHandlers implements AutoCloseable {
     GatewayHandlers(GatewayConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
-        this.accessLog = config.accessLog().enabled() ? track(AccessLog.open(config.accessLog())) : null;
+        this.accessLog = config.accessLog().enabled() ? track(AccessLog.open(config.accessLog(), registry)) : null;
         for (VirtualHost vhost : config.vhosts()) {
             routes.put(vhost, new VhostRoute(vhost.name(), actionHandler(vhost.action())));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
+        }
+    }
+
+    /** See {@link Gateway#reopenAccessLog()}. */
+    void reopenAccessLog() {
+        if (accessLog != null) {
+            accessLog.reopen();
         }
     }
 

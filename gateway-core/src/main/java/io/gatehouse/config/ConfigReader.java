@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "vhosts");
+            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts");
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo");
@@ -110,9 +110,10 @@ final class ConfigReader {
                 "list at least one vhost, like: vhosts: [{hosts: [\"*\"], echo: {}}]",
                 list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
         refuseConflicts(vhosts, listen);
+        AdminConfig admin = admin(top, vhosts, listen);
 
         return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
-                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source);
+                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin);
     }
 
     private ForwardedConfig forwarded(Fields f) {
@@ -308,6 +309,49 @@ final class ConfigReader {
                 });
             }
         }
+    }
+
+    /**
+     * {@code admin}: off when absent; {@code admin: {}} is {@link AdminConfig#DEFAULT_LISTEN}; a bare port is on
+     * 127.0.0.1. An address that a public listener also binds (same port, and the same host or either a wildcard) is
+     * refused, so the admin endpoint can never be served on a public listener by accident.
+     */
+    private AdminConfig admin(Fields top, List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
+        if (!top.has("admin")) {
+            return AdminConfig.OFF;
+        }
+        Fields admin = top.section("admin", List.of("listen"));
+        ListenAddress listen = admin.optional("listen", AdminConfig.DEFAULT_LISTEN, parsed(ConfigReader::adminListen));
+        for (BoundVhost vhost : vhosts) {
+            for (ListenAddress publicListener : listeners(vhost, defaultListen)) {
+                if (overlaps(listen, publicListener)) {
+                    ConfigNode.Entry entry = admin.mapping.entry("listen");
+                    problems.add(entry == null ? admin.mapping : entry.value(), admin.pathOf("listen"), "the admin listener "
+                            + listen + " would share " + publicListener + " with vhost '" + vhost.vhost().name()
+                            + "'; give it an address of its own, like 127.0.0.1:9901");
+                    return new AdminConfig(Optional.of(listen));
+                }
+            }
+        }
+        return new AdminConfig(Optional.of(listen));
+    }
+
+    /** Like {@code listen}, except that a bare port ({@code ":9901"} or {@code "9901"}) means loopback. */
+    private static ListenAddress adminListen(String text) {
+        String value = text.trim();
+        if (value.matches("\\d{1,5}")) {
+            value = ":" + value;
+        }
+        return value.startsWith(":") ? ConfigValues.listen("127.0.0.1" + value) : ConfigValues.listen(value);
+    }
+
+    private static boolean overlaps(ListenAddress a, ListenAddress b) {
+        return a.port() != 0 && a.port() == b.port()
+                && (a.host().equalsIgnoreCase(b.host()) || isWildcard(a.host()) || isWildcard(b.host()));
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     private static List<ListenAddress> listeners(BoundVhost bound, List<ListenAddress> defaultListen) {

@@ -18,13 +18,20 @@ public record GatewayConfig(
         AccessLogConfig accessLog,
         ShutdownConfig shutdown,
         List<VirtualHost> vhosts,
-        Optional<Path> source) {
+        Optional<Path> source,
+        AdminConfig admin) {
 
     public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
 
     public GatewayConfig {
         listen = List.copyOf(listen);
         vhosts = List.copyOf(vhosts);
+    }
+
+    /** A configuration without an admin listener. */
+    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
+                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts, Optional<Path> source) {
+        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, AdminConfig.OFF);
     }
 
     /**

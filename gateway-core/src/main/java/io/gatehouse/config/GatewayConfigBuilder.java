@@ -111,6 +111,15 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /**
+     * {@code admin.listen}: turns the daemon's admin listener on at {@code address} ({@code "127.0.0.1:9901"}; a bare
+     * {@code ":port"} is loopback).
+     */
+    public GatewayConfigBuilder admin(String address) {
+        section(root, "admin").put("listen", address);
+        return this;
+    }
+
     /** Adds an entry to {@code vhosts}. */
     public GatewayConfigBuilder vhost(Consumer<VirtualHostBuilder> definition) {
         VirtualHostBuilder vhost = new VirtualHostBuilder();

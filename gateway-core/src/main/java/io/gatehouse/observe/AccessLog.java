@@ -1,48 +1,73 @@
 package io.gatehouse.observe;
 
 import io.gatehouse.config.AccessLogConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.function.LongConsumer;
 
 /**
- * Logs one line per finished request, including requests no vhost took (400, 404, 421). Writing happens off
- * the request thread; see {@link AccessLogWriter}.
+ * Logs one line per finished request, including requests no vhost took (400, 404, 421). Writing happens off the
+ * request thread and never delays a request; lines that cannot be written are dropped and counted (see
+ * {@link AccessLogWriter}), in {@code gatehouse.accesslog.dropped} when a registry is given.
  */
 public final class AccessLog implements AutoCloseable {
 
     private final AccessLogFormat format;
     private final AccessLogWriter writer;
 
-    private AccessLog(AccessLogFormat format, AccessLogWriter writer) {
+    AccessLog(AccessLogFormat format, AccessLogWriter writer) {
         this.format = format;
         this.writer = writer;
     }
 
-    /** Opens the configured destination. @throws UncheckedIOException when the log file cannot be opened */
+    /** Like {@link #open(AccessLogConfig, MeterRegistry)} without a registry. */
     public static AccessLog open(AccessLogConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * Opens the configured destination, a file (created with its directories, appended to) or standard output.
+     *
+     * @param registry where dropped lines are counted; null for nowhere
+     * @throws UncheckedIOException when the log file cannot be opened
+     */
+    public static AccessLog open(AccessLogConfig config, MeterRegistry registry) {
         AccessLogFormat format = new AccessLogFormat(config.format(), ZoneId.systemDefault());
+        LongConsumer onDropped = droppedCounter(registry);
         if (AccessLogConfig.STDOUT.equals(config.path())) {
-            return new AccessLog(format, AccessLogWriter.toStream(System.out));
+            return new AccessLog(format, AccessLogWriter.toStream(System.out, onDropped));
         }
         try {
-            return new AccessLog(format, AccessLogWriter.toFile(Path.of(config.path())));
+            return new AccessLog(format, AccessLogWriter.toFile(Path.of(config.path()), onDropped));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open access log " + config.path() + ": " + e.getMessage(), e);
         }
     }
 
+    static LongConsumer droppedCounter(MeterRegistry registry) {
+        if (registry == null) {
+            return lines -> { };
+        }
+        Counter counter = Counter.builder(GatewayMeters.ACCESS_LOG_DROPPED)
+                .description("Access-log lines dropped: the writer fell behind or the destination failed")
+                .baseUnit("lines")
+                .register(registry);
+        return counter::increment;
+    }
+
     /** Wraps {@code next} so that each of its exchanges is logged when it completes. */
     public HttpHandler wrap(HttpHandler next) {
         return exchange -> {
-            long startMillis = System.currentTimeMillis();
-            long startNanos = System.nanoTime();
+            RequestFacts facts = RequestFacts.capture(exchange);
             exchange.addExchangeCompleteListener((ex, nextListener) -> {
                 try {
-                    writer.write(format.format(ex, startMillis, System.nanoTime() - startNanos));
+                    writer.write(format.format(ex, facts));
                 } finally {
                     nextListener.proceed();
                 }
@@ -51,7 +76,16 @@ public final class AccessLog implements AutoCloseable {
         };
     }
 
-    /** Lines dropped because the writer could not keep up or the disk failed. */
+    /**
+     * Closes the log file and opens it again by name, for log rotation ({@code postrotate} sends SIGUSR1, which the
+     * daemon turns into this call). Returns at once; the writer thread reopens before its next write. Lines already
+     * queued go to the old file. Nothing happens for standard output.
+     */
+    public void reopen() {
+        writer.reopen();
+    }
+
+    /** Lines dropped because the writer could not keep up or the destination failed. */
     public long droppedLines() {
         return writer.dropped();
     }

@@ -3,49 +3,58 @@ package io.gatehouse.observe;
 import io.gatehouse.config.AccessLogConfig.Format;
 import io.gatehouse.forwarded.ClientAddress;
 import io.gatehouse.forwarded.RequestId;
-import io.gatehouse.routing.VhostRoute;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Formats one finished exchange as one access-log line. {@code common} and {@code combined} are Apache's
- * formats ({@code %h %l %u %t "%r" %>s %b} plus {@code "%{Referer}i" "%{User-agent}i"}), with Apache's
- * escaping of quotes, backslashes and control characters; {@code json} is one object per line.
+ * Formats one finished exchange as one access-log line.
+ *
+ * <p>{@code common} and {@code combined} are Apache's formats byte for byte: {@code %h %l %u %t "%r" %>s %b}, and
+ * for {@code combined} also {@code "%{Referer}i" "%{User-agent}i"}; {@code %h} is the client address
+ * ({@link ClientAddress}), {@code %r} and the headers are what the client sent (captured before any handler ran),
+ * repeated headers are joined with {@code ", "}, a missing one is {@code -}, and quoted values are escaped as Apache's
+ * {@code ap_escape_logitem} does, so a client cannot forge a field or a line.
+ *
+ * <p>{@code json} is one object per line; the fields are listed in src-docs/configuration.md.
  */
 final class AccessLogFormat {
 
     private static final DateTimeFormatter APACHE_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+    private static final DateTimeFormatter JSON_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Format format;
-    private final ZoneId zone;
+    private final DateTimeFormatter apacheTime;
 
     AccessLogFormat(Format format, ZoneId zone) {
         this.format = format;
-        this.zone = zone;
+        this.apacheTime = APACHE_TIME.withZone(zone);
     }
 
-    String format(HttpServerExchange exchange, long startMillis, long durationNanos) {
+    String format(HttpServerExchange exchange, RequestFacts facts) {
         StringBuilder line = new StringBuilder(256);
         if (format == Format.JSON) {
-            appendJson(line, exchange, startMillis, durationNanos);
+            appendJson(line, exchange, facts);
         } else {
-            appendApache(line, exchange, startMillis);
+            appendApache(line, exchange, facts);
         }
         return line.toString();
     }
 
-    private void appendApache(StringBuilder line, HttpServerExchange exchange, long startMillis) {
-        line.append(clientIp(exchange)).append(" - - [")
-                .append(APACHE_TIME.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), zone)))
+    private void appendApache(StringBuilder line, HttpServerExchange exchange, RequestFacts facts) {
+        line.append(dashIfNull(address(ClientAddress.of(exchange)))).append(" - - [")
+                .append(apacheTime.format(Instant.ofEpochMilli(facts.startMillis)))
                 .append("] \"");
-        appendEscaped(line, requestLine(exchange));
+        appendEscaped(line, facts.requestLine());
         line.append("\" ").append(exchange.getStatusCode()).append(' ');
         long bytes = exchange.getResponseBytesSent();
         if (bytes > 0) {
@@ -55,63 +64,98 @@ final class AccessLogFormat {
         }
         if (format == Format.COMBINED) {
             line.append(" \"");
-            appendEscaped(line, headerOrDash(exchange, Headers.REFERER_STRING));
+            appendEscaped(line, dashIfNull(facts.referer));
             line.append("\" \"");
-            appendEscaped(line, headerOrDash(exchange, Headers.USER_AGENT_STRING));
+            appendEscaped(line, dashIfNull(facts.userAgent));
             line.append('"');
         }
     }
 
-    private void appendJson(StringBuilder line, HttpServerExchange exchange, long startMillis, long durationNanos) {
+    private static void appendJson(StringBuilder line, HttpServerExchange exchange, RequestFacts facts) {
+        UpstreamCall upstream = UpstreamCall.of(exchange);
         line.append('{');
-        jsonField(line, "time", java.time.Instant.ofEpochMilli(startMillis).toString()).append(',');
-        jsonField(line, "client_ip", clientIp(exchange)).append(',');
-        jsonField(line, "peer_ip", ClientAddress.text(ClientAddress.peer(exchange))).append(',');
-        jsonField(line, "method", exchange.getRequestMethod().toString()).append(',');
-        jsonField(line, "host", exchange.getRequestHeaders().getFirst(Headers.HOST)).append(',');
-        jsonField(line, "path", exchange.getRequestPath()).append(',');
-        jsonField(line, "query", exchange.getQueryString()).append(',');
-        line.append("\"status\":").append(exchange.getStatusCode()).append(',');
-        line.append("\"bytes_out\":").append(Math.max(0, exchange.getResponseBytesSent())).append(',');
-        line.append("\"duration_ms\":").append(String.format(Locale.ROOT, "%.3f", durationNanos / 1e6)).append(',');
-        jsonField(line, "vhost", VhostRoute.nameOf(exchange)).append(',');
-        jsonField(line, "request_id", RequestId.of(exchange)).append(',');
-        jsonField(line, "user_agent", exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)).append(',');
-        jsonField(line, "referer", exchange.getRequestHeaders().getFirst(Headers.REFERER));
+        jsonString(line, "time", JSON_TIME.format(Instant.ofEpochMilli(facts.startMillis))).append(',');
+        jsonString(line, "client_ip", address(ClientAddress.of(exchange))).append(',');
+        jsonString(line, "peer_ip", address(ClientAddress.peer(exchange))).append(',');
+        jsonString(line, "method", facts.method).append(',');
+        jsonString(line, "host", facts.host).append(',');
+        jsonString(line, "path", facts.uri).append(',');
+        jsonString(line, "query", facts.query.isEmpty() ? null : facts.query).append(',');
+        jsonNumber(line, "status", exchange.getStatusCode()).append(',');
+        jsonNumber(line, "bytes_in", facts.bytesIn()).append(',');
+        jsonNumber(line, "bytes_out", Math.max(0, exchange.getResponseBytesSent())).append(',');
+        jsonMillis(line, "duration_ms", System.nanoTime() - facts.startNanos).append(',');
+        jsonString(line, "vhost", ExchangeLabels.vhost(exchange)).append(',');
+        jsonString(line, "route", ExchangeLabels.route(exchange)).append(',');
+        jsonString(line, "backend", upstream == null ? null : upstream.backend().toString()).append(',');
+        if (upstream == null || upstream.status() == 0) {
+            jsonString(line, "upstream_status", null).append(',');
+        } else {
+            jsonNumber(line, "upstream_status", upstream.status()).append(',');
+        }
+        if (upstream == null) {
+            jsonString(line, "upstream_time_ms", null).append(',');
+        } else {
+            jsonMillis(line, "upstream_time_ms", upstream.durationNanos()).append(',');
+        }
+        jsonString(line, "request_id", RequestId.of(exchange)).append(',');
+        jsonString(line, "user_agent", facts.userAgent).append(',');
+        jsonString(line, "referer", facts.referer);
         line.append('}');
     }
 
-    private static String requestLine(HttpServerExchange exchange) {
-        String query = exchange.getQueryString();
-        return exchange.getRequestMethod() + " " + exchange.getRequestURI()
-                + (query.isEmpty() ? "" : "?" + query) + " " + exchange.getProtocol();
+    private static String address(InetAddress address) {
+        return address == null ? null : ClientAddress.text(address);
     }
 
-    private static String clientIp(HttpServerExchange exchange) {
-        InetAddress client = ClientAddress.of(exchange);
-        return client == null ? "-" : ClientAddress.text(client);
-    }
-
-    private static String headerOrDash(HttpServerExchange exchange, String name) {
-        String value = exchange.getRequestHeaders().getFirst(name);
+    private static String dashIfNull(String value) {
         return value == null ? "-" : value;
     }
 
-    /** Apache's escaping for quoted log fields: {@code \"}, {@code \\}, and {@code \xhh} for control bytes. */
-    private static void appendEscaped(StringBuilder line, String value) {
+    /**
+     * Apache's {@code ap_escape_logitem}: {@code \"} and {@code \\}; {@code \b \n \r \t \v}; {@code \xhh} for any
+     * other byte that is a control character or not ASCII (characters above U+00FF as their UTF-8 bytes).
+     */
+    static void appendEscaped(StringBuilder line, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                line.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                line.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-            } else {
-                line.append(c);
+            switch (c) {
+                case '"', '\\' -> line.append('\\').append(c);
+                case '\b' -> line.append("\\b");
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                case 0x0b -> line.append("\\v");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        line.append(c);
+                    } else if (c <= 0xff) {
+                        appendHexByte(line, c);
+                    } else {
+                        int end = Character.isHighSurrogate(c) && i + 1 < value.length() ? i + 2 : i + 1;
+                        for (byte b : value.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                            appendHexByte(line, b & 0xff);
+                        }
+                        i = end - 1;
+                    }
+                }
             }
         }
     }
 
-    private static StringBuilder jsonField(StringBuilder line, String name, String value) {
+    private static void appendHexByte(StringBuilder line, int b) {
+        line.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xf]);
+    }
+
+    private static StringBuilder jsonNumber(StringBuilder line, String name, long value) {
+        return line.append('"').append(name).append("\":").append(value);
+    }
+
+    private static StringBuilder jsonMillis(StringBuilder line, String name, long nanos) {
+        return line.append('"').append(name).append("\":").append(String.format(Locale.ROOT, "%.3f", nanos / 1e6));
+    }
+
+    private static StringBuilder jsonString(StringBuilder line, String name, String value) {
         line.append('"').append(name).append("\":");
         if (value == null) {
             return line.append("null");

@@ -1,5 +1,6 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.observe.UpstreamCall;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -116,6 +117,8 @@ final class Forwarder implements HttpHandler {
         /** The backend now tried, counted in its {@code inFlight}; null before the first pick and after leaving. */
         private Backend backend;
         private int backendIndex = -1;
+        /** What logs and metrics learn of the trip to the backend now tried (the proxy's one hook into them). */
+        private UpstreamCall call;
         private ClientConnection connection;
         private boolean reusedConnection;
         private XnioExecutor.Key responseTimer;
@@ -166,6 +169,7 @@ final class Forwarder implements HttpHandler {
             backendIndex = index;
             backend = backends[index];
             backend.inFlight.incrementAndGet();
+            call = UpstreamCall.begin(exchange, backend.uri);
             acquire(false);
         }
 
@@ -185,6 +189,7 @@ final class Forwarder implements HttpHandler {
             connection = leased;
             reusedConnection = reused;
             bodyStreamed = !exchange.isRequestComplete();
+            call.connected();
             leased.sendRequest(request(), new ClientCallback<>() {
                 @Override
                 public void completed(ClientExchange backendExchange) {
@@ -295,6 +300,7 @@ final class Forwarder implements HttpHandler {
                 fail(StatusCodes.BAD_GATEWAY, "invalid response: " + problem);
                 return;
             }
+            call.responded(response.getResponseCode());
             state = State.RELAYING;
             boolean webSocket = response.getResponseCode() == StatusCodes.SWITCHING_PROTOCOLS && HopByHop.isWebSocketUpgrade(exchange);
             exchange.setStatusCode(response.getResponseCode());
@@ -369,6 +375,9 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
+            if (call != null) {
+                call.failed(status);
+            }
             discardConnection();
             ProxyLog.failure(exchange, backendUri(), status, reason);
             if (status == 0) {
@@ -453,6 +462,7 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
+            call.failed(0);
             ProxyLog.failure(exchange, backendUri(), 0, reason);
             IoUtils.safeClose(connection);
             IoUtils.safeClose(exchange.getConnection());

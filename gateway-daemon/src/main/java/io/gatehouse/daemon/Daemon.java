@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,9 +57,18 @@ final class Daemon {
                 return Main.BAD_CONFIG;
             }
 
+            DaemonMetrics metrics = config.admin().enabled() ? new DaemonMetrics() : null;
+            AtomicBoolean ready = new AtomicBoolean();
+            AdminServer admin;
             Gateway gateway;
             try {
-                gateway = Gateway.start(config);
+                admin = startAdmin(config, metrics, ready);
+                try {
+                    gateway = Gateway.start(config, metrics == null ? null : metrics.registry());
+                } catch (ListenerBindException e) {
+                    closeAll(admin, metrics);
+                    throw e;
+                }
             } catch (ListenerBindException e) {
                 BindFailure failure = BindFailure.explain(e, file.toString());
                 LOG.severe(failure.summary());
@@ -67,10 +77,13 @@ final class Daemon {
                 return Main.CANNOT_BIND;
             }
             logListeners(config, gateway.addresses());
+            ReopenSignal.install(gateway::reopenAccessLog);
+            ready.set(true);
             LOG.info("gatehouse " + version + " started (pid " + ProcessHandle.current().pid() + ", "
                     + RouteReport.count(config.vhosts().size(), "vhost") + ", config " + file.toAbsolutePath() + ")");
 
             String reason = signals.await();
+            ready.set(false);
             Duration deadline = config.shutdown().drainTimeout();
             LOG.info(reason + ": stopping; no new connections, in-flight requests may finish within "
                     + RouteReport.duration(deadline));
@@ -80,6 +93,7 @@ final class Daemon {
                 LOG.warning("stopped: drain deadline of " + RouteReport.duration(deadline)
                         + " passed, the requests still in flight were closed");
             }
+            closeAll(admin, metrics);
             return Main.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -88,6 +102,29 @@ final class Daemon {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unexpected failure, please report it", e);
             return Main.INTERNAL_ERROR;
+        }
+    }
+
+    /** The admin listener when {@code admin} is configured, else null; warns when it is not on loopback. */
+    private static AdminServer startAdmin(GatewayConfig config, DaemonMetrics metrics, AtomicBoolean ready) {
+        if (!config.admin().enabled()) {
+            return null;
+        }
+        AdminServer admin = AdminServer.start(config.admin().listen().orElseThrow(), metrics.registry(), config, ready::get);
+        LOG.info("admin endpoint on " + format(admin.address()) + " (/metrics, /healthz, /readyz, /config)");
+        if (!config.admin().loopbackOnly()) {
+            LOG.warning("the admin endpoint listens on " + config.admin().listen().get() + ", not loopback: it has no "
+                    + "authentication, so keep that address on a management network");
+        }
+        return admin;
+    }
+
+    private static void closeAll(AdminServer admin, DaemonMetrics metrics) {
+        if (admin != null) {
+            admin.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

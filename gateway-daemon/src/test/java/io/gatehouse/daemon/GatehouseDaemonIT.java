@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -154,6 +155,109 @@ class GatehouseDaemonIT {
 
         assertEquals(0, version.exitStatus());
         assertEquals("gatehouse " + System.getProperty("gatehouse.version"), version.stdout().strip());
+    }
+
+    @Test
+    void sigusr1ReopensTheAccessLogSoARotationLosesNoLine() throws Exception {
+        int front = freePort();
+        Path log = dir.resolve("logs/access.log");
+        Path rotated = dir.resolve("logs/access.log.1");
+        Path config = write("gatehouse.yaml", """
+                listen: ["127.0.0.1:%d"]
+                accessLog: { path: logs/access.log, format: common }
+                vhosts:
+                  - hosts: ["*"]
+                    echo: {}
+                """.formatted(front));
+        Running daemon = startDaemon(config, "listening on 127.0.0.1:" + front);
+
+        assertEquals(200, get(front, "a.test", "/one").status());
+        awaitLines(log, 1);
+        Files.move(log, rotated); // what logrotate does first
+        assertEquals(200, get(front, "a.test", "/two").status());
+        awaitLines(rotated, 2); // still written to the renamed file until the reopen
+        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(daemon.process.pid())).start();
+        assertEquals(0, kill.waitFor());
+        daemon.awaitLog("SIGUSR1: reopening the access log");
+        assertEquals(200, get(front, "a.test", "/three").status());
+        awaitLines(log, 1);
+
+        daemon.process.destroy();
+        assertEquals(0, daemon.exitStatus(), daemon.log());
+        List<String> old = Files.readAllLines(rotated);
+        List<String> fresh = Files.readAllLines(log);
+        assertEquals(2, old.size(), old.toString());
+        assertTrue(old.get(0).contains("\"GET /one HTTP/1.1\" 200 ") && old.get(1).contains("\"GET /two HTTP/1.1\" 200 "), old.toString());
+        assertEquals(1, fresh.size(), fresh.toString());
+        assertTrue(fresh.get(0).contains("\"GET /three HTTP/1.1\" 200 "), fresh.toString());
+    }
+
+    @Test
+    void adminEndpointServesHealthReadinessPrometheusMetricsAndTheConfig() throws Exception {
+        int front = freePort();
+        int admin = freePort();
+        Path config = write("gatehouse.yaml", """
+                listen: ["127.0.0.1:%d"]
+                accessLog: { path: "off" }
+                shutdown: { drainTimeout: 30s }
+                admin: { listen: "127.0.0.1:%d" }
+                vhosts:
+                  - name: site
+                    hosts: ["*"]
+                    echo: {}
+                """.formatted(front, admin));
+        Running daemon = startDaemon(config, "listening on 127.0.0.1:" + front);
+
+        assertEquals(200, get(front, "a.test", "/").status());
+        Response health = get(admin, "localhost", "/healthz");
+        Response ready = get(admin, "localhost", "/readyz");
+        Response metrics = get(admin, "localhost", "/metrics");
+        Response effective = get(admin, "localhost", "/config");
+
+        assertEquals(200, health.status(), health.toString());
+        assertEquals(200, ready.status(), ready.toString());
+        assertEquals(200, metrics.status(), metrics.toString());
+        assertEquals(List.of(AdminServer.PROMETHEUS_TEXT), headerValues(metrics.headers(), "Content-Type"));
+        assertTrue(metrics.body().contains(
+                "gatehouse_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"-\",status=\"2xx\",vhost=\"site\"} 1"),
+                metrics.body());
+        assertTrue(metrics.body().contains("gatehouse_connections_active_connections{listener=\"127.0.0.1:" + front + "\"}"), metrics.body());
+        assertTrue(metrics.body().contains("jvm_memory_used_bytes{"), "no JVM meters");
+        assertTrue(metrics.body().contains("process_uptime_seconds "), "no process meters");
+        assertEquals(200, effective.status(), effective.toString());
+        assertTrue(effective.body().contains("\"drainTimeout\" : \"30s\""), effective.body());
+        assertTrue(effective.body().contains("\"echo\" : { }"), effective.body());
+        assertTrue(daemon.log().contains("admin endpoint on 127.0.0.1:" + admin), daemon.log());
+
+        daemon.process.destroy();
+        assertEquals(0, daemon.exitStatus(), daemon.log());
+    }
+
+    @Test
+    void adminPathsAreServedOnlyOnTheAdminListener() throws Exception {
+        int front = freePort();
+        int admin = freePort();
+        Path config = write("gatehouse.yaml", """
+                listen: ["127.0.0.1:%d"]
+                admin: { listen: "127.0.0.1:%d" }
+                vhosts:
+                  - hosts: ["*"]
+                    echo: {}
+                """.formatted(front, admin));
+        startDaemon(config, "listening on 127.0.0.1:" + front);
+
+        Response publicMetrics = get(front, "localhost", "/metrics");
+
+        assertEquals(404, get(admin, "localhost", "/").status());
+        assertEquals(200, get(admin, "localhost", "/metrics").status());
+        assertFalse(publicMetrics.body().contains("# TYPE gatehouse_"), publicMetrics.body());
+    }
+
+    private static void awaitLines(Path file, int count) throws InterruptedException, IOException {
+        // Polls only to learn when the writer thread wrote; the class-level @Timeout bounds the wait.
+        while (!Files.exists(file) || Files.readAllLines(file).size() < count) {
+            Thread.sleep(20);
+        }
     }
 
     /** One listener with a proxied vhost {@code app.test} and a files vhost {@code files.test} over {@code www/}. */

@@ -1,0 +1,34 @@
+package io.gatehouse.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * The daemon's admin listener ({@code /metrics}, {@code /healthz}, {@code /readyz}, {@code /config}): off when the
+ * {@code admin} key is absent. Its address is loopback unless written otherwise: {@code admin: {}} listens on
+ * {@link #DEFAULT_LISTEN}, and a bare port ({@code ":9901"}) means 127.0.0.1, not every address as in {@code listen}.
+ *
+ * @param listen where the admin listener binds; empty when it is off
+ */
+public record AdminConfig(Optional<ListenAddress> listen) {
+
+    public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("127.0.0.1", 9901);
+    public static final AdminConfig OFF = new AdminConfig(Optional.empty());
+
+    public boolean enabled() {
+        return listen.isPresent();
+    }
+
+    /** Whether the admin listener binds only to a loopback address (a name is resolved to decide). */
+    public boolean loopbackOnly() {
+        if (listen.isEmpty()) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(listen.get().host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

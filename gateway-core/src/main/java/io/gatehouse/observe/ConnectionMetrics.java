@@ -1,0 +1,40 @@
+package io.gatehouse.observe;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.ConnectorStatistics;
+
+/**
+ * The {@code gatehouse.connections.active} gauge of one listener: its open client connections, idle keep-alive ones
+ * included, as Undertow's connector statistics count them (the listener must be built with
+ * {@code UndertowOptions.ENABLE_STATISTICS}). Closing the handle removes the gauge, so a listener that was closed (at
+ * stop, or dropped by a reload) leaves no stale series behind.
+ */
+public final class ConnectionMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final Gauge gauge;
+
+    private ConnectionMetrics(MeterRegistry registry, Gauge gauge) {
+        this.registry = registry;
+        this.gauge = gauge;
+    }
+
+    /**
+     * Registers the gauge of the listener bound at {@code listener} ({@code host:port}, its {@code listener} tag).
+     * The gauge holds {@code statistics} weakly; the listener's server keeps them alive.
+     */
+    public static ConnectionMetrics register(MeterRegistry registry, String listener, ConnectorStatistics statistics) {
+        Gauge gauge = Gauge.builder(GatewayMeters.CONNECTIONS_ACTIVE, statistics, ConnectorStatistics::getActiveConnections)
+                .description("Open client connections, idle keep-alive connections included")
+                .baseUnit("connections")
+                .tag("listener", listener)
+                .register(registry);
+        return new ConnectionMetrics(registry, gauge);
+    }
+
+    @Override
+    public void close() {
+        registry.remove(gauge);
+    }
+}

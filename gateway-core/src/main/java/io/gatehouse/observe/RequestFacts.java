@@ -1,0 +1,84 @@
+package io.gatehouse.observe;
+
+import io.undertow.conduits.BytesReceivedStreamSourceConduit;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+
+/**
+ * What the client sent, captured when the request arrives at the root of the handler tree, before any handler
+ * (the proxy above all, which rewrites request headers in place) can change it; plus the request body bytes read,
+ * counted as they pass. The access log and the request metrics both read it when the exchange completes.
+ *
+ * <p>Captured once per exchange ({@link #capture} is idempotent), so the access log and the metrics agree on the
+ * start time whichever wraps the other.
+ */
+final class RequestFacts {
+
+    /** The request id header, as the client or a trusted proxy sent it. */
+
+    private static final AttachmentKey<RequestFacts> KEY = AttachmentKey.create(RequestFacts.class);
+
+    final long startMillis;
+    final long startNanos;
+    final String method;
+    final String uri;
+    final String query;
+    final String protocol;
+    final String host;
+    final String userAgent;
+    final String referer;
+    /** Request body bytes read so far; written and read on the exchange's threads, one at a time. */
+    private volatile long bytesIn;
+
+    private RequestFacts(HttpServerExchange exchange) {
+        this.startMillis = System.currentTimeMillis();
+        this.startNanos = System.nanoTime();
+        this.method = exchange.getRequestMethod().toString();
+        this.uri = exchange.getRequestURI();
+        this.query = exchange.getQueryString();
+        this.protocol = exchange.getProtocol().toString();
+        HeaderMap headers = exchange.getRequestHeaders();
+        this.host = joined(headers, Headers.HOST);
+        this.userAgent = joined(headers, Headers.USER_AGENT);
+        this.referer = joined(headers, Headers.REFERER);
+    }
+
+    /** The facts of {@code exchange}, captured now unless that was done already. */
+    static RequestFacts capture(HttpServerExchange exchange) {
+        RequestFacts facts = exchange.getAttachment(KEY);
+        if (facts == null) {
+            facts = new RequestFacts(exchange);
+            exchange.putAttachment(KEY, facts);
+            RequestFacts counted = facts;
+            exchange.addRequestWrapper((factory, ex) -> new BytesReceivedStreamSourceConduit(factory.create(), counted::read));
+        }
+        return facts;
+    }
+
+    /** Every line of a header joined with ", ", as Apache merges repeated request headers; null when absent. */
+    private static String joined(HeaderMap headers, HttpString name) {
+        HeaderValues values = headers.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        return values.size() == 1 ? values.getFirst() : String.join(", ", values);
+    }
+
+    private void read(long bytes) {
+        bytesIn += bytes;
+    }
+
+    /** Request body bytes read (after de-chunking), like Apache's {@code %I} without the head. */
+    long bytesIn() {
+        return bytesIn;
+    }
+
+    /** The request line as received, Apache's {@code %r}. */
+    String requestLine() {
+        return method + " " + uri + (query.isEmpty() ? "" : "?" + query) + " " + protocol;
+    }
+}
