@@ -83,17 +83,8 @@ final class ConfigReader {
         List<Cidr> trusted = forwarded.optional("trusted", ForwardedConfig.DEFAULTS.trusted(),
                 list(parsed(Cidr::parse), "networks like \"127.0.0.1/32\"", false));
 
-        Fields t = top.section("timeouts", List.of("connect", "response", "idle"));
-        Timeouts timeouts = new Timeouts(
-                t.optional("connect", Timeouts.DEFAULTS.connect(), duration(false)),
-                t.optional("response", Timeouts.DEFAULTS.response(), duration(false)),
-                t.optional("idle", Timeouts.DEFAULTS.idle(), duration(false)));
-
-        Fields l = top.section("limits", List.of("maxBody", "maxHeaderBytes"));
-        Limits limits = new Limits(
-                l.optional("maxBody", Limits.DEFAULTS.maxBody(), size),
-                l.optional("maxHeaderBytes", (long) Limits.DEFAULTS.maxHeaderBytes(), atLeast(size, 1024, Integer.MAX_VALUE,
-                        "must be 1KiB to 2GiB")).intValue());
+        Timeouts timeouts = timeouts(top.section("timeouts", List.of("connect", "response", "idle", "requestHeader")));
+        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes")));
 
         Fields log = top.section("accessLog", List.of("path", "format"));
         AccessLogConfig accessLog = new AccessLogConfig(
@@ -110,6 +101,25 @@ final class ConfigReader {
 
         return new GatewayConfig(listen, new ForwardedConfig(trusted), timeouts, limits, accessLog,
                 new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source);
+    }
+
+    private Timeouts timeouts(Fields t) {
+        return new Timeouts(
+                t.optional("connect", Timeouts.DEFAULTS.connect(), duration(false)),
+                t.optional("response", Timeouts.DEFAULTS.response(), duration(false)),
+                t.optional("idle", Timeouts.DEFAULTS.idle(), duration(false)),
+                t.optional("requestHeader", Timeouts.DEFAULTS.requestHeader(), duration(false)));
+    }
+
+    private Limits limits(Fields l) {
+        return new Limits(
+                l.optional("maxBody", Limits.DEFAULTS.maxBody(), size),
+                l.optional("maxHeaderBytes", (long) Limits.DEFAULTS.maxHeaderBytes(), atLeast(size, 1024, Integer.MAX_VALUE,
+                        "must be 1KiB to 2GiB")).intValue(),
+                l.optional("maxHeaders", (long) Limits.DEFAULTS.maxHeaders(), atLeast(wholeNumber(), 1, 100_000,
+                        "must be 1 to 100000")).intValue(),
+                l.optional("maxUriBytes", (long) Limits.DEFAULTS.maxUriBytes(), atLeast(size, 256, Integer.MAX_VALUE,
+                        "must be 256 bytes to 2GiB")).intValue());
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {

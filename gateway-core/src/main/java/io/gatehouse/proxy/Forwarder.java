@@ -1,5 +1,6 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.guard.RequestRejectedException;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -188,7 +189,10 @@ final class Forwarder implements HttpHandler {
                         if (state == State.RELAYING) {
                             abort("client request body failed: " + e.getMessage());
                         } else {
-                            fail(0, "client aborted the request body: " + e.getMessage());
+                            // A body the guard refused (400, 413) is answered; a client that went away is not.
+                            int status = RequestRejectedException.statusOf(e);
+                            fail(status, status == 0 ? "client aborted the request body: " + e.getMessage()
+                                    : "request body refused: " + e.getMessage());
                         }
                     },
                     // After the response started, the response relay alone decides what happens to the connections.
@@ -276,7 +280,7 @@ final class Forwarder implements HttpHandler {
                 return;
             }
             state = State.SETTLED;
-            IoUtils.safeClose(connection);
+            AbortiveClose.close(connection);
             cancelResponseTimer();
             ProxyLog.failure(exchange, pool.backend(), status, reason);
             if (status == 0) {
@@ -301,7 +305,7 @@ final class Forwarder implements HttpHandler {
             }
             state = State.SETTLED;
             ProxyLog.failure(exchange, pool.backend(), 0, reason);
-            IoUtils.safeClose(connection);
+            AbortiveClose.close(connection);
             IoUtils.safeClose(exchange.getConnection());
         }
 
