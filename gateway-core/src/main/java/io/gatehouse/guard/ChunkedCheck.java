@@ -69,6 +69,10 @@ final class ChunkedCheck {
         if (state.ordinal() >= State.TRAILER_START.ordinal() && ++trailerBytes > maxTrailerBytes) {
             return Rejection.of(431, "trailer section larger than limits.maxHeaderBytes");
         }
+        if (state.ordinal() >= State.TRAILER_START.ordinal() && declared + trailerBytes > maxBody) {
+            // Undertow counts trailer bytes against the body limit too; refuse before it would.
+            return Rejection.of(413, "chunked body and trailers exceed limits.maxBody " + maxBody);
+        }
         switch (state) {
             case SIZE_START, SIZE -> {
                 int hex = HttpSyntax.hexValue(b);

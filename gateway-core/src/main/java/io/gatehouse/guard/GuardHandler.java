@@ -4,7 +4,6 @@ import io.gatehouse.http.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
-import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
 import java.util.logging.Logger;
@@ -18,7 +17,7 @@ import java.util.logging.Logger;
  *   <li>tells the conduit how each exchange ended, so it knows when a connection switched protocols;</li>
  *   <li>handles {@code Expect: 100-continue} hop by hop, as nginx does: {@code 100 Continue} goes to the client when
  *       the body is first read (never when the request is answered without reading it, which then closes the
- *       connection), and the Expect header is not passed on.</li>
+ *       connection). The Expect header stays on the request (Undertow needs it to send the 100).</li>
  * </ul>
  */
 final class GuardHandler implements HttpHandler {
@@ -28,11 +27,7 @@ final class GuardHandler implements HttpHandler {
     private final HttpHandler continuing;
 
     GuardHandler(HttpHandler next) {
-        HttpHandler withoutExpect = exchange -> {
-            exchange.getRequestHeaders().remove(Headers.EXPECT);
-            next.handleRequest(exchange);
-        };
-        this.continuing = new HttpContinueReadHandler(withoutExpect);
+        this.continuing = new HttpContinueReadHandler(next);
     }
 
     @Override
