@@ -2,17 +2,20 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.guard.FrontDoor;
 import io.gatehouse.observe.ConnectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
+import org.xnio.StreamConnection;
 import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final MeterRegistry registry;
     private final List<ConnectionMetrics> connectionMetrics = new ArrayList<>();
     private final XnioWorker worker;
-    private final List<Undertow> servers = new ArrayList<>();
+    private final List<AcceptingChannel<StreamConnection>> servers = new ArrayList<>();
     private final List<GracefulShutdownHandler> drains = new ArrayList<>();
     private final List<InetSocketAddress> addresses = new ArrayList<>();
     private boolean stopped;
@@ -94,29 +97,23 @@ public final class Gateway implements AutoCloseable {
 
     private void bind(GatewayConfig config, ListenAddress listener, ByteBufferPool buffers) {
         GracefulShutdownHandler drain = new GracefulShutdownHandler(handlers.rootFor(listener));
-        Undertow server = Undertow.builder()
-                .setWorker(worker)
-                .setByteBufferPool(buffers)
-                .addHttpListener(listener.port(), listener.host(), drain)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.limits().maxHeaderBytes())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.limits().maxBody())
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.timeouts().idle()))
-                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-                .setServerOption(UndertowOptions.ENABLE_STATISTICS, registry != null)
-                .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .build();
+        // Built with FrontDoor rather than Undertow.builder(): the builder has no hook under its HTTP parser, where
+        // the request-framing checks must sit.
+        FrontDoor.Bound front;
         try {
-            server.start();
-        } catch (RuntimeException e) {
+            front = FrontDoor.open(worker, buffers, new InetSocketAddress(listener.host(), listener.port()), drain,
+                    config.limits(), config.timeouts(), OptionMap.EMPTY, registry != null);
+        } catch (IOException | RuntimeException e) {
             throw new ListenerBindException(listener, rootCause(e));
         }
+        AcceptingChannel<StreamConnection> server = front.channel();
         servers.add(server);
         drains.add(drain);
-        InetSocketAddress bound = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        InetSocketAddress bound = server.getLocalAddress(InetSocketAddress.class);
         addresses.add(bound);
         if (registry != null) {
             connectionMetrics.add(ConnectionMetrics.register(registry, new ListenAddress(bound.getAddress().getHostAddress(),
-                    bound.getPort()).toString(), server.getListenerInfo().get(0).getConnectorStatistics()));
+                    bound.getPort()).toString(), front.statistics()));
         }
     }
 
@@ -144,9 +141,8 @@ public final class Gateway implements AutoCloseable {
             return true;
         }
         stopped = true;
-        // Undertow.stop closes only the accepting channels here (the worker is ours): open connections stay
-        // until they drain. ListenerInfo.suspend is not used: it closes every open connection at once.
-        servers.forEach(Undertow::stop);
+        // Closing the accepting channels leaves open connections to drain.
+        servers.forEach(IoUtils::safeClose);
         drains.forEach(GracefulShutdownHandler::shutdown);
         long end = System.nanoTime() + deadline.toNanos();
         boolean drained = true;
@@ -186,10 +182,6 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the IO worker", e);
         }
-    }
-
-    private static int millis(Duration duration) {
-        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -86,17 +86,8 @@ final class ConfigReader {
 
         ForwardedConfig forwarded = forwarded(top.section("forwarded", FORWARDED_KEYS));
 
-        Fields t = top.section("timeouts", List.of("connect", "response", "idle"));
-        Timeouts timeouts = new Timeouts(
-                t.optional("connect", Timeouts.DEFAULTS.connect(), duration(false)),
-                t.optional("response", Timeouts.DEFAULTS.response(), duration(false)),
-                t.optional("idle", Timeouts.DEFAULTS.idle(), duration(false)));
-
-        Fields l = top.section("limits", List.of("maxBody", "maxHeaderBytes"));
-        Limits limits = new Limits(
-                l.optional("maxBody", Limits.DEFAULTS.maxBody(), size),
-                l.optional("maxHeaderBytes", (long) Limits.DEFAULTS.maxHeaderBytes(), atLeast(size, 1024, Integer.MAX_VALUE,
-                        "must be 1KiB to 2GiB")).intValue());
+        Timeouts timeouts = timeouts(top.section("timeouts", List.of("connect", "response", "idle", "requestHeader")));
+        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes")));
 
         Fields log = top.section("accessLog", List.of("path", "format"));
         AccessLogConfig accessLog = new AccessLogConfig(
@@ -124,6 +115,25 @@ final class ConfigReader {
         return new ForwardedConfig(trusted, Set.copyOf(emit),
                 f.optional("realIpHeader", ForwardedConfig.DEFAULT_REAL_IP_HEADER, bool),
                 f.optional("echoRequestId", ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool));
+    }
+
+    private Timeouts timeouts(Fields t) {
+        return new Timeouts(
+                t.optional("connect", Timeouts.DEFAULTS.connect(), duration(false)),
+                t.optional("response", Timeouts.DEFAULTS.response(), duration(false)),
+                t.optional("idle", Timeouts.DEFAULTS.idle(), duration(false)),
+                t.optional("requestHeader", Timeouts.DEFAULTS.requestHeader(), duration(false)));
+    }
+
+    private Limits limits(Fields l) {
+        return new Limits(
+                l.optional("maxBody", Limits.DEFAULTS.maxBody(), size),
+                l.optional("maxHeaderBytes", (long) Limits.DEFAULTS.maxHeaderBytes(), atLeast(size, 1024, Integer.MAX_VALUE,
+                        "must be 1KiB to 2GiB")).intValue(),
+                l.optional("maxHeaders", (long) Limits.DEFAULTS.maxHeaders(), atLeast(wholeNumber(), 1, 100_000,
+                        "must be 1 to 100000")).intValue(),
+                l.optional("maxUriBytes", (long) Limits.DEFAULTS.maxUriBytes(), atLeast(size, 256, Integer.MAX_VALUE,
+                        "must be 256 bytes to 2GiB")).intValue());
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {

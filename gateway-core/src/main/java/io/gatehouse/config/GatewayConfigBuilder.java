@@ -97,6 +97,24 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code timeouts.requestHeader}. */
+    public GatewayConfigBuilder requestHeaderTimeout(Duration timeout) {
+        section(root, "timeouts").put("requestHeader", timeout);
+        return this;
+    }
+
+    /** {@code limits.maxHeaders}: header fields per request, 1 to 100000. */
+    public GatewayConfigBuilder maxHeaders(int count) {
+        section(root, "limits").put("maxHeaders", (long) count);
+        return this;
+    }
+
+    /** {@code limits.maxUriBytes}: request target length, 256 bytes up to {@code Integer.MAX_VALUE}. */
+    public GatewayConfigBuilder maxUriBytes(long bytes) {
+        section(root, "limits").put("maxUriBytes", bytes);
+        return this;
+    }
+
     /** {@code accessLog}: {@code "-"} (stdout), {@code "off"}, or a file, and its format. */
     public GatewayConfigBuilder accessLog(String path, AccessLogConfig.Format format) {
         Map<String, Object> accessLog = section(root, "accessLog");

@@ -1,7 +1,19 @@
 package io.gatehouse.config;
 
-/** Request size limits: the body (413 beyond it) and the header section (431 beyond it). */
-public record Limits(long maxBody, int maxHeaderBytes) {
+/**
+ * Request size limits: the body (413 beyond it), the header section in bytes and in fields (431 beyond either),
+ * and the request target (414 beyond it). Defaults follow nginx ({@code large_client_header_buffers 4 8k}) and
+ * Apache ({@code LimitRequestFields 100}).
+ */
+public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes) {
 
-    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024);
+    public static final int DEFAULT_MAX_HEADERS = 100;
+    public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
+
+    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
+
+    /** The body and header-byte limits, with the default header count and target length. */
+    public Limits(long maxBody, int maxHeaderBytes) {
+        this(maxBody, maxHeaderBytes, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
+    }
 }

@@ -4,9 +4,19 @@ import java.time.Duration;
 
 /**
  * How long Gatehouse waits. {@code connect}: for a backend connection; {@code response}: for a backend's
- * response once the request is sent (then 504); {@code idle}: a client connection with nothing to do.
+ * response once the request is sent (then 504); {@code idle}: a client connection with nothing to do, or a
+ * request body that stops arriving; {@code requestHeader}: a request's header section, from its first byte to
+ * its blank line (nginx's {@code client_header_timeout}).
  */
-public record Timeouts(Duration connect, Duration response, Duration idle) {
+public record Timeouts(Duration connect, Duration response, Duration idle, Duration requestHeader) {
 
-    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75));
+    public static final Duration DEFAULT_REQUEST_HEADER = Duration.ofSeconds(60);
+
+    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),
+            DEFAULT_REQUEST_HEADER);
+
+    /** The three original timeouts, with the default {@code requestHeader}. */
+    public Timeouts(Duration connect, Duration response, Duration idle) {
+        this(connect, response, idle, DEFAULT_REQUEST_HEADER);
+    }
 }

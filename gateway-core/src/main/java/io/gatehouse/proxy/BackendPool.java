@@ -91,7 +91,11 @@ final class BackendPool implements AutoCloseable {
             thread.execute(() -> release(connection, reusable));
             return;
         }
-        if (!reusable || closed || !connection.isOpen()) {
+        if (!reusable) {
+            AbortiveClose.close(connection);
+            return;
+        }
+        if (closed || !connection.isOpen()) {
             IoUtils.safeClose(connection);
             return;
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.guard.RequestRejectedException;
 import io.gatehouse.observe.UpstreamCall;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -280,7 +281,10 @@ final class Forwarder implements HttpHandler {
                         if (state == State.RELAYING) {
                             abort("client request body failed: " + describe(e));
                         } else {
-                            fail(0, "client aborted the request body: " + describe(e));
+                            // A body the guard refused (400, 413) is answered; a client that went away is not.
+                            int status = RequestRejectedException.statusOf(e);
+                            fail(status, status == 0 ? "client aborted the request body: " + describe(e)
+                                    : "request body refused: " + describe(e));
                         }
                     },
                     // After the response started, the response relay alone decides what happens to the connections.
@@ -445,7 +449,7 @@ final class Forwarder implements HttpHandler {
             ClientConnection discarded = connection;
             // Cleared first: closing fails the connection's pending exchange, whose callbacks must see it is gone.
             connection = null;
-            IoUtils.safeClose(discarded);
+            AbortiveClose.close(discarded);
         }
 
         private static String describe(Exception e) {
@@ -464,7 +468,7 @@ final class Forwarder implements HttpHandler {
             state = State.SETTLED;
             call.failed(0);
             ProxyLog.failure(exchange, backendUri(), 0, reason);
-            IoUtils.safeClose(connection);
+            AbortiveClose.close(connection);
             IoUtils.safeClose(exchange.getConnection());
         }
 

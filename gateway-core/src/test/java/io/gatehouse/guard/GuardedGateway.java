@@ -1,0 +1,81 @@
+package io.gatehouse.guard;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.config.AccessLogConfig;
+import io.gatehouse.config.Action;
+import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.Limits;
+import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.config.ShutdownConfig;
+import io.gatehouse.config.Timeouts;
+import io.gatehouse.testing.Configs;
+import io.gatehouse.testing.RawHttp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The real gateway on a loopback port, one vhost for every host, with the limits and timeouts a test needs. */
+final class GuardedGateway implements AutoCloseable {
+
+    static final Limits LIMITS = new Limits(1024, 2048, 20, 512);
+    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30),
+            Duration.ofSeconds(30));
+
+    private final Gateway gateway;
+
+    private GuardedGateway(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    static GuardedGateway proxyingTo(int backendPort) {
+        return proxyingTo(backendPort, LIMITS, TIMEOUTS);
+    }
+
+    static GuardedGateway proxyingTo(int backendPort, Limits limits, Timeouts timeouts) {
+        return serving(proxy(backendPort), limits, timeouts);
+    }
+
+    static ProxyConfig proxy(int backendPort) {
+        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16);
+    }
+
+    static GuardedGateway serving(Action action, Limits limits, Timeouts timeouts) {
+        GatewayConfig config = new GatewayConfig(List.of(new ListenAddress("127.0.0.1", 0)), ForwardedConfig.DEFAULTS,
+                timeouts, limits, AccessLogConfig.OFF_CONFIG, ShutdownConfig.DEFAULTS,
+                List.of(Configs.vhost("site", List.of("*"), List.of(), action)), Optional.empty());
+        return new GuardedGateway(Gateway.start(config));
+    }
+
+    InetSocketAddress address() {
+        return gateway.addresses().get(0);
+    }
+
+    /** Sends {@code request} as written (CRLFs included) and reads one response. */
+    RawHttp.Response send(String request) throws IOException {
+        return RawHttp.exchange(address(), request);
+    }
+
+    /** A connected socket with {@code request} already written, for tests that read more than one response. */
+    Socket open(String request) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(address(), 5_000);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        gateway.stop(Duration.ofSeconds(1));
+    }
+}
