@@ -140,6 +140,54 @@ final class ConfigValues {
         return text;
     }
 
+    /**
+     * A route's {@code path} prefix: decoded, starting with {@code /}, already normalised (requests are matched by
+     * their normalised path, so a prefix with {@code //} or a dot segment could never match).
+     */
+    static String routePrefix(String text) {
+        if (!text.startsWith("/")) {
+            throw new IllegalArgumentException("expected a path prefix starting with /, like /api/, got '" + text + "'");
+        }
+        if (text.contains("//") || text.matches(".*/\\.{1,2}(/.*)?")) {
+            throw new IllegalArgumentException("'" + text + "' can never match: requests are matched by their normalised path, "
+                    + "without //, /./ or /../");
+        }
+        if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("'" + text + "' holds a control character");
+        }
+        return text;
+    }
+
+    /** An HTTP method, upper-cased: {@code post} is taken to mean {@code POST}. */
+    static String method(String text) {
+        if (!isToken(text)) {
+            throw new IllegalArgumentException("expected a method like GET or POST, got '" + text + "'");
+        }
+        return text.toUpperCase(Locale.ROOT);
+    }
+
+    /** A header name, as a route condition tests it. */
+    static String headerName(String text) {
+        if (!isToken(text)) {
+            throw new IllegalArgumentException("expected a header name like X-Env, got '" + text + "'");
+        }
+        return text;
+    }
+
+    /** A header name a route may set, add or remove: any but the framing headers, which are the gateway's own. */
+    static String changeableHeaderName(String text) {
+        headerName(text);
+        if (text.equalsIgnoreCase("Content-Length") || text.equalsIgnoreCase("Transfer-Encoding")) {
+            throw new IllegalArgumentException(text + " is set by the gateway from the body it sends; it cannot be changed here");
+        }
+        return text;
+    }
+
+    /** An RFC 9110 token: the characters a method or header name may have. */
+    private static boolean isToken(String text) {
+        return !text.isEmpty() && text.chars().allMatch(c -> c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
+    }
+
     static Pattern regex(String text) {
         try {
             return Pattern.compile(text);
