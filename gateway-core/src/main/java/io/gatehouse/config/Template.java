@@ -76,8 +76,9 @@ public record Template(String source, List<Part> parts) {
     public static Template parse(String source, Use use) {
         Component component = start(source, use);
         List<Part> parts = new ArrayList<>();
-        StringBuilder literal = new StringBuilder();
-        int i = 0;
+        // The scheme's "//" is not a path: scanning for component boundaries starts after it.
+        int i = component == Component.AUTHORITY ? source.indexOf("://") + 3 : 0;
+        StringBuilder literal = new StringBuilder(source.substring(0, i));
         while (i < source.length()) {
             char c = source.charAt(i);
             if (c < 0x20 || c == 0x7f || (c > 0x7e && use != Use.HEADER) || (c == ' ' && use != Use.HEADER)) {
