@@ -279,7 +279,7 @@ final class ConfigReader {
             ConfigNode.Entry entry = r.mapping.entry("body");
             problems.add(entry.line(), entry.column(), r.pathOf("body"), "a " + status + " response has no body");
         }
-        return new RespondConfig(status, body, r.optional("headers", List.of(), headerValues()));
+        return new RespondConfig(status, body, r.optional("headers", List.of(), headerValues(ConfigValues::changeableHeaderName)));
     }
 
     private RewriteConfig rewrite(Fields r) {
@@ -306,18 +306,18 @@ final class ConfigReader {
     }
 
     private HeaderRules headerRules(Fields h) {
-        return new HeaderRules(headerOperations(h.section("request", HEADER_OPERATIONS)),
-                headerOperations(h.section("response", HEADER_OPERATIONS)));
+        return new HeaderRules(headerOperations(h.section("request", HEADER_OPERATIONS), ConfigValues::changeableRequestHeaderName),
+                headerOperations(h.section("response", HEADER_OPERATIONS), ConfigValues::changeableHeaderName));
     }
 
-    private HeaderRules.Operations headerOperations(Fields o) {
-        return new HeaderRules.Operations(o.optional("set", List.of(), headerValues()), o.optional("add", List.of(), headerValues()),
-                o.optional("remove", List.of(), list(parsed(ConfigValues::changeableHeaderName), "header names like X-Powered-By", false)));
+    private HeaderRules.Operations headerOperations(Fields o, Function<String, String> names) {
+        return new HeaderRules.Operations(o.optional("set", List.of(), headerValues(names)), o.optional("add", List.of(), headerValues(names)),
+                o.optional("remove", List.of(), list(parsed(names), "header names like X-Powered-By", false)));
     }
 
-    /** A mapping of header names to value templates, in the order written. */
-    private Binder<List<HeaderRules.Header>> headerValues() {
-        Binder<String> name = parsed(ConfigValues::changeableHeaderName);
+    /** A mapping of header names (checked by {@code names}) to value templates, in the order written. */
+    private Binder<List<HeaderRules.Header>> headerValues(Function<String, String> names) {
+        Binder<String> name = parsed(names);
         Binder<Template> value = template(Template.Use.HEADER);
         return (node, path) -> {
             if (!(node instanceof Mapping mapping)) {

@@ -16,6 +16,9 @@ final class ConfigValues {
 
     static final List<String> EVHOST_TOKENS = List.of("%0", "%1", "%2", "%3", "%4", "%_", "%%");
 
+    private static final List<String> FORWARDED_POLICY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via");
+
     private static final String HOST_PATTERNS =
             "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
 
@@ -179,6 +182,20 @@ final class ConfigValues {
         headerName(text);
         if (text.equalsIgnoreCase("Content-Length") || text.equalsIgnoreCase("Transfer-Encoding")) {
             throw new IllegalArgumentException(text + " is set by the gateway from the body it sends; it cannot be changed here");
+        }
+        return text;
+    }
+
+    /**
+     * A request header name a route may set, add or remove: not a framing header, and not one the proxy's forwarded
+     * policy owns ({@code io.gatehouse.proxy.ForwardedHeaders} sets or removes these after the route's changes, so a
+     * change here would silently not reach the backend).
+     */
+    static String changeableRequestHeaderName(String text) {
+        changeableHeaderName(text);
+        if (FORWARDED_POLICY_HEADERS.stream().anyMatch(text::equalsIgnoreCase)) {
+            throw new IllegalArgumentException(text + " is set by the proxy's forwarded policy (forwarded.trusted) and cannot "
+                    + "be changed by a route; to pass the client address under another name, set e.g. X-Client-IP: '${client_ip}'");
         }
         return text;
     }
