@@ -234,7 +234,7 @@ final class ConfigReader {
             return null;
         }
         Optional<String> prefix = Optional.ofNullable(f.optional("path", null, parsed(ConfigValues::routePrefix)));
-        Optional<Regex> match = Optional.ofNullable(f.optional("match", null, parsed(value -> new Regex(ConfigValues.regex(value)))));
+        Optional<Regex> match = Optional.ofNullable(f.optional("match", null, parsed(value -> new Regex(ConfigValues.routeRegex(value)))));
         List<String> methods = f.optional("methods", List.of(), list(parsed(ConfigValues::method), "methods like GET", true));
         Optional<HeaderCondition> header = f.has("header") ? Optional.of(headerCondition(f.section("header", List.of("name", "matches"))))
                 : Optional.empty();

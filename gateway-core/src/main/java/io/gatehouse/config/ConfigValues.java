@@ -206,8 +206,20 @@ final class ConfigValues {
     }
 
     static Pattern regex(String text) {
+        return regex(text, 0);
+    }
+
+    /**
+     * A route's {@code match}: {@code .} matches every character, a decoded newline ({@code %0A}) included, so that
+     * a rule like {@code ^/private/.*} cannot be bypassed by putting one in the path.
+     */
+    static Pattern routeRegex(String text) {
+        return regex(text, Pattern.DOTALL);
+    }
+
+    private static Pattern regex(String text, int flags) {
         try {
-            return Pattern.compile(text);
+            return Pattern.compile(text, flags);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("invalid regex '" + text + "': " + e.getDescription()
                     + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));

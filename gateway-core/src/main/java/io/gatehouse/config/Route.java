@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param path      a prefix of the normalised, decoded request path (a plain string prefix, like nginx's
  *                  {@code location /api/})
- * @param match     a regex searched in the normalised, decoded path; its groups are {@code $1..$9} of templates
+ * @param match     a regex searched in the normalised, decoded path; its groups are {@code $1..$9} of templates.
+ *                  Compiled with {@code DOTALL}: {@code .} also matches a decoded newline
  * @param methods   request methods, upper case; empty means any. {@code GET} also admits {@code HEAD}
  * @param header    a condition on a request header
  * @param action    what the route does

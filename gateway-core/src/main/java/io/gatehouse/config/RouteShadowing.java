@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Finds routes that can never match because an earlier route of the same vhost takes every request they would
@@ -95,7 +96,7 @@ final class RouteShadowing {
     /** The literal text a regex anchored with {@code ^} requires at the start of the path, like {@code /blog/}. */
     static Optional<String> anchoredLiteralPrefix(Regex regex) {
         String source = regex.pattern().pattern();
-        if (!source.startsWith("^") || regex.pattern().flags() != 0) {
+        if (!source.startsWith("^") || (regex.pattern().flags() & ~Pattern.DOTALL) != 0) {
             return Optional.empty();
         }
         int end = 1;

@@ -64,6 +64,17 @@ class RouteMatchingTest {
     }
 
     @Test
+    void anEncodedNewlineCannotBypassAMatchRule() throws Exception {
+        try (RoutedGateway gateway = gateway("""
+                - match: '^/private/.*$'
+                  respond: { status: 403 }
+                - %s
+                """.formatted(answer("open")))) {
+            assertEquals(403, gateway.get("/private/%0Asecret").status());
+        }
+    }
+
+    @Test
     void noMatchingRouteIs404() throws Exception {
         try (RoutedGateway gateway = gateway("""
                 - path: /only/
