@@ -81,6 +81,20 @@ class RedirectRouteTest {
     }
 
     @Test
+    void httpsRedirectOfEveryPathKeepsPathAndQuery() throws Exception {
+        try (RoutedGateway gateway = RoutedGateway.start(dir, """
+                vhosts:
+                  - hosts: [example.com]
+                    routes:
+                      - match: '^/(.*)$'
+                        redirect: { to: 'https://${host}/$1', status: 301 }
+                """)) {
+            assertEquals("https://example.com/", gateway.get("/").header("Location"));
+            assertEquals("https://example.com/a/b?x=1", gateway.get("/a/b?x=1").header("Location"));
+        }
+    }
+
+    @Test
     void nonAsciiCapturesArePercentEncodedAsUtf8() throws Exception {
         try (RoutedGateway gateway = redirect("{ to: '/posts/$2' }")) {
             assertEquals("/posts/caf%C3%A9%20au%20lait", gateway.get("/blog/1/caf%C3%A9%20au%20lait").header("Location"));
