@@ -17,7 +17,7 @@ final class ConfigValues {
     static final List<String> EVHOST_TOKENS = List.of("%0", "%1", "%2", "%3", "%4", "%_", "%%");
 
     private static final List<String> FORWARDED_POLICY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
-            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via");
+            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "X-Request-Id", "Via");
 
     private static final String HOST_PATTERNS =
             "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
@@ -188,8 +188,8 @@ final class ConfigValues {
 
     /**
      * A request header name a route may set, add or remove: not a framing header, and not one the proxy's forwarded
-     * policy owns ({@code io.gatehouse.proxy.ForwardedHeaders} sets or removes these after the route's changes, so a
-     * change here would silently not reach the backend).
+     * policy owns (its {@code ForwardedHeaders} sets or removes these after the route's changes, so a change here
+     * would silently not reach the backend).
      */
     static String changeableRequestHeaderName(String text) {
         changeableHeaderName(text);

@@ -109,7 +109,7 @@ public final class GatewayConfigBuilder {
         return config;
     }
 
-    /** One entry of {@code vhosts}; give {@code hosts} and exactly one of proxy, files, echo. */
+    /** One entry of {@code vhosts}; give {@code hosts} and exactly one of proxy, files, echo, or routes. */
     public static final class VirtualHostBuilder {
         private final Map<String, Object> keys = new LinkedHashMap<>();
 

@@ -22,6 +22,20 @@ public record VirtualHost(String name, List<String> hosts, List<ListenAddress> l
         }
     }
 
+    /**
+     * The action of a vhost written in the shorthand form (one route without conditions), as the foundation's
+     * single-action vhost had it.
+     *
+     * @throws IllegalStateException when the vhost has real routes: read {@link #routes()} then
+     */
+    public Action action() {
+        Route only = routes.get(0);
+        if (routes.size() != 1 || !only.matchesEverything() || !only.proxyPath().unchanged() || !only.headers().isEmpty()) {
+            throw new IllegalStateException("vhost '" + name + "' has routes; read routes() instead of action()");
+        }
+        return only.action();
+    }
+
     /** The shorthand form: {@code action} for every request. */
     public VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, Action action) {
         this(name, hosts, listen, List.of(Route.catchAll(action)));

@@ -99,7 +99,7 @@ class ConfigLoaderTest {
 
         assertEquals(new ProxyConfig(List.of(URI.create("http://127.0.0.1:8080")), ProxyConfig.DEFAULT_PRESERVE_HOST,
                 Duration.ofSeconds(2), Duration.ofSeconds(90), ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND,
-                ProxyConfig.DEFAULT_QUEUE_SIZE), config.vhosts().get(0).routes().get(0).action());
+                ProxyConfig.DEFAULT_QUEUE_SIZE), config.vhosts().get(0).action());
     }
 
     @Test
@@ -116,7 +116,7 @@ class ConfigLoaderTest {
                 """);
 
         assertEquals(new ProxyConfig(List.of(URI.create("http://app.internal:80"), URI.create("http://10.0.0.2:8080")), false,
-                Duration.ofMillis(250), Duration.ofMinutes(2), 8, 0), config.vhosts().get(0).routes().get(0).action());
+                Duration.ofMillis(250), Duration.ofMinutes(2), 8, 0), config.vhosts().get(0).action());
     }
 
     @Test
@@ -124,7 +124,7 @@ class ConfigLoaderTest {
         GatewayConfig config = load(dir, "vhosts: [{hosts: ['*'], files: {root: /srv/www}}]");
 
         assertEquals(new FilesConfig("/srv/www", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), false, List.of()),
-                config.vhosts().get(0).routes().get(0).action());
+                config.vhosts().get(0).action());
     }
 
     @Test
@@ -174,7 +174,7 @@ class ConfigLoaderTest {
                     echo:
                 """);
 
-        assertEquals(new EchoConfig(), config.vhosts().get(0).routes().get(0).action());
+        assertEquals(new EchoConfig(), config.vhosts().get(0).action());
     }
 
     @Test
@@ -186,7 +186,7 @@ class ConfigLoaderTest {
                     files: { root: "www/%0/htdocs", fallbackRoot: ../default }
                 """);
 
-        FilesConfig files = (FilesConfig) config.vhosts().get(0).routes().get(0).action();
+        FilesConfig files = (FilesConfig) config.vhosts().get(0).action();
         Path base = dir.toAbsolutePath();
         assertEquals(base.resolve("www/%0/htdocs").toString(), files.root());
         assertEquals(Optional.of(base.getParent().resolve("default")), files.fallbackRoot());
@@ -253,6 +253,6 @@ class ConfigLoaderTest {
                     proxy: *app
                 """);
 
-        assertEquals(config.vhosts().get(0).routes().get(0).action(), config.vhosts().get(1).routes().get(0).action());
+        assertEquals(config.vhosts().get(0).action(), config.vhosts().get(1).action());
     }
 }

@@ -78,7 +78,7 @@ class GatewayConfigBuilderTest {
                 .vhost(v -> v.hosts("*").files(f -> f.root("www/%0")))
                 .build();
 
-        assertEquals(Path.of("").toAbsolutePath().resolve("www/%0").toString(), ((FilesConfig) built.vhosts().get(0).routes().get(0).action()).root());
+        assertEquals(Path.of("").toAbsolutePath().resolve("www/%0").toString(), ((FilesConfig) built.vhosts().get(0).action()).root());
     }
 
     @Test

@@ -113,6 +113,19 @@ class RouteConfigTest {
     }
 
     @Test
+    void actionOfTheShorthandIsItsCatchAllRoutesAction() throws Exception {
+        VirtualHost shorthand = load(dir, "vhosts: [{hosts: [a], echo: {}}]").vhosts().get(0);
+        assertEquals(new EchoConfig(), shorthand.action());
+    }
+
+    @Test
+    void actionOfAVhostWithRoutesIsRefused() throws Exception {
+        VirtualHost routed = load(dir, ISSUE_ROUTES).vhosts().get(0);
+        assertEquals("vhost 'example.com' has routes; read routes() instead of action()",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, routed::action).getMessage());
+    }
+
+    @Test
     void aVhostWithRoutesAndAnActionIsAProblem() {
         assertOnlyProblem(dir, """
                 vhosts:
