@@ -13,6 +13,7 @@ import io.gatehouse.forwarded.RequestOrigin;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ReverseProxy;
+import io.gatehouse.routes.RouteChain;
 import io.gatehouse.routing.HostRouter;
 import io.gatehouse.routing.HostTable;
 import io.gatehouse.routing.VhostRoute;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,12 @@ import java.util.function.Predicate;
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
- *   request origin → access log → request metrics → host router → vhost action (proxy | files | echo)
+ *   request origin → access log → request metrics → host router → vhost routes → route action
+ *   (proxy | files | echo | redirect | respond)
  * </pre>
- * Each vhost's action is built once and shared by every listener the vhost is bound to, so a backend's
- * connection pool is one pool. {@link #close()} releases what the actions hold.
+ * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
+ * settings share one proxy, so a backend's connection pool is one pool. {@link #close()} releases what the actions
+ * hold.
  */
 final class GatewayHandlers implements AutoCloseable {
 
@@ -41,13 +45,14 @@ final class GatewayHandlers implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final AccessLog accessLog;
     private final HostTable<VirtualHost> everyHost = new HostTable<>();
+    private final Map<ProxyConfig, ReverseProxy> proxies = new HashMap<>();
 
     GatewayHandlers(GatewayConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
         this.accessLog = config.accessLog().enabled() ? track(AccessLog.open(config.accessLog(), registry)) : null;
         for (VirtualHost vhost : config.vhosts()) {
-            routes.put(vhost, new VhostRoute(vhost.name(), actionHandler(vhost.action())));
+            routes.put(vhost, new VhostRoute(vhost.name(), RouteChain.create(vhost.routes(), this::actionHandler)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
         }
     }
@@ -87,9 +92,10 @@ final class GatewayHandlers implements AutoCloseable {
         return new RequestOrigin(config.forwarded(), handler);
     }
 
+    /** The handler of a proxy, files or echo action; the other actions are the routes' own. */
     private HttpHandler actionHandler(Action action) {
         if (action instanceof ProxyConfig proxy) {
-            return track(ReverseProxy.create(proxy, config.forwarded(), config.limits()));
+            return proxies.computeIfAbsent(proxy, p -> track(ReverseProxy.create(p, config.forwarded(), config.limits())));
         }
         if (action instanceof FilesConfig files) {
             return FileServer.create(files);

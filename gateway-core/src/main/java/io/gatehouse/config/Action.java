@@ -1,7 +1,10 @@
 package io.gatehouse.config;
 
-/** What a virtual host does with a request: proxy it, serve files, or echo it back. */
-public sealed interface Action permits ProxyConfig, FilesConfig, EchoConfig {
+/**
+ * What a route does with a request: proxy it, serve files, echo it back, redirect, answer with a fixed response,
+ * or rewrite its path and go on matching. A vhost's single-action shorthand takes only proxy, files and echo.
+ */
+public sealed interface Action permits ProxyConfig, FilesConfig, EchoConfig, RedirectConfig, RespondConfig, RewriteConfig {
 
     /** The YAML key that selects this action. */
     String kind();

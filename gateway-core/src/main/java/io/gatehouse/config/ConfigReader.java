@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Binds a {@link ConfigNode} tree to {@link GatewayConfig} in one pass that applies the defaults and adds every
@@ -28,10 +30,16 @@ final class ConfigReader {
             List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts");
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
-    private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo");
+    private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo", "routes");
+    private static final List<String> ROUTE_ACTIONS = List.of("proxy", "files", "echo", "redirect", "respond", "rewrite");
+    private static final List<String> ROUTE_KEYS = List.of("path", "match", "methods", "header",
+            "proxy", "files", "echo", "redirect", "respond", "rewrite", "headers");
     private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue",
             "balance", "health", "retries");
+    private static final List<String> ROUTE_PROXY_KEYS = Stream.concat(PROXY_KEYS.stream(),
+            Stream.of("path", "stripPrefix")).toList();
     private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
+    private static final List<String> HEADER_OPERATIONS = List.of("set", "add", "remove");
     private static final List<String> FILES_KEYS = List.of("root", "fallbackRoot", "index", "deny", "listing", "noRanges",
             "mimeTypes", "precompressed", "gzip", "cache", "dotfiles", "errorPages", "symlinks");
 
@@ -157,30 +165,54 @@ final class ConfigReader {
         boolean routable = problems.count() == problemsBefore;
         String name = f.optional("name", hosts.isEmpty() ? "" : hosts.get(0), parsed(ConfigReader::notEmpty));
 
-        List<String> present = f.mapping.entries().stream().map(ConfigNode.Entry::key).filter(ACTIONS::contains).toList();
+        List<Route> routes;
+        if (f.has("routes")) {
+            refuseShorthandBesideRoutes(f);
+            routes = f.optional("routes", List.of(), list((routeNode, routePath) -> route(routeNode, routePath, timeouts), "routes", true));
+        } else {
+            Action action = oneAction(f, node, path, ACTIONS, "a vhost", "a vhost needs routes or exactly one action: proxy, files or echo",
+                    kind -> shorthandAction(f, kind, timeouts));
+            routes = action == null ? List.of() : List.of(Route.catchAll(action));
+        }
+        // Without routes a problem was added above, so this placeholder never reaches a caller.
+        VirtualHost vhost = new VirtualHost(name, hosts, listen, routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes);
+        return new BoundVhost(vhost, path, hostsAt, routable);
+    }
+
+    /**
+     * The one action of {@code kinds} present in {@code f}, read by {@code reader}; a problem when there is none
+     * ({@code missing}) or more than one. Null when there is none.
+     */
+    private Action oneAction(Fields f, ConfigNode node, String path, List<String> kinds, String holder, String missing,
+                             Function<String, Action> reader) {
+        List<String> present = f.mapping.entries().stream().map(ConfigNode.Entry::key).filter(kinds::contains).toList();
         if (present.isEmpty()) {
-            problems.add(node, path, "a vhost needs exactly one action: proxy, files or echo");
+            problems.add(node, path, missing);
         }
         Action action = null;
         for (String kind : present) {
             if (action != null) {
                 ConfigNode.Entry extra = f.mapping.entry(kind);
-                problems.add(extra.line(), extra.column(), f.pathOf(kind), "a vhost takes exactly one action of proxy, files, echo; "
-                        + "this one already has '" + present.get(0) + "'");
+                problems.add(extra.line(), extra.column(), f.pathOf(kind), holder + " takes exactly one action of "
+                        + String.join(", ", kinds) + "; this one already has '" + present.get(0) + "'");
             }
-            Action bound = switch (kind) {
-                case "proxy" -> proxy(f.section(kind, PROXY_KEYS), timeouts);
-                case "files" -> files(f.section(kind, FILES_KEYS));
-                default -> {
-                    f.section(kind, List.of()); // reports any key: echo takes none
-                    yield new EchoConfig();
-                }
-            };
+            Action bound = reader.apply(kind);
             action = action == null ? bound : action;
         }
-        // Without an action a problem was added above, so this placeholder never reaches a caller.
-        VirtualHost vhost = new VirtualHost(name, hosts, listen, action == null ? new EchoConfig() : action);
-        return new BoundVhost(vhost, path, hostsAt, routable);
+        return action;
+    }
+
+    private Action shorthandAction(Fields f, String kind, Timeouts timeouts) {
+        return switch (kind) {
+            case "proxy" -> proxy(f.section(kind, PROXY_KEYS), timeouts);
+            case "files" -> files(f.section(kind, FILES_KEYS));
+            default -> echo(f);
+        };
+    }
+
+    private EchoConfig echo(Fields f) {
+        f.section("echo", List.of()); // reports any key: echo takes none
+        return new EchoConfig();
     }
 
     private ProxyConfig proxy(Fields p, Timeouts timeouts) {
@@ -294,6 +326,168 @@ final class ConfigReader {
         }
         throw new IllegalArgumentException("expected one of " + String.join(", ", java.util.Arrays.stream(constants)
                 .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + ", got '" + value + "'");
+    }
+
+    // --- routes ---------------------------------------------------------------------------------------------
+
+    private void refuseShorthandBesideRoutes(Fields f) {
+        for (String kind : ACTIONS) {
+            ConfigNode.Entry entry = f.mapping.entry(kind);
+            if (entry != null) {
+                problems.add(entry.line(), entry.column(), f.pathOf(kind), "a vhost has either routes or one action, not both; "
+                        + "make this '" + kind + "' the last route (a route without conditions takes every request)");
+            }
+        }
+    }
+
+    private Route route(ConfigNode node, String path, Timeouts timeouts) {
+        Fields f = fields(node, path, ROUTE_KEYS);
+        if (f == null) {
+            return null;
+        }
+        Optional<String> prefix = Optional.ofNullable(f.optional("path", null, parsed(ConfigValues::routePrefix)));
+        Optional<Regex> match = Optional.ofNullable(f.optional("match", null, parsed(value -> new Regex(ConfigValues.routeRegex(value)))));
+        List<String> methods = f.optional("methods", List.of(), list(parsed(ConfigValues::method), "methods like GET", true));
+        Optional<HeaderCondition> header = f.has("header") ? Optional.of(headerCondition(f.section("header", List.of("name", "matches"))))
+                : Optional.empty();
+        Action action = oneAction(f, node, path, ROUTE_ACTIONS, "a route",
+                "a route needs exactly one action: " + String.join(", ", ROUTE_ACTIONS), kind -> routeAction(f, kind, timeouts));
+        ProxyPath proxyPath = action instanceof ProxyConfig ? proxyPath(f, prefix.isPresent()) : ProxyPath.UNCHANGED;
+        HeaderRules headers = f.has("headers") ? headerRules(f.section("headers", List.of("request", "response"))) : HeaderRules.NONE;
+        Route route = new Route(prefix, match, methods, header, action == null ? new EchoConfig() : action, proxyPath, headers,
+                new Route.Origin(problems.file(), node.line(), node.column(), path));
+        refuseMissingGroups(route, node, path);
+        return route;
+    }
+
+    private Action routeAction(Fields f, String kind, Timeouts timeouts) {
+        return switch (kind) {
+            case "proxy" -> proxy(f.section(kind, ROUTE_PROXY_KEYS), timeouts);
+            case "files" -> files(f.section(kind, FILES_KEYS));
+            case "redirect" -> redirect(f.section(kind, List.of("to", "status")));
+            case "respond" -> respond(f.section(kind, List.of("status", "body", "headers")));
+            case "rewrite" -> rewrite(f.section(kind, List.of("to")));
+            default -> echo(f);
+        };
+    }
+
+    private HeaderCondition headerCondition(Fields h) {
+        String name = h.required("name", "X-Missing", "give the header to test, like name: X-Env", parsed(ConfigValues::headerName));
+        return new HeaderCondition(name, Optional.ofNullable(h.optional("matches", null, parsed(value -> new Regex(ConfigValues.regex(value))))));
+    }
+
+    private RedirectConfig redirect(Fields r) {
+        Template to = r.required("to", Template.parse("/", Template.Use.TARGET), "give the target, like to: /new/$1 or to: https://example.com/",
+                template(Template.Use.TARGET));
+        int status = r.optional("status", (long) RedirectConfig.DEFAULT_STATUS, oneOf(RedirectConfig.STATUSES)).intValue();
+        return new RedirectConfig(to, status);
+    }
+
+    private RespondConfig respond(Fields r) {
+        int status = r.required("status", 200L, "give the status, like status: 403",
+                atLeast(wholeNumber(), 200, 599, "must be 200 to 599")).intValue();
+        Optional<String> body = Optional.ofNullable(r.optional("body", null, text));
+        if (body.isPresent() && (status == 204 || status == 304)) {
+            ConfigNode.Entry entry = r.mapping.entry("body");
+            problems.add(entry.line(), entry.column(), r.pathOf("body"), "a " + status + " response has no body");
+        }
+        return new RespondConfig(status, body, r.optional("headers", List.of(), headerValues(ConfigValues::changeableHeaderName)));
+    }
+
+    private RewriteConfig rewrite(Fields r) {
+        return new RewriteConfig(r.required("to", Template.parse("/", Template.Use.PATH), "give the new path, like to: /index.php?q=$1",
+                template(Template.Use.PATH)));
+    }
+
+    /** {@code proxy.path} and {@code proxy.stripPrefix} of a route; the other proxy keys are read by {@link #proxy}. */
+    private ProxyPath proxyPath(Fields route, boolean hasPrefix) {
+        if (!(route.mapping.entry("proxy").value() instanceof Mapping mapping)) {
+            return ProxyPath.UNCHANGED;
+        }
+        Fields p = new Fields(mapping, route.pathOf("proxy"));
+        Optional<Template> template = Optional.ofNullable(p.optional("path", null, template(Template.Use.PATH)));
+        boolean strip = p.optional("stripPrefix", false, bool);
+        ConfigNode.Entry stripEntry = p.mapping.entry("stripPrefix");
+        if (strip && !hasPrefix) {
+            problems.add(stripEntry.line(), stripEntry.column(), p.pathOf("stripPrefix"),
+                    "stripPrefix removes the route's path prefix, and this route has no 'path'; with 'match', give proxy.path like '/$1'");
+        } else if (strip && template.isPresent()) {
+            problems.add(stripEntry.line(), stripEntry.column(), p.pathOf("stripPrefix"), "give either path or stripPrefix, not both");
+        }
+        return new ProxyPath(template, strip);
+    }
+
+    private HeaderRules headerRules(Fields h) {
+        return new HeaderRules(headerOperations(h.section("request", HEADER_OPERATIONS), ConfigValues::changeableRequestHeaderName),
+                headerOperations(h.section("response", HEADER_OPERATIONS), ConfigValues::changeableHeaderName));
+    }
+
+    private HeaderRules.Operations headerOperations(Fields o, Function<String, String> names) {
+        return new HeaderRules.Operations(o.optional("set", List.of(), headerValues(names)), o.optional("add", List.of(), headerValues(names)),
+                o.optional("remove", List.of(), list(parsed(names), "header names like X-Powered-By", false)));
+    }
+
+    /** A mapping of header names (checked by {@code names}) to value templates, in the order written. */
+    private Binder<List<HeaderRules.Header>> headerValues(Function<String, String> names) {
+        Binder<String> name = parsed(names);
+        Binder<Template> value = template(Template.Use.HEADER);
+        return (node, path) -> {
+            if (!(node instanceof Mapping mapping)) {
+                return fail(node, path, "expected a mapping of header names to values, like {X-Frame-Options: DENY}, got " + node.describe());
+            }
+            List<HeaderRules.Header> headers = new ArrayList<>();
+            for (ConfigNode.Entry entry : mapping.entries()) {
+                String headerPath = join(path, entry.key());
+                String checkedName = name.bind(new Scalar(entry.key(), entry.key(), entry.line(), entry.column()), headerPath);
+                Template checkedValue = value.bind(entry.value(), headerPath);
+                if (checkedName != null && checkedValue != null) {
+                    headers.add(new HeaderRules.Header(checkedName, checkedValue));
+                }
+            }
+            return headers;
+        };
+    }
+
+    /** Every {@code $n} of a route's templates needs a group {@code n} in its {@code match}. */
+    private void refuseMissingGroups(Route route, ConfigNode node, String path) {
+        int groups = route.match().map(regex -> regex.pattern().matcher("").groupCount()).orElse(-1);
+        int highest = templatesOf(route).stream().mapToInt(Template::highestGroup).max().orElse(-1);
+        if (highest > groups) {
+            problems.add(node, path, "uses $" + highest + ", but " + (groups < 0
+                    ? "the route has no 'match' regex to capture it" : "its match '" + route.match().get() + "' has "
+                    + (groups == 1 ? "1 group" : groups + " groups")));
+        }
+    }
+
+    private static List<Template> templatesOf(Route route) {
+        List<Template> templates = new ArrayList<>();
+        if (route.action() instanceof RedirectConfig redirect) {
+            templates.add(redirect.to());
+        } else if (route.action() instanceof RewriteConfig rewrite) {
+            templates.add(rewrite.to());
+        } else if (route.action() instanceof RespondConfig respond) {
+            respond.headers().forEach(header -> templates.add(header.value()));
+        }
+        route.proxyPath().template().ifPresent(templates::add);
+        for (HeaderRules.Operations operations : List.of(route.headers().request(), route.headers().response())) {
+            operations.set().forEach(header -> templates.add(header.value()));
+            operations.add().forEach(header -> templates.add(header.value()));
+        }
+        return templates;
+    }
+
+    private Binder<Template> template(Template.Use use) {
+        return parsed(value -> Template.parse(value, use));
+    }
+
+    private Binder<Long> oneOf(List<Integer> allowed) {
+        Binder<Long> number = wholeNumber();
+        return (node, path) -> {
+            Long value = number.bind(node, path);
+            return value == null || allowed.contains(value.intValue()) ? value
+                    : fail(node, path, "expected one of " + allowed.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + ", got " + node.describe());
+        };
     }
 
     /**

@@ -16,6 +16,9 @@ final class ConfigValues {
 
     static final List<String> EVHOST_TOKENS = List.of("%0", "%1", "%2", "%3", "%4", "%_", "%%");
 
+    private static final List<String> FORWARDED_POLICY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "X-Request-Id", "Via");
+
     private static final String HOST_PATTERNS =
             "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
 
@@ -140,9 +143,83 @@ final class ConfigValues {
         return text;
     }
 
+    /**
+     * A route's {@code path} prefix: decoded, starting with {@code /}, already normalised (requests are matched by
+     * their normalised path, so a prefix with {@code //} or a dot segment could never match).
+     */
+    static String routePrefix(String text) {
+        if (!text.startsWith("/")) {
+            throw new IllegalArgumentException("expected a path prefix starting with /, like /api/, got '" + text + "'");
+        }
+        if (text.contains("//") || text.matches(".*/\\.{1,2}(/.*)?")) {
+            throw new IllegalArgumentException("'" + text + "' can never match: requests are matched by their normalised path, "
+                    + "without //, /./ or /../");
+        }
+        if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("'" + text + "' holds a control character");
+        }
+        return text;
+    }
+
+    /** An HTTP method, upper-cased: {@code post} is taken to mean {@code POST}. */
+    static String method(String text) {
+        if (!isToken(text)) {
+            throw new IllegalArgumentException("expected a method like GET or POST, got '" + text + "'");
+        }
+        return text.toUpperCase(Locale.ROOT);
+    }
+
+    /** A header name, as a route condition tests it. */
+    static String headerName(String text) {
+        if (!isToken(text)) {
+            throw new IllegalArgumentException("expected a header name like X-Env, got '" + text + "'");
+        }
+        return text;
+    }
+
+    /** A header name a route may set, add or remove: any but the framing headers, which are the gateway's own. */
+    static String changeableHeaderName(String text) {
+        headerName(text);
+        if (text.equalsIgnoreCase("Content-Length") || text.equalsIgnoreCase("Transfer-Encoding")) {
+            throw new IllegalArgumentException(text + " is set by the gateway from the body it sends; it cannot be changed here");
+        }
+        return text;
+    }
+
+    /**
+     * A request header name a route may set, add or remove: not a framing header, and not one the proxy's forwarded
+     * policy owns (its {@code ForwardedHeaders} sets or removes these after the route's changes, so a change here
+     * would silently not reach the backend).
+     */
+    static String changeableRequestHeaderName(String text) {
+        changeableHeaderName(text);
+        if (FORWARDED_POLICY_HEADERS.stream().anyMatch(text::equalsIgnoreCase)) {
+            throw new IllegalArgumentException(text + " is set by the proxy's forwarded policy (forwarded.trusted) and cannot "
+                    + "be changed by a route; to pass the client address under another name, set e.g. X-Client-IP: '${client_ip}'");
+        }
+        return text;
+    }
+
+    /** An RFC 9110 token: the characters a method or header name may have. */
+    private static boolean isToken(String text) {
+        return !text.isEmpty() && text.chars().allMatch(c -> c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
+    }
+
     static Pattern regex(String text) {
+        return regex(text, 0);
+    }
+
+    /**
+     * A route's {@code match}: {@code .} matches every character, a decoded newline ({@code %0A}) included, so that
+     * a rule like {@code ^/private/.*} cannot be bypassed by putting one in the path.
+     */
+    static Pattern routeRegex(String text) {
+        return regex(text, Pattern.DOTALL);
+    }
+
+    private static Pattern regex(String text, int flags) {
         try {
-            return Pattern.compile(text);
+            return Pattern.compile(text, flags);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("invalid regex '" + text + "': " + e.getDescription()
                     + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));

@@ -53,6 +53,14 @@ public record GatewayConfig(
         return vhost.listen().isEmpty() ? listen : vhost.listen();
     }
 
+    /**
+     * What is valid but probably wrong, for {@code gatehouse check} and the startup log: today, routes that an
+     * earlier route of their vhost always shadows. Each warning names the route's file, line and key path.
+     */
+    public List<ConfigProblem> warnings() {
+        return RouteShadowing.warnings(this);
+    }
+
     /** Every distinct listener some vhost is bound to, in config order. */
     public Set<ListenAddress> allListeners() {
         Set<ListenAddress> all = new LinkedHashSet<>();

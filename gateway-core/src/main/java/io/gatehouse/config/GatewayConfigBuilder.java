@@ -154,7 +154,7 @@ public final class GatewayConfigBuilder {
         return config;
     }
 
-    /** One entry of {@code vhosts}; give {@code hosts} and exactly one of proxy, files, echo. */
+    /** One entry of {@code vhosts}; give {@code hosts} and exactly one of proxy, files, echo, or routes. */
     public static final class VirtualHostBuilder {
         private final Map<String, Object> keys = new LinkedHashMap<>();
 
@@ -200,9 +200,176 @@ public final class GatewayConfigBuilder {
             keys.put("echo", new LinkedHashMap<>());
             return this;
         }
+
+        /** Adds an entry to {@code routes}; a vhost has routes or one action, not both. */
+        public VirtualHostBuilder route(Consumer<RouteBuilder> definition) {
+            RouteBuilder route = new RouteBuilder();
+            definition.accept(route);
+            list(keys, "routes").add(route.keys);
+            return this;
+        }
     }
 
-    /** The {@code proxy} of a vhost. */
+    /** One entry of a vhost's {@code routes}: conditions (none: every request), exactly one action, header changes. */
+    public static final class RouteBuilder {
+        private final Map<String, Object> keys = new LinkedHashMap<>();
+
+        RouteBuilder() {
+        }
+
+        /** {@code path}: a prefix of the normalised, decoded path. */
+        public RouteBuilder path(String prefix) {
+            keys.put("path", prefix);
+            return this;
+        }
+
+        /** {@code match}: a regex searched in the normalised, decoded path; groups are $1..$9. */
+        public RouteBuilder match(String regex) {
+            keys.put("match", regex);
+            return this;
+        }
+
+        /** {@code methods}: adds request methods the route takes. */
+        public RouteBuilder methods(String... methods) {
+            add(keys, "methods", methods);
+            return this;
+        }
+
+        /** {@code header: {name, matches}}: the header is present and one of its values contains a match. */
+        public RouteBuilder header(String name, String matches) {
+            Map<String, Object> header = section(keys, "header");
+            header.put("name", name);
+            header.put("matches", matches);
+            return this;
+        }
+
+        /** {@code header: {name}}: the header is present. */
+        public RouteBuilder header(String name) {
+            section(keys, "header").put("name", name);
+            return this;
+        }
+
+        /** {@code proxy}: forward requests to backends, optionally with {@code path} or {@code stripPrefix}. */
+        public RouteBuilder proxy(Consumer<ProxyBuilder> definition) {
+            ProxyBuilder proxy = new ProxyBuilder();
+            definition.accept(proxy);
+            keys.put("proxy", proxy.keys);
+            return this;
+        }
+
+        /** {@code files}: serve a document root. */
+        public RouteBuilder files(Consumer<FilesBuilder> definition) {
+            FilesBuilder files = new FilesBuilder();
+            definition.accept(files);
+            keys.put("files", files.keys);
+            return this;
+        }
+
+        /** {@code echo: {}}. */
+        public RouteBuilder echo() {
+            keys.put("echo", new LinkedHashMap<>());
+            return this;
+        }
+
+        /** {@code redirect: {to, status}}. */
+        public RouteBuilder redirect(String to, int status) {
+            Map<String, Object> redirect = section(keys, "redirect");
+            redirect.put("to", to);
+            redirect.put("status", (long) status);
+            return this;
+        }
+
+        /** {@code redirect: {to}} with the default status, 302. */
+        public RouteBuilder redirect(String to) {
+            section(keys, "redirect").put("to", to);
+            return this;
+        }
+
+        /** {@code respond: {status, body, headers}}. */
+        public RouteBuilder respond(Consumer<RespondBuilder> definition) {
+            RespondBuilder respond = new RespondBuilder();
+            definition.accept(respond);
+            keys.put("respond", respond.keys);
+            return this;
+        }
+
+        /** {@code rewrite: {to}}: a new path, then matching goes on with the next route. */
+        public RouteBuilder rewrite(String to) {
+            section(keys, "rewrite").put("to", to);
+            return this;
+        }
+
+        /** {@code headers.request}: changes to the request headers. */
+        public RouteBuilder requestHeaders(Consumer<HeaderOperationsBuilder> definition) {
+            return headers("request", definition);
+        }
+
+        /** {@code headers.response}: changes to the response headers. */
+        public RouteBuilder responseHeaders(Consumer<HeaderOperationsBuilder> definition) {
+            return headers("response", definition);
+        }
+
+        private RouteBuilder headers(String side, Consumer<HeaderOperationsBuilder> definition) {
+            HeaderOperationsBuilder operations = new HeaderOperationsBuilder(section(section(keys, "headers"), side));
+            definition.accept(operations);
+            return this;
+        }
+    }
+
+    /** The {@code respond} of a route. */
+    public static final class RespondBuilder {
+        private final Map<String, Object> keys = new LinkedHashMap<>();
+
+        RespondBuilder() {
+        }
+
+        /** {@code status}: 200 to 599. */
+        public RespondBuilder status(int status) {
+            keys.put("status", (long) status);
+            return this;
+        }
+
+        /** {@code body}. */
+        public RespondBuilder body(String body) {
+            keys.put("body", body);
+            return this;
+        }
+
+        /** Adds one of {@code headers}. */
+        public RespondBuilder header(String name, String value) {
+            section(keys, "headers").put(name, value);
+            return this;
+        }
+    }
+
+    /** {@code set}, {@code add} and {@code remove} of {@code headers.request} or {@code headers.response}. */
+    public static final class HeaderOperationsBuilder {
+        private final Map<String, Object> keys;
+
+        HeaderOperationsBuilder(Map<String, Object> keys) {
+            this.keys = keys;
+        }
+
+        /** Adds one entry to {@code set}: the header gets this one value. */
+        public HeaderOperationsBuilder set(String name, String value) {
+            section(keys, "set").put(name, value);
+            return this;
+        }
+
+        /** Adds one entry to {@code add}: one more value for the header. */
+        public HeaderOperationsBuilder add(String name, String value) {
+            section(keys, "add").put(name, value);
+            return this;
+        }
+
+        /** Adds names to {@code remove}. */
+        public HeaderOperationsBuilder remove(String... names) {
+            GatewayConfigBuilder.add(keys, "remove", names);
+            return this;
+        }
+    }
+
+    /** The {@code proxy} of a vhost or a route. */
     public static final class ProxyBuilder {
         private final Map<String, Object> keys = new LinkedHashMap<>();
 
@@ -273,9 +440,21 @@ public final class GatewayConfigBuilder {
             health.put("expect", (long) expect);
             return this;
         }
+
+        /** {@code path} (routes only): the backend path template, like {@code /$1} or {@code /v2/$1?%{QUERY}}. */
+        public ProxyBuilder path(String template) {
+            keys.put("path", template);
+            return this;
+        }
+
+        /** {@code stripPrefix} (routes with a {@code path} only): remove the route's prefix from the backend path. */
+        public ProxyBuilder stripPrefix(boolean stripPrefix) {
+            keys.put("stripPrefix", stripPrefix);
+            return this;
+        }
     }
 
-    /** The {@code files} of a vhost. */
+    /** The {@code files} of a vhost or a route. */
     public static final class FilesBuilder {
         private final Map<String, Object> keys = new LinkedHashMap<>();
 

@@ -15,6 +15,11 @@ final class Problems {
         this.file = file;
     }
 
+    /** The YAML file the problems are in, when there is one. */
+    Optional<String> file() {
+        return file;
+    }
+
     void add(int line, int column, String keyPath, String message) {
         problems.add(new ConfigProblem(file, line, column, keyPath, message));
     }

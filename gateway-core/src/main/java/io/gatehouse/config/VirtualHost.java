@@ -8,12 +8,36 @@ import java.util.List;
  * @param name   a label for logs and metrics (the first host name unless given)
  * @param hosts  exact names, {@code *.suffix} wildcards, or {@code *}; lower case, no trailing dot
  * @param listen the listeners this vhost is bound to; empty means the gateway's default {@code listen}
- * @param action what it does
+ * @param routes tried in order, the first that matches serves the request; never empty. The YAML shorthand of one
+ *               action on the vhost ({@code proxy:}, {@code files:}, {@code echo:}) is one catch-all route.
  */
-public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, Action action) {
+public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes) {
 
     public VirtualHost {
         hosts = List.copyOf(hosts);
         listen = List.copyOf(listen);
+        routes = List.copyOf(routes);
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("a vhost needs at least one route");
+        }
+    }
+
+    /**
+     * The action of a vhost written in the shorthand form (one route without conditions), as the foundation's
+     * single-action vhost had it.
+     *
+     * @throws IllegalStateException when the vhost has real routes: read {@link #routes()} then
+     */
+    public Action action() {
+        Route only = routes.get(0);
+        if (routes.size() != 1 || !only.matchesEverything() || !only.proxyPath().unchanged() || !only.headers().isEmpty()) {
+            throw new IllegalStateException("vhost '" + name + "' has routes; read routes() instead of action()");
+        }
+        return only.action();
+    }
+
+    /** The shorthand form: {@code action} for every request. */
+    public VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, Action action) {
+        this(name, hosts, listen, List.of(Route.catchAll(action)));
     }
 }

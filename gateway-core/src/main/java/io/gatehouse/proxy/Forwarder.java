@@ -1,6 +1,7 @@
 package io.gatehouse.proxy;
 
 import io.gatehouse.guard.RequestRejectedException;
+import io.gatehouse.http.ProxyTarget;
 import io.gatehouse.observe.UpstreamCall;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -90,8 +91,15 @@ final class Forwarder implements HttpHandler {
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), proxied::start);
     }
 
-    /** The origin-form target: the raw path and query as received, without an absolute-form scheme and authority. */
+    /**
+     * The origin-form target: the one a route chose ({@link ProxyTarget}), else the raw path and query as received,
+     * without an absolute-form scheme and authority.
+     */
     static String originForm(HttpServerExchange exchange) {
+        String chosen = ProxyTarget.of(exchange);
+        if (chosen != null) {
+            return chosen;
+        }
         String target = exchange.getRequestURI();
         if (exchange.isHostIncludedInRequestURI()) {
             int authority = target.indexOf("//");

@@ -127,7 +127,7 @@ class ConfigProblemsTest {
         assertOnlyProblem(dir, """
                 vhosts:
                   - hosts: [example.com]
-                """, 2, 5, "vhosts[0]", "a vhost needs exactly one action: proxy, files or echo");
+                """, 2, 5, "vhosts[0]", "a vhost needs routes or exactly one action: proxy, files or echo");
     }
 
     @Test

@@ -79,6 +79,7 @@ final class Daemon {
             logListeners(config, gateway.addresses());
             ReopenSignal.install(gateway::reopenAccessLog);
             ready.set(true);
+            config.warnings().forEach(warning -> LOG.warning(warning.toString()));
             LOG.info("gatehouse " + version + " started (pid " + ProcessHandle.current().pid() + ", "
                     + RouteReport.count(config.vhosts().size(), "vhost") + ", config " + file.toAbsolutePath() + ")");
 

@@ -105,6 +105,9 @@ public final class Main {
             return BAD_CONFIG;
         }
         out.print(RouteReport.of(config));
+        for (ConfigProblem warning : config.warnings()) {
+            out.println("warning: " + warning);
+        }
         out.println("gatehouse: " + file + ": configuration is valid");
         return OK;
     }

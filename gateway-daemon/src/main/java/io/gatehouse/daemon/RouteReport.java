@@ -1,10 +1,15 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.config.Action;
 import io.gatehouse.config.EchoConfig;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.config.RedirectConfig;
+import io.gatehouse.config.RespondConfig;
+import io.gatehouse.config.RewriteConfig;
+import io.gatehouse.config.Route;
 import io.gatehouse.config.VirtualHost;
 
 import java.net.URI;
@@ -43,7 +48,13 @@ final class RouteReport {
             for (VirtualHost vhost : bound) {
                 String indent = " ".repeat(2 + width);
                 text.append("  ").append(pad(vhost.name(), width)).append("hosts ").append(String.join(", ", vhost.hosts())).append('\n');
-                text.append(indent).append(action(vhost)).append('\n');
+                for (Route route : vhost.routes()) {
+                    text.append(indent);
+                    if (!route.matchesEverything()) {
+                        text.append(route.describeConditions()).append(" → ");
+                    }
+                    text.append(action(route.action())).append('\n');
+                }
             }
         }
         text.append("forwarded.trusted: ").append(config.forwarded().trusted().isEmpty()
@@ -60,14 +71,14 @@ final class RouteReport {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    private static String action(VirtualHost vhost) {
-        if (vhost.action() instanceof ProxyConfig proxy) {
+    private static String action(Action action) {
+        if (action instanceof ProxyConfig proxy) {
             return "proxy " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
                     + ", preserveHost " + onOff(proxy.preserveHost())
                     + ", connect " + duration(proxy.connectTimeout())
                     + ", response " + duration(proxy.responseTimeout());
         }
-        if (vhost.action() instanceof FilesConfig files) {
+        if (action instanceof FilesConfig files) {
             StringBuilder text = new StringBuilder("files root ").append(files.root());
             files.fallbackRoot().ifPresent(fallback -> text.append(", fallbackRoot ").append(fallback));
             text.append(", index ").append(files.index());
@@ -80,10 +91,19 @@ final class RouteReport {
             }
             return text.toString();
         }
-        if (vhost.action() instanceof EchoConfig) {
+        if (action instanceof EchoConfig) {
             return "echo (answers with the request it received)";
         }
-        throw new IllegalStateException("unknown action " + vhost.action().kind());
+        if (action instanceof RedirectConfig redirect) {
+            return "redirect " + redirect.status() + " " + redirect.to();
+        }
+        if (action instanceof RespondConfig respond) {
+            return "respond " + respond.status();
+        }
+        if (action instanceof RewriteConfig rewrite) {
+            return "rewrite to " + rewrite.to() + ", then the next routes";
+        }
+        throw new IllegalStateException("unknown action " + action.kind());
     }
 
     private static String pad(String text, int width) {

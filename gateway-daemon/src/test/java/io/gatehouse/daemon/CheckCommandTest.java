@@ -74,4 +74,28 @@ class CheckCommandTest {
         assertTrue(result.out().contains("proxy http://127.0.0.1:19000, preserveHost on"), result.out());
         assertTrue(result.out().endsWith("gatehouse: " + file + ": configuration is valid" + System.lineSeparator()), result.out());
     }
+
+    @Test
+    void routesArePrintedWithTheirConditionsAndAShadowedRouteIsWarnedAbout(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("routes.yaml");
+        Files.writeString(file, """
+                listen: ["127.0.0.1:18080"]
+                vhosts:
+                  - hosts: [example.com]
+                    routes:
+                      - path: /api/
+                        respond: { status: 503 }
+                      - path: /api/v2/
+                        respond: { status: 200 }
+                      - redirect: { to: /home, status: 301 }
+                """);
+
+        MainTest.Result result = gatehouse("check", file.toString());
+
+        assertEquals(Main.OK, result.status(), result.err());
+        assertTrue(result.out().contains("→ respond 503"), result.out());
+        assertTrue(result.out().contains("redirect 301 /home"), result.out());
+        assertTrue(result.out().lines().anyMatch(l -> l.startsWith("warning: " + file + ":7:") && l.contains("routes[1]")),
+                result.out());
+    }
 }

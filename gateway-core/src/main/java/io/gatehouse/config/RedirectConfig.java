@@ -1,0 +1,21 @@
+package io.gatehouse.config;
+
+import java.util.List;
+
+/**
+ * Answer with a redirect.
+ *
+ * @param to     the target: a path ({@code /posts/$1}) or an absolute URL ({@code https://${host}$1}); the
+ *               request's query is appended unless the target has a {@code ?} of its own
+ * @param status 301, 302, 303, 307 or 308
+ */
+public record RedirectConfig(Template to, int status) implements Action {
+
+    public static final int DEFAULT_STATUS = 302;
+    public static final List<Integer> STATUSES = List.of(301, 302, 303, 307, 308);
+
+    @Override
+    public String kind() {
+        return "redirect";
+    }
+}

@@ -1,0 +1,90 @@
+package io.gatehouse.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One entry of a vhost's {@code routes}: conditions that must all hold, an action, and header changes. A route
+ * without conditions matches every request.
+ *
+ * @param path      a prefix of the normalised, decoded request path (a plain string prefix, like nginx's
+ *                  {@code location /api/})
+ * @param match     a regex searched in the normalised, decoded path; its groups are {@code $1..$9} of templates.
+ *                  Compiled with {@code DOTALL}: {@code .} also matches a decoded newline
+ * @param methods   request methods, upper case; empty means any. {@code GET} also admits {@code HEAD}
+ * @param header    a condition on a request header
+ * @param action    what the route does
+ * @param proxyPath for a proxy action, the path sent to the backend
+ * @param headers   header changes for requests this route takes
+ * @param origin    where the route was written, for messages; not part of equality
+ */
+public record Route(
+        Optional<String> path,
+        Optional<Regex> match,
+        List<String> methods,
+        Optional<HeaderCondition> header,
+        Action action,
+        ProxyPath proxyPath,
+        HeaderRules headers,
+        Origin origin) {
+
+    /**
+     * Where a route was written.
+     *
+     * @param file    the YAML file, when there is one
+     * @param line    1-based, or 0 for a route built in code
+     * @param column  1-based, or 0
+     * @param keyPath like {@code vhosts[0].routes[2]}
+     */
+    public record Origin(Optional<String> file, int line, int column, String keyPath) {
+
+        public static final Origin UNKNOWN = new Origin(Optional.empty(), 0, 0, "");
+
+        /** A problem or warning at this place. */
+        public ConfigProblem problem(String message) {
+            return new ConfigProblem(file, line, column, keyPath, message);
+        }
+    }
+
+    public Route {
+        methods = List.copyOf(methods);
+    }
+
+    /** A route that takes every request: the vhost shorthand. */
+    public static Route catchAll(Action action) {
+        return new Route(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), action, ProxyPath.UNCHANGED,
+                HeaderRules.NONE, Origin.UNKNOWN);
+    }
+
+    /** Whether the route has no condition at all. */
+    public boolean matchesEverything() {
+        return path.isEmpty() && match.isEmpty() && methods.isEmpty() && header.isEmpty();
+    }
+
+    /** The conditions in YAML terms, for reports: {@code path /api/, methods [POST]}, or {@code any request}. */
+    public String describeConditions() {
+        List<String> conditions = new ArrayList<>();
+        path.ifPresent(p -> conditions.add("path " + p));
+        match.ifPresent(m -> conditions.add("match '" + m + "'"));
+        if (!methods.isEmpty()) {
+            conditions.add("methods " + methods);
+        }
+        header.ifPresent(h -> conditions.add("header " + h.name() + h.matches().map(m -> " matches '" + m + "'").orElse("")));
+        return conditions.isEmpty() ? "any request" : String.join(", ", conditions);
+    }
+
+    /** Value equality without {@link #origin}: the same route written elsewhere, or built in code, is equal. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Route that && path.equals(that.path) && match.equals(that.match) && methods.equals(that.methods)
+                && header.equals(that.header) && action.equals(that.action) && proxyPath.equals(that.proxyPath)
+                && headers.equals(that.headers);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(path, match, methods, header, action, proxyPath, headers);
+    }
+}

@@ -1,0 +1,48 @@
+package io.gatehouse.routes;
+
+import io.gatehouse.config.HeaderRules;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HttpString;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One route's header operations with their values filled in for one request: {@code remove}, then {@code set},
+ * then {@code add}. Values are filled in when the route matches, so a response change applied later still sees
+ * that route's captures.
+ */
+final class HeaderChanges {
+
+    private record Change(HttpString name, String value) {
+    }
+
+    private final List<HttpString> remove;
+    private final List<Change> set;
+    private final List<Change> add;
+
+    private HeaderChanges(List<HttpString> remove, List<Change> set, List<Change> add) {
+        this.remove = remove;
+        this.set = set;
+        this.add = add;
+    }
+
+    static HeaderChanges of(HeaderRules.Operations operations, RequestValues values) {
+        return new HeaderChanges(operations.remove().stream().map(HttpString::new).toList(),
+                changes(operations.set(), values), changes(operations.add(), values));
+    }
+
+    private static List<Change> changes(List<HeaderRules.Header> headers, RequestValues values) {
+        List<Change> changes = new ArrayList<>(headers.size());
+        for (HeaderRules.Header header : headers) {
+            changes.add(new Change(new HttpString(header.name()), Substitution.header(header.value(), values)));
+        }
+        return changes;
+    }
+
+    void applyTo(HeaderMap headers) {
+        remove.forEach(headers::remove);
+        set.forEach(change -> headers.put(change.name(), change.value()));
+        add.forEach(change -> headers.add(change.name(), change.value()));
+    }
+}
