@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "vhosts");
+            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "vhosts", "pidFile", "watch");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo");
     private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue");
@@ -107,9 +107,11 @@ final class ConfigReader {
                 "list at least one vhost, like: vhosts: [{hosts: [\"*\"], echo: {}}]",
                 list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
         refuseConflicts(vhosts, listen);
+        Optional<Path> pidFile = Optional.ofNullable(top.optional("pidFile", null, parsed(value -> resolve(notEmpty(value)))));
+        boolean watch = top.optional("watch", false, bool);
 
         return new GatewayConfig(listen, new ForwardedConfig(trusted), timeouts, limits, accessLog,
-                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source);
+                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, pidFile, watch);
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {

@@ -9,6 +9,9 @@ import java.util.Set;
 /**
  * The whole, validated configuration of a gateway: immutable, and the same whether it came from YAML
  * ({@link #load(Path)}) or from {@link #builder()}.
+ *
+ * <p>{@code pidFile} and {@code watch} are read by the {@code gatehouse} daemon only (where to write its process
+ * id; whether to reload when the file changes); an embedded {@code Gateway} ignores them.
  */
 public record GatewayConfig(
         List<ListenAddress> listen,
@@ -18,13 +21,22 @@ public record GatewayConfig(
         AccessLogConfig accessLog,
         ShutdownConfig shutdown,
         List<VirtualHost> vhosts,
-        Optional<Path> source) {
+        Optional<Path> source,
+        Optional<Path> pidFile,
+        boolean watch) {
 
     public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
 
     public GatewayConfig {
         listen = List.copyOf(listen);
         vhosts = List.copyOf(vhosts);
+    }
+
+    /** A configuration without the daemon's keys: no {@code pidFile}, {@code watch: false}. */
+    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
+                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
+                         Optional<Path> source) {
+        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, Optional.empty(), false);
     }
 
     /**

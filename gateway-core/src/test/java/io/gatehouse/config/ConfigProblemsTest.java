@@ -48,7 +48,7 @@ class ConfigProblemsTest {
                 colour: red
                 vhosts: [{hosts: ['*'], echo: {}}]
                 """, 1, 1, "colour",
-                "unknown key 'colour'; valid keys here: listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts");
+                "unknown key 'colour'; valid keys here: listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, pidFile, watch");
     }
 
     @Test
