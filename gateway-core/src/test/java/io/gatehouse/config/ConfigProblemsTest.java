@@ -99,7 +99,7 @@ class ConfigProblemsTest {
     void fileThatIsNotAMappingIsAProblem() {
         assertOnlyProblem(dir, "- example.com\n", 1, 1, "",
                 "the configuration must be a mapping of settings (keys: listen, forwarded, timeouts, limits, accessLog, "
-                        + "shutdown, vhosts), got a list");
+                        + "shutdown, vhosts, pidFile, watch), got a list");
     }
 
     @Test
