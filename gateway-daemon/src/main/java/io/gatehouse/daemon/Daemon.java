@@ -7,6 +7,7 @@ import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,10 +19,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code gatehouse run}: load the configuration, bind every listener, serve until SIGTERM or SIGINT, then stop
- * accepting, let in-flight requests finish for up to {@code shutdown.drainTimeout}, and return {@link Main#OK}.
- * Every step is one line in the event log; a bad configuration or an unbindable listener is reported without a
- * stack trace and returns {@link Main#BAD_CONFIG} or {@link Main#CANNOT_BIND} before anything is served.
+ * {@code gatehouse run}: load the configuration, write the {@code pidFile}, bind every listener, serve until SIGTERM
+ * or SIGINT, then stop accepting, let in-flight requests finish for up to {@code shutdown.drainTimeout}, remove the
+ * {@code pidFile} and return {@link Main#OK}. SIGHUP, and a change of the file under {@code watch: true}, reload it
+ * (see {@link Reloader}). Every step is one line in the event log; a bad configuration, an unwritable
+ * {@code pidFile} or an unbindable listener is reported without a stack trace and returns {@link Main#BAD_CONFIG}
+ * or {@link Main#CANNOT_BIND} before anything is served.
  */
 final class Daemon {
 
@@ -39,9 +42,11 @@ final class Daemon {
     }
 
     int run() {
-        // Before anything is bound, so that a signal during start-up still ends in a drain and status 0.
+        // Before anything is bound, so that a signal during start-up still ends in a drain and status 0, and a
+        // SIGHUP during start-up is a reload once started rather than the JVM's exit.
         StopSignals signals = StopSignals.install();
-        try {
+        try (Reloader reloader = new Reloader(file)) {
+            HangupSignal.install(() -> reloader.request("SIGHUP"));
             GatewayConfig config;
             try {
                 config = GatewayConfig.load(file);
@@ -55,32 +60,12 @@ final class Daemon {
                 LOG.severe("not started: cannot read " + file + ": " + e.getCause().getMessage());
                 return Main.BAD_CONFIG;
             }
-
-            Gateway gateway;
-            try {
-                gateway = Gateway.start(config);
-            } catch (ListenerBindException e) {
-                BindFailure failure = BindFailure.explain(e, file.toString());
-                LOG.severe(failure.summary());
-                failure.advice().forEach(line -> err.println("    " + line));
-                LOG.severe("not started: a listener cannot be bound");
-                return Main.CANNOT_BIND;
+            try (PidFile pid = writePidFile(config); ConfigWatch watch = watch(config, reloader)) {
+                return serve(config, signals, reloader);
+            } catch (IOException e) {
+                LOG.severe("not started: " + e.getMessage());
+                return Main.BAD_CONFIG;
             }
-            logListeners(config, gateway.addresses());
-            LOG.info("gatehouse " + version + " started (pid " + ProcessHandle.current().pid() + ", "
-                    + RouteReport.count(config.vhosts().size(), "vhost") + ", config " + file.toAbsolutePath() + ")");
-
-            String reason = signals.await();
-            Duration deadline = config.shutdown().drainTimeout();
-            LOG.info(reason + ": stopping; no new connections, in-flight requests may finish within "
-                    + RouteReport.duration(deadline));
-            if (gateway.stop(deadline)) {
-                LOG.info("stopped cleanly");
-            } else {
-                LOG.warning("stopped: drain deadline of " + RouteReport.duration(deadline)
-                        + " passed, the requests still in flight were closed");
-            }
-            return Main.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.severe("interrupted while serving; exiting");
@@ -88,6 +73,61 @@ final class Daemon {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unexpected failure, please report it", e);
             return Main.INTERNAL_ERROR;
+        }
+    }
+
+    private int serve(GatewayConfig config, StopSignals signals, Reloader reloader) throws InterruptedException {
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (ListenerBindException e) {
+            BindFailure failure = BindFailure.explain(e, file.toString());
+            LOG.severe(failure.summary());
+            failure.advice().forEach(line -> err.println("    " + line));
+            LOG.severe("not started: a listener cannot be bound");
+            return Main.CANNOT_BIND;
+        }
+        logListeners(config, gateway.addresses());
+        LOG.info("gatehouse " + version + " started (pid " + ProcessHandle.current().pid() + ", "
+                + RouteReport.count(config.vhosts().size(), "vhost") + ", config " + file.toAbsolutePath() + ")");
+        reloader.attach(gateway);
+
+        String reason = signals.await();
+        reloader.close();
+        Duration deadline = gateway.config().shutdown().drainTimeout();
+        LOG.info(reason + ": stopping; no new connections, in-flight requests may finish within "
+                + RouteReport.duration(deadline));
+        if (gateway.stop(deadline)) {
+            LOG.info("stopped cleanly");
+        } else {
+            LOG.warning("stopped: drain deadline of " + RouteReport.duration(deadline)
+                    + " passed, the requests still in flight were closed");
+        }
+        return Main.OK;
+    }
+
+    /** Writes the {@code pidFile} if there is one (null otherwise). @throws IOException naming the file */
+    private static PidFile writePidFile(GatewayConfig config) throws IOException {
+        if (config.pidFile().isEmpty()) {
+            return null;
+        }
+        Path path = config.pidFile().get();
+        try {
+            return PidFile.write(path);
+        } catch (IOException e) {
+            throw new IOException("cannot write pidFile " + path + ": " + e, e);
+        }
+    }
+
+    /** Starts the file watch when {@code watch: true} (null otherwise). @throws IOException naming the file */
+    private ConfigWatch watch(GatewayConfig config, Reloader reloader) throws IOException {
+        if (!config.watch()) {
+            return null;
+        }
+        try {
+            return ConfigWatch.start(file, () -> reloader.request("file changed"));
+        } catch (IOException e) {
+            throw new IOException("cannot watch " + file + " (watch: true): " + e, e);
         }
     }
 
