@@ -22,10 +22,14 @@ record DaemonProcess(Process process, Path stdoutFile, Path stderrFile) implemen
 
     /** Starts {@code command} in {@code dir}. */
     static DaemonProcess start(Path dir, List<String> command) throws IOException {
-        Path out = Files.createTempFile(dir, "stdout", ".txt");
-        Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return start(new ProcessBuilder(command).directory(dir.toFile()), dir);
+    }
+
+    /** Starts {@code builder}'s command, its output going to files in {@code outputDir}. */
+    static DaemonProcess start(ProcessBuilder builder, Path outputDir) throws IOException {
+        Path out = Files.createTempFile(outputDir, "stdout", ".txt");
+        Path err = Files.createTempFile(outputDir, "stderr", ".txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new DaemonProcess(process, out, err);
     }
 
