@@ -2,28 +2,33 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
-import io.gatehouse.guard.FrontDoor;
-import io.gatehouse.observe.ConnectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.server.handlers.GracefulShutdownHandler;
-import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
-import org.xnio.StreamConnection;
 import org.xnio.XnioWorker;
-import org.xnio.channels.AcceptingChannel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * A running gateway: every listener of a {@link GatewayConfig} bound, each routing by Host among the vhosts
@@ -33,30 +38,42 @@ import java.util.concurrent.TimeUnit;
  * GatewayConfig config = GatewayConfig.load(Path.of("gatehouse.yaml"));
  * try (Gateway gateway = Gateway.start(config)) {
  *     ...
+ *     gateway.reload(GatewayConfig.load(Path.of("gatehouse.yaml")));
+ *     ...
  *     gateway.stop(Duration.ofSeconds(30));
  * }
  * }</pre>
  *
- * All listeners share one XNIO worker and one buffer pool. {@link #stop(Duration)} stops accepting at once, lets
- * in-flight requests finish until the deadline, then closes every connection that is left.
+ * All listeners share one XNIO worker and one buffer pool, and each listener is bound on its own, so that a
+ * {@linkplain #reload(GatewayConfig) reload} can add or remove one without touching the others.
+ * {@link #stop(Duration)} stops accepting at once, lets in-flight requests finish until the deadline, then closes
+ * every connection that is left.
  */
 public final class Gateway implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
     private static final int BUFFER_SIZE = 16 * 1024;
 
-    private final Duration drainTimeout;
-    private final GatewayHandlers handlers;
+    /** What a {@link #reload(GatewayConfig)} changed: listeners bound, closed and kept, in configuration order. */
+    public record Reloaded(List<ListenAddress> added, List<ListenAddress> removed, List<ListenAddress> kept) {
+    }
+
     private final MeterRegistry registry;
-    private final List<ConnectionMetrics> connectionMetrics = new ArrayList<>();
     private final XnioWorker worker;
-    private final List<AcceptingChannel<StreamConnection>> servers = new ArrayList<>();
-    private final List<GracefulShutdownHandler> drains = new ArrayList<>();
-    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private final ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
+    /** Closes drained generations and listeners: never on an IO thread, where closing a backend pool would wait on itself. */
+    private final ExecutorService retirer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gatehouse-retire");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<ListenAddress, Listener> listeners = new LinkedHashMap<>();
+    private final Set<Generation> retiring = ConcurrentHashMap.newKeySet();
+    private final Set<Listener> removing = ConcurrentHashMap.newKeySet();
+    private Generation current;
     private boolean stopped;
 
-    private Gateway(GatewayConfig config, MeterRegistry registry) {
-        this.drainTimeout = config.shutdown().drainTimeout();
-        this.handlers = new GatewayHandlers(config, registry);
+    private Gateway(MeterRegistry registry) {
         this.registry = registry;
         this.worker = createWorker();
     }
@@ -72,15 +89,17 @@ public final class Gateway implements AutoCloseable {
 
     /** Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none). */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
-        Gateway gateway = new Gateway(config, registry);
-        try {
-            ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
-            for (ListenAddress listener : config.allListeners()) {
-                gateway.bind(config, listener, buffers);
+        Gateway gateway = new Gateway(registry);
+        synchronized (gateway) {
+            try {
+                gateway.current = new Generation(config, registry, null);
+                for (ListenAddress address : config.allListeners()) {
+                    gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers, gateway.current, registry));
+                }
+            } catch (RuntimeException e) {
+                gateway.stop(Duration.ZERO);
+                throw e;
             }
-        } catch (RuntimeException e) {
-            gateway.stop(Duration.ZERO);
-            throw e;
         }
         return gateway;
     }
@@ -95,31 +114,84 @@ public final class Gateway implements AutoCloseable {
         return new GatewayHandler(handlers.rootForAll(), handlers);
     }
 
-    private void bind(GatewayConfig config, ListenAddress listener, ByteBufferPool buffers) {
-        GracefulShutdownHandler drain = new GracefulShutdownHandler(handlers.rootFor(listener));
-        // Built with FrontDoor rather than Undertow.builder(): the builder has no hook under its HTTP parser, where
-        // the request-framing checks must sit.
-        FrontDoor.Bound front;
+    /**
+     * Replaces the configuration without dropping a request. {@code next} must already be valid (it is, when it
+     * came from {@link GatewayConfig#load} or the builder). In order:
+     * <ol>
+     *   <li>the handler trees of {@code next} are built and listeners it adds are bound; if either fails, they are
+     *       undone and the exception is thrown: the gateway goes on serving the old configuration, unchanged;</li>
+     *   <li>every listener {@code next} keeps switches to the new tree with one volatile write: each request from
+     *       then on is routed by {@code next}, while requests already running (uploads, slow responses) finish
+     *       under the tree they started with. Kept listeners are never rebound; {@code limits} and
+     *       {@code timeouts.idle} apply to connections they accept from then on;</li>
+     *   <li>listeners {@code next} no longer has stop accepting at once and are closed like a {@link #stop}: their
+     *       in-flight requests finish, requests that still arrive on their open connections get 503;</li>
+     *   <li>the old configuration's backend pools and access log are closed once its last request has finished,
+     *       or after {@code next}'s {@code shutdown.drainTimeout}, whichever comes first.</li>
+     * </ol>
+     * A WebSocket relay, once upgraded, belongs to its two connections and lives on until either end closes.
+     *
+     * @throws ListenerBindException when a listener that {@code next} adds cannot be bound (nothing changed)
+     * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
+     * @throws IllegalStateException when the gateway is stopped
+     */
+    public synchronized Reloaded reload(GatewayConfig next) {
+        if (stopped) {
+            throw new IllegalStateException("the gateway is stopped");
+        }
+        Generation previous = current;
+        Generation fresh = new Generation(next, registry, previous);
+        Map<ListenAddress, Listener> added = new LinkedHashMap<>();
         try {
-            front = FrontDoor.open(worker, buffers, new InetSocketAddress(listener.host(), listener.port()), drain,
-                    config.limits(), config.timeouts(), OptionMap.EMPTY, registry != null);
-        } catch (IOException | RuntimeException e) {
-            throw new ListenerBindException(listener, rootCause(e));
+            for (ListenAddress address : next.allListeners()) {
+                if (!listeners.containsKey(address)) {
+                    added.put(address, Listener.bind(address, worker, buffers, fresh, registry));
+                }
+            }
+        } catch (RuntimeException e) {
+            added.values().forEach(listener -> {
+                listener.stopAccepting();
+                listener.closeConnections();
+            });
+            fresh.close();
+            throw e;
         }
-        AcceptingChannel<StreamConnection> server = front.channel();
-        servers.add(server);
-        drains.add(drain);
-        InetSocketAddress bound = server.getLocalAddress(InetSocketAddress.class);
-        addresses.add(bound);
-        if (registry != null) {
-            connectionMetrics.add(ConnectionMetrics.register(registry, new ListenAddress(bound.getAddress().getHostAddress(),
-                    bound.getPort()).toString(), front.statistics()));
+
+        fresh.takeOver(previous);
+        Map<ListenAddress, Listener> serving = new LinkedHashMap<>();
+        List<ListenAddress> kept = new ArrayList<>();
+        for (ListenAddress address : next.allListeners()) {
+            Listener listener = added.get(address);
+            if (listener == null) {
+                listener = listeners.get(address);
+                listener.serve(fresh);
+                kept.add(address);
+            }
+            serving.put(address, listener);
         }
+        Duration deadline = next.shutdown().drainTimeout();
+        List<ListenAddress> removed = new ArrayList<>();
+        for (Listener listener : listeners.values()) {
+            if (!serving.containsKey(listener.address())) {
+                removed.add(listener.address());
+                close(listener, deadline);
+            }
+        }
+        listeners.clear();
+        listeners.putAll(serving);
+        current = fresh;
+        retire(previous, deadline);
+        return new Reloaded(List.copyOf(added.keySet()), List.copyOf(removed), List.copyOf(kept));
+    }
+
+    /** The configuration being served: the one started with, or the last one reloaded. */
+    public synchronized GatewayConfig config() {
+        return current.config();
     }
 
     /** The addresses actually bound, in config order (port 0 in the config becomes the real port). */
-    public List<InetSocketAddress> addresses() {
-        return List.copyOf(addresses);
+    public synchronized List<InetSocketAddress> addresses() {
+        return listeners.values().stream().map(Listener::bound).toList();
     }
 
     /**
@@ -127,7 +199,11 @@ public final class Gateway implements AutoCloseable {
      * {@link io.gatehouse.observe.AccessLog#reopen()}). Does nothing when the access log is off or standard output.
      */
     public void reopenAccessLog() {
-        handlers.reopenAccessLog();
+        Generation serving;
+        synchronized (this) {
+            serving = current;
+        }
+        serving.reopenAccessLog();
     }
 
     /**
@@ -141,22 +217,27 @@ public final class Gateway implements AutoCloseable {
             return true;
         }
         stopped = true;
-        // Closing the accepting channels leaves open connections to drain.
-        servers.forEach(IoUtils::safeClose);
-        drains.forEach(GracefulShutdownHandler::shutdown);
-        long end = System.nanoTime() + deadline.toNanos();
+        // Only the accepting sockets close here (the worker is ours): open connections stay until they drain.
+        List<Listener> all = new ArrayList<>(listeners.values());
+        all.addAll(removing);
+        all.forEach(Listener::stopAccepting);
         boolean drained = true;
         try {
-            for (GracefulShutdownHandler drain : drains) {
-                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
-                drained &= left > 0 ? drain.awaitShutdown(left) : drain.awaitShutdown(1);
-            }
+            CompletableFuture.allOf(all.stream().map(Listener::drained).toArray(CompletableFuture[]::new))
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            drained = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for the drain failed", e.getCause());
         }
-        handlers.close();
-        connectionMetrics.forEach(ConnectionMetrics::close);
+        if (current != null) {
+            current.close();
+        }
+        retiring.forEach(Generation::close);
+        retirer.shutdownNow();
         worker.shutdownNow();
         return drained;
     }
@@ -164,7 +245,47 @@ public final class Gateway implements AutoCloseable {
     /** {@link #stop(Duration)} with the configured {@code shutdown.drainTimeout}. */
     @Override
     public void close() {
-        stop(drainTimeout);
+        Duration deadline;
+        synchronized (this) {
+            deadline = current == null ? Duration.ZERO : current.config().shutdown().drainTimeout();
+        }
+        stop(deadline);
+    }
+
+    /** Closes {@code previous} once its requests have finished or {@code deadline} has passed. */
+    private void retire(Generation previous, Duration deadline) {
+        retiring.add(previous);
+        previous.retire();
+        afterDrain(previous.drained().thenApply(done -> true), deadline, drainedInTime -> {
+            if (!drainedInTime) {
+                LOG.warning("the replaced configuration still had requests in flight after " + deadline.toMillis()
+                        + "ms; its backend connections close as those finish");
+            }
+            previous.close();
+            retiring.remove(previous);
+        });
+    }
+
+    /**
+     * Closes a listener a reload removed: it stops accepting now, and its open connections are closed once its
+     * in-flight requests have finished or {@code deadline} has passed. It holds its generation until then.
+     */
+    private void close(Listener listener, Duration deadline) {
+        Generation serving = listener.generation();
+        serving.tryAcquire(); // current until this reload ends, so it cannot have drained yet
+        removing.add(listener);
+        listener.stopAccepting();
+        afterDrain(listener.drained(), deadline, drainedInTime -> {
+            listener.closeConnections();
+            serving.release();
+            removing.remove(listener);
+            LOG.fine("closed listener " + listener.address() + (drainedInTime ? "" : " at the drain deadline"));
+        });
+    }
+
+    private void afterDrain(CompletableFuture<Boolean> drained, Duration deadline, Consumer<Boolean> then) {
+        drained.completeOnTimeout(false, deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .thenAcceptAsync(then, retirer);
     }
 
     private static XnioWorker createWorker() {
@@ -182,13 +303,5 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the IO worker", e);
         }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -20,11 +20,11 @@ import io.gatehouse.routing.VhostRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -42,15 +42,25 @@ final class GatewayHandlers implements AutoCloseable {
     private final GatewayConfig config;
     private final MeterRegistry registry;
     private final Map<VirtualHost, VhostRoute> routes = new LinkedHashMap<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
     private final AccessLog accessLog;
     private final HostTable<VirtualHost> everyHost = new HostTable<>();
     private final Map<ProxyConfig, ReverseProxy> proxies = new HashMap<>();
 
     GatewayHandlers(GatewayConfig config, MeterRegistry registry) {
+        this(config, registry, null);
+    }
+
+    /**
+     * Like {@link #GatewayHandlers(GatewayConfig, MeterRegistry)}, for a reload: when {@code previous} (may be
+     * null) writes the same access log, this one writes to that log too instead of opening the file a second time
+     * (two writers on one file would interleave partial lines while the old tree drains). {@code previous} keeps
+     * owning it until {@link #takeOver(GatewayHandlers)}, so abandoning this one changes nothing for it.
+     */
+    GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayHandlers previous) {
         this.config = config;
         this.registry = registry;
-        this.accessLog = config.accessLog().enabled() ? track(AccessLog.open(config.accessLog(), registry)) : null;
+        this.accessLog = config.accessLog().enabled() ? accessLogFrom(previous) : null;
         for (VirtualHost vhost : config.vhosts()) {
             routes.put(vhost, new VhostRoute(vhost.name(), RouteChain.create(vhost.routes(), this::actionHandler)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
@@ -90,6 +100,20 @@ final class GatewayHandlers implements AutoCloseable {
         }
         // Outermost, so that the access log and metrics see the resolved client address and request id.
         return new RequestOrigin(config.forwarded(), handler);
+    }
+
+    private AccessLog accessLogFrom(GatewayHandlers previous) {
+        if (previous != null && previous.accessLog != null && previous.config.accessLog().equals(config.accessLog())) {
+            return previous.accessLog;
+        }
+        return track(AccessLog.open(config.accessLog(), registry));
+    }
+
+    /** Makes the access log shared with {@code previous} this one's to close: {@code previous} is being replaced. */
+    void takeOver(GatewayHandlers previous) {
+        if (accessLog != null && accessLog == previous.accessLog && previous.resources.remove(accessLog)) {
+            resources.add(accessLog);
+        }
     }
 
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */

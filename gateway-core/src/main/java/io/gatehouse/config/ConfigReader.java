@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts");
+            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts", "pidFile", "watch");
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo", "routes");
@@ -110,9 +110,11 @@ final class ConfigReader {
                 list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
         refuseConflicts(vhosts, listen);
         AdminConfig admin = admin(top, vhosts, listen);
+        Optional<Path> pidFile = Optional.ofNullable(top.optional("pidFile", null, parsed(value -> resolve(notEmpty(value)))));
+        boolean watch = top.optional("watch", false, bool);
 
         return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
-                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin);
+                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch);
     }
 
     private ForwardedConfig forwarded(Fields f) {

@@ -9,6 +9,9 @@ import java.util.Set;
 /**
  * The whole, validated configuration of a gateway: immutable, and the same whether it came from YAML
  * ({@link #load(Path)}) or from {@link #builder()}.
+ *
+ * <p>{@code pidFile} and {@code watch} are read by the {@code gatehouse} daemon only (where to write its process
+ * id; whether to reload when the file changes); an embedded {@code Gateway} ignores them.
  */
 public record GatewayConfig(
         List<ListenAddress> listen,
@@ -19,7 +22,9 @@ public record GatewayConfig(
         ShutdownConfig shutdown,
         List<VirtualHost> vhosts,
         Optional<Path> source,
-        AdminConfig admin) {
+        AdminConfig admin,
+        Optional<Path> pidFile,
+        boolean watch) {
 
     public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
 
@@ -28,10 +33,11 @@ public record GatewayConfig(
         vhosts = List.copyOf(vhosts);
     }
 
-    /** A configuration without an admin listener. */
+    /** A configuration without the daemon's keys: no admin listener, no {@code pidFile}, {@code watch: false}. */
     public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
-                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts, Optional<Path> source) {
-        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, AdminConfig.OFF);
+                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
+                         Optional<Path> source) {
+        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, AdminConfig.OFF, Optional.empty(), false);
     }
 
     /**

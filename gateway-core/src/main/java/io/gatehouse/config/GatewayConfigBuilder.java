@@ -138,6 +138,18 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code pidFile}: where the daemon writes its process id (relative: from the current directory). */
+    public GatewayConfigBuilder pidFile(String path) {
+        root.put("pidFile", path);
+        return this;
+    }
+
+    /** {@code watch}: whether the daemon reloads when its configuration file changes. */
+    public GatewayConfigBuilder watch(boolean watch) {
+        root.put("watch", watch);
+        return this;
+    }
+
     /** Adds an entry to {@code vhosts}. */
     public GatewayConfigBuilder vhost(Consumer<VirtualHostBuilder> definition) {
         VirtualHostBuilder vhost = new VirtualHostBuilder();

@@ -3,60 +3,47 @@ package io.gatehouse.guard;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.Timeouts;
 import io.undertow.UndertowOptions;
-import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.ConnectorStatistics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.OptionMap;
-import org.xnio.Options;
 import org.xnio.StreamConnection;
-import org.xnio.XnioWorker;
-import org.xnio.channels.AcceptingChannel;
-
-import java.io.IOException;
-import java.net.InetSocketAddress;
 
 /**
- * An HTTP/1.1 listener whose connections are validated before Undertow parses them. Undertow's builder offers no
- * hook between accepting a connection and its HTTP parser, so the listener is assembled here from the same parts
- * the builder uses: an XNIO accepting channel whose open listener first puts a {@link FramingConduit} at the bottom
- * of the connection's read side, then hands the connection to Undertow's {@link HttpOpenListener}, whose root
- * handler is wrapped in a {@link GuardHandler}.
+ * The parts that put request validation under Undertow's HTTP/1.1 parser. Undertow's builder offers no hook between
+ * accepting a connection and its HTTP parser, so a listener is assembled from the same parts the builder uses, plus
+ * these: a {@link FramingConduit} at the bottom of each accepted connection's read side ({@link #validate}), before
+ * the connection is handed to Undertow's {@link HttpOpenListener}, whose root handler is wrapped in a
+ * {@link GuardHandler} ({@link #guard}).
  *
- * <p>Undertow options set here, so that Undertow's own limits never fire before Gatehouse's clearer ones:
- * {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at {@code limits.maxBody}
- * (the conduit refuses the first byte beyond it), {@code NO_REQUEST_TIMEOUT} at {@code timeouts.idle}. Undertow's
- * {@code IDLE_TIMEOUT} and the socket's {@code READ_TIMEOUT} are left unset: they would wrap the conduit, and a read
- * timeout would also cut long downloads.
+ * <p>Undertow options ({@link #undertowOptions}), so that Undertow's own limits never fire before Gatehouse's
+ * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
+ * {@code limits.maxBody} (the conduit refuses the first byte beyond it), {@code NO_REQUEST_TIMEOUT} at
+ * {@code timeouts.idle}. Undertow's {@code IDLE_TIMEOUT} and the socket's {@code READ_TIMEOUT} are left unset:
+ * they would wrap the conduit, and a read timeout would also cut long downloads.
  */
-public final class FrontDoor implements ChannelListener<StreamConnection> {
+public final class FrontDoor {
 
-    private final HttpOpenListener http;
-    private final Limits limits;
-    private final Timeouts timeouts;
-
-    private FrontDoor(HttpOpenListener http, Limits limits, Timeouts timeouts) {
-        this.http = http;
-        this.limits = limits;
-        this.timeouts = timeouts;
+    private FrontDoor() {
     }
 
-    /** A bound listener: its accepting channel, and its connection counts when statistics were asked for. */
-    public record Bound(AcceptingChannel<StreamConnection> channel, ConnectorStatistics statistics) {
+    /** Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. */
+    public static void validate(StreamConnection connection, Limits limits, Timeouts timeouts) {
+        connection.getSourceChannel().setConduit(
+                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle()));
+    }
+
+    /** The root handler to give Undertow's open listener: answers the requests the conduit refused. */
+    public static HttpHandler guard(HttpHandler root) {
+        return new GuardHandler(root);
     }
 
     /**
-     * Binds {@code address} and starts accepting.
+     * Undertow's listener options for these limits and timeouts.
      *
-     * @param socketOptions XNIO options for the listening socket, added to Undertow's usual ones
-     * @param statistics    whether Undertow counts connections ({@link Bound#statistics()} is null otherwise)
-     * @throws IOException when the address cannot be bound
+     * @param statistics whether Undertow counts connections (its connector statistics)
      */
-    public static Bound open(XnioWorker worker, ByteBufferPool buffers, InetSocketAddress address, HttpHandler root,
-                             Limits limits, Timeouts timeouts, OptionMap socketOptions, boolean statistics) throws IOException {
-        OptionMap undertowOptions = OptionMap.builder()
+    public static OptionMap undertowOptions(Limits limits, Timeouts timeouts, boolean statistics) {
+        return OptionMap.builder()
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
                 .set(UndertowOptions.MAX_HEADER_SIZE, (int) Math.min(Integer.MAX_VALUE,
                         (long) limits.maxHeaderBytes() + limits.maxUriBytes() + 2048))
@@ -65,26 +52,5 @@ public final class FrontDoor implements ChannelListener<StreamConnection> {
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.ENABLE_STATISTICS, statistics)
                 .getMap();
-        HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
-        http.setRootHandler(new GuardHandler(root));
-        OptionMap options = OptionMap.builder()
-                .set(Options.TCP_NODELAY, true)
-                .set(Options.REUSE_ADDRESSES, true)
-                .set(Options.BALANCING_TOKENS, 1)
-                .set(Options.BALANCING_CONNECTIONS, 2)
-                .set(Options.BACKLOG, 1000)
-                .addAll(socketOptions)
-                .getMap();
-        AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(address,
-                ChannelListeners.openListenerAdapter(new FrontDoor(http, limits, timeouts)), options);
-        channel.resumeAccepts();
-        return new Bound(channel, statistics ? http.getConnectorStatistics() : null);
-    }
-
-    @Override
-    public void handleEvent(StreamConnection connection) {
-        connection.getSourceChannel().setConduit(
-                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle()));
-        http.handleEvent(connection);
     }
 }

@@ -16,6 +16,7 @@ import org.xnio.Options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -50,7 +51,8 @@ final class AdminServer implements AutoCloseable {
      * @param ready whether the gateway is ready for traffic, asked on each {@code /readyz}
      * @throws ListenerBindException when the address cannot be bound
      */
-    static AdminServer start(ListenAddress listen, PrometheusMeterRegistry registry, GatewayConfig config, BooleanSupplier ready) {
+    static AdminServer start(ListenAddress listen, PrometheusMeterRegistry registry, Supplier<GatewayConfig> config,
+                             BooleanSupplier ready) {
         Undertow server = Undertow.builder()
                 .addHttpListener(listen.port(), listen.host(), new Endpoints(registry, config, ready))
                 .setIoThreads(1)
@@ -80,7 +82,7 @@ final class AdminServer implements AutoCloseable {
         server.stop();
     }
 
-    private record Endpoints(PrometheusMeterRegistry registry, GatewayConfig config, BooleanSupplier ready) implements HttpHandler {
+    private record Endpoints(PrometheusMeterRegistry registry, Supplier<GatewayConfig> config, BooleanSupplier ready) implements HttpHandler {
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws IOException {
@@ -117,7 +119,7 @@ final class AdminServer implements AutoCloseable {
         private void config(HttpServerExchange exchange) {
             String json;
             try {
-                json = ConfigJson.of(config);
+                json = ConfigJson.of(config.get());
             } catch (IOException | IllegalArgumentException e) {
                 LOG.warning("/config: cannot render the configuration as JSON: " + e.getMessage());
                 ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);

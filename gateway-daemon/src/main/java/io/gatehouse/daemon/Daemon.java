@@ -6,7 +6,9 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,14 +17,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code gatehouse run}: load the configuration, bind every listener, serve until SIGTERM or SIGINT, then stop
- * accepting, let in-flight requests finish for up to {@code shutdown.drainTimeout}, and return {@link Main#OK}.
- * Every step is one line in the event log; a bad configuration or an unbindable listener is reported without a
- * stack trace and returns {@link Main#BAD_CONFIG} or {@link Main#CANNOT_BIND} before anything is served.
+ * {@code gatehouse run}: load the configuration, write the {@code pidFile}, bind every listener, serve until SIGTERM
+ * or SIGINT, then stop accepting, let in-flight requests finish for up to {@code shutdown.drainTimeout}, remove the
+ * {@code pidFile} and return {@link Main#OK}. SIGHUP, and a change of the file under {@code watch: true}, reload it
+ * (see {@link Reloader}). Every step is one line in the event log; a bad configuration, an unwritable
+ * {@code pidFile} or an unbindable listener is reported without a stack trace and returns {@link Main#BAD_CONFIG}
+ * or {@link Main#CANNOT_BIND} before anything is served.
  */
 final class Daemon {
 
@@ -40,9 +46,11 @@ final class Daemon {
     }
 
     int run() {
-        // Before anything is bound, so that a signal during start-up still ends in a drain and status 0.
+        // Before anything is bound, so that a signal during start-up still ends in a drain and status 0, and a
+        // SIGHUP during start-up is a reload once started rather than the JVM's exit.
         StopSignals signals = StopSignals.install();
-        try {
+        try (Reloader reloader = new Reloader(file)) {
+            HangupSignal.install(() -> reloader.request("SIGHUP"));
             GatewayConfig config;
             try {
                 config = GatewayConfig.load(file);
@@ -56,46 +64,12 @@ final class Daemon {
                 LOG.severe("not started: cannot read " + file + ": " + e.getCause().getMessage());
                 return Main.BAD_CONFIG;
             }
-
-            DaemonMetrics metrics = config.admin().enabled() ? new DaemonMetrics() : null;
-            AtomicBoolean ready = new AtomicBoolean();
-            AdminServer admin;
-            Gateway gateway;
-            try {
-                admin = startAdmin(config, metrics, ready);
-                try {
-                    gateway = Gateway.start(config, metrics == null ? null : metrics.registry());
-                } catch (ListenerBindException e) {
-                    closeAll(admin, metrics);
-                    throw e;
-                }
-            } catch (ListenerBindException e) {
-                BindFailure failure = BindFailure.explain(e, file.toString());
-                LOG.severe(failure.summary());
-                failure.advice().forEach(line -> err.println("    " + line));
-                LOG.severe("not started: a listener cannot be bound");
-                return Main.CANNOT_BIND;
+            try (PidFile pid = writePidFile(config); ConfigWatch watch = watch(config, reloader)) {
+                return serve(config, signals, reloader);
+            } catch (IOException e) {
+                LOG.severe("not started: " + e.getMessage());
+                return Main.BAD_CONFIG;
             }
-            logListeners(config, gateway.addresses());
-            ReopenSignal.install(gateway::reopenAccessLog);
-            ready.set(true);
-            config.warnings().forEach(warning -> LOG.warning(warning.toString()));
-            LOG.info("gatehouse " + version + " started (pid " + ProcessHandle.current().pid() + ", "
-                    + RouteReport.count(config.vhosts().size(), "vhost") + ", config " + file.toAbsolutePath() + ")");
-
-            String reason = signals.await();
-            ready.set(false);
-            Duration deadline = config.shutdown().drainTimeout();
-            LOG.info(reason + ": stopping; no new connections, in-flight requests may finish within "
-                    + RouteReport.duration(deadline));
-            if (gateway.stop(deadline)) {
-                LOG.info("stopped cleanly");
-            } else {
-                LOG.warning("stopped: drain deadline of " + RouteReport.duration(deadline)
-                        + " passed, the requests still in flight were closed");
-            }
-            closeAll(admin, metrics);
-            return Main.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.severe("interrupted while serving; exiting");
@@ -106,12 +80,61 @@ final class Daemon {
         }
     }
 
+    private int serve(GatewayConfig config, StopSignals signals, Reloader reloader) throws InterruptedException {
+        DaemonMetrics metrics = config.admin().enabled() ? new DaemonMetrics() : null;
+        MeterRegistry registry = metrics == null ? null : metrics.registry();
+        AtomicBoolean ready = new AtomicBoolean();
+        AtomicReference<Gateway> running = new AtomicReference<>();
+        Supplier<GatewayConfig> effective = () -> running.get() == null ? config : running.get().config();
+        AdminServer admin;
+        Gateway gateway;
+        try {
+            admin = startAdmin(config, metrics, effective, ready);
+            try {
+                gateway = Gateway.start(config, registry);
+            } catch (ListenerBindException e) {
+                closeAll(admin, metrics);
+                throw e;
+            }
+        } catch (ListenerBindException e) {
+            BindFailure failure = BindFailure.explain(e, file.toString());
+            LOG.severe(failure.summary());
+            failure.advice().forEach(line -> err.println("    " + line));
+            LOG.severe("not started: a listener cannot be bound");
+            return Main.CANNOT_BIND;
+        }
+        running.set(gateway);
+        logListeners(config, gateway.addresses());
+        ReopenSignal.install(gateway::reopenAccessLog);
+        ready.set(true);
+        config.warnings().forEach(warning -> LOG.warning(warning.toString()));
+        LOG.info("gatehouse " + version + " started (pid " + ProcessHandle.current().pid() + ", "
+                + RouteReport.count(config.vhosts().size(), "vhost") + ", config " + file.toAbsolutePath() + ")");
+        reloader.attach(gateway, registry);
+
+        String reason = signals.await();
+        ready.set(false);
+        reloader.close();
+        Duration deadline = gateway.config().shutdown().drainTimeout();
+        LOG.info(reason + ": stopping; no new connections, in-flight requests may finish within "
+                + RouteReport.duration(deadline));
+        if (gateway.stop(deadline)) {
+            LOG.info("stopped cleanly");
+        } else {
+            LOG.warning("stopped: drain deadline of " + RouteReport.duration(deadline)
+                    + " passed, the requests still in flight were closed");
+        }
+        closeAll(admin, metrics);
+        return Main.OK;
+    }
+
     /** The admin listener when {@code admin} is configured, else null; warns when it is not on loopback. */
-    private static AdminServer startAdmin(GatewayConfig config, DaemonMetrics metrics, AtomicBoolean ready) {
+    private static AdminServer startAdmin(GatewayConfig config, DaemonMetrics metrics, Supplier<GatewayConfig> effective,
+                                          AtomicBoolean ready) {
         if (!config.admin().enabled()) {
             return null;
         }
-        AdminServer admin = AdminServer.start(config.admin().listen().orElseThrow(), metrics.registry(), config, ready::get);
+        AdminServer admin = AdminServer.start(config.admin().listen().orElseThrow(), metrics.registry(), effective, ready::get);
         LOG.info("admin endpoint on " + format(admin.address()) + " (/metrics, /healthz, /readyz, /config)");
         if (!config.admin().loopbackOnly()) {
             LOG.warning("the admin endpoint listens on " + config.admin().listen().get() + ", not loopback: it has no "
@@ -126,6 +149,31 @@ final class Daemon {
         }
         if (metrics != null) {
             metrics.close();
+        }
+    }
+
+    /** Writes the {@code pidFile} if there is one (null otherwise). @throws IOException naming the file */
+    private static PidFile writePidFile(GatewayConfig config) throws IOException {
+        if (config.pidFile().isEmpty()) {
+            return null;
+        }
+        Path path = config.pidFile().get();
+        try {
+            return PidFile.write(path);
+        } catch (IOException e) {
+            throw new IOException("cannot write pidFile " + path + ": " + e, e);
+        }
+    }
+
+    /** Starts the file watch when {@code watch: true} (null otherwise). @throws IOException naming the file */
+    private ConfigWatch watch(GatewayConfig config, Reloader reloader) throws IOException {
+        if (!config.watch()) {
+            return null;
+        }
+        try {
+            return ConfigWatch.start(file, () -> reloader.request("file changed"));
+        } catch (IOException e) {
+            throw new IOException("cannot watch " + file + " (watch: true): " + e, e);
         }
     }
 

@@ -9,11 +9,12 @@ import java.util.List;
  * option, a missing or extra argument is a {@link UsageException}, never a guess.
  *
  * @param command what to do
- * @param config  the YAML file for {@link Command#RUN} and {@link Command#CHECK}; null otherwise
+ * @param config  the YAML file for {@link Command#RUN}, {@link Command#CHECK} and {@link Command#RELOAD}; null
+ *                otherwise
  */
 record Invocation(Command command, Path config) {
 
-    enum Command { RUN, CHECK, HELP, VERSION }
+    enum Command { RUN, CHECK, RELOAD, HELP, VERSION }
 
     /** The command line is not one {@code gatehouse} understands; the message says what is wrong. */
     static final class UsageException extends Exception {
@@ -56,6 +57,7 @@ record Invocation(Command command, Path config) {
         Command command = switch (name) {
             case "run" -> Command.RUN;
             case "check" -> Command.CHECK;
+            case "reload" -> Command.RELOAD;
             default -> throw new UsageException("unknown command \"" + name + "\"");
         };
         if (operands.size() != 2) {

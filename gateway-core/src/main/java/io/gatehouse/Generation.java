@@ -1,0 +1,100 @@
+package io.gatehouse;
+
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.HttpHandler;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One configuration's handler trees (one root per listener, sharing the vhost actions) and the resources they hold,
+ * with a count of their users so that the resources are closed only when nothing uses them any more.
+ *
+ * <p>The count starts at one, held by the {@link Gateway} while the generation is current. Each request
+ * {@linkplain #tryAcquire() acquires} the generation it started under and releases it when its exchange completes,
+ * so a request that began before a reload finishes under the configuration it began with. A listener that is being
+ * removed holds one more until it has drained. {@link #retire()} gives back the gateway's share; when the count
+ * reaches zero {@link #drained()} completes, and once zero it can never be acquired again.
+ */
+final class Generation {
+
+    private final GatewayConfig config;
+    private final GatewayHandlers handlers;
+    private final Map<ListenAddress, HttpHandler> roots = new LinkedHashMap<>();
+    private final AtomicInteger users = new AtomicInteger(1);
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Builds every tree of {@code config}; {@code previous} (may be null) lends resources that did not change, such
+     * as an access log on the same file. Nothing of {@code previous} changes until {@link #takeOver(Generation)}.
+     */
+    Generation(GatewayConfig config, MeterRegistry registry, Generation previous) {
+        this.config = config;
+        this.handlers = new GatewayHandlers(config, registry, previous == null ? null : previous.handlers);
+        for (ListenAddress listener : config.allListeners()) {
+            roots.put(listener, handlers.rootFor(listener));
+        }
+    }
+
+    /** Makes what {@code previous} lent this generation's to close: {@code previous} is being retired. */
+    void takeOver(Generation previous) {
+        handlers.takeOver(previous.handlers);
+    }
+
+    GatewayConfig config() {
+        return config;
+    }
+
+    /** The tree serving {@code listener}, or null when this configuration does not have that listener. */
+    HttpHandler rootFor(ListenAddress listener) {
+        return roots.get(listener);
+    }
+
+    /** Counts one more user; false, changing nothing, when the generation has already drained. */
+    boolean tryAcquire() {
+        while (true) {
+            int count = users.get();
+            if (count == 0) {
+                return false;
+            }
+            if (users.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back one use; the last one completes {@link #drained()}. Never blocks, so it may run on an IO thread. */
+    void release() {
+        if (users.decrementAndGet() == 0) {
+            drained.complete(null);
+        }
+    }
+
+    /** Gives back the share the gateway held while this generation was current. */
+    void retire() {
+        release();
+    }
+
+    /** Completes when every user has released the generation. */
+    CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    /** Reopens the access log file by name, for log rotation. */
+    void reopenAccessLog() {
+        handlers.reopenAccessLog();
+    }
+
+    /** Closes the backend pools and the access log (unless a later generation took it over); once only. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            handlers.close();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.gatehouse;
+
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
+import io.gatehouse.guard.FrontDoor;
+import io.gatehouse.http.ErrorResponses;
+import io.gatehouse.observe.ConnectionMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.util.StatusCodes;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One bound address. The accepting socket and the connections on it outlive reloads: each request reads the
+ * listener's current {@link Generation} once, holds it until its exchange completes, and is served by that
+ * generation's tree for this address. A reload {@linkplain #serve(Generation) publishes} a new generation with one
+ * volatile write, so the next request on any connection, old or new, sees the new routes.
+ *
+ * <p>Closing is two steps, for a graceful stop and for a listener a reload removes alike:
+ * {@link #stopAccepting()} closes the accepting socket and answers requests that still arrive on open connections
+ * with 503 and {@code Connection: close}; in-flight requests go on. {@link #closeConnections()} then closes
+ * whatever is left.
+ */
+final class Listener {
+
+    private final ListenAddress address;
+    private final boolean statistics;
+    private final HttpOpenListener connections;
+    private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::dispatch);
+    private AcceptingChannel<StreamConnection> acceptor;
+    private InetSocketAddress bound;
+    private ConnectionMetrics metrics;
+    private volatile Generation generation;
+    private volatile boolean closing;
+
+    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, boolean statistics) {
+        this.address = address;
+        this.generation = generation;
+        this.statistics = statistics;
+        this.connections = new HttpOpenListener(buffers, options(generation.config()));
+        connections.setRootHandler(FrontDoor.guard(this::accept));
+    }
+
+    /**
+     * Binds {@code address} and starts accepting, serving {@code generation}'s tree for it. Each accepted connection
+     * gets the request-framing checks of the generation current then, under Undertow's parser.
+     *
+     * @param registry where the listener's {@code gatehouse.connections.active} gauge goes; null: none
+     * @throws ListenerBindException when the address cannot be bound
+     */
+    static Listener bind(ListenAddress address, XnioWorker worker, ByteBufferPool buffers, Generation generation,
+                         MeterRegistry registry) {
+        Listener listener = new Listener(address, buffers, generation, registry != null);
+        try {
+            // The socket options Undertow.Builder uses, so that behaviour matches an Undertow-built listener.
+            OptionMap socket = OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.REUSE_ADDRESSES, true)
+                    .set(Options.BALANCING_TOKENS, 1)
+                    .set(Options.BALANCING_CONNECTIONS, 2)
+                    .set(Options.BACKLOG, 1000)
+                    .getMap();
+            InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
+            listener.acceptor = worker.createStreamConnectionServer(at,
+                    ChannelListeners.openListenerAdapter(listener::accepted), socket);
+        } catch (IOException | RuntimeException e) {
+            throw new ListenerBindException(address, rootCause(e));
+        }
+        listener.bound = (InetSocketAddress) listener.acceptor.getLocalAddress();
+        if (registry != null) {
+            listener.metrics = ConnectionMetrics.register(registry,
+                    new ListenAddress(listener.bound.getAddress().getHostAddress(), listener.bound.getPort()).toString(),
+                    listener.connections.getConnectorStatistics());
+        }
+        listener.acceptor.resumeAccepts();
+        return listener;
+    }
+
+    private void accepted(StreamConnection connection) {
+        GatewayConfig config = generation.config();
+        FrontDoor.validate(connection, config.limits(), config.timeouts());
+        connections.handleEvent(connection);
+    }
+
+    /**
+     * Serves {@code next} from the next request on; requests already running keep the generation they started
+     * with. The listener-level options (header size, idle timeout) apply to connections accepted from now on.
+     */
+    void serve(Generation next) {
+        connections.setUndertowOptions(options(next.config()));
+        generation = next;
+    }
+
+    Generation generation() {
+        return generation;
+    }
+
+    ListenAddress address() {
+        return address;
+    }
+
+    /** The address actually bound: a configured port 0 is the real port here. */
+    InetSocketAddress bound() {
+        return bound;
+    }
+
+    /** Closes the accepting socket; requests that still arrive on open connections get 503 and a close. */
+    void stopAccepting() {
+        closing = true;
+        IoUtils.safeClose(acceptor);
+        drain.shutdown();
+    }
+
+    /** Completes (true) when every request that was in flight at {@link #stopAccepting()} has finished. */
+    CompletableFuture<Boolean> drained() {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        drain.addShutdownListener(done::complete);
+        return done;
+    }
+
+    /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
+    void closeConnections() {
+        connections.closeConnections();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    private void accept(HttpServerExchange exchange) throws Exception {
+        if (closing) {
+            // Whatever the answer (503 from the drain, or a response to a request that slipped in), the
+            // connection ends with it: this address is going away.
+            exchange.setPersistent(false);
+        }
+        drain.handleRequest(exchange);
+    }
+
+    /**
+     * Holds the current generation for the length of the exchange. A generation is retired only after the next one
+     * is published, so when acquiring fails, reading the field again finds the newer one.
+     */
+    private void dispatch(HttpServerExchange exchange) throws Exception {
+        Generation serving = generation;
+        while (!serving.tryAcquire()) {
+            Generation newer = generation;
+            if (newer == serving) {
+                ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE);
+                return;
+            }
+            serving = newer;
+        }
+        Generation held = serving;
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            held.release();
+            next.proceed();
+        });
+        held.rootFor(address).handleRequest(exchange);
+    }
+
+    private OptionMap options(GatewayConfig config) {
+        return FrontDoor.undertowOptions(config.limits(), config.timeouts(), statistics);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}
