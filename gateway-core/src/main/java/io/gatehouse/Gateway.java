@@ -238,6 +238,7 @@ public final class Gateway implements AutoCloseable {
         }
         retiring.forEach(Generation::close);
         retirer.shutdownNow();
+        all.forEach(Listener::closeConnections);
         worker.shutdownNow();
         return drained;
     }
