@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.Regex;
+import io.gatehouse.config.Template;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,8 +30,8 @@ import java.util.regex.Pattern;
  * The effective configuration (every default applied) as JSON for the admin listener's {@code /config}, with secrets
  * redacted: the value of any key named like a password, secret, token, key, authorization or cookie, and the
  * {@code value} next to a {@code name} named like one (header rules), becomes {@value #REDACTED}. Durations read as
- * in YAML ({@code 30s}, {@code 500ms}), addresses and networks as strings, and each vhost's action under its kind
- * ({@code proxy}, {@code files}, {@code echo}).
+ * in YAML ({@code 30s}, {@code 500ms}), addresses, networks, patterns and templates as strings, and each route's
+ * action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
  */
 final class ConfigJson {
 
@@ -44,6 +46,8 @@ final class ConfigJson {
                     .addSerializer(ListenAddress.class, ToStringSerializer.instance)
                     .addSerializer(Path.class, ToStringSerializer.instance)
                     .addSerializer(Pattern.class, ToStringSerializer.instance)
+                    .addSerializer(Regex.class, ToStringSerializer.instance)
+                    .addSerializer(Template.class, ToStringSerializer.instance)
                     .addSerializer(Optional.class, new OptionalSerializer()));
 
     private ConfigJson() {
@@ -53,9 +57,13 @@ final class ConfigJson {
         ObjectNode tree = MAPPER.valueToTree(config);
         JsonNode vhosts = tree.get("vhosts");
         for (int i = 0; vhosts instanceof ArrayNode && i < vhosts.size(); i++) {
-            ObjectNode vhost = (ObjectNode) vhosts.get(i);
-            JsonNode action = vhost.remove("action");
-            vhost.set(config.vhosts().get(i).action().kind(), action);
+            JsonNode routes = vhosts.get(i).get("routes");
+            for (int j = 0; routes instanceof ArrayNode && j < routes.size(); j++) {
+                ObjectNode route = (ObjectNode) routes.get(j);
+                route.remove("origin");
+                JsonNode action = route.remove("action");
+                route.set(config.vhosts().get(i).routes().get(j).action().kind(), action);
+            }
         }
         return render(tree);
     }
