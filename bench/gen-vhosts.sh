@@ -52,7 +52,8 @@ NGINX
   for ((i = 1; i <= count; i++)); do
     n=$(num "$i")
     printf '    upstream u%s { server 127.0.0.1:18080; keepalive 256; keepalive_requests 1000000; keepalive_timeout 60s; }\n' "$n"
-    printf '    server { listen 127.0.0.1:18091 backlog=8192; server_name site%s.bench.test; location / { proxy_pass http://u%s; include nginx-proxy-common.conf; } }\n' "$n" "$n"
+    options=""; ((i == 1)) && options=" backlog=8192"   # listen options may be given once per address
+    printf '    server { listen 127.0.0.1:18091%s; server_name site%s.bench.test; location / { proxy_pass http://u%s; include nginx-proxy-common.conf; } }\n' "$options" "$n" "$n"
   done
   echo "}"
 } > "$out/nginx.conf"
