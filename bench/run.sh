@@ -103,7 +103,7 @@ if wants idle && ((nofile < 2 * idle_conns + 1000)); then
 fi
 
 # --- Servers: instance -> port ------------------------------------------------------------------------------
-declare -A port=([backend]=18080 [nginx]=18081 [nginx+log]=18082 [haproxy]=18083 [haproxy+log]=18084
+declare -A port=([upload-sink]=18079 [backend]=18080 [nginx]=18081 [nginx+log]=18082 [haproxy]=18083 [haproxy+log]=18084
                  [gatehouse]=18085 [gatehouse+log]=18086 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
                  [gatehouse-vhosts]=18095)
 declare -A pid=()
@@ -124,7 +124,7 @@ instance_of() {  # scenario server -> the process that serves it
 
 for p in "${port[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    die "127.0.0.1:$p is in use; the benchmark needs ports 18080-18095 free"
+    die "127.0.0.1:$p is in use; the benchmark needs ports 18079-18095 free"
   fi
 done
 
@@ -288,6 +288,7 @@ load() {
   case $scenario in
     small256) conns=256 ;;
     big64) path=/64k ;;
+    upload) path=/upload ;;
     close) extra=(-H "Connection: close") ;;
   esac
   if [[ $scenario == idle ]]; then
@@ -326,7 +327,7 @@ record() {  # round scenario server out
 # --- Header -----------------------------------------------------------------------------------------------------
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 {
-  echo "Gatehouse benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "Gatehouse benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo "?")"
   echo "command:   $command_line"
   echo "machine:   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "software:  $("$java_bin" -version 2>&1 | head -n 1); $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
