@@ -3,7 +3,7 @@
 # all on 127.0.0.1, driven by wrk with keep-alive. Prints one table (see bench/README.md and
 # src-docs/performance.md for how to read it). Never part of CI.
 #
-#   bench/run.sh                      # 3 interleaved rounds of every scenario, 10 s per run (about 35 minutes)
+#   bench/run.sh                      # 3 interleaved rounds of every scenario, 10 s per run (about 30 minutes)
 #   bench/run.sh --quick              # smoke test: 1 round, 3 s per run, a few scenarios (about 2 minutes)
 #   bench/run.sh --rounds 5 --duration 20s --scenarios small64,small256
 #   bench/run.sh --install            # apt-get the missing tools first (root), then run
