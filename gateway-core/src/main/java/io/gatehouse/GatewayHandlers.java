@@ -11,6 +11,7 @@ import io.gatehouse.echo.EchoHandler;
 import io.gatehouse.files.FileServer;
 import io.gatehouse.forwarded.RequestOrigin;
 import io.gatehouse.observe.AccessLog;
+import io.gatehouse.observe.BackendGauges;
 import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ReverseProxy;
 import io.gatehouse.routes.RouteChain;
@@ -20,6 +21,7 @@ import io.gatehouse.routing.VhostRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
+import java.net.URI;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,8 @@ final class GatewayHandlers implements AutoCloseable {
     private final AccessLog accessLog;
     private final HostTable<VirtualHost> everyHost = new HostTable<>();
     private final Map<ProxyConfig, ReverseProxy> proxies = new HashMap<>();
+    /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
+    private final BackendGauges backendGauges;
 
     GatewayHandlers(GatewayConfig config, MeterRegistry registry) {
         this(config, registry, null);
@@ -61,6 +65,8 @@ final class GatewayHandlers implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.accessLog = config.accessLog().enabled() ? accessLogFrom(previous) : null;
+        this.backendGauges = registry == null ? null
+                : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
         for (VirtualHost vhost : config.vhosts()) {
             routes.put(vhost, new VhostRoute(vhost.name(), RouteChain.create(vhost.routes(), this::actionHandler)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
@@ -119,7 +125,7 @@ final class GatewayHandlers implements AutoCloseable {
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */
     private HttpHandler actionHandler(Action action) {
         if (action instanceof ProxyConfig proxy) {
-            return proxies.computeIfAbsent(proxy, p -> track(ReverseProxy.create(p, config.forwarded(), config.limits())));
+            return proxies.computeIfAbsent(proxy, this::reverseProxy);
         }
         if (action instanceof FilesConfig files) {
             return FileServer.create(files);
@@ -128,6 +134,16 @@ final class GatewayHandlers implements AutoCloseable {
             return new EchoHandler();
         }
         throw new IllegalArgumentException("unknown action " + action.kind());
+    }
+
+    private ReverseProxy reverseProxy(ProxyConfig proxy) {
+        ReverseProxy reverseProxy = track(ReverseProxy.create(proxy, config.forwarded(), config.limits()));
+        if (backendGauges != null) {
+            for (URI backend : reverseProxy.backends()) {
+                track(backendGauges.track(backend, () -> reverseProxy.takesRequests(backend)));
+            }
+        }
+        return reverseProxy;
     }
 
     private <T extends AutoCloseable> T track(T resource) {

@@ -1,11 +1,8 @@
 package io.gatehouse.observe;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.net.URI;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The names of Gatehouse's meters, following Micrometer's conventions (dot-separated, lower case; a registry
@@ -47,17 +44,5 @@ public final class GatewayMeters {
                 .tag("result", success ? "success" : "failure")
                 .register(registry)
                 .increment();
-    }
-
-    /**
-     * Registers the {@code gatehouse.backend.up} gauge of {@code backend}: {@code up} applied to {@code state} gives 1
-     * while the backend takes requests and 0 while it is taken out. The gauge holds {@code state} weakly, as Micrometer
-     * gauges do, so the caller keeps it referenced for as long as the backend is configured.
-     */
-    public static <T> Gauge backendHealth(MeterRegistry registry, URI backend, T state, ToDoubleFunction<T> up) {
-        return Gauge.builder(BACKEND_UP, state, up)
-                .description("1 while the backend takes requests, 0 while it is taken out by health checks")
-                .tag("backend", backend.toString())
-                .register(registry);
     }
 }

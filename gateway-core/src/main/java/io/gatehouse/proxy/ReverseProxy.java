@@ -66,6 +66,21 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         chain.handleRequest(exchange);
     }
 
+    /** The backends, in configuration order. */
+    public List<URI> backends() {
+        return backends.stream().map(backend -> backend.uri).toList();
+    }
+
+    /** Whether {@code backend} (one of {@link #backends()}) takes requests now, or health checks have taken it out. */
+    public boolean takesRequests(URI backend) {
+        for (Backend candidate : backends) {
+            if (candidate.uri.equals(backend)) {
+                return candidate.health.available(System.nanoTime());
+            }
+        }
+        throw new IllegalArgumentException(backend + " is not a backend of this proxy");
+    }
+
     /** A snapshot of every backend, in configuration order: whether it takes requests, its load and failures. */
     public List<BackendState> backendStates() {
         return backends.stream().map(Backend::state).toList();

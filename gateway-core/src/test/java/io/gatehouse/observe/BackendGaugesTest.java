@@ -1,0 +1,72 @@
+package io.gatehouse.observe;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.config.AccessLogConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.testing.RawBackend;
+import io.gatehouse.testing.RawHttp;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackendGaugesTest {
+
+    private static GatewayConfig config(String... backends) throws Exception {
+        return GatewayConfig.builder()
+                .listen("127.0.0.1:0")
+                .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
+                .vhost(v -> v.hosts("app.test").proxy(p -> {
+                    for (String backend : backends) {
+                        p.backend(backend);
+                    }
+                    p.passiveHealth(1, Duration.ofMinutes(10));
+                }))
+                .build();
+    }
+
+    private static double up(SimpleMeterRegistry registry, int port) {
+        return registry.get(GatewayMeters.BACKEND_UP).tag("backend", "http://127.0.0.1:" + port).gauge().value();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void backendTakenOutByHealthChecksReadsZeroAndOneNoLongerConfiguredReadsNothing() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int refused = closedPort();
+        try (RawBackend live = RawBackend.answering(RawBackend.OK)) {
+            Gateway gateway = Gateway.start(config("http://127.0.0.1:" + live.port(), "http://127.0.0.1:" + refused), registry);
+            try {
+                InetSocketAddress address = gateway.addresses().get(0);
+                assertEquals(1.0, up(registry, live.port()));
+                assertEquals(1.0, up(registry, refused));
+
+                // Round robin tries both; the refused one is retried on the live one and taken out.
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(200, RawHttp.exchange(address, "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n").status());
+                }
+                assertEquals(1.0, up(registry, live.port()));
+                assertEquals(0.0, up(registry, refused));
+
+                gateway.reload(config("http://127.0.0.1:" + live.port()));
+                assertEquals(1.0, up(registry, live.port()), "the new configuration's proxy took the series over");
+                assertTrue(Double.isNaN(up(registry, refused)) || up(registry, refused) == 0.0,
+                        "a backend no longer configured is no longer reported up");
+            } finally {
+                gateway.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+}
