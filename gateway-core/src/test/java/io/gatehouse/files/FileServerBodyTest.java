@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,10 +67,10 @@ class FileServerBodyTest {
     @Test
     void emptyFileIsServedWithZeroLength() throws IOException {
         write(root.resolve("empty.txt"), "");
-        RawResponse response = server.get("/empty.txt");
+        RawHttp.Response response = server.get("/empty.txt");
         assertEquals(200, response.status());
         assertEquals("0", response.header("Content-Length"));
-        assertEquals(0, response.body().length);
+        assertEquals(0, response.bodyBytes().length);
     }
 
     @Test
@@ -84,11 +85,11 @@ class FileServerBodyTest {
             file.seek(size - 9);
             file.write("TAIL-MARK".getBytes(StandardCharsets.US_ASCII));
         }
-        RawResponse response = server.get("/big.bin");
+        RawHttp.Response response = server.get("/big.bin");
         assertEquals(200, response.status());
         assertEquals(String.valueOf(size), response.header("Content-Length"));
-        assertEquals(size, response.body().length);
-        assertArrayEquals(Files.readAllBytes(big), response.body());
+        assertEquals(size, response.bodyBytes().length);
+        assertArrayEquals(Files.readAllBytes(big), response.bodyBytes());
     }
 
     @Test
@@ -100,7 +101,7 @@ class FileServerBodyTest {
             file.seek(10_000_000);
             file.write("MIDDLE".getBytes(StandardCharsets.US_ASCII));
         }
-        RawResponse response = server.get("/big.bin", "Range: bytes=10000000-10000005");
+        RawHttp.Response response = server.get("/big.bin", "Range: bytes=10000000-10000005");
         assertEquals(206, response.status());
         assertEquals("MIDDLE", response.bodyText());
     }
@@ -111,8 +112,8 @@ class FileServerBodyTest {
             content[i] = (byte) (i * 31 + (i >> 12));
         }
         Files.write(root.resolve("pattern.bin"), content);
-        RawResponse response = server.get("/pattern.bin", "Range: bytes=1000001-2999999");
+        RawHttp.Response response = server.get("/pattern.bin", "Range: bytes=1000001-2999999");
         assertEquals(206, response.status());
-        assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000001, 3000000), response.body());
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000001, 3000000), response.bodyBytes());
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class FileServerCacheControlTest {
         write(root.resolve("a.css"), "a{}");
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(Duration.ofMinutes(5), false)))) {
             String etag = server.get("/a.css").header("ETag");
-            RawResponse response = server.get("/a.css", "If-None-Match: " + etag);
+            RawHttp.Response response = server.get("/a.css", "If-None-Match: " + etag);
             assertEquals(304, response.status());
             assertEquals("max-age=300", response.header("Cache-Control"));
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,11 +46,10 @@ class FileServerContainmentTest {
         server.close();
     }
 
-    private RawResponse rawGet(String target) throws IOException {
-        byte[] raw = server.exchange(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        assertFalse(new String(raw, StandardCharsets.ISO_8859_1).contains(SECRET), target + " leaked a file outside the root");
-        return RawResponse.parse(raw);
+    private RawHttp.Response rawGet(String target) throws IOException {
+        RawHttp.Response response = server.get(target);
+        assertFalse((response.head() + response.body()).contains(SECRET), target + " leaked a file outside the root");
+        return response;
     }
 
     private void assertRefused(String target) throws IOException {
@@ -86,7 +85,7 @@ class FileServerContainmentTest {
 
     @Test
     void dotDotThatStaysInsideTheRootIsServed() throws IOException {
-        RawResponse response = rawGet("/sub/../public.txt");
+        RawHttp.Response response = rawGet("/sub/../public.txt");
         assertEquals(200, response.status());
         assertEquals("public", response.bodyText());
     }
@@ -129,7 +128,7 @@ class FileServerContainmentTest {
         Path link = tmp.resolve("site-link");
         Files.createSymbolicLink(link, root);
         try (FileServerFixture viaLink = FileServerFixture.serving(config(link))) {
-            RawResponse response = viaLink.get("/public.txt");
+            RawHttp.Response response = viaLink.get("/public.txt");
             assertEquals(200, response.status());
             assertEquals("public", response.bodyText());
         }

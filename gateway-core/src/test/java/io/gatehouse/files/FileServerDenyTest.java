@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -44,11 +44,9 @@ class FileServerDenyTest {
     }
 
     private void assertDenied(String target) throws IOException {
-        byte[] raw = server.exchange(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        RawResponse response = RawResponse.parse(raw);
+        RawHttp.Response response = server.get(target);
         assertEquals(403, response.status(), target);
-        assertFalse(new String(raw, StandardCharsets.ISO_8859_1).contains(SECRET), target + " leaked the file");
+        assertFalse((response.head() + response.body()).contains(SECRET), target + " leaked the file");
     }
 
     @Test
@@ -128,7 +126,7 @@ class FileServerDenyTest {
 
     @Test
     void allowedFileNextToDeniedOnesIsServed() throws IOException {
-        RawResponse response = server.get("/visible.txt");
+        RawHttp.Response response = server.get("/visible.txt");
         assertEquals(200, response.status());
         assertEquals("visible", response.bodyText());
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +39,10 @@ class FileServerDirectoryTest {
     void directoryWithoutTrailingSlashIsRedirectedKeepingTheQuery() throws IOException {
         write(root.resolve("docs/index.html"), "docs");
         try (FileServerFixture server = FileServerFixture.serving(config(root))) {
-            RawResponse plain = server.get("/docs");
+            RawHttp.Response plain = server.get("/docs");
             assertEquals(301, plain.status());
             assertEquals("/docs/", plain.header("Location"));
-            RawResponse withQuery = server.get("/docs?a=1&b=%20");
+            RawHttp.Response withQuery = server.get("/docs?a=1&b=%20");
             assertEquals(301, withQuery.status());
             assertEquals("/docs/?a=1&b=%20", withQuery.header("Location"));
         }
@@ -51,7 +52,7 @@ class FileServerDirectoryTest {
     void redirectNeverBecomesProtocolRelative() throws IOException {
         Files.createDirectories(root.resolve("evil.example"));
         try (FileServerFixture server = FileServerFixture.serving(config(root))) {
-            RawResponse response = server.get("//evil.example");
+            RawHttp.Response response = server.get("//evil.example");
             assertEquals(301, response.status());
             assertEquals("/evil.example/", response.header("Location"));
         }
@@ -69,7 +70,7 @@ class FileServerDirectoryTest {
     void directoryWithoutIndexIsForbiddenWhenListingIsOff() throws IOException {
         write(root.resolve("plain/file.txt"), "x");
         try (FileServerFixture server = FileServerFixture.serving(config(root))) {
-            RawResponse response = server.get("/plain/");
+            RawHttp.Response response = server.get("/plain/");
             assertEquals(403, response.status());
             assertFalse(response.bodyText().contains("file.txt"));
         }
@@ -81,7 +82,7 @@ class FileServerDirectoryTest {
         write(root.resolve("list/a.txt"), "a");
         Files.createDirectories(root.resolve("list/zdir"));
         try (FileServerFixture server = FileServerFixture.serving(withListing(config(root)))) {
-            RawResponse response = server.get("/list/");
+            RawHttp.Response response = server.get("/list/");
             assertEquals(200, response.status());
             assertEquals("text/html; charset=utf-8", response.header("Content-Type"));
             String html = response.bodyText();

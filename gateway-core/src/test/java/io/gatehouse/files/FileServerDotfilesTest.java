@@ -1,6 +1,7 @@
 package io.gatehouse.files;
 
 import io.gatehouse.config.FilesConfig;
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -47,10 +47,9 @@ class FileServerDotfilesTest {
     }
 
     private void assertForbidden(String target) throws IOException {
-        byte[] raw = server.exchange(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        assertEquals(403, RawResponse.parse(raw).status(), target);
-        assertFalse(new String(raw, StandardCharsets.ISO_8859_1).contains(SECRET), target + " leaked a dot file");
+        RawHttp.Response response = server.get(target);
+        assertEquals(403, response.status(), target);
+        assertFalse((response.head() + response.body()).contains(SECRET), target + " leaked a dot file");
     }
 
     @Test
@@ -100,7 +99,7 @@ class FileServerDotfilesTest {
 
     @Test
     void wellKnownIsServedEvenUnderDeny() throws IOException {
-        RawResponse response = server.get("/.well-known/acme-challenge/token");
+        RawHttp.Response response = server.get("/.well-known/acme-challenge/token");
         assertEquals(200, response.status());
         assertEquals("challenge", response.bodyText());
     }

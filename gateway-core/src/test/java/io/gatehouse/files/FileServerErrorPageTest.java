@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +32,7 @@ class FileServerErrorPageTest {
     @Test
     void missingFileGetsTheCustomPageWithStatus404() throws IOException {
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.errorPage(404, "/errors/404.html")))) {
-            RawResponse response = server.get("/nope.html");
+            RawHttp.Response response = server.get("/nope.html");
             assertEquals(404, response.status());
             assertEquals("<h1>custom not found</h1>", response.bodyText());
             assertEquals("text/html; charset=utf-8", response.header("Content-Type"));
@@ -43,7 +44,7 @@ class FileServerErrorPageTest {
     void deniedFileGetsTheCustomPageWithStatus403() throws IOException {
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.deny(".inc")
                 .errorPage(403, "/errors/403.html")))) {
-            RawResponse response = server.get("/x.inc");
+            RawHttp.Response response = server.get("/x.inc");
             assertEquals(403, response.status());
             assertEquals("<h1>custom forbidden</h1>", response.bodyText());
         }
@@ -53,7 +54,7 @@ class FileServerErrorPageTest {
     void methodNotAllowedGetsItsPageAndKeepsAllow() throws IOException {
         write(root.resolve("errors/405.html"), "use GET");
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.errorPage(405, "/errors/405.html")))) {
-            RawResponse response = server.request("DELETE", "/f.txt", "localhost");
+            RawHttp.Response response = server.request("DELETE", "/f.txt", "localhost");
             assertEquals(405, response.status());
             assertEquals("use GET", response.bodyText());
             assertEquals("GET, HEAD", response.header("Allow"));
@@ -63,17 +64,17 @@ class FileServerErrorPageTest {
     @Test
     void headGetsTheStatusAndLengthWithoutBody() throws IOException {
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.errorPage(404, "/errors/404.html")))) {
-            RawResponse response = server.request("HEAD", "/nope.html", "localhost");
+            RawHttp.Response response = server.request("HEAD", "/nope.html", "localhost");
             assertEquals(404, response.status());
             assertEquals("25", response.header("Content-Length"));
-            assertEquals(0, response.body().length);
+            assertEquals(0, response.bodyBytes().length);
         }
     }
 
     @Test
     void missingErrorPageFallsBackToThePlainAnswer() throws IOException {
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.errorPage(404, "/errors/gone.html")))) {
-            RawResponse response = server.get("/nope.html");
+            RawHttp.Response response = server.get("/nope.html");
             assertEquals(404, response.status());
             assertEquals("404 Not Found\n", response.bodyText());
         }
@@ -83,7 +84,7 @@ class FileServerErrorPageTest {
     void errorPageThatIsItselfForbiddenFallsBackToThePlainAnswerWithoutLooping() throws IOException {
         write(root.resolve(".errors/403.html"), "hidden page");
         try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.errorPage(403, "/.errors/403.html")))) {
-            RawResponse response = server.get("/.htpasswd");
+            RawHttp.Response response = server.get("/.htpasswd");
             assertEquals(403, response.status());
             assertEquals("403 Forbidden\n", response.bodyText());
         }

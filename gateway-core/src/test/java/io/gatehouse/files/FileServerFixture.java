@@ -4,15 +4,11 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.GatewayConfigBuilder;
+import io.gatehouse.testing.RawHttp;
 import io.undertow.Undertow;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +17,9 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * A real Undertow listener on a free loopback port serving one {@link FileServer}, and a raw-socket client that
- * sends request bytes exactly as written (java.net.http would normalise away the inputs these tests are about).
+ * A real Undertow listener on a free loopback port serving one {@link FileServer}, asked over a raw socket
+ * ({@link RawHttp}) so request bytes go exactly as written (java.net.http would normalise away the inputs these
+ * tests are about).
  */
 final class FileServerFixture implements AutoCloseable {
 
@@ -86,32 +83,22 @@ final class FileServerFixture implements AutoCloseable {
     }
 
     /** {@code GET target} with Host {@code localhost} and the given extra header lines. */
-    RawResponse get(String target, String... headerLines) throws IOException {
+    RawHttp.Response get(String target, String... headerLines) throws IOException {
         return request("GET", target, "localhost", headerLines);
     }
 
-    RawResponse request(String method, String target, String host, String... headerLines) throws IOException {
+    /**
+     * {@code method target} with Host {@code host}, the given extra header lines and {@code Connection: close};
+     * the response is read to the close, its body unframed (see {@link RawHttp#exchangeToClose}).
+     */
+    RawHttp.Response request(String method, String target, String host, String... headerLines) throws IOException {
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append("\r\n");
         for (String line : headerLines) {
             head.append(line).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");
-        return RawResponse.parse(exchange(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
-    }
-
-    /** Sends {@code request} as is and reads until the server closes the connection. */
-    byte[] exchange(byte[] request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            in.transferTo(response);
-            return response.toByteArray();
-        }
+        return RawHttp.exchangeToClose(new InetSocketAddress("127.0.0.1", port), head.toString());
     }
 
     static Path write(Path file, String content) throws IOException {

@@ -58,7 +58,7 @@ class FileServerGzipTest {
 
     @Test
     void compressibleFileAboveMinSizeIsGzippedAndDecompressesToTheFile() throws IOException {
-        RawResponse response = server.get("/page.html", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.get("/page.html", "Accept-Encoding: gzip");
         assertEquals(200, response.status());
         assertEquals("gzip", response.header("Content-Encoding"));
         assertEquals("text/html; charset=utf-8", response.header("Content-Type"));
@@ -70,7 +70,7 @@ class FileServerGzipTest {
 
     @Test
     void compressedStreamHasNoLengthAndNoRanges() throws IOException {
-        RawResponse response = server.get("/page.html", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.get("/page.html", "Accept-Encoding: gzip");
         assertNull(response.header("Content-Length"));
         assertNull(response.header("Accept-Ranges"));
     }
@@ -96,7 +96,7 @@ class FileServerGzipTest {
 
     @Test
     void rangeRequestGetsTheUncompressedBytes() throws IOException {
-        RawResponse response = server.get("/page.html", "Accept-Encoding: gzip", "Range: bytes=0-3");
+        RawHttp.Response response = server.get("/page.html", "Accept-Encoding: gzip", "Range: bytes=0-3");
         assertEquals(206, response.status());
         assertEquals("line", response.bodyText());
         assertNull(response.header("Content-Encoding"));
@@ -105,7 +105,7 @@ class FileServerGzipTest {
 
     @Test
     void clientWithoutGzipGetsTheFileAndVary() throws IOException {
-        RawResponse response = server.get("/page.html", "Accept-Encoding: br, gzip;q=0");
+        RawHttp.Response response = server.get("/page.html", "Accept-Encoding: br, gzip;q=0");
         assertNull(response.header("Content-Encoding"));
         assertEquals(page, response.bodyText());
         assertEquals("Accept-Encoding", response.header("Vary"));
@@ -113,7 +113,7 @@ class FileServerGzipTest {
 
     @Test
     void fileBelowMinSizeIsSentAsItIs() throws IOException {
-        RawResponse response = server.get("/small.css", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.get("/small.css", "Accept-Encoding: gzip");
         assertNull(response.header("Content-Encoding"));
         assertNull(response.header("Vary"));
         assertEquals("a{}", response.bodyText());
@@ -121,23 +121,23 @@ class FileServerGzipTest {
 
     @Test
     void typeOutsideTheListIsSentAsItIs() throws IOException {
-        RawResponse response = server.get("/photo.png", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.get("/photo.png", "Accept-Encoding: gzip");
         assertNull(response.header("Content-Encoding"));
-        assertEquals(page.length(), response.body().length);
+        assertEquals(page.length(), response.bodyBytes().length);
     }
 
     @Test
     void headOfACompressedResponseHasTheHeadersAndNoBody() throws IOException {
-        RawResponse response = server.request("HEAD", "/page.html", "localhost", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.request("HEAD", "/page.html", "localhost", "Accept-Encoding: gzip");
         assertEquals(200, response.status());
         assertEquals("gzip", response.header("Content-Encoding"));
-        assertEquals(0, response.body().length);
+        assertEquals(0, response.bodyBytes().length);
     }
 
     @Test
     void gzipIsOffByDefault() throws IOException {
         try (FileServerFixture off = FileServerFixture.serving(files(root, f -> { }))) {
-            RawResponse response = off.get("/page.html", "Accept-Encoding: gzip");
+            RawHttp.Response response = off.get("/page.html", "Accept-Encoding: gzip");
             assertNull(response.header("Content-Encoding"));
             assertEquals(page, response.bodyText());
         }

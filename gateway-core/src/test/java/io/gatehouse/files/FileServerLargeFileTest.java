@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class FileServerLargeFileTest {
 
     @Test
     void rangeBeyondFourGibibytesIsServed() throws IOException {
-        RawResponse response = server.get("/big.iso", "Range: bytes=" + (SIZE - 4) + "-");
+        RawHttp.Response response = server.get("/big.iso", "Range: bytes=" + (SIZE - 4) + "-");
         assertEquals(206, response.status());
         assertEquals("bytes " + (SIZE - 4) + "-" + (SIZE - 1) + "/" + SIZE, response.header("Content-Range"));
         assertEquals("TAIL", response.bodyText());

@@ -2,6 +2,7 @@ package io.gatehouse.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,18 +58,18 @@ class FileServerListingTest {
 
     @Test
     void htmlListingIsTheDefaultForBrowsers() throws IOException {
-        RawResponse response = server.get("/d/", "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        RawHttp.Response response = server.get("/d/", "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         assertEquals("text/html; charset=utf-8", response.header("Content-Type"));
         assertEquals("Accept", response.header("Vary"));
     }
 
     @Test
     void jsonListingWhenTheClientAcceptsOnlyJson() throws IOException {
-        RawResponse response = server.get("/d/", "Accept: application/json");
+        RawHttp.Response response = server.get("/d/", "Accept: application/json");
         assertEquals(200, response.status());
         assertEquals("application/json; charset=utf-8", response.header("Content-Type"));
         assertEquals("Accept", response.header("Vary"));
-        JsonNode entries = new ObjectMapper().readTree(response.body());
+        JsonNode entries = new ObjectMapper().readTree(response.bodyBytes());
         List<String> names = new ArrayList<>();
         entries.forEach(e -> names.add(e.get("name").asText()));
         assertEquals(List.of("zdir", "a <&>.txt", "b.txt"), names);

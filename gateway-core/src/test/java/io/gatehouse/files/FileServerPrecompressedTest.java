@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void brotliSiblingIsPreferredWhenBothAreAcceptedEqually() throws IOException {
-        RawResponse response = server.get("/app.js", "Accept-Encoding: gzip, deflate, br");
+        RawHttp.Response response = server.get("/app.js", "Accept-Encoding: gzip, deflate, br");
         assertEquals(200, response.status());
         assertEquals("BROTLI-BYTES", response.bodyText());
         assertEquals("br", response.header("Content-Encoding"));
@@ -57,7 +58,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void gzipSiblingIsServedWhenOnlyGzipIsAccepted() throws IOException {
-        RawResponse response = server.get("/app.js", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.get("/app.js", "Accept-Encoding: gzip");
         assertEquals("GZIP-BYTES", response.bodyText());
         assertEquals("gzip", response.header("Content-Encoding"));
         assertEquals("text/javascript; charset=utf-8", response.header("Content-Type"));
@@ -71,7 +72,7 @@ class FileServerPrecompressedTest {
     @Test
     void codingWithQZeroIsNeverServed() throws IOException {
         assertEquals("GZIP-BYTES", server.get("/app.js", "Accept-Encoding: br;q=0, gzip").bodyText());
-        RawResponse none = server.get("/app.js", "Accept-Encoding: br;q=0, gzip;q=0.0");
+        RawHttp.Response none = server.get("/app.js", "Accept-Encoding: br;q=0, gzip;q=0.0");
         assertEquals("plain javascript", none.bodyText());
         assertNull(none.header("Content-Encoding"));
     }
@@ -85,7 +86,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void uncompressedAnswerVariesOnAcceptEncodingWhenASiblingExists() throws IOException {
-        RawResponse response = server.get("/app.js");
+        RawHttp.Response response = server.get("/app.js");
         assertEquals("plain javascript", response.bodyText());
         assertNull(response.header("Content-Encoding"));
         assertEquals("Accept-Encoding", response.header("Vary"));
@@ -93,7 +94,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void fileWithoutSiblingsDoesNotVary() throws IOException {
-        RawResponse response = server.get("/lonely.txt", "Accept-Encoding: gzip, br");
+        RawHttp.Response response = server.get("/lonely.txt", "Accept-Encoding: gzip, br");
         assertEquals("no siblings", response.bodyText());
         assertNull(response.header("Vary"));
         assertNull(response.header("Content-Encoding"));
@@ -101,7 +102,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void onlyTheSiblingsThatExistAreConsidered() throws IOException {
-        RawResponse response = server.get("/style.css", "Accept-Encoding: br, gzip");
+        RawHttp.Response response = server.get("/style.css", "Accept-Encoding: br, gzip");
         assertEquals("GZIP-CSS", response.bodyText());
         assertEquals("text/css; charset=utf-8", response.header("Content-Type"));
     }
@@ -119,7 +120,7 @@ class FileServerPrecompressedTest {
     @Test
     void conditionalRequestIsEvaluatedAgainstTheChosenRepresentation() throws IOException {
         String br = server.get("/app.js", "Accept-Encoding: br").header("ETag");
-        RawResponse notModified = server.get("/app.js", "Accept-Encoding: br", "If-None-Match: " + br);
+        RawHttp.Response notModified = server.get("/app.js", "Accept-Encoding: br", "If-None-Match: " + br);
         assertEquals(304, notModified.status());
         assertEquals("Accept-Encoding", notModified.header("Vary"));
         assertEquals(200, server.get("/app.js", "If-None-Match: " + br).status());
@@ -127,7 +128,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void rangeAppliesToTheCompressedBytes() throws IOException {
-        RawResponse response = server.get("/app.js", "Accept-Encoding: br", "Range: bytes=0-5");
+        RawHttp.Response response = server.get("/app.js", "Accept-Encoding: br", "Range: bytes=0-5");
         assertEquals(206, response.status());
         assertEquals("BROTLI", response.bodyText());
         assertEquals("bytes 0-5/12", response.header("Content-Range"));
@@ -150,7 +151,7 @@ class FileServerPrecompressedTest {
     @Test
     void siblingsAreIgnoredWhenPrecompressedIsOff() throws IOException {
         try (FileServerFixture off = FileServerFixture.serving(files(root, f -> { }))) {
-            RawResponse response = off.get("/app.js", "Accept-Encoding: br, gzip");
+            RawHttp.Response response = off.get("/app.js", "Accept-Encoding: br, gzip");
             assertEquals("plain javascript", response.bodyText());
             assertNull(response.header("Vary"));
         }
@@ -158,7 +159,7 @@ class FileServerPrecompressedTest {
 
     @Test
     void siblingRequestedByItsOwnNameIsAnOrdinaryFile() throws IOException {
-        RawResponse response = server.get("/app.js.gz", "Accept-Encoding: gzip");
+        RawHttp.Response response = server.get("/app.js.gz", "Accept-Encoding: gzip");
         assertEquals("GZIP-BYTES", response.bodyText());
         assertEquals("application/gzip", response.header("Content-Type"));
         assertNull(response.header("Content-Encoding"));

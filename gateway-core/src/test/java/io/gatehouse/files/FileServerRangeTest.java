@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class FileServerRangeTest {
     }
 
     private void assertPartial(String range, String contentRange, String body) throws IOException {
-        RawResponse response = server.get("/r.txt", "Range: " + range);
+        RawHttp.Response response = server.get("/r.txt", "Range: " + range);
         assertEquals(206, response.status(), range);
         assertEquals(contentRange, response.header("Content-Range"), range);
         assertEquals("bytes", response.header("Accept-Ranges"), range);
@@ -74,7 +75,7 @@ class FileServerRangeTest {
 
     @Test
     void rangeStartingAfterTheEndIsUnsatisfiable() throws IOException {
-        RawResponse response = server.get("/r.txt", "Range: bytes=20-");
+        RawHttp.Response response = server.get("/r.txt", "Range: bytes=20-");
         assertEquals(416, response.status());
         assertEquals("bytes */20", response.header("Content-Range"));
     }
@@ -86,7 +87,7 @@ class FileServerRangeTest {
 
     @Test
     void severalRangesGetTheWholeFile() throws IOException {
-        RawResponse response = server.get("/r.txt", "Range: bytes=0-1,5-6");
+        RawHttp.Response response = server.get("/r.txt", "Range: bytes=0-1,5-6");
         assertEquals(200, response.status());
         assertNull(response.header("Content-Range"));
         assertEquals(CONTENT, response.bodyText());
@@ -95,7 +96,7 @@ class FileServerRangeTest {
     @Test
     void syntacticallyInvalidRangeIsIgnored() throws IOException {
         for (String range : new String[] {"bytes=5-2", "bytes=abc", "items=0-1", "bytes=1-2-3"}) {
-            RawResponse response = server.get("/r.txt", "Range: " + range);
+            RawHttp.Response response = server.get("/r.txt", "Range: " + range);
             assertEquals(200, response.status(), range);
             assertEquals(CONTENT, response.bodyText(), range);
         }
@@ -103,7 +104,7 @@ class FileServerRangeTest {
 
     @Test
     void noRangesPathIgnoresRangeAndDoesNotAdvertiseIt() throws IOException {
-        RawResponse response = server.get("/doc.pdf", "Range: bytes=0-3");
+        RawHttp.Response response = server.get("/doc.pdf", "Range: bytes=0-3");
         assertEquals(200, response.status());
         assertNull(response.header("Accept-Ranges"));
         assertNull(response.header("Content-Range"));
@@ -123,7 +124,7 @@ class FileServerRangeTest {
 
     @Test
     void ifRangeWithAStaleEtagServesTheWholeFile() throws IOException {
-        RawResponse response = server.get("/r.txt", "Range: bytes=0-1", "If-Range: \"1-1\"");
+        RawHttp.Response response = server.get("/r.txt", "Range: bytes=0-1", "If-Range: \"1-1\"");
         assertEquals(200, response.status());
         assertEquals(CONTENT, response.bodyText());
     }

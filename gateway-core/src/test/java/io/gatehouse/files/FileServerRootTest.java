@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class FileServerRootTest {
         write(tmp.resolve("home/public_html/index.html"), "climbed");
         write(tmp.resolve("fallback/index.html"), "fallback");
         try (FileServerFixture server = serve(tmp.resolve("fallback"))) {
-            RawResponse response = server.request("GET", "/", "..");
+            RawHttp.Response response = server.request("GET", "/", "..");
             assertEquals("fallback", response.bodyText());
         }
     }

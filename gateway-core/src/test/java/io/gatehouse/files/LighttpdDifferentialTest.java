@@ -2,23 +2,21 @@ package io.gatehouse.files;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -159,12 +157,12 @@ class LighttpdDifferentialTest {
                 "|---------|------|----------|-----------|------|---------|"));
         List<String> disagreements = new ArrayList<>();
         for (Case c : CASES) {
-            RawResponse theirs = request(lighttpdPort, c);
-            RawResponse ours = request(gatehousePort, c);
+            RawHttp.Response theirs = request(lighttpdPort, c);
+            RawHttp.Response ours = request(gatehousePort, c);
             boolean sameStatus = theirs.status() == ours.status()
                     && Objects.equals(theirs.header("Location"), ours.header("Location"));
             boolean bodiesCompared = theirs.status() / 100 == 2;
-            boolean sameBody = !bodiesCompared || Arrays.equals(theirs.body(), ours.body());
+            boolean sameBody = !bodiesCompared || theirs.body().equals(ours.body());
             boolean agree = sameStatus && sameBody;
             String request = c.method() + " " + c.target() + (c.header() == null ? "" : " (" + c.header() + ")");
             String verdict = agree ? "same" : c.difference() == null ? "**UNEXPECTED**" : "on purpose: " + c.difference();
@@ -180,23 +178,17 @@ class LighttpdDifferentialTest {
         assertEquals(List.of(), disagreements, markdown);
     }
 
-    private static String describe(RawResponse response) {
+    private static String describe(RawHttp.Response response) {
         String location = response.header("Location");
         return response.status() + (location == null ? "" : " → " + location);
     }
 
-    private static RawResponse request(int port, Case c) throws IOException {
+    private static RawHttp.Response request(int port, Case c) throws IOException {
         String head = c.method() + " " + c.target() + " HTTP/1.1\r\nHost: " + c.host() + "\r\n"
                 + (c.header() == null ? "" : c.header() + "\r\n")
                 + (c.method().equals("POST") ? "Content-Length: 0\r\n" : "")
                 + "Connection: close\r\n\r\n";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(response);
-            return RawResponse.parse(response.toByteArray());
-        }
+        return RawHttp.exchangeToClose(new InetSocketAddress("127.0.0.1", port), head);
     }
 
     /** The seed's layout: one public_html per domain under /home, and a default document root. */

@@ -1,5 +1,6 @@
 package io.gatehouse.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Sends bytes exactly as written and reads one response, because HTTP clients normalise away the malformed
@@ -19,9 +24,13 @@ public final class RawHttp {
     private RawHttp() {
     }
 
-    /** A parsed response: status, the header section as text, the body, and whether the server closed. */
+    /**
+     * A parsed response: status, the header section as text, the body, and whether the server closed. The body
+     * holds one char per byte received (ISO-8859-1), so it converts back to the exact bytes.
+     */
     public record Response(int status, String head, String body, boolean closed) {
 
+        /** The first value of header {@code name} (case-insensitive), or null. */
         public String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
@@ -31,28 +40,91 @@ public final class RawHttp {
             }
             return null;
         }
+
+        /** Every header field, as a new modifiable map: names lower-cased, in name order; values in the order received. */
+        public Map<String, List<String>> headerFields() {
+            Map<String, List<String>> fields = new TreeMap<>();
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.computeIfAbsent(line.substring(0, colon).toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+                            .add(line.substring(colon + 1).trim());
+                }
+            }
+            return fields;
+        }
+
+        /** The body's bytes exactly as received. */
+        public byte[] bodyBytes() {
+            return body.getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        /** The body decoded as UTF-8. */
+        public String bodyText() {
+            return new String(bodyBytes(), StandardCharsets.UTF_8);
+        }
+
+        /**
+         * The body with the chunked transfer coding removed, for a response read by {@link RawHttp#exchangeToClose};
+         * the body as is when the response is not chunked.
+         */
+        public byte[] dechunkedBody() throws IOException {
+            String encoding = header("Transfer-Encoding");
+            if (encoding == null || !encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+                return bodyBytes();
+            }
+            return readChunked(new ByteArrayInputStream(bodyBytes()));
+        }
     }
 
     /** Sends {@code request} (CRLFs included by the caller) and reads the response to its end. */
     public static Response exchange(InetSocketAddress address, String request) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(address, 5_000);
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
+        try (Socket socket = send(null, address, request)) {
             return read(socket);
         }
     }
 
     /** Like {@link #exchange}, from a chosen local address (any of 127.0.0.0/8 works on loopback). */
     public static Response exchangeFrom(InetAddress local, InetSocketAddress address, String request) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(local, 0));
+        try (Socket socket = send(local, address, request)) {
+            return read(socket);
+        }
+    }
+
+    /**
+     * Sends {@code request} and reads until the server closes the connection, keeping every byte after the head
+     * as the body, unframed (no Content-Length cut, no de-chunking): for tests that assert what a server sends
+     * beyond the head, such as no body at all on HEAD or 304. The request should say {@code Connection: close}.
+     *
+     * @throws IOException if the connection closes before a complete response head
+     */
+    public static Response exchangeToClose(InetSocketAddress address, String request) throws IOException {
+        try (Socket socket = send(null, address, request)) {
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            if (!head.endsWith("\r\n\r\n")) {
+                throw new IOException("no complete response head in: " + head);
+            }
+            int status = Integer.parseInt(head.substring(9, 12));
+            return new Response(status, head, new String(in.readAllBytes(), StandardCharsets.ISO_8859_1), true);
+        }
+    }
+
+    /** Connects to {@code address} (from {@code local} when not null) and writes {@code request}. */
+    private static Socket send(InetAddress local, InetSocketAddress address, String request) throws IOException {
+        Socket socket = new Socket();
+        try {
+            if (local != null) {
+                socket.bind(new InetSocketAddress(local, 0));
+            }
             socket.connect(address, 5_000);
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
-            return read(socket);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
         }
     }
 

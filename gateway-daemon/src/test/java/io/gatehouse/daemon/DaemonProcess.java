@@ -3,12 +3,10 @@ package io.gatehouse.daemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,12 +14,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A {@code gatehouse} process started from a command line, its standard output and error going to files (a full
- * pipe would block it), for the integration tests of reload and of the distribution archive.
+ * pipe would block it), for the integration tests that drive the packaged daemon.
  */
 record DaemonProcess(Process process, Path stdoutFile, Path stderrFile) implements AutoCloseable {
 
-    /** Starts {@code command} in {@code dir}. */
-    static DaemonProcess start(Path dir, List<String> command) throws IOException {
+    /** The executable jar the build produced; failsafe passes its path. */
+    private static final Path JAR = Path.of(System.getProperty("gatehouse.jar", "target/gatehouse.jar"));
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    /** Starts {@code java -jar gatehouse.jar args} with this JVM, in {@code dir}, its output going to files there. */
+    static DaemonProcess startJar(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
         return start(new ProcessBuilder(command).directory(dir.toFile()), dir);
     }
 
@@ -67,11 +71,11 @@ record DaemonProcess(Process process, Path stdoutFile, Path stderrFile) implemen
         awaitLog(text, 1);
     }
 
-    /** Sends SIGHUP, as {@code systemctl reload} and {@code kill -HUP} do. */
-    void hangUp() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).inheritIO().start();
+    /** Sends SIG{@code name} ({@code HUP}, {@code USR1}, ...) with {@code kill}, as an operator or systemd does. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
-            fail("kill -HUP failed");
+            fail("kill -" + name + " failed");
         }
     }
 
@@ -93,26 +97,6 @@ record DaemonProcess(Process process, Path stdoutFile, Path stderrFile) implemen
             return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A response read to the end of a {@code Connection: close} exchange. */
-    record Response(int status, String body) {
-    }
-
-    /** GET {@code target} with {@code Host: host} over a raw socket, {@code Connection: close}. */
-    static Response get(int port, String host, String target) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = raw.indexOf("\r\n\r\n");
-            if (end < 0) {
-                throw new IOException("no complete response head: " + raw);
-            }
-            return new Response(Integer.parseInt(raw.substring(9, 12)), raw.substring(end + 4));
         }
     }
 

@@ -60,7 +60,7 @@ class DistributionIT {
         DaemonProcess daemon = launch(home, "run", config.toString());
         daemon.awaitLog("listening on 127.0.0.1:" + port);
 
-        DaemonProcess.Response response = DaemonProcess.get(port, "dist.test", "/hello");
+        RawGet.Response response = RawGet.get(port, "dist.test", "/hello");
         daemon.process().destroy(); // SIGTERM
 
         assertEquals(200, response.status(), response.toString());

@@ -1,16 +1,14 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.daemon.RawGet.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,11 +23,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import static io.gatehouse.daemon.RawGet.get;
+import static io.gatehouse.daemon.RawGet.headerValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The packaged daemon end to end: {@code java -jar gatehouse.jar} as a separate process, driven over real sockets
@@ -39,19 +37,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GatehouseDaemonIT {
 
-    private static final Path JAR = Path.of(System.getProperty("gatehouse.jar", "target/gatehouse.jar"));
     private static final Path REPO = Path.of(System.getProperty("gatehouse.repo", ".."));
-    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<DaemonProcess> processes = new ArrayList<>();
     private final List<Backend> backends = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws IOException {
-        processes.forEach(Process::destroyForcibly);
+        processes.forEach(DaemonProcess::close);
         for (Backend backend : backends) {
             backend.close();
         }
@@ -62,8 +58,8 @@ class GatehouseDaemonIT {
         Backend backend = backend(new CountDownLatch(0));
         Files.createDirectory(dir.resolve("www"));
         Files.writeString(dir.resolve("www/hello.txt"), "hello from the files vhost\n");
-        int front = freePort();
-        Running daemon = startDaemon(twoVhosts(front, backend.port()), "listening on 127.0.0.1:" + front + " (2 vhosts)");
+        int front = DaemonProcess.freePort();
+        DaemonProcess daemon = startDaemon(twoVhosts(front, backend.port()), "listening on 127.0.0.1:" + front + " (2 vhosts)");
 
         Response proxied = get(front, "app.test", "/hello?x=1");
         Response file = get(front, "files.test", "/hello.txt");
@@ -78,7 +74,7 @@ class GatehouseDaemonIT {
         assertEquals(200, file.status(), file.toString());
         assertEquals("hello from the files vhost\n", file.body());
 
-        daemon.process.destroy(); // SIGTERM
+        daemon.process().destroy(); // SIGTERM
         assertEquals(0, daemon.exitStatus(), daemon.log());
         assertTrue(daemon.log().contains(" INFO  stopped cleanly"), daemon.log());
     }
@@ -88,12 +84,12 @@ class GatehouseDaemonIT {
         CountDownLatch release = new CountDownLatch(1);
         Backend backend = backend(release);
         Files.createDirectory(dir.resolve("www"));
-        int front = freePort();
-        Running daemon = startDaemon(twoVhosts(front, backend.port()), "listening on 127.0.0.1:" + front);
+        int front = DaemonProcess.freePort();
+        DaemonProcess daemon = startDaemon(twoVhosts(front, backend.port()), "listening on 127.0.0.1:" + front);
 
         CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> get(front, "app.test", "/slow"));
         assertNotNull(backend.received.poll(30, TimeUnit.SECONDS), "the request never reached the backend");
-        daemon.process.destroy(); // SIGTERM while the backend still holds the response
+        daemon.process().destroy(); // SIGTERM while the backend still holds the response
         daemon.awaitLog("SIGTERM: stopping");
         release.countDown();
 
@@ -114,7 +110,7 @@ class GatehouseDaemonIT {
                         echo: {}
                     """.formatted(port));
 
-            Running daemon = launch("run", config.toString());
+            DaemonProcess daemon = launch("run", config.toString());
 
             assertEquals(Main.CANNOT_BIND, daemon.exitStatus(), daemon.log());
             assertTrue(daemon.log().contains(" ERROR cannot listen on 127.0.0.1:" + port + ": address already in use"), daemon.log());
@@ -131,7 +127,7 @@ class GatehouseDaemonIT {
                       backends: ["ftp://127.0.0.1:21"]
                 """);
 
-        Running check = launch("check", config.toString());
+        DaemonProcess check = launch("check", config.toString());
 
         assertEquals(Main.BAD_CONFIG, check.exitStatus(), check.log());
         assertTrue(Pattern.compile("(?m)^" + Pattern.quote(config.toString()) + ":5:\\d+: vhosts\\[0\\]\\.proxy\\.backends\\[0\\]: ")
@@ -142,7 +138,7 @@ class GatehouseDaemonIT {
     @Test
     void shippedConfigurationsPassCheck() throws Exception {
         for (String name : new String[] {"demo.yaml", "gatehouse.yaml"}) {
-            Running check = launch("check", REPO.resolve("config").resolve(name).toString());
+            DaemonProcess check = launch("check", REPO.resolve("config").resolve(name).toString());
 
             assertEquals(Main.OK, check.exitStatus(), name + ":\n" + check.log());
             assertTrue(check.stdout().contains("configuration is valid"), check.stdout());
@@ -151,7 +147,7 @@ class GatehouseDaemonIT {
 
     @Test
     void versionComesFromTheJarManifest() throws Exception {
-        Running version = launch("--version");
+        DaemonProcess version = launch("--version");
 
         assertEquals(0, version.exitStatus());
         assertEquals("gatehouse " + System.getProperty("gatehouse.version"), version.stdout().strip());
@@ -159,7 +155,7 @@ class GatehouseDaemonIT {
 
     @Test
     void sigusr1ReopensTheAccessLogSoARotationLosesNoLine() throws Exception {
-        int front = freePort();
+        int front = DaemonProcess.freePort();
         Path log = dir.resolve("logs/access.log");
         Path rotated = dir.resolve("logs/access.log.1");
         Path config = write("gatehouse.yaml", """
@@ -169,20 +165,19 @@ class GatehouseDaemonIT {
                   - hosts: ["*"]
                     echo: {}
                 """.formatted(front));
-        Running daemon = startDaemon(config, "listening on 127.0.0.1:" + front);
+        DaemonProcess daemon = startDaemon(config, "listening on 127.0.0.1:" + front);
 
         assertEquals(200, get(front, "a.test", "/one").status());
         awaitLines(log, 1);
         Files.move(log, rotated); // what logrotate does first
         assertEquals(200, get(front, "a.test", "/two").status());
         awaitLines(rotated, 2); // still written to the renamed file until the reopen
-        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(daemon.process.pid())).start();
-        assertEquals(0, kill.waitFor());
+        daemon.signal("USR1");
         daemon.awaitLog("SIGUSR1: reopening the access log");
         assertEquals(200, get(front, "a.test", "/three").status());
         awaitLines(log, 1);
 
-        daemon.process.destroy();
+        daemon.process().destroy();
         assertEquals(0, daemon.exitStatus(), daemon.log());
         List<String> old = Files.readAllLines(rotated);
         List<String> fresh = Files.readAllLines(log);
@@ -194,8 +189,8 @@ class GatehouseDaemonIT {
 
     @Test
     void adminEndpointServesHealthReadinessPrometheusMetricsAndTheConfig() throws Exception {
-        int front = freePort();
-        int admin = freePort();
+        int front = DaemonProcess.freePort();
+        int admin = DaemonProcess.freePort();
         Path config = write("gatehouse.yaml", """
                 listen: ["127.0.0.1:%d"]
                 accessLog: { path: "off" }
@@ -206,7 +201,7 @@ class GatehouseDaemonIT {
                     hosts: ["*"]
                     echo: {}
                 """.formatted(front, admin));
-        Running daemon = startDaemon(config, "listening on 127.0.0.1:" + front);
+        DaemonProcess daemon = startDaemon(config, "listening on 127.0.0.1:" + front);
 
         assertEquals(200, get(front, "a.test", "/").status());
         Response health = get(admin, "localhost", "/healthz");
@@ -217,7 +212,7 @@ class GatehouseDaemonIT {
         assertEquals(200, health.status(), health.toString());
         assertEquals(200, ready.status(), ready.toString());
         assertEquals(200, metrics.status(), metrics.toString());
-        assertEquals(List.of(AdminServer.PROMETHEUS_TEXT), headerValues(metrics.headers(), "Content-Type"));
+        assertEquals(List.of(AdminServer.PROMETHEUS_TEXT), headerValues(metrics.head(), "Content-Type"));
         assertTrue(metrics.body().contains(
                 "gatehouse_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"-\",status=\"2xx\",vhost=\"site\"} 1"),
                 metrics.body());
@@ -229,14 +224,14 @@ class GatehouseDaemonIT {
         assertTrue(effective.body().contains("\"echo\" : { }"), effective.body());
         assertTrue(daemon.log().contains("admin endpoint on 127.0.0.1:" + admin), daemon.log());
 
-        daemon.process.destroy();
+        daemon.process().destroy();
         assertEquals(0, daemon.exitStatus(), daemon.log());
     }
 
     @Test
     void adminPathsAreServedOnlyOnTheAdminListener() throws Exception {
-        int front = freePort();
-        int admin = freePort();
+        int front = DaemonProcess.freePort();
+        int admin = DaemonProcess.freePort();
         Path config = write("gatehouse.yaml", """
                 listen: ["127.0.0.1:%d"]
                 admin: { listen: "127.0.0.1:%d" }
@@ -287,117 +282,16 @@ class GatehouseDaemonIT {
     }
 
     /** Starts {@code gatehouse run} and waits for {@code ready} in its log, failing early if it exits instead. */
-    private Running startDaemon(Path config, String ready) throws Exception {
-        Running daemon = launch("run", config.toString());
+    private DaemonProcess startDaemon(Path config, String ready) throws Exception {
+        DaemonProcess daemon = launch("run", config.toString());
         daemon.awaitLog(ready);
         return daemon;
     }
 
-    private Running launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "stdout", ".txt");
-        Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    private DaemonProcess launch(String... args) throws IOException {
+        DaemonProcess process = DaemonProcess.startJar(dir, args);
         processes.add(process);
-        return new Running(process, out, err);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A started {@code gatehouse} process whose output goes to files (a full pipe would block it). */
-    private record Running(Process process, Path stdoutFile, Path stderrFile) {
-
-        String log() {
-            return read(stderrFile);
-        }
-
-        String stdout() {
-            return read(stdoutFile);
-        }
-
-        int exitStatus() throws InterruptedException {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                fail("gatehouse did not exit:\n" + log());
-            }
-            return process.exitValue();
-        }
-
-        void awaitLog(String text) throws InterruptedException {
-            // Polls only to learn when the line appears; the class-level @Timeout bounds the wait.
-            while (!log().contains(text)) {
-                if (!process.isAlive()) {
-                    fail("gatehouse exited with " + process.exitValue() + " before logging \"" + text + "\":\n" + log());
-                }
-                Thread.sleep(50);
-            }
-        }
-
-        private static String read(Path file) {
-            try {
-                return Files.readString(file);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    record Response(int status, String headers, String body) {
-    }
-
-    /** A GET over a raw socket, so the Host header is exactly what the test says (java.net.http forbids setting it). */
-    private static Response get(int port, String host, String target) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = raw.indexOf("\r\n\r\n");
-            if (end < 0) {
-                throw new IllegalStateException("no complete response head: " + raw);
-            }
-            String head = raw.substring(0, end + 2);
-            String body = raw.substring(end + 4);
-            if (headerValues(head, "Transfer-Encoding").contains("chunked")) {
-                body = dechunk(body);
-            }
-            int status = Integer.parseInt(head.substring(9, 12));
-            return new Response(status, head, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String dechunk(String chunked) {
-        StringBuilder body = new StringBuilder();
-        int at = 0;
-        while (true) {
-            int lineEnd = chunked.indexOf("\r\n", at);
-            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
-            if (size == 0) {
-                return body.toString();
-            }
-            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
-            at = lineEnd + 2 + size + 2;
-        }
-    }
-
-    /** The values of every {@code name} header line in a request or response head, in order. */
-    private static List<String> headerValues(String head, String name) {
-        List<String> values = new ArrayList<>();
-        String prefix = name.toLowerCase(Locale.ROOT) + ":";
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                values.add(line.substring(prefix.length()).strip());
-            }
-        }
-        return values;
+        return process;
     }
 
     /**
@@ -435,7 +329,7 @@ class GatehouseDaemonIT {
 
         private void answer(Socket socket) {
             try (socket) {
-                received.add(readHead(socket.getInputStream()));
+                received.add(RawGet.readHead(socket.getInputStream()));
                 release.await();
                 OutputStream out = socket.getOutputStream();
                 out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 16\r\nConnection: close\r\n\r\nfrom the backend"
@@ -444,17 +338,6 @@ class GatehouseDaemonIT {
             } catch (IOException | InterruptedException e) {
                 // The test that owns this backend fails on what it did or did not receive.
             }
-        }
-
-        private static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int last4 = 0;
-            int b;
-            while (last4 != 0x0d0a0d0a && (b = in.read()) >= 0) {
-                head.write(b);
-                last4 = (last4 << 8) | b;
-            }
-            return head.toString(StandardCharsets.ISO_8859_1);
         }
 
         @Override

@@ -27,9 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GatehouseReloadIT {
 
-    private static final Path JAR = Path.of(System.getProperty("gatehouse.jar", "target/gatehouse.jar"));
-    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
-
     @TempDir
     Path dir;
 
@@ -53,7 +50,7 @@ class GatehouseReloadIT {
         assertEquals("a", tag());
 
         Files.writeString(config, serving("b", ""));
-        daemon.hangUp();
+        daemon.signal("HUP");
         daemon.awaitLog("INFO  reloaded " + config);
 
         assertEquals("b", tag());
@@ -66,7 +63,7 @@ class GatehouseReloadIT {
         DaemonProcess daemon = startDaemon(config);
 
         Files.writeString(config, serving("b", "").replace("files:", "files:\n      listng: true"));
-        daemon.hangUp();
+        daemon.signal("HUP");
         daemon.awaitLog("reload failed");
 
         assertEquals("a", tag(), "the old routes still serve");
@@ -158,8 +155,8 @@ class GatehouseReloadIT {
                 """.formatted(port, extra, root);
     }
 
-    private String tag() throws IOException {
-        DaemonProcess.Response response = DaemonProcess.get(port, "tag.test", "/tag.txt");
+    private String tag() {
+        RawGet.Response response = RawGet.get(port, "tag.test", "/tag.txt");
         assertEquals(200, response.status(), response.toString());
         return response.body();
     }
@@ -171,9 +168,7 @@ class GatehouseReloadIT {
     }
 
     private DaemonProcess launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        DaemonProcess process = DaemonProcess.start(dir, command);
+        DaemonProcess process = DaemonProcess.startJar(dir, args);
         processes.add(process);
         return process;
     }
