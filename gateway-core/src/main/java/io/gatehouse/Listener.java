@@ -122,6 +122,9 @@ final class Listener {
     /** Closes the accepting socket; requests that still arrive on open connections get 503 and a close. */
     void stopAccepting() {
         closing = true;
+        // Suspended first: an accept already queued on an IO thread then finds nothing to do, rather than a closed
+        // channel (which XNIO logs as an error with a stack trace).
+        acceptor.suspendAccepts();
         IoUtils.safeClose(acceptor);
         drain.shutdown();
     }
