@@ -13,6 +13,7 @@ import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
@@ -385,8 +386,25 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
             timer.remove();
         }
         timerDeadline = deadline;
-        timer = connection.getIoThread().executeAfter(this::tick, Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)),
-                TimeUnit.MILLISECONDS);
+        timer = connection.getIoThread().executeAfter(new Tick(new WeakReference<>(this)),
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The timer task. It holds the conduit weakly: a timer is not cancelled when the connection closes (XNIO tells
+     * conduits nothing then), and a strong reference would keep every closed connection, its buffers and its
+     * Undertow state alive until the deadline ({@code timeouts.idle} or {@code requestHeader}, a minute or more),
+     * which a flood of aborted requests turns into unbounded heap. While the connection is open its conduit is
+     * strongly reachable from the connection's selector registration, so a live connection's timer always fires.
+     */
+    private record Tick(WeakReference<FramingConduit> conduit) implements Runnable {
+        @Override
+        public void run() {
+            FramingConduit live = conduit.get();
+            if (live != null) {
+                live.tick();
+            }
+        }
     }
 
     private void tick() {

@@ -150,6 +150,16 @@ final class Forwarder implements HttpHandler {
         void start() {
             exchange.addExchangeCompleteListener((done, next) -> {
                 cancelResponseTimer();
+                if (state == State.WAITING) {
+                    // Undertow ended the exchange before any answer: the client connection broke (a reset
+                    // mid-upload, say). Settled here, so that the backend connection closing below is not
+                    // mistaken for the backend's failure (a passive-health strike, a retry).
+                    state = State.SETTLED;
+                    if (call != null) {
+                        call.failed(0);
+                    }
+                    ProxyLog.failure(exchange, backendUri(), 0, "client went away before the response");
+                }
                 if (connection != null && !switched) {
                     backend.pool.release(connection, requestRelayed && responseRelayed);
                 }
@@ -195,6 +205,11 @@ final class Forwarder implements HttpHandler {
 
         @Override
         public void connected(ClientConnection leased, boolean reused) {
+            if (state != State.WAITING) {
+                // The client went away while this request waited for a connection; nothing was sent on it.
+                backends[backendIndex].pool.release(leased, true);
+                return;
+            }
             connection = leased;
             reusedConnection = reused;
             bodyStreamed = !exchange.isRequestComplete();
@@ -218,9 +233,15 @@ final class Forwarder implements HttpHandler {
 
         @Override
         public void failed(BackendPool.Failure failure, String reason) {
-            if (failure == BackendPool.Failure.REFUSED || failure == BackendPool.Failure.CONNECT_TIMEOUT) {
+            boolean unreachable = failure == BackendPool.Failure.REFUSED || failure == BackendPool.Failure.CONNECT_TIMEOUT;
+            if (unreachable) {
+                backends[backendIndex].health.failed();
+            }
+            if (state != State.WAITING) {
+                return;
+            }
+            if (unreachable) {
                 // Nothing was sent: any request may go elsewhere.
-                backend.health.failed();
                 retryElsewhere(reason);
             } else {
                 fail(StatusCodes.SERVICE_UNAVAILABLE, reason);

@@ -12,6 +12,7 @@ import io.gatehouse.config.ShutdownConfig;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawHttp;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,10 +50,15 @@ final class GuardedGateway implements AutoCloseable {
     }
 
     static GuardedGateway serving(Action action, Limits limits, Timeouts timeouts) {
+        return serving(action, limits, timeouts, null);
+    }
+
+    /** Like {@link #serving(Action, Limits, Timeouts)}, recording the gateway's meters in {@code registry}. */
+    static GuardedGateway serving(Action action, Limits limits, Timeouts timeouts, MeterRegistry registry) {
         GatewayConfig config = new GatewayConfig(List.of(new ListenAddress("127.0.0.1", 0)), ForwardedConfig.DEFAULTS,
                 timeouts, limits, AccessLogConfig.OFF_CONFIG, ShutdownConfig.DEFAULTS,
                 List.of(Configs.vhost("site", List.of("*"), List.of(), action)), Optional.empty());
-        return new GuardedGateway(Gateway.start(config));
+        return new GuardedGateway(Gateway.start(config, registry));
     }
 
     InetSocketAddress address() {

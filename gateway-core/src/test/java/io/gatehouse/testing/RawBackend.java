@@ -105,6 +105,13 @@ public final class RawBackend implements AutoCloseable {
         return received.isEmpty();
     }
 
+    /** Every request received in full so far, removed from the record (for tests that compare servers). */
+    public java.util.List<Received> drain() {
+        java.util.List<Received> all = new java.util.ArrayList<>();
+        received.drainTo(all);
+        return all;
+    }
+
     public int connectionsAccepted() {
         return connections.get();
     }
