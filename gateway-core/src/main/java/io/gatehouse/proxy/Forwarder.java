@@ -339,6 +339,11 @@ final class Forwarder implements HttpHandler {
             exchange.setStatusCode(response.getResponseCode());
             exchange.setReasonPhrase(response.getStatus());
             HopByHop.copyEndToEnd(response.getResponseHeaders(), exchange.getResponseHeaders(), webSocket);
+            if (!webSocket && exchange.isHttp11() && !exchange.getResponseHeaders().contains(Headers.CONTENT_LENGTH)) {
+                // Chunked even when the client connection closes after this response: a body the backend cuts short
+                // then lacks its last chunk, where a close-delimited body would look complete to the client.
+                exchange.getResponseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+            }
             if (webSocket) {
                 switched = true;
                 exchange.upgradeChannel((client, upgraded) -> relayUpgraded(client, backendExchange.getConnection()));

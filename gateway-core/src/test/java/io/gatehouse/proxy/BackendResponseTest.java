@@ -130,9 +130,13 @@ class BackendResponseTest {
 
     /** Sends a keep-alive GET and reads everything until the proxy closes the connection (failing on a hang). */
     private static String everythingUntilClose(ProxyServer proxy) throws IOException {
+        return everythingUntilClose(proxy, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+    }
+
+    private static String everythingUntilClose(ProxyServer proxy, String request) throws IOException {
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
             client.setSoTimeout(10_000);
-            client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
             InputStream in = client.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -171,6 +175,20 @@ class BackendResponseTest {
             assertTrue(received.toLowerCase().contains("\r\ntransfer-encoding: chunked\r\n"), received);
             String body = received.substring(received.indexOf("\r\n\r\n") + 4);
             assertFalse(body.contains("0\r\n\r\n"), "a chunked terminator the backend never sent: " + body);
+            assertTrue(backend.next().head().startsWith("GET /big "));
+        }
+    }
+
+    @Test
+    void chunkedBodyCutShortStaysChunkedForAClientThatAskedToClose() throws Exception {
+        // Close-delimited framing would make the cut body look complete to a client that sent Connection: close.
+        try (RawBackend backend = sendingThenClosing("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            String received = everythingUntilClose(proxy, "GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            assertTrue(received.startsWith("HTTP/1.1 200 "), received);
+            assertTrue(received.toLowerCase().contains("\r\ntransfer-encoding: chunked\r\n"), received);
+            String body = received.substring(received.indexOf("\r\n\r\n") + 4);
+            assertTrue(body.matches("0*3\r\nabc\r\n"), "the chunk as sent, and no terminator: " + body);
             assertTrue(backend.next().head().startsWith("GET /big "));
         }
     }
