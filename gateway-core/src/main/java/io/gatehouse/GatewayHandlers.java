@@ -10,6 +10,7 @@ import io.gatehouse.config.VirtualHost;
 import io.gatehouse.echo.EchoHandler;
 import io.gatehouse.files.FileServer;
 import io.gatehouse.forwarded.RequestOrigin;
+import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.BackendGauges;
 import io.gatehouse.observe.RequestMetrics;
@@ -32,7 +33,7 @@ import java.util.function.Predicate;
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
- *   request origin → access log → request metrics → host router → vhost routes → route action
+ *   request origin → access log → request metrics → refused requests → host router → vhost routes → route action
  *   (proxy | files | echo | redirect | respond)
  * </pre>
  * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
@@ -97,7 +98,7 @@ final class GatewayHandlers implements AutoCloseable {
                 route.getKey().hosts().forEach(host -> table.put(host, route.getValue()));
             }
         }
-        HttpHandler handler = new HostRouter(table, everyHost);
+        HttpHandler handler = new RefusedRequests(new HostRouter(table, everyHost));
         if (registry != null) {
             handler = new RequestMetrics(registry, handler);
         }

@@ -1,6 +1,5 @@
 package io.gatehouse.guard;
 
-import io.gatehouse.http.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
@@ -11,7 +10,8 @@ import java.util.logging.Logger;
 /**
  * The root handler of a guarded listener, the handler-side half of the {@link FramingConduit}:
  * <ul>
- *   <li>answers a stand-in for a refused head with its status, one log line, and a closed connection;</li>
+ *   <li>marks a stand-in for a refused head (one log line) and passes it on, for {@link RefusedRequests} to answer
+ *       with its status and a closed connection;</li>
  *   <li>gives every other exchange a {@link BodyGate}, so a body refused part-way reaches the handler as a
  *       {@link RequestRejectedException} it can still answer;</li>
  *   <li>tells the conduit how each exchange ended, so it knows when a connection switched protocols;</li>
@@ -24,9 +24,11 @@ final class GuardHandler implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(GuardHandler.class.getPackageName());
 
+    private final HttpHandler next;
     private final HttpHandler continuing;
 
     GuardHandler(HttpHandler next) {
+        this.next = next;
         this.continuing = new HttpContinueReadHandler(next);
     }
 
@@ -37,7 +39,9 @@ final class GuardHandler implements HttpHandler {
         if (rejected != null && framing != null) {
             LOG.info(() -> exchange.getSourceAddress() + ": request refused with " + rejected.status() + ": " + rejected.reason());
             exchange.setPersistent(false);
-            ErrorResponses.send(exchange, rejected.status());
+            // Answered by RefusedRequests inside the tree, so the access log and the metrics see it.
+            RefusedRequests.mark(exchange, rejected);
+            next.handleRequest(exchange);
             return;
         }
         if (framing != null) {

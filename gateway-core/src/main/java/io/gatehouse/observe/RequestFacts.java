@@ -1,5 +1,6 @@
 package io.gatehouse.observe;
 
+import io.gatehouse.guard.RefusedRequests;
 import io.undertow.conduits.BytesReceivedStreamSourceConduit;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -37,6 +38,17 @@ final class RequestFacts {
     private RequestFacts(HttpServerExchange exchange) {
         this.startMillis = System.currentTimeMillis();
         this.startNanos = System.nanoTime();
+        if (RefusedRequests.isRefused(exchange)) {
+            // A stand-in: what the client sent was never parsed, so nothing of it is logged (Apache logs "-").
+            this.method = "-";
+            this.uri = "-";
+            this.query = "";
+            this.protocol = "-";
+            this.host = null;
+            this.userAgent = null;
+            this.referer = null;
+            return;
+        }
         this.method = exchange.getRequestMethod().toString();
         this.uri = exchange.getRequestURI();
         this.query = exchange.getQueryString();
@@ -79,6 +91,9 @@ final class RequestFacts {
 
     /** The request line as received, Apache's {@code %r}. */
     String requestLine() {
+        if (protocol.equals("-")) {
+            return "-";
+        }
         return method + " " + uri + (query.isEmpty() ? "" : "?" + query) + " " + protocol;
     }
 }

@@ -89,6 +89,14 @@ class AccessLogTest {
     }
 
     @Test
+    void requestRefusedByTheFrontDoorIsLoggedWithItsStatusAndNothingItClaimed() throws IOException {
+        // obs-fold: refused before it is parsed, so neither its line nor its headers are the client's to log.
+        String line = withoutTime(logLinesOf(Format.COMBINED,
+                "GET /secret HTTP/1.1\r\nHost: a.test\r\nUser-Agent: x\r\n folded\r\nConnection: close\r\n\r\n").get(0));
+        assertTrue(line.matches("127\\.0\\.0\\.1 - - \\[TIME] \"-\" 400 \\d+ \"-\" \"-\""), line);
+    }
+
+    @Test
     void commonLineEndsAfterTheByteCount() throws IOException {
         String line = withoutTime(logLinesOf(Format.COMMON, "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n").get(0));
         assertTrue(line.matches("127\\.0\\.0\\.1 - - \\[TIME] \"GET / HTTP/1\\.1\" 200 \\d+"), line);
