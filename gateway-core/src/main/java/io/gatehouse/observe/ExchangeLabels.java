@@ -1,5 +1,6 @@
 package io.gatehouse.observe;
 
+import io.gatehouse.routes.RouteChain;
 import io.gatehouse.routing.VhostRoute;
 import io.undertow.server.HttpServerExchange;
 
@@ -20,12 +21,9 @@ final class ExchangeLabels {
         return VhostRoute.nameOf(exchange);
     }
 
-    /**
-     * The name of the route that served the request, or {@code -}. Vhosts have no routes yet, so this is {@code -}
-     * until they do; then it reads the route's attachment, as {@link #vhost} does.
-     */
+    /** The route that served the request, by its conditions ({@code path /api/}), or {@code -}. */
     static String route(HttpServerExchange exchange) {
-        return VhostRoute.NONE;
+        return RouteChain.nameOf(exchange);
     }
 
     /** The method as a bounded tag value: one of the standard methods, or {@code OTHER}. */

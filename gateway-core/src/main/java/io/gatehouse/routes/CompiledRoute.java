@@ -28,6 +28,8 @@ final class CompiledRoute {
     private static final String[] NO_GROUPS = new String[0];
 
     private final Route route;
+    /** The route as logs and metrics name it: its conditions in YAML terms ({@code path /api/}, {@code any request}). */
+    final String label;
     private final Set<HttpString> methods;
     private final HttpString headerName;
     private final Pattern headerPattern;
@@ -38,6 +40,7 @@ final class CompiledRoute {
      * @param handlers builds the handler of a proxy, files or echo action (shared by the routes that use the same)
      */
     CompiledRoute(Route route, Function<Action, HttpHandler> handlers) {
+        this.label = route.describeConditions();
         this.route = route;
         this.methods = route.methods().stream().map(HttpString::new).collect(Collectors.toUnmodifiableSet());
         this.headerName = route.header().map(h -> new HttpString(h.name())).orElse(null);

@@ -6,6 +6,7 @@ import io.gatehouse.http.ErrorResponses;
 import io.gatehouse.routing.VhostRoute;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.StatusCodes;
 
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.logging.Logger;
 public final class RouteChain implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(RouteChain.class.getName());
+    private static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
     private final List<CompiledRoute> routes;
 
@@ -65,6 +67,7 @@ public final class RouteChain implements HttpHandler {
             RequestValues values = new RequestValues(exchange, path, groups);
             route.changeHeaders(exchange, values);
             if (route.rewriteTo() == null) {
+                exchange.putAttachment(ROUTE, route.label);
                 route.action().serve(exchange, values);
                 return;
             }
@@ -80,6 +83,15 @@ public final class RouteChain implements HttpHandler {
             path = null;
         }
         ErrorResponses.send(exchange, StatusCodes.NOT_FOUND);
+    }
+
+    /**
+     * The route that served the request, named by its conditions ({@code path /api/}, {@code any request} for a
+     * vhost's single action), or {@code -} when none did (no match, no vhost).
+     */
+    public static String nameOf(HttpServerExchange exchange) {
+        String route = exchange.getAttachment(ROUTE);
+        return route == null ? VhostRoute.NONE : route;
     }
 
     /** 400 for a request whose values would change what {@code key}'s template means. */

@@ -158,7 +158,7 @@ class AccessLogTest {
                     .replaceFirst("\"upstream_time_ms\":\\d+\\.\\d{3}", "\"upstream_time_ms\":U");
             assertEquals("{\"time\":T,\"client_ip\":\"127.0.0.1\",\"peer_ip\":\"127.0.0.1\",\"method\":\"POST\","
                     + "\"host\":\"app.test\",\"path\":\"/items\",\"query\":\"x=1&y=%22\",\"status\":201,\"bytes_in\":5,"
-                    + "\"bytes_out\":3,\"duration_ms\":D,\"vhost\":\"app\",\"route\":\"-\","
+                    + "\"bytes_out\":3,\"duration_ms\":D,\"vhost\":\"app\",\"route\":\"any request\","
                     + "\"backend\":\"http://127.0.0.1:" + backend.port() + "\",\"upstream_status\":201,\"upstream_time_ms\":U,"
                     + "\"request_id\":\"req-42\",\"user_agent\":\"ua/2\",\"referer\":\"http://r.test/\"}", json);
         }
@@ -168,7 +168,7 @@ class AccessLogTest {
     void jsonLineOfALocalRequestHasNullUpstreamFields() throws IOException {
         String line = logLinesOf(Format.JSON, "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n").get(0);
         assertTrue(line.contains("\"query\":null,\"status\":200,\"bytes_in\":0,"), line);
-        assertTrue(line.contains("\"vhost\":\"site\",\"route\":\"-\",\"backend\":null,\"upstream_status\":null,"
+        assertTrue(line.contains("\"vhost\":\"site\",\"route\":\"any request\",\"backend\":null,\"upstream_status\":null,"
                 + "\"upstream_time_ms\":null,"), line);
         assertTrue(line.matches(".*\"request_id\":\"[0-9a-f]{32}\",\"user_agent\":null,\"referer\":null}"), line);
     }

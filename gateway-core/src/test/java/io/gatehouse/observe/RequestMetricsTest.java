@@ -48,12 +48,32 @@ class RequestMetricsTest {
         Timer siteA = requests("site-a", "GET", "2xx");
         assertEquals(2, siteA.count());
         assertEquals("SUCCESS", siteA.getId().getTag("outcome"));
-        assertEquals("-", siteA.getId().getTag("route"));
+        assertEquals("any request", siteA.getId().getTag("route"), "a single-action vhost's one route");
         assertEquals(1, requests("site-b", "POST", "2xx").count());
         Timer unrouted = requests("-", "GET", "4xx");
         assertEquals(1, unrouted.count());
         assertEquals("CLIENT_ERROR", unrouted.getId().getTag("outcome"));
+        assertEquals("-", unrouted.getId().getTag("route"));
         assertNull(registry.find(GatewayMeters.REQUESTS).tag("vhost", "site-b").tag("method", "GET").timer());
+    }
+
+    @Test
+    void eachRouteIsTaggedByItsConditions() throws Exception {
+        io.gatehouse.config.GatewayConfig config = io.gatehouse.config.GatewayConfig.builder()
+                .listen("127.0.0.1:0")
+                .accessLog(io.gatehouse.config.AccessLogConfig.OFF, io.gatehouse.config.AccessLogConfig.Format.COMBINED)
+                .vhost(v -> v.name("site").hosts("r.test")
+                        .route(r -> r.path("/api/").respond(x -> x.status(204)))
+                        .route(r -> r.echo()))
+                .build();
+        try (Gateway gateway = Gateway.start(config, registry)) {
+            InetSocketAddress address = gateway.addresses().get(0);
+            RawHttp.exchange(address, "GET /api/x HTTP/1.1\r\nHost: r.test\r\nConnection: close\r\n\r\n");
+            RawHttp.exchange(address, "GET /page HTTP/1.1\r\nHost: r.test\r\nConnection: close\r\n\r\n");
+        }
+
+        assertEquals(1, registry.get(GatewayMeters.REQUESTS).tag("vhost", "site").tag("route", "path /api/").timer().count());
+        assertEquals(1, registry.get(GatewayMeters.REQUESTS).tag("vhost", "site").tag("route", "any request").timer().count());
     }
 
     @Test

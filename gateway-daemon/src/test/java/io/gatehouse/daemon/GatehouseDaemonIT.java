@@ -214,7 +214,7 @@ class GatehouseDaemonIT {
         assertEquals(200, metrics.status(), metrics.toString());
         assertEquals(List.of(AdminServer.PROMETHEUS_TEXT), headerValues(metrics.head(), "Content-Type"));
         assertTrue(metrics.body().contains(
-                "gatehouse_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"-\",status=\"2xx\",vhost=\"site\"} 1"),
+                "gatehouse_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"any request\",status=\"2xx\",vhost=\"site\"} 1"),
                 metrics.body());
         assertTrue(metrics.body().contains("gatehouse_connections_active_connections{listener=\"127.0.0.1:" + front + "\"}"), metrics.body());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes{"), "no JVM meters");
