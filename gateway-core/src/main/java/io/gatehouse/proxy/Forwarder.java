@@ -269,9 +269,6 @@ final class Forwarder implements HttpHandler {
             if (state != State.WAITING) {
                 return;
             }
-            responseTimer = WorkerUtils.executeAfter(exchange.getIoThread(),
-                    () -> fail(StatusCodes.GATEWAY_TIME_OUT, "no response within " + responseTimeoutMillis + "ms"),
-                    responseTimeoutMillis, TimeUnit.MILLISECONDS);
             backendExchange.setResponseListener(new ClientCallback<>() {
                 @Override
                 public void completed(ClientExchange result) {
@@ -294,7 +291,14 @@ final class Forwarder implements HttpHandler {
                 }
             });
             StreamSinkChannel toBackend = backendExchange.getRequestChannel();
-            ChannelListener<StreamSinkChannel> finished = finishing(() -> requestRelayed = true,
+            // The response timeout runs from the end of the request, as nginx's proxy_read_timeout: a long upload
+            // is bounded by timeouts.idle while it streams, never cut off by the wait for a response.
+            ChannelListener<StreamSinkChannel> finished = finishing(() -> {
+                        requestRelayed = true;
+                        if (state == State.WAITING && connection == leased) {
+                            awaitResponse();
+                        }
+                    },
                     e -> {
                         if (connection == leased) {
                             brokeBeforeResponse("sending the request failed: " + describe(e));
@@ -319,6 +323,12 @@ final class Forwarder implements HttpHandler {
                     // After the response started, the response relay alone decides what happens to the connections.
                     (channel, e) -> fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + describe(e)),
                     exchange.getConnection().getByteBufferPool());
+        }
+
+        private void awaitResponse() {
+            responseTimer = WorkerUtils.executeAfter(exchange.getIoThread(),
+                    () -> fail(StatusCodes.GATEWAY_TIME_OUT, "no response within " + responseTimeoutMillis + "ms"),
+                    responseTimeoutMillis, TimeUnit.MILLISECONDS);
         }
 
         private void responseArrived(ClientExchange backendExchange) {
