@@ -89,13 +89,22 @@ final class Daemon {
         AdminServer admin;
         Gateway gateway;
         try {
-            admin = startAdmin(config, metrics, effective, ready);
+            try {
+                admin = startAdmin(config, metrics, effective, ready);
+            } catch (ListenerBindException e) {
+                closeAll(null, metrics);
+                throw e;
+            }
             try {
                 gateway = Gateway.start(config, registry);
-            } catch (ListenerBindException e) {
+            } catch (ListenerBindException | UncheckedIOException e) {
                 closeAll(admin, metrics);
                 throw e;
             }
+        } catch (UncheckedIOException e) {
+            // The access log file cannot be opened: a configuration the machine cannot honour.
+            LOG.severe("not started: " + e.getMessage());
+            return Main.BAD_CONFIG;
         } catch (ListenerBindException e) {
             BindFailure failure = BindFailure.explain(e, file.toString());
             LOG.severe(failure.summary());

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -108,6 +109,10 @@ final class Reloader implements AutoCloseable {
             return;
         } catch (IllegalStateException stopping) {
             LOG.info("reload skipped: the gateway is stopping");
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "reload failed unexpectedly, please report it", e);
+            failed("unexpected " + e);
             return;
         }
         warnAboutStartOnlyKeys(before, next);
