@@ -72,6 +72,9 @@ final class GatewayHandlers implements AutoCloseable {
             routes.put(vhost, new VhostRoute(vhost.name(), RouteChain.create(vhost.routes(), this::actionHandler)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
         }
+        if (previous == null) {
+            trackBackendGauges();
+        }
     }
 
     /** See {@link Gateway#reopenAccessLog()}. */
@@ -116,11 +119,15 @@ final class GatewayHandlers implements AutoCloseable {
         return track(AccessLog.open(config.accessLog(), registry));
     }
 
-    /** Makes the access log shared with {@code previous} this one's to close: {@code previous} is being replaced. */
+    /**
+     * This tree replaces {@code previous} (a reload commits): the access log they share becomes this one's to close,
+     * and the backend gauges follow this tree's proxies.
+     */
     void takeOver(GatewayHandlers previous) {
         if (accessLog != null && accessLog == previous.accessLog && previous.resources.remove(accessLog)) {
             resources.add(accessLog);
         }
+        trackBackendGauges();
     }
 
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */
@@ -138,13 +145,22 @@ final class GatewayHandlers implements AutoCloseable {
     }
 
     private ReverseProxy reverseProxy(ProxyConfig proxy) {
-        ReverseProxy reverseProxy = track(ReverseProxy.create(proxy, config.forwarded(), config.limits()));
-        if (backendGauges != null) {
+        return track(ReverseProxy.create(proxy, config.forwarded(), config.limits()));
+    }
+
+    /**
+     * Points the backend gauges at this tree's proxies. Done when the tree starts serving (at start, or when a reload
+     * commits), never while it is only built: a reload that fails must leave the gauges on the tree still serving.
+     */
+    private void trackBackendGauges() {
+        if (backendGauges == null) {
+            return;
+        }
+        for (ReverseProxy reverseProxy : proxies.values()) {
             for (URI backend : reverseProxy.backends()) {
                 track(backendGauges.track(backend, () -> reverseProxy.takesRequests(backend)));
             }
         }
-        return reverseProxy;
     }
 
     private <T extends AutoCloseable> T track(T resource) {

@@ -1,6 +1,7 @@
 package io.gatehouse.observe;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.ListenerBindException;
 import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
@@ -15,6 +16,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackendGaugesTest {
@@ -64,6 +66,28 @@ class BackendGaugesTest {
                 assertEquals(1.0, up(registry, live.port()), "the new configuration's proxy took the series over");
                 assertTrue(Double.isNaN(up(registry, refused)) || up(registry, refused) == 0.0,
                         "a backend no longer configured is no longer reported up");
+            } finally {
+                gateway.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void failedReloadLeavesTheGaugesWithTheConfigurationStillServing() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RawBackend live = RawBackend.answering(RawBackend.OK);
+             ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Gateway gateway = Gateway.start(config("http://127.0.0.1:" + live.port()), registry);
+            try {
+                GatewayConfig unbindable = GatewayConfig.builder()
+                        .listen("127.0.0.1:" + gateway.addresses().get(0).getPort(), "127.0.0.1:" + taken.getLocalPort())
+                        .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
+                        .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + live.port())))
+                        .build();
+
+                assertThrows(ListenerBindException.class, () -> gateway.reload(unbindable));
+
+                assertEquals(1.0, up(registry, live.port()), "the old configuration still serves this backend");
             } finally {
                 gateway.stop(Duration.ofSeconds(5));
             }
