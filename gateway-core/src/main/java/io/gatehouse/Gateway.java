@@ -96,6 +96,7 @@ public final class Gateway implements AutoCloseable {
                 for (ListenAddress address : config.allListeners()) {
                     gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers, gateway.current, registry));
                 }
+                gateway.current.committed();
             } catch (RuntimeException e) {
                 gateway.stop(Duration.ZERO);
                 throw e;
@@ -111,6 +112,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
         GatewayHandlers handlers = new GatewayHandlers(config, registry);
+        handlers.committed();
         return new GatewayHandler(handlers.rootForAll(), handlers);
     }
 
@@ -157,7 +159,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
 
-        fresh.takeOver(previous);
+        fresh.committed();
         Map<ListenAddress, Listener> serving = new LinkedHashMap<>();
         List<ListenAddress> kept = new ArrayList<>();
         for (ListenAddress address : next.allListeners()) {

@@ -59,8 +59,9 @@ final class GatewayHandlers implements AutoCloseable {
     /**
      * Like {@link #GatewayHandlers(GatewayConfig, MeterRegistry)}, for a reload: when {@code previous} (may be
      * null) writes the same access log, this one writes to that log too instead of opening the file a second time
-     * (two writers on one file would interleave partial lines while the old tree drains). {@code previous} keeps
-     * owning it until {@link #takeOver(GatewayHandlers)}, so abandoning this one changes nothing for it.
+     * (two writers on one file would interleave partial lines while the old tree drains); each tree holds its own
+     * reference, so the file closes when the last tree using it is closed, and abandoning this one changes nothing
+     * for {@code previous}.
      */
     GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayHandlers previous) {
         this.config = config;
@@ -71,9 +72,6 @@ final class GatewayHandlers implements AutoCloseable {
         for (VirtualHost vhost : config.vhosts()) {
             routes.put(vhost, new VhostRoute(vhost.name(), RouteChain.create(vhost.routes(), this::actionHandler)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
-        }
-        if (previous == null) {
-            trackBackendGauges();
         }
     }
 
@@ -114,19 +112,13 @@ final class GatewayHandlers implements AutoCloseable {
 
     private AccessLog accessLogFrom(GatewayHandlers previous) {
         if (previous != null && previous.accessLog != null && previous.config.accessLog().equals(config.accessLog())) {
-            return previous.accessLog;
+            return track(previous.accessLog.retain());
         }
         return track(AccessLog.open(config.accessLog(), registry));
     }
 
-    /**
-     * This tree replaces {@code previous} (a reload commits): the access log they share becomes this one's to close,
-     * and the backend gauges follow this tree's proxies.
-     */
-    void takeOver(GatewayHandlers previous) {
-        if (accessLog != null && accessLog == previous.accessLog && previous.resources.remove(accessLog)) {
-            resources.add(accessLog);
-        }
+    /** This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies. */
+    void committed() {
         trackBackendGauges();
     }
 
@@ -149,8 +141,8 @@ final class GatewayHandlers implements AutoCloseable {
     }
 
     /**
-     * Points the backend gauges at this tree's proxies. Done when the tree starts serving (at start, or when a reload
-     * commits), never while it is only built: a reload that fails must leave the gauges on the tree still serving.
+     * Points the backend gauges at this tree's proxies. Done when the tree starts serving, never while it is only
+     * built: a reload that fails must leave the gauges on the tree still serving.
      */
     private void trackBackendGauges() {
         if (backendGauges == null) {

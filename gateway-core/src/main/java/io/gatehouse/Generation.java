@@ -32,7 +32,7 @@ final class Generation {
 
     /**
      * Builds every tree of {@code config}; {@code previous} (may be null) lends resources that did not change, such
-     * as an access log on the same file. Nothing of {@code previous} changes until {@link #takeOver(Generation)}.
+     * as an access log on the same file; nothing of {@code previous} changes.
      */
     Generation(GatewayConfig config, MeterRegistry registry, Generation previous) {
         this.config = config;
@@ -42,9 +42,9 @@ final class Generation {
         }
     }
 
-    /** Makes what {@code previous} lent this generation's to close: {@code previous} is being retired. */
-    void takeOver(Generation previous) {
-        handlers.takeOver(previous.handlers);
+    /** This generation starts serving: at start, or when the reload that built it commits. */
+    void committed() {
+        handlers.committed();
     }
 
     GatewayConfig config() {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -20,6 +21,8 @@ public final class AccessLog implements AutoCloseable {
 
     private final AccessLogFormat format;
     private final AccessLogWriter writer;
+    /** The handler trees that write here: one per configuration sharing the log across reloads. */
+    private final AtomicInteger users = new AtomicInteger(1);
 
     AccessLog(AccessLogFormat format, AccessLogWriter writer) {
         this.format = format;
@@ -92,6 +95,17 @@ public final class AccessLog implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
+        if (users.decrementAndGet() == 0) {
+            writer.close();
+        }
+    }
+
+    /**
+     * One more user of this log, for a reloaded configuration that writes to the same destination (one writer per
+     * file, so lines never interleave); each user closes it once, and the last close closes the file.
+     */
+    public AccessLog retain() {
+        users.incrementAndGet();
+        return this;
     }
 }
