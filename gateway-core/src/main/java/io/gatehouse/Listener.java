@@ -3,6 +3,7 @@ package io.gatehouse;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.guard.FrontDoor;
+import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.http.ErrorResponses;
 import io.gatehouse.observe.ConnectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -145,6 +146,13 @@ final class Listener {
     }
 
     private void accept(HttpServerExchange exchange) throws Exception {
+        if (RefusedRequests.isRefused(exchange)) {
+            // Answered by the tree with the refusal's own status (never a 503 from the drain), logged and counted;
+            // it reaches no backend, so there is nothing for a drain to wait for.
+            exchange.setPersistent(false);
+            dispatch(exchange);
+            return;
+        }
         if (closing) {
             // Whatever the answer (503 from the drain, or a response to a request that slipped in), the
             // connection ends with it: this address is going away.

@@ -108,6 +108,51 @@ class GatewayLifecycleTest {
     }
 
     @Test
+    void malformedRequestDuringTheDrainGetsItsOwnStatusNotA503() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (RawBackend backend = RawBackend.with(socket -> {
+            arrived.countDown();
+            await(release);
+            socket.getOutputStream().write(RawBackend.OK.getBytes(StandardCharsets.US_ASCII));
+            return false;
+        })) {
+            Gateway gateway = Gateway.start(gateway(proxyTo(backend)));
+            InetSocketAddress address = gateway.addresses().get(0);
+            try (Socket held = new Socket(); Socket idle = new Socket()) {
+                idle.connect(address);
+                idle.getOutputStream().write("GET / HTTP/1.1\r\nHost: unknown.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(404, RawHttp.read(idle).status(), "a keep-alive connection, open before the stop");
+                held.connect(address);
+                held.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
+                await(arrived);
+
+                CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> gateway.stop(Duration.ofSeconds(20)));
+                awaitRefused(address);
+                idle.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.test\r\nX: a\r\n folded\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertEquals(400, RawHttp.read(idle).status());
+
+                release.countDown();
+                assertEquals(200, RawHttp.read(held).status());
+                assertTrue(stopped.get());
+            }
+        }
+    }
+
+    /** Waits until the listener no longer accepts: the stop has begun. */
+    private static void awaitRefused(InetSocketAddress address) throws InterruptedException {
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(address, 1_000);
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void stoppedGatewayNoLongerAcceptsConnections() {
         Gateway gateway = Gateway.start(gateway(echo("a", "*")));
         InetSocketAddress address = gateway.addresses().get(0);

@@ -25,6 +25,12 @@ public final class ConnectionMetrics implements AutoCloseable {
      * The gauge holds {@code statistics} weakly; the listener's server keeps them alive.
      */
     public static ConnectionMetrics register(MeterRegistry registry, String listener, ConnectorStatistics statistics) {
+        // A listener a reload re-adds while its predecessor still drains takes the series over: Micrometer would
+        // otherwise hand back the old gauge, reading the old listener and removed with it.
+        Gauge previous = registry.find(GatewayMeters.CONNECTIONS_ACTIVE).tag("listener", listener).gauge();
+        if (previous != null) {
+            registry.remove(previous);
+        }
         Gauge gauge = Gauge.builder(GatewayMeters.CONNECTIONS_ACTIVE, statistics, ConnectorStatistics::getActiveConnections)
                 .description("Open client connections, idle keep-alive connections included")
                 .baseUnit("connections")
@@ -33,8 +39,11 @@ public final class ConnectionMetrics implements AutoCloseable {
         return new ConnectionMetrics(registry, gauge);
     }
 
+    /** Removes the gauge, unless a newer listener on the same address has taken the series over. */
     @Override
     public void close() {
-        registry.remove(gauge);
+        if (registry.find(GatewayMeters.CONNECTIONS_ACTIVE).tags(gauge.getId().getTags()).gauge() == gauge) {
+            registry.remove(gauge);
+        }
     }
 }
