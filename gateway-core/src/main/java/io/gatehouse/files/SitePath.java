@@ -1,8 +1,8 @@
 package io.gatehouse.files;
 
+import io.gatehouse.http.PathSegments;
+
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -28,22 +28,11 @@ record SitePath(List<String> segments, boolean trailingSlash) {
         if (decoded.indexOf('\\') >= 0 || decoded.indexOf('\0') >= 0) {
             return null;
         }
-        Deque<String> stack = new ArrayDeque<>();
-        for (String segment : decoded.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.equals("..")) {
-                if (stack.pollLast() == null) {
-                    return null;
-                }
-                continue;
-            }
-            stack.addLast(segment);
+        List<String> segments = PathSegments.resolve(decoded);
+        if (segments == null) {
+            return null;
         }
-        boolean trailingSlash = stack.isEmpty() || decoded.endsWith("/") || decoded.endsWith("/.")
-                || decoded.endsWith("/..");
-        return new SitePath(List.copyOf(stack), trailingSlash);
+        return new SitePath(segments, segments.isEmpty() || PathSegments.namesDirectory(decoded));
     }
 
     /** The path relative to a root: the segments joined with {@code /}, empty for the root itself. */

@@ -1,7 +1,8 @@
 package io.gatehouse.routes;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import io.gatehouse.http.PathSegments;
+
+import java.util.List;
 
 /**
  * The path routes are matched against: the decoded request path with {@code .} and {@code ..} segments applied and
@@ -21,21 +22,11 @@ final class RoutePath {
         if (decoded.startsWith("/") && !decoded.contains("//") && !decoded.contains("/.")) {
             return decoded;
         }
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : decoded.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.equals("..")) {
-                if (segments.pollLast() == null) {
-                    return null;
-                }
-                continue;
-            }
-            segments.addLast(segment);
+        List<String> segments = PathSegments.resolve(decoded);
+        if (segments == null) {
+            return null;
         }
-        boolean directory = decoded.endsWith("/") || decoded.endsWith("/.") || decoded.endsWith("/..");
         String joined = "/" + String.join("/", segments);
-        return directory && !segments.isEmpty() ? joined + "/" : joined;
+        return PathSegments.namesDirectory(decoded) && !segments.isEmpty() ? joined + "/" : joined;
     }
 }
