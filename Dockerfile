@@ -26,8 +26,11 @@ RUN groupadd --system --gid 10001 gatehouse \
  && useradd --system --uid 10001 --gid gatehouse --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin gatehouse
 COPY --from=build /dist /opt/gatehouse
 COPY deploy/container/gatehouse.yaml /etc/gatehouse/gatehouse.yaml
-# Heap sized from the container's memory limit rather than the launcher's fixed -Xmx.
-ENV GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# The launcher's defaults (src-docs/daemon.md), except that the heap follows the container's memory limit rather
+# than the launcher's fixed -Xmx.
+ENV GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=75 -XX:ReservedCodeCacheSize=32m \
+-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000 \
+-XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 EXPOSE 8080
 # The launcher execs java, so java is PID 1 and receives SIGTERM (drain, exit 0) and SIGHUP (reload) itself.
