@@ -146,9 +146,10 @@ final class Listener {
     }
 
     private void accept(HttpServerExchange exchange) throws Exception {
-        if (RefusedRequests.isRefused(exchange)) {
-            // Answered by the tree with the refusal's own status (never a 503 from the drain), logged and counted;
-            // it reaches no backend, so there is nothing for a drain to wait for.
+        if (closing && RefusedRequests.isRefused(exchange)) {
+            // Answered by the tree with the refusal's own status, logged and counted, rather than the drain's 503;
+            // it reaches no backend, so there is nothing for the drain to wait for. (While open, it goes through
+            // the drain like any request, so a stop waits for its log line.)
             exchange.setPersistent(false);
             dispatch(exchange);
             return;
