@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import static io.gatehouse.files.FileServerFixture.files;
 import static io.gatehouse.files.FileServerFixture.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * {@code dotfiles: deny} (the default), as nginx users write {@code location ~ /\. { deny all; }}: every path with
@@ -47,9 +46,7 @@ class FileServerDotfilesTest {
     }
 
     private void assertForbidden(String target) throws IOException {
-        RawHttp.Response response = server.get(target);
-        assertEquals(403, response.status(), target);
-        assertFalse((response.head() + response.body()).contains(SECRET), target + " leaked a dot file");
+        server.assertForbiddenWithout(target, SECRET);
     }
 
     @Test

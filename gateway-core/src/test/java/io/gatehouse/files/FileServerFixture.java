@@ -16,6 +16,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 /**
  * A real Undertow listener on a free loopback port serving one {@link FileServer}, asked over a raw socket
  * ({@link RawHttp}) so request bytes go exactly as written (java.net.http would normalise away the inputs these
@@ -85,6 +88,13 @@ final class FileServerFixture implements AutoCloseable {
     /** {@code GET target} with Host {@code localhost} and the given extra header lines. */
     RawHttp.Response get(String target, String... headerLines) throws IOException {
         return request("GET", target, "localhost", headerLines);
+    }
+
+    /** GET {@code target} is 403, and no byte of the answer (head or body) carries {@code secret}. */
+    void assertForbiddenWithout(String target, String secret) throws IOException {
+        RawHttp.Response response = get(target);
+        assertEquals(403, response.status(), target);
+        assertFalse((response.head() + response.body()).contains(secret), target + " leaked what it must hide");
     }
 
     /**
