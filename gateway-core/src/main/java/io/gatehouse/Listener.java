@@ -12,6 +12,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.util.StatusCodes;
+import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -24,6 +25,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One bound address. The accepting socket and the connections on it outlive reloads: each request reads the
@@ -40,6 +43,8 @@ final class Listener {
 
     private final ListenAddress address;
     private final boolean statistics;
+    /** Open client connections, idle ones included; counted only with {@code statistics}. */
+    private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
     private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::dispatch);
     private AcceptingChannel<StreamConnection> acceptor;
@@ -86,7 +91,7 @@ final class Listener {
         if (registry != null) {
             listener.metrics = ConnectionMetrics.register(registry,
                     new ListenAddress(listener.bound.getAddress().getHostAddress(), listener.bound.getPort()).toString(),
-                    listener.connections.getConnectorStatistics());
+                    listener.open);
         }
         listener.acceptor.resumeAccepts();
         return listener;
@@ -96,6 +101,32 @@ final class Listener {
         GatewayConfig config = generation.config();
         FrontDoor.validate(connection, config.limits(), config.timeouts());
         connections.handleEvent(connection);
+        if (statistics) {
+            countUntilClosed(connection);
+        }
+    }
+
+    /**
+     * Counts {@code connection} in {@link #open} until it closes. Undertow's server connection has just taken the
+     * connection's close listener, so ours goes in front of it; should the connection have closed before that, it
+     * is uncounted at once (whichever of the two sees the close first uncounts it).
+     */
+    private void countUntilClosed(StreamConnection connection) {
+        open.incrementAndGet();
+        AtomicBoolean counted = new AtomicBoolean(true);
+        Runnable uncount = () -> {
+            if (counted.compareAndSet(true, false)) {
+                open.decrementAndGet();
+            }
+        };
+        ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
+        connection.setCloseListener(closed -> {
+            uncount.run();
+            ChannelListeners.invokeChannelListener(closed, undertows);
+        });
+        if (!connection.isOpen()) {
+            uncount.run();
+        }
     }
 
     /**
@@ -184,8 +215,8 @@ final class Listener {
         held.rootFor(address).handleRequest(exchange);
     }
 
-    private OptionMap options(GatewayConfig config) {
-        return FrontDoor.undertowOptions(config.limits(), config.timeouts(), statistics);
+    private static OptionMap options(GatewayConfig config) {
+        return FrontDoor.undertowOptions(config.limits(), config.timeouts());
     }
 
     private static Throwable rootCause(Throwable e) {

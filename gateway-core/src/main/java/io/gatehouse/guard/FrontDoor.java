@@ -38,11 +38,11 @@ public final class FrontDoor {
     }
 
     /**
-     * Undertow's listener options for these limits and timeouts.
-     *
-     * @param statistics whether Undertow counts connections (its connector statistics)
+     * Undertow's listener options for these limits and timeouts. Undertow's connector statistics stay off: they
+     * would stack a byte-counting conduit on top of the {@link FramingConduit} before Undertow records the
+     * connection's original conduit, and the guard finds the framing conduit there.
      */
-    public static OptionMap undertowOptions(Limits limits, Timeouts timeouts, boolean statistics) {
+    public static OptionMap undertowOptions(Limits limits, Timeouts timeouts) {
         return OptionMap.builder()
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
                 .set(UndertowOptions.MAX_HEADER_SIZE, (int) Math.min(Integer.MAX_VALUE,
@@ -50,7 +50,6 @@ public final class FrontDoor {
                 .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBody())
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, timeouts.idle().toMillis()))
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-                .set(UndertowOptions.ENABLE_STATISTICS, statistics)
                 .getMap();
     }
 }

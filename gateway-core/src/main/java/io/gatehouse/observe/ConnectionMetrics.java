@@ -2,12 +2,12 @@ package io.gatehouse.observe;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.server.ConnectorStatistics;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code gatehouse.connections.active} gauge of one listener: its open client connections, idle keep-alive ones
- * included, as Undertow's connector statistics count them (the listener must be built with
- * {@code UndertowOptions.ENABLE_STATISTICS}). Closing the handle removes the gauge, so a listener that was closed (at
+ * included, as the listener counts them. Closing the handle removes the gauge, so a listener that was closed (at
  * stop, or dropped by a reload) leaves no stale series behind.
  */
 public final class ConnectionMetrics implements AutoCloseable {
@@ -22,16 +22,16 @@ public final class ConnectionMetrics implements AutoCloseable {
 
     /**
      * Registers the gauge of the listener bound at {@code listener} ({@code host:port}, its {@code listener} tag).
-     * The gauge holds {@code statistics} weakly; the listener's server keeps them alive.
+     * The gauge holds {@code open} weakly; the listener keeps it alive.
      */
-    public static ConnectionMetrics register(MeterRegistry registry, String listener, ConnectorStatistics statistics) {
+    public static ConnectionMetrics register(MeterRegistry registry, String listener, AtomicInteger open) {
         // A listener a reload re-adds while its predecessor still drains takes the series over: Micrometer would
         // otherwise hand back the old gauge, reading the old listener and removed with it.
         Gauge previous = registry.find(GatewayMeters.CONNECTIONS_ACTIVE).tag("listener", listener).gauge();
         if (previous != null) {
             registry.remove(previous);
         }
-        Gauge gauge = Gauge.builder(GatewayMeters.CONNECTIONS_ACTIVE, statistics, ConnectorStatistics::getActiveConnections)
+        Gauge gauge = Gauge.builder(GatewayMeters.CONNECTIONS_ACTIVE, open, AtomicInteger::get)
                 .description("Open client connections, idle keep-alive connections included")
                 .baseUnit("connections")
                 .tag("listener", listener)
