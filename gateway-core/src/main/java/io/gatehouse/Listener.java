@@ -99,6 +99,7 @@ final class Listener {
 
     private void accepted(StreamConnection connection) {
         GatewayConfig config = generation.config();
+        DeferredReadSuspension.install(connection.getSourceChannel());
         FrontDoor.validate(connection, config.limits(), config.timeouts());
         connections.handleEvent(connection);
         if (statistics) {

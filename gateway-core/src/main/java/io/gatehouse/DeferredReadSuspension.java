@@ -1,0 +1,99 @@
+package io.gatehouse;
+
+import org.xnio.conduits.AbstractStreamSourceConduit;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.conduits.ReadReadyHandler;
+import org.xnio.conduits.StreamSourceConduit;
+
+/**
+ * The bottom of a client connection's read side, right on the socket: it keeps the socket registered for reads when
+ * the layers above suspend them, and suspends for real only if the client sends something meanwhile.
+ *
+ * <p>Why: Undertow suspends reads on a connection as soon as it has parsed a request and resumes them when the
+ * response is done. Behind a proxy those two happen in different turns of the IO thread's selector, and the JDK's
+ * epoll selector turns each into a system call ({@code EPOLL_CTL_DEL}, then {@code EPOLL_CTL_ADD}): two of the
+ * nine or so a proxied request costs. A keep-alive client almost never sends while its request is answered, so
+ * leaving the registration alone is nearly always right; when it does send (a pipelined request, a close), the
+ * selector reports it, and only then is the socket suspended, exactly as before.
+ *
+ * <p>Contract towards the layers above, unchanged: readiness that comes while reads are suspended is not passed
+ * up, {@link #isReadResumed()} is false, and bytes that arrive meanwhile stay in the socket until reads are resumed
+ * (a suspension racing a readiness already passed up lets that one call through, as XNIO's own does). The state is
+ * guarded by this conduit's lock: suspending and resuming may come from a worker thread (a dispatched handler),
+ * readiness always comes from the IO thread. The socket's own resume and suspend cost nothing when they change
+ * nothing, so they are always passed on.
+ */
+final class DeferredReadSuspension extends AbstractStreamSourceConduit<StreamSourceConduit> {
+
+    /** Whether the layers above want reads. */
+    private boolean wanted;
+
+    private DeferredReadSuspension(StreamSourceConduit socket) {
+        super(socket);
+    }
+
+    /** Installs the deferral right on {@code channel}'s socket; call before any other conduit is stacked on it. */
+    static void install(ConduitStreamSourceChannel channel) {
+        DeferredReadSuspension deferral = new DeferredReadSuspension(channel.getConduit());
+        deferral.wanted = channel.isReadResumed();
+        // The channel gave the socket its own handler when it was created; the same one, behind the gate.
+        deferral.next.setReadReadyHandler(deferral.gate(new ReadReadyHandler.ChannelListenerHandler<>(channel)));
+        channel.setConduit(deferral);
+    }
+
+    @Override
+    public void setReadReadyHandler(ReadReadyHandler handler) {
+        next.setReadReadyHandler(gate(handler));
+    }
+
+    @Override
+    public synchronized void suspendReads() {
+        wanted = false;
+    }
+
+    @Override
+    public synchronized void resumeReads() {
+        wanted = true;
+        next.resumeReads();
+    }
+
+    @Override
+    public synchronized void wakeupReads() {
+        wanted = true;
+        next.wakeupReads();
+    }
+
+    @Override
+    public synchronized boolean isReadResumed() {
+        return wanted && next.isReadResumed();
+    }
+
+    /** True when readiness should go up; false when it came while nobody wanted reads, which suspends them now. */
+    private synchronized boolean admit() {
+        if (!wanted) {
+            next.suspendReads();
+        }
+        return wanted;
+    }
+
+    private ReadReadyHandler gate(ReadReadyHandler above) {
+        return new ReadReadyHandler() {
+            @Override
+            public void readReady() {
+                if (admit()) {
+                    above.readReady();
+                }
+            }
+
+            @Override
+            public void forceTermination() {
+                above.forceTermination();
+            }
+
+            @Override
+            public void terminated() {
+                above.terminated();
+            }
+        };
+    }
+}

@@ -1,0 +1,177 @@
+package io.gatehouse;
+
+import io.undertow.Undertow;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+import org.xnio.conduits.AbstractStreamSourceConduit;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.conduits.StreamSourceConduit;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * On a real loopback TCP connection accepted by XNIO; a counting conduit between the deferral and the socket sees
+ * which suspensions and resumptions reach the socket.
+ */
+@Timeout(20)
+class DeferredReadSuspensionTest {
+
+    private static final String EOF = "<eof>";
+
+    private XnioWorker worker;
+    private AcceptingChannel<StreamConnection> acceptor;
+    private Socket client;
+    private StreamConnection server;
+    private ConduitStreamSourceChannel reads;
+    private Counting socket;
+    private final LinkedBlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+    private final AtomicInteger listenerCalls = new AtomicInteger();
+
+    @BeforeEach
+    void connect() throws Exception {
+        worker = Xnio.getInstance(Undertow.class.getClassLoader())
+                .createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+        CompletableFuture<StreamConnection> accepted = new CompletableFuture<>();
+        acceptor = worker.createStreamConnectionServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ChannelListeners.openListenerAdapter(accepted::complete), OptionMap.EMPTY);
+        acceptor.resumeAccepts();
+        client = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) acceptor.getLocalAddress()).getPort());
+        server = accepted.get(10, TimeUnit.SECONDS);
+        reads = server.getSourceChannel();
+        socket = new Counting(reads.getConduit());
+        reads.setConduit(socket);
+        DeferredReadSuspension.install(reads);
+        reads.setReadListener(channel -> {
+            listenerCalls.incrementAndGet();
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            try {
+                int read = channel.read(buffer);
+                if (read > 0) {
+                    delivered.add(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+                } else if (read < 0) {
+                    delivered.add(EOF);
+                    channel.suspendReads();
+                }
+            } catch (IOException e) {
+                delivered.add("failed: " + e);
+            }
+        });
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        client.close();
+        IoUtils.safeClose(server, acceptor);
+        worker.shutdownNow();
+    }
+
+    @Test
+    void suspendingAndResumingWithNothingArrivingLeavesTheSocketRegistered() throws Exception {
+        reads.resumeReads();
+        for (int request = 0; request < 5; request++) {
+            reads.suspendReads();
+            assertFalse(reads.isReadResumed());
+            reads.resumeReads();
+            assertTrue(reads.isReadResumed());
+        }
+
+        assertEquals(0, socket.suspends.get(), "a suspension reached the socket");
+        send("GET /");
+        assertEquals("GET /", delivered.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void bytesArrivingWhileSuspendedSuspendTheSocketAndWaitForTheResume() throws Exception {
+        reads.resumeReads();
+        reads.suspendReads();
+
+        send("pipelined");
+        assertTrue(socket.suspended.await(10, TimeUnit.SECONDS), "readiness while suspended did not suspend the socket");
+        settleIoThread();
+        assertEquals(0, listenerCalls.get(), "the listener ran while reads were suspended");
+        assertFalse(reads.isReadResumed());
+
+        reads.resumeReads();
+        assertEquals("pipelined", delivered.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closeWhileSuspendedIsSeenOnceReadsResume() throws Exception {
+        reads.resumeReads();
+        reads.suspendReads();
+
+        client.close();
+        assertTrue(socket.suspended.await(10, TimeUnit.SECONDS), "the close did not suspend the socket");
+        settleIoThread();
+        assertEquals(0, listenerCalls.get(), "the listener ran while reads were suspended");
+
+        reads.resumeReads();
+        assertEquals(EOF, delivered.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void wakeupCallsTheListenerEvenWithNothingToRead() throws Exception {
+        reads.wakeupReads();
+
+        while (listenerCalls.get() == 0) {
+            Thread.sleep(5);
+        }
+        assertTrue(reads.isReadResumed());
+        assertTrue(delivered.isEmpty());
+    }
+
+    /** Waits until the IO thread has run everything queued before now, the selector's last readiness included. */
+    private void settleIoThread() throws Exception {
+        for (int turn = 0; turn < 3; turn++) {
+            CountDownLatch ran = new CountDownLatch(1);
+            server.getIoThread().execute(ran::countDown);
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private void send(String text) throws IOException {
+        client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().flush();
+    }
+
+    /** Counts the suspensions that reach the socket. */
+    private static final class Counting extends AbstractStreamSourceConduit<StreamSourceConduit> {
+        final AtomicInteger suspends = new AtomicInteger();
+        final CountDownLatch suspended = new CountDownLatch(1);
+
+        Counting(StreamSourceConduit socket) {
+            super(socket);
+        }
+
+        @Override
+        public void suspendReads() {
+            suspends.incrementAndGet();
+            next.suspendReads();
+            suspended.countDown();
+        }
+    }
+}
