@@ -17,13 +17,12 @@ import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import io.undertow.util.Transfer;
-import io.undertow.util.WorkerUtils;
 import org.xnio.ChannelExceptionHandler;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
-import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
 import org.xnio.channels.StreamSinkChannel;
 
 import io.gatehouse.http.ErrorResponses;
@@ -33,7 +32,8 @@ import java.net.URI;
 import java.util.BitSet;
 import java.nio.channels.Channel;
 import java.util.function.Consumer;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends the request, as the handlers before it left it, to a backend and relays the answer; the last handler of
@@ -75,6 +75,7 @@ final class Forwarder implements HttpHandler {
     private final RetryPolicy retryPolicy;
     private final boolean preserveHost;
     private final long responseTimeoutMillis;
+    private final Map<XnioIoThread, DeadlineQueue> responseDeadlines = new ConcurrentHashMap<>();
 
     Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, boolean preserveHost, long responseTimeoutMillis) {
         this.backends = backends;
@@ -121,7 +122,7 @@ final class Forwarder implements HttpHandler {
     }
 
     /** One request's trip to a backend, or several on retries. Every method runs on the exchange's IO thread. */
-    private final class ProxiedExchange implements BackendPool.Lease, Balancer.Eligible {
+    private final class ProxiedExchange extends DeadlineQueue.Entry implements BackendPool.Lease, Balancer.Eligible {
         private final HttpServerExchange exchange;
         /** The backend now tried, counted in its {@code inFlight}; null before the first pick and after leaving. */
         private Backend backend;
@@ -130,7 +131,6 @@ final class Forwarder implements HttpHandler {
         private UpstreamCall call;
         private ClientConnection connection;
         private boolean reusedConnection;
-        private XnioExecutor.Key responseTimer;
         private State state = State.WAITING;
         private boolean bodyStreamed;
         private boolean requestRelayed;
@@ -149,7 +149,7 @@ final class Forwarder implements HttpHandler {
 
         void start() {
             exchange.addExchangeCompleteListener((done, next) -> {
-                cancelResponseTimer();
+                cancelDeadline();
                 if (state == State.WAITING) {
                     // Undertow ended the exchange before any answer: the client connection broke (a reset
                     // mid-upload, say). Settled here, so that the backend connection closing below is not
@@ -326,16 +326,20 @@ final class Forwarder implements HttpHandler {
         }
 
         private void awaitResponse() {
-            responseTimer = WorkerUtils.executeAfter(exchange.getIoThread(),
-                    () -> fail(StatusCodes.GATEWAY_TIME_OUT, "no response within " + responseTimeoutMillis + "ms"),
-                    responseTimeoutMillis, TimeUnit.MILLISECONDS);
+            responseDeadlines.computeIfAbsent(exchange.getIoThread(), thread -> new DeadlineQueue(thread, responseTimeoutMillis))
+                    .add(this);
+        }
+
+        @Override
+        void expired() {
+            fail(StatusCodes.GATEWAY_TIME_OUT, "no response within " + responseTimeoutMillis + "ms");
         }
 
         private void responseArrived(ClientExchange backendExchange) {
             if (state != State.WAITING) {
                 return;
             }
-            cancelResponseTimer();
+            cancelDeadline();
             backend.health.answered();
             ClientResponse response = backendExchange.getResponse();
             String problem = ResponseFraming.problem(response);
@@ -489,7 +493,7 @@ final class Forwarder implements HttpHandler {
 
         /** Closes the leased connection, whose state is unknown after a failure; the pool frees its slot on close. */
         private void discardConnection() {
-            cancelResponseTimer();
+            cancelDeadline();
             ClientConnection discarded = connection;
             // Cleared first: closing fails the connection's pending exchange, whose callbacks must see it is gone.
             connection = null;
@@ -514,13 +518,6 @@ final class Forwarder implements HttpHandler {
             ProxyLog.failure(exchange, backendUri(), 0, reason);
             AbortiveClose.close(connection);
             IoUtils.safeClose(exchange.getConnection());
-        }
-
-        private void cancelResponseTimer() {
-            if (responseTimer != null) {
-                responseTimer.remove();
-                responseTimer = null;
-            }
         }
     }
 }
