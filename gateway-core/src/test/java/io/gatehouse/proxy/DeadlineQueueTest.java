@@ -97,6 +97,25 @@ class DeadlineQueueTest {
         assertEquals(List.of("again", "probe"), expired);
     }
 
+    @Test
+    void deadlineSetAfterTheTimerWasArmedExpiresOnItsOwnTime() throws Exception {
+        CountDownLatch one = new CountDownLatch(1);
+        Named early = new Named("early", one);
+        Named late = new Named("late", one);
+        onThread(() -> queue.add(early));
+        Thread.sleep(TIMEOUT_MILLIS / 2);
+        onThread(() -> {
+            late.setAt = System.nanoTime();
+            queue.add(late);
+            early.cancelDeadline();
+        });
+
+        // The timer armed for the cancelled deadline finds the later one not yet due and must arm again for it.
+        assertTrue(one.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("late"), expired);
+        assertTrue(late.expiredAt - late.setAt >= TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS), "expired early");
+    }
+
     private void onThread(Runnable task) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         thread.execute(() -> {
