@@ -5,7 +5,6 @@ import io.gatehouse.config.ListenAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -60,7 +59,7 @@ public final class Gateway implements AutoCloseable {
 
     private final MeterRegistry registry;
     private final XnioWorker worker;
-    private final ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE);
+    private final ByteBufferPool buffers = new ThreadCachedBufferPool(BUFFER_SIZE);
     /** Closes drained generations and listeners: never on an IO thread, where closing a backend pool would wait on itself. */
     private final ExecutorService retirer = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gatehouse-retire");

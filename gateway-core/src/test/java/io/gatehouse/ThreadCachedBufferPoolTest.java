@@ -1,0 +1,114 @@
+package io.gatehouse;
+
+import io.undertow.Undertow;
+import io.undertow.connector.PooledByteBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(20)
+class ThreadCachedBufferPoolTest {
+
+    private final ThreadCachedBufferPool pool = new ThreadCachedBufferPool(1024);
+    private XnioWorker worker;
+
+    @BeforeEach
+    void start() throws Exception {
+        worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+    }
+
+    @AfterEach
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    @Test
+    void ioThreadGetsBackTheBufferItFreedCleared() throws Exception {
+        onIoThread(() -> {
+            PooledByteBuffer first = pool.allocate();
+            ByteBuffer bytes = first.getBuffer();
+            bytes.put((byte) 1).flip();
+            first.close();
+            PooledByteBuffer second = pool.allocate();
+            assertSame(bytes, second.getBuffer());
+            assertEquals(0, second.getBuffer().position());
+            assertEquals(1024, second.getBuffer().limit());
+            return null;
+        });
+    }
+
+    @Test
+    void bufferClosedTwiceIsHandedOutOnce() throws Exception {
+        onIoThread(() -> {
+            PooledByteBuffer pooled = pool.allocate();
+            pooled.close();
+            pooled.close();
+            PooledByteBuffer a = pool.allocate();
+            PooledByteBuffer b = pool.allocate();
+            assertNotSame(a.getBuffer(), b.getBuffer());
+            return null;
+        });
+    }
+
+    @Test
+    void closedBufferCannotBeUsed() {
+        PooledByteBuffer pooled = pool.allocate();
+        pooled.close();
+
+        assertFalse(pooled.isOpen());
+        assertThrows(IllegalStateException.class, pooled::getBuffer);
+    }
+
+    @Test
+    void bufferFreedOnAnotherThreadIsReusedThroughTheSharedQueue() throws Exception {
+        PooledByteBuffer pooled = pool.allocate();
+        ByteBuffer bytes = pooled.getBuffer();
+        pooled.close();
+
+        assertSame(bytes, onIoThread(() -> pool.allocate().getBuffer()));
+    }
+
+    @Test
+    void closedPoolRefusesToAllocate() {
+        pool.close();
+
+        assertThrows(IllegalStateException.class, pool::allocate);
+        assertThrows(IllegalStateException.class, pool.getArrayBackedPool()::allocate);
+    }
+
+    @Test
+    void buffersAreDirectAndTheArrayBackedPoolsAreNot() {
+        assertTrue(pool.allocate().getBuffer().isDirect());
+        assertTrue(pool.getArrayBackedPool().allocate().getBuffer().hasArray());
+        assertSame(pool.getArrayBackedPool(), pool.getArrayBackedPool().getArrayBackedPool());
+    }
+
+    private <T> T onIoThread(Callable<T> task) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        worker.getIoThread().execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(10, TimeUnit.SECONDS);
+    }
+}
