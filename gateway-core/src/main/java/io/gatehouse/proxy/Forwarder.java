@@ -351,7 +351,10 @@ final class Forwarder implements HttpHandler {
             state = State.RELAYING;
             boolean webSocket = response.getResponseCode() == StatusCodes.SWITCHING_PROTOCOLS && HopByHop.isWebSocketUpgrade(exchange);
             exchange.setStatusCode(response.getResponseCode());
-            exchange.setReasonPhrase(response.getStatus());
+            if (!response.getStatus().equals(StatusCodes.getReason(response.getResponseCode()))) {
+                // An attachment on the exchange; the usual phrase is Undertow's default and needs none.
+                exchange.setReasonPhrase(response.getStatus());
+            }
             HopByHop.copyEndToEnd(response.getResponseHeaders(), exchange.getResponseHeaders(), webSocket);
             if (!webSocket && exchange.isHttp11() && !exchange.getResponseHeaders().contains(Headers.CONTENT_LENGTH)) {
                 // Chunked even when the client connection closes after this response: a body the backend cuts short
