@@ -104,7 +104,7 @@ fi
 
 # --- Servers: instance -> port ------------------------------------------------------------------------------
 declare -A port=([upload-sink]=18079 [backend]=18080 [nginx]=18081 [nginx+log]=18082 [haproxy]=18083 [haproxy+log]=18084
-                 [gatehouse]=18085 [gatehouse+log]=18086 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
+                 [gatehouse]=18085 [gatehouse+log]=18086 [gatehouse+log-admin]=18087 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
                  [gatehouse-vhosts]=18095)
 declare -A pid=()
 proxies=(nginx nginx+log haproxy haproxy+log gatehouse gatehouse+log)
