@@ -173,10 +173,22 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
                     total += copy(in, dst, in.remaining());
                     continue;
                 }
+                case LENGTH -> {
+                    if (in == null || !in.hasRemaining()) {
+                        // Nothing to judge in a counted body: socket straight to the reader, never past its end.
+                        int read = readLength(dst);
+                        if (read <= 0) {
+                            return total > 0 ? total : read;
+                        }
+                        total += read;
+                        continue;
+                    }
+                }
                 default -> {
                 }
             }
-            int read = fill();
+            // A chunked body goes up byte for byte: reading no more than the reader takes leaves nothing over.
+            int read = fill(state == State.CHUNKED ? dst.remaining() : READ_BUFFER);
             if (read <= 0) {
                 if (read == 0) {
                     waiting();
@@ -205,12 +217,39 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         return total;
     }
 
-    private int fill() throws IOException {
+    private int readLength(ByteBuffer dst) throws IOException {
+        int limit = dst.limit();
+        if (dst.remaining() > bodyRemaining) {
+            dst.limit(dst.position() + (int) bodyRemaining);
+        }
+        int read;
+        try {
+            read = next.read(dst);
+        } finally {
+            dst.limit(limit);
+        }
+        if (read == 0) {
+            waiting();
+        } else if (read > 0) {
+            waitingSince = 0;
+            bodyRemaining -= read;
+            if (bodyRemaining == 0) {
+                bodyFinished();
+            }
+        }
+        return read;
+    }
+
+    /** Makes bytes available in {@code in}: those left over, or at most {@code max} new ones from the socket. */
+    private int fill(int max) throws IOException {
         if (in != null && in.hasRemaining()) {
             return in.remaining();
         }
         ByteBuffer reads = READS.get();
         reads.clear();
+        if (max < reads.capacity()) {
+            reads.limit(Math.max(1, max));
+        }
         int read;
         try {
             read = next.read(reads);
