@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +39,12 @@ final class AccessLogWriter implements AutoCloseable {
     private static final int QUEUE_CAPACITY = 16_384;
     /** Write in batches of about this size, so a burst costs few system calls. */
     private static final int BATCH_BYTES = 64 * 1024;
+    /**
+     * How long the writer sleeps once it has written everything queued, so lines are written at most this late.
+     * Request threads never wake it: a wake-up per line (a futex call and a context switch, then a write of one
+     * line) cost more than the request itself when the writer kept up; only stop and reopen wake it.
+     */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final String STOP = new String("stop");
     private static final String REOPEN = new String("reopen");
 
@@ -114,6 +121,7 @@ final class AccessLogWriter implements AutoCloseable {
         if (!queue.offer(REOPEN)) {
             reopenRequested.set(true);
         }
+        LockSupport.unpark(thread);
     }
 
     long dropped() {
@@ -126,29 +134,29 @@ final class AccessLogWriter implements AutoCloseable {
     }
 
     private void drain() {
-        try {
-            while (true) {
-                String line = queue.take();
-                if (line == STOP) {
-                    writeBatch();
-                    closeStream();
-                    return;
-                }
-                if (line == REOPEN | reopenRequested.getAndSet(false)) {
-                    writeBatch();
-                    reopenStream();
-                }
-                if (line != REOPEN) {
-                    batch.append(line).append('\n');
-                    batchLines++;
-                }
-                // Write once the queue is empty or the batch is big: batches under load, prompt lines when quiet.
-                if (queue.isEmpty() || batch.length() >= BATCH_BYTES) {
-                    writeBatch();
-                }
+        while (!Thread.currentThread().isInterrupted()) {
+            String line = queue.poll();
+            if (line == null) {
+                writeBatch();
+                LockSupport.parkNanos(this, IDLE_NANOS);
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (line == STOP) {
+                writeBatch();
+                closeStream();
+                return;
+            }
+            if (line == REOPEN | reopenRequested.getAndSet(false)) {
+                writeBatch();
+                reopenStream();
+            }
+            if (line != REOPEN) {
+                batch.append(line).append('\n');
+                batchLines++;
+            }
+            if (batch.length() >= BATCH_BYTES) {
+                writeBatch();
+            }
         }
     }
 
@@ -215,6 +223,7 @@ final class AccessLogWriter implements AutoCloseable {
     public void close() {
         try {
             if (queue.offer(STOP, 1, TimeUnit.SECONDS)) {
+                LockSupport.unpark(thread);
                 thread.join(TimeUnit.SECONDS.toMillis(5));
             }
         } catch (InterruptedException e) {
