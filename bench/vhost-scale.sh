@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Routing cost against the number of virtual hosts (issue 6: "1,000 and 10,000 virtual hosts route as fast as one,
+# within 5 %"). Not part of CI.
+#
+#   bench/vhost-scale.sh [--rounds 3] [--duration 8s]
+#
+# Three daemons with 1, 1,000 and 10,000 vhosts (bench/gen-vhosts.sh: each vhost its own proxy pool) in front of one
+# nginx backend on 127.0.0.1:18096 answering /small, on ports 18097-18099, all running at once. In interleaved
+# rounds, wrk (-t 2 -c 64, keep-alive) measures each daemon twice:
+#   one:    every request names the last vhost of the file (the host table's size is all that differs);
+#   spread: each request names the next of all the file's vhosts (bench/lua/vhosts.lua): the table is walked all
+#           over and every vhost's pool is used, as in bench/run.sh's vhosts scenario.
+# Prints each run and the medians, with each figure's ratio to the 1-vhost daemon of the same round. Needs nginx,
+# wrk, curl and python3; installs nothing; works in a mktemp -d directory and stops what it started on exit.
+set -euo pipefail
+
+rounds=3
+duration=8s
+while (($#)); do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "vhost-scale: unknown option $1" >&2; exit 64 ;;
+  esac
+done
+export PATH="$PATH:/usr/sbin:/sbin"
+for tool in nginx wrk curl python3; do
+  command -v "$tool" > /dev/null || { echo "vhost-scale: needs $tool (apt-get install nginx wrk curl python3)" >&2; exit 1; }
+done
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+work=$(mktemp -d -t gatehouse-vhost-scale.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat > "$work/nginx.conf" <<EOF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:18096 backlog=4096;
+        location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }
+    }
+}
+EOF
+nginx -p "$work/" -c "$work/nginx.conf" -g 'daemon off;' 2> "$work/nginx.err" &
+pids+=($!)
+
+declare -A port=([1]=18097 [1000]=18098 [10000]=18099)
+counts=(1 1000 10000)
+for n in "${counts[@]}"; do
+  "$here/gen-vhosts.sh" "$n" "$work/v$n" > /dev/null
+  sed -i -e "s|127.0.0.1:18095|127.0.0.1:${port[$n]}|" -e "s|127.0.0.1:18080|127.0.0.1:18096|" "$work/v$n/gatehouse.yaml"
+  "$root/bin/gatehouse" run "$work/v$n/gatehouse.yaml" > "$work/v$n/daemon.log" 2>&1 &
+  pids+=($!)
+done
+last() { printf "site%0$(( ${#1} > 4 ? ${#1} : 4 ))d.bench.test" "$1"; }
+for n in "${counts[@]}"; do
+  for _ in $(seq 300); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $(last "$n")" "http://127.0.0.1:${port[$n]}/small" || true) == 200 ]] && break
+    sleep 0.1
+  done
+done
+
+run() {  # vhosts mode duration -> req/s
+  local n=$1 mode=$2 d=$3
+  if [[ $mode == one ]]; then
+    wrk -t2 -c64 -d"$d" -H "Host: $(last "$n")" "http://127.0.0.1:${port[$n]}/small"
+  else
+    BENCH_VHOSTS=$n wrk -t2 -c64 -d"$d" -s "$here/lua/vhosts.lua" "http://127.0.0.1:${port[$n]}/small"
+  fi | awk '/Requests\/sec/ {print $2}'
+}
+
+echo "vhost-scale: bin/gatehouse (JVM options: ${GATEHOUSE_JAVA_OPTS:-launcher defaults}), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $rounds rounds of $duration"
+for n in "${counts[@]}"; do run "$n" spread 10s > /dev/null; run "$n" one 5s > /dev/null; done   # JIT warm-up
+: > "$work/results"
+for r in $(seq "$rounds"); do
+  for mode in one spread; do
+    for n in "${counts[@]}"; do
+      rps=$(run "$n" "$mode" "$duration")
+      echo "round $r  $mode  $n vhosts  $rps req/s"
+      echo "$r $mode $n $rps" >> "$work/results"
+    done
+  done
+done
+python3 - "$work/results" <<'PY'
+import sys, statistics, collections
+rows = [l.split() for l in open(sys.argv[1])]
+by = collections.defaultdict(dict)
+for r, mode, n, rps in rows:
+    by[(mode, r)][int(n)] = float(rps)
+print("\nmode    vhosts   req/s (median)  ratio to 1 vhost (median of same-round ratios)")
+for mode in ("one", "spread"):
+    for n in (1, 1000, 10000):
+        vals = [by[(mode, r)][n] for (m, r) in by if m == mode]
+        ratios = [by[(mode, r)][n] / by[(mode, r)][1] for (m, r) in by if m == mode]
+        print(f"{mode:6} {n:7}  {statistics.median(vals):14,.0f}  {statistics.median(ratios):.3f}")
+PY
