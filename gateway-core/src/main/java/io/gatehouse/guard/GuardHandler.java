@@ -1,5 +1,6 @@
 package io.gatehouse.guard;
 
+import io.gatehouse.http.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
@@ -19,6 +20,8 @@ import java.util.logging.Logger;
  *       the body is first read (never when the request is answered without reading it, which then closes the
  *       connection). The Expect header stays on the request (Undertow needs it to send the 100).</li>
  * </ul>
+ * It fails closed: an exchange on a connection without its framing conduit (a wiring mistake, such as a conduit
+ * stacked over it) is answered 500 with a closed connection and never reaches the tree.
  */
 final class GuardHandler implements HttpHandler {
 
@@ -34,9 +37,17 @@ final class GuardHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        Rejection rejected = Rejection.parse(exchange.getRequestHeaders().getFirst(Rejection.HEADER));
         FramingConduit framing = FramingConduit.of(exchange);
-        if (rejected != null && framing != null) {
+        if (framing == null) {
+            // Every connection of a guarded listener reads through its framing conduit; one that does not was never
+            // checked (a conduit stacked over it hides it: metrics once did), so nothing of it is served.
+            LOG.severe(() -> exchange.getSourceAddress() + ": no framing conduit under this connection, answered 500");
+            exchange.setPersistent(false);
+            ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        Rejection rejected = Rejection.parse(exchange.getRequestHeaders().getFirst(Rejection.HEADER));
+        if (rejected != null) {
             LOG.info(() -> exchange.getSourceAddress() + ": request refused with " + rejected.status() + ": " + rejected.reason());
             exchange.setPersistent(false);
             // Answered by RefusedRequests inside the tree, so the access log and the metrics see it.
@@ -44,15 +55,13 @@ final class GuardHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        if (framing != null) {
-            BodyGate gate = new BodyGate();
-            exchange.addRequestWrapper((factory, ignored) -> gate.wrap(factory.create()));
-            framing.exchangeStarted(gate);
-            exchange.addExchangeCompleteListener((done, nextListener) -> {
-                framing.exchangeEnded(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
-                nextListener.proceed();
-            });
-        }
+        BodyGate gate = new BodyGate();
+        exchange.addRequestWrapper((factory, ignored) -> gate.wrap(factory.create()));
+        framing.exchangeStarted(gate);
+        exchange.addExchangeCompleteListener((done, nextListener) -> {
+            framing.exchangeEnded(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
+            nextListener.proceed();
+        });
         continuing.handleRequest(exchange);
     }
 }
