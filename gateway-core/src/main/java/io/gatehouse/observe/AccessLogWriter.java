@@ -40,11 +40,12 @@ final class AccessLogWriter implements AutoCloseable {
     /** Write in batches of about this size, so a burst costs few system calls. */
     private static final int BATCH_BYTES = 64 * 1024;
     /**
-     * How long the writer sleeps once it has written everything queued, so lines are written at most this late.
-     * Request threads never wake it: a wake-up per line (a futex call and a context switch, then a write of one
-     * line) cost more than the request itself when the writer kept up; only stop and reopen wake it.
+     * How long the writer naps once it has written everything queued, so that under load lines are written in
+     * batches at most this late. A wake-up per line (a futex call and a context switch, then a write of one line)
+     * cost more than the request itself when the writer kept up. A nap that brings no line sends the writer to
+     * sleep until the next line wakes it, so an idle gateway has an idle writer.
      */
-    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final String STOP = new String("stop");
     private static final String REOPEN = new String("reopen");
 
@@ -54,6 +55,8 @@ final class AccessLogWriter implements AutoCloseable {
     private final LongConsumer onDropped;
     private final Destination destination;
     private final Thread thread;
+    /** Set by the writer before it sleeps for good; the next line wakes it. */
+    private volatile boolean asleep;
     private final StringBuilder batch = new StringBuilder(BATCH_BYTES);
     private int batchLines;
     private OutputStream out;
@@ -112,6 +115,9 @@ final class AccessLogWriter implements AutoCloseable {
     void write(String line) {
         if (!queue.offer(line)) {
             drop(1);
+        } else if (asleep) {
+            asleep = false;
+            LockSupport.unpark(thread);
         }
     }
 
@@ -138,7 +144,10 @@ final class AccessLogWriter implements AutoCloseable {
             String line = queue.poll();
             if (line == null) {
                 writeBatch();
-                LockSupport.parkNanos(this, IDLE_NANOS);
+                if (reopenRequested.getAndSet(false)) {
+                    reopenStream();
+                }
+                idle();
                 continue;
             }
             if (line == STOP) {
@@ -158,6 +167,20 @@ final class AccessLogWriter implements AutoCloseable {
                 writeBatch();
             }
         }
+    }
+
+    /** Naps; if still nothing came, sleeps until a line, a reopen or the stop wakes it. */
+    private void idle() {
+        LockSupport.parkNanos(this, NAP_NANOS);
+        if (!queue.isEmpty() || reopenRequested.get()) {
+            return;
+        }
+        asleep = true;
+        // Checked again once asleep is visible: a line queued before it would not have woken the writer.
+        if (queue.isEmpty() && !reopenRequested.get()) {
+            LockSupport.park(this);
+        }
+        asleep = false;
     }
 
     private void writeBatch() {
