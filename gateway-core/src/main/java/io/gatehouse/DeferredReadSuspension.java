@@ -6,8 +6,9 @@ import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSourceConduit;
 
 /**
- * The bottom of a client connection's read side, right on the socket: it keeps the socket registered for reads when
- * the layers above suspend them, and suspends for real only if the client sends something meanwhile.
+ * The lowest layer of a client connection's read side, right on the socket, under the framing conduit: it keeps
+ * the socket registered for reads when the layers above suspend them, and suspends for real only if the client
+ * sends something meanwhile.
  *
  * <p>Why: Undertow suspends reads on a connection as soon as it has parsed a request and resumes them when the
  * response is done. Behind a proxy those two happen in different turns of the IO thread's selector, and the JDK's

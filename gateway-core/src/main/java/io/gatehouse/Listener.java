@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Listener {
 
     private final ListenAddress address;
-    private final boolean statistics;
-    /** Open client connections, idle ones included; counted only with {@code statistics}. */
+    /** Whether {@link #open} is kept: only for a listener that has a connections gauge. */
+    private final boolean countConnections;
+    /** Open client connections, idle ones included; counted only with {@code countConnections}. */
     private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
     private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::dispatch);
@@ -53,10 +54,10 @@ final class Listener {
     private volatile Generation generation;
     private volatile boolean closing;
 
-    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, boolean statistics) {
+    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, boolean countConnections) {
         this.address = address;
         this.generation = generation;
-        this.statistics = statistics;
+        this.countConnections = countConnections;
         this.connections = new HttpOpenListener(buffers, options(generation.config()));
         connections.setRootHandler(FrontDoor.guard(this::accept));
     }
@@ -102,7 +103,7 @@ final class Listener {
         DeferredReadSuspension.install(connection.getSourceChannel());
         FrontDoor.validate(connection, config.limits(), config.timeouts());
         connections.handleEvent(connection);
-        if (statistics) {
+        if (countConnections) {
             countUntilClosed(connection);
         }
     }

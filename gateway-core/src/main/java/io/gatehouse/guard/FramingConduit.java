@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The bottom of a client connection's read side, under Undertow's HTTP/1.1 parser: every byte the client sends
- * passes here first, and only bytes that belong to a well-formed request go up.
+ * The first HTTP layer of a client connection's read side, under Undertow's HTTP/1.1 parser: every byte the client
+ * sends passes here first, and only bytes that belong to a well-formed request go up.
  *
  * <ul>
  *   <li>A request head is held back until its blank line, then judged whole by {@link HeadCheck}. Accepted, it goes

@@ -11,9 +11,9 @@ import org.xnio.StreamConnection;
 /**
  * The parts that put request validation under Undertow's HTTP/1.1 parser. Undertow's builder offers no hook between
  * accepting a connection and its HTTP parser, so a listener is assembled from the same parts the builder uses, plus
- * these: a {@link FramingConduit} at the bottom of each accepted connection's read side ({@link #validate}), before
- * the connection is handed to Undertow's {@link HttpOpenListener}, whose root handler is wrapped in a
- * {@link GuardHandler} ({@link #guard}).
+ * these: a {@link FramingConduit} under Undertow's parser on each accepted connection's read side
+ * ({@link #validate}), before the connection is handed to Undertow's {@link HttpOpenListener}, whose root handler is
+ * wrapped in a {@link GuardHandler} ({@link #guard}).
  *
  * <p>Undertow options ({@link #undertowOptions}), so that Undertow's own limits never fire before Gatehouse's
  * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
@@ -40,7 +40,7 @@ public final class FrontDoor {
     /**
      * Undertow's listener options for these limits and timeouts. Undertow's connector statistics stay off: they
      * would stack a byte-counting conduit on top of the {@link FramingConduit} before Undertow records the
-     * connection's original conduit, and the guard finds the framing conduit there.
+     * connection's original conduit, where the guard looks for the framing conduit.
      */
     public static OptionMap undertowOptions(Limits limits, Timeouts timeouts) {
         return OptionMap.builder()
