@@ -1,6 +1,6 @@
 package io.gatehouse;
 
-import io.undertow.Undertow;
+import io.gatehouse.testing.OneIoThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,10 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
-import org.xnio.Options;
 import org.xnio.StreamConnection;
-import org.xnio.Xnio;
-import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitStreamSourceChannel;
@@ -42,7 +39,7 @@ class DeferredReadSuspensionTest {
 
     private static final String EOF = "<eof>";
 
-    private XnioWorker worker;
+    private OneIoThread io;
     private AcceptingChannel<StreamConnection> acceptor;
     private Socket client;
     private StreamConnection server;
@@ -53,10 +50,9 @@ class DeferredReadSuspensionTest {
 
     @BeforeEach
     void connect() throws Exception {
-        worker = Xnio.getInstance(Undertow.class.getClassLoader())
-                .createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+        io = new OneIoThread();
         CompletableFuture<StreamConnection> accepted = new CompletableFuture<>();
-        acceptor = worker.createStreamConnectionServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        acceptor = io.worker().createStreamConnectionServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 ChannelListeners.openListenerAdapter(accepted::complete), OptionMap.EMPTY);
         acceptor.resumeAccepts();
         client = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) acceptor.getLocalAddress()).getPort());
@@ -86,7 +82,7 @@ class DeferredReadSuspensionTest {
     void close() throws IOException {
         client.close();
         IoUtils.safeClose(server, acceptor);
-        worker.shutdownNow();
+        io.close();
     }
 
     @Test
@@ -111,7 +107,7 @@ class DeferredReadSuspensionTest {
 
         send("pipelined");
         assertTrue(socket.suspended.await(10, TimeUnit.SECONDS), "readiness while suspended did not suspend the socket");
-        settleIoThread();
+        io.settle();
         assertEquals(0, listenerCalls.get(), "the listener ran while reads were suspended");
         assertFalse(reads.isReadResumed());
 
@@ -126,7 +122,7 @@ class DeferredReadSuspensionTest {
 
         client.close();
         assertTrue(socket.suspended.await(10, TimeUnit.SECONDS), "the close did not suspend the socket");
-        settleIoThread();
+        io.settle();
         assertEquals(0, listenerCalls.get(), "the listener ran while reads were suspended");
 
         reads.resumeReads();
@@ -142,15 +138,6 @@ class DeferredReadSuspensionTest {
         }
         assertTrue(reads.isReadResumed());
         assertTrue(delivered.isEmpty());
-    }
-
-    /** Waits until the IO thread has run everything queued before now, the selector's last readiness included. */
-    private void settleIoThread() throws Exception {
-        for (int turn = 0; turn < 3; turn++) {
-            CountDownLatch ran = new CountDownLatch(1);
-            server.getIoThread().execute(ran::countDown);
-            assertTrue(ran.await(10, TimeUnit.SECONDS));
-        }
     }
 
     private void send(String text) throws IOException {

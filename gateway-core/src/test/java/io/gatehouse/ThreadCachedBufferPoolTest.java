@@ -1,20 +1,13 @@
 package io.gatehouse;
 
-import io.undertow.Undertow;
+import io.gatehouse.testing.OneIoThread;
 import io.undertow.connector.PooledByteBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.xnio.OptionMap;
-import org.xnio.Options;
-import org.xnio.Xnio;
-import org.xnio.XnioWorker;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,21 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ThreadCachedBufferPoolTest {
 
     private final ThreadCachedBufferPool pool = new ThreadCachedBufferPool(1024);
-    private XnioWorker worker;
+    private OneIoThread io;
 
     @BeforeEach
     void start() throws Exception {
-        worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+        io = new OneIoThread();
     }
 
     @AfterEach
     void stop() {
-        worker.shutdownNow();
+        io.close();
     }
 
     @Test
     void ioThreadGetsBackTheBufferItFreedCleared() throws Exception {
-        onIoThread(() -> {
+        io.call(() -> {
             PooledByteBuffer first = pool.allocate();
             ByteBuffer bytes = first.getBuffer();
             bytes.put((byte) 1).flip();
@@ -56,7 +49,7 @@ class ThreadCachedBufferPoolTest {
 
     @Test
     void bufferClosedTwiceIsHandedOutOnce() throws Exception {
-        onIoThread(() -> {
+        io.call(() -> {
             PooledByteBuffer pooled = pool.allocate();
             pooled.close();
             pooled.close();
@@ -82,7 +75,7 @@ class ThreadCachedBufferPoolTest {
         ByteBuffer bytes = pooled.getBuffer();
         pooled.close();
 
-        assertSame(bytes, onIoThread(() -> pool.allocate().getBuffer()));
+        assertSame(bytes, io.call(() -> pool.allocate().getBuffer()));
     }
 
     @Test
@@ -98,17 +91,5 @@ class ThreadCachedBufferPoolTest {
         assertTrue(pool.allocate().getBuffer().isDirect());
         assertTrue(pool.getArrayBackedPool().allocate().getBuffer().hasArray());
         assertSame(pool.getArrayBackedPool(), pool.getArrayBackedPool().getArrayBackedPool());
-    }
-
-    private <T> T onIoThread(Callable<T> task) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        worker.getIoThread().execute(() -> {
-            try {
-                result.complete(task.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result.get(10, TimeUnit.SECONDS);
     }
 }

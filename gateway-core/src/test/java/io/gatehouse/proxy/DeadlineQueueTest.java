@@ -1,18 +1,12 @@
 package io.gatehouse.proxy;
 
-import io.undertow.Undertow;
+import io.gatehouse.testing.OneIoThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.xnio.OptionMap;
-import org.xnio.Options;
-import org.xnio.Xnio;
-import org.xnio.XnioIoThread;
-import org.xnio.XnioWorker;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,21 +20,19 @@ class DeadlineQueueTest {
 
     private static final long TIMEOUT_MILLIS = 50;
 
-    private XnioWorker worker;
-    private XnioIoThread thread;
+    private OneIoThread io;
     private DeadlineQueue queue;
     private final List<String> expired = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
-        thread = worker.getIoThread();
-        queue = new DeadlineQueue(thread, TIMEOUT_MILLIS);
+        io = new OneIoThread();
+        queue = new DeadlineQueue(io.thread(), TIMEOUT_MILLIS);
     }
 
     @AfterEach
     void stop() {
-        worker.shutdownNow();
+        io.close();
     }
 
     @Test
@@ -48,7 +40,7 @@ class DeadlineQueueTest {
         CountDownLatch all = new CountDownLatch(3);
         List<Named> entries = List.of(new Named("a", all), new Named("b", all), new Named("c", all));
         for (Named entry : entries) {
-            onThread(() -> {
+            io.run(() -> {
                 entry.setAt = System.nanoTime();
                 queue.add(entry);
             });
@@ -68,7 +60,7 @@ class DeadlineQueueTest {
         Named first = new Named("first", two);
         Named cancelled = new Named("cancelled", two);
         Named last = new Named("last", two);
-        onThread(() -> {
+        io.run(() -> {
             queue.add(first);
             queue.add(cancelled);
             queue.add(last);
@@ -78,7 +70,7 @@ class DeadlineQueueTest {
         assertTrue(two.await(10, TimeUnit.SECONDS));
         // The queue is empty now; one more deadline proves nothing else was left to fire before it.
         CountDownLatch probe = new CountDownLatch(1);
-        onThread(() -> queue.add(new Named("probe", probe)));
+        io.run(() -> queue.add(new Named("probe", probe)));
         assertTrue(probe.await(10, TimeUnit.SECONDS));
         assertEquals(List.of("first", "last", "probe"), expired);
     }
@@ -87,12 +79,12 @@ class DeadlineQueueTest {
     void settingADeadlineAgainReplacesTheEarlierOne() throws Exception {
         CountDownLatch once = new CountDownLatch(1);
         Named entry = new Named("again", once);
-        onThread(() -> queue.add(entry));
-        onThread(() -> queue.add(entry));
+        io.run(() -> queue.add(entry));
+        io.run(() -> queue.add(entry));
 
         assertTrue(once.await(10, TimeUnit.SECONDS));
         CountDownLatch probe = new CountDownLatch(1);
-        onThread(() -> queue.add(new Named("probe", probe)));
+        io.run(() -> queue.add(new Named("probe", probe)));
         assertTrue(probe.await(10, TimeUnit.SECONDS));
         assertEquals(List.of("again", "probe"), expired);
     }
@@ -102,9 +94,9 @@ class DeadlineQueueTest {
         CountDownLatch one = new CountDownLatch(1);
         Named early = new Named("early", one);
         Named late = new Named("late", one);
-        onThread(() -> queue.add(early));
+        io.run(() -> queue.add(early));
         Thread.sleep(TIMEOUT_MILLIS / 2);
-        onThread(() -> {
+        io.run(() -> {
             late.setAt = System.nanoTime();
             queue.add(late);
             early.cancelDeadline();
@@ -114,15 +106,6 @@ class DeadlineQueueTest {
         assertTrue(one.await(10, TimeUnit.SECONDS));
         assertEquals(List.of("late"), expired);
         assertTrue(late.expiredAt - late.setAt >= TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS), "expired early");
-    }
-
-    private void onThread(Runnable task) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        thread.execute(() -> {
-            task.run();
-            done.complete(null);
-        });
-        done.get(10, TimeUnit.SECONDS);
     }
 
     private final class Named extends DeadlineQueue.Entry {
