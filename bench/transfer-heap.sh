@@ -4,12 +4,13 @@
 #
 #   bench/transfer-heap.sh [--size 1G]
 #
-# Starts an nginx backend on 127.0.0.1:18096 serving a sparse file of --size and discarding POST bodies, and
-# bin/gatehouse on 127.0.0.1:18097 in front of it (launcher defaults), then for each transfer samples every 0.25 s
-# the JVM's heap (jstat -gc: young and old generation used and committed) and the process's VmRSS, and prints one
-# line per transfer: bytes moved and time, the old generation (where anything the relay kept would pile up) before
-# and after (each after a full GC), the range of heap in use, the most heap committed and the range of RSS. Needs nginx, curl, jstat (a JDK) and python3; installs
-# nothing. Works in a mktemp -d directory and stops what it started on exit.
+# Starts an nginx backend on 127.0.0.1:18096 serving a sparse file of --size and reading POST bodies whole before
+# it answers, and bin/gatehouse on 127.0.0.1:18097 in front of it (launcher defaults), then for each transfer
+# samples every 0.25 s the JVM's heap (jstat -gc: young and old generation used and committed) and the process's
+# VmRSS, and prints one line per transfer: bytes moved and time, the old generation (where anything the relay kept
+# would pile up) before and after (each after a full GC), the range of heap in use, the most heap committed and the
+# range of RSS. Needs nginx, curl, a JDK (jstat, jcmd) and python3; installs nothing; needs ports 18096-18098.
+# Works in a mktemp -d directory and stops what it started on exit.
 set -euo pipefail
 
 size=1G
@@ -22,7 +23,7 @@ while (($#)); do
 done
 
 export PATH="$PATH:/usr/sbin:/sbin"
-for tool in nginx curl jstat python3; do
+for tool in nginx curl jstat jcmd python3; do
   command -v "$tool" > /dev/null || { echo "transfer-heap: needs $tool (apt-get install nginx curl openjdk-17-jdk-headless python3)" >&2; exit 1; }
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,12 +31,18 @@ work=$(mktemp -d -t gatehouse-transfer.XXXXXX)
 chmod 755 "$work"   # nginx workers run as nobody when started by root
 pids=()
 cleanup() {
+  touch "$work/stop"   # ends a sampling loop still running
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+for port in 18096 18097 18098; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "transfer-heap: 127.0.0.1:$port is in use; the script needs ports 18096-18098 free" >&2; exit 1
+  fi
+done
 mkdir -p "$work/www" "$work/logs"
 truncate -s "$size" "$work/www/big.bin"
 chmod -R a+rX "$work/www"
@@ -52,14 +59,24 @@ http {
     server {
         listen 127.0.0.1:18096;
         root $work/www;
-        # Reads and discards the body, then answers: the upload is consumed at the speed nginx reads.
-        location = /upload { return 200 "uploaded\n"; }
+        # Reads the whole body first (proxy_pass buffers it, to a file beyond the buffer), then answers through
+        # the sink below without it: as an application would, and never before the upload is in.
+        location = /upload {
+            proxy_pass http://127.0.0.1:18098;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+        }
+    }
+    server {
+        listen 127.0.0.1:18098;
+        location / { return 200 "uploaded\n"; }
     }
 }
 EOF
 cat > "$work/gatehouse.yaml" <<EOF
 listen: ["127.0.0.1:18097"]
 accessLog: { path: "off" }
+limits: { maxBody: 1024GiB }   # --size may exceed the 1 GiB default
 vhosts:
   - name: transfer
     hosts: ["*"]
@@ -74,7 +91,8 @@ for _ in $(seq 100); do
   curl -s -o /dev/null --max-time 1 "http://127.0.0.1:18097/upload" -d x && break
   sleep 0.1
 done
-kill -0 "$jvm" 2>/dev/null || { cat "$work/logs/gatehouse.out" >&2; echo "transfer-heap: daemon did not start" >&2; exit 1; }
+curl -s -o /dev/null --fail --max-time 1 "http://127.0.0.1:18097/upload" -d x \
+  || { cat "$work/logs/"* >&2; echo "transfer-heap: the daemon or the backend does not answer" >&2; exit 1; }
 
 measure() {  # name, then the curl arguments of the transfer
   local name=$1; shift
@@ -82,8 +100,11 @@ measure() {  # name, then the curl arguments of the transfer
   jstat -gc "$jvm" 250 > "$work/$name.gc" &
   local gc=$!
   rm -f "$work/stop"
-  (while [[ ! -e $work/stop ]]; do awk '/VmRSS/ {print $2}' "/proc/$jvm/status"; sleep 0.25; done) > "$work/$name.rss" &
+  (while [[ ! -e $work/stop ]] && kill -0 "$jvm" 2>/dev/null; do
+     awk '/VmRSS/ {print $2}' "/proc/$jvm/status"; sleep 0.25
+   done) > "$work/$name.rss" &
   local rss=$!
+  pids+=("$gc" "$rss")
   local moved
   moved=$(curl -s -o /dev/null --fail -w '%{size_download} %{size_upload} %{time_total}' "$@")
   touch "$work/stop"; kill "$gc"; wait "$gc" "$rss" 2>/dev/null || true

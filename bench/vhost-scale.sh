@@ -10,8 +10,11 @@
 #   one:    every request names the last vhost of the file (the host table's size is all that differs);
 #   spread: each request names the next of all the file's vhosts (bench/lua/vhosts.lua): the table is walked all
 #           over and every vhost's pool is used, as in bench/run.sh's vhosts scenario.
-# Prints each run and the medians, with each figure's ratio to the 1-vhost daemon of the same round. Needs nginx,
-# wrk, curl and python3; installs nothing; works in a mktemp -d directory and stops what it started on exit.
+# Prints each run and the medians, with each figure's ratio to the 1-vhost daemon of the same round; a run with
+# socket errors or non-2xx answers stops the script. Spread over 10,000 vhosts keeps up to 20,000 backend
+# connections open (a pool per vhost and IO thread): the script raises the open-files limit to the hard limit and
+# runs that case only when it is at least 30,000 (spread over 1,000 needs 5,000). Needs nginx, wrk, curl and python3; installs nothing; needs ports 18096-18099; works in a mktemp -d
+# directory and stops what it started on exit.
 set -euo pipefail
 
 rounds=3
@@ -20,7 +23,7 @@ while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "vhost-scale: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -28,6 +31,19 @@ export PATH="$PATH:/usr/sbin:/sbin"
 for tool in nginx wrk curl python3; do
   command -v "$tool" > /dev/null || { echo "vhost-scale: needs $tool (apt-get install nginx wrk curl python3)" >&2; exit 1; }
 done
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+nofile=$(ulimit -n)
+((nofile >= 5000)) || { echo "vhost-scale: needs an open-files limit of 5000 (have $nofile): raise the hard limit" >&2; exit 1; }
+spread_counts=(1 1000)
+if ((nofile >= 30000)); then spread_counts+=(10000); else
+  echo "vhost-scale: open-files limit $nofile < 30000: spread over 10,000 vhosts is left out" >&2
+fi
+for port in 18096 18097 18098 18099; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "vhost-scale: 127.0.0.1:$port is in use; the script needs ports 18096-18099 free" >&2; exit 1
+  fi
+done
+export GATEHOUSE_CDS=off   # three first runs would write the same class-data archive
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 work=$(mktemp -d -t gatehouse-vhost-scale.XXXXXX)
@@ -42,9 +58,10 @@ trap cleanup EXIT
 
 cat > "$work/nginx.conf" <<EOF
 worker_processes auto;
+worker_rlimit_nofile $nofile;
 pid $work/nginx.pid;
 error_log $work/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections $((nofile - 1000)); }
 http {
     access_log off;
     keepalive_requests 1000000;
@@ -67,27 +84,36 @@ for n in "${counts[@]}"; do
 done
 last() { printf "site%0$(( ${#1} > 4 ? ${#1} : 4 ))d.bench.test" "$1"; }
 for n in "${counts[@]}"; do
+  ready=""
   for _ in $(seq 300); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $(last "$n")" "http://127.0.0.1:${port[$n]}/small" || true) == 200 ]] && break
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $(last "$n")" "http://127.0.0.1:${port[$n]}/small" || true) == 200 ]] && ready=1 && break
     sleep 0.1
   done
+  [[ -n $ready ]] || { tail -n 20 "$work/v$n/daemon.log" >&2; echo "vhost-scale: the $n-vhost daemon does not answer" >&2; exit 1; }
 done
 
-run() {  # vhosts mode duration -> req/s
-  local n=$1 mode=$2 d=$3
+run() {  # vhosts mode duration -> req/s; stops the script on errors
+  local n=$1 mode=$2 d=$3 out
   if [[ $mode == one ]]; then
-    wrk -t2 -c64 -d"$d" -H "Host: $(last "$n")" "http://127.0.0.1:${port[$n]}/small"
+    out=$(wrk -t2 -c64 -d"$d" -H "Host: $(last "$n")" "http://127.0.0.1:${port[$n]}/small")
   else
-    BENCH_VHOSTS=$n wrk -t2 -c64 -d"$d" -s "$here/lua/vhosts.lua" "http://127.0.0.1:${port[$n]}/small"
-  fi | awk '/Requests\/sec/ {print $2}'
+    out=$(BENCH_VHOSTS=$n wrk -t2 -c64 -d"$d" -s "$here/lua/vhosts.lua" "http://127.0.0.1:${port[$n]}/small")
+  fi
+  if grep -qE 'Non-2xx|Socket errors' <<< "$out"; then
+    echo "vhost-scale: errors with $n vhosts ($mode):" >&2; echo "$out" >&2; exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' <<< "$out"
 }
 
 echo "vhost-scale: bin/gatehouse (JVM options: ${GATEHOUSE_JAVA_OPTS:-launcher defaults}), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $rounds rounds of $duration"
-for n in "${counts[@]}"; do run "$n" spread 10s > /dev/null; run "$n" one 5s > /dev/null; done   # JIT warm-up
+for n in "${counts[@]}"; do run "$n" one 10s > /dev/null; done   # JIT warm-up
+for n in "${spread_counts[@]}"; do run "$n" spread 5s > /dev/null; done
 : > "$work/results"
 for r in $(seq "$rounds"); do
   for mode in one spread; do
-    for n in "${counts[@]}"; do
+    ns=("${counts[@]}")
+    [[ $mode == spread ]] && ns=("${spread_counts[@]}")
+    for n in "${ns[@]}"; do
       rps=$(run "$n" "$mode" "$duration")
       echo "round $r  $mode  $n vhosts  $rps req/s"
       echo "$r $mode $n $rps" >> "$work/results"
@@ -103,6 +129,8 @@ for r, mode, n, rps in rows:
 print("\nmode    vhosts   req/s (median)  ratio to 1 vhost (median of same-round ratios)")
 for mode in ("one", "spread"):
     for n in (1, 1000, 10000):
+        if not any(n in by[(m, r)] for (m, r) in by if m == mode):
+            continue
         vals = [by[(mode, r)][n] for (m, r) in by if m == mode]
         ratios = [by[(mode, r)][n] / by[(mode, r)][1] for (m, r) in by if m == mode]
         print(f"{mode:6} {n:7}  {statistics.median(vals):14,.0f}  {statistics.median(ratios):.3f}")
