@@ -39,7 +39,9 @@ import java.util.List;
 public final class ForwardedHeaders implements HttpHandler {
 
     static final HttpString X_REAL_IP = new HttpString("X-Real-IP");
-    private static final String VIA_NAME = "gatehouse";
+    private static final String VIA_HTTP_1_0 = "1.0 gatehouse";
+    private static final String VIA_HTTP_1_1 = "1.1 gatehouse";
+    private static final String VIA_HTTP_2 = "2 gatehouse";
     private static final List<HttpString> X_FORWARDED_FAMILY = List.of(
             Headers.X_FORWARDED_FOR, Headers.X_FORWARDED_HOST, Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_PORT);
 
@@ -87,7 +89,7 @@ public final class ForwardedHeaders implements HttpHandler {
         passFromTrustedOnly(headers, Headers.X_FORWARDED_SERVER, trusted);
         headers.put(RequestId.HEADER, RequestId.resolve(exchange, config));
 
-        String via = viaProtocol(exchange.getProtocol()) + " " + VIA_NAME;
+        String via = via(exchange.getProtocol());
         String previousVia = HeaderText.joined(headers, Headers.VIA);
         headers.put(Headers.VIA, previousVia == null ? via : previousVia + ", " + via);
 
@@ -111,13 +113,14 @@ public final class ForwardedHeaders implements HttpHandler {
         }
     }
 
-    private static String viaProtocol(HttpString protocol) {
+    /** This hop's {@code Via} element: the received protocol version and our name, built once, not per request. */
+    private static String via(HttpString protocol) {
         if (Protocols.HTTP_1_0.equals(protocol)) {
-            return "1.0";
+            return VIA_HTTP_1_0;
         }
         if (Protocols.HTTP_2_0.equals(protocol)) {
-            return "2";
+            return VIA_HTTP_2;
         }
-        return "1.1";
+        return VIA_HTTP_1_1;
     }
 }

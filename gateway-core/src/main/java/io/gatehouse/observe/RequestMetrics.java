@@ -41,6 +41,10 @@ public final class RequestMetrics implements HttpHandler {
     private final ConcurrentMap<String, Bytes> bytes = new ConcurrentHashMap<>();
     private final ConcurrentMap<UpstreamKey, Timer> upstreamRequests = new ConcurrentHashMap<>();
     private final ConcurrentMap<UpstreamKey, Timer> upstreamConnects = new ConcurrentHashMap<>();
+    private final Function<UpstreamKey, Timer> newUpstreamConnect = upstreamTimer(GatewayMeters.UPSTREAM_CONNECT,
+            "Time to obtain a backend connection");
+    private final Function<UpstreamKey, Timer> newUpstreamRequest = upstreamTimer(GatewayMeters.UPSTREAM_REQUESTS,
+            "Proxied requests, from asking for a backend connection to the end of the relayed response");
 
     public RequestMetrics(MeterRegistry registry, HttpHandler next) {
         this.registry = registry;
@@ -74,10 +78,8 @@ public final class RequestMetrics implements HttpHandler {
         if (call != null) {
             String backend = call.backend().toString();
             upstreamConnects.computeIfAbsent(new UpstreamKey(backend, call.gotConnection() ? "SUCCESS" : call.outcome()),
-                    upstreamTimer(GatewayMeters.UPSTREAM_CONNECT, "Time to obtain a backend connection"))
-                    .record(call.connectNanos(), TimeUnit.NANOSECONDS);
-            upstreamRequests.computeIfAbsent(new UpstreamKey(backend, call.outcome()),
-                    upstreamTimer(GatewayMeters.UPSTREAM_REQUESTS, "Proxied requests, from asking for a backend connection to the end of the relayed response"))
+                    newUpstreamConnect).record(call.connectNanos(), TimeUnit.NANOSECONDS);
+            upstreamRequests.computeIfAbsent(new UpstreamKey(backend, call.outcome()), newUpstreamRequest)
                     .record(call.durationNanos(), TimeUnit.NANOSECONDS);
         }
     }
