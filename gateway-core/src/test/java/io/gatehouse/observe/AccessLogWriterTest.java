@@ -112,6 +112,23 @@ class AccessLogWriterTest {
         assertEquals(List.of("after reopen"), Files.readAllLines(log));
     }
 
+    @Test
+    void lineAfterTheWriterFellAsleepStillReachesTheFileWithoutAClose() throws Exception {
+        Path log = dir.resolve("access.log");
+        AccessLogWriter writer = AccessLogWriter.toFile(log, lines -> { });
+        try {
+            writer.write("first");
+            awaitContent(log, List.of("first"));
+            // Well past the writer's 10 ms nap: it now sleeps until a line wakes it.
+            Thread.sleep(200);
+
+            writer.write("second");
+            awaitContent(log, List.of("first", "second"));
+        } finally {
+            writer.close();
+        }
+    }
+
     private static void awaitContent(Path file, List<String> lines) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(Files.exists(file) && Files.readAllLines(file).equals(lines))) {
