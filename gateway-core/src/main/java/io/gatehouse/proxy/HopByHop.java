@@ -8,8 +8,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -29,7 +28,7 @@ import java.util.Set;
  */
 final class HopByHop implements HttpHandler {
 
-    private static final List<HttpString> ALWAYS = List.of(
+    private static final Set<HttpString> ALWAYS = Set.of(
             Headers.CONNECTION, Headers.KEEP_ALIVE, Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING,
             Headers.UPGRADE, Headers.PROXY_AUTHORIZATION, Headers.PROXY_AUTHENTICATE, new HttpString("Proxy-Connection"));
 
@@ -61,11 +60,12 @@ final class HopByHop implements HttpHandler {
      * answer to a WebSocket upgrade) {@code Upgrade: websocket} and {@code Connection: Upgrade} are kept.
      */
     static void copyEndToEnd(HeaderMap from, HeaderMap to, boolean switchingToWebSocket) {
-        Set<HttpString> drop = new LinkedHashSet<>(ALWAYS);
-        drop.addAll(listedInConnection(from));
-        for (HeaderValues values : from) {
-            if (!drop.contains(values.getHeaderName())) {
-                to.putAll(values.getHeaderName(), values);
+        Set<HttpString> listed = listedInConnection(from);
+        for (long cookie = from.fastIterateNonEmpty(); cookie != -1L; cookie = from.fiNextNonEmpty(cookie)) {
+            HeaderValues values = from.fiCurrent(cookie);
+            HttpString name = values.getHeaderName();
+            if (!ALWAYS.contains(name) && !listed.contains(name)) {
+                to.putAll(name, values);
             }
         }
         if (switchingToWebSocket) {
@@ -94,16 +94,18 @@ final class HopByHop implements HttpHandler {
         }
     }
 
+    /** The names a Connection header lists, lower case; an empty set, allocated for nothing, when there is none. */
     private static Set<HttpString> listedInConnection(HeaderMap headers) {
-        Set<HttpString> names = new LinkedHashSet<>();
         HeaderValues connection = headers.get(Headers.CONNECTION);
-        if (connection != null) {
-            for (String value : connection) {
-                for (String token : value.split(",")) {
-                    String name = token.trim();
-                    if (!name.isEmpty()) {
-                        names.add(new HttpString(name.toLowerCase(Locale.ROOT)));
-                    }
+        if (connection == null) {
+            return Set.of();
+        }
+        Set<HttpString> names = new HashSet<>();
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    names.add(new HttpString(name.toLowerCase(Locale.ROOT)));
                 }
             }
         }
