@@ -3,7 +3,6 @@ package io.gatehouse.guard;
 import io.gatehouse.config.Limits;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Judges one complete request head (request line, header fields, the blank line) against RFC 9112 framing
@@ -60,13 +59,12 @@ final class HeadCheck {
                 return Verdict.reject(400, "invalid character in method");
             }
         }
-        String method = ascii(head, 0, sp1);
         Verdict version = version(head, sp2 + 1, lineEnd);
         if (version != null) {
             return version;
         }
         boolean http10 = head[lineEnd - 1] == '0';
-        Verdict target = target(method, head, sp1 + 1, sp2);
+        Verdict target = target(head, sp1, sp2);
         if (target != null) {
             return target;
         }
@@ -74,7 +72,7 @@ final class HeadCheck {
     }
 
     private static Verdict version(byte[] head, int from, int to) {
-        if (to - from != 8 || !ascii(head, from, from + 5).equals("HTTP/") || head[from + 6] != '.'
+        if (to - from != 8 || !matches(head, from, from + 5, "HTTP/") || head[from + 6] != '.'
                 || !Character.isDigit(head[from + 5]) || !Character.isDigit(head[from + 7])) {
             return Verdict.reject(400, "malformed HTTP version");
         }
@@ -84,7 +82,10 @@ final class HeadCheck {
         return null;
     }
 
-    private Verdict target(String method, byte[] head, int from, int to) {
+    /** The target between the spaces at {@code sp1} and {@code sp2}, for the method before {@code sp1}. */
+    private Verdict target(byte[] head, int sp1, int sp2) {
+        int from = sp1 + 1;
+        int to = sp2;
         if (to - from > limits.maxUriBytes()) {
             return Verdict.reject(414, "request target longer than limits.maxUriBytes " + limits.maxUriBytes());
         }
@@ -94,17 +95,18 @@ final class HeadCheck {
                 return Verdict.reject(400, "control character in request target");
             }
         }
-        if (method.equals("CONNECT")) {
+        if (matches(head, 0, sp1, "CONNECT")) {
             return Verdict.reject(405, "CONNECT is not supported");
         }
         if (head[from] == '/') {
             return null;
         }
         if (to - from == 1 && head[from] == '*') {
-            return method.equals("OPTIONS") ? null : Verdict.reject(400, "asterisk-form target with " + method);
+            return matches(head, 0, sp1, "OPTIONS")
+                    ? null : Verdict.reject(400, "asterisk-form target with " + ascii(head, 0, sp1));
         }
-        String start = ascii(head, from, Math.min(to, from + 8)).toLowerCase(Locale.ROOT);
-        if (start.startsWith("http://") || start.startsWith("https://")) {
+        if (matchesIgnoreCase(head, from, Math.min(to, from + 7), "http://")
+                || matchesIgnoreCase(head, from, Math.min(to, from + 8), "https://")) {
             return null;
         }
         return Verdict.reject(400, "request target is neither origin-form nor absolute-form");
@@ -138,33 +140,27 @@ final class HeadCheck {
                     return Verdict.reject(400, "control character in header field value");
                 }
             }
-            String name = ascii(head, line, colon).toLowerCase(Locale.ROOT);
-            String value = trim(ascii(head, colon + 1, lineEnd));
-            switch (name) {
-                case "host" -> hosts++;
-                case "content-length" -> {
-                    if (contentLength != null) {
-                        return Verdict.reject(400, "repeated Content-Length");
-                    }
-                    contentLength = value;
+            // Only the fields judged here become strings, and only their values: a head is judged on every request.
+            if (matchesIgnoreCase(head, line, colon, "host")) {
+                hosts++;
+            } else if (matchesIgnoreCase(head, line, colon, "content-length")) {
+                if (contentLength != null) {
+                    return Verdict.reject(400, "repeated Content-Length");
                 }
-                case "transfer-encoding" -> {
-                    if (transferEncoding != null) {
-                        return Verdict.reject(400, "repeated Transfer-Encoding");
-                    }
-                    transferEncoding = value;
+                contentLength = trimmedValue(head, colon + 1, lineEnd);
+            } else if (matchesIgnoreCase(head, line, colon, "transfer-encoding")) {
+                if (transferEncoding != null) {
+                    return Verdict.reject(400, "repeated Transfer-Encoding");
                 }
-                case "expect" -> {
-                    if (!http10 && !value.equalsIgnoreCase("100-continue")) {
-                        return Verdict.reject(417, "unsupported expectation");
-                    }
+                transferEncoding = trimmedValue(head, colon + 1, lineEnd);
+            } else if (matchesIgnoreCase(head, line, colon, "expect")) {
+                if (!http10 && !trimmedValue(head, colon + 1, lineEnd).equalsIgnoreCase("100-continue")) {
+                    return Verdict.reject(417, "unsupported expectation");
                 }
-                case "upgrade" -> upgrade = true;
-                default -> {
-                    if (name.equalsIgnoreCase(Rejection.HEADER)) {
-                        return Verdict.reject(400, "reserved header " + Rejection.HEADER);
-                    }
-                }
+            } else if (matchesIgnoreCase(head, line, colon, "upgrade")) {
+                upgrade = true;
+            } else if (matchesIgnoreCase(head, line, colon, Rejection.HEADER)) {
+                return Verdict.reject(400, "reserved header " + Rejection.HEADER);
             }
             line = lineEnd + 2;
         }
@@ -231,6 +227,40 @@ final class HeadCheck {
             to--;
         }
         return value.substring(from, to);
+    }
+
+    private static String trimmedValue(byte[] head, int from, int to) {
+        return trim(ascii(head, from, to));
+    }
+
+    /** Whether {@code bytes[from, to)} is exactly {@code ascii}. */
+    private static boolean matches(byte[] bytes, int from, int to, String ascii) {
+        if (to - from != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (bytes[from + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code bytes[from, to)} is {@code ascii}, ASCII letters compared without regard to case. */
+    private static boolean matchesIgnoreCase(byte[] bytes, int from, int to, String ascii) {
+        if (to - from != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (lower(bytes[from + i]) != lower(ascii.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
     private static int indexOf(byte[] bytes, int b, int from, int to) {
