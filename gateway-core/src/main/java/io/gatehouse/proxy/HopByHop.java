@@ -60,11 +60,11 @@ final class HopByHop implements HttpHandler {
      * answer to a WebSocket upgrade) {@code Upgrade: websocket} and {@code Connection: Upgrade} are kept.
      */
     static void copyEndToEnd(HeaderMap from, HeaderMap to, boolean switchingToWebSocket) {
-        Set<HttpString> listed = listedInConnection(from);
+        HeaderValues connection = from.get(Headers.CONNECTION);
         for (long cookie = from.fastIterateNonEmpty(); cookie != -1L; cookie = from.fiNextNonEmpty(cookie)) {
             HeaderValues values = from.fiCurrent(cookie);
             HttpString name = values.getHeaderName();
-            if (!ALWAYS.contains(name) && !listed.contains(name)) {
+            if (!ALWAYS.contains(name) && !lists(connection, name)) {
                 to.putAll(name, values);
             }
         }
@@ -80,7 +80,7 @@ final class HopByHop implements HttpHandler {
         HeaderValues upgrade = headers.get(Headers.UPGRADE);
         return Methods.GET.equals(exchange.getRequestMethod())
                 && upgrade != null && upgrade.size() == 1 && WEBSOCKET.equalsIgnoreCase(upgrade.getFirst().trim())
-                && listedInConnection(headers).contains(Headers.UPGRADE);
+                && lists(headers.get(Headers.CONNECTION), Headers.UPGRADE);
     }
 
     private static void strip(HeaderMap headers) {
@@ -92,6 +92,38 @@ final class HopByHop implements HttpHandler {
         for (HttpString name : ALWAYS) {
             headers.remove(name);
         }
+    }
+
+    /**
+     * Whether {@code connection} (the values of a Connection header, or null) lists {@code name}. Walks the values in
+     * place: backends send {@code Connection: keep-alive} with nearly every response, and this runs for each of its
+     * header fields.
+     */
+    private static boolean lists(HeaderValues connection, HttpString name) {
+        if (connection == null) {
+            return false;
+        }
+        String wanted = name.toString();
+        for (int i = 0; i < connection.size(); i++) {
+            String value = connection.get(i);
+            int from = 0;
+            while (from <= value.length()) {
+                int comma = value.indexOf(',', from);
+                int end = comma < 0 ? value.length() : comma;
+                int start = from;
+                while (start < end && value.charAt(start) <= ' ') {
+                    start++;
+                }
+                while (end > start && value.charAt(end - 1) <= ' ') {
+                    end--;
+                }
+                if (end - start == wanted.length() && value.regionMatches(true, start, wanted, 0, wanted.length())) {
+                    return true;
+                }
+                from = (comma < 0 ? value.length() : comma) + 1;
+            }
+        }
+        return false;
     }
 
     /** The names a Connection header lists, lower case; an empty set, allocated for nothing, when there is none. */

@@ -81,6 +81,19 @@ class HopByHopTest {
     }
 
     @Test
+    void responseHeadersListedInAnyConnectionLineAreDroppedWhateverTheirCaseAndSpacing() throws Exception {
+        String response = "HTTP/1.1 200 OK\r\nConnection: x-secret ,\tkeep-alive\r\nConnection: X-OTHER\r\n"
+                + "X-Secret: internal\r\nx-other: internal\r\nX-Secrets: kept\r\nContent-Length: 2\r\n\r\nok";
+        try (RawBackend backend = RawBackend.answering(response);
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            String head = RawClient.headLower(RawClient.send(proxy.port(), "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"));
+            assertFalse(head.contains("\r\nx-secret:"), head);
+            assertFalse(head.contains("\r\nx-other:"), head);
+            assertTrue(head.contains("\r\nx-secrets: kept\r\n"), head);
+        }
+    }
+
+    @Test
     void chunkedResponseIsRelayedWithOurOwnFraming() throws Exception {
         String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
         try (RawBackend backend = RawBackend.answering(response);
