@@ -5,14 +5,15 @@
 #   bench/cost-per-request.sh [--rounds 3] [--duration 6s] [--connections 64]
 #
 # An nginx backend on 127.0.0.1:18096 answers /small (100 bytes); an nginx reverse proxy on 18097 (the proxy
-# settings of bench/conf/nginx-proxy-common.conf, upstream keep-alive 256, two workers) and bin/gatehouse on 18098
-# (launcher defaults) sit in front of it. In interleaved rounds, wrk (-t 2, keep-alive) loads each proxy and the
-# script reads from /proc, for all of the proxy's processes and threads: user and system CPU time per request and
-# involuntary context switches per request; for Gatehouse also the time its collector stopped the JVM (jstat GCT)
-# per request. Then a second Gatehouse daemon with a 1.2 GiB young generation (no collection during the run) is
-# loaded for 3 s between two `jmap -histo:all`: the bytes and objects one request allocates, and the classes that
-# take the most. Needs nginx, wrk, curl, python3 and a JDK (jstat, jmap); installs nothing; needs ports
-# 18096-18099; works in a mktemp -d directory and stops what it started on exit.
+# settings of bench/conf/nginx-proxy-common.conf, upstream keep-alive 256, two workers), bin/gatehouse on 18098
+# (launcher defaults) and bench/relay/Relay.java on 18099 (the least a JVM proxy can do: bytes relayed, no HTTP) sit
+# in front of it. In interleaved rounds, wrk (-t 2, keep-alive) loads each proxy and the script reads from /proc,
+# for all of the proxy's processes and threads: user and system CPU time per request and involuntary context
+# switches per request; for Gatehouse also the time its collector stopped the JVM (jstat GCT) per request. Then a
+# second Gatehouse daemon (on 18100) with a 1.2 GiB young generation (no collection during the run) is loaded for
+# 3 s between two `jmap -histo:all`: the bytes and objects one request allocates, and the classes that take the
+# most. Needs nginx, wrk, curl, python3 and a JDK (jstat, jmap); installs nothing; needs ports 18096-18100; works
+# in a mktemp -d directory and stops what it started on exit.
 set -euo pipefail
 
 rounds=3
@@ -23,7 +24,7 @@ while (($#)); do
     --rounds) rounds=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "cost-per-request: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -31,9 +32,9 @@ export PATH="$PATH:/usr/sbin:/sbin"
 for tool in nginx wrk curl python3 jstat jmap; do
   command -v "$tool" > /dev/null || { echo "cost-per-request: needs $tool (apt-get install nginx wrk curl python3 openjdk-17-jdk-headless)" >&2; exit 1; }
 done
-for port in 18096 18097 18098 18099; do
+for port in 18096 18097 18098 18099 18100; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "cost-per-request: 127.0.0.1:$port is in use; the script needs ports 18096-18099 free" >&2; exit 1
+    echo "cost-per-request: 127.0.0.1:$port is in use; the script needs ports 18096-18100 free" >&2; exit 1
   fi
 done
 here=$(cd "$(dirname "$0")" && pwd)
@@ -92,7 +93,7 @@ vhosts:
     hosts: ["*"]
     proxy: { backends: ["http://127.0.0.1:18096"], connections: 256 }
 EOF
-sed 's/18098/18099/' "$work/gatehouse.yaml" > "$work/gatehouse-alloc.yaml"
+sed 's/18098/18100/' "$work/gatehouse.yaml" > "$work/gatehouse-alloc.yaml"
 
 nginx -p "$work/" -c "$work/backend.conf" -g 'daemon off;' 2> "$work/backend.out" &
 pids+=($!)
@@ -102,7 +103,10 @@ pids+=($nginx_pid)
 "$root/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/gatehouse.out" 2>&1 &
 gatehouse_pid=$!   # the launcher execs the JVM
 pids+=($gatehouse_pid)
-for port in 18097 18098; do
+java -XX:+UseSerialGC -Xmx32m "$here/relay/Relay.java" 18099 18096 > "$work/relay.out" 2>&1 &
+relay_pid=$!
+pids+=($relay_pid)
+for port in 18097 18098 18099; do
   for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/small" && break; sleep 0.1; done
   curl -s -o /dev/null --fail --max-time 1 "http://127.0.0.1:$port/small" \
     || { cat "$work"/*.out "$work"/*.err >&2; echo "cost-per-request: nothing answers on $port" >&2; exit 1; }
@@ -134,11 +138,15 @@ load() {  # port, duration: prints the request count; stops the script on errors
 }
 
 echo "cost-per-request: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), wrk -t2 -c$connections -d$duration /small, $rounds rounds"
-for port in 18097 18098; do load "$port" 15s > /dev/null; done   # warm-up (the JIT)
+for port in 18097 18098 18099; do load "$port" 15s > /dev/null; done   # warm-up (the JIT)
 printf '%-6s %-9s %9s %8s %8s %8s %10s %8s\n' round proxy req/s user_us sys_us cpu_us invol_csw gc_us
 for round in $(seq "$rounds"); do
-  for proxy in nginx gatehouse; do
-    if [[ $proxy == nginx ]]; then pid=$nginx_pid port=18097; else pid=$gatehouse_pid port=18098; fi
+  for proxy in nginx gatehouse relay; do
+    case $proxy in
+      nginx) pid=$nginx_pid port=18097 ;;
+      gatehouse) pid=$gatehouse_pid port=18098 ;;
+      relay) pid=$relay_pid port=18099 ;;
+    esac
     read -r u0 s0 n0 < <(snapshot "$pid")
     [[ $proxy == gatehouse ]] && g0=$(gc_seconds "$pid")
     requests=$(load "$port" "$duration")
@@ -158,12 +166,12 @@ GATEHOUSE_CDS=off GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xms1400m -Xmx1400m -Xmn
   "$root/bin/gatehouse" run "$work/gatehouse-alloc.yaml" > "$work/gatehouse-alloc.out" 2>&1 &
 alloc_pid=$!
 pids+=($alloc_pid)
-for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:18099/small" && break; sleep 0.1; done
-load 18099 10s > /dev/null
+for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:18100/small" && break; sleep 0.1; done
+load 18100 10s > /dev/null
 jcmd "$alloc_pid" GC.run > /dev/null
 collections_before=$(collections "$alloc_pid")
 jmap -histo:all "$alloc_pid" > "$work/before.histo"
-requests=$(load 18099 3s)
+requests=$(load 18100 3s)
 jmap -histo:all "$alloc_pid" > "$work/after.histo"
 if [[ $(collections "$alloc_pid") != "$collections_before" ]]; then
   echo "cost-per-request: a collection ran during the allocation run; its figures would be low" >&2; exit 1
