@@ -43,9 +43,9 @@ final class AccessLogFormat {
 
     /**
      * A timestamp formatter that formats each second once: a busy log writes thousands of lines a second, and
-     * each {@link DateTimeFormatter} call costs about 170 ns and 430 bytes of garbage. Safe for any number of threads: the last
-     * second formatted is one immutable pair behind a volatile field, and a thread that finds another second
-     * formats its own.
+     * each {@link DateTimeFormatter} call costs about 170 ns and 430 bytes of garbage. Safe for any number of
+     * threads: the last second formatted is one immutable pair behind a volatile field, and a thread that finds
+     * another second formats its own.
      */
     static final class SecondStamps {
 
