@@ -28,49 +28,33 @@ while (($#)); do
     *) echo "cost-per-request: unknown option $1" >&2; exit 64 ;;
   esac
 done
-export PATH="$PATH:/usr/sbin:/sbin"
-for tool in nginx wrk curl python3 jstat jmap; do
-  command -v "$tool" > /dev/null || { echo "cost-per-request: needs $tool (apt-get install nginx wrk curl python3 openjdk-17-jdk-headless)" >&2; exit 1; }
-done
-for port in 18096 18097 18098 18099 18100; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "cost-per-request: 127.0.0.1:$port is in use; the script needs ports 18096-18100 free" >&2; exit 1
-  fi
-done
+name=cost-per-request
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-work=$(mktemp -d -t gatehouse-cost.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/lib.sh"
+require_tools "apt-get install nginx wrk curl python3 openjdk-17-jdk-headless" nginx wrk curl python3 jstat jmap
+require_free_ports 18096 18097 18098 18099 18100
+start_workdir
 
-cat > "$work/backend.conf" <<EOF
+nginx_conf() {  # the file's name, then the upstreams and servers of its http block
+  cat > "$work/$1.conf" <<EOF
 worker_processes 2;
-pid $work/backend.pid;
-error_log $work/backend.err warn;
+pid $work/$1.pid;
+error_log $work/$1.err warn;
 events { worker_connections 4096; }
 http {
     access_log off;
     keepalive_requests 1000000;
+$2
+}
+EOF
+}
+nginx_conf backend '
     server {
         listen 127.0.0.1:18096 backlog=4096;
         location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }
-    }
-}
-EOF
-cat > "$work/proxy.conf" <<EOF
-worker_processes 2;
-pid $work/proxy.pid;
-error_log $work/proxy.err warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
+    }'
+nginx_conf proxy "
     upstream backend {
         server 127.0.0.1:18096;
         keepalive 256;
@@ -82,9 +66,7 @@ http {
             include $root/bench/conf/nginx-proxy-common.conf;
             proxy_pass http://backend;
         }
-    }
-}
-EOF
+    }"
 cat > "$work/gatehouse.yaml" <<EOF
 listen: ["127.0.0.1:18098"]
 accessLog: { path: "off" }

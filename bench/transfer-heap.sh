@@ -22,27 +22,15 @@ while (($#)); do
   esac
 done
 
-export PATH="$PATH:/usr/sbin:/sbin"
-for tool in nginx curl jstat jcmd python3; do
-  command -v "$tool" > /dev/null || { echo "transfer-heap: needs $tool (apt-get install nginx curl openjdk-17-jdk-headless python3)" >&2; exit 1; }
-done
+name=transfer-heap
+source "$(dirname "$0")/lib.sh"
+require_tools "apt-get install nginx curl openjdk-17-jdk-headless python3" nginx curl jstat jcmd python3
+require_free_ports 18096 18097 18098
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d -t gatehouse-transfer.XXXXXX)
-chmod 755 "$work"   # nginx workers run as nobody when started by root
-pids=()
-cleanup() {
+before_cleanup() {
   touch "$work/stop"   # ends a sampling loop still running
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-for port in 18096 18097 18098; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "transfer-heap: 127.0.0.1:$port is in use; the script needs ports 18096-18098 free" >&2; exit 1
-  fi
-done
+start_workdir
 mkdir -p "$work/www" "$work/logs"
 truncate -s "$size" "$work/www/big.bin"
 chmod -R a+rX "$work/www"

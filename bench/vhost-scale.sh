@@ -27,10 +27,9 @@ while (($#)); do
     *) echo "vhost-scale: unknown option $1" >&2; exit 64 ;;
   esac
 done
-export PATH="$PATH:/usr/sbin:/sbin"
-for tool in nginx wrk curl python3; do
-  command -v "$tool" > /dev/null || { echo "vhost-scale: needs $tool (apt-get install nginx wrk curl python3)" >&2; exit 1; }
-done
+name=vhost-scale
+source "$(dirname "$0")/lib.sh"
+require_tools "apt-get install nginx wrk curl python3" nginx wrk curl python3
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nofile=$(ulimit -n)
 ((nofile >= 5000)) || { echo "vhost-scale: needs an open-files limit of 5000 (have $nofile): raise the hard limit" >&2; exit 1; }
@@ -38,23 +37,11 @@ spread_counts=(1 1000)
 if ((nofile >= 30000)); then spread_counts+=(10000); else
   echo "vhost-scale: open-files limit $nofile < 30000: spread over 10,000 vhosts is left out" >&2
 fi
-for port in 18096 18097 18098 18099; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "vhost-scale: 127.0.0.1:$port is in use; the script needs ports 18096-18099 free" >&2; exit 1
-  fi
-done
+require_free_ports 18096 18097 18098 18099
 export GATEHOUSE_CDS=off   # three first runs would write the same class-data archive
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-work=$(mktemp -d -t gatehouse-vhost-scale.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_workdir
 
 cat > "$work/nginx.conf" <<EOF
 worker_processes auto;

@@ -1,0 +1,40 @@
+# Shared by the side benchmarks (transfer-heap.sh, vhost-scale.sh, cost-per-request.sh): sourced, never run.
+# Each script sets `name` (its name in messages) before sourcing this file.
+
+export PATH="$PATH:/usr/sbin:/sbin"
+
+# Stops the script, naming the missing tools and the packages that provide them, unless every tool is installed.
+require_tools() {  # "apt-get install ..." hint, then the tools
+  local hint=$1 tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" > /dev/null || { echo "$name: needs $tool ($hint)" >&2; exit 1; }
+  done
+}
+
+# Stops the script when anything listens on one of the loopback ports it is about to use.
+require_free_ports() {  # the ports
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$name: 127.0.0.1:$port is in use; the script needs ports $1-${*: -1} free" >&2; exit 1
+    fi
+  done
+}
+
+# A mktemp -d directory in $work, and a trap that stops every process in $pids and removes the directory on exit.
+# A script that must do something first on exit defines before_cleanup.
+start_workdir() {
+  work=$(mktemp -d -t "gatehouse-$name.XXXXXX")
+  chmod 755 "$work"   # nginx workers run as nobody when started by root
+  pids=()
+  trap cleanup EXIT
+}
+
+cleanup() {
+  if declare -F before_cleanup > /dev/null; then before_cleanup; fi
+  local p
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
