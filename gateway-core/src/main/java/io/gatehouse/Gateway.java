@@ -60,6 +60,8 @@ public final class Gateway implements AutoCloseable {
     private final MeterRegistry registry;
     private final XnioWorker worker;
     private final ByteBufferPool buffers = new ThreadCachedBufferPool(BUFFER_SIZE);
+    /** How long {@link #stop} waits for a close in progress: more than an access log's five seconds to write out. */
+    private static final long RETIRER_GRACE_SECONDS = 10;
     /** Closes drained generations and listeners: never on an IO thread, where closing a backend pool would wait on itself. */
     private final ExecutorService retirer = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gatehouse-retire");
@@ -238,10 +240,28 @@ public final class Gateway implements AutoCloseable {
             current.close();
         }
         retiring.forEach(Generation::close);
-        retirer.shutdownNow();
+        finishRetiring();
         all.forEach(Listener::closeConnections);
         worker.shutdownNow();
         return drained;
+    }
+
+    /**
+     * Lets a close the retirer has begun finish, then stops it. A generation's close writes out the lines its access
+     * log still holds; interrupting it let {@link #stop} return before they were in the file (and the close that stop
+     * itself makes of the same generation returns at once: a generation closes once).
+     */
+    private void finishRetiring() {
+        retirer.shutdown();
+        try {
+            if (!retirer.awaitTermination(RETIRER_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning("closing a replaced configuration took over " + RETIRER_GRACE_SECONDS + "s; stopping without it");
+                retirer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            retirer.shutdownNow();
+        }
     }
 
     /** {@link #stop(Duration)} with the configured {@code shutdown.drainTimeout}. */
