@@ -2,7 +2,7 @@
 # What one proxied request costs, Gatehouse against nginx (issue 6: "where the remaining gap to nginx is"). Not part
 # of CI.
 #
-#   bench/cost-per-request.sh [--rounds 3] [--duration 6s] [--connections 64]
+#   bench/cost-per-request.sh [--rounds 3] [--duration 6s (seconds only)] [--connections 64]
 #
 # An nginx backend on 127.0.0.1:18096 answers /small (100 bytes); an nginx reverse proxy on 18097 (the proxy
 # settings of bench/conf/nginx-proxy-common.conf, upstream keep-alive 256, two workers), bin/gatehouse on 18098
@@ -22,7 +22,8 @@ connections=64
 while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
+    --duration) duration=$2; shift 2
+      [[ $duration =~ ^[0-9]+s$ ]] || { echo "cost-per-request: --duration takes seconds, as 6s" >&2; exit 64; } ;;
     --connections) connections=$2; shift 2 ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "cost-per-request: unknown option $1" >&2; exit 64 ;;
@@ -32,7 +33,9 @@ name=cost-per-request
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 source "$here/lib.sh"
-require_tools "apt-get install nginx wrk curl python3 openjdk-17-jdk-headless" nginx wrk curl python3 jstat jmap
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"   # the JDK bin/gatehouse runs, for the relay too
+require_tools "apt-get install nginx wrk curl python3 procps openjdk-17-jdk-headless" nginx wrk curl python3 pgrep \
+  "$java" jstat jcmd jmap
 require_free_ports 18096 18097 18098 18099 18100
 start_workdir
 
@@ -85,7 +88,7 @@ pids+=($nginx_pid)
 "$root/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/gatehouse.out" 2>&1 &
 gatehouse_pid=$!   # the launcher execs the JVM
 pids+=($gatehouse_pid)
-java -XX:+UseSerialGC -Xmx32m "$here/relay/Relay.java" 18099 18096 > "$work/relay.out" 2>&1 &
+"$java" -XX:+UseSerialGC -Xmx32m "$here/relay/Relay.java" 18099 18096 > "$work/relay.out" 2>&1 &
 relay_pid=$!
 pids+=($relay_pid)
 for port in 18097 18098 18099; do
@@ -100,7 +103,7 @@ snapshot() {
   local procs u=0 s=0 n=0 a b c
   procs=$(pgrep -P "$1" || true)
   for p in $1 $procs; do
-    read -r a b < <(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12, $13}')
+    read -r a b < <(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12, $13}') || continue   # gone
     u=$((u + a)); s=$((s + b))
     for t in /proc/"$p"/task/*; do
       c=$(awk '/^nonvoluntary_ctxt_switches/ {print $2}' "$t/status" 2>/dev/null || echo 0)

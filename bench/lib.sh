@@ -32,7 +32,7 @@ start_workdir() {
 }
 
 cleanup() {
-  if declare -F before_cleanup > /dev/null; then before_cleanup; fi
+  if declare -F before_cleanup > /dev/null; then before_cleanup || true; fi
   local p
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
