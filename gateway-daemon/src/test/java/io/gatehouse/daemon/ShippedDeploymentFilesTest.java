@@ -93,6 +93,38 @@ class ShippedDeploymentFilesTest {
     }
 
     @Test
+    void containerRunsWithTheLaunchersJvmOptionsExceptAHeapSizedByItsMemoryLimit() throws IOException {
+        Matcher container = Pattern.compile("ENV GATEHOUSE_JAVA_OPTS=\"([^\"]+)\"").matcher(Files.readString(REPO.resolve("Dockerfile")));
+        assertTrue(container.find(), "the Dockerfile sets GATEHOUSE_JAVA_OPTS");
+
+        List<String> heapSize = List.of("-Xms", "-Xmx", "-XX:MinHeapFreeRatio=", "-XX:MaxHeapFreeRatio=", "-XX:MaxRAMPercentage=");
+        assertEquals(jvmOptionsBut(launcherRunDefaults(), heapSize), jvmOptionsBut(container.group(1), heapSize));
+        assertTrue(container.group(1).contains("-XX:MaxRAMPercentage="), "the container's heap follows its memory limit");
+    }
+
+    @Test
+    void systemdUnitExampleOptionsAreTheLaunchersWithALargerHeap() throws IOException {
+        Matcher unit = Pattern.compile("GATEHOUSE_JAVA_OPTS=([^\"]+)\"").matcher(Files.readString(REPO.resolve("config/gatehouse.service")));
+        assertTrue(unit.find(), "the unit shows GATEHOUSE_JAVA_OPTS");
+
+        assertEquals(jvmOptionsBut(launcherRunDefaults(), List.of("-Xmx")), jvmOptionsBut(unit.group(1), List.of("-Xmx")));
+    }
+
+    /** The JVM options {@code bin/gatehouse run} uses when {@code GATEHOUSE_JAVA_OPTS} is not set. */
+    private static String launcherRunDefaults() throws IOException {
+        Matcher defaults = Pattern.compile("\\*\\) default_opts=\"([^\"]+)\"").matcher(Files.readString(REPO.resolve("bin/gatehouse")));
+        assertTrue(defaults.find(), "bin/gatehouse has the run defaults");
+        return defaults.group(1);
+    }
+
+    /** The options of a shell or Dockerfile string (continued lines joined), without those that start with one of {@code excluded}. */
+    private static List<String> jvmOptionsBut(String options, List<String> excluded) {
+        return Pattern.compile("\\s+").splitAsStream(options.replace("\\\n", " ").trim())
+                .filter(option -> excluded.stream().noneMatch(option::startsWith))
+                .toList();
+    }
+
+    @Test
     void containerDefaultConfigurationIsValid() throws Exception {
         GatewayConfig config = GatewayConfig.load(REPO.resolve("deploy/container/gatehouse.yaml"));
 
