@@ -52,6 +52,8 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
     private static final int BUFFER_SIZE = 16 * 1024;
+    /** How long {@link #stop} waits for a close in progress: more than an access log's six seconds to write out. */
+    private static final long RETIRER_GRACE_SECONDS = 10;
 
     /** What a {@link #reload(GatewayConfig)} changed: listeners bound, closed and kept, in configuration order. */
     public record Reloaded(List<ListenAddress> added, List<ListenAddress> removed, List<ListenAddress> kept) {
@@ -60,8 +62,6 @@ public final class Gateway implements AutoCloseable {
     private final MeterRegistry registry;
     private final XnioWorker worker;
     private final ByteBufferPool buffers = new ThreadCachedBufferPool(BUFFER_SIZE);
-    /** How long {@link #stop} waits for a close in progress: more than an access log's five seconds to write out. */
-    private static final long RETIRER_GRACE_SECONDS = 10;
     /** Closes drained generations and listeners: never on an IO thread, where closing a backend pool would wait on itself. */
     private final ExecutorService retirer = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gatehouse-retire");

@@ -32,6 +32,7 @@ import java.net.URI;
 import java.util.BitSet;
 import java.nio.channels.Channel;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -76,6 +77,8 @@ final class Forwarder implements HttpHandler {
     private final boolean preserveHost;
     private final long responseTimeoutMillis;
     private final Map<XnioIoThread, DeadlineQueue> responseDeadlines = new ConcurrentHashMap<>();
+    /** Built once: a lambda written in {@link ProxiedExchange#awaitResponse} would be a new object per request. */
+    private final Function<XnioIoThread, DeadlineQueue> newDeadlineQueue;
 
     Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, boolean preserveHost, long responseTimeoutMillis) {
         this.backends = backends;
@@ -83,6 +86,7 @@ final class Forwarder implements HttpHandler {
         this.retryPolicy = retryPolicy;
         this.preserveHost = preserveHost;
         this.responseTimeoutMillis = responseTimeoutMillis;
+        this.newDeadlineQueue = thread -> new DeadlineQueue(thread, responseTimeoutMillis);
     }
 
     @Override
@@ -326,8 +330,7 @@ final class Forwarder implements HttpHandler {
         }
 
         private void awaitResponse() {
-            responseDeadlines.computeIfAbsent(exchange.getIoThread(), thread -> new DeadlineQueue(thread, responseTimeoutMillis))
-                    .add(this);
+            responseDeadlines.computeIfAbsent(exchange.getIoThread(), newDeadlineQueue).add(this);
         }
 
         @Override
