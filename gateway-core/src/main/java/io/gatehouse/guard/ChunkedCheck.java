@@ -1,5 +1,7 @@
 package io.gatehouse.guard;
 
+import io.gatehouse.http.HttpSyntax;
+
 /**
  * Follows a chunked request body byte by byte (RFC 9112 section 7.1) and refuses anything but the strict grammar:
  * chunk sizes of 1 to 16 hex digits with nothing before them, extensions as {@code ;name[=token|quoted-string]}

@@ -1,6 +1,7 @@
 package io.gatehouse.guard;
 
 import io.gatehouse.config.Limits;
+import io.gatehouse.http.HttpSyntax;
 
 import java.nio.charset.StandardCharsets;
 

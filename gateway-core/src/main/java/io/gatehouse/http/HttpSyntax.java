@@ -1,7 +1,7 @@
-package io.gatehouse.guard;
+package io.gatehouse.http;
 
-/** Character classes of RFC 9110/9112, on single bytes. */
-final class HttpSyntax {
+/** Character classes of RFC 9110/9112, on single bytes: for the request guard and the backend response parser. */
+public final class HttpSyntax {
 
     private static final boolean[] TCHAR = new boolean[256];
 
@@ -22,27 +22,27 @@ final class HttpSyntax {
     }
 
     /** A token character: what method names, header names and transfer codings are made of. */
-    static boolean tchar(int b) {
+    public static boolean tchar(int b) {
         return TCHAR[b & 0xff];
     }
 
     /** SP or HTAB. */
-    static boolean whitespace(int b) {
+    public static boolean whitespace(int b) {
         return b == ' ' || b == '\t';
     }
 
     /** A byte allowed in a field value: HTAB, SP, visible ASCII, obs-text. Never NUL, CR, LF or another control. */
-    static boolean fieldValue(int b) {
+    public static boolean fieldValue(int b) {
         int c = b & 0xff;
         return c == '\t' || (c >= 0x20 && c != 0x7f);
     }
 
     /** A byte allowed in a quoted-string other than the quote and the backslash. */
-    static boolean qdtext(int b) {
+    public static boolean qdtext(int b) {
         return fieldValue(b) && b != '"' && b != '\\';
     }
 
-    static int hexValue(int b) {
+    public static int hexValue(int b) {
         if (b >= '0' && b <= '9') {
             return b - '0';
         }
