@@ -1,17 +1,16 @@
 package io.gatehouse.proxy;
 
-import io.undertow.client.ClientCallback;
-import io.undertow.client.ClientConnection;
-import io.undertow.client.UndertowClient;
-import io.undertow.connector.ByteBufferPool;
 import io.undertow.util.WorkerUtils;
+import org.xnio.IoFuture;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keep-alive connections to one backend. Undertow client connections belong to one IO thread, so the pool is split
+ * Keep-alive connections to one backend. A connection belongs to the IO thread that opened it, so the pool is split
  * per IO thread: each thread may hold up to {@code maxConnections} (open, opening or leased), and up to
  * {@code queueSize} requests may wait for one of them. A waiting request that gets no connection within
  * {@code connectTimeout} (HAProxy's {@code timeout queue} defaults the same way) fails as {@link Failure#BUSY}.
@@ -37,12 +36,12 @@ final class BackendPool implements AutoCloseable {
     /** Receives the outcome of {@link #acquire}; exactly one method is called, once. */
     interface Lease {
         /** @param reused the connection served an earlier request and may have been closed by the backend since */
-        void connected(ClientConnection connection, boolean reused);
+        void connected(BackendConnection connection, boolean reused);
 
         void failed(Failure failure, String reason);
     }
 
-    private static final OptionMap CLIENT_OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
+    private static final OptionMap CONNECTION_OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
 
     private final URI backend;
     private final int maxConnections;
@@ -66,39 +65,37 @@ final class BackendPool implements AutoCloseable {
      * Hands {@code lease} an idle connection (unless {@code fresh}), a new one, or a place in the queue; fails it
      * otherwise.
      */
-    void acquire(XnioIoThread thread, ByteBufferPool buffers, Lease lease, boolean fresh) {
+    void acquire(XnioIoThread thread, Lease lease, boolean fresh) {
         if (closed) {
             lease.failed(Failure.CLOSED, "proxy is shutting down");
             return;
         }
         PerThread pool = threads.computeIfAbsent(thread, PerThread::new);
-        ClientConnection idle = fresh ? null : pool.pollIdle();
+        BackendConnection idle = fresh ? null : pool.pollIdle();
         if (idle != null) {
+            idle.take();
             lease.connected(idle, true);
         } else if (pool.open < maxConnections) {
-            pool.connect(buffers, lease);
+            pool.connect(lease);
         } else if (pool.waiting.size() < queueSize) {
-            pool.enqueue(buffers, lease);
+            pool.enqueue(lease);
         } else {
             lease.failed(Failure.BUSY, "all " + maxConnections + " connections busy and " + queueSize + " requests already queued");
         }
     }
 
     /** Returns a leased connection: kept for the next request when {@code reusable} and still open, else closed. */
-    void release(ClientConnection connection, boolean reusable) {
-        XnioIoThread thread = connection.getIoThread();
+    void release(BackendConnection connection, boolean reusable) {
+        XnioIoThread thread = connection.ioThread();
         if (Thread.currentThread() != thread) {
             thread.execute(() -> release(connection, reusable));
             return;
         }
-        if (!reusable) {
-            AbortiveClose.close(connection);
+        if (!reusable || closed || !connection.isOpen()) {
+            connection.close();
             return;
         }
-        if (closed || !connection.isOpen()) {
-            IoUtils.safeClose(connection);
-            return;
-        }
+        connection.idle();
         threads.computeIfAbsent(thread, PerThread::new).offer(connection);
     }
 
@@ -128,7 +125,7 @@ final class BackendPool implements AutoCloseable {
     /** One IO thread's share; touched only from that thread. */
     private final class PerThread {
         final XnioIoThread thread;
-        final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
+        final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
         /** Connections counted against maxConnections: opening, leased or idle. */
         int open;
@@ -137,26 +134,27 @@ final class BackendPool implements AutoCloseable {
             this.thread = thread;
         }
 
-        ClientConnection pollIdle() {
-            ClientConnection connection = idle.pollFirst();
+        BackendConnection pollIdle() {
+            BackendConnection connection = idle.pollFirst();
             while (connection != null && !connection.isOpen()) {
                 connection = idle.pollFirst();
             }
             return connection;
         }
 
-        void offer(ClientConnection connection) {
+        void offer(BackendConnection connection) {
             Waiter waiter = waiting.pollFirst();
             if (waiter != null) {
                 waiter.timer.remove();
+                connection.take();
                 waiter.lease.connected(connection, true);
             } else {
                 idle.addFirst(connection);
             }
         }
 
-        void enqueue(ByteBufferPool buffers, Lease lease) {
-            Waiter waiter = new Waiter(lease, buffers);
+        void enqueue(Lease lease) {
+            Waiter waiter = new Waiter(lease);
             waiter.timer = WorkerUtils.executeAfter(thread, () -> {
                 if (waiting.remove(waiter)) {
                     lease.failed(Failure.BUSY, "no connection free within " + connectTimeoutMillis + "ms");
@@ -171,66 +169,67 @@ final class BackendPool implements AutoCloseable {
             Waiter waiter = waiting.pollFirst();
             if (waiter != null && !closed) {
                 waiter.timer.remove();
-                connect(waiter.buffers, waiter.lease);
+                connect(waiter.lease);
             } else if (waiter != null) {
                 waiter.timer.remove();
                 waiter.lease.failed(Failure.CLOSED, "proxy is shutting down");
             }
         }
 
-        void connect(ByteBufferPool buffers, Lease lease) {
+        void connect(Lease lease) {
             open++;
             Attempt attempt = new Attempt();
+            IoFuture<StreamConnection> opening;
+            try {
+                opening = thread.openStreamConnection(new InetSocketAddress(backend.getHost(), port(backend)), null, CONNECTION_OPTIONS);
+            } catch (RuntimeException e) {
+                attempt.settled = true;
+                slotFreed();
+                lease.failed(Failure.REFUSED, "connect failed: " + e.getMessage());
+                return;
+            }
             attempt.timer = WorkerUtils.executeAfter(thread, () -> {
                 if (!attempt.settled) {
                     attempt.settled = true;
+                    opening.cancel();
                     slotFreed();
                     lease.failed(Failure.CONNECT_TIMEOUT, "no connection within " + connectTimeoutMillis + "ms");
                 }
             }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
-            try {
-                UndertowClient.getInstance().connect(callback(attempt, lease), null, backend, thread, null, buffers, CLIENT_OPTIONS);
-            } catch (RuntimeException e) {
-                callback(attempt, lease).failed(new IOException(e.getMessage(), e));
-            }
-        }
-
-        private ClientCallback<ClientConnection> callback(Attempt attempt, Lease lease) {
-            return new ClientCallback<>() {
-                @Override
-                public void completed(ClientConnection connection) {
+            opening.addNotifier((future, ignored) -> {
+                if (future.getStatus() == IoFuture.Status.DONE) {
+                    StreamConnection channel = uncheckedGet(future);
                     if (attempt.settled) {
                         // Timed out already; the slot was given back then.
-                        IoUtils.safeClose(connection);
+                        IoUtils.safeClose(channel);
                         return;
                     }
                     attempt.settled = true;
                     attempt.timer.remove();
-                    connection.addCloseListener(closedConnection -> {
-                        idle.remove(closedConnection);
+                    BackendConnection connection = new BackendConnection(channel);
+                    connection.onClose(() -> {
+                        idle.remove(connection);
                         slotFreed();
                     });
+                    connection.take();
                     lease.connected(connection, false);
-                }
-
-                @Override
-                public void failed(IOException e) {
-                    if (attempt.settled) {
-                        return;
-                    }
+                } else if (!attempt.settled) {
                     attempt.settled = true;
                     attempt.timer.remove();
                     slotFreed();
-                    lease.failed(Failure.REFUSED, "connect failed: " + e.getMessage());
+                    IOException failure = future.getStatus() == IoFuture.Status.FAILED ? future.getException() : null;
+                    lease.failed(Failure.REFUSED, "connect failed: " + (failure == null ? "cancelled" : failure.getMessage()));
                 }
-            };
+            }, null);
         }
 
         void shutdown() {
             // Closing fires the close listener, which edits idle: close a copy.
-            ClientConnection[] toClose = idle.toArray(ClientConnection[]::new);
+            BackendConnection[] toClose = idle.toArray(BackendConnection[]::new);
             idle.clear();
-            IoUtils.safeClose(toClose);
+            for (BackendConnection connection : toClose) {
+                connection.close();
+            }
             Waiter waiter;
             while ((waiter = waiting.pollFirst()) != null) {
                 waiter.timer.remove();
@@ -241,12 +240,22 @@ final class BackendPool implements AutoCloseable {
 
     private static final class Waiter {
         final Lease lease;
-        final ByteBufferPool buffers;
         XnioExecutor.Key timer;
 
-        Waiter(Lease lease, ByteBufferPool buffers) {
+        Waiter(Lease lease) {
             this.lease = lease;
-            this.buffers = buffers;
+        }
+    }
+
+    private static int port(URI backend) {
+        return backend.getPort() < 0 ? 80 : backend.getPort();
+    }
+
+    private static StreamConnection uncheckedGet(IoFuture<? extends StreamConnection> done) {
+        try {
+            return done.get();
+        } catch (IOException e) {
+            throw new IllegalStateException("a finished connect has its connection", e);
         }
     }
 

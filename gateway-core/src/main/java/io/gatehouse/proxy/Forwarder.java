@@ -3,17 +3,16 @@ package io.gatehouse.proxy;
 import io.gatehouse.guard.RequestRejectedException;
 import io.gatehouse.http.ProxyTarget;
 import io.gatehouse.observe.UpstreamCall;
-import io.undertow.client.ClientCallback;
-import io.undertow.client.ClientConnection;
-import io.undertow.client.ClientExchange;
-import io.undertow.client.ClientRequest;
-import io.undertow.client.ClientResponse;
+import io.gatehouse.http.ErrorResponses;
+import io.undertow.conduits.ChunkedStreamSourceConduit;
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HeaderMap;
-import io.undertow.util.HeaderValues;
+import io.undertow.util.AbstractAttachable;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.PooledAdaptor;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import io.undertow.util.Transfer;
@@ -24,13 +23,16 @@ import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
 import org.xnio.channels.StreamSinkChannel;
-
-import io.gatehouse.http.ErrorResponses;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.conduits.PushBackStreamSourceConduit;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.BitSet;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.util.BitSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.Map;
@@ -43,8 +45,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Contract: the {@link Balancer} picks a backend among those whose {@link BackendHealth} says they are up. The
  * request line keeps the client's raw path and query (an absolute-form target becomes origin-form); all request
  * headers are copied (hop-by-hop ones were removed upstream); Host is the client's when {@code preserveHost}, else
- * the backend's authority. Bodies stream in both directions through Undertow's {@link Transfer} with
- * back-pressure, never buffered whole. A WebSocket upgrade answered 101 becomes a byte relay.
+ * the backend's authority. The backend side is Gatehouse's own HTTP/1.1 client on a {@link BackendConnection}: it
+ * writes the {@link RequestHead} and parses the {@link ResponseHead} itself, which costs no second header map on
+ * the way out and no read past the end of a response, and refuses a response head that could be read two ways. Interim 1xx
+ * responses are dropped (Gatehouse answers the client's own {@code 100-continue}). Bodies stream in both directions
+ * with back-pressure, never buffered whole; a request body of unknown length is re-framed as chunked. A WebSocket
+ * upgrade answered 101 becomes a byte relay.
  *
  * <p>Failures, each answered once and logged as one line (a retry is logged as one line too):
  * <ul>
@@ -54,8 +60,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>the backend closes/resets before its response head: on a pooled connection that the backend may have
  *       closed while idle, a replayable request is sent again on a fresh connection (once, not counted); otherwise
  *       it counts against the backend's health and a replayable request is tried on another backend; else 502</li>
- *   <li>a response head with a malformed status line or ambiguous framing ({@link ResponseFraming}): 502, the
- *       backend connection closed</li>
+ *   <li>a response head that is malformed ({@link ResponseHead}), larger than one buffer (16 KiB, as nginx's
+ *       {@code proxy_buffer_size} "too big header"), ambiguously framed ({@link ResponseFraming}), or a 101 the
+ *       client did not ask for: 502, the backend connection closed</li>
  *   <li>no response head within {@code responseTimeout} of the request being sent: 504</li>
  *   <li>every pooled connection busy and the queue full, or no slot within {@code connectTimeout}: 503 with
  *       {@code Retry-After}</li>
@@ -65,7 +72,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       connection is closed, so the client sees the truncation (a status can no longer change, and a chunked
  *       response is never finished with a terminator the backend did not send)</li>
  * </ul>
- * A backend connection is reused only when both the request and the response were relayed completely.
+ * A backend connection is reused only when both the request and the response were relayed completely, the
+ * response did not end the connection ({@code Connection: close}, HTTP/1.0 without keep-alive, a body delimited by
+ * the close), and the backend sent nothing past the response's end: such bytes are never relayed and never read as
+ * the next request's response.
  */
 final class Forwarder implements HttpHandler {
 
@@ -133,8 +143,16 @@ final class Forwarder implements HttpHandler {
         private int backendIndex = -1;
         /** What logs and metrics learn of the trip to the backend now tried (the proxy's one hook into them). */
         private UpstreamCall call;
-        private ClientConnection connection;
+        private BackendConnection connection;
         private boolean reusedConnection;
+        private final ChannelListener<ConduitStreamSourceChannel> responseHeadReader = this::readResponseHead;
+        /** The request head while it is being sent. */
+        private PooledByteBuffer requestHeadBuffer;
+        /** The response head while it is being read; handed to the body relay with what came after it. */
+        private PooledByteBuffer responseHeadBuffer;
+        private ResponseBody relay;
+        /** The response allows the connection to carry another request (HTTP/1.1 without close, say). */
+        private boolean backendKeepsOpen;
         private State state = State.WAITING;
         private boolean bodyStreamed;
         private boolean requestRelayed;
@@ -164,8 +182,12 @@ final class Forwarder implements HttpHandler {
                     }
                     ProxyLog.failure(exchange, backendUri(), 0, "client went away before the response");
                 }
+                if (relay != null) {
+                    relay.stop();
+                }
+                freeHeadBuffers();
                 if (connection != null && !switched) {
-                    backend.pool.release(connection, requestRelayed && responseRelayed);
+                    backend.pool.release(connection, requestRelayed && responseRelayed && backendKeepsOpen);
                 }
                 leaveBackend();
                 next.proceed();
@@ -197,7 +219,7 @@ final class Forwarder implements HttpHandler {
         }
 
         private void acquire(boolean fresh) {
-            backend.pool.acquire(exchange.getIoThread(), exchange.getConnection().getByteBufferPool(), this, fresh);
+            backend.pool.acquire(exchange.getIoThread(), this, fresh);
         }
 
         private void leaveBackend() {
@@ -208,7 +230,7 @@ final class Forwarder implements HttpHandler {
         }
 
         @Override
-        public void connected(ClientConnection leased, boolean reused) {
+        public void connected(BackendConnection leased, boolean reused) {
             if (state != State.WAITING) {
                 // The client went away while this request waited for a connection; nothing was sent on it.
                 backends[backendIndex].pool.release(leased, true);
@@ -218,21 +240,19 @@ final class Forwarder implements HttpHandler {
             reusedConnection = reused;
             bodyStreamed = !exchange.isRequestComplete();
             call.connected();
-            leased.sendRequest(request(), new ClientCallback<>() {
-                @Override
-                public void completed(ClientExchange backendExchange) {
-                    if (connection == leased) {
-                        requestSent(backendExchange, leased);
-                    }
-                }
+            leased.source().setReadListener(responseHeadReader);
+            if (!leased.source().isReadResumed()) {
+                leased.source().resumeReads();
+            }
+            boolean chunked = bodyStreamed && !exchange.getRequestHeaders().contains(Headers.CONTENT_LENGTH);
+            // The client's framing was consumed by Undertow; a body of unknown length is re-framed as chunked.
+            String host = !preserveHost || !exchange.getRequestHeaders().contains(Headers.HOST) ? backend.uri.getRawAuthority() : null;
+            requestHeadBuffer = buffers().allocate();
+            sendHead(leased, RequestHead.encode(exchange, originForm(exchange), host, chunked, requestHeadBuffer.getBuffer()), chunked);
+        }
 
-                @Override
-                public void failed(IOException e) {
-                    if (connection == leased) {
-                        brokeBeforeResponse("sending the request failed: " + describe(e));
-                    }
-                }
-            });
+        private ByteBufferPool buffers() {
+            return exchange.getConnection().getByteBufferPool();
         }
 
         @Override
@@ -252,67 +272,43 @@ final class Forwarder implements HttpHandler {
             }
         }
 
-        private ClientRequest request() {
-            ClientRequest request = new ClientRequest().setMethod(exchange.getRequestMethod()).setPath(originForm(exchange));
-            HeaderMap headers = request.getRequestHeaders();
-            for (HeaderValues values : exchange.getRequestHeaders()) {
-                headers.putAll(values.getHeaderName(), values);
-            }
-            if (!preserveHost || !headers.contains(Headers.HOST)) {
-                headers.put(Headers.HOST, backend.uri.getRawAuthority());
-            }
-            // The client's framing was consumed by Undertow; re-frame a body of unknown length as chunked.
-            if (!exchange.isRequestComplete() && !headers.contains(Headers.CONTENT_LENGTH)) {
-                headers.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
-            }
-            return request;
-        }
-
-        /** Callbacks check that {@code leased} is still the connection in use: a retry discards the earlier one. */
-        private void requestSent(ClientExchange backendExchange, ClientConnection leased) {
-            if (state != State.WAITING) {
-                return;
-            }
-            backendExchange.setResponseListener(new ClientCallback<>() {
-                @Override
-                public void completed(ClientExchange result) {
-                    if (connection == leased) {
-                        responseArrived(result);
-                    }
-                }
-
-                @Override
-                public void failed(IOException e) {
-                    if (connection != leased) {
+        /** Writes the head, waiting for the socket when it is full; then the body, if any. */
+        private void sendHead(BackendConnection leased, ByteBuffer head, boolean chunked) {
+            ConduitStreamSinkChannel sink = leased.sink();
+            try {
+                while (head.hasRemaining()) {
+                    if (sink.write(head) == 0) {
+                        sink.getWriteSetter().set(channel -> {
+                            if (connection == leased) {
+                                sendHead(leased, head, chunked);
+                            }
+                        });
+                        sink.resumeWrites();
                         return;
                     }
-                    if (e.getCause() instanceof RuntimeException unparsable) {
-                        // Undertow's client wraps what its response parser refused (status line, Content-Length).
-                        fail(StatusCodes.BAD_GATEWAY, "invalid response: " + describe(unparsable));
-                    } else {
-                        brokeBeforeResponse("backend closed the connection before responding: " + describe(e));
-                    }
                 }
-            });
-            StreamSinkChannel toBackend = backendExchange.getRequestChannel();
-            // The response timeout runs from the end of the request, as nginx's proxy_read_timeout: a long upload
-            // is bounded by timeouts.idle while it streams, never cut off by the wait for a response.
-            ChannelListener<StreamSinkChannel> finished = finishing(() -> {
-                        requestRelayed = true;
-                        if (state == State.WAITING && connection == leased) {
-                            awaitResponse();
-                        }
-                    },
+            } catch (IOException e) {
+                brokeBeforeResponse("sending the request failed: " + describe(e));
+                return;
+            }
+            sink.getWriteSetter().set(null);
+            requestHeadBuffer.close();
+            requestHeadBuffer = null;
+            if (!bodyStreamed) {
+                requestSent(leased);
+                return;
+            }
+            sink.setConduit(chunked ? new ChunkingSinkConduit(leased.rawSink()) : BackendConnection.keepingOpen(leased.rawSink()));
+            // The request counts as sent once its framing is ended and flushed: the chunked framing holds back up to
+            // a chunk, and a connection must never go back to the pool with part of a request unsent.
+            ChannelListener<StreamSinkChannel> finished = finishing(() -> { }, () -> requestSent(leased),
                     e -> {
                         if (connection == leased) {
                             brokeBeforeResponse("sending the request failed: " + describe(e));
                         }
                     });
-            if (exchange.isRequestComplete()) {
-                finished.handleEvent(toBackend);
-                return;
-            }
-            Transfer.initiateTransfer(exchange.getRequestChannel(), toBackend,
+            StreamSourceChannel fromClient = exchange.getRequestChannel();
+            Transfer.initiateTransfer(fromClient, sink,
                     ChannelListeners.closingChannelListener(), finished,
                     (channel, e) -> {
                         if (state == State.RELAYING) {
@@ -324,9 +320,27 @@ final class Forwarder implements HttpHandler {
                                     : "request body refused: " + describe(e));
                         }
                     },
-                    // After the response started, the response relay alone decides what happens to the connections.
-                    (channel, e) -> fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + describe(e)),
-                    exchange.getConnection().getByteBufferPool());
+                    (channel, e) -> {
+                        if (state == State.RELAYING) {
+                            // The response goes on, and the rest of the client's body is not wanted: Undertow closes
+                            // the client connection after the response instead of waiting for a body nobody reads.
+                            IoUtils.safeClose(fromClient);
+                        } else {
+                            fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + describe(e));
+                        }
+                    },
+                    buffers());
+        }
+
+        /**
+         * The whole request is on the wire; the response timeout runs from now, as nginx's proxy_read_timeout: a long
+         * upload is bounded by timeouts.idle while it streams, never cut off by the wait for a response.
+         */
+        private void requestSent(BackendConnection leased) {
+            requestRelayed = true;
+            if (state == State.WAITING && connection == leased) {
+                awaitResponse();
+            }
         }
 
         private void awaitResponse() {
@@ -338,84 +352,142 @@ final class Forwarder implements HttpHandler {
             fail(StatusCodes.GATEWAY_TIME_OUT, "no response within " + responseTimeoutMillis + "ms");
         }
 
-        private void responseArrived(ClientExchange backendExchange) {
-            if (state != State.WAITING) {
+        /**
+         * Reads the backend's answer until a final response head (or a 101) is whole; interim 1xx responses are
+         * dropped, as the client's own 100-continue was answered by Gatehouse.
+         */
+        private void readResponseHead(ConduitStreamSourceChannel source) {
+            if (state != State.WAITING || connection == null || source != connection.source()) {
+                // A late event of a connection this request no longer waits on: closed, or about to be.
+                source.suspendReads();
                 return;
             }
+            if (responseHeadBuffer == null) {
+                responseHeadBuffer = buffers().allocate();
+                responseHeadBuffer.getBuffer().clear();
+            }
+            ByteBuffer buffer = responseHeadBuffer.getBuffer();
+            int read;
+            try {
+                read = source.read(buffer);
+            } catch (IOException e) {
+                brokeBeforeResponse("reading the response failed: " + describe(e));
+                return;
+            }
+            if (read == 0) {
+                return;
+            }
+            if (read < 0) {
+                brokeBeforeResponse(buffer.position() == 0 ? "backend closed the connection before responding"
+                        : "backend closed the connection in the middle of the response head");
+                return;
+            }
+            buffer.flip();
+            ResponseHead head;
+            try {
+                do {
+                    head = ResponseHead.parse(buffer);
+                } while (head != null && head.isInterim() && head.status != StatusCodes.SWITCHING_PROTOCOLS);
+            } catch (ResponseHead.Malformed e) {
+                fail(StatusCodes.BAD_GATEWAY, "invalid response: " + e.getMessage());
+                return;
+            }
+            if (head == null) {
+                if (buffer.remaining() == buffer.capacity()) {
+                    fail(StatusCodes.BAD_GATEWAY, "invalid response: head larger than " + buffer.capacity() + " bytes");
+                    return;
+                }
+                buffer.compact();
+                return;
+            }
+            responseArrived(head, buffer);
+        }
+
+        /** {@code rest} holds what came after the head: the start of the body, or of the upgraded protocol. */
+        private void responseArrived(ResponseHead response, ByteBuffer rest) {
             cancelDeadline();
             backend.health.answered();
-            ClientResponse response = backendExchange.getResponse();
             String problem = ResponseFraming.problem(response);
+            boolean webSocket = response.status == StatusCodes.SWITCHING_PROTOCOLS && HopByHop.isWebSocketUpgrade(exchange);
+            if (problem == null && response.status == StatusCodes.SWITCHING_PROTOCOLS && !webSocket) {
+                problem = "switching protocols the client did not ask for";
+            }
             if (problem != null) {
                 fail(StatusCodes.BAD_GATEWAY, "invalid response: " + problem);
                 return;
             }
-            call.responded(response.getResponseCode());
+            call.responded(response.status);
             state = State.RELAYING;
-            boolean webSocket = response.getResponseCode() == StatusCodes.SWITCHING_PROTOCOLS && HopByHop.isWebSocketUpgrade(exchange);
-            exchange.setStatusCode(response.getResponseCode());
-            if (!response.getStatus().equals(StatusCodes.getReason(response.getResponseCode()))) {
+            exchange.setStatusCode(response.status);
+            if (!response.reason.equals(StatusCodes.getReason(response.status))) {
                 // An attachment on the exchange; the usual phrase is Undertow's default and needs none.
-                exchange.setReasonPhrase(response.getStatus());
+                exchange.setReasonPhrase(response.reason);
             }
-            HopByHop.copyEndToEnd(response.getResponseHeaders(), exchange.getResponseHeaders(), webSocket);
+            HopByHop.copyEndToEnd(response.headers, exchange.getResponseHeaders(), webSocket);
             if (!webSocket && exchange.isHttp11() && !exchange.getResponseHeaders().contains(Headers.CONTENT_LENGTH)) {
                 // Chunked even when the client connection closes after this response: a body the backend cuts short
                 // then lacks its last chunk, where a close-delimited body would look complete to the client.
                 exchange.getResponseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
             }
+            PooledByteBuffer buffer = responseHeadBuffer;
+            responseHeadBuffer = null;
             if (webSocket) {
                 switched = true;
-                exchange.upgradeChannel((client, upgraded) -> relayUpgraded(client, backendExchange.getConnection()));
-            }
-            Transfer.initiateTransfer(backendExchange.getResponseChannel(), exchange.getResponseChannel(),
-                    ChannelListeners.closingChannelListener(),
-                    finishing(() -> responseRelayed = true, e -> abort("flushing the response failed: " + describe(e))),
-                    (channel, e) -> abort("backend broke off the response: " + describe(e)),
-                    (channel, e) -> abort("client went away during the response: " + describe(e)),
-                    exchange.getConnection().getByteBufferPool());
-        }
-
-        private void relayUpgraded(StreamConnection client, ClientConnection backendConnection) {
-            StreamConnection backendSide;
-            try {
-                backendSide = backendConnection.performUpgrade();
-            } catch (IOException e) {
-                ProxyLog.failure(exchange, backendUri(), 0, "WebSocket upgrade failed: " + describe(e));
-                IoUtils.safeClose(client, backendConnection);
+                BackendConnection backendConnection = connection;
+                exchange.upgradeChannel((client, upgraded) -> relayUpgraded(client, backendConnection, buffer));
+                finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
+                        .handleEvent(exchange.getResponseChannel());
                 return;
             }
-            ChannelExceptionHandler<Channel> closeBoth = (channel, e) -> IoUtils.safeClose(client, backendSide);
-            relay(backendSide, client, closeBoth, backendConnection.getBufferPool());
-            relay(client, backendSide, closeBoth, backendConnection.getBufferPool());
+            backendKeepsOpen = response.keepsConnectionOpen();
+            relay = new ResponseBody(connection, buffer, response);
+            relay.pump();
         }
 
-        private void relay(StreamConnection from, StreamConnection to, ChannelExceptionHandler<Channel> onError, ByteBufferPool buffers) {
+        private void relayUpgraded(StreamConnection client, BackendConnection backendConnection, PooledByteBuffer early) {
+            StreamConnection backendSide = backendConnection.channel();
+            if (early.getBuffer().hasRemaining()) {
+                // What the backend sent right after its 101 belongs to the new protocol: the client gets it first.
+                PushBackStreamSourceConduit pushBack = new PushBackStreamSourceConduit(backendConnection.rawSource());
+                pushBack.pushBack(new PooledAdaptor(early));
+                backendSide.getSourceChannel().setConduit(pushBack);
+            } else {
+                early.close();
+            }
+            ChannelExceptionHandler<Channel> closeBoth = (channel, e) -> IoUtils.safeClose(client, backendSide);
+            relay(backendSide, client, closeBoth);
+            relay(client, backendSide, closeBoth);
+        }
+
+        private void relay(StreamConnection from, StreamConnection to, ChannelExceptionHandler<Channel> onError) {
             Transfer.initiateTransfer(from.getSourceChannel(), to.getSinkChannel(),
                     ChannelListeners.closingChannelListener(),
                     ChannelListeners.writeShutdownChannelListener(
                             ChannelListeners.flushingChannelListener(ChannelListeners.closingChannelListener(),
                                     ChannelListeners.closingChannelExceptionHandler()),
                             ChannelListeners.closingChannelExceptionHandler()),
-                    onError, onError, buffers);
+                    onError, onError, buffers());
         }
 
         /**
-         * A body relay read its source to the end: record that (the exchange may complete, and release the
-         * connection, inside the flush below), then shut the sink down and flush it, reporting a failure to do so.
+         * A body relay read its source to the end: run {@code onSourceDone} (for the response: the exchange may
+         * complete, and release the connection, inside the flush below), shut the sink down, flush it, then run
+         * {@code onFlushed}; a failure to do so goes to {@code onFailure}.
          */
-        private ChannelListener<StreamSinkChannel> finishing(Runnable onSourceDone, Consumer<IOException> onFailure) {
+        private ChannelListener<StreamSinkChannel> finishing(Runnable onSourceDone, Runnable onFlushed, Consumer<IOException> onFailure) {
             return sink -> {
                 onSourceDone.run();
                 try {
                     sink.shutdownWrites();
                     if (sink.flush()) {
                         sink.getWriteSetter().set(null);
+                        onFlushed.run();
                         return;
                     }
                     sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(flushed -> {
                         flushed.suspendWrites();
                         flushed.getWriteSetter().set(null);
+                        onFlushed.run();
                     }, (channel, e) -> onFailure.accept(e)));
                     sink.resumeWrites();
                 } catch (IOException e) {
@@ -500,10 +572,24 @@ final class Forwarder implements HttpHandler {
         /** Closes the leased connection, whose state is unknown after a failure; the pool frees its slot on close. */
         private void discardConnection() {
             cancelDeadline();
-            ClientConnection discarded = connection;
-            // Cleared first: closing fails the connection's pending exchange, whose callbacks must see it is gone.
+            freeHeadBuffers();
+            BackendConnection discarded = connection;
+            // Cleared first: late events of the closed connection must see it is gone.
             connection = null;
-            AbortiveClose.close(discarded);
+            if (discarded != null) {
+                discarded.close();
+            }
+        }
+
+        private void freeHeadBuffers() {
+            if (requestHeadBuffer != null) {
+                requestHeadBuffer.close();
+                requestHeadBuffer = null;
+            }
+            if (responseHeadBuffer != null) {
+                responseHeadBuffer.close();
+                responseHeadBuffer = null;
+            }
         }
 
         private static String describe(Exception e) {
@@ -522,8 +608,193 @@ final class Forwarder implements HttpHandler {
             state = State.SETTLED;
             call.failed(0);
             ProxyLog.failure(exchange, backendUri(), 0, reason);
-            AbortiveClose.close(connection);
+            if (relay != null) {
+                relay.stop();
+            }
+            if (connection != null) {
+                connection.close();
+            }
             IoUtils.safeClose(exchange.getConnection());
+        }
+
+        /**
+         * Relays a response body from the backend connection to the client, framed as the backend framed it
+         * (Content-Length, chunked, or until the backend closes), starting with the bytes read along with the head.
+         * Waits for the client when its socket is full (reads from the backend pause meanwhile) and for the backend
+         * when it has sent nothing more. Stops once: at the end of the body, on a failure, or when the exchange ends.
+         */
+        private final class ResponseBody implements ChannelListener<Channel> {
+            private final BackendConnection from;
+            private final ConduitStreamSourceChannel source;
+            private final StreamSinkChannel sink = exchange.getResponseChannel();
+            private PooledByteBuffer pooled;
+            /** Framed by Content-Length (or bodiless): {@link #remaining} counts down to the end. */
+            private final boolean counted;
+            /** Body bytes still to come from the socket when {@link #counted}. */
+            private long remaining;
+            /** Under a chunked body: what the chunk decoder read past the body's end comes back here. */
+            private PushBackStreamSourceConduit pushBack;
+            private boolean sourceDone;
+            private boolean stopped;
+
+            ResponseBody(BackendConnection from, PooledByteBuffer pooled, ResponseHead response) {
+                this.from = from;
+                this.source = from.source();
+                this.pooled = pooled;
+                ByteBuffer buffer = pooled.getBuffer();
+                int status = response.status;
+                boolean noBody = Methods.HEAD.equals(exchange.getRequestMethod()) || status == StatusCodes.NO_CONTENT
+                        || status == StatusCodes.NOT_MODIFIED;
+                String length = response.headers.getFirst(Headers.CONTENT_LENGTH);
+                counted = noBody || length != null;
+                if (counted) {
+                    remaining = noBody ? 0 : Long.parseLong(length);
+                    keepTheBody(buffer);
+                } else if (response.headers.contains(Headers.TRANSFER_ENCODING)) {
+                    pushBack = new PushBackStreamSourceConduit(from.rawSource());
+                    if (buffer.hasRemaining()) {
+                        pushBack.pushBack(new PooledAdaptor(pooled));
+                        this.pooled = buffers().allocate();
+                        this.pooled.getBuffer().clear().flip();
+                    }
+                    source.setConduit(new ChunkedStreamSourceConduit(pushBack, pushBack, buffers(), chunked -> { },
+                            new AbstractAttachable() { }, from.channel()));
+                } else {
+                    // Delimited by the backend closing the connection, which therefore cannot carry another request.
+                    backendKeepsOpen = false;
+                }
+                source.setReadListener(this);
+                sink.getWriteSetter().set(this);
+            }
+
+            @Override
+            public void handleEvent(Channel channel) {
+                if (stopped) {
+                    // A late event; nothing of it is wanted.
+                    suspend(channel);
+                    return;
+                }
+                pump();
+            }
+
+            /** Writes what is buffered, reads more, until the body ends or one side must be waited for. */
+            void pump() {
+                ByteBuffer buffer = pooled.getBuffer();
+                while (true) {
+                    try {
+                        while (buffer.hasRemaining()) {
+                            if (sink.write(buffer) == 0) {
+                                source.suspendReads();
+                                sink.resumeWrites();
+                                return;
+                            }
+                        }
+                    } catch (IOException e) {
+                        abort("client went away during the response: " + describe(e));
+                        return;
+                    }
+                    if (sourceDone || (counted && remaining == 0)) {
+                        finished();
+                        return;
+                    }
+                    buffer.clear();
+                    int read;
+                    try {
+                        read = source.read(buffer);
+                    } catch (IOException e) {
+                        abort("backend broke off the response: " + describe(e));
+                        return;
+                    }
+                    buffer.flip();
+                    if (counted && read > 0) {
+                        keepTheBody(buffer);
+                    }
+                    if (read == 0) {
+                        if (sink.isWriteResumed()) {
+                            sink.suspendWrites();
+                        }
+                        if (!source.isReadResumed()) {
+                            source.resumeReads();
+                        }
+                        return;
+                    }
+                    if (read < 0) {
+                        if (counted) {
+                            abort("backend broke off the response: closed with " + remaining + " bytes of body to come");
+                            return;
+                        }
+                        sourceDone = true;
+                    }
+                }
+            }
+
+            /**
+             * Counts the body bytes in {@code buffer} (ready to write) against {@link #remaining}. Reads are never
+             * limited to what is left, so bytes a backend sends past the end of its response mostly arrive in the
+             * same read: they are cut off here, never relayed, and the connection is not reused (nginx: "upstream sent
+             * more data than specified"). What comes later, on the idle connection, closes it there.
+             */
+            private void keepTheBody(ByteBuffer buffer) {
+                if (buffer.remaining() > remaining) {
+                    backendKeepsOpen = false;
+                    buffer.limit(buffer.position() + (int) remaining);
+                }
+                remaining -= buffer.remaining();
+            }
+
+            /** The whole body is read and handed to the client's channel: the connection goes idle, the response ends. */
+            private void finished() {
+                if (pushBack != null && backendKeepsOpen) {
+                    backendKeepsOpen = nothingMoreFrom(pushBack);
+                }
+                boolean reusable = requestRelayed && backendKeepsOpen && from.isOpen();
+                // A reusable connection keeps reading (its idle watch takes over); any other is closed when the
+                // exchange ends and reads nothing until then.
+                stop(!reusable);
+                if (reusable) {
+                    from.idle();
+                }
+                finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
+                        .handleEvent(sink);
+            }
+
+            /** Whether the backend sent nothing after the last chunk: whatever it did would be read as the next response. */
+            private boolean nothingMoreFrom(PushBackStreamSourceConduit afterBody) {
+                ByteBuffer probe = pooled.getBuffer().clear();
+                try {
+                    return afterBody.read(probe) == 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+
+            /** No more events are handled and the buffer goes back to the pool. */
+            void stop() {
+                stop(true);
+            }
+
+            private void stop(boolean stopReading) {
+                if (stopped) {
+                    return;
+                }
+                stopped = true;
+                sink.getWriteSetter().set(null);
+                if (sink.isWriteResumed()) {
+                    sink.suspendWrites();
+                }
+                if (stopReading && source.getReadListener() == this) {
+                    source.suspendReads();
+                }
+                pooled.close();
+            }
+
+            private void suspend(Channel channel) {
+                if (channel instanceof StreamSinkChannel writes) {
+                    writes.suspendWrites();
+                } else if (channel instanceof ConduitStreamSourceChannel reads) {
+                    reads.suspendReads();
+                }
+            }
         }
     }
 }

@@ -99,7 +99,7 @@ final class HopByHop implements HttpHandler {
      * place: backends send {@code Connection: keep-alive} with nearly every response, and this runs for each of its
      * header fields.
      */
-    private static boolean lists(HeaderValues connection, HttpString name) {
+    static boolean lists(HeaderValues connection, HttpString name) {
         if (connection == null) {
             return false;
         }

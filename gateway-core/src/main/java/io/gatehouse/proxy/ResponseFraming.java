@@ -1,17 +1,15 @@
 package io.gatehouse.proxy;
 
-import io.undertow.client.ClientResponse;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.Protocols;
 
 /**
- * Checks a backend's response head before anything of it reaches the client (RFC 9112 §6). Undertow's client
- * resolves ambiguous framing its own way (the first Content-Length wins, chunked beats Content-Length, a coding
- * list other than plain {@code chunked} is read to the end of the connection) instead of refusing it; a gateway
- * that relayed such a response could frame it differently from the backend. So the forwarder answers 502 and
- * discards the connection when this finds a problem.
+ * Checks a backend's response head before anything of it reaches the client (RFC 9112 §6). Framing that two
+ * parsers could read two ways (Content-Length beside Transfer-Encoding, repeated or malformed lengths, a coding
+ * list other than plain {@code chunked}) is refused, never resolved: a gateway that relayed such a response could
+ * frame it differently from the backend. So the forwarder answers 502 and discards the connection when this finds
+ * a problem.
  */
 final class ResponseFraming {
 
@@ -20,16 +18,13 @@ final class ResponseFraming {
     private ResponseFraming() {
     }
 
-    /** What is wrong with {@code response}'s status line or framing, or {@code null} when nothing is. */
-    static String problem(ClientResponse response) {
-        int status = response.getResponseCode();
+    /** What is wrong with {@code response}'s status or framing, or {@code null} when nothing is. */
+    static String problem(ResponseHead response) {
+        int status = response.status;
         if (status < 100 || status > 599) {
             return "invalid status " + status;
         }
-        if (!Protocols.HTTP_1_1.equals(response.getProtocol()) && !Protocols.HTTP_1_0.equals(response.getProtocol())) {
-            return "invalid protocol in status line";
-        }
-        HeaderMap headers = response.getResponseHeaders();
+        HeaderMap headers = response.headers;
         HeaderValues length = headers.get(Headers.CONTENT_LENGTH);
         HeaderValues coding = headers.get(Headers.TRANSFER_ENCODING);
         if (length != null && coding != null) {

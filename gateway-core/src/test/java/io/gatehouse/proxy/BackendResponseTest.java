@@ -118,6 +118,70 @@ class BackendResponseTest {
     }
 
     @Test
+    void spaceBeforeTheColonIsBadGateway() throws Exception {
+        // RFC 9112 §5.1: a proxy must not pass such a field on; "Content-Length :" could frame two ways.
+        assertBadGatewayAndDiscarded("HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok");
+    }
+
+    @Test
+    void foldedHeaderLineIsBadGateway() throws Exception {
+        assertBadGatewayAndDiscarded("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Long: a\r\n b\r\n\r\nok");
+    }
+
+    @Test
+    void bareCarriageReturnInAHeaderIsBadGateway() throws Exception {
+        assertBadGatewayAndDiscarded("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Split: a\rSet-Cookie: b\r\n\r\nok");
+    }
+
+    @Test
+    void controlCharacterInAHeaderValueIsBadGateway() throws Exception {
+        assertBadGatewayAndDiscarded("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Nul: a\u0000b\r\n\r\nok");
+    }
+
+    @Test
+    void headerNameWithASeparatorIsBadGateway() throws Exception {
+        assertBadGatewayAndDiscarded("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX(Odd): a\r\n\r\nok");
+    }
+
+    @Test
+    void responseHeadLargerThanABufferIsBadGateway() throws Exception {
+        // nginx answers "upstream sent too big header" with 502 the same way (proxy_buffer_size).
+        assertBadGatewayAndDiscarded("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\nok");
+    }
+
+    @Test
+    void switchingProtocolsTheClientDidNotAskForIsBadGateway() throws Exception {
+        assertBadGatewayAndDiscarded("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+    }
+
+    @Test
+    void interimResponsesAreDroppedAndTheFinalOneRelayed() throws Exception {
+        try (RawBackend backend = RawBackend.answering("HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            RawHttp.Response response = RawHttp.exchange(address(proxy), GET);
+            assertEquals(200, response.status(), response.head());
+            assertEquals("ok", response.body());
+            assertFalse(response.head().contains("Link:"), response.head());
+            assertEquals(200, RawHttp.exchange(address(proxy), GET).status());
+            assertEquals(1, backend.connectionsAccepted());
+        }
+    }
+
+    @Test
+    void linesEndingInABareLineFeedAreAccepted() throws Exception {
+        // RFC 9112 §2.2 lets a recipient take LF for CRLF; nginx does, and so do backends written by hand.
+        try (RawBackend backend = RawBackend.answering("HTTP/1.1 200 OK\nContent-Length: 2\nX-Seen: yes\n\nok");
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            RawHttp.Response response = RawHttp.exchange(address(proxy), GET);
+            assertEquals(200, response.status(), response.head());
+            assertTrue(response.head().contains("\r\nX-Seen: yes\r\n"), response.head());
+            assertEquals("ok", response.body());
+        }
+    }
+
+    @Test
     void wellFramedResponseOnTheSameBackendIsRelayed() throws Exception {
         // The control for the tests above: the same path with a correct response gives 200 and reuses the connection.
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);

@@ -198,6 +198,72 @@ class BodyStreamingTest {
         }
     }
 
+    /** POSTs a chunked body written as {@code chunks} (with its last chunk) and returns what the backend received. */
+    private static RawBackend.Received chunkedUploadAsReceived(String chunks) throws Exception {
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK);
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            String answer = RawClient.send(proxy.port(), "POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + chunks);
+            assertEquals(200, RawClient.status(answer), answer);
+            RawBackend.Received received = backend.next();
+            assertTrue(received.head().toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding: chunked\r\n"), received.head());
+            return received;
+        }
+    }
+
+    @Test
+    void emptyChunkedBodyReachesTheBackendWithItsLastChunk() throws Exception {
+        // The head already told the backend "chunked": without the last chunk it would wait for the body forever.
+        assertEquals(0, chunkedUploadAsReceived("0\r\n\r\n").body().length);
+    }
+
+    @Test
+    void chunkedBodyArrivesWhole() throws Exception {
+        assertEquals("abcde", new String(chunkedUploadAsReceived("3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").body(), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void backendThatAnswersAndThenDropsTheUploadNeverLeavesTheClientWaiting() throws Exception {
+        // The backend answers without reading the body, and resets its connection once the client has the answer:
+        // the rest of the upload has nowhere to go, so the client connection must close rather than hang.
+        CountDownLatch clientHasTheAnswer = new CountDownLatch(1);
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 socket.getOutputStream().write(RawBackend.OK.getBytes(StandardCharsets.ISO_8859_1));
+                 socket.getOutputStream().flush();
+                 await(clientHasTheAnswer);
+                 socket.setSoLinger(true, 0);
+                 return false;
+             }, (socket, in) -> { });
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()));
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            client.setSoTimeout(15_000);
+            OutputStream out = client.getOutputStream();
+            out.write("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 1073741824\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Thread uploader = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (true) {
+                        out.write(chunk);
+                    }
+                } catch (java.io.IOException closed) {
+                    // The proxy closed the connection: the upload ends here.
+                }
+            }, "uploader");
+            uploader.setDaemon(true);
+            uploader.start();
+            InputStream in = client.getInputStream();
+            String head = RawBackend.readHead(in);
+            assertTrue(head != null && head.startsWith("HTTP/1.1 200 "), head);
+            assertEquals("ok", new String(RawBackend.readBody(in, head), StandardCharsets.ISO_8859_1));
+            clientHasTheAnswer.countDown();
+            try {
+                assertEquals(-1, in.read(), "nothing follows the answer");
+            } catch (java.net.SocketException reset) {
+                // A reset is a close too.
+            }
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] all = new byte[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);
