@@ -26,8 +26,6 @@ final class BackendConnection {
     private final StreamConnection channel;
     private final StreamSourceConduit rawSource;
     private final StreamSinkConduit rawSink;
-    /** Carried a request before: the backend may have closed it since (the keep-alive race). */
-    private boolean used;
 
     private final ChannelListener<ConduitStreamSourceChannel> closeOnAnyInput = source -> {
         ByteBuffer probe = ByteBuffer.allocate(1);
@@ -56,10 +54,6 @@ final class BackendConnection {
         return channel.isOpen();
     }
 
-    boolean used() {
-        return used;
-    }
-
     /** Calls {@code listener} once the connection is closed, by either side. */
     void onClose(Runnable listener) {
         channel.getCloseSetter().set(closed -> listener.run());
@@ -71,11 +65,6 @@ final class BackendConnection {
      */
     void close() {
         IoUtils.safeClose(channel);
-    }
-
-    /** A request goes on the connection: the caller takes over its read listener. */
-    void take() {
-        used = true;
     }
 
     /** The request and its response are complete: back to the raw conduits and the idle watch. */

@@ -73,12 +73,11 @@ final class BackendPool implements AutoCloseable {
         PerThread pool = threads.computeIfAbsent(thread, PerThread::new);
         BackendConnection idle = fresh ? null : pool.pollIdle();
         if (idle != null) {
-            idle.take();
             lease.connected(idle, true);
         } else if (pool.open < maxConnections) {
             pool.connect(lease);
         } else if (pool.waiting.size() < queueSize) {
-            pool.enqueue(lease);
+            pool.enqueue(lease, fresh);
         } else {
             lease.failed(Failure.BUSY, "all " + maxConnections + " connections busy and " + queueSize + " requests already queued");
         }
@@ -143,18 +142,23 @@ final class BackendPool implements AutoCloseable {
         }
 
         void offer(BackendConnection connection) {
-            Waiter waiter = waiting.pollFirst();
+            Waiter waiter = waiting.peekFirst();
+            if (waiter != null && waiter.fresh) {
+                // It waits to resend on a fresh connection: closing this one frees the slot it connects in.
+                connection.close();
+                return;
+            }
+            waiting.pollFirst();
             if (waiter != null) {
                 waiter.timer.remove();
-                connection.take();
                 waiter.lease.connected(connection, true);
             } else {
                 idle.addFirst(connection);
             }
         }
 
-        void enqueue(Lease lease) {
-            Waiter waiter = new Waiter(lease);
+        void enqueue(Lease lease, boolean fresh) {
+            Waiter waiter = new Waiter(lease, fresh);
             waiter.timer = WorkerUtils.executeAfter(thread, () -> {
                 if (waiting.remove(waiter)) {
                     lease.failed(Failure.BUSY, "no connection free within " + connectTimeoutMillis + "ms");
@@ -211,7 +215,6 @@ final class BackendPool implements AutoCloseable {
                         idle.remove(connection);
                         slotFreed();
                     });
-                    connection.take();
                     lease.connected(connection, false);
                 } else if (!attempt.settled) {
                     attempt.settled = true;
@@ -240,10 +243,13 @@ final class BackendPool implements AutoCloseable {
 
     private static final class Waiter {
         final Lease lease;
+        /** Wants a new connection, not an idle one (a request resent after a stale pooled connection). */
+        final boolean fresh;
         XnioExecutor.Key timer;
 
-        Waiter(Lease lease) {
+        Waiter(Lease lease, boolean fresh) {
             this.lease = lease;
+            this.fresh = fresh;
         }
     }
 

@@ -13,6 +13,7 @@ import io.undertow.util.AbstractAttachable;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.PooledAdaptor;
+import io.undertow.util.Protocols;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import io.undertow.util.Transfer;
@@ -47,7 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * headers are copied (hop-by-hop ones were removed upstream); Host is the client's when {@code preserveHost}, else
  * the backend's authority. The backend side is Gatehouse's own HTTP/1.1 client on a {@link BackendConnection}: it
  * writes the {@link RequestHead} and parses the {@link ResponseHead} itself, which costs no second header map on
- * the way out and no read past the end of a response, and refuses a response head that could be read two ways. Interim 1xx
+ * the way out and no extra read after a response framed by length, and refuses a response head that could be read
+ * two ways. Interim 1xx
  * responses are dropped (Gatehouse answers the client's own {@code 100-continue}). Bodies stream in both directions
  * with back-pressure, never buffered whole; a request body of unknown length is re-framed as chunked. A WebSocket
  * upgrade answered 101 becomes a byte relay.
@@ -74,8 +76,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * A backend connection is reused only when both the request and the response were relayed completely, the
  * response did not end the connection ({@code Connection: close}, HTTP/1.0 without keep-alive, a body delimited by
- * the close), and the backend sent nothing past the response's end: such bytes are never relayed and never read as
- * the next request's response.
+ * the close), and nothing was seen past the response's end (bytes read along with the response, or left after the
+ * last chunk). Such bytes are never relayed; bytes that arrive later close the connection while it is idle.
  */
 final class Forwarder implements HttpHandler {
 
@@ -159,6 +161,8 @@ final class Forwarder implements HttpHandler {
         private boolean responseRelayed;
         /** The connection now carries a WebSocket relay, which owns it and closes it. */
         private boolean switched;
+        /** The client connection was switched too and the relay runs. */
+        private boolean upgradeRelayed;
         private int retries;
         private boolean staleRetried;
         /** Backends this request failed on; allocated on the first retry only. */
@@ -435,6 +439,13 @@ final class Forwarder implements HttpHandler {
                 switched = true;
                 BackendConnection backendConnection = connection;
                 exchange.upgradeChannel((client, upgraded) -> relayUpgraded(client, backendConnection, buffer));
+                // Should the switch never happen (the client goes away first), nothing else would close the backend
+                // connection, whose pool slot would stay taken.
+                exchange.getConnection().addCloseListener(closed -> {
+                    if (!upgradeRelayed) {
+                        backendConnection.close();
+                    }
+                });
                 finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
                         .handleEvent(exchange.getResponseChannel());
                 return;
@@ -445,6 +456,7 @@ final class Forwarder implements HttpHandler {
         }
 
         private void relayUpgraded(StreamConnection client, BackendConnection backendConnection, PooledByteBuffer early) {
+            upgradeRelayed = true;
             StreamConnection backendSide = backendConnection.channel();
             if (early.getBuffer().hasRemaining()) {
                 // What the backend sent right after its 101 belongs to the new protocol: the client gets it first.
@@ -651,6 +663,10 @@ final class Forwarder implements HttpHandler {
                     remaining = noBody ? 0 : Long.parseLong(length);
                     keepTheBody(buffer);
                 } else if (response.headers.contains(Headers.TRANSFER_ENCODING)) {
+                    if (!Protocols.HTTP_1_1.equals(response.protocol)) {
+                        // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing; close after it.
+                        backendKeepsOpen = false;
+                    }
                     pushBack = new PushBackStreamSourceConduit(from.rawSource());
                     if (buffer.hasRemaining()) {
                         pushBack.pushBack(new PooledAdaptor(pooled));

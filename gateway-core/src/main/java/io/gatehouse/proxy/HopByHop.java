@@ -74,11 +74,15 @@ final class HopByHop implements HttpHandler {
         }
     }
 
-    /** A GET asking to switch to {@code websocket} and nothing else, with {@code upgrade} among its Connection options. */
+    /**
+     * A GET asking to switch to {@code websocket} and nothing else, with {@code upgrade} among its Connection options,
+     * on a connection that stays open (HTTP/1.1 without {@code close}): Undertow never switches a connection it is
+     * about to close, so on any other the backend must not be asked to switch either.
+     */
     static boolean isWebSocketUpgrade(HttpServerExchange exchange) {
         HeaderMap headers = exchange.getRequestHeaders();
         HeaderValues upgrade = headers.get(Headers.UPGRADE);
-        return Methods.GET.equals(exchange.getRequestMethod())
+        return Methods.GET.equals(exchange.getRequestMethod()) && exchange.isPersistent()
                 && upgrade != null && upgrade.size() == 1 && WEBSOCKET.equalsIgnoreCase(upgrade.getFirst().trim())
                 && lists(headers.get(Headers.CONNECTION), Headers.UPGRADE);
     }

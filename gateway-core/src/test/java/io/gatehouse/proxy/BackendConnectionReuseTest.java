@@ -70,6 +70,13 @@ class BackendConnectionReuseTest {
     }
 
     @Test
+    void chunkedHttp10ResponseEndsTheConnectionEvenWithKeepAlive() throws Exception {
+        // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing; the connection closes after it.
+        assertEquals(2, connectionsForTwoRequests(
+                "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "ok"));
+    }
+
+    @Test
     void bytesAfterAContentLengthBodyAreNeverReadAsTheNextResponse() throws Exception {
         String smuggled = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil";
         assertEquals(2, connectionsForTwoRequests("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + smuggled, "ok"));

@@ -73,6 +73,18 @@ class WebSocketTest {
         }
     }
 
+    @Test
+    void webSocketUpgradeOnAConnectionAboutToCloseIsNotForwarded() throws Exception {
+        // Undertow never switches a connection it is closing (here HTTP/1.0): the backend must not switch either, or
+        // its connection would wait for a relay that never starts.
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK);
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            RawClient.send(proxy.port(), HANDSHAKE.replace("HTTP/1.1", "HTTP/1.0"));
+            String forwarded = backend.next().head().toLowerCase();
+            assertTrue(!forwarded.contains("\r\nupgrade:"), forwarded);
+        }
+    }
+
     private static final String HANDSHAKE = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
