@@ -446,8 +446,7 @@ final class Forwarder implements HttpHandler {
                         backendConnection.close();
                     }
                 });
-                finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
-                        .handleEvent(exchange.getResponseChannel());
+                endResponse(exchange.getResponseChannel());
                 return;
             }
             backendKeepsOpen = response.keepsConnectionOpen();
@@ -479,6 +478,12 @@ final class Forwarder implements HttpHandler {
                                     ChannelListeners.closingChannelExceptionHandler()),
                             ChannelListeners.closingChannelExceptionHandler()),
                     onError, onError, buffers());
+        }
+
+        /** The backend's response is all in the client's channel: record that, then end and flush the channel. */
+        private void endResponse(StreamSinkChannel toClient) {
+            finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
+                    .handleEvent(toClient);
         }
 
         /**
@@ -770,8 +775,7 @@ final class Forwarder implements HttpHandler {
                 if (reusable) {
                     from.idle();
                 }
-                finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
-                        .handleEvent(sink);
+                endResponse(sink);
             }
 
             /** Whether the backend sent nothing after the last chunk: whatever it did would be read as the next response. */

@@ -8,8 +8,8 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
-import java.util.HashSet;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -88,10 +88,17 @@ final class HopByHop implements HttpHandler {
     }
 
     private static void strip(HeaderMap headers) {
-        for (HttpString name : listedInConnection(headers)) {
-            if (!PROTECTED.contains(name)) {
-                headers.remove(name);
+        HeaderValues connection = headers.get(Headers.CONNECTION);
+        if (connection != null) {
+            // Collected first: removing while the map is iterated would skip entries.
+            List<HttpString> listed = new ArrayList<>();
+            for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
+                HttpString name = headers.fiCurrent(cookie).getHeaderName();
+                if (!PROTECTED.contains(name) && lists(connection, name)) {
+                    listed.add(name);
+                }
             }
+            listed.forEach(headers::remove);
         }
         for (HttpString name : ALWAYS) {
             headers.remove(name);
@@ -128,23 +135,5 @@ final class HopByHop implements HttpHandler {
             }
         }
         return false;
-    }
-
-    /** The names a Connection header lists, lower case; an empty set, allocated for nothing, when there is none. */
-    private static Set<HttpString> listedInConnection(HeaderMap headers) {
-        HeaderValues connection = headers.get(Headers.CONNECTION);
-        if (connection == null) {
-            return Set.of();
-        }
-        Set<HttpString> names = new HashSet<>();
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    names.add(new HttpString(name.toLowerCase(Locale.ROOT)));
-                }
-            }
-        }
-        return names;
     }
 }
