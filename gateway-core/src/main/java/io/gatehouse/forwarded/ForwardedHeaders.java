@@ -58,7 +58,7 @@ public final class ForwardedHeaders implements HttpHandler {
         ClientAddress.Resolved origin = ClientAddress.resolve(exchange, config);
         boolean trusted = origin.peerTrusted();
         HeaderMap headers = exchange.getRequestHeaders();
-        String peerText = origin.peer() == null ? "unknown" : IpLiteral.format(origin.peer());
+        String peerText = origin.peer() == null ? "unknown" : ClientAddress.peerText(exchange);
         String host = headers.getFirst(Headers.HOST);
         host = host == null || !HeaderText.isSafe(host) ? null : host;
 

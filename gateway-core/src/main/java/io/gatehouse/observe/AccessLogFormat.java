@@ -5,7 +5,6 @@ import io.gatehouse.forwarded.ClientAddress;
 import io.gatehouse.forwarded.RequestId;
 import io.undertow.server.HttpServerExchange;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -90,7 +89,7 @@ final class AccessLogFormat {
     }
 
     private void appendApache(StringBuilder line, HttpServerExchange exchange, RequestFacts facts) {
-        line.append(dashIfNull(address(ClientAddress.of(exchange)))).append(" - - [")
+        line.append(dashIfNull(ClientAddress.clientText(exchange))).append(" - - [")
                 .append(apacheTime.at(facts.startMillis))
                 .append("] \"");
         appendEscaped(line, facts.requestLine());
@@ -114,8 +113,8 @@ final class AccessLogFormat {
         UpstreamCall upstream = UpstreamCall.of(exchange);
         line.append('{');
         jsonString(line, "time", jsonTime(facts.startMillis)).append(',');
-        jsonString(line, "client_ip", address(ClientAddress.of(exchange))).append(',');
-        jsonString(line, "peer_ip", address(ClientAddress.peer(exchange))).append(',');
+        jsonString(line, "client_ip", ClientAddress.clientText(exchange)).append(',');
+        jsonString(line, "peer_ip", ClientAddress.peerText(exchange)).append(',');
         jsonString(line, "method", facts.method).append(',');
         jsonString(line, "host", facts.host).append(',');
         jsonString(line, "path", facts.uri).append(',');
@@ -141,10 +140,6 @@ final class AccessLogFormat {
         jsonString(line, "user_agent", facts.userAgent).append(',');
         jsonString(line, "referer", facts.referer);
         line.append('}');
-    }
-
-    private static String address(InetAddress address) {
-        return address == null ? null : ClientAddress.text(address);
     }
 
     private static String dashIfNull(String value) {

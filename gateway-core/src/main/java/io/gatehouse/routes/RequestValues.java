@@ -5,7 +5,7 @@ import io.gatehouse.forwarded.RequestId;
 import io.gatehouse.routing.RequestHost;
 import io.undertow.server.HttpServerExchange;
 
-import java.net.InetAddress;
+import java.util.Objects;
 
 /**
  * What a route's templates may substitute for one request: the groups its {@code match} captured and the request's
@@ -52,10 +52,7 @@ final class RequestValues {
     /** One of {@link io.gatehouse.config.Template#VARIABLES}. */
     String variable(String name) {
         return switch (name) {
-            case "client_ip" -> {
-                InetAddress client = ClientAddress.of(exchange);
-                yield client == null ? "" : ClientAddress.text(client);
-            }
+            case "client_ip" -> Objects.requireNonNullElse(ClientAddress.clientText(exchange), "");
             case "host" -> RequestHost.of(exchange);
             case "scheme" -> exchange.getRequestScheme();
             case "request_id" -> {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.gatehouse.forwarded.ForwardedGateway.values;
@@ -121,6 +122,24 @@ class ClientIpTest {
             assertEquals(List.of("[2001:db8::7]:5555, ::1"), values(head, "X-Forwarded-For"));
             String line = gateway.closeAndReadLog().get(0);
             assertTrue(line.contains("\"client_ip\":\"2001:db8::7\",\"peer_ip\":\"::1\""), line);
+        }
+    }
+
+    @Test
+    void eachRequestOfAKeepAliveConnectionCarriesThatConnectionsPeer() throws Exception {
+        Path log = dir.resolve("access.log");
+        String twoRequests = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+        try (ForwardedGateway gateway = ForwardedGateway.start("127.0.0.1:0", log, Format.COMBINED, RawBackend.OK,
+                b -> b)) {
+            gateway.sendFrom("127.0.0.2", twoRequests);
+            gateway.sendFrom("127.0.0.3", twoRequests);
+            List<String> forwardedFor = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                forwardedFor.addAll(values(gateway.backendHead(), "X-Forwarded-For"));
+            }
+            assertEquals(List.of("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"), forwardedFor);
+            assertEquals(List.of("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"),
+                    gateway.closeAndReadLog().stream().map(line -> line.substring(0, line.indexOf(' '))).toList());
         }
     }
 
