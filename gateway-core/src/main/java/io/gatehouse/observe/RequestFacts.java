@@ -9,6 +9,8 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
+import java.util.function.BiConsumer;
+
 /**
  * What the client sent, captured when the request arrives at the root of the handler tree, before any handler
  * (the proxy above all, which rewrites request headers in place) can change it; plus the request body bytes read,
@@ -89,11 +91,23 @@ final class RequestFacts {
         return bytesIn;
     }
 
-    /** The request line as received, Apache's {@code %r}. */
-    String requestLine() {
+    /**
+     * Apache's {@code %r}, the request line as received, its parts passed through {@code escape} and joined in
+     * {@code line} (not joined first: this runs for every logged request).
+     */
+    void appendRequestLine(StringBuilder line, BiConsumer<StringBuilder, String> escape) {
         if (protocol.equals("-")) {
-            return "-";
+            line.append('-');
+            return;
         }
-        return method + " " + uri + (query.isEmpty() ? "" : "?" + query) + " " + protocol;
+        escape.accept(line, method);
+        line.append(' ');
+        escape.accept(line, uri);
+        if (!query.isEmpty()) {
+            line.append('?');
+            escape.accept(line, query);
+        }
+        line.append(' ');
+        escape.accept(line, protocol);
     }
 }
