@@ -310,10 +310,33 @@ public final class Gateway implements AutoCloseable {
                 .thenAcceptAsync(then, retirer);
     }
 
+    /**
+     * Starts loading the I/O layer on a background thread and returns at once, so that a {@link #start} a moment
+     * later finds it ready: when first loaded, XNIO's provider registers itself with the JVM's management server,
+     * which takes about a tenth of a second, as long as reading a small configuration. Optional, for a process that
+     * wants its first response soon (the daemon calls it before it reads its configuration). A failure to load is
+     * left for {@link #start} to meet and report.
+     */
+    public static void preload() {
+        Thread loader = new Thread(() -> {
+            try {
+                xnio();
+            } catch (RuntimeException e) {
+                // start() loads it again and reports the failure.
+            }
+        }, "gatehouse-preload");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private static Xnio xnio() {
+        return Xnio.getInstance(Undertow.class.getClassLoader());
+    }
+
     private static XnioWorker createWorker() {
         int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
         try {
-            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+            return xnio().createWorker(OptionMap.builder()
                     .set(Options.WORKER_NAME, "gatehouse")
                     .set(Options.WORKER_IO_THREADS, ioThreads)
                     .set(Options.WORKER_TASK_CORE_THREADS, ioThreads * 8)

@@ -1,5 +1,6 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.Gateway;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.GatewayConfig;
@@ -175,6 +176,7 @@ public final class Main {
     }
 
     private static int runDaemon(Path file, PrintStream err) {
+        Gateway.preload();
         try {
             OperatorLogging.install(err, System.getenv("GATEHOUSE_LOG_LEVEL"));
         } catch (IllegalArgumentException e) {
