@@ -9,6 +9,7 @@ import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.RefusedPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,14 +176,13 @@ class AccessLogTest {
 
     @Test
     void jsonLineOfAFailedProxyRequestHasTheBackendButNoUpstreamStatus() throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            closedPort = s.getLocalPort();
+        try (RefusedPort refused = RefusedPort.open()) {
+            String line = logLinesOf(proxiedTo(refused.port(), Format.JSON, null),
+                    "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n").get(0);
+            assertTrue(line.contains("\"status\":502,"), line);
+            assertTrue(line.contains("\"backend\":\"http://127.0.0.1:" + refused.port()
+                    + "\",\"upstream_status\":null,\"upstream_time_ms\":"), line);
         }
-        String line = logLinesOf(proxiedTo(closedPort, Format.JSON, null),
-                "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n").get(0);
-        assertTrue(line.contains("\"status\":502,"), line);
-        assertTrue(line.contains("\"backend\":\"http://127.0.0.1:" + closedPort + "\",\"upstream_status\":null,\"upstream_time_ms\":"), line);
     }
 
     /**

@@ -6,10 +6,10 @@ import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.RefusedPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,17 +38,11 @@ class BackendGaugesTest {
         return registry.get(GatewayMeters.BACKEND_UP).tag("backend", "http://127.0.0.1:" + port).gauge().value();
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void backendTakenOutByHealthChecksReadsZeroAndOneNoLongerConfiguredReadsNothing() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        int refused = closedPort();
-        try (RawBackend live = RawBackend.answering(RawBackend.OK)) {
+        try (RawBackend live = RawBackend.answering(RawBackend.OK); RefusedPort refusing = RefusedPort.open()) {
+            int refused = refusing.port();
             Gateway gateway = Gateway.start(config("http://127.0.0.1:" + live.port(), "http://127.0.0.1:" + refused), registry);
             try {
                 InetSocketAddress address = gateway.addresses().get(0);

@@ -8,6 +8,7 @@ import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.RefusedPort;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -113,14 +113,11 @@ class RequestMetricsTest {
 
     @Test
     void aRefusedBackendConnectionIsAConnectError() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        try (Gateway gateway = Gateway.start(proxied(closedPort), registry)) {
+        String name;
+        try (RefusedPort refused = RefusedPort.open(); Gateway gateway = Gateway.start(proxied(refused.port()), registry)) {
             send(gateway.addresses().get(0), "GET", "app.test");
+            name = "http://127.0.0.1:" + refused.port();
         }
-        String name = "http://127.0.0.1:" + closedPort;
 
         assertEquals(1, registry.get(GatewayMeters.UPSTREAM_REQUESTS).tag("backend", name).tag("outcome", UpstreamCall.CONNECT_ERROR).timer().count());
         assertEquals(1, registry.get(GatewayMeters.UPSTREAM_CONNECT).tag("backend", name).tag("outcome", UpstreamCall.CONNECT_ERROR).timer().count());

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.testing.RawBackend;
 
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.RefusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,22 +68,16 @@ class BackendFailureTest {
         return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + port)), true, connect, response, connections, queue);
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void refusedConnectionIsBadGateway() throws Exception {
-        try (ProxyServer proxy = ProxyServer.start(ProxyServer.config(closedPort()))) {
+        try (RefusedPort refused = RefusedPort.open(); ProxyServer proxy = ProxyServer.start(ProxyServer.config(refused.port()))) {
             assertEquals(502, RawClient.status(RawClient.send(proxy.port(), GET)));
         }
     }
 
     @Test
     void eachFailureLogsOneLineWithoutStackTrace() throws Exception {
-        try (ProxyServer proxy = ProxyServer.start(ProxyServer.config(closedPort()))) {
+        try (RefusedPort refused = RefusedPort.open(); ProxyServer proxy = ProxyServer.start(ProxyServer.config(refused.port()))) {
             RawClient.send(proxy.port(), GET);
         }
         assertEquals(1, logged.size(), logged.toString());

@@ -3,13 +3,13 @@ package io.gatehouse.proxy;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.RefusedPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,16 +35,11 @@ class RetryTest {
         return RawHttp.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), request);
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void refusedConnectionIsRetriedOnAnotherBackend() throws Exception {
         try (RawBackend good = RawBackend.answering(RawBackend.OK);
-             ProxyServer proxy = proxy(1, closedPort(), good.port())) {
+             RefusedPort refused = RefusedPort.open();
+             ProxyServer proxy = proxy(1, refused.port(), good.port())) {
             assertEquals(200, send(proxy, "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").status());
             assertTrue(good.next().head().startsWith("GET /x "));
         }
@@ -53,7 +48,8 @@ class RetryTest {
     @Test
     void postIsRetriedWhenNoConnectionCouldBeMade() throws Exception {
         try (RawBackend good = RawBackend.answering(RawBackend.OK);
-             ProxyServer proxy = proxy(1, closedPort(), good.port())) {
+             RefusedPort refused = RefusedPort.open();
+             ProxyServer proxy = proxy(1, refused.port(), good.port())) {
             RawHttp.Response response = send(proxy, "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
             assertEquals(200, response.status());
             RawBackend.Received received = good.next();
