@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -310,26 +311,39 @@ public final class Gateway implements AutoCloseable {
                 .thenAcceptAsync(then, retirer);
     }
 
+    /** XNIO being loaded by {@link #preload}; null when it was not called. */
+    private static volatile FutureTask<Xnio> preloading;
+
     /**
      * Starts loading the I/O layer on a background thread and returns at once, so that a {@link #start} a moment
      * later finds it ready: when first loaded, XNIO's provider registers itself with the JVM's management server,
      * which takes about a tenth of a second, as long as reading a small configuration. Optional, for a process that
-     * wants its first response soon (the daemon calls it before it reads its configuration). A failure to load is
-     * left for {@link #start} to meet and report.
+     * wants its first response soon (the daemon calls it before it reads its configuration, once its logging is
+     * set up, since XNIO logs as it loads). If loading fails, {@link #start} throws that failure.
      */
     public static void preload() {
-        Thread loader = new Thread(() -> {
-            try {
-                xnio();
-            } catch (RuntimeException e) {
-                // start() loads it again and reports the failure.
-            }
-        }, "gatehouse-preload");
+        FutureTask<Xnio> loading = new FutureTask<>(() -> Xnio.getInstance(Undertow.class.getClassLoader()));
+        preloading = loading;
+        Thread loader = new Thread(loading, "gatehouse-preload");
         loader.setDaemon(true);
         loader.start();
     }
 
     private static Xnio xnio() {
+        FutureTask<Xnio> loading = preloading;
+        if (loading != null) {
+            try {
+                return loading.get();
+            } catch (ExecutionException e) {
+                // The loader's own failure, rather than the bare NoClassDefFoundError a second attempt would meet.
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return Xnio.getInstance(Undertow.class.getClassLoader());
     }
 

@@ -176,13 +176,13 @@ public final class Main {
     }
 
     private static int runDaemon(Path file, PrintStream err) {
-        Gateway.preload();
         try {
             OperatorLogging.install(err, System.getenv("GATEHOUSE_LOG_LEVEL"));
         } catch (IllegalArgumentException e) {
             err.println("gatehouse: GATEHOUSE_LOG_LEVEL: " + e.getMessage());
             return USAGE;
         }
+        Gateway.preload();
         return new Daemon(file, version(), err).run();
     }
 
