@@ -63,6 +63,18 @@ class GcMetersTest {
         }
     }
 
+    @Test
+    void theConcurrentCyclesOfConcurrentCollectorsAreNotPauses() {
+        for (String name : new String[] {"Copy", "MarkSweepCompact", "G1 Young Generation", "G1 Old Generation",
+                "PS Scavenge", "PS MarkSweep", "ZGC Pauses", "ZGC Major Pauses", "Shenandoah Pauses"}) {
+            assertTrue(GcMeters.pauses(name), name);
+        }
+        for (String name : new String[] {"G1 Concurrent GC", "ZGC Cycles", "ZGC Major Cycles", "ZGC Minor Cycles",
+                "Shenandoah Cycles"}) {
+            assertFalse(GcMeters.pauses(name), name);
+        }
+    }
+
     private double collections() {
         return registry.get("jvm.gc.pause").functionTimers().stream().mapToDouble(FunctionTimer::count).sum();
     }
