@@ -67,8 +67,8 @@ public final class ClientAddress {
     /**
      * A connection's TCP peer and its text, worked out for its first request and kept on the connection: the proxy's
      * forwarded headers and the access log both want the text of every request, and formatting it each time was
-     * about 1 % of the CPU under load. Requests on a connection come one at a time (HTTP/1.1), so the connection's
-     * attachments are never written by two threads at once.
+     * about 1 % of the CPU under load. It is written once, by the connection's first request; the requests of an
+     * HTTP/1.1 connection (pipelined ones too) are handled one after the other, so no two threads write it at once.
      */
     private record Peer(InetAddress address, String text) {
 

@@ -82,7 +82,7 @@ public final class ForwardedHeaders implements HttpHandler {
         }
 
         if (config.realIpHeader() && origin.client() != null) {
-            headers.put(X_REAL_IP, IpLiteral.format(origin.client()));
+            headers.put(X_REAL_IP, ClientAddress.clientText(exchange));
         } else {
             passFromTrustedOnly(headers, X_REAL_IP, trusted && !config.realIpHeader());
         }

@@ -92,7 +92,7 @@ final class AccessLogFormat {
         line.append(dashIfNull(ClientAddress.clientText(exchange))).append(" - - [")
                 .append(apacheTime.at(facts.startMillis))
                 .append("] \"");
-        facts.appendRequestLine(line, AccessLogFormat::appendEscaped);
+        facts.appendRequestLine(line);
         line.append("\" ").append(exchange.getStatusCode()).append(' ');
         long bytes = exchange.getResponseBytesSent();
         if (bytes > 0) {

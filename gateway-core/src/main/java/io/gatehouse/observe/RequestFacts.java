@@ -9,8 +9,6 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
-import java.util.function.BiConsumer;
-
 /**
  * What the client sent, captured when the request arrives at the root of the handler tree, before any handler
  * (the proxy above all, which rewrites request headers in place) can change it; plus the request body bytes read,
@@ -92,22 +90,22 @@ final class RequestFacts {
     }
 
     /**
-     * Apache's {@code %r}, the request line as received, its parts passed through {@code escape} and joined in
-     * {@code line} (not joined first: this runs for every logged request).
+     * Appends Apache's {@code %r}, the request line as received, escaped as the access log escapes (part by part,
+     * not joined first: this runs for every logged request).
      */
-    void appendRequestLine(StringBuilder line, BiConsumer<StringBuilder, String> escape) {
+    void appendRequestLine(StringBuilder line) {
         if (protocol.equals("-")) {
             line.append('-');
             return;
         }
-        escape.accept(line, method);
+        AccessLogFormat.appendEscaped(line, method);
         line.append(' ');
-        escape.accept(line, uri);
+        AccessLogFormat.appendEscaped(line, uri);
         if (!query.isEmpty()) {
             line.append('?');
-            escape.accept(line, query);
+            AccessLogFormat.appendEscaped(line, query);
         }
         line.append(' ');
-        escape.accept(line, protocol);
+        AccessLogFormat.appendEscaped(line, protocol);
     }
 }
