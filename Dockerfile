@@ -28,7 +28,7 @@ COPY --from=build /dist /opt/gatehouse
 COPY deploy/container/gatehouse.yaml /etc/gatehouse/gatehouse.yaml
 # The launcher's defaults (src-docs/daemon.md), except that the heap follows the container's memory limit rather
 # than the launcher's fixed -Xmx.
-ENV GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=75 -XX:SurvivorRatio=4 -XX:-TieredCompilation -XX:ReservedCodeCacheSize=32m \
+ENV GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=75 -XX:SurvivorRatio=4 -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m \
 -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000 \
 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001

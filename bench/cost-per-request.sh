@@ -147,7 +147,7 @@ done
 
 # Allocation: a daemon whose young generation holds several seconds of garbage, so that no collection runs between
 # the two histograms and their difference is everything the requests allocated.
-GATEHOUSE_CDS=off GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xms1400m -Xmx1400m -Xmn1200m -XX:-TieredCompilation -XX:ReservedCodeCacheSize=32m -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000" \
+GATEHOUSE_CDS=off GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xms1400m -Xmx1400m -Xmn1200m -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000" \
   "$root/bin/gatehouse" run "$work/gatehouse-alloc.yaml" > "$work/gatehouse-alloc.out" 2>&1 &
 alloc_pid=$!
 pids+=($alloc_pid)
