@@ -322,7 +322,7 @@ public final class Gateway implements AutoCloseable {
      * set up, since XNIO logs as it loads). If loading fails, {@link #start} throws that failure.
      */
     public static void preload() {
-        FutureTask<Xnio> loading = new FutureTask<>(() -> Xnio.getInstance(Undertow.class.getClassLoader()));
+        FutureTask<Xnio> loading = new FutureTask<>(Gateway::loadXnio);
         preloading = loading;
         Thread loader = new Thread(loading, "gatehouse-preload");
         loader.setDaemon(true);
@@ -344,6 +344,10 @@ public final class Gateway implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        return loadXnio();
+    }
+
+    private static Xnio loadXnio() {
         return Xnio.getInstance(Undertow.class.getClassLoader());
     }
 
