@@ -75,8 +75,9 @@ public final class Gateway implements AutoCloseable {
     private Generation current;
     private boolean stopped;
 
-    private Gateway(MeterRegistry registry) {
+    private Gateway(MeterRegistry registry, Generation first) {
         this.registry = registry;
+        this.current = first;
         this.worker = createWorker();
     }
 
@@ -91,10 +92,17 @@ public final class Gateway implements AutoCloseable {
 
     /** Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none). */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
-        Gateway gateway = new Gateway(registry);
+        // The handler trees first: XNIO, still loading when preload() started it, is not needed until the worker.
+        Generation first = new Generation(config, registry, null);
+        Gateway gateway;
+        try {
+            gateway = new Gateway(registry, first);
+        } catch (RuntimeException | Error e) {
+            first.close();
+            throw e;
+        }
         synchronized (gateway) {
             try {
-                gateway.current = new Generation(config, registry, null);
                 for (ListenAddress address : config.allListeners()) {
                     gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers, gateway.current, registry));
                 }
