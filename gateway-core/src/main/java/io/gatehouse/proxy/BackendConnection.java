@@ -26,6 +26,8 @@ final class BackendConnection {
     private final StreamConnection channel;
     private final StreamSourceConduit rawSource;
     private final StreamSinkConduit rawSink;
+    /** What the last response on this connection said, for the next one to reuse (see {@link ResponseHead}). */
+    final ResponseHead.Recent recentValues = new ResponseHead.Recent();
 
     private final ChannelListener<ConduitStreamSourceChannel> closeOnAnyInput = source -> {
         ByteBuffer probe = ByteBuffer.allocate(1);

@@ -390,7 +390,7 @@ final class Forwarder implements HttpHandler {
             ResponseHead head;
             try {
                 do {
-                    head = ResponseHead.parse(buffer);
+                    head = ResponseHead.parse(buffer, connection.recentValues);
                 } while (head != null && head.isInterim() && head.status != StatusCodes.SWITCHING_PROTOCOLS);
             } catch (ResponseHead.Malformed e) {
                 fail(StatusCodes.BAD_GATEWAY, "invalid response: " + e.getMessage());
@@ -427,7 +427,7 @@ final class Forwarder implements HttpHandler {
                 // An attachment on the exchange; the usual phrase is Undertow's default and needs none.
                 exchange.setReasonPhrase(response.reason);
             }
-            HopByHop.copyEndToEnd(response.headers, exchange.getResponseHeaders(), webSocket);
+            HopByHop.copyEndToEnd(response, exchange.getResponseHeaders(), webSocket);
             if (!webSocket && exchange.isHttp11() && !exchange.getResponseHeaders().contains(Headers.CONTENT_LENGTH)) {
                 // Chunked even when the client connection closes after this response: a body the backend cuts short
                 // then lacks its last chunk, where a close-delimited body would look complete to the client.
@@ -662,12 +662,12 @@ final class Forwarder implements HttpHandler {
                 int status = response.status;
                 boolean noBody = Methods.HEAD.equals(exchange.getRequestMethod()) || status == StatusCodes.NO_CONTENT
                         || status == StatusCodes.NOT_MODIFIED;
-                String length = response.headers.getFirst(Headers.CONTENT_LENGTH);
+                String length = response.first(Headers.CONTENT_LENGTH);
                 counted = noBody || length != null;
                 if (counted) {
                     remaining = noBody ? 0 : Long.parseLong(length);
                     keepTheBody(buffer);
-                } else if (response.headers.contains(Headers.TRANSFER_ENCODING)) {
+                } else if (response.count(Headers.TRANSFER_ENCODING) > 0) {
                     if (!Protocols.HTTP_1_1.equals(response.protocol)) {
                         // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing; close after it.
                         backendKeepsOpen = false;

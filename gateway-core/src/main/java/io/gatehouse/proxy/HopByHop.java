@@ -59,13 +59,11 @@ final class HopByHop implements HttpHandler {
      * Copies a backend response's end-to-end headers into {@code to}. With {@code switchingToWebSocket} (a 101
      * answer to a WebSocket upgrade) {@code Upgrade: websocket} and {@code Connection: Upgrade} are kept.
      */
-    static void copyEndToEnd(HeaderMap from, HeaderMap to, boolean switchingToWebSocket) {
-        HeaderValues connection = from.get(Headers.CONNECTION);
-        for (long cookie = from.fastIterateNonEmpty(); cookie != -1L; cookie = from.fiNextNonEmpty(cookie)) {
-            HeaderValues values = from.fiCurrent(cookie);
-            HttpString name = values.getHeaderName();
-            if (!ALWAYS.contains(name) && !lists(connection, name)) {
-                to.putAll(name, values);
+    static void copyEndToEnd(ResponseHead from, HeaderMap to, boolean switchingToWebSocket) {
+        for (int i = 0; i < from.fields(); i++) {
+            HttpString name = from.name(i);
+            if (!ALWAYS.contains(name) && !from.connectionLists(name)) {
+                to.add(name, from.value(i));
             }
         }
         if (switchingToWebSocket) {
@@ -105,34 +103,40 @@ final class HopByHop implements HttpHandler {
         }
     }
 
-    /**
-     * Whether {@code connection} (the values of a Connection header, or null) lists {@code name}. Walks the values in
-     * place: backends send {@code Connection: keep-alive} with nearly every response, and this runs for each of its
-     * header fields.
-     */
+    /** Whether {@code connection} (the values of a Connection header, or null) lists {@code name}. */
     static boolean lists(HeaderValues connection, HttpString name) {
         if (connection == null) {
             return false;
         }
-        String wanted = name.toString();
         for (int i = 0; i < connection.size(); i++) {
-            String value = connection.get(i);
-            int from = 0;
-            while (from <= value.length()) {
-                int comma = value.indexOf(',', from);
-                int end = comma < 0 ? value.length() : comma;
-                int start = from;
-                while (start < end && value.charAt(start) <= ' ') {
-                    start++;
-                }
-                while (end > start && value.charAt(end - 1) <= ' ') {
-                    end--;
-                }
-                if (end - start == wanted.length() && value.regionMatches(true, start, wanted, 0, wanted.length())) {
-                    return true;
-                }
-                from = (comma < 0 ? value.length() : comma) + 1;
+            if (lists(connection.get(i), name)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Whether one Connection field's {@code value} lists {@code name}. Walks the value in place: backends send
+     * {@code Connection: keep-alive} with nearly every response, and this runs for each of its header fields.
+     */
+    static boolean lists(String value, HttpString name) {
+        String wanted = name.toString();
+        int from = 0;
+        while (from <= value.length()) {
+            int comma = value.indexOf(',', from);
+            int end = comma < 0 ? value.length() : comma;
+            int start = from;
+            while (start < end && value.charAt(start) <= ' ') {
+                start++;
+            }
+            while (end > start && value.charAt(end - 1) <= ' ') {
+                end--;
+            }
+            if (end - start == wanted.length() && value.regionMatches(true, start, wanted, 0, wanted.length())) {
+                return true;
+            }
+            from = (comma < 0 ? value.length() : comma) + 1;
         }
         return false;
     }

@@ -1,7 +1,5 @@
 package io.gatehouse.proxy;
 
-import io.undertow.util.HeaderMap;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 
 /**
@@ -24,16 +22,15 @@ final class ResponseFraming {
         if (status < 100 || status > 599) {
             return "invalid status " + status;
         }
-        HeaderMap headers = response.headers;
-        HeaderValues length = headers.get(Headers.CONTENT_LENGTH);
-        HeaderValues coding = headers.get(Headers.TRANSFER_ENCODING);
-        if (length != null && coding != null) {
+        int lengths = response.count(Headers.CONTENT_LENGTH);
+        int codings = response.count(Headers.TRANSFER_ENCODING);
+        if (lengths > 0 && codings > 0) {
             return "Transfer-Encoding together with Content-Length";
         }
-        if (length != null && (length.size() != 1 || !isLength(length.getFirst()))) {
+        if (lengths > 0 && (lengths != 1 || !isLength(response.first(Headers.CONTENT_LENGTH)))) {
             return "invalid or repeated Content-Length";
         }
-        if (coding != null && (coding.size() != 1 || !Headers.CHUNKED.equalToString(coding.getFirst().trim()))) {
+        if (codings > 0 && (codings != 1 || !Headers.CHUNKED.equalToString(response.first(Headers.TRANSFER_ENCODING).trim()))) {
             return "Transfer-Encoding other than chunked";
         }
         return null;

@@ -1,13 +1,13 @@
 package io.gatehouse.proxy;
 
 import io.gatehouse.http.HttpSyntax;
-import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A backend's response head (RFC 9112 §4-5), parsed from the bytes read so far. Strict where leniency would let a
@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>{@link #parse} reads from {@code buffer}'s position to its limit and, when a whole head is there, returns it
  * with the position just after it; else it returns null and leaves the position alone.
+ *
+ * <p>Each backend connection keeps the {@link Recent} values of the common fields: a backend sends most of them
+ * again, byte for byte, in its next response (Server, Content-Type, Accept-Ranges, an ETag), and reusing the string
+ * saves two arrays and a string per field; a value that differs in any byte is a new string.
  */
 final class ResponseHead {
 
@@ -36,16 +40,84 @@ final class ResponseHead {
             Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE, Headers.CONTENT_RANGE, Headers.PRAGMA, Headers.AGE,
             Headers.UPGRADE, Headers.SEC_WEB_SOCKET_ACCEPT, Headers.WWW_AUTHENTICATE, Headers.RETRY_AFTER};
 
+    /**
+     * The reason phrase and the values of the {@link #COMMON} fields in the last response parsed with it. Belongs to
+     * one backend connection, which serves one request at a time: not thread-safe. Set-Cookie is never kept, so a
+     * client's session outlives its response nowhere.
+     */
+    static final class Recent {
+        private static final int REASON = COMMON.length;
+        private final String[] values = new String[COMMON.length + 1];
+    }
+
     final int status;
     final String reason;
     final HttpString protocol;
-    final HeaderMap headers;
+    /**
+     * The fields in the order they came, as two parallel arrays rather than a {@link io.undertow.util.HeaderMap}:
+     * they are read a few times and copied once, into the client's response.
+     */
+    private HttpString[] names = new HttpString[16];
+    private String[] values = new String[16];
+    private int fields;
 
-    private ResponseHead(int status, String reason, HttpString protocol, HeaderMap headers) {
+    private ResponseHead(int status, String reason, HttpString protocol) {
         this.status = status;
         this.reason = reason;
         this.protocol = protocol;
-        this.headers = headers;
+    }
+
+    int fields() {
+        return fields;
+    }
+
+    HttpString name(int field) {
+        return names[field];
+    }
+
+    String value(int field) {
+        return values[field];
+    }
+
+    /** How many fields are named {@code name}. */
+    int count(HttpString name) {
+        int count = 0;
+        for (int i = 0; i < fields; i++) {
+            if (name.equals(names[i])) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The value of the first field named {@code name}, or null. */
+    String first(HttpString name) {
+        for (int i = 0; i < fields; i++) {
+            if (name.equals(names[i])) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    /** Whether a Connection field lists {@code option} (see {@link HopByHop#lists}). */
+    boolean connectionLists(HttpString option) {
+        for (int i = 0; i < fields; i++) {
+            if (Headers.CONNECTION.equals(names[i]) && HopByHop.lists(values[i], option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void add(HttpString name, String value) {
+        if (fields == names.length) {
+            names = Arrays.copyOf(names, fields * 2);
+            values = Arrays.copyOf(values, fields * 2);
+        }
+        names[fields] = name;
+        values[fields] = value;
+        fields++;
     }
 
     boolean isInterim() {
@@ -55,12 +127,11 @@ final class ResponseHead {
     /** Whether the backend keeps the connection open after this response (RFC 9112 §9.3). */
     boolean keepsConnectionOpen() {
         boolean http11 = Protocols.HTTP_1_1.equals(protocol);
-        return http11 ? !HopByHop.lists(headers.get(Headers.CONNECTION), Headers.CLOSE)
-                : HopByHop.lists(headers.get(Headers.CONNECTION), Headers.KEEP_ALIVE);
+        return http11 ? !connectionLists(Headers.CLOSE) : connectionLists(Headers.KEEP_ALIVE);
     }
 
     /** The head at {@code buffer}'s position, or null when it is not all there yet. */
-    static ResponseHead parse(ByteBuffer buffer) throws Malformed {
+    static ResponseHead parse(ByteBuffer buffer, Recent recent) throws Malformed {
         int start = buffer.position();
         int limit = buffer.limit();
         int lineEnd = lineEnd(buffer, start, limit);
@@ -95,22 +166,22 @@ final class ResponseHead {
         if (status < 100) {
             throw new Malformed("invalid status " + status);
         }
-        String reason = contentEnd > start + 13 ? text(buffer, start + 13, contentEnd, "reason phrase") : "";
-        HeaderMap headers = new HeaderMap();
+        String reason = contentEnd > start + 13 ? text(buffer, start + 13, contentEnd, "reason phrase", recent, Recent.REASON) : "";
+        ResponseHead head = new ResponseHead(status, reason, protocol);
         int line = lineEnd + 1;
         while (true) {
             int next = lineEnd(buffer, line, limit);
             int content = contentEnd(buffer, line, next);
             if (content == line) {
                 buffer.position(next + 1);
-                return new ResponseHead(status, reason, protocol, headers);
+                return head;
             }
-            field(buffer, line, content, headers);
+            field(buffer, line, content, head, recent);
             line = next + 1;
         }
     }
 
-    private static void field(ByteBuffer buffer, int from, int to, HeaderMap headers) throws Malformed {
+    private static void field(ByteBuffer buffer, int from, int to, ResponseHead head, Recent recent) throws Malformed {
         int colon = from;
         while (colon < to && buffer.get(colon) != ':') {
             byte b = buffer.get(colon);
@@ -130,19 +201,27 @@ final class ResponseHead {
         while (valueEnd > valueStart && HttpSyntax.whitespace(buffer.get(valueEnd - 1))) {
             valueEnd--;
         }
-        headers.add(name(buffer, from, colon), text(buffer, valueStart, valueEnd, "header value"));
+        int common = common(buffer, from, colon);
+        if (common < 0) {
+            byte[] name = new byte[colon - from];
+            buffer.get(from, name);
+            head.add(new HttpString(name), text(buffer, valueStart, valueEnd, "header value", null, 0));
+        } else {
+            HttpString name = COMMON[common];
+            head.add(name, text(buffer, valueStart, valueEnd, "header value",
+                    name == Headers.SET_COOKIE ? null : recent, common));
+        }
     }
 
-    private static HttpString name(ByteBuffer buffer, int from, int to) {
+    /** The index in {@link #COMMON} of the name between {@code from} and {@code to}, or -1. */
+    private static int common(ByteBuffer buffer, int from, int to) {
         int length = to - from;
-        for (HttpString common : COMMON) {
-            if (common.length() == length && equalsIgnoreCase(buffer, from, common)) {
-                return common;
+        for (int i = 0; i < COMMON.length; i++) {
+            if (COMMON[i].length() == length && equalsIgnoreCase(buffer, from, COMMON[i])) {
+                return i;
             }
         }
-        byte[] bytes = new byte[length];
-        buffer.get(from, bytes);
-        return new HttpString(bytes);
+        return -1;
     }
 
     /**
@@ -160,17 +239,43 @@ final class ResponseHead {
         return true;
     }
 
-    /** Visible characters, spaces and tabs (obs-text included); any other control character is refused. */
-    private static String text(ByteBuffer buffer, int from, int to, String what) throws Malformed {
-        byte[] bytes = new byte[to - from];
-        for (int i = 0; i < bytes.length; i++) {
-            byte b = buffer.get(from + i);
-            if (!HttpSyntax.fieldValue(b)) {
+    /**
+     * Visible characters, spaces and tabs (obs-text included); any other control character is refused. The string
+     * kept in {@code recent}'s {@code slot} when it has the same bytes (recent may be null: nothing kept).
+     */
+    private static String text(ByteBuffer buffer, int from, int to, String what, Recent recent, int slot) throws Malformed {
+        for (int i = from; i < to; i++) {
+            if (!HttpSyntax.fieldValue(buffer.get(i))) {
                 throw new Malformed("control character in " + what);
             }
-            bytes[i] = b;
         }
+        if (recent == null) {
+            return latin1(buffer, from, to);
+        }
+        String last = recent.values[slot];
+        if (last == null || !sameText(buffer, from, to, last)) {
+            last = latin1(buffer, from, to);
+            recent.values[slot] = last;
+        }
+        return last;
+    }
+
+    private static String latin1(ByteBuffer buffer, int from, int to) {
+        byte[] bytes = new byte[to - from];
+        buffer.get(from, bytes);
         return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean sameText(ByteBuffer buffer, int from, int to, String text) {
+        if (text.length() != to - from) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if ((buffer.get(from + i) & 0xff) != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean matches(ByteBuffer buffer, int from, String ascii) {

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -189,6 +190,47 @@ class BackendResponseTest {
             assertEquals(200, RawHttp.exchange(address(proxy), GET).status());
             assertEquals(200, RawHttp.exchange(address(proxy), GET).status());
             assertEquals(1, backend.connectionsAccepted());
+        }
+    }
+
+    @Test
+    void repeatedFieldsReachTheClientEachInItsOrder() throws Exception {
+        try (RawBackend backend = RawBackend.answering("HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Step: one\r\n"
+                + "Set-Cookie: b=2\r\nX-Step: two\r\nContent-Length: 2\r\n\r\nok");
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            String head = RawHttp.exchange(address(proxy), GET).head();
+            assertTrue(head.contains("\r\nSet-Cookie: a=1\r\n") && head.contains("\r\nSet-Cookie: b=2\r\n")
+                    && head.indexOf("a=1") < head.indexOf("b=2"), head);
+            assertTrue(head.contains("\r\nX-Step: one\r\n") && head.contains("\r\nX-Step: two\r\n")
+                    && head.indexOf("one") < head.indexOf("two"), head);
+        }
+    }
+
+    @Test
+    void eachResponseOnAPooledConnectionKeepsItsOwnValues() throws Exception {
+        // A connection reuses a value the last response sent byte for byte; one byte different must be a new value.
+        String[] responses = {
+                "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 200 Ok\r\nETag: \"v2\"\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 200 Ok\r\nETag: \"v2\"\r\nContent-Type: text/plaiN\r\nContent-Length: 2\r\n\r\nok"};
+        AtomicInteger served = new AtomicInteger();
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 socket.getOutputStream().write(responses[served.getAndIncrement()].getBytes(StandardCharsets.ISO_8859_1));
+                 socket.getOutputStream().flush();
+                 return true;
+             });
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()))) {
+            String[] heads = new String[responses.length];
+            for (int i = 0; i < responses.length; i++) {
+                heads[i] = RawHttp.exchange(address(proxy), GET).head();
+            }
+            assertEquals(1, backend.connectionsAccepted());
+            assertTrue(heads[0].startsWith("HTTP/1.1 200 OK\r\n") && heads[0].contains("\r\nETag: \"v1\"\r\n")
+                    && heads[0].contains("\r\nContent-Type: text/plain\r\n"), heads[0]);
+            assertTrue(heads[1].startsWith("HTTP/1.1 200 Ok\r\n") && heads[1].contains("\r\nETag: \"v2\"\r\n")
+                    && heads[1].contains("\r\nContent-Type: text/plain\r\n"), heads[1]);
+            assertTrue(heads[2].contains("\r\nETag: \"v2\"\r\n") && heads[2].contains("\r\nContent-Type: text/plaiN\r\n"),
+                    heads[2]);
         }
     }
 
