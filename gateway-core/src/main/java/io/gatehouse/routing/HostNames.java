@@ -20,7 +20,7 @@ public final class HostNames {
         String host = authority;
         if (host.startsWith("[")) {
             int close = host.indexOf(']');
-            if (close < 0 || !validPort(host.substring(close + 1))) {
+            if (close < 0 || !validPort(host, close + 1)) {
                 return null;
             }
             String literal = host.substring(1, close);
@@ -28,7 +28,7 @@ public final class HostNames {
         }
         int colon = host.indexOf(':');
         if (colon >= 0) {
-            if (!validPort(host.substring(colon))) {
+            if (!validPort(host, colon)) {
                 return null;
             }
             host = host.substring(0, colon);
@@ -60,17 +60,18 @@ public final class HostNames {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
-    /** Empty, or {@code :} followed by 1-5 digits naming a port 1-65535. */
-    private static boolean validPort(String suffix) {
-        if (suffix.isEmpty()) {
+    /** Whether {@code authority} from {@code from} on is empty, or {@code :} and 1-5 digits naming a port 1-65535. */
+    private static boolean validPort(String authority, int from) {
+        int length = authority.length() - from;
+        if (length == 0) {
             return true;
         }
-        if (suffix.charAt(0) != ':' || suffix.length() < 2 || suffix.length() > 6) {
+        if (authority.charAt(from) != ':' || length < 2 || length > 6) {
             return false;
         }
         int port = 0;
-        for (int i = 1; i < suffix.length(); i++) {
-            char c = suffix.charAt(i);
+        for (int i = from + 1; i < authority.length(); i++) {
+            char c = authority.charAt(i);
             if (c < '0' || c > '9') {
                 return false;
             }
