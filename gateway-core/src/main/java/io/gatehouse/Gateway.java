@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
                     gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers, gateway.current, registry));
                 }
                 gateway.current.committed();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 gateway.stop(Duration.ZERO);
                 throw e;
             }

@@ -62,7 +62,7 @@ final class HopByHop implements HttpHandler {
     static void copyEndToEnd(ResponseHead from, HeaderMap to, boolean switchingToWebSocket) {
         for (int i = 0; i < from.fields(); i++) {
             HttpString name = from.name(i);
-            if (!ALWAYS.contains(name) && !from.connectionLists(name)) {
+            if (!ALWAYS.contains(name) && !lists(from.connection(), name)) {
                 to.add(name, from.value(i));
             }
         }
@@ -104,7 +104,7 @@ final class HopByHop implements HttpHandler {
     }
 
     /** Whether {@code connection} (the values of a Connection header, or null) lists {@code name}. */
-    static boolean lists(HeaderValues connection, HttpString name) {
+    static boolean lists(List<String> connection, HttpString name) {
         if (connection == null) {
             return false;
         }
@@ -120,7 +120,7 @@ final class HopByHop implements HttpHandler {
      * Whether one Connection field's {@code value} lists {@code name}. Walks the value in place: backends send
      * {@code Connection: keep-alive} with nearly every response, and this runs for each of its header fields.
      */
-    static boolean lists(String value, HttpString name) {
+    private static boolean lists(String value, HttpString name) {
         String wanted = name.toString();
         int from = 0;
         while (from <= value.length()) {

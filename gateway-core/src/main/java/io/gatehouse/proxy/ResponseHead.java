@@ -7,7 +7,9 @@ import io.undertow.util.Protocols;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A backend's response head (RFC 9112 §4-5), parsed from the bytes read so far. Strict where leniency would let a
@@ -19,9 +21,10 @@ import java.util.Arrays;
  * <p>{@link #parse} reads from {@code buffer}'s position to its limit and, when a whole head is there, returns it
  * with the position just after it; else it returns null and leaves the position alone.
  *
- * <p>Each backend connection keeps the {@link Recent} values of the common fields: a backend sends most of them
- * again, byte for byte, in its next response (Server, Content-Type, Accept-Ranges, an ETag), and reusing the string
- * saves two arrays and a string per field; a value that differs in any byte is a new string.
+ * <p>Each backend connection keeps the {@link Recent} values of the fields that describe the server or the resource:
+ * a backend sends most of them again, byte for byte, in its next response (Server, Content-Type, Accept-Ranges, an
+ * ETag), and reusing the string saves two arrays and a string per field; a value that differs in any byte is a new
+ * string.
  */
 final class ResponseHead {
 
@@ -32,22 +35,27 @@ final class ResponseHead {
         }
     }
 
-    /** Names backends send with nearly every response, matched without allocating; others become new HttpStrings. */
+    /**
+     * Names backends send with nearly every response, matched without allocating; others become new HttpStrings.
+     * The first {@link #KEPT} describe the server or the resource and are kept in {@link Recent}; the others belong
+     * to one client or one answer (a cookie, a redirect, a challenge) and never outlive their response.
+     */
     private static final HttpString[] COMMON = {
             Headers.SERVER, Headers.DATE, Headers.CONTENT_TYPE, Headers.CONTENT_LENGTH, Headers.CONNECTION,
             Headers.KEEP_ALIVE, Headers.TRANSFER_ENCODING, Headers.LAST_MODIFIED, Headers.ETAG, Headers.ACCEPT_RANGES,
-            Headers.CACHE_CONTROL, Headers.EXPIRES, Headers.LOCATION, Headers.SET_COOKIE, Headers.VARY,
-            Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE, Headers.CONTENT_RANGE, Headers.PRAGMA, Headers.AGE,
-            Headers.UPGRADE, Headers.SEC_WEB_SOCKET_ACCEPT, Headers.WWW_AUTHENTICATE, Headers.RETRY_AFTER};
+            Headers.CACHE_CONTROL, Headers.EXPIRES, Headers.VARY, Headers.CONTENT_ENCODING, Headers.CONTENT_LANGUAGE,
+            Headers.PRAGMA, Headers.AGE,
+            Headers.SET_COOKIE, Headers.LOCATION, Headers.WWW_AUTHENTICATE, Headers.CONTENT_RANGE, Headers.UPGRADE,
+            Headers.SEC_WEB_SOCKET_ACCEPT, Headers.RETRY_AFTER};
+    private static final int KEPT = Arrays.asList(COMMON).indexOf(Headers.SET_COOKIE);
 
     /**
-     * The reason phrase and the values of the {@link #COMMON} fields in the last response parsed with it. Belongs to
-     * one backend connection, which serves one request at a time: not thread-safe. Set-Cookie is never kept, so a
-     * client's session outlives its response nowhere.
+     * Per kept field, and for the reason phrase, the value the last head parsed with it had, interim heads included.
+     * Belongs to one backend connection, which serves one request at a time: not thread-safe.
      */
     static final class Recent {
-        private static final int REASON = COMMON.length;
-        private final String[] values = new String[COMMON.length + 1];
+        private static final int REASON = KEPT;
+        private final String[] values = new String[KEPT + 1];
     }
 
     final int status;
@@ -60,6 +68,8 @@ final class ResponseHead {
     private HttpString[] names = new HttpString[16];
     private String[] values = new String[16];
     private int fields;
+    /** The values of the Connection fields, kept apart: each field is checked against them on its way out. */
+    private List<String> connection = List.of();
 
     private ResponseHead(int status, String reason, HttpString protocol) {
         this.status = status;
@@ -100,14 +110,9 @@ final class ResponseHead {
         return null;
     }
 
-    /** Whether a Connection field lists {@code option} (see {@link HopByHop#lists}). */
-    boolean connectionLists(HttpString option) {
-        for (int i = 0; i < fields; i++) {
-            if (Headers.CONNECTION.equals(names[i]) && HopByHop.lists(values[i], option)) {
-                return true;
-            }
-        }
-        return false;
+    /** The values of the Connection fields, in order; empty when there are none. */
+    List<String> connection() {
+        return connection;
     }
 
     private void add(HttpString name, String value) {
@@ -118,6 +123,12 @@ final class ResponseHead {
         names[fields] = name;
         values[fields] = value;
         fields++;
+        if (name == Headers.CONNECTION) {
+            if (connection.isEmpty()) {
+                connection = new ArrayList<>(2);
+            }
+            connection.add(value);
+        }
     }
 
     boolean isInterim() {
@@ -127,7 +138,7 @@ final class ResponseHead {
     /** Whether the backend keeps the connection open after this response (RFC 9112 §9.3). */
     boolean keepsConnectionOpen() {
         boolean http11 = Protocols.HTTP_1_1.equals(protocol);
-        return http11 ? !connectionLists(Headers.CLOSE) : connectionLists(Headers.KEEP_ALIVE);
+        return http11 ? !HopByHop.lists(connection, Headers.CLOSE) : HopByHop.lists(connection, Headers.KEEP_ALIVE);
     }
 
     /** The head at {@code buffer}'s position, or null when it is not all there yet. */
@@ -208,8 +219,7 @@ final class ResponseHead {
             head.add(new HttpString(name), text(buffer, valueStart, valueEnd, "header value", null, 0));
         } else {
             HttpString name = COMMON[common];
-            head.add(name, text(buffer, valueStart, valueEnd, "header value",
-                    name == Headers.SET_COOKIE ? null : recent, common));
+            head.add(name, text(buffer, valueStart, valueEnd, "header value", common < KEPT ? recent : null, common));
         }
     }
 
