@@ -18,6 +18,7 @@ import io.gatehouse.proxy.ReverseProxy;
 import io.gatehouse.routes.RouteChain;
 import io.gatehouse.routing.HostRouter;
 import io.gatehouse.routing.HostTable;
+import io.gatehouse.routing.ServedBy;
 import io.gatehouse.routing.VhostRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
@@ -70,7 +71,8 @@ final class GatewayHandlers implements AutoCloseable {
         this.backendGauges = registry == null ? null
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
         for (VirtualHost vhost : config.vhosts()) {
-            routes.put(vhost, new VhostRoute(vhost.name(), RouteChain.create(vhost.routes(), this::actionHandler)));
+            ServedBy servedBy = ServedBy.vhost(vhost.name());
+            routes.put(vhost, new VhostRoute(servedBy, RouteChain.create(servedBy, vhost.routes(), this::actionHandler)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
         }
     }

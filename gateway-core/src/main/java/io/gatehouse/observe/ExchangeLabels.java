@@ -1,7 +1,6 @@
 package io.gatehouse.observe;
 
-import io.gatehouse.routes.RouteChain;
-import io.gatehouse.routing.VhostRoute;
+import io.gatehouse.routing.ServedBy;
 import io.undertow.server.HttpServerExchange;
 
 import java.util.Set;
@@ -18,12 +17,12 @@ final class ExchangeLabels {
 
     /** The name of the vhost that served the request, or {@code -}. */
     static String vhost(HttpServerExchange exchange) {
-        return VhostRoute.nameOf(exchange);
+        return ServedBy.of(exchange).vhost();
     }
 
     /** The route that served the request, by its conditions ({@code path /api/}), or {@code -}. */
     static String route(HttpServerExchange exchange) {
-        return RouteChain.nameOf(exchange);
+        return ServedBy.of(exchange).route();
     }
 
     /** The method as a bounded tag value: one of the standard methods, or {@code OTHER}. */

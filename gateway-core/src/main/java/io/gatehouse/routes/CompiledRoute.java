@@ -10,6 +10,7 @@ import io.gatehouse.config.RewriteConfig;
 import io.gatehouse.config.Route;
 import io.gatehouse.config.Template;
 import io.gatehouse.http.ProxyTarget;
+import io.gatehouse.routing.ServedBy;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -28,8 +29,8 @@ final class CompiledRoute {
     private static final String[] NO_GROUPS = new String[0];
 
     private final Route route;
-    /** The route as logs and metrics name it: its conditions in YAML terms ({@code path /api/}, {@code any request}). */
-    final String label;
+    /** The vhost and the route as logs and metrics name them: its conditions in YAML terms ({@code path /api/}). */
+    final ServedBy servedBy;
     private final Set<HttpString> methods;
     private final HttpString headerName;
     private final Pattern headerPattern;
@@ -37,10 +38,11 @@ final class CompiledRoute {
     private final RouteAction action;
 
     /**
+     * @param vhost    the mark of the route's vhost
      * @param handlers builds the handler of a proxy, files or echo action (shared by the routes that use the same)
      */
-    CompiledRoute(Route route, Function<Action, HttpHandler> handlers) {
-        this.label = route.describeConditions();
+    CompiledRoute(Route route, ServedBy vhost, Function<Action, HttpHandler> handlers) {
+        this.servedBy = vhost.route(route.describeConditions());
         this.route = route;
         this.methods = route.methods().stream().map(HttpString::new).collect(Collectors.toUnmodifiableSet());
         this.headerName = route.header().map(h -> new HttpString(h.name())).orElse(null);

@@ -3,10 +3,9 @@ package io.gatehouse.routes;
 import io.gatehouse.config.Action;
 import io.gatehouse.config.Route;
 import io.gatehouse.http.ErrorResponses;
-import io.gatehouse.routing.VhostRoute;
+import io.gatehouse.routing.ServedBy;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.StatusCodes;
 
 import java.util.List;
@@ -33,7 +32,6 @@ import java.util.logging.Logger;
 public final class RouteChain implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(RouteChain.class.getName());
-    private static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
     private final List<CompiledRoute> routes;
 
@@ -42,11 +40,12 @@ public final class RouteChain implements HttpHandler {
     }
 
     /**
+     * @param vhost    the vhost's mark, which each route's own mark extends
      * @param routes   a vhost's routes
      * @param handlers the handler of a proxy, files or echo action; called once per route that has one
      */
-    public static RouteChain create(List<Route> routes, Function<Action, HttpHandler> handlers) {
-        return new RouteChain(routes.stream().map(route -> new CompiledRoute(route, handlers)).toList());
+    public static RouteChain create(ServedBy vhost, List<Route> routes, Function<Action, HttpHandler> handlers) {
+        return new RouteChain(routes.stream().map(route -> new CompiledRoute(route, vhost, handlers)).toList());
     }
 
     @Override
@@ -67,7 +66,7 @@ public final class RouteChain implements HttpHandler {
             RequestValues values = new RequestValues(exchange, path, groups);
             route.changeHeaders(exchange, values);
             if (route.rewriteTo() == null) {
-                exchange.putAttachment(ROUTE, route.label);
+                route.servedBy.mark(exchange);
                 route.action().serve(exchange, values);
                 return;
             }
@@ -85,18 +84,9 @@ public final class RouteChain implements HttpHandler {
         ErrorResponses.send(exchange, StatusCodes.NOT_FOUND);
     }
 
-    /**
-     * The route that served the request, named by its conditions ({@code path /api/}, {@code any request} for a
-     * vhost's single action), or {@code -} when none did (no match, no vhost).
-     */
-    public static String nameOf(HttpServerExchange exchange) {
-        String route = exchange.getAttachment(ROUTE);
-        return route == null ? VhostRoute.NONE : route;
-    }
-
     /** 400 for a request whose values would change what {@code key}'s template means. */
     static void refuseSubstitution(HttpServerExchange exchange, String key) {
-        LOG.fine(() -> "vhost " + VhostRoute.nameOf(exchange) + ": 400, a value of the request would change the meaning of " + key);
+        LOG.fine(() -> "vhost " + ServedBy.of(exchange).vhost() + ": 400, a value of the request would change the meaning of " + key);
         ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST);
     }
 }

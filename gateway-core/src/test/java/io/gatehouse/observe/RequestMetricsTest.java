@@ -77,6 +77,24 @@ class RequestMetricsTest {
     }
 
     @Test
+    void aRequestNoRouteOfItsVhostTookIsTaggedWithTheVhostAndNoRoute() throws Exception {
+        io.gatehouse.config.GatewayConfig config = io.gatehouse.config.GatewayConfig.builder()
+                .listen("127.0.0.1:0")
+                .accessLog(io.gatehouse.config.AccessLogConfig.OFF, io.gatehouse.config.AccessLogConfig.Format.COMBINED)
+                .vhost(v -> v.name("site").hosts("r.test").route(r -> r.path("/api/").respond(x -> x.status(204))))
+                .build();
+        try (Gateway gateway = Gateway.start(config, registry)) {
+            RawHttp.exchange(gateway.addresses().get(0), "GET /api/x HTTP/1.1\r\nHost: r.test\r\nConnection: close\r\n\r\n");
+            RawHttp.exchange(gateway.addresses().get(0), "GET /page HTTP/1.1\r\nHost: r.test\r\nConnection: close\r\n\r\n");
+        }
+
+        Timer unrouted = requests("site", "GET", "4xx");
+        assertEquals(1, unrouted.count());
+        assertEquals("-", unrouted.getId().getTag("route"));
+        assertEquals("path /api/", requests("site", "GET", "2xx").getId().getTag("route"));
+    }
+
+    @Test
     void anUnknownMethodIsTaggedOtherSoClientsCannotMintSeries() throws IOException {
         try (Gateway gateway = Gateway.start(gateway(echo("site", "a.test")), registry)) {
             send(gateway.addresses().get(0), "BREW", "a.test");
