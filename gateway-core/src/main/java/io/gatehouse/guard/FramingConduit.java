@@ -76,6 +76,11 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private ByteBuffer out;
 
     private byte[] head = new byte[512];
+    /**
+     * What {@link #out} holds for an accepted head: a view of {@link #head} itself, not a copy. Safe because no byte
+     * of the next head is read while {@code out} has bytes left.
+     */
+    private ByteBuffer headView;
     private int headLength;
     private int requestLineEnd = -1;
     private int lineStart;
@@ -335,7 +340,10 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     }
 
     private void accept(HeadCheck.Head accepted) {
-        out = ByteBuffer.wrap(Arrays.copyOf(head, headLength));
+        if (headView == null || headView.array() != head) {
+            headView = ByteBuffer.wrap(head);
+        }
+        out = headView.clear().limit(headLength);
         resetHead();
         upgradeAfterBody = accepted.upgrade();
         switch (accepted.framing()) {

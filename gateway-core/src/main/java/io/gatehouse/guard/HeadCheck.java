@@ -31,6 +31,9 @@ final class HeadCheck {
 
     /** The outcome: exactly one of {@code head} and {@code rejection} is set. */
     record Verdict(Head head, Rejection rejection) {
+        /** Most requests: no body, no upgrade. Shared, since a verdict holds nothing of the request itself. */
+        static final Verdict NO_BODY = new Verdict(new Head(Framing.NONE, 0, false), null);
+
         static Verdict reject(int status, String reason) {
             return new Verdict(null, Rejection.of(status, reason));
         }
@@ -174,7 +177,7 @@ final class HeadCheck {
         if (contentLength != null) {
             return length(contentLength, upgrade);
         }
-        return new Verdict(new Head(Framing.NONE, 0, upgrade), null);
+        return upgrade ? new Verdict(new Head(Framing.NONE, 0, true), null) : Verdict.NO_BODY;
     }
 
     private static Verdict transferCoding(String value, boolean withLength, boolean http10, boolean upgrade) {
