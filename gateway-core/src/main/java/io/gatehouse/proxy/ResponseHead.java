@@ -56,6 +56,8 @@ final class ResponseHead {
     static final class Recent {
         private static final int REASON = KEPT;
         private final String[] values = new String[KEPT + 1];
+        /** Each value's bytes, to compare the next response's with. */
+        private final byte[][] bytes = new byte[KEPT + 1][];
     }
 
     final int status;
@@ -251,41 +253,30 @@ final class ResponseHead {
 
     /**
      * Visible characters, spaces and tabs (obs-text included); any other control character is refused. The string
-     * kept in {@code recent}'s {@code slot} when it has the same bytes (recent may be null: nothing kept).
+     * kept in {@code recent}'s {@code slot} when it has the same bytes (recent may be null: nothing kept); the bytes
+     * are checked and compared in one pass.
      */
     private static String text(ByteBuffer buffer, int from, int to, String what, Recent recent, int slot) throws Malformed {
+        byte[] last = recent == null ? null : recent.bytes[slot];
+        boolean same = last != null && last.length == to - from;
         for (int i = from; i < to; i++) {
-            if (!HttpSyntax.fieldValue(buffer.get(i))) {
+            byte b = buffer.get(i);
+            if (!HttpSyntax.fieldValue(b)) {
                 throw new Malformed("control character in " + what);
             }
+            same = same && b == last[i - from];
         }
-        if (recent == null) {
-            return latin1(buffer, from, to);
+        if (same) {
+            return recent.values[slot];
         }
-        String last = recent.values[slot];
-        if (last == null || !sameText(buffer, from, to, last)) {
-            last = latin1(buffer, from, to);
-            recent.values[slot] = last;
-        }
-        return last;
-    }
-
-    private static String latin1(ByteBuffer buffer, int from, int to) {
         byte[] bytes = new byte[to - from];
         buffer.get(from, bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean sameText(ByteBuffer buffer, int from, int to, String text) {
-        if (text.length() != to - from) {
-            return false;
+        String value = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (recent != null) {
+            recent.bytes[slot] = bytes;
+            recent.values[slot] = value;
         }
-        for (int i = 0; i < text.length(); i++) {
-            if ((buffer.get(from + i) & 0xff) != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return value;
     }
 
     private static boolean matches(ByteBuffer buffer, int from, String ascii) {
