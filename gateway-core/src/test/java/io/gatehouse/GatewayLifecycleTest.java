@@ -7,6 +7,7 @@ import io.gatehouse.config.VirtualHost;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RawHttp.Response;
+import io.gatehouse.testing.UnusedPort;
 import io.undertow.Undertow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,10 +40,7 @@ class GatewayLifecycleTest {
     @Test
     void listenerThatCannotBeBoundIsNamedAndNothingStaysBound() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            int freePort;
-            try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-                freePort = probe.getLocalPort();
-            }
+            int freePort = UnusedPort.next();
             ListenAddress free = new ListenAddress("127.0.0.1", freePort);
             ListenAddress busy = new ListenAddress("127.0.0.1", taken.getLocalPort());
 

@@ -8,6 +8,7 @@ import io.gatehouse.config.VirtualHost;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RawHttp.Response;
+import io.gatehouse.testing.UnusedPort;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
 import org.junit.jupiter.api.AfterEach;
@@ -356,10 +357,8 @@ class GatewayReloadTest {
         return vhost("app", List.of("app.test"), listen, proxy);
     }
 
-    private static ListenAddress freeAddress() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            return new ListenAddress("127.0.0.1", probe.getLocalPort());
-        }
+    private static ListenAddress freeAddress() {
+        return new ListenAddress("127.0.0.1", UnusedPort.next());
     }
 
     private static InetSocketAddress socketAddress(ListenAddress address) {

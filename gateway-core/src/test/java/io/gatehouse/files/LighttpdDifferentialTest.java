@@ -3,6 +3,7 @@ package io.gatehouse.files;
 import io.gatehouse.Gateway;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +103,7 @@ class LighttpdDifferentialTest {
     static void start() throws Exception {
         assumeTrue(Files.isExecutable(LIGHTTPD), "lighttpd is not installed; apt-get install lighttpd to run this");
         tree();
-        lighttpdPort = freePort();
+        lighttpdPort = UnusedPort.next();
         Path conf = Files.writeString(tmp.resolve("lighttpd.conf"), """
                 server.modules = ("mod_access", "mod_evhost", "mod_indexfile", "mod_dirlisting", "mod_staticfile")
                 server.document-root = "%1$s/htdocs"
@@ -209,12 +209,6 @@ class LighttpdDifferentialTest {
         write(example.resolve("empty/index.html"), "");
         write(tmp.resolve("home/other.org/public_html/index.html"), "<h1>other.org</h1>\n");
         write(tmp.resolve("htdocs/index.html"), "<h1>default site</h1>\n");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void awaitListening(int port) throws Exception {

@@ -1,6 +1,7 @@
 package io.gatehouse.guard;
 
 import io.gatehouse.testing.RawBackend;
+import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +88,8 @@ class NginxDifferentialTest {
         responder.start();
         gatehouseResponses = GuardedGateway.proxyingTo(responseBackend.getLocalPort());
         dir = Files.createTempDirectory("nginx-diff");
-        nginxPort = freePort();
-        nginxResponsePort = freePort();
+        nginxPort = UnusedPort.next();
+        nginxResponsePort = UnusedPort.next();
         String conf = "daemon off; master_process off; worker_processes 1; pid " + dir + "/nginx.pid;\n"
                 + "error_log " + dir + "/error.log info;\nevents { worker_connections 256; }\n"
                 + "http { access_log off; client_body_temp_path " + dir + "/body; proxy_temp_path " + dir + "/proxy;\n"
@@ -292,12 +293,6 @@ class NginxDifferentialTest {
             } catch (IOException | RuntimeException e) {
                 // next connection
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
         }
     }
 
