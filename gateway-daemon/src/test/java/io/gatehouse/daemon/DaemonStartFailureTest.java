@@ -1,5 +1,6 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class DaemonStartFailureTest {
     @Test
     void accessLogThatCannotBeOpenedIsABadConfigAndReleasesTheAdminListener(@TempDir Path dir) throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
-        int admin = DaemonProcess.freePort();
+        int admin = UnusedPort.next();
         Path config = Files.writeString(dir.resolve("g.yaml"), """
                 listen: ["127.0.0.1:%d"]
                 accessLog: { path: "%s" }
@@ -28,7 +29,7 @@ class DaemonStartFailureTest {
                 vhosts:
                   - hosts: ["*"]
                     echo: {}
-                """.formatted(DaemonProcess.freePort(), notADirectory.resolve("access.log"), admin));
+                """.formatted(UnusedPort.next(), notADirectory.resolve("access.log"), admin));
 
         int status = new Daemon(config, "test", new PrintStream(new ByteArrayOutputStream())).run();
 

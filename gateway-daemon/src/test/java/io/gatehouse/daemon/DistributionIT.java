@@ -1,5 +1,6 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +50,7 @@ class DistributionIT {
     @Test
     void unpackedArchiveServesARequestAndExitsZeroOnSigterm() throws Exception {
         Path home = unpack();
-        int port = DaemonProcess.freePort();
+        int port = UnusedPort.next();
         Path config = Files.writeString(dir.resolve("gatehouse.yaml"), """
                 listen: ["127.0.0.1:%d"]
                 accessLog: { path: "off" }

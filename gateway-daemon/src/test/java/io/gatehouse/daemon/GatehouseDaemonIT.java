@@ -1,6 +1,7 @@
 package io.gatehouse.daemon;
 
 import io.gatehouse.daemon.RawGet.Response;
+import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,7 +59,7 @@ class GatehouseDaemonIT {
         Backend backend = backend(new CountDownLatch(0));
         Files.createDirectory(dir.resolve("www"));
         Files.writeString(dir.resolve("www/hello.txt"), "hello from the files vhost\n");
-        int front = DaemonProcess.freePort();
+        int front = UnusedPort.next();
         DaemonProcess daemon = startDaemon(twoVhosts(front, backend.port()), "listening on 127.0.0.1:" + front + " (2 vhosts)");
 
         Response proxied = get(front, "app.test", "/hello?x=1");
@@ -84,7 +85,7 @@ class GatehouseDaemonIT {
         CountDownLatch release = new CountDownLatch(1);
         Backend backend = backend(release);
         Files.createDirectory(dir.resolve("www"));
-        int front = DaemonProcess.freePort();
+        int front = UnusedPort.next();
         DaemonProcess daemon = startDaemon(twoVhosts(front, backend.port()), "listening on 127.0.0.1:" + front);
 
         CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> get(front, "app.test", "/slow"));
@@ -155,7 +156,7 @@ class GatehouseDaemonIT {
 
     @Test
     void sigusr1ReopensTheAccessLogSoARotationLosesNoLine() throws Exception {
-        int front = DaemonProcess.freePort();
+        int front = UnusedPort.next();
         Path log = dir.resolve("logs/access.log");
         Path rotated = dir.resolve("logs/access.log.1");
         Path config = write("gatehouse.yaml", """
@@ -189,8 +190,8 @@ class GatehouseDaemonIT {
 
     @Test
     void adminEndpointServesHealthReadinessPrometheusMetricsAndTheConfig() throws Exception {
-        int front = DaemonProcess.freePort();
-        int admin = DaemonProcess.freePort();
+        int front = UnusedPort.next();
+        int admin = UnusedPort.next();
         Path config = write("gatehouse.yaml", """
                 listen: ["127.0.0.1:%d"]
                 accessLog: { path: "off" }
@@ -229,8 +230,8 @@ class GatehouseDaemonIT {
 
     @Test
     void adminPathsAreServedOnlyOnTheAdminListener() throws Exception {
-        int front = DaemonProcess.freePort();
-        int admin = DaemonProcess.freePort();
+        int front = UnusedPort.next();
+        int admin = UnusedPort.next();
         Path config = write("gatehouse.yaml", """
                 listen: ["127.0.0.1:%d"]
                 admin: { listen: "127.0.0.1:%d" }

@@ -1,5 +1,6 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +35,8 @@ class GatehouseReloadIT {
     private int port;
 
     @BeforeEach
-    void pickPort() throws IOException {
-        port = DaemonProcess.freePort();
+    void pickPort() {
+        port = UnusedPort.next();
     }
 
     @AfterEach
