@@ -223,7 +223,7 @@ final class ConfigReader {
     private ProxyConfig proxy(Fields p, Timeouts timeouts) {
         List<URI> backends = p.required("backends", List.of(), "list at least one, like backends: [\"http://127.0.0.1:8080\"]",
                 list(parsed(ConfigValues::backend), "backends like \"http://127.0.0.1:8080\"", true));
-        Fields t = p.section("timeouts", List.of("connect", "response"));
+        Fields t = p.section("timeouts", List.of("connect", "response", "idle"));
         return new ProxyConfig(backends,
                 p.optional("preserveHost", ProxyConfig.DEFAULT_PRESERVE_HOST, bool),
                 t.optional("connect", timeouts.connect(), duration(false)),
@@ -235,7 +235,8 @@ final class ConfigReader {
                 p.optional("balance", ProxyConfig.DEFAULT_BALANCE, parsed(ProxyConfig.Balance::parse)),
                 health(p.section("health", HEALTH_KEYS)),
                 p.optional("retries", (long) ProxyConfig.defaultRetries(backends.size()),
-                        atLeast(wholeNumber(), 0, 100, "must be 0 to 100")).intValue());
+                        atLeast(wholeNumber(), 0, 100, "must be 0 to 100")).intValue(),
+                t.optional("idle", ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)));
     }
 
     /** {@code proxy.health}: passive limits always; the active check only when {@code path} is given. */

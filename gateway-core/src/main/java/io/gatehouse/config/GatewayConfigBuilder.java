@@ -412,6 +412,12 @@ public final class GatewayConfigBuilder {
             return this;
         }
 
+        /** {@code timeouts.idle}: how long an unused pooled backend connection is kept; default 60s. */
+        public ProxyBuilder idleTimeout(Duration timeout) {
+            section(keys, "timeouts").put("idle", timeout);
+            return this;
+        }
+
         /** {@code connections}: per backend, at least 1. */
         public ProxyBuilder connections(int connections) {
             keys.put("connections", (long) connections);

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param balance             how a request's backend is chosen
  * @param health              when a backend is taken out of rotation, and the optional active check
  * @param retries             further backends a failed request may be tried on (0: none)
+ * @param idleTimeout         a pooled connection to a backend left unused this long is closed
  */
 public record ProxyConfig(
         List<URI> backends,
@@ -28,15 +29,28 @@ public record ProxyConfig(
         int queueSize,
         Balance balance,
         Health health,
-        int retries) implements Action {
+        int retries,
+        Duration idleTimeout) implements Action {
 
     public static final boolean DEFAULT_PRESERVE_HOST = true;
     public static final int DEFAULT_CONNECTIONS_PER_BACKEND = 64;
     public static final int DEFAULT_QUEUE_SIZE = 1024;
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
+    /**
+     * nginx's upstream {@code keepalive_timeout}: shorter than the 75 s an nginx backend keeps an idle client
+     * connection, so that the proxy closes it first instead of sending a request into the backend's close.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     public ProxyConfig {
         backends = List.copyOf(backends);
+    }
+
+    /** The settings before the idle timeout existed: {@link #DEFAULT_IDLE_TIMEOUT}. */
+    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
+                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries) {
+        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
+                retries, DEFAULT_IDLE_TIMEOUT);
     }
 
     /** The settings before balancing existed: round-robin, default health, {@link #defaultRetries} retries. */

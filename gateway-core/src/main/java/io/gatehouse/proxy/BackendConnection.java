@@ -28,6 +28,8 @@ final class BackendConnection {
     private final StreamSinkConduit rawSink;
     /** What the last response on this connection said, for the next one to reuse (see {@link ResponseHead}). */
     final ResponseHead.Recent recentValues = new ResponseHead.Recent();
+    /** When its pool last put it among the idle connections ({@link System#nanoTime()}); kept by the pool. */
+    long idleSince;
 
     private final ChannelListener<ConduitStreamSourceChannel> closeOnAnyInput = source -> {
         ByteBuffer probe = ByteBuffer.allocate(1);

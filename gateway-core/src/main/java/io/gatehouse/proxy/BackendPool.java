@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * per IO thread: each thread may hold up to {@code maxConnections} (open, opening or leased), and up to
  * {@code queueSize} requests may wait for one of them. A waiting request that gets no connection within
  * {@code connectTimeout} (HAProxy's {@code timeout queue} defaults the same way) fails as {@link Failure#BUSY}.
+ * A connection left idle for {@code idleTimeout} is closed (nginx's upstream {@code keepalive_timeout}), so the
+ * pool shrinks back to what the load needs and a backend that never times out idle connections is not held
+ * open forever.
  *
  * <p>Every method must be called on the IO thread that serves the exchange (the forwarder guarantees it), except
  * {@link #close()}. Callbacks run on that same thread.
@@ -47,14 +50,16 @@ final class BackendPool implements AutoCloseable {
     private final int maxConnections;
     private final int queueSize;
     private final long connectTimeoutMillis;
+    private final long idleTimeoutNanos;
     private final Map<XnioIoThread, PerThread> threads = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    BackendPool(URI backend, int maxConnections, int queueSize, long connectTimeoutMillis) {
+    BackendPool(URI backend, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis) {
         this.backend = backend;
         this.maxConnections = maxConnections;
         this.queueSize = queueSize;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
 
     URI backend() {
@@ -124,7 +129,10 @@ final class BackendPool implements AutoCloseable {
     /** One IO thread's share; touched only from that thread. */
     private final class PerThread {
         final XnioIoThread thread;
+        /** The most recently used first: taken from the front, so the longest idle are at the back. */
         final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+        /** Armed when a connection joins {@link #idle}, for when the one at its back will have been idle too long. */
+        XnioExecutor.Key idleSweep;
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
         /** Connections counted against maxConnections: opening, leased or idle. */
         int open;
@@ -153,8 +161,34 @@ final class BackendPool implements AutoCloseable {
                 waiter.timer.remove();
                 waiter.lease.connected(connection, true);
             } else {
+                connection.idleSince = System.nanoTime();
                 idle.addFirst(connection);
+                if (idleSweep == null) {
+                    armIdleSweep(idleTimeoutNanos);
+                }
             }
+        }
+
+        /** Closes the connections idle for {@code idleTimeout}: one timer per thread, re-armed for the next. */
+        private void closeLongIdle() {
+            idleSweep = null;
+            long now = System.nanoTime();
+            BackendConnection longest;
+            while ((longest = idle.peekLast()) != null && now - longest.idleSince >= idleTimeoutNanos) {
+                idle.pollLast();
+                longest.close();
+            }
+            // Closing frees a slot, which may connect a waiting request whose connection is already back (and the
+            // timer armed again): re-read the list, and arm only when nothing did.
+            longest = idle.peekLast();
+            if (longest != null && idleSweep == null) {
+                armIdleSweep(longest.idleSince + idleTimeoutNanos - now);
+            }
+        }
+
+        private void armIdleSweep(long delayNanos) {
+            idleSweep = WorkerUtils.executeAfter(thread, this::closeLongIdle,
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)), TimeUnit.MILLISECONDS);
         }
 
         void enqueue(Lease lease, boolean fresh) {
@@ -227,6 +261,10 @@ final class BackendPool implements AutoCloseable {
         }
 
         void shutdown() {
+            if (idleSweep != null) {
+                idleSweep.remove();
+                idleSweep = null;
+            }
             // Closing fires the close listener, which edits idle: close a copy.
             BackendConnection[] toClose = idle.toArray(BackendConnection[]::new);
             idle.clear();

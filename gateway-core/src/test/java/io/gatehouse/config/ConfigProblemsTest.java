@@ -182,14 +182,14 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void proxyTimeoutsHaveNoIdle() {
+    void misspelledProxyTimeoutGetsTheValidKeys() {
         assertOnlyProblem(dir, """
                 vhosts:
                   - hosts: ['*']
                     proxy:
                       backends: ["http://127.0.0.1:8080"]
                       timeouts: { idel: 5s }
-                """, 5, 19, "vhosts[0].proxy.timeouts.idel", "unknown key 'idel'; valid keys here: connect, response");
+                """, 5, 19, "vhosts[0].proxy.timeouts.idel", "unknown key 'idel'; valid keys here: connect, response, idle");
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class RawBackend implements AutoCloseable {
     private final BodyReader bodyReader;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger endedByPeer = new AtomicInteger();
 
     private RawBackend(Behaviour behaviour, BodyReader bodyReader) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -116,6 +117,18 @@ public final class RawBackend implements AutoCloseable {
         return connections.get();
     }
 
+    /** Waits up to 10 s until {@code count} connections have been closed by the other side between requests. */
+    public boolean awaitConnectionsEndedByPeer(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (endedByPeer.get() < count) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -136,6 +149,7 @@ public final class RawBackend implements AutoCloseable {
             while (true) {
                 String head = readHead(in);
                 if (head == null) {
+                    endedByPeer.incrementAndGet();
                     return;
                 }
                 if (bodyReader != null) {

@@ -1,0 +1,176 @@
+package io.gatehouse.proxy;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.RawBackend;
+import io.gatehouse.testing.RawHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A pooled backend connection left unused for the proxy's {@code timeouts.idle} is closed, like nginx's upstream
+ * {@code keepalive_timeout}; a connection carrying a request is never closed for it.
+ */
+@Timeout(60)
+class IdleBackendConnectionTest {
+
+    private static final String GET = "GET /r HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    private static final Duration IDLE = Duration.ofMillis(200);
+
+    /** {@code connections} per backend, a response timeout far above any wait here, and the given idle timeout. */
+    private static ProxyConfig pool(int backendPort, int connections, Duration idle) {
+        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
+                Duration.ofSeconds(2), Duration.ofSeconds(30), connections, 16, ProxyConfig.DEFAULT_BALANCE,
+                ProxyConfig.Health.DEFAULTS, 0, idle);
+    }
+
+    private static RawHttp.Response get(ProxyServer proxy) throws Exception {
+        return RawHttp.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), GET);
+    }
+
+    /** One request, then the wait for the backend to see the proxy close the connection it pooled. */
+    private static void requestThenIdleClose(RawBackend backend, ProxyServer proxy) throws Exception {
+        assertEquals(200, get(proxy).status());
+        assertTrue(backend.awaitConnectionsEndedByPeer(1), "the idle backend connection was never closed");
+    }
+
+    @Test
+    void pooledConnectionUnusedForTheIdleTimeoutIsClosed() throws Exception {
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK);
+             ProxyServer proxy = ProxyServer.start(pool(backend.port(), 1, IDLE))) {
+            requestThenIdleClose(backend, proxy);
+        }
+    }
+
+    @Test
+    void requestAfterAnIdleCloseGetsANewConnectionInTheFreedSlot() throws Exception {
+        // One connection: a slot the idle close did not give back would leave the next request queued, then 503.
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK);
+             ProxyServer proxy = ProxyServer.start(pool(backend.port(), 1, IDLE))) {
+            requestThenIdleClose(backend, proxy);
+
+            RawHttp.Response second = get(proxy);
+
+            assertEquals(200, second.status(), second.head());
+            assertEquals(2, backend.connectionsAccepted());
+        }
+    }
+
+    @Test
+    void connectionsThatFallIdleAtDifferentTimesAreEachClosed() throws Exception {
+        // Two requests in flight at once, so on two connections; the second answer comes later, so its connection is
+        // still within the idle time when the first is closed, and the timer must be armed again for it.
+        AtomicInteger requests = new AtomicInteger();
+        CountDownLatch bothArrived = new CountDownLatch(2);
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 int request = requests.incrementAndGet();
+                 bothArrived.countDown();
+                 await(bothArrived);
+                 if (request == 2) {
+                     sleep(IDLE.dividedBy(2));
+                 }
+                 return answerOk(socket);
+             });
+             ProxyServer proxy = ProxyServer.start(pool(backend.port(), 2, IDLE))) {
+            Future<RawHttp.Response> first = clients.submit(() -> get(proxy));
+            Future<RawHttp.Response> second = clients.submit(() -> get(proxy));
+            assertEquals(200, first.get().status());
+            assertEquals(200, second.get().status());
+
+            assertTrue(backend.awaitConnectionsEndedByPeer(2), "not every idle backend connection was closed");
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void connectionCarryingARequestPastTheIdleTimeoutIsNotClosed() throws Exception {
+        // The first answer leaves the connection idle, which arms the idle timer; the second request takes the
+        // connection off the idle list long before the timer fires, and its answer comes well after it has.
+        Duration idle = Duration.ofSeconds(3);
+        AtomicInteger requests = new AtomicInteger();
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 if (requests.incrementAndGet() == 2) {
+                     sleep(idle.multipliedBy(2));
+                 }
+                 return answerOk(socket);
+             });
+             ProxyServer proxy = ProxyServer.start(pool(backend.port(), 1, idle))) {
+            assertEquals(200, get(proxy).status());
+
+            RawHttp.Response slow = get(proxy);
+
+            assertEquals(200, slow.status(), slow.head());
+            assertEquals("ok", slow.body());
+            assertEquals(1, backend.connectionsAccepted());
+        }
+    }
+
+    @Test
+    void gatewayClosesPooledConnectionsAfterTheProxysTimeoutsIdle(@TempDir Path dir) throws Exception {
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK)) {
+            Path yaml = Files.writeString(dir.resolve("gatehouse.yaml"), """
+                    listen: ["127.0.0.1:0"]
+                    accessLog: { path: "off" }
+                    vhosts:
+                      - hosts: ["*"]
+                        proxy:
+                          backends: ["http://127.0.0.1:%d"]
+                          timeouts: { idle: 200ms }
+                    """.formatted(backend.port()));
+            Gateway gateway = Gateway.start(GatewayConfig.load(yaml));
+            try {
+                RawHttp.Response answer = RawHttp.exchange(gateway.addresses().get(0), GET);
+                assertEquals(200, answer.status(), answer.head());
+                assertTrue(backend.awaitConnectionsEndedByPeer(1), "the idle backend connection was never closed");
+            } finally {
+                gateway.stop(Duration.ZERO);
+            }
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean answerOk(Socket socket) throws IOException {
+        socket.getOutputStream().write(RawBackend.OK.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return true;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
