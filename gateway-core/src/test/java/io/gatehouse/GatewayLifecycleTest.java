@@ -24,11 +24,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static io.gatehouse.testing.Configs.echo;
 import static io.gatehouse.testing.Configs.gateway;
 import static io.gatehouse.testing.Configs.vhost;
+import static io.gatehouse.testing.Latches.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -185,15 +185,6 @@ class GatewayLifecycleTest {
         ProxyConfig proxy = new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backend.port())), true,
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 4, 16);
         return vhost("app", List.of("app.test"), List.of(), proxy);
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out waiting for the backend");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     private static int readToEnd(InputStream in) throws IOException {

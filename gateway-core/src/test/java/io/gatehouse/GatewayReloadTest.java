@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.gatehouse.testing.Configs.vhost;
+import static io.gatehouse.testing.Latches.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -363,15 +364,6 @@ class GatewayReloadTest {
 
     private static InetSocketAddress socketAddress(ListenAddress address) {
         return new InetSocketAddress(address.host(), address.port());
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out waiting");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     /** -1 when the peer closed or reset the connection; 0 when it was still open at the read timeout. */

@@ -9,12 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +20,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.gatehouse.testing.Latches.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,7 +89,7 @@ class IdleBackendConnectionTest {
                  if (request == 2) {
                      sleep(IDLE.dividedBy(2));
                  }
-                 return answerOk(socket);
+                 return RawBackend.answer(socket, RawBackend.OK);
              });
              ProxyServer proxy = ProxyServer.start(pool(backend.port(), 2, IDLE))) {
             Future<RawHttp.Response> first = clients.submit(() -> get(proxy));
@@ -116,7 +113,7 @@ class IdleBackendConnectionTest {
                  if (requests.incrementAndGet() == 2) {
                      sleep(idle.multipliedBy(2));
                  }
-                 return answerOk(socket);
+                 return RawBackend.answer(socket, RawBackend.OK);
              });
              ProxyServer proxy = ProxyServer.start(pool(backend.port(), 1, idle))) {
             assertEquals(200, get(proxy).status());
@@ -150,20 +147,6 @@ class IdleBackendConnectionTest {
                 gateway.stop(Duration.ZERO);
             }
         }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean answerOk(Socket socket) throws IOException {
-        socket.getOutputStream().write(RawBackend.OK.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
-        return true;
     }
 
     private static void sleep(Duration duration) {

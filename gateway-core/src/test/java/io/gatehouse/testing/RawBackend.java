@@ -53,11 +53,14 @@ public final class RawBackend implements AutoCloseable {
     }
 
     public static RawBackend answering(String response) throws IOException {
-        return new RawBackend(socket -> {
-            socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            return true;
-        }, null);
+        return new RawBackend(socket -> answer(socket, response), null);
+    }
+
+    /** Writes {@code response} on {@code socket}; true, to keep reading requests (a {@link Behaviour}'s answer). */
+    public static boolean answer(Socket socket, String response) throws IOException {
+        socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return true;
     }
 
     public static RawBackend resettingBeforeResponse() throws IOException {
