@@ -24,8 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,7 +45,8 @@ final class GatewayHandlers implements AutoCloseable {
 
     private final GatewayConfig config;
     private final MeterRegistry registry;
-    private final Map<VirtualHost, VhostRoute> routes = new LinkedHashMap<>();
+    /** In the order of the configuration. A list, not a map: hashing a vhost hashes all of its configuration. */
+    private final List<BuiltVhost> vhosts = new ArrayList<>();
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
     private final AccessLog accessLog;
     private final HostTable<VirtualHost> everyHost = new HostTable<>();
@@ -72,7 +73,7 @@ final class GatewayHandlers implements AutoCloseable {
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
         for (VirtualHost vhost : config.vhosts()) {
             ServedBy servedBy = ServedBy.vhost(vhost.name());
-            routes.put(vhost, new VhostRoute(servedBy, RouteChain.create(servedBy, vhost.routes(), this::actionHandler)));
+            vhosts.add(new BuiltVhost(vhost, new VhostRoute(servedBy, RouteChain.create(servedBy, vhost.routes(), this::actionHandler))));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
         }
     }
@@ -96,9 +97,9 @@ final class GatewayHandlers implements AutoCloseable {
 
     private HttpHandler root(Predicate<VirtualHost> bound) {
         HostTable<VhostRoute> table = new HostTable<>();
-        for (Map.Entry<VirtualHost, VhostRoute> route : routes.entrySet()) {
-            if (bound.test(route.getKey())) {
-                route.getKey().hosts().forEach(host -> table.put(host, route.getValue()));
+        for (BuiltVhost built : vhosts) {
+            if (bound.test(built.config())) {
+                built.config().hosts().forEach(host -> table.put(host, built.route()));
             }
         }
         HttpHandler handler = new RefusedRequests(new HostRouter(table, everyHost));
@@ -172,5 +173,8 @@ final class GatewayHandlers implements AutoCloseable {
                         .warning("closing " + resource + " failed: " + e);
             }
         }
+    }
+
+    private record BuiltVhost(VirtualHost config, VhostRoute route) {
     }
 }

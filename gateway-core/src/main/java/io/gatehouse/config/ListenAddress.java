@@ -39,6 +39,19 @@ public record ListenAddress(String host, int port) {
         return new ListenAddress(host, port);
     }
 
+    // Written out rather than generated: a record's generated equals and hashCode link method handles the first
+    // time they run, which the interpreter takes milliseconds over (tens for the first record method of the JVM),
+    // and the gateway compares listeners while it starts (src-docs/performance.md, start-up).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ListenAddress that && port == that.port && host.equals(that.host);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * host.hashCode() + port;
+    }
+
     @Override
     public String toString() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
