@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  *                  files root /srv/gatehouse/config/www, index [index.html], listing off
  *   app.localhost  hosts app.localhost
  *                  proxy http://127.0.0.1:9000, preserveHost on, connect 5s, response 1m
+ *                    idle 1m, connections 64, queue 1024, balance round-robin, retries 0, health failures 3 coolOff 10s
  * </pre>
  */
 final class RouteReport {
@@ -53,7 +54,8 @@ final class RouteReport {
                     if (!route.matchesEverything()) {
                         text.append(route.describeConditions()).append(" → ");
                     }
-                    text.append(action(route.action())).append('\n');
+                    // An action of more than one line continues under its first, two columns in.
+                    text.append(action(route.action()).replace("\n", "\n" + indent + "  ")).append('\n');
                 }
             }
         }
@@ -73,10 +75,19 @@ final class RouteReport {
 
     private static String action(Action action) {
         if (action instanceof ProxyConfig proxy) {
+            ProxyConfig.Health health = proxy.health();
             return "proxy " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
                     + ", preserveHost " + onOff(proxy.preserveHost())
                     + ", connect " + duration(proxy.connectTimeout())
-                    + ", response " + duration(proxy.responseTimeout());
+                    + ", response " + duration(proxy.responseTimeout())
+                    + "\nidle " + duration(proxy.idleTimeout())
+                    + ", connections " + proxy.connectionsPerBackend()
+                    + ", queue " + proxy.queueSize()
+                    + ", balance " + proxy.balance().yamlName()
+                    + ", retries " + proxy.retries()
+                    + ", health failures " + health.failures() + " coolOff " + duration(health.coolOff())
+                    + health.check().map(check -> " check " + check.path() + " every " + duration(check.interval())
+                            + " expect " + check.expect()).orElse("");
         }
         if (action instanceof FilesConfig files) {
             StringBuilder text = new StringBuilder("files root ").append(files.root());
