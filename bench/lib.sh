@@ -1,4 +1,5 @@
-# Shared by the side benchmarks (transfer-heap.sh, vhost-scale.sh, cost-per-request.sh): sourced, never run.
+# Shared by the side benchmarks (transfer-heap.sh, vhost-scale.sh, cost-per-request.sh, start-up.sh): sourced, never
+# run.
 # Each script sets `name` (its name in messages) before sourcing this file.
 
 export PATH="$PATH:/usr/sbin:/sbin"

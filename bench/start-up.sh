@@ -58,6 +58,8 @@ EOF
 nginx -p "$work/" -c "$work/backend.conf" -g 'daemon off;' 2> "$work/backend.out" &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null --max-time 1 http://127.0.0.1:18101/small && break; sleep 0.1; done
+curl -s -o /dev/null --fail --max-time 1 http://127.0.0.1:18101/small \
+  || { cat "$work/backend.out" "$work/backend.err" >&2 2>/dev/null; echo "start-up: the nginx backend does not answer" >&2; exit 1; }
 
 for checkout in "${checkouts[@]}"; do
   [[ -x $checkout/bin/gatehouse ]] || { echo "start-up: $checkout has no bin/gatehouse" >&2; exit 64; }
@@ -65,6 +67,7 @@ for checkout in "${checkouts[@]}"; do
     || { echo "start-up: $checkout has no gatehouse.jar yet: build it first (mvn -B -DskipTests package)" >&2; exit 64; }
   "$checkout/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/first-run.out" 2>&1 &
   pid=$!
+  pids+=($pid)
   for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 http://127.0.0.1:18102/small && break; sleep 0.1; done
   for _ in $(seq 20); do curl -s -o /dev/null --max-time 1 http://127.0.0.1:18102/small; done
   curl -s -o /dev/null --fail --max-time 1 http://127.0.0.1:18102/small \
@@ -72,7 +75,10 @@ for checkout in "${checkouts[@]}"; do
   kill -TERM "$pid"; wait "$pid" || true
 done
 
-echo "start-up: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $runs runs each, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "start-up: $runs runs each, $(date -u '+%Y-%m-%d %H:%M UTC')"
+for checkout in "${checkouts[@]}"; do
+  echo "  $checkout: commit $(git -C "$checkout" rev-parse --short HEAD 2>/dev/null || echo '?')"
+done
 python3 - "$work/gatehouse.yaml" "$runs" "${checkouts[@]}" <<'EOF'
 import os, signal, socket, statistics, subprocess, sys, time
 
@@ -99,6 +105,11 @@ def one(checkout):
             client.settimeout(10)
             client.sendall(GET)
             head = client.recv(12)
+            while 0 < len(head) < 12:   # the status line, in however many reads it comes
+                more = client.recv(12 - len(head))
+                if not more:
+                    break
+                head += more
         answered = time.monotonic()
         if not head.startswith(b"HTTP/1.1 200"):
             sys.exit("start-up: %s answered %r" % (checkout, head))

@@ -335,13 +335,18 @@ public final class Gateway implements AutoCloseable {
      *
      * <p>Once XNIO is loaded, the same thread runs the static initialisers that the first request would otherwise
      * run on an IO thread, in front of the client ({@link #FIRST_REQUEST_CLASSES}). {@link #start} does not wait
-     * for them.
+     * for them; a failure among them is logged, a failure to load XNIO skips them.
      */
     public static void preload() {
         FutureTask<Xnio> loading = new FutureTask<>(Gateway::loadXnio);
         preloading = loading;
         Thread loader = new Thread(() -> {
             loading.run();
+            try {
+                loading.get();
+            } catch (ExecutionException | InterruptedException e) {
+                return; // start() throws the failure
+            }
             FIRST_REQUEST_CLASSES.forEach(Gateway::initialise);
         }, "gatehouse-preload");
         loader.setDaemon(true);
@@ -358,11 +363,15 @@ public final class Gateway implements AutoCloseable {
     private static final List<Class<?>> FIRST_REQUEST_CLASSES =
             List.of(Cookies.class, DateUtils.class, UndertowLogger.class, HostHeaderHandler.class);
 
+    /**
+     * A failure is logged in one line with its cause: the request that meets the class next gets only a bare
+     * {@code NoClassDefFoundError}.
+     */
     private static void initialise(Class<?> type) {
         try {
             Class.forName(type.getName(), true, type.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new NoClassDefFoundError(type.getName()); // cannot happen: the class object is already loaded
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.warning("initialising " + type.getName() + " failed: " + (e.getCause() != null ? e.getCause() : e));
         }
     }
 

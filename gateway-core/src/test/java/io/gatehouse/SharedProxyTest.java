@@ -50,9 +50,9 @@ class SharedProxyTest {
             Gateway gateway = Gateway.start(GatewayConfig.load(yaml));
             try (Socket client = new Socket()) {
                 client.connect(gateway.addresses().get(0), 5_000);
-                client.setSoTimeout(10_000);
                 // The last request closes, so that reading its response does not wait to see whether the connection does.
                 for (String request : new String[] {"Host: a.test\r\n", "Host: b.test\r\nConnection: close\r\n"}) {
+                    client.setSoTimeout(10_000); // RawHttp.read leaves it at its two-second wait for a close
                     client.getOutputStream().write(("GET / HTTP/1.1\r\n" + request + "\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
                     RawHttp.Response response = RawHttp.read(client);

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * The effective routes of a configuration as {@code gatehouse check} prints them: each listener, then the vhosts
- * bound to it (in configuration order) with their host names and a one-line summary of their action, with every
- * default filled in. Example:
+ * bound to it (in configuration order) with their host names and a summary of their action, with every default
+ * filled in: one line, or for a proxy two, the second indented under the first. Example:
  *
  * <pre>
  * listen 127.0.0.1:8080 (2 vhosts)
@@ -54,8 +54,9 @@ final class RouteReport {
                     if (!route.matchesEverything()) {
                         text.append(route.describeConditions()).append(" → ");
                     }
-                    // An action of more than one line continues under its first, two columns in.
-                    text.append(action(route.action()).replace("\n", "\n" + indent + "  ")).append('\n');
+                    List<String> lines = action(route.action());
+                    text.append(lines.get(0)).append('\n');
+                    lines.subList(1, lines.size()).forEach(line -> text.append(indent).append("  ").append(line).append('\n'));
                 }
             }
         }
@@ -73,21 +74,22 @@ final class RouteReport {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    private static String action(Action action) {
+    /** The summary of an action: its first line, then any continuation lines. */
+    private static List<String> action(Action action) {
         if (action instanceof ProxyConfig proxy) {
             ProxyConfig.Health health = proxy.health();
-            return "proxy " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
-                    + ", preserveHost " + onOff(proxy.preserveHost())
-                    + ", connect " + duration(proxy.connectTimeout())
-                    + ", response " + duration(proxy.responseTimeout())
-                    + "\nidle " + duration(proxy.idleTimeout())
-                    + ", connections " + proxy.connectionsPerBackend()
-                    + ", queue " + proxy.queueSize()
-                    + ", balance " + proxy.balance().yamlName()
-                    + ", retries " + proxy.retries()
-                    + ", health failures " + health.failures() + " coolOff " + duration(health.coolOff())
-                    + health.check().map(check -> " check " + check.path() + " every " + duration(check.interval())
-                            + " expect " + check.expect()).orElse("");
+            return List.of("proxy " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
+                            + ", preserveHost " + onOff(proxy.preserveHost())
+                            + ", connect " + duration(proxy.connectTimeout())
+                            + ", response " + duration(proxy.responseTimeout()),
+                    "idle " + duration(proxy.idleTimeout())
+                            + ", connections " + proxy.connectionsPerBackend()
+                            + ", queue " + proxy.queueSize()
+                            + ", balance " + proxy.balance().yamlName()
+                            + ", retries " + proxy.retries()
+                            + ", health failures " + health.failures() + " coolOff " + duration(health.coolOff())
+                            + health.check().map(check -> " check " + check.path() + " every " + duration(check.interval())
+                                    + " expect " + check.expect()).orElse(""));
         }
         if (action instanceof FilesConfig files) {
             StringBuilder text = new StringBuilder("files root ").append(files.root());
@@ -100,19 +102,19 @@ final class RouteReport {
             if (!files.noRanges().isEmpty()) {
                 text.append(", noRanges ").append(files.noRanges().stream().map(Pattern::pattern).toList());
             }
-            return text.toString();
+            return List.of(text.toString());
         }
         if (action instanceof EchoConfig) {
-            return "echo (answers with the request it received)";
+            return List.of("echo (answers with the request it received)");
         }
         if (action instanceof RedirectConfig redirect) {
-            return "redirect " + redirect.status() + " " + redirect.to();
+            return List.of("redirect " + redirect.status() + " " + redirect.to());
         }
         if (action instanceof RespondConfig respond) {
-            return "respond " + respond.status();
+            return List.of("respond " + respond.status());
         }
         if (action instanceof RewriteConfig rewrite) {
-            return "rewrite to " + rewrite.to() + ", then the next routes";
+            return List.of("rewrite to " + rewrite.to() + ", then the next routes");
         }
         throw new IllegalStateException("unknown action " + action.kind());
     }
