@@ -335,7 +335,8 @@ public final class Gateway implements AutoCloseable {
      *
      * <p>Once XNIO is loaded, the same thread runs the static initialisers that the first request would otherwise
      * run on an IO thread, in front of the client ({@link #FIRST_REQUEST_CLASSES}). {@link #start} does not wait
-     * for them; a failure among them is logged, a failure to load XNIO skips them.
+     * for them; a failure among them is logged, a failure to load XNIO skips them. Set Undertow's system properties
+     * before calling this: {@code Cookies} reads one as it initialises.
      */
     public static void preload() {
         FutureTask<Xnio> loading = new FutureTask<>(Gateway::loadXnio);
