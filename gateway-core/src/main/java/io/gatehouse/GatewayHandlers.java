@@ -73,7 +73,8 @@ final class GatewayHandlers implements AutoCloseable {
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
         for (VirtualHost vhost : config.vhosts()) {
             ServedBy servedBy = ServedBy.vhost(vhost.name());
-            vhosts.add(new BuiltVhost(vhost, new VhostRoute(servedBy, RouteChain.create(servedBy, vhost.routes(), this::actionHandler))));
+            RouteChain routes = RouteChain.create(servedBy, vhost.routes(), this::actionHandler);
+            vhosts.add(new BuiltVhost(vhost, new VhostRoute(servedBy, routes)));
             vhost.hosts().forEach(host -> everyHost.put(host, vhost));
         }
     }

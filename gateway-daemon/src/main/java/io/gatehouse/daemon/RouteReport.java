@@ -56,7 +56,9 @@ final class RouteReport {
                     }
                     List<String> lines = action(route.action());
                     text.append(lines.get(0)).append('\n');
-                    lines.subList(1, lines.size()).forEach(line -> text.append(indent).append("  ").append(line).append('\n'));
+                    for (String continuation : lines.subList(1, lines.size())) {
+                        text.append(indent).append("  ").append(continuation).append('\n');
+                    }
                 }
             }
         }
