@@ -52,11 +52,11 @@ $2
 }
 EOF
 }
-nginx_conf backend '
+nginx_conf backend "
     server {
         listen 127.0.0.1:18096 backlog=4096;
-        location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }
-    }'
+        $small_location
+    }"
 nginx_conf proxy "
     upstream backend {
         server 127.0.0.1:18096;

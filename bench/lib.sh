@@ -4,6 +4,10 @@
 
 export PATH="$PATH:/usr/sbin:/sbin"
 
+# The backend's /small location for an nginx server block: the 100-byte body every benchmark's small scenario
+# measures (bench/conf/backend-nginx.conf, which run.sh renders, says the same in its own template).
+small_location='location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }'
+
 # Stops the script, naming the missing tools and the packages that provide them, unless every tool is installed.
 require_tools() {  # "apt-get install ..." hint, then the tools
   local hint=$1 tool

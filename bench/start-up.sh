@@ -44,7 +44,7 @@ http {
     access_log off;
     server {
         listen 127.0.0.1:18101;
-        location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }
+        $small_location
     }
 }
 EOF

@@ -54,7 +54,7 @@ http {
     keepalive_requests 1000000;
     server {
         listen 127.0.0.1:18096 backlog=4096;
-        location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }
+        $small_location
     }
 }
 EOF
