@@ -11,6 +11,7 @@ import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.ShutdownConfig;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.testing.Configs;
+import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -78,6 +79,17 @@ final class GuardedGateway implements AutoCloseable {
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         return socket;
+    }
+
+    /**
+     * Stops this gateway, which closes every backend connection, and tells whether {@code backend} received no
+     * further request in full: decided once the backend has read each of its connections to the end, so a request
+     * forwarded late still counts.
+     */
+    boolean forwardedNothingMoreOnceStopped(RawBackend backend) throws InterruptedException {
+        close();
+        backend.awaitEveryConnectionEnded();
+        return backend.completedNoRequest();
     }
 
     @Override

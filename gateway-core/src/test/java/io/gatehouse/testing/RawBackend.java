@@ -42,6 +42,8 @@ public final class RawBackend implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger endedByPeer = new AtomicInteger();
+    /** Connections accepted whose conversation has not ended yet; guarded by {@code this}, notified when it drops. */
+    private int open;
 
     private RawBackend(Behaviour behaviour, BodyReader bodyReader) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -109,6 +111,27 @@ public final class RawBackend implements AutoCloseable {
         return received.isEmpty();
     }
 
+    /**
+     * Waits until every connection this backend accepted has ended. Call it once the proxy has let go of its side (a
+     * stopped gateway closes every backend connection; a closed client connection ends what a proxy was relaying
+     * for it): then everything the proxy ever wrote on any connection has been read and recorded, so a request
+     * that arrives late still counts, which no sleep before {@link #completedNoRequest()} can promise.
+     *
+     * @throws AssertionError when a connection is still open after 10 s (the proxy kept it)
+     */
+    public void awaitEveryConnectionEnded() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (this) {
+            while (open > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(open + " backend connection(s) still open 10 s after the proxy let go");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
+
     /** Every request received in full so far, removed from the record (for tests that compare servers). */
     public java.util.List<Received> drain() {
         java.util.List<Received> all = new java.util.ArrayList<>();
@@ -137,6 +160,9 @@ public final class RawBackend implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.incrementAndGet();
+                synchronized (this) {
+                    open++;
+                }
                 Thread handler = new Thread(() -> serve(socket), "raw-backend-conn");
                 handler.setDaemon(true);
                 handler.start();
@@ -167,6 +193,11 @@ public final class RawBackend implements AutoCloseable {
             }
         } catch (IOException e) {
             // The proxy closed or reset the connection: that ends this conversation.
+        } finally {
+            synchronized (this) {
+                open--;
+                notifyAll();
+            }
         }
     }
 
