@@ -20,6 +20,10 @@
 #                       (explicit options given after --quick still apply)
 #   --keep              keep the temp directory (rendered configs, server logs, wrk output, results.tsv)
 #   --install           install missing packages with apt-get (needs root or sudo); otherwise nothing is installed
+#   --baseline DIR      also measure the Gatehouse of another checkout (DIR/bin/gatehouse, its own
+#                       bench/conf/gatehouse.yaml) as server "gatehouse@base", interleaved with this one: a
+#                       change is compared with the commit before it in the same rounds
+#                       (git worktree add /tmp/base HEAD~1; bench/run.sh --baseline /tmp/base --scenarios small64,small256)
 #
 # Gatehouse runs through bin/gatehouse (building gateway-daemon/target/gatehouse.jar if it is missing) with the
 # launcher's default JVM options, or GATEHOUSE_JAVA_OPTS when set.
@@ -29,7 +33,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 export PATH="$PATH:/usr/sbin:/sbin"   # Debian installs nginx and haproxy in /usr/sbin
 
-rounds=3 duration=10s warmup=15s scenario_warmup=3s vhosts=1000 idle_conns=5000 keep=0 install=0
+rounds=3 duration=10s warmup=15s scenario_warmup=3s vhosts=1000 idle_conns=5000 keep=0 install=0 baseline=""
 scenarios="small64,small256,big64,close,upload,vhosts,idle"
 all_scenarios=" small64 small256 big64 close upload vhosts idle "
 command_line="bench/run.sh $*"
@@ -49,6 +53,7 @@ while (($#)); do
     --quick) rounds=1 duration=3s warmup=3s scenario_warmup=1s scenarios=small64,close,vhosts ;;
     --keep) keep=1 ;;
     --install) install=1 ;;
+    --baseline) baseline=$(cd "${2:?}" && pwd) || die "--baseline: no directory '$2'"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
   esac
@@ -66,6 +71,9 @@ seconds() {   # 10s, 2m, 10 -> whole seconds
 for d in "$duration" "$warmup" "$scenario_warmup"; do
   [[ $d =~ ^[1-9][0-9]*[sm]?$ ]] || die "durations are whole seconds or minutes: 10s, 2m (got '$d')"
 done
+if [[ -n $baseline && ! -x $baseline/bin/gatehouse ]]; then
+  die "--baseline $baseline has no bin/gatehouse: give the root of a Gatehouse checkout"
+fi
 [[ $vhosts =~ ^[1-9][0-9]*$ && $idle_conns =~ ^[1-9][0-9]*$ ]] || die "--vhosts and --idle-conns must be >= 1"
 IFS=, read -r -a selected <<< "$scenarios"
 for s in "${selected[@]}"; do
@@ -104,10 +112,11 @@ fi
 
 # --- Servers: instance -> port ------------------------------------------------------------------------------
 declare -A port=([upload-sink]=18079 [backend]=18080 [nginx]=18081 [nginx+log]=18082 [haproxy]=18083 [haproxy+log]=18084
-                 [gatehouse]=18085 [gatehouse+log]=18086 [gatehouse+log-admin]=18087 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
+                 [gatehouse]=18085 [gatehouse+log]=18086 [gatehouse+log-admin]=18087 [gatehouse@base]=18088 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
                  [gatehouse-vhosts]=18095)
 declare -A pid=()
 proxies=(nginx nginx+log haproxy haproxy+log gatehouse gatehouse+log)
+[[ -z $baseline ]] || proxies+=(gatehouse@base)
 
 servers_of() {   # the table's servers measured in a scenario
   case $1 in
@@ -182,11 +191,14 @@ start_haproxy() {  # instance template log
   pid[$1]=$!; started+=($!)
 }
 
-start_gatehouse() {  # instance yaml
-  local dir=$work/$1
+start_gatehouse() {  # instance yaml [checkout]
+  local dir=$work/$1 checkout=${3:-$root}
   mkdir -p "$dir"
   cp "$2" "$dir/gatehouse.yaml"   # relative paths in it (the access log) resolve into $dir
-  "$root/bin/gatehouse" run "$dir/gatehouse.yaml" > "$dir/stdout.log" 2> "$dir/stderr.log" &
+  if [[ $1 == gatehouse@base ]]; then   # the baseline's own config listens on the plain instance's port
+    sed -i "s/127\.0\.0\.1:${port[gatehouse]}/127.0.0.1:${port[gatehouse@base]}/" "$dir/gatehouse.yaml"
+  fi
+  "$checkout/bin/gatehouse" run "$dir/gatehouse.yaml" > "$dir/stdout.log" 2> "$dir/stderr.log" &
   pid[$1]=$!; started+=($!)
 }
 
@@ -202,10 +214,12 @@ await() {  # instance host: until the instance answers 200 on /small
 }
 
 # --- Build, render, start ---------------------------------------------------------------------------------------
-if [[ ! -f $root/gateway-daemon/target/gatehouse.jar ]]; then
-  log "building the daemon jar (bin/gatehouse does it on first use)"
-  "$root/bin/gatehouse" check "$here/conf/gatehouse.yaml" > /dev/null
-fi
+for checkout in "$root" ${baseline:+"$baseline"}; do
+  if [[ ! -f $checkout/gateway-daemon/target/gatehouse.jar ]]; then
+    log "building the daemon jar of $checkout (bin/gatehouse does it on first use)"
+    "$checkout/bin/gatehouse" check "$checkout/bench/conf/gatehouse.yaml" > /dev/null
+  fi
+done
 
 mkdir -p "$work/www" "$work/lua"
 head -c 65536 /dev/urandom > "$work/www/64k.bin"
@@ -242,6 +256,7 @@ for instance in "${needed[@]}"; do
     haproxy+log) start_haproxy "$instance" "$here/conf/haproxy.cfg" on ;;
     gatehouse) start_gatehouse "$instance" "$here/conf/gatehouse.yaml" ;;
     gatehouse+log) start_gatehouse "$instance" "$here/conf/gatehouse-accesslog.yaml" ;;
+    gatehouse@base) start_gatehouse "$instance" "$baseline/bench/conf/gatehouse.yaml" "$baseline" ;;
     nginx-vhosts) start_nginx "$instance" "$work/vhosts/nginx.conf" off ;;
     haproxy-vhosts) start_haproxy "$instance" "$work/vhosts/haproxy.cfg" off ;;
     gatehouse-vhosts) start_gatehouse "$instance" "$work/vhosts/gatehouse.yaml" ;;
@@ -332,6 +347,7 @@ java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   echo "machine:   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "software:  $("$java_bin" -version 2>&1 | head -n 1); $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   echo "gatehouse: JVM options ${GATEHOUSE_JAVA_OPTS-(bin/gatehouse defaults)}"
+  [[ -z $baseline ]] || echo "baseline:  gatehouse@base is $baseline, commit $(git -C "$baseline" describe --always --dirty 2>/dev/null || echo "?")"
   echo "runs:      $rounds round(s) x ${#selected[@]} scenario(s), $duration each; warm-up $warmup + $scenario_warmup per scenario; wrk -t $threads; open files $nofile"
   for instance in "${proxies[@]}"; do
     [[ -n ${pid[$instance]:-} ]] || continue
