@@ -1,10 +1,13 @@
 package io.gatehouse.config;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -32,28 +35,17 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
      */
     public enum Underscores {
         /** Silently dropped, like nginx's {@code underscores_in_headers off} and Apache httpd 2.4. */
-        DROP("drop"),
-        /** Passed on, except under a name the forwarded policy or the route's {@code remove} manages. */
-        KEEP("keep");
+        DROP,
+        /** Passed on, except as a spelling of a name the forwarded policy or a route's {@code remove}/{@code set} manages. */
+        KEEP;
 
-        private final String key;
-
-        Underscores(String key) {
-            this.key = key;
-        }
-
-        public String key() {
-            return key;
-        }
-
-        /** @throws IllegalArgumentException naming the accepted values */
+        /**
+         * {@code drop} or {@code keep}, in any case.
+         *
+         * @throws IllegalArgumentException naming the accepted values
+         */
         public static Underscores parse(String value) {
-            for (Underscores underscores : values()) {
-                if (underscores.key.equals(value.trim().toLowerCase(Locale.ROOT))) {
-                    return underscores;
-                }
-            }
-            throw new IllegalArgumentException("expected drop or keep, got '" + value + "'");
+            return byKey(values(), underscores -> underscores.name().toLowerCase(Locale.ROOT), value);
         }
     }
 
@@ -93,13 +85,24 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
 
         /** @throws IllegalArgumentException naming the accepted values */
         public static Emit parse(String value) {
-            for (Emit emit : values()) {
-                if (emit.key.equals(value.trim().toLowerCase(Locale.ROOT))) {
-                    return emit;
-                }
-            }
-            throw new IllegalArgumentException("expected x-forwarded or rfc7239, got '" + value + "'");
+            return byKey(values(), Emit::key, value);
         }
+    }
+
+    /**
+     * The choice whose key is {@code value}, trimmed, in any case.
+     *
+     * @throws IllegalArgumentException naming the keys
+     */
+    private static <E extends Enum<E>> E byKey(E[] choices, Function<E, String> key, String value) {
+        String wanted = value.trim().toLowerCase(Locale.ROOT);
+        for (E choice : choices) {
+            if (key.apply(choice).equals(wanted)) {
+                return choice;
+            }
+        }
+        throw new IllegalArgumentException("expected " + Arrays.stream(choices).map(key).collect(Collectors.joining(" or "))
+                + ", got '" + value + "'");
     }
 
     public static final Set<Emit> DEFAULT_EMIT = Set.of(Emit.X_FORWARDED);

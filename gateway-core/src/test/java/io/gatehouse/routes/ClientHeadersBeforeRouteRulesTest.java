@@ -22,17 +22,8 @@ class ClientHeadersBeforeRouteRulesTest {
     Path dir;
 
     private RoutedGateway proxied(RawBackend backend) throws Exception {
-        return RoutedGateway.start(dir, """
-                vhosts:
-                  - hosts: [example.com]
-                    routes:
-                      - path: /
-                        proxy: { backends: ["http://127.0.0.1:%d"] }
-                        headers:
-                          request:
-                            set: { X-Client-IP: '${client_ip}', X-Gateway-Auth: secret }
-                            add: { X-Route: added }
-                """.formatted(backend.port()));
+        return RoutedGateway.proxying(dir, "", backend.port(),
+                "{ request: { set: { X-Client-IP: '${client_ip}', X-Gateway-Auth: secret }, add: { X-Route: added } } }");
     }
 
     @Test
@@ -51,14 +42,8 @@ class ClientHeadersBeforeRouteRulesTest {
     @Test
     void aRouteMaySetAHeaderStrippedFromUntrustedClients() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
-             RoutedGateway gateway = RoutedGateway.start(dir, """
-                     vhosts:
-                       - hosts: [example.com]
-                         routes:
-                           - path: /
-                             proxy: { backends: ["http://127.0.0.1:%d"] }
-                             headers: { request: { set: { X-Forwarded-Prefix: /app } } }
-                     """.formatted(backend.port()))) {
+             RoutedGateway gateway = RoutedGateway.proxying(dir, "", backend.port(),
+                     "{ request: { set: { X-Forwarded-Prefix: /app } } }")) {
             gateway.send("GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\nX-Forwarded-Prefix: /evil\r\n\r\n");
             String head = backend.next().head();
             assertTrue(head.contains("\r\nX-Forwarded-Prefix: /app\r\n"), head);

@@ -28,17 +28,8 @@ class UnderscoreHeadersTest {
     Path dir;
 
     private RoutedGateway proxied(RawBackend backend, String forwarded) throws Exception {
-        return RoutedGateway.start(dir, forwarded + """
-                vhosts:
-                  - hosts: [example.com]
-                    routes:
-                      - path: /
-                        proxy: { backends: ["http://127.0.0.1:%d"] }
-                        headers:
-                          request:
-                            remove: [X-Authenticated-User]
-                            set: { X-Client-IP: '${client_ip}' }
-                """.formatted(backend.port()));
+        return RoutedGateway.proxying(dir, forwarded, backend.port(),
+                "{ request: { remove: [X-Authenticated-User], set: { X-Client-IP: '${client_ip}' } } }");
     }
 
     @Test
