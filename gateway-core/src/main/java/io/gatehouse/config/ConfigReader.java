@@ -129,7 +129,7 @@ final class ConfigReader {
         return new ForwardedConfig(trusted, Set.copyOf(emit),
                 f.optional("realIpHeader", ForwardedConfig.DEFAULT_REAL_IP_HEADER, bool),
                 f.optional("echoRequestId", ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool),
-                f.optional("strip", List.of(), list(parsed(ConfigValues::headerName), "header names like X-Tenant", false)),
+                f.optional("strip", List.of(), list(parsed(ConfigValues::strippableHeaderName), "header names like X-Tenant", false)),
                 f.optional("underscoresInHeaders", ForwardedConfig.DEFAULT_UNDERSCORES,
                         parsed(ForwardedConfig.Underscores::parse)));
     }

@@ -198,6 +198,15 @@ final class ConfigValues {
         return text;
     }
 
+    /** A header {@code forwarded.strip} may name: not Host (routing needs it) and not a framing header. */
+    static String strippableHeaderName(String text) {
+        changeableHeaderName(text);
+        if (text.equalsIgnoreCase("Host")) {
+            throw new IllegalArgumentException("Host is needed to route the request; it cannot be stripped");
+        }
+        return text;
+    }
+
     /** An RFC 9110 token: the characters a method or header name may have. */
     private static boolean isToken(String text) {
         return !text.isEmpty() && text.chars().allMatch(c -> c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);

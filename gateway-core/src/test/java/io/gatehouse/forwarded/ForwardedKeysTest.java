@@ -102,6 +102,15 @@ class ForwardedKeysTest {
     }
 
     @Test
+    void hostAndTheFramingHeadersCannotBeStripped() throws Exception {
+        List<ConfigProblem> problems = assertThrows(ConfigException.class,
+                () -> load("forwarded: { strip: [host, Content-Length, X-Ok, Transfer-Encoding] }\n")).problems();
+        assertEquals(List.of("forwarded.strip[0]", "forwarded.strip[1]", "forwarded.strip[3]"),
+                problems.stream().map(ConfigProblem::keyPath).toList(), problems.toString());
+        assertEquals("Host is needed to route the request; it cannot be stripped", problems.get(0).message());
+    }
+
+    @Test
     void theBuilderSetsTheSameKeys() throws Exception {
         ForwardedConfig built = GatewayConfig.builder().trust("10.0.0.0/8", "::1").emit("rfc7239", "x-forwarded")
                 .realIpHeader(true).echoRequestId(true).stripFromUntrusted("X-Tenant").underscoresInHeaders("keep")
