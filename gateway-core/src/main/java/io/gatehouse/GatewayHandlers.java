@@ -14,6 +14,7 @@ import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.BackendGauges;
 import io.gatehouse.observe.RequestMetrics;
+import io.gatehouse.proxy.ClientHeaders;
 import io.gatehouse.proxy.ReverseProxy;
 import io.gatehouse.routes.RouteChain;
 import io.gatehouse.routing.HostRouter;
@@ -34,8 +35,8 @@ import java.util.function.Predicate;
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
- *   request origin → access log → request metrics → refused requests → host router → vhost routes → route action
- *   (proxy | files | echo | redirect | respond)
+ *   request origin → access log → request metrics → refused requests → client headers → host router → vhost routes
+ *   → route action (proxy | files | echo | redirect | respond)
  * </pre>
  * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
  * settings share one proxy, so a backend's connection pool is one pool. {@link #close()} releases what the actions
@@ -103,7 +104,9 @@ final class GatewayHandlers implements AutoCloseable {
                 built.config().hosts().forEach(host -> table.put(host, built.route()));
             }
         }
-        HttpHandler handler = new RefusedRequests(new HostRouter(table, everyHost));
+        // Client headers are cleaned before routing, so that a route's header rules and matches see what a backend
+        // may see, and nothing the client nominates in Connection can remove what a route sets.
+        HttpHandler handler = new RefusedRequests(new ClientHeaders(config.forwarded(), new HostRouter(table, everyHost)));
         if (registry != null) {
             handler = new RequestMetrics(registry, handler);
         }

@@ -31,7 +31,8 @@ final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
             List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts", "pidFile", "watch");
-    private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
+    private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId", "strip",
+            "underscoresInHeaders");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo", "routes");
     private static final List<String> ROUTE_ACTIONS = List.of("proxy", "files", "echo", "redirect", "respond", "rewrite");
@@ -127,7 +128,10 @@ final class ConfigReader {
                 list(parsed(ForwardedConfig.Emit::parse), "header families: x-forwarded, rfc7239", false));
         return new ForwardedConfig(trusted, Set.copyOf(emit),
                 f.optional("realIpHeader", ForwardedConfig.DEFAULT_REAL_IP_HEADER, bool),
-                f.optional("echoRequestId", ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool));
+                f.optional("echoRequestId", ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool),
+                f.optional("strip", List.of(), list(parsed(ConfigValues::strippableHeaderName), "header names like X-Tenant", false)),
+                f.optional("underscoresInHeaders", ForwardedConfig.DEFAULT_UNDERSCORES,
+                        parsed(ForwardedConfig.Underscores::parse)));
     }
 
     private Timeouts timeouts(Fields t) {

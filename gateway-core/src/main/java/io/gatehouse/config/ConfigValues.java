@@ -16,8 +16,6 @@ final class ConfigValues {
 
     static final List<String> EVHOST_TOKENS = List.of("%0", "%1", "%2", "%3", "%4", "%_", "%%");
 
-    private static final List<String> FORWARDED_POLICY_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
-            "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "X-Request-Id", "Via");
 
     private static final String HOST_PATTERNS =
             "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
@@ -193,9 +191,18 @@ final class ConfigValues {
      */
     static String changeableRequestHeaderName(String text) {
         changeableHeaderName(text);
-        if (FORWARDED_POLICY_HEADERS.stream().anyMatch(text::equalsIgnoreCase)) {
+        if (ForwardedConfig.POLICY_HEADERS.stream().anyMatch(text::equalsIgnoreCase)) {
             throw new IllegalArgumentException(text + " is set by the proxy's forwarded policy (forwarded.trusted) and cannot "
                     + "be changed by a route; to pass the client address under another name, set e.g. X-Client-IP: '${client_ip}'");
+        }
+        return text;
+    }
+
+    /** A header {@code forwarded.strip} may name: not Host (routing needs it) and not a framing header. */
+    static String strippableHeaderName(String text) {
+        changeableHeaderName(text);
+        if (text.equalsIgnoreCase("Host")) {
+            throw new IllegalArgumentException("Host is needed to route the request; it cannot be stripped");
         }
         return text;
     }

@@ -67,6 +67,18 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code forwarded.strip}: more request headers to strip from peers outside {@code forwarded.trusted}. */
+    public GatewayConfigBuilder stripFromUntrusted(String... names) {
+        add(section(root, "forwarded"), "strip", names);
+        return this;
+    }
+
+    /** {@code forwarded.underscoresInHeaders}: {@code drop} (the default) or {@code keep}. */
+    public GatewayConfigBuilder underscoresInHeaders(String policy) {
+        section(root, "forwarded").put("underscoresInHeaders", policy);
+        return this;
+    }
+
     /** {@code timeouts.connect}. */
     public GatewayConfigBuilder connectTimeout(Duration timeout) {
         section(root, "timeouts").put("connect", timeout);

@@ -39,6 +39,11 @@ public final class ClientAddress {
         return resolved != null ? resolved.client() : peer(exchange);
     }
 
+    /** Whether the TCP peer is inside {@code trust}'s trusted networks, resolved once per request like {@link #of}. */
+    public static boolean peerTrusted(HttpServerExchange exchange, ForwardedConfig trust) {
+        return resolve(exchange, trust).peerTrusted();
+    }
+
     /** The TCP peer, whoever it is; {@code null} when the connection has no IP peer. */
     public static InetAddress peer(HttpServerExchange exchange) {
         return Peer.of(exchange).address();

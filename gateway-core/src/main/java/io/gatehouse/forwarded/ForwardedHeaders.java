@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Sets the headers that tell the backend who asked and how, just before a request is forwarded; part of the proxy's
- * handler chain (after hop-by-hop stripping, so a client cannot cancel these by listing them in {@code Connection}).
+ * handler chain, after the client's headers are cleaned (the proxy's {@code ClientHeaders}: the names a client lists
+ * in {@code Connection} are removed from what it sent, so it cannot cancel these by listing them there).
  *
  * <p>Trust rests on the TCP peer (never on a header): a peer inside {@code forwarded.trusted} is another proxy whose
  * claims are believed and extended; any other peer is a client whose claims are discarded. The rule for every header

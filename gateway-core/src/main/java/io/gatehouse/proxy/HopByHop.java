@@ -8,7 +8,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -17,12 +16,13 @@ import java.util.Set;
  * name it lists, {@code Keep-Alive}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade},
  * {@code Proxy-Authorization}, {@code Proxy-Authenticate} and {@code Proxy-Connection}.
  *
- * <p>As a handler it strips them from the client's request before the next handler runs, so that the forwarded-header
- * policy that follows cannot be undone by a client listing {@code X-Forwarded-For} in {@code Connection}. Two
- * exceptions: a WebSocket upgrade keeps {@code Upgrade: websocket} and {@code Connection: Upgrade} (the backend must
- * see them to switch protocols), and {@code Host} and {@code Content-Length} survive being listed, because routing
- * and body framing depend on them. (A request with both Transfer-Encoding and Content-Length never gets here:
- * Undertow's parser answers it 400.) The forwarder frames the body toward the backend itself.
+ * <p>As a handler it strips the fixed names from the request before it is forwarded; a WebSocket upgrade keeps
+ * {@code Upgrade: websocket} and {@code Connection: Upgrade} (the backend must see them to switch protocols). The
+ * names the client's {@code Connection} lists were removed earlier, from what the client sent, by
+ * {@link ClientHeaders}: removing them here would also remove what a route or the gateway set under those names.
+ * {@link #nominated} is that rule: {@code Host} and {@code Content-Length} survive being listed, because routing and
+ * body framing depend on them. (A request with both Transfer-Encoding and Content-Length never gets here: Undertow's
+ * parser answers it 400.) The forwarder frames the body toward the backend itself.
  *
  * <p>{@link #copyEndToEnd} applies the same rule to a backend's response on its way to the client.
  */
@@ -86,21 +86,18 @@ final class HopByHop implements HttpHandler {
     }
 
     private static void strip(HeaderMap headers) {
-        HeaderValues connection = headers.get(Headers.CONNECTION);
-        if (connection != null) {
-            // Collected first: removing while the map is iterated would skip entries.
-            List<HttpString> listed = new ArrayList<>();
-            for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
-                HttpString name = headers.fiCurrent(cookie).getHeaderName();
-                if (!PROTECTED.contains(name) && lists(connection, name)) {
-                    listed.add(name);
-                }
-            }
-            listed.forEach(headers::remove);
-        }
         for (HttpString name : ALWAYS) {
             headers.remove(name);
         }
+    }
+
+    /**
+     * Whether a client's request header {@code name} goes because its {@code connection} (the values of its
+     * Connection header, or null) lists it: not Host or Content-Length, and not a fixed hop-by-hop name, which
+     * {@link #strip} removes anyway and which a WebSocket upgrade needs until then.
+     */
+    static boolean nominated(List<String> connection, HttpString name) {
+        return connection != null && !ALWAYS.contains(name) && !PROTECTED.contains(name) && lists(connection, name);
     }
 
     /** Whether {@code connection} (the values of a Connection header, or null) lists {@code name}. */

@@ -55,9 +55,11 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
                 new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis());
-        // The order matters: hop-by-hop stripping runs before the forwarded headers are set, so that a client listing
-        // X-Forwarded-For in Connection removes only its own copy, never Gatehouse's.
-        HttpHandler chain = new BodyLimit(limits.maxBody(), new HopByHop(new ForwardedHeaders(forwarded, forwarder)));
+        // The order matters: the client's headers are cleaned (what its Connection lists included) before the
+        // forwarded headers are set, so that a client listing X-Forwarded-For in Connection removes only its own copy,
+        // never Gatehouse's. Under the gateway, ClientHeaders already ran before the route's rules and passes.
+        HttpHandler chain = new BodyLimit(limits.maxBody(),
+                new ClientHeaders(forwarded, new HopByHop(new ForwardedHeaders(forwarded, forwarder))));
         List<Backend> all = List.copyOf(backends);
         return new ReverseProxy(chain, all, proxy.health().check().map(check -> HealthChecker.start(all, check)));
     }

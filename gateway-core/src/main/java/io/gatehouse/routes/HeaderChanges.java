@@ -1,6 +1,7 @@
 package io.gatehouse.routes;
 
 import io.gatehouse.config.HeaderRules;
+import io.gatehouse.http.HeaderNames;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;
 
@@ -11,6 +12,10 @@ import java.util.List;
  * One route's header operations with their values filled in for one request: {@code remove}, then {@code set},
  * then {@code add}. Values are filled in when the route matches, so a response change applied later still sees
  * that route's captures.
+ *
+ * <p>{@code remove} and {@code set} take every spelling of their name that CGI, WSGI and PHP would read as the same
+ * variable ({@code X_Authenticated_User} for {@code X-Authenticated-User}; see {@link HeaderNames}), so a header
+ * kept by {@code forwarded.underscoresInHeaders: keep} cannot stand in for one the route removes or replaces.
  */
 final class HeaderChanges {
 
@@ -42,7 +47,41 @@ final class HeaderChanges {
 
     void applyTo(HeaderMap headers) {
         remove.forEach(headers::remove);
+        if (!remove.isEmpty() || !set.isEmpty()) {
+            removeOtherSpellings(headers);
+        }
         set.forEach(change -> headers.put(change.name(), change.value()));
         add.forEach(change -> headers.add(change.name(), change.value()));
+    }
+
+    private void removeOtherSpellings(HeaderMap headers) {
+        // Collected first: removing while the map is iterated would skip entries.
+        List<HttpString> spellings = null;
+        for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
+            HttpString name = headers.fiCurrent(cookie).getHeaderName();
+            if (otherSpellingOfOurs(name)) {
+                if (spellings == null) {
+                    spellings = new ArrayList<>();
+                }
+                spellings.add(name);
+            }
+        }
+        if (spellings != null) {
+            spellings.forEach(headers::remove);
+        }
+    }
+
+    private boolean otherSpellingOfOurs(HttpString name) {
+        for (HttpString removed : remove) {
+            if (HeaderNames.sameAsVariable(name, removed)) {
+                return true;
+            }
+        }
+        for (Change change : set) {
+            if (!name.equals(change.name()) && HeaderNames.sameAsVariable(name, change.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -5,6 +5,7 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.ForwardedConfig.Emit;
+import io.gatehouse.config.ForwardedConfig.Underscores;
 import io.gatehouse.config.GatewayConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +38,11 @@ class ForwardedKeysTest {
                   emit: [rfc7239, X-Forwarded]
                   realIpHeader: true
                   echoRequestId: true
+                  strip: [X-Tenant, X-Shard]
+                  underscoresInHeaders: Keep
                 """).forwarded();
         assertEquals(new ForwardedConfig(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1/128")),
-                Set.of(Emit.RFC7239, Emit.X_FORWARDED), true, true), forwarded);
+                Set.of(Emit.RFC7239, Emit.X_FORWARDED), true, true, List.of("X-Tenant", "X-Shard"), Underscores.KEEP), forwarded);
     }
 
     @Test
@@ -49,6 +52,32 @@ class ForwardedKeysTest {
         assertEquals(Set.of(Emit.X_FORWARDED), forwarded.emit());
         assertEquals(false, forwarded.realIpHeader());
         assertEquals(false, forwarded.echoRequestId());
+        assertEquals(ForwardedConfig.UNTRUSTED_DEFAULTS, forwarded.strippedFromUntrusted());
+        assertEquals(Underscores.DROP, forwarded.underscores());
+    }
+
+    @Test
+    void stripAddsToTheBuiltInList() throws Exception {
+        List<String> stripped = load("forwarded: { strip: [X-Tenant] }\n").forwarded().strippedFromUntrusted();
+        assertEquals(ForwardedConfig.UNTRUSTED_DEFAULTS, stripped.subList(0, stripped.size() - 1));
+        assertEquals("X-Tenant", stripped.get(stripped.size() - 1));
+    }
+
+    @Test
+    void anUnknownUnderscorePolicyIsAProblemNamingTheChoices() throws Exception {
+        List<ConfigProblem> problems = assertThrows(ConfigException.class,
+                () -> load("forwarded: { underscoresInHeaders: off }\n")).problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("forwarded.underscoresInHeaders", problems.get(0).keyPath());
+        assertEquals("expected drop or keep, got 'off'", problems.get(0).message());
+    }
+
+    @Test
+    void aStripNameThatIsNoHeaderNameIsAProblemAtItsPlace() throws Exception {
+        List<ConfigProblem> problems = assertThrows(ConfigException.class,
+                () -> load("forwarded: { strip: [X-Ok, 'X Bad'] }\n")).problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("forwarded.strip[1]", problems.get(0).keyPath());
     }
 
     @Test
@@ -73,11 +102,22 @@ class ForwardedKeysTest {
     }
 
     @Test
+    void hostAndTheFramingHeadersCannotBeStripped() throws Exception {
+        List<ConfigProblem> problems = assertThrows(ConfigException.class,
+                () -> load("forwarded: { strip: [host, Content-Length, X-Ok, Transfer-Encoding] }\n")).problems();
+        assertEquals(List.of("forwarded.strip[0]", "forwarded.strip[1]", "forwarded.strip[3]"),
+                problems.stream().map(ConfigProblem::keyPath).toList(), problems.toString());
+        assertEquals("Host is needed to route the request; it cannot be stripped", problems.get(0).message());
+    }
+
+    @Test
     void theBuilderSetsTheSameKeys() throws Exception {
         ForwardedConfig built = GatewayConfig.builder().trust("10.0.0.0/8", "::1").emit("rfc7239", "x-forwarded")
-                .realIpHeader(true).echoRequestId(true).vhost(v -> v.hosts("*").echo()).build().forwarded();
+                .realIpHeader(true).echoRequestId(true).stripFromUntrusted("X-Tenant").underscoresInHeaders("keep")
+                .vhost(v -> v.hosts("*").echo()).build().forwarded();
         assertEquals(load("""
-                forwarded: { trusted: ["10.0.0.0/8", "::1"], emit: [rfc7239, x-forwarded], realIpHeader: true, echoRequestId: true }
+                forwarded: { trusted: ["10.0.0.0/8", "::1"], emit: [rfc7239, x-forwarded], realIpHeader: true, echoRequestId: true,
+                             strip: [X-Tenant], underscoresInHeaders: keep }
                 """).forwarded(), built);
     }
 }

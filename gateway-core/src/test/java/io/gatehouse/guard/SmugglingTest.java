@@ -114,10 +114,10 @@ class SmugglingTest {
     }
 
     /**
-     * {@code Transfer_Encoding} is a valid field name of its own, so Content-Length frames the body. It is forwarded
-     * as a plain field (a backend that maps {@code _} to {@code -}, as CGI-style environments do, would see a second
-     * framing: see hardening.md); the bytes after the 4-byte body are parsed as the next request, refused here for
-     * their bare LF.
+     * {@code Transfer_Encoding} is a valid field name of its own, so Content-Length frames the body. It is dropped, as
+     * every header with {@code _} is by default (a backend that maps {@code _} to {@code -}, as CGI-style environments
+     * do, would see a second framing); the bytes after the 4-byte body are parsed as the next request, refused here
+     * for their bare LF.
      */
     @Test
     void underscoreLookalikeOfTransferEncodingIsNotFraming() throws Exception {
@@ -126,7 +126,9 @@ class SmugglingTest {
         assertEquals(2, responses.size(), responses.toString());
         assertEquals(200, status(responses.get(0)));
         assertEquals(400, status(responses.get(1)));
-        assertEquals("0\r\n\r", new String(backend.next().body(), StandardCharsets.ISO_8859_1));
+        RawBackend.Received received = backend.next();
+        assertEquals("0\r\n\r", new String(received.body(), StandardCharsets.ISO_8859_1));
+        assertFalse(received.head().contains("Transfer_Encoding"), received.head());
         assertTrue(gateway.forwardedNothingMoreOnceStopped(backend), "the hidden request reached the backend");
     }
 

@@ -33,6 +33,21 @@ final class RoutedGateway implements AutoCloseable {
         return new RoutedGateway(Gateway.start(GatewayConfig.load(file)));
     }
 
+    /**
+     * One vhost, {@code example.com}, whose one route proxies every path to {@code backendPort} with the route's
+     * {@code headers} (YAML); {@code top} is YAML put before {@code vhosts:}, such as a {@code forwarded:} block.
+     */
+    static RoutedGateway proxying(Path dir, String top, int backendPort, String headers) throws Exception {
+        return start(dir, top + """
+                vhosts:
+                  - hosts: [example.com]
+                    routes:
+                      - path: /
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
+                        headers: %s
+                """.formatted(backendPort, headers));
+    }
+
     /** {@code GET target} for Host {@code example.com}, connection closed after. */
     RawHttp.Response get(String target) throws IOException {
         return send("GET " + target + " HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n");
