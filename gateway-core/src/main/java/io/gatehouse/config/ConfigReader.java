@@ -534,15 +534,17 @@ final class ConfigReader {
 
     /**
      * {@code admin}: off when absent; {@code admin: {}} is {@link AdminConfig#DEFAULT_LISTEN}; a bare port is on
-     * 127.0.0.1. An address that a public listener also binds (same port, and the same host or either a wildcard) is
+     * 127.0.0.1; {@code hosts} are host patterns as a vhost's. An address that a public listener also binds (same port, and the same host or either a wildcard) is
      * refused, so the admin endpoint can never be served on a public listener by accident.
      */
     private AdminConfig admin(Fields top, List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
         if (!top.has("admin")) {
             return AdminConfig.OFF;
         }
-        Fields admin = top.section("admin", List.of("listen"));
+        Fields admin = top.section("admin", List.of("listen", "hosts"));
         ListenAddress listen = admin.optional("listen", AdminConfig.DEFAULT_LISTEN, parsed(ConfigReader::adminListen));
+        List<String> hosts = admin.optional("hosts", List.of(),
+                list(parsed(ConfigValues::hostPattern), "host names like metrics.internal", false));
         for (BoundVhost vhost : vhosts) {
             for (ListenAddress publicListener : listeners(vhost, defaultListen)) {
                 if (overlaps(listen, publicListener)) {
@@ -550,11 +552,11 @@ final class ConfigReader {
                     problems.add(entry == null ? admin.mapping : entry.value(), admin.pathOf("listen"), "the admin listener "
                             + listen + " would share " + publicListener + " with vhost '" + vhost.vhost().name()
                             + "'; give it an address of its own, like 127.0.0.1:9901");
-                    return new AdminConfig(Optional.of(listen));
+                    return new AdminConfig(Optional.of(listen), hosts);
                 }
             }
         }
-        return new AdminConfig(Optional.of(listen));
+        return new AdminConfig(Optional.of(listen), hosts);
     }
 
     /** Like {@code listen}, except that a bare port ({@code ":9901"} or {@code "9901"}) means loopback. */
