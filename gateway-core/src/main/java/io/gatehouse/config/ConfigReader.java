@@ -98,7 +98,8 @@ final class ConfigReader {
         ForwardedConfig forwarded = forwarded(top.section("forwarded", FORWARDED_KEYS));
 
         Timeouts timeouts = timeouts(top.section("timeouts", List.of("connect", "response", "idle", "requestHeader")));
-        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes")));
+        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes",
+                "encodedSlashes")));
 
         Fields log = top.section("accessLog", List.of("path", "format"));
         AccessLogConfig accessLog = new AccessLogConfig(
@@ -146,7 +147,9 @@ final class ConfigReader {
                 l.optional("maxHeaders", (long) Limits.DEFAULTS.maxHeaders(), atLeast(wholeNumber(), 1, 100_000,
                         "must be 1 to 100000")).intValue(),
                 l.optional("maxUriBytes", (long) Limits.DEFAULTS.maxUriBytes(), atLeast(size, 256, Integer.MAX_VALUE,
-                        "must be 256 bytes to 2GiB")).intValue());
+                        "must be 256 bytes to 2GiB")).intValue(),
+                l.optional("encodedSlashes", Limits.DEFAULTS.encodedSlashes(),
+                        parsed(v -> choice(v, Limits.EncodedSlashes.values()))));
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {

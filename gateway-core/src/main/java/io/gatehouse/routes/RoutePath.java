@@ -13,7 +13,8 @@ import java.util.List;
  * {@code AllowEncodedSlashes Off} and Tomcat refuse it: an encoded slash or backslash ({@code %2F}, {@code %5C},
  * which Undertow leaves encoded, or double-encoded as {@code %252F}) and a backslash. Otherwise
  * {@code /admin%2Fsecret} would pass a rule for {@code /admin/} and reach an application that decodes it to
- * {@code /admin/secret}.
+ * {@code /admin/secret}. With {@code limits.encodedSlashes: decode} the listener decodes {@code %2F} to {@code /}
+ * before this, so such a path is matched as the backend reads it.
  */
 final class RoutePath {
 
