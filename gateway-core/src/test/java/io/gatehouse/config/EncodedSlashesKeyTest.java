@@ -10,29 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** {@code limits.encodedSlashes}: {@code refuse} (the default) or {@code decode}. */
 class EncodedSlashesKeyTest {
 
-    private static final String VHOSTS = """
-            vhosts:
-              - hosts: ["*"]
-                echo: {}
-            """;
-
     @TempDir
     Path dir;
 
     @Test
     void encodedSlashesAreRefusedByDefault() throws ConfigException {
-        assertEquals(Limits.EncodedSlashes.REFUSE, YamlFiles.load(dir, VHOSTS).limits().encodedSlashes());
+        assertEquals(Limits.EncodedSlashes.REFUSE, YamlFiles.load(dir, YamlFiles.ANY_VHOST).limits().encodedSlashes());
     }
 
     @Test
     void decodeIsRead() throws ConfigException {
         assertEquals(Limits.EncodedSlashes.DECODE,
-                YamlFiles.load(dir, "limits: { encodedSlashes: decode }\n" + VHOSTS).limits().encodedSlashes());
+                YamlFiles.load(dir, "limits: { encodedSlashes: decode }\n" + YamlFiles.ANY_VHOST).limits().encodedSlashes());
     }
 
     @Test
     void anotherValueNamesTheValidOnes() {
-        YamlFiles.assertOnlyProblem(dir, "limits: { encodedSlashes: allow }\n" + VHOSTS, 1, 27, "limits.encodedSlashes",
+        YamlFiles.assertOnlyProblem(dir, "limits: { encodedSlashes: allow }\n" + YamlFiles.ANY_VHOST, 1, 27, "limits.encodedSlashes",
                 "expected one of refuse, decode, got 'allow'");
     }
 
