@@ -537,8 +537,9 @@ final class ConfigReader {
 
     /**
      * {@code admin}: off when absent; {@code admin: {}} is {@link AdminConfig#DEFAULT_LISTEN}; a bare port is on
-     * 127.0.0.1; {@code hosts} are host patterns as a vhost's. An address that a public listener also binds (same port, and the same host or either a wildcard) is
-     * refused, so the admin endpoint can never be served on a public listener by accident.
+     * 127.0.0.1; {@code hosts} are host patterns as a vhost's. An address that a public listener also binds (same
+     * port, and the same host or either a wildcard) is refused, so the admin endpoint can never be served on a public
+     * listener by accident.
      */
     private AdminConfig admin(Fields top, List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
         if (!top.has("admin")) {

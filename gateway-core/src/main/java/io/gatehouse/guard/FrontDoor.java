@@ -19,8 +19,9 @@ import org.xnio.StreamConnection;
  * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
  * {@code limits.maxBody} (the conduit refuses the first byte beyond it), {@code NO_REQUEST_TIMEOUT} at
  * {@code timeouts.idle}, {@code ALLOW_ENCODED_SLASH} when {@code limits.encodedSlashes} is {@code decode} (the
- * decoded path routes match; the proxy still sends the target as received). Undertow's {@code IDLE_TIMEOUT} and the socket's {@code READ_TIMEOUT} are left unset:
- * they would wrap the conduit, and a read timeout would also cut long downloads.
+ * decoded path routes match; the proxy still sends the target as received). Undertow's {@code IDLE_TIMEOUT} and the
+ * socket's {@code READ_TIMEOUT} are left unset: they would wrap the conduit, and a read timeout would also cut long
+ * downloads.
  */
 public final class FrontDoor {
 

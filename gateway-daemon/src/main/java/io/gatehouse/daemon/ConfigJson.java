@@ -31,9 +31,8 @@ import java.util.regex.Pattern;
  * The effective configuration (every default applied) as JSON for the admin listener's {@code /config}, with secrets
  * redacted as {@link SecretNames} decides: the value of any key named like a secret, and the {@code value} or
  * {@code matches} next to a {@code name} named like one (header rules, header conditions), becomes
- * {@value #REDACTED}. Durations read as
- * in YAML ({@code 30s}, {@code 500ms}), addresses, networks, patterns and templates as strings, and each route's
- * action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
+ * {@value #REDACTED}. Durations read as in YAML ({@code 30s}, {@code 500ms}), addresses, networks, patterns and
+ * templates as strings, and each route's action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
  */
 final class ConfigJson {
 
