@@ -2,6 +2,7 @@ package io.gatehouse.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,11 +11,17 @@ import java.util.Optional;
  * {@link #DEFAULT_LISTEN}, and a bare port ({@code ":9901"}) means 127.0.0.1, not every address as in {@code listen}.
  *
  * @param listen where the admin listener binds; empty when it is off
+ * @param hosts  Host names the admin listener answers besides loopback names and its own address: lower case,
+ *               exact names, {@code *.suffix} or {@code *} (any), as a vhost's {@code hosts}
  */
-public record AdminConfig(Optional<ListenAddress> listen) {
+public record AdminConfig(Optional<ListenAddress> listen, List<String> hosts) {
 
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("127.0.0.1", 9901);
-    public static final AdminConfig OFF = new AdminConfig(Optional.empty());
+    public static final AdminConfig OFF = new AdminConfig(Optional.empty(), List.of());
+
+    public AdminConfig {
+        hosts = List.copyOf(hosts);
+    }
 
     public boolean enabled() {
         return listen.isPresent();

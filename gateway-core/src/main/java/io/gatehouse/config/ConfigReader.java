@@ -99,7 +99,8 @@ final class ConfigReader {
         ForwardedConfig forwarded = forwarded(top.section("forwarded", FORWARDED_KEYS));
 
         Timeouts timeouts = timeouts(top.section("timeouts", List.of("connect", "response", "idle", "requestHeader")));
-        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes")));
+        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes",
+                "encodedSlashes")));
 
         Fields log = top.section("accessLog", List.of("path", "format"));
         AccessLogConfig accessLog = new AccessLogConfig(
@@ -150,7 +151,9 @@ final class ConfigReader {
                 l.optional("maxHeaders", (long) Limits.DEFAULTS.maxHeaders(), atLeast(wholeNumber(), 1, 100_000,
                         "must be 1 to 100000")).intValue(),
                 l.optional("maxUriBytes", (long) Limits.DEFAULTS.maxUriBytes(), atLeast(size, 256, Integer.MAX_VALUE,
-                        "must be 256 bytes to 2GiB")).intValue());
+                        "must be 256 bytes to 2GiB")).intValue(),
+                l.optional("encodedSlashes", Limits.DEFAULTS.encodedSlashes(),
+                        parsed(v -> choice(v, Limits.EncodedSlashes.values()))));
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {
@@ -538,15 +541,18 @@ final class ConfigReader {
 
     /**
      * {@code admin}: off when absent; {@code admin: {}} is {@link AdminConfig#DEFAULT_LISTEN}; a bare port is on
-     * 127.0.0.1. An address that a public listener also binds (same port, and the same host or either a wildcard) is
-     * refused, so the admin endpoint can never be served on a public listener by accident.
+     * 127.0.0.1; {@code hosts} are host patterns as a vhost's. An address that a public listener also binds (same
+     * port, and the same host or either a wildcard) is refused, so the admin endpoint can never be served on a public
+     * listener by accident.
      */
     private AdminConfig admin(Fields top, List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
         if (!top.has("admin")) {
             return AdminConfig.OFF;
         }
-        Fields admin = top.section("admin", List.of("listen"));
+        Fields admin = top.section("admin", List.of("listen", "hosts"));
         ListenAddress listen = admin.optional("listen", AdminConfig.DEFAULT_LISTEN, parsed(ConfigReader::adminListen));
+        List<String> hosts = admin.optional("hosts", List.of(),
+                list(parsed(ConfigValues::hostPattern), "host names like metrics.internal", false));
         for (BoundVhost vhost : vhosts) {
             for (ListenAddress publicListener : listeners(vhost, defaultListen)) {
                 if (overlaps(listen, publicListener)) {
@@ -554,11 +560,11 @@ final class ConfigReader {
                     problems.add(entry == null ? admin.mapping : entry.value(), admin.pathOf("listen"), "the admin listener "
                             + listen + " would share " + publicListener + " with vhost '" + vhost.vhost().name()
                             + "'; give it an address of its own, like 127.0.0.1:9901");
-                    return new AdminConfig(Optional.of(listen));
+                    return new AdminConfig(Optional.of(listen), hosts);
                 }
             }
         }
-        return new AdminConfig(Optional.of(listen));
+        return new AdminConfig(Optional.of(listen), hosts);
     }
 
     /** Like {@code listen}, except that a bare port ({@code ":9901"} or {@code "9901"}) means loopback. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -124,6 +125,12 @@ public final class GatewayConfigBuilder {
     /** {@code limits.maxUriBytes}: request target length, 256 bytes up to {@code Integer.MAX_VALUE}. */
     public GatewayConfigBuilder maxUriBytes(long bytes) {
         section(root, "limits").put("maxUriBytes", bytes);
+        return this;
+    }
+
+    /** {@code limits.encodedSlashes}: what routes make of {@code %2F} in a path. */
+    public GatewayConfigBuilder encodedSlashes(Limits.EncodedSlashes mode) {
+        section(root, "limits").put("encodedSlashes", mode.name().toLowerCase(Locale.ROOT));
         return this;
     }
 

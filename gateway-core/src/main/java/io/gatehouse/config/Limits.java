@@ -3,14 +3,30 @@ package io.gatehouse.config;
 /**
  * Request size limits: the body (413 beyond it), the header section in bytes and in fields (431 beyond either),
  * and the request target (414 beyond it). Defaults follow nginx ({@code large_client_header_buffers 4 8k}) and
- * Apache ({@code LimitRequestFields 100}).
+ * Apache ({@code LimitRequestFields 100}). Also how an encoded slash in a path is read ({@link EncodedSlashes}).
  */
-public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes) {
+public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes, EncodedSlashes encodedSlashes) {
 
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
 
     public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
+
+    /**
+     * What routes make of {@code %2F} in a request path, which the proxy passes on as sent. Backslashes, encoded or
+     * not, are refused either way.
+     */
+    public enum EncodedSlashes {
+        /** 400 when a route looks at the path, as Apache's {@code AllowEncodedSlashes Off} and Tomcat refuse it. */
+        REFUSE,
+        /** Matched as {@code /}, as nginx matches it. */
+        DECODE
+    }
+
+    /** The size limits, encoded slashes refused. */
+    public Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes) {
+        this(maxBody, maxHeaderBytes, maxHeaders, maxUriBytes, EncodedSlashes.REFUSE);
+    }
 
     /** The body and header-byte limits, with the default header count and target length. */
     public Limits(long maxBody, int maxHeaderBytes) {

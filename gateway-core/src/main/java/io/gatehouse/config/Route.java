@@ -71,7 +71,8 @@ public record Route(
         if (!methods.isEmpty()) {
             conditions.add("methods " + methods);
         }
-        header.ifPresent(h -> conditions.add("header " + h.name() + h.matches().map(m -> " matches '" + m + "'").orElse("")));
+        header.ifPresent(h -> conditions.add("header " + h.name()
+                + h.matches().map(m -> " matches " + SecretNames.shown(h.name(), "'" + m + "'")).orElse("")));
         return conditions.isEmpty() ? "any request" : String.join(", ", conditions);
     }
 

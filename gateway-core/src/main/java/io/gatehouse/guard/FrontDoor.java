@@ -18,8 +18,10 @@ import org.xnio.StreamConnection;
  * <p>Undertow options ({@link #undertowOptions}), so that Undertow's own limits never fire before Gatehouse's
  * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
  * {@code limits.maxBody} (the conduit refuses the first byte beyond it), {@code NO_REQUEST_TIMEOUT} at
- * {@code timeouts.idle}. Undertow's {@code IDLE_TIMEOUT} and the socket's {@code READ_TIMEOUT} are left unset:
- * they would wrap the conduit, and a read timeout would also cut long downloads.
+ * {@code timeouts.idle}, {@code ALLOW_ENCODED_SLASH} when {@code limits.encodedSlashes} is {@code decode} (the
+ * decoded path routes match; the proxy still sends the target as received). Undertow's {@code IDLE_TIMEOUT} and the
+ * socket's {@code READ_TIMEOUT} are left unset: they would wrap the conduit, and a read timeout would also cut long
+ * downloads.
  */
 public final class FrontDoor {
 
@@ -50,6 +52,7 @@ public final class FrontDoor {
                 .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBody())
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, timeouts.idle().toMillis()))
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .set(UndertowOptions.ALLOW_ENCODED_SLASH, limits.encodedSlashes() == Limits.EncodedSlashes.DECODE)
                 .getMap();
     }
 }

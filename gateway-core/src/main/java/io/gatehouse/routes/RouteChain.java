@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>Routes are tried in order; nothing like nginx's longest prefix is implied.</li>
  *   <li>{@code path} and {@code match} look at the decoded path normalised by {@link RoutePath}; a path that climbs
- *       above the root is answered 400 when a route needs to look at it.</li>
+ *       above the root, or holds an encoded slash or a backslash, is answered 400 when a route needs to look at
+ *       it.</li>
  *   <li>A matching route first applies its request header changes and registers its response header changes.</li>
  *   <li>A {@code rewrite} route gives the request its new target ({@link InternalRewrite}) and matching goes on
  *       with the next route, never an earlier one, so a request is rewritten at most once per route and can never

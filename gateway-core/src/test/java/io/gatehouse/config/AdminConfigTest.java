@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,11 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdminConfigTest {
 
-    private static final String VHOSTS = """
-            vhosts:
-              - hosts: ["*"]
-                echo: {}
-            """;
+    private static final String VHOSTS = YamlFiles.ANY_VHOST;
 
     @TempDir
     Path dir;
@@ -79,5 +76,23 @@ class AdminConfigTest {
         GatewayConfig config = GatewayConfig.builder().listen("127.0.0.1:8080").admin(":9911")
                 .vhost(v -> v.hosts("*").echo()).build();
         assertEquals(Optional.of(new ListenAddress("127.0.0.1", 9911)), config.admin().listen());
+    }
+
+    @Test
+    void noExtraAdminHostsByDefault() throws ConfigException {
+        assertEquals(List.of(), adminOf("admin: {}\n").hosts());
+    }
+
+    @Test
+    void adminHostsAreReadLowerCaseWithoutATrailingDot() throws ConfigException {
+        assertEquals(List.of("metrics.internal", "*.ops.example"),
+                adminOf("admin: { hosts: [Metrics.Internal., \"*.ops.example\"] }\n").hosts());
+    }
+
+    @Test
+    void anAdminHostWithAPortIsRefusedAtItsKey() {
+        ConfigProblem problem = YamlFiles.problems(dir, "admin: { hosts: [\"metrics.internal:9901\"] }\n" + VHOSTS).get(0);
+        assertEquals("admin.hosts[0]", problem.keyPath());
+        assertTrue(problem.message().contains("no port here"), problem.message());
     }
 }

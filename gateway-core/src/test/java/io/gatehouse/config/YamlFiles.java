@@ -13,6 +13,13 @@ import java.util.Optional;
 /** Test helpers: YAML text written to a file, loaded, and its problems. */
 final class YamlFiles {
 
+    /** A {@code vhosts} block that any configuration is valid with: one echo vhost for every name. */
+    static final String ANY_VHOST = """
+            vhosts:
+              - hosts: ["*"]
+                echo: {}
+            """;
+
     private YamlFiles() {
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.daemon;
 
 import io.gatehouse.ListenerBindException;
+import io.gatehouse.config.AdminConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +16,7 @@ import org.xnio.Options;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -29,12 +31,14 @@ import java.util.logging.Logger;
  *       start-up finished, and while stopping, so a load balancer stops sending traffic first);</li>
  *   <li>{@code /config}: the effective configuration as JSON, secrets redacted ({@link ConfigJson}).</li>
  * </ul>
- * Only GET and HEAD are answered (405 otherwise); any other path is 404. There is no authentication: keep the
- * address on loopback or a management network.
+ * Only GET and HEAD are answered (405 otherwise); any other path is 404. A Host other than those {@link AdminHosts}
+ * accepts is answered 403 and the connection closed, so a DNS-rebinding page cannot read it. There is no
+ * authentication: keep the address on loopback or a management network.
  */
 final class AdminServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
+    private static final AtomicBoolean FIRST_HOST_REFUSAL = new AtomicBoolean();
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Undertow server;
@@ -51,10 +55,11 @@ final class AdminServer implements AutoCloseable {
      * @param ready whether the gateway is ready for traffic, asked on each {@code /readyz}
      * @throws ListenerBindException when the address cannot be bound
      */
-    static AdminServer start(ListenAddress listen, PrometheusMeterRegistry registry, Supplier<GatewayConfig> config,
+    static AdminServer start(AdminConfig admin, PrometheusMeterRegistry registry, Supplier<GatewayConfig> config,
                              BooleanSupplier ready) {
+        ListenAddress listen = admin.listen().orElseThrow();
         Undertow server = Undertow.builder()
-                .addHttpListener(listen.port(), listen.host(), new Endpoints(registry, config, ready))
+                .addHttpListener(listen.port(), listen.host(), new Endpoints(new AdminHosts(admin), registry, config, ready))
                 .setIoThreads(1)
                 .setWorkerThreads(2)
                 .setWorkerOption(Options.WORKER_NAME, "gatehouse-admin")
@@ -82,10 +87,15 @@ final class AdminServer implements AutoCloseable {
         server.stop();
     }
 
-    private record Endpoints(PrometheusMeterRegistry registry, Supplier<GatewayConfig> config, BooleanSupplier ready) implements HttpHandler {
+    private record Endpoints(AdminHosts hosts, PrometheusMeterRegistry registry, Supplier<GatewayConfig> config,
+                             BooleanSupplier ready) implements HttpHandler {
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws IOException {
+            if (!hosts.accepts(exchange)) {
+                refuseHost(exchange);
+                return;
+            }
             if (exchange.isInIoThread()) {
                 exchange.dispatch(this); // scraping and JSON take CPU time: not on the IO thread
                 return;
@@ -114,6 +124,20 @@ final class AdminServer implements AutoCloseable {
                 }
                 default -> config(exchange);
             }
+        }
+
+        /** 403; the first refusal is logged as a warning (a scraper using a name not in admin.hosts), later ones at FINE. */
+        private static void refuseHost(HttpServerExchange exchange) {
+            String message = "admin endpoint: 403 for Host '" + exchange.getRequestHeaders().getFirst(Headers.HOST)
+                    + "' from " + exchange.getSourceAddress() + "; only loopback names, the listener's own address and"
+                    + " admin.hosts are answered";
+            if (FIRST_HOST_REFUSAL.compareAndSet(false, true)) {
+                LOG.warning(message + " (further refusals are logged at FINE)");
+            } else {
+                LOG.fine(message);
+            }
+            exchange.setPersistent(false);
+            ErrorResponses.send(exchange, StatusCodes.FORBIDDEN);
         }
 
         private void config(HttpServerExchange exchange) {

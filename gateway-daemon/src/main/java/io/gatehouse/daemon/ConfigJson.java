@@ -15,6 +15,7 @@ import io.gatehouse.config.Cidr;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.Regex;
+import io.gatehouse.config.SecretNames;
 import io.gatehouse.config.Template;
 
 import java.io.IOException;
@@ -28,15 +29,14 @@ import java.util.regex.Pattern;
 
 /**
  * The effective configuration (every default applied) as JSON for the admin listener's {@code /config}, with secrets
- * redacted: the value of any key named like a password, secret, token, key, authorization or cookie, and the
- * {@code value} next to a {@code name} named like one (header rules), becomes {@value #REDACTED}. Durations read as
- * in YAML ({@code 30s}, {@code 500ms}), addresses, networks, patterns and templates as strings, and each route's
- * action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
+ * redacted as {@link SecretNames} decides: the value of any key named like a secret, and the {@code value} or
+ * {@code matches} next to a {@code name} named like one (header rules, header conditions), becomes
+ * {@value #REDACTED}. Durations read as in YAML ({@code 30s}, {@code 500ms}), addresses, networks, patterns and
+ * templates as strings, and each route's action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
  */
 final class ConfigJson {
 
-    static final String REDACTED = "[redacted]";
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|key|authorization|cookie).*");
+    static final String REDACTED = SecretNames.REDACTED;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -81,11 +81,12 @@ final class ConfigJson {
     private static void redact(JsonNode node) {
         if (node instanceof ObjectNode object) {
             JsonNode name = object.get("name");
-            boolean secretPair = name != null && name.isTextual() && SECRET.matcher(name.asText()).matches();
+            boolean secretPair = name != null && name.isTextual() && SecretNames.isSecret(name.asText());
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (field.getValue().isValueNode() && !field.getValue().isNull()
-                        && (SECRET.matcher(field.getKey()).matches() || (secretPair && field.getKey().equals("value")))) {
+                String key = field.getKey();
+                if (field.getValue().isValueNode() && !field.getValue().isNull() && (SecretNames.isSecret(key)
+                        || (secretPair && (key.equals("value") || key.equals("matches"))))) {
                     field.setValue(TextNode.valueOf(REDACTED));
                 } else {
                     redact(field.getValue());

@@ -143,7 +143,7 @@ final class Daemon {
         if (!config.admin().enabled()) {
             return null;
         }
-        AdminServer admin = AdminServer.start(config.admin().listen().orElseThrow(), metrics.registry(), effective, ready::get);
+        AdminServer admin = AdminServer.start(config.admin(), metrics.registry(), effective, ready::get);
         LOG.info("admin endpoint on " + format(admin.address()) + " (/metrics, /healthz, /readyz, /config)");
         if (!config.admin().loopbackOnly()) {
             LOG.warning("the admin endpoint listens on " + config.admin().listen().get() + ", not loopback: it has no "
