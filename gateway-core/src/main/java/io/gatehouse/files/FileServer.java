@@ -59,19 +59,6 @@ public final class FileServer implements HttpHandler {
     private static final String ALLOW = "GET, HEAD";
     private static final int HASH_CACHE_ENTRIES = 4096;
 
-    /** Precompressed siblings, in the order preferred when the client weighs them equally (smaller first). */
-    private enum Coding {
-        BR("br", ".br"), GZIP("gzip", ".gz");
-
-        final String token;
-        final String suffix;
-
-        Coding(String token, String suffix) {
-            this.token = token;
-            this.suffix = suffix;
-        }
-    }
-
     private final EvhostPattern root;
     private final Optional<Path> fallbackRoot;
     private final List<String> index;
