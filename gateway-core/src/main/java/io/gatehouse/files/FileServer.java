@@ -167,7 +167,7 @@ public final class FileServer implements HttpHandler {
             return;
         }
         if (Files.isRegularFile(real)) {
-            sendFile(exchange, real, requestPath);
+            sendFile(exchange, rootReal, path.relative(), real, requestPath);
             return;
         }
         if (!Files.isDirectory(real)) {
@@ -184,11 +184,12 @@ public final class FileServer implements HttpHandler {
         }
         for (String name : index) {
             if (Files.isRegularFile(real.resolve(name))) {
-                Path indexFile = policy.resolve(rootReal, path.segments().isEmpty() ? name : path.relative() + "/" + name);
+                String relative = path.segments().isEmpty() ? name : path.relative() + "/" + name;
+                Path indexFile = policy.resolve(rootReal, relative);
                 if (indexFile == null) {
                     fail(exchange, rootReal, StatusCodes.FORBIDDEN);
                 } else {
-                    sendFile(exchange, indexFile, requestPath);
+                    sendFile(exchange, rootReal, relative, indexFile, requestPath);
                 }
                 return;
             }
@@ -201,11 +202,14 @@ public final class FileServer implements HttpHandler {
     }
 
     /**
-     * Sends {@code real}, or its precompressed sibling, or its gzip stream, whichever the configuration allows
-     * and the client accepts best. {@code Vary: Accept-Encoding} goes on every answer whose representation
-     * depends on that header, including the uncompressed one.
+     * Sends {@code real} (what {@code relative} resolved to), or its precompressed sibling, or its gzip stream,
+     * whichever the configuration allows and the client accepts best; the one chosen is opened through
+     * {@link PathPolicy#open}, so a sibling swapped for a link is refused like the file itself would be.
+     * {@code Vary: Accept-Encoding} goes on every answer whose representation depends on that header, including
+     * the uncompressed one.
      */
-    private void sendFile(HttpServerExchange exchange, Path real, SitePath requestPath) throws IOException {
+    private void sendFile(HttpServerExchange exchange, Path rootReal, String relative, Path real, SitePath requestPath)
+            throws IOException {
         String name = real.getFileName().toString();
         String type = mimeTypes.of(name);
         boolean ranges = noRanges.stream().noneMatch(p -> p.matcher(requestPath.decoded()).find());
@@ -234,10 +238,15 @@ public final class FileServer implements HttpHandler {
             boolean rangeAsked = ranges && exchange.getRequestHeaders().contains(Headers.RANGE);
             gzipNow = !rangeAsked && accepted.of("gzip", "*") > 0;
         }
+        OpenedFile file = policy.open(rootReal, relative, chosen);
+        if (file == null) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+            return;
+        }
         if (varies) {
             exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
         }
-        FileSender.send(exchange, chosen,
+        FileSender.send(exchange, file,
                 new FileSender.Delivery(type, coding == null ? null : coding.token, gzipNow, ranges, cacheControl), hashes);
     }
 
@@ -259,16 +268,18 @@ public final class FileServer implements HttpHandler {
         if (page != null && rootReal != null && !exchange.isResponseStarted()) {
             try {
                 SitePath pagePath = SitePath.parse(page);
-                Path file = pagePath != null && policy.allows(pagePath.decoded())
+                Path real = pagePath != null && policy.allows(pagePath.decoded())
                         ? policy.resolve(rootReal, pagePath.relative()) : null;
-                if (file != null && Files.isRegularFile(file)) {
+                OpenedFile file = real != null && Files.isRegularFile(real)
+                        ? policy.open(rootReal, pagePath.relative(), real) : null;
+                if (file != null) {
                     HeaderMap headers = exchange.getResponseHeaders();
                     headers.remove(Headers.ETAG);
                     headers.remove(Headers.LAST_MODIFIED);
                     headers.remove(Headers.ACCEPT_RANGES);
                     headers.remove(Headers.CACHE_CONTROL);
                     headers.remove(Headers.VARY);
-                    FileSender.sendPage(exchange, file, mimeTypes.of(file.getFileName().toString()), status);
+                    FileSender.sendPage(exchange, file, mimeTypes.of(real.getFileName().toString()), status);
                     return;
                 }
                 LOG.fine(() -> "error page " + page + " for " + status + " is not a servable file under " + rootReal);

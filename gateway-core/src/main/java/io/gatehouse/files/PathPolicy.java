@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.logging.Logger;
 
 /**
  * What may be served below a document root: the {@code deny} suffixes, the {@code dotfiles} rule and the
  * {@code symlinks} rule, applied to the request path before lookup and again to the real path of whatever it
- * resolves to, so neither a link nor an index file nor another spelling reaches a refused file.
+ * resolves to, so neither a link nor an index file nor another spelling reaches a refused file; then held on the
+ * file actually opened ({@link #open}), so no rename between the check and the open does either.
  */
 final class PathPolicy {
 
@@ -43,13 +45,15 @@ final class PathPolicy {
     /**
      * The real path of {@code relative} (plain segments joined by {@code /}, empty for the root itself) below
      * {@code rootReal}, or {@code null} when the symbolic link rule, the deny list or the dot file rule refuses it
-     * (the caller answers 403).
+     * (the caller answers 403). The answer is a decision on names: {@link #open} makes it hold for the file
+     * actually opened.
      *
      * @throws NoSuchFileException when it does not exist (also for a dangling link)
      */
     Path resolve(Path rootReal, String relative) throws IOException {
         Path lexical = relative.isEmpty() ? rootReal : rootReal.resolve(relative);
-        if (symlinks == Symlinks.OWNER_MATCH && !linksOwnedLikeTheirTargets(rootReal, relative)) {
+        if (symlinks == Symlinks.OWNER_MATCH && !everyLink(rootReal, relative,
+                link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link)))) {
             LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from its target's");
             return null;
         }
@@ -70,13 +74,43 @@ final class PathPolicy {
         return !deny.denies(target) && !(dotfiles == Dotfiles.DENY && hasDotSegment(target, false)) ? real : null;
     }
 
-    /** nginx {@code disable_symlinks if_not_owner}: every link on the way must belong to the owner of its target. */
-    private static boolean linksOwnedLikeTheirTargets(Path rootReal, String relative) throws IOException {
+    /**
+     * Opens {@code real}, which {@link #resolve} returned for {@code relative}, without following any link below
+     * the root (below the file system root for an {@code owner-match} target outside it), so a link swapped in
+     * since the names were checked fails the open instead of leading elsewhere; under {@code owner-match}, also
+     * requires every link on the way to belong to the owner of the file opened.
+     *
+     * @return the opened file, or null when {@code owner-match} refuses it (the caller answers 403)
+     * @throws AccessDeniedException when a name on the way has become a link, or access is denied
+     * @throws NoSuchFileException   when the file is gone or is not a regular file
+     */
+    OpenedFile open(Path rootReal, String relative, Path real) throws IOException {
+        OpenedFile file = OpenedFile.open(rootReal, real);
+        if (symlinks == Symlinks.OWNER_MATCH) {
+            UserPrincipal owner = file.attributes().owner();
+            if (!everyLink(rootReal, relative, link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(owner))) {
+                file.close();
+                LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from the opened file's");
+                return null;
+            }
+        }
+        return file;
+    }
+
+    /** A test of one symbolic link on the way from the root. */
+    private interface LinkTest {
+        boolean passes(Path link) throws IOException;
+    }
+
+    /**
+     * Whether every symbolic link among the paths from {@code rootReal} to {@code relative}, one segment at a time,
+     * passes {@code test} (nginx {@code disable_symlinks} checks each component the same way).
+     */
+    private static boolean everyLink(Path rootReal, String relative, LinkTest test) throws IOException {
         Path current = rootReal;
         for (String segment : relative.isEmpty() ? new String[0] : relative.split("/")) {
             current = current.resolve(segment);
-            if (Files.isSymbolicLink(current)
-                    && !Files.getOwner(current, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(current))) {
+            if (Files.isSymbolicLink(current) && !test.passes(current)) {
                 return false;
             }
         }
