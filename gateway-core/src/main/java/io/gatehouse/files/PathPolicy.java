@@ -4,9 +4,12 @@ import io.gatehouse.config.FilesConfig.Dotfiles;
 import io.gatehouse.config.FilesConfig.Symlinks;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.logging.Logger;
@@ -44,34 +47,25 @@ final class PathPolicy {
 
     /**
      * The real path of {@code relative} (plain segments joined by {@code /}, empty for the root itself) below
-     * {@code rootReal}, or {@code null} when the symbolic link rule, the deny list or the dot file rule refuses it
-     * (the caller answers 403). The answer is a decision on names: {@link #open} makes it hold for the file
-     * actually opened.
+     * {@code rootReal}, or {@code null} when the symbolic link rule, the deny list or the dot file rule refuses it,
+     * or when a link on the way cannot be resolved (a loop) (the caller answers 403). The answer is a decision on
+     * names: {@link #open} makes it hold for the file actually opened.
      *
      * @throws NoSuchFileException when it does not exist (also for a dangling link)
      */
     Path resolve(Path rootReal, String relative) throws IOException {
-        Path lexical = relative.isEmpty() ? rootReal : rootReal.resolve(relative);
-        if (symlinks == Symlinks.OWNER_MATCH && !everyLink(rootReal, relative,
-                link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link)))) {
-            LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from its target's");
+        try {
+            return resolveNames(rootReal, relative);
+        } catch (NoSuchFileException | AccessDeniedException | NotDirectoryException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            // Java reports ELOOP only as a message: a failure that involves a link is the link's fault
+            if (everyLink(rootReal, relative, link -> false)) {
+                throw e;
+            }
+            LOG.fine(() -> "refused /" + relative + ": a symbolic link on the way cannot be resolved: " + e.getReason());
             return null;
         }
-        Path real = lexical.toRealPath();
-        if (symlinks == Symlinks.NEVER && !real.equals(lexical)) {
-            LOG.fine(() -> "refused /" + relative + ": symbolic links are not followed");
-            return null;
-        }
-        if (real.startsWith(rootReal)) {
-            return allows("/" + rootReal.relativize(real).toString().replace('\\', '/')) ? real : null;
-        }
-        if (symlinks == Symlinks.INSIDE_ROOT) {
-            LOG.fine(() -> "refused /" + relative + ": symbolic link leads outside " + rootReal);
-            return null;
-        }
-        // owner-match outside the root: no .well-known exception, every segment of the target counts
-        String target = real.toString().replace('\\', '/');
-        return !deny.denies(target) && !(dotfiles == Dotfiles.DENY && hasDotSegment(target, false)) ? real : null;
     }
 
     /**
@@ -95,6 +89,30 @@ final class PathPolicy {
             }
         }
         return file;
+    }
+
+    private Path resolveNames(Path rootReal, String relative) throws IOException {
+        Path lexical = relative.isEmpty() ? rootReal : rootReal.resolve(relative);
+        if (symlinks == Symlinks.OWNER_MATCH && !everyLink(rootReal, relative,
+                link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link)))) {
+            LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from its target's");
+            return null;
+        }
+        Path real = lexical.toRealPath();
+        if (symlinks == Symlinks.NEVER && !real.equals(lexical)) {
+            LOG.fine(() -> "refused /" + relative + ": symbolic links are not followed");
+            return null;
+        }
+        if (real.startsWith(rootReal)) {
+            return allows("/" + rootReal.relativize(real).toString().replace('\\', '/')) ? real : null;
+        }
+        if (symlinks == Symlinks.INSIDE_ROOT) {
+            LOG.fine(() -> "refused /" + relative + ": symbolic link leads outside " + rootReal);
+            return null;
+        }
+        // owner-match outside the root: no .well-known exception, every segment of the target counts
+        String target = real.toString().replace('\\', '/');
+        return !deny.denies(target) && !(dotfiles == Dotfiles.DENY && hasDotSegment(target, false)) ? real : null;
     }
 
     /** A test of one symbolic link on the way from the root. */
