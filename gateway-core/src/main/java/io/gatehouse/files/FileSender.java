@@ -39,6 +39,11 @@ import java.util.zip.GZIPOutputStream;
 final class FileSender {
 
     private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
+    /**
+     * Browsers must take the Content-Type as sent: a tenant's upload named {@code .txt} is not run as a script or
+     * a style sheet because its bytes look like one.
+     */
+    static final HttpString NO_SNIFF = HttpString.tryFromString("X-Content-Type-Options");
 
     /**
      * How to send a file.
@@ -73,6 +78,7 @@ final class FileSender {
             boolean ranges = delivery.ranges() && !delivery.gzip();
 
             HeaderMap headers = exchange.getResponseHeaders();
+            headers.put(NO_SNIFF, "nosniff");
             headers.put(Headers.LAST_MODIFIED, DateUtils.toDateString(lastModified));
             headers.put(Headers.ETAG, etag.toString());
             if (ranges) {
@@ -134,7 +140,7 @@ final class FileSender {
             if (!exchange.isRequestComplete()) {
                 exchange.setPersistent(false);
             }
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType).put(NO_SNIFF, "nosniff");
             body(exchange, file.channel(), 0, file.channel().size());
         }
     }
