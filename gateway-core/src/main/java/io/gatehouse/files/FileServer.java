@@ -139,9 +139,12 @@ public final class FileServer implements HttpHandler {
         }
     }
 
-    /** The real path of the expanded root, or of the fallback root, whichever is a directory first. */
+    /**
+     * The real path of the expanded root, or of the fallback root, whichever is a directory first. A host that
+     * names no site under the pattern (an address, a name short of a label the pattern uses) gets the fallback.
+     */
     private Optional<Path> documentRoot(String host) {
-        if (!host.isEmpty() || !root.usesHost()) {
+        if (!root.usesHost() || root.namesSite(host)) {
             Optional<Path> expanded = realDirectory(Path.of(root.expand(host)));
             if (expanded.isPresent()) {
                 return expanded;
