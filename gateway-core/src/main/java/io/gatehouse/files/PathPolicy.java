@@ -60,10 +60,11 @@ final class PathPolicy {
             throw e;
         } catch (FileSystemException e) {
             // Java reports ELOOP only as a message: a failure that involves a link is the link's fault
-            if (everyLink(rootReal, relative, link -> false)) {
+            if (linksOnTheWay(rootReal, relative, link -> true) == 0) {
                 throw e;
             }
-            LOG.fine(() -> "refused /" + relative + ": a symbolic link on the way cannot be resolved: " + e.getReason());
+            LOG.fine(() -> "refused /" + relative + ": a symbolic link on the way cannot be resolved: "
+                    + e.getReason());
             return null;
         }
     }
@@ -71,8 +72,10 @@ final class PathPolicy {
     /**
      * Opens {@code real}, which {@link #resolve} returned for {@code relative}, without following any link below
      * the root (below the file system root for an {@code owner-match} target outside it), so a link swapped in
-     * since the names were checked fails the open instead of leading elsewhere; under {@code owner-match}, also
-     * requires every link on the way to belong to the owner of the file opened.
+     * since the names were checked fails the open instead of leading elsewhere. Under {@code owner-match}, a file
+     * reached through a link ({@code real} is not the path as written) must belong to the owner of every link on
+     * the way, looked at again now: whatever a tenant swaps in, its links are its own, so it is only ever served
+     * its own files; and when no link is there any more the file is refused, as the one that led to it is gone.
      *
      * @return the opened file, or null when {@code owner-match} refuses it (the caller answers 403)
      * @throws AccessDeniedException when a name on the way has become a link, or access is denied
@@ -80,9 +83,11 @@ final class PathPolicy {
      */
     OpenedFile open(Path rootReal, String relative, Path real) throws IOException {
         OpenedFile file = OpenedFile.open(rootReal, real);
-        if (symlinks == Symlinks.OWNER_MATCH) {
+        if (symlinks == Symlinks.OWNER_MATCH && !real.equals(lexical(rootReal, relative))) {
             UserPrincipal owner = file.attributes().owner();
-            if (!everyLink(rootReal, relative, link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(owner))) {
+            int owned = linksOnTheWay(rootReal, relative,
+                    link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(owner));
+            if (owned <= 0) {
                 file.close();
                 LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from the opened file's");
                 return null;
@@ -92,9 +97,9 @@ final class PathPolicy {
     }
 
     private Path resolveNames(Path rootReal, String relative) throws IOException {
-        Path lexical = relative.isEmpty() ? rootReal : rootReal.resolve(relative);
-        if (symlinks == Symlinks.OWNER_MATCH && !everyLink(rootReal, relative,
-                link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link)))) {
+        Path lexical = lexical(rootReal, relative);
+        if (symlinks == Symlinks.OWNER_MATCH && linksOnTheWay(rootReal, relative,
+                link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link))) < 0) {
             LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from its target's");
             return null;
         }
@@ -120,19 +125,27 @@ final class PathPolicy {
         boolean passes(Path link) throws IOException;
     }
 
+    private static Path lexical(Path rootReal, String relative) {
+        return relative.isEmpty() ? rootReal : rootReal.resolve(relative);
+    }
+
     /**
-     * Whether every symbolic link among the paths from {@code rootReal} to {@code relative}, one segment at a time,
-     * passes {@code test} (nginx {@code disable_symlinks} checks each component the same way).
+     * How many of the paths from {@code rootReal} to {@code relative}, one segment at a time, are symbolic links,
+     * or -1 as soon as one fails {@code test} (nginx {@code disable_symlinks} checks each component the same way).
      */
-    private static boolean everyLink(Path rootReal, String relative, LinkTest test) throws IOException {
+    private static int linksOnTheWay(Path rootReal, String relative, LinkTest test) throws IOException {
         Path current = rootReal;
+        int links = 0;
         for (String segment : relative.isEmpty() ? new String[0] : relative.split("/")) {
             current = current.resolve(segment);
-            if (Files.isSymbolicLink(current) && !test.passes(current)) {
-                return false;
+            if (Files.isSymbolicLink(current)) {
+                if (!test.passes(current)) {
+                    return -1;
+                }
+                links++;
             }
         }
-        return true;
+        return links;
     }
 
     private static boolean hasDotSegment(String path, boolean wellKnownAllowed) {

@@ -16,12 +16,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.gatehouse.files.FileServerFixture.files;
 import static io.gatehouse.files.FileServerFixture.write;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A tenant who can write in the document root swaps a name between a plain entry and a symbolic link while the
@@ -100,6 +103,16 @@ class FileServerSymlinkRaceTest {
                 "Accept-Encoding", "br");
     }
 
+    @Test
+    void aTenantsLinkSwappedToAnotherOwnersFileIsNeverFollowedUnderOwnerMatch() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "changing a file's owner needs root");
+        UserPrincipal nobody = outside.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.getFileAttributeView(outside, PosixFileAttributeView.class).setOwner(nobody);
+        Path mine = write(tmp.resolve("outside/mine.txt"), "public");
+        swap("race.txt", Files.createSymbolicLink(stage.resolve("mine"), mine), link(outside));
+        hammer(files(root, f -> f.symlinks(Symlinks.OWNER_MATCH)), "/race.txt", SECRET, "public");
+    }
+
     /**
      * Sends {@link #REQUESTS} requests for {@code target} while the swapper runs: none may carry {@code secret},
      * and at least one must carry {@code plain}, so the race was really run with the name in both states.
@@ -107,7 +120,8 @@ class FileServerSymlinkRaceTest {
     private void hammer(io.gatehouse.config.FilesConfig config, String target, String secret, String plain,
                         String... headers) throws Exception {
         try (FileServerFixture server = FileServerFixture.serving(config)) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + target));
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + target);
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
             if (headers.length > 0) {
                 builder.headers(headers);
             }
