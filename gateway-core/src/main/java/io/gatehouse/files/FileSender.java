@@ -63,7 +63,7 @@ final class FileSender {
     /**
      * Answers with {@code file}, which it closes.
      *
-     * @throws IOException when the file cannot be opened or read before anything was sent (the caller maps it to
+     * @throws IOException when the file cannot be read before anything was sent (the caller maps it to
      *                     403/404/500); failures after the headers are sent are handled here by closing the connection
      */
     static void send(HttpServerExchange exchange, OpenedFile file, Delivery delivery, ContentHashes hashes)
@@ -131,7 +131,7 @@ final class FileSender {
      * Answers {@code status} with the whole of {@code file} (which it closes) as the body and no validators (a
      * custom error page).
      *
-     * @throws IOException when the file cannot be opened; nothing was sent then
+     * @throws IOException when the file's size cannot be read; nothing was sent then
      */
     static void sendPage(HttpServerExchange exchange, OpenedFile file, String contentType, int status)
             throws IOException {

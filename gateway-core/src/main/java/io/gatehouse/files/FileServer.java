@@ -35,13 +35,14 @@ import java.util.regex.Pattern;
  * <p>In the order it is applied:
  * <ol>
  *   <li>Document root: {@code root} expanded with the request host's evhost tokens; when that directory does not
- *       exist, {@code fallbackRoot}; when neither exists, 404. A host holding {@code /}, {@code \} or {@code ..}
- *       is never put into a path: 400.</li>
+ *       exist, or the host names no site under it ({@link EvhostPattern#namesSite}), {@code fallbackRoot}; when
+ *       neither exists, 404. A host holding {@code /}, {@code \} or {@code ..} is never put into a path: 400.</li>
  *   <li>Methods other than GET and HEAD: 405 with {@code Allow: GET, HEAD}.</li>
  *   <li>The decoded path is normalised; {@code ..} above the root, a backslash or a NUL: 400.</li>
  *   <li>{@link PathPolicy}: a denied suffix, or a dot segment under {@code dotfiles: deny}: 403, checked on the
  *       request path and again on the real path of whatever it resolves to; a symbolic link the {@code symlinks}
- *       rule refuses: 403.</li>
+ *       rule refuses, or one that cannot be resolved: 403. The file is then opened without following any link
+ *       below the root ({@link PathPolicy#open}), so a rename after the check cannot change what is sent.</li>
  *   <li>Missing: 404. Unreadable: 403.</li>
  *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
  *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
