@@ -18,12 +18,17 @@ final class DenyList {
         this.suffixes = suffixes.stream().map(s -> s.substring(0, trimmedEnd(s))).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** Whether {@code path} (a decoded path or a file name) ends with a denied suffix. */
+    /**
+     * Whether {@code path} (a decoded path or a file name) ends with a denied suffix, or is a precompressed
+     * sibling ({@code .gz}, {@code .br}, see {@link Coding}) of a name that does: {@code config.inc.gz} holds
+     * {@code config.inc}, whether or not {@code precompressed} is on.
+     */
     boolean denies(String path) {
-        int end = trimmedEnd(path);
-        for (String suffix : suffixes) {
-            if (endsWithIgnoringAsciiCase(path, end, suffix)) {
-                return true;
+        for (int end = trimmedEnd(path); end > 0; end = Coding.originalEnd(path, end)) {
+            for (String suffix : suffixes) {
+                if (endsWithIgnoringAsciiCase(path, end, suffix)) {
+                    return true;
+                }
             }
         }
         return false;

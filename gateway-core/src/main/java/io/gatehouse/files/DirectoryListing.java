@@ -47,7 +47,7 @@ final class DirectoryListing {
      */
     static void send(HttpServerExchange exchange, SitePath directory, List<Entry> entries) {
         List<Entry> sorted = entries.stream().sorted(ORDER).toList();
-        exchange.getResponseHeaders().put(Headers.VARY, "Accept");
+        exchange.getResponseHeaders().put(Headers.VARY, "Accept").put(FileSender.NO_SNIFF, "nosniff");
         QualityValues accept = QualityValues.parse(exchange.getRequestHeaders().get(Headers.ACCEPT));
         double json = accept.of("application/json", "application/*", "*/*");
         double html = accept.of("text/html", "text/*", "*/*");

@@ -12,6 +12,9 @@ import java.util.List;
  * labels leftwards, {@code %_} the whole host, {@code %%} a percent sign, and {@code %{M}} / {@code %{M.N}} token
  * {@code %M} whole or only its N-th character (1-based; N = 0 means whole). A token with no value expands to
  * nothing. An IPv6 literal ({@code [::1]}) gives {@code %0} and {@code %_} the whole literal and no other token.
+ *
+ * <p>Unlike lighttpd, {@link #namesSite} tells the caller when a host has no site of its own under the pattern,
+ * so that an empty token never turns {@code /srv/%2/%1} into {@code /srv/}, the parent of every site.
  */
 public final class EvhostPattern {
 
@@ -30,10 +33,14 @@ public final class EvhostPattern {
 
     private final String source;
     private final List<Piece> pieces;
+    /** The highest label token used ({@code %2} in {@code /srv/%2/%1}); 0 when none. */
+    private final int deepestLabel;
 
     private EvhostPattern(String source, List<Piece> pieces) {
         this.source = source;
         this.pieces = List.copyOf(pieces);
+        this.deepestLabel = pieces.stream().filter(Token.class::isInstance).mapToInt(p -> ((Token) p).label())
+                .max().orElse(0);
     }
 
     /**
@@ -92,6 +99,20 @@ public final class EvhostPattern {
     /** Whether the expansion depends on the host at all. */
     public boolean usesHost() {
         return pieces.stream().anyMatch(Token.class::isInstance);
+    }
+
+    /**
+     * Whether {@code host} (normalised as for {@link #expand}) picks a site of its own: it is a name, not an
+     * address literal (an IPv6 literal, or a host whose last label is all digits, which the WHATWG URL standard
+     * parses as an IPv4 address), and it has every label a token of the pattern uses. Otherwise the caller serves
+     * the fallback root rather than what an expansion with empty tokens would name.
+     */
+    public boolean namesSite(String host) {
+        if (host.isEmpty() || host.startsWith("[")) {
+            return false;
+        }
+        List<String> labels = labels(host);
+        return !labels.get(0).chars().allMatch(EvhostPattern::isDigit) && labels.size() >= deepestLabel;
     }
 
     /**
@@ -154,7 +175,7 @@ public final class EvhostPattern {
         return i < s.length() ? s.charAt(i) : '\0';
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isDigit(int c) {
         return c >= '0' && c <= '9';
     }
 }

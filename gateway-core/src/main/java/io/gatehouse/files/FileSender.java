@@ -21,9 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Date;
 import java.util.List;
@@ -42,6 +39,11 @@ import java.util.zip.GZIPOutputStream;
 final class FileSender {
 
     private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
+    /**
+     * Browsers must take the Content-Type as sent: a tenant's upload named {@code .txt} is not run as a script or
+     * a style sheet because its bytes look like one.
+     */
+    static final HttpString NO_SNIFF = HttpString.tryFromString("X-Content-Type-Options");
 
     /**
      * How to send a file.
@@ -59,21 +61,24 @@ final class FileSender {
     }
 
     /**
-     * Answers with {@code file}.
+     * Answers with {@code file}, which it closes.
      *
-     * @throws IOException when the file cannot be opened or read before anything was sent (the caller maps it to
+     * @throws IOException when the file cannot be read before anything was sent (the caller maps it to
      *                     403/404/500); failures after the headers are sent are handled here by closing the connection
      */
-    static void send(HttpServerExchange exchange, Path file, Delivery delivery, ContentHashes hashes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    static void send(HttpServerExchange exchange, OpenedFile file, Delivery delivery, ContentHashes hashes)
+            throws IOException {
+        try (file) {
+            FileChannel channel = file.channel();
+            BasicFileAttributes attributes = file.attributes();
             long size = channel.size();
             Date lastModified = new Date(attributes.lastModifiedTime().toMillis() / 1000 * 1000);
-            ETag identity = hashes.etag(file, channel, attributes);
+            ETag identity = hashes.etag(file.path(), channel, attributes);
             ETag etag = delivery.gzip() ? new ETag(true, identity.getTag() + "-gzip") : identity;
             boolean ranges = delivery.ranges() && !delivery.gzip();
 
             HeaderMap headers = exchange.getResponseHeaders();
+            headers.put(NO_SNIFF, "nosniff");
             headers.put(Headers.LAST_MODIFIED, DateUtils.toDateString(lastModified));
             headers.put(Headers.ETAG, etag.toString());
             if (ranges) {
@@ -123,18 +128,20 @@ final class FileSender {
     }
 
     /**
-     * Answers {@code status} with the whole of {@code file} as the body and no validators (a custom error page).
+     * Answers {@code status} with the whole of {@code file} (which it closes) as the body and no validators (a
+     * custom error page).
      *
-     * @throws IOException when the file cannot be opened; nothing was sent then
+     * @throws IOException when the file's size cannot be read; nothing was sent then
      */
-    static void sendPage(HttpServerExchange exchange, Path file, String contentType, int status) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    static void sendPage(HttpServerExchange exchange, OpenedFile file, String contentType, int status)
+            throws IOException {
+        try (file) {
             exchange.setStatusCode(status);
             if (!exchange.isRequestComplete()) {
                 exchange.setPersistent(false);
             }
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-            body(exchange, channel, 0, channel.size());
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType).put(NO_SNIFF, "nosniff");
+            body(exchange, file.channel(), 0, file.channel().size());
         }
     }
 

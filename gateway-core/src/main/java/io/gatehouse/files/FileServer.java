@@ -35,13 +35,14 @@ import java.util.regex.Pattern;
  * <p>In the order it is applied:
  * <ol>
  *   <li>Document root: {@code root} expanded with the request host's evhost tokens; when that directory does not
- *       exist, {@code fallbackRoot}; when neither exists, 404. A host holding {@code /}, {@code \} or {@code ..}
- *       is never put into a path: 400.</li>
+ *       exist, or the host names no site under it ({@link EvhostPattern#namesSite}), {@code fallbackRoot}; when
+ *       neither exists, 404. A host holding {@code /}, {@code \} or {@code ..} is never put into a path: 400.</li>
  *   <li>Methods other than GET and HEAD: 405 with {@code Allow: GET, HEAD}.</li>
  *   <li>The decoded path is normalised; {@code ..} above the root, a backslash or a NUL: 400.</li>
  *   <li>{@link PathPolicy}: a denied suffix, or a dot segment under {@code dotfiles: deny}: 403, checked on the
  *       request path and again on the real path of whatever it resolves to; a symbolic link the {@code symlinks}
- *       rule refuses: 403.</li>
+ *       rule refuses, or one that cannot be resolved: 403. The file is then opened without following any link
+ *       below the root ({@link PathPolicy#open}), so a rename after the check cannot change what is sent.</li>
  *   <li>Missing: 404. Unreadable: 403.</li>
  *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
  *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
@@ -58,19 +59,6 @@ public final class FileServer implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(FileServer.class.getName());
     private static final String ALLOW = "GET, HEAD";
     private static final int HASH_CACHE_ENTRIES = 4096;
-
-    /** Precompressed siblings, in the order preferred when the client weighs them equally (smaller first). */
-    private enum Coding {
-        BR("br", ".br"), GZIP("gzip", ".gz");
-
-        final String token;
-        final String suffix;
-
-        Coding(String token, String suffix) {
-            this.token = token;
-            this.suffix = suffix;
-        }
-    }
 
     private final EvhostPattern root;
     private final Optional<Path> fallbackRoot;
@@ -152,9 +140,12 @@ public final class FileServer implements HttpHandler {
         }
     }
 
-    /** The real path of the expanded root, or of the fallback root, whichever is a directory first. */
+    /**
+     * The real path of the expanded root, or of the fallback root, whichever is a directory first. A host that
+     * names no site under the pattern (an address, a name short of a label the pattern uses) gets the fallback.
+     */
     private Optional<Path> documentRoot(String host) {
-        if (!host.isEmpty() || !root.usesHost()) {
+        if (!root.usesHost() || root.namesSite(host)) {
             Optional<Path> expanded = realDirectory(Path.of(root.expand(host)));
             if (expanded.isPresent()) {
                 return expanded;
@@ -180,7 +171,7 @@ public final class FileServer implements HttpHandler {
             return;
         }
         if (Files.isRegularFile(real)) {
-            sendFile(exchange, real, requestPath);
+            sendFile(exchange, rootReal, path.relative(), real, requestPath);
             return;
         }
         if (!Files.isDirectory(real)) {
@@ -197,11 +188,12 @@ public final class FileServer implements HttpHandler {
         }
         for (String name : index) {
             if (Files.isRegularFile(real.resolve(name))) {
-                Path indexFile = policy.resolve(rootReal, path.segments().isEmpty() ? name : path.relative() + "/" + name);
+                String relative = path.segments().isEmpty() ? name : path.relative() + "/" + name;
+                Path indexFile = policy.resolve(rootReal, relative);
                 if (indexFile == null) {
                     fail(exchange, rootReal, StatusCodes.FORBIDDEN);
                 } else {
-                    sendFile(exchange, indexFile, requestPath);
+                    sendFile(exchange, rootReal, relative, indexFile, requestPath);
                 }
                 return;
             }
@@ -214,11 +206,14 @@ public final class FileServer implements HttpHandler {
     }
 
     /**
-     * Sends {@code real}, or its precompressed sibling, or its gzip stream, whichever the configuration allows
-     * and the client accepts best. {@code Vary: Accept-Encoding} goes on every answer whose representation
-     * depends on that header, including the uncompressed one.
+     * Sends {@code real} (what {@code relative} resolved to), or its precompressed sibling, or its gzip stream,
+     * whichever the configuration allows and the client accepts best; the one chosen is opened through
+     * {@link PathPolicy#open}, so a sibling swapped for a link is refused like the file itself would be.
+     * {@code Vary: Accept-Encoding} goes on every answer whose representation depends on that header, including
+     * the uncompressed one.
      */
-    private void sendFile(HttpServerExchange exchange, Path real, SitePath requestPath) throws IOException {
+    private void sendFile(HttpServerExchange exchange, Path rootReal, String relative, Path real, SitePath requestPath)
+            throws IOException {
         String name = real.getFileName().toString();
         String type = mimeTypes.of(name);
         boolean ranges = noRanges.stream().noneMatch(p -> p.matcher(requestPath.decoded()).find());
@@ -247,10 +242,15 @@ public final class FileServer implements HttpHandler {
             boolean rangeAsked = ranges && exchange.getRequestHeaders().contains(Headers.RANGE);
             gzipNow = !rangeAsked && accepted.of("gzip", "*") > 0;
         }
+        OpenedFile file = policy.open(rootReal, relative, chosen);
+        if (file == null) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+            return;
+        }
         if (varies) {
             exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
         }
-        FileSender.send(exchange, chosen,
+        FileSender.send(exchange, file,
                 new FileSender.Delivery(type, coding == null ? null : coding.token, gzipNow, ranges, cacheControl), hashes);
     }
 
@@ -272,16 +272,18 @@ public final class FileServer implements HttpHandler {
         if (page != null && rootReal != null && !exchange.isResponseStarted()) {
             try {
                 SitePath pagePath = SitePath.parse(page);
-                Path file = pagePath != null && policy.allows(pagePath.decoded())
+                Path real = pagePath != null && policy.allows(pagePath.decoded())
                         ? policy.resolve(rootReal, pagePath.relative()) : null;
-                if (file != null && Files.isRegularFile(file)) {
+                OpenedFile file = real != null && Files.isRegularFile(real)
+                        ? policy.open(rootReal, pagePath.relative(), real) : null;
+                if (file != null) {
                     HeaderMap headers = exchange.getResponseHeaders();
                     headers.remove(Headers.ETAG);
                     headers.remove(Headers.LAST_MODIFIED);
                     headers.remove(Headers.ACCEPT_RANGES);
                     headers.remove(Headers.CACHE_CONTROL);
                     headers.remove(Headers.VARY);
-                    FileSender.sendPage(exchange, file, mimeTypes.of(file.getFileName().toString()), status);
+                    FileSender.sendPage(exchange, file, mimeTypes.of(real.getFileName().toString()), status);
                     return;
                 }
                 LOG.fine(() -> "error page " + page + " for " + status + " is not a servable file under " + rootReal);

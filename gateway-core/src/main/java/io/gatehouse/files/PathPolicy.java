@@ -4,16 +4,21 @@ import io.gatehouse.config.FilesConfig.Dotfiles;
 import io.gatehouse.config.FilesConfig.Symlinks;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.logging.Logger;
 
 /**
  * What may be served below a document root: the {@code deny} suffixes, the {@code dotfiles} rule and the
  * {@code symlinks} rule, applied to the request path before lookup and again to the real path of whatever it
- * resolves to, so neither a link nor an index file nor another spelling reaches a refused file.
+ * resolves to, so neither a link nor an index file nor another spelling reaches a refused file; then held on the
+ * file actually opened ({@link #open}), so no rename between the check and the open does either.
  */
 final class PathPolicy {
 
@@ -42,14 +47,59 @@ final class PathPolicy {
 
     /**
      * The real path of {@code relative} (plain segments joined by {@code /}, empty for the root itself) below
-     * {@code rootReal}, or {@code null} when the symbolic link rule, the deny list or the dot file rule refuses it
-     * (the caller answers 403).
+     * {@code rootReal}, or {@code null} when the symbolic link rule, the deny list or the dot file rule refuses it,
+     * or when a link on the way cannot be resolved (a loop) (the caller answers 403). The answer is a decision on
+     * names: {@link #open} makes it hold for the file actually opened.
      *
      * @throws NoSuchFileException when it does not exist (also for a dangling link)
      */
     Path resolve(Path rootReal, String relative) throws IOException {
-        Path lexical = relative.isEmpty() ? rootReal : rootReal.resolve(relative);
-        if (symlinks == Symlinks.OWNER_MATCH && !linksOwnedLikeTheirTargets(rootReal, relative)) {
+        try {
+            return resolveNames(rootReal, relative);
+        } catch (NoSuchFileException | AccessDeniedException | NotDirectoryException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            // Java reports ELOOP only as a message: a failure that involves a link is the link's fault
+            if (linksOnTheWay(rootReal, relative, link -> true) == 0) {
+                throw e;
+            }
+            LOG.fine(() -> "refused /" + relative + ": a symbolic link on the way cannot be resolved: "
+                    + e.getReason());
+            return null;
+        }
+    }
+
+    /**
+     * Opens {@code real}, which {@link #resolve} returned for {@code relative}, without following any link below
+     * the root (below the file system root for an {@code owner-match} target outside it), so a link swapped in
+     * since the names were checked fails the open instead of leading elsewhere. Under {@code owner-match}, a file
+     * reached through a link ({@code real} is not the path as written) must belong to the owner of every link on
+     * the way, looked at again now: whatever a tenant swaps in, its links are its own, so it is only ever served
+     * its own files; and when no link is there any more the file is refused, as the one that led to it is gone.
+     *
+     * @return the opened file, or null when {@code owner-match} refuses it (the caller answers 403)
+     * @throws AccessDeniedException when a name on the way has become a link, or access is denied
+     * @throws NoSuchFileException   when the file is gone or is not a regular file
+     */
+    OpenedFile open(Path rootReal, String relative, Path real) throws IOException {
+        OpenedFile file = OpenedFile.open(rootReal, real);
+        if (symlinks == Symlinks.OWNER_MATCH && !real.equals(lexical(rootReal, relative))) {
+            UserPrincipal owner = file.attributes().owner();
+            int owned = linksOnTheWay(rootReal, relative,
+                    link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(owner));
+            if (owned <= 0) {
+                file.close();
+                LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from the opened file's");
+                return null;
+            }
+        }
+        return file;
+    }
+
+    private Path resolveNames(Path rootReal, String relative) throws IOException {
+        Path lexical = lexical(rootReal, relative);
+        if (symlinks == Symlinks.OWNER_MATCH && linksOnTheWay(rootReal, relative,
+                link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link))) < 0) {
             LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from its target's");
             return null;
         }
@@ -70,17 +120,32 @@ final class PathPolicy {
         return !deny.denies(target) && !(dotfiles == Dotfiles.DENY && hasDotSegment(target, false)) ? real : null;
     }
 
-    /** nginx {@code disable_symlinks if_not_owner}: every link on the way must belong to the owner of its target. */
-    private static boolean linksOwnedLikeTheirTargets(Path rootReal, String relative) throws IOException {
+    /** A test of one symbolic link on the way from the root. */
+    private interface LinkTest {
+        boolean passes(Path link) throws IOException;
+    }
+
+    private static Path lexical(Path rootReal, String relative) {
+        return relative.isEmpty() ? rootReal : rootReal.resolve(relative);
+    }
+
+    /**
+     * How many of the paths from {@code rootReal} to {@code relative}, one segment at a time, are symbolic links,
+     * or -1 as soon as one fails {@code test} (nginx {@code disable_symlinks} checks each component the same way).
+     */
+    private static int linksOnTheWay(Path rootReal, String relative, LinkTest test) throws IOException {
         Path current = rootReal;
+        int links = 0;
         for (String segment : relative.isEmpty() ? new String[0] : relative.split("/")) {
             current = current.resolve(segment);
-            if (Files.isSymbolicLink(current)
-                    && !Files.getOwner(current, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(current))) {
-                return false;
+            if (Files.isSymbolicLink(current)) {
+                if (!test.passes(current)) {
+                    return -1;
+                }
+                links++;
             }
         }
-        return true;
+        return links;
     }
 
     private static boolean hasDotSegment(String path, boolean wellKnownAllowed) {
