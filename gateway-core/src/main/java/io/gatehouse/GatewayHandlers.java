@@ -13,6 +13,7 @@ import io.gatehouse.forwarded.RequestOrigin;
 import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.BackendGauges;
+import io.gatehouse.observe.RepeatedEvents;
 import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ReverseProxy;
 import io.gatehouse.routes.RouteChain;
@@ -121,8 +122,12 @@ final class GatewayHandlers implements AutoCloseable {
         return track(AccessLog.open(config.accessLog(), registry));
     }
 
-    /** This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies. */
+    /**
+     * This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies, and
+     * repeated warnings are summarised at its {@code log.repeatInterval}.
+     */
     void committed() {
+        RepeatedEvents.interval(config.log().repeatInterval());
         trackBackendGauges();
     }
 

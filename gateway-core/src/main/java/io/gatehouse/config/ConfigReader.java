@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts", "pidFile", "watch");
+            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts", "pidFile", "watch", "log");
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo", "routes");
@@ -105,6 +105,9 @@ final class ConfigReader {
                 log.optional("path", AccessLogConfig.DEFAULTS.path(), parsed(this::accessLogPath)),
                 log.optional("format", AccessLogConfig.DEFAULTS.format(), parsed(ConfigReader::format)));
 
+        Fields operatorLog = top.section("log", List.of("repeatInterval"));
+        LogConfig logConfig = new LogConfig(operatorLog.optional("repeatInterval", LogConfig.DEFAULTS.repeatInterval(), duration(true)));
+
         Fields shutdown = top.section("shutdown", List.of("drainTimeout"));
         Duration drain = shutdown.optional("drainTimeout", ShutdownConfig.DEFAULTS.drainTimeout(), duration(true));
 
@@ -117,7 +120,8 @@ final class ConfigReader {
         boolean watch = top.optional("watch", false, bool);
 
         return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
-                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch);
+                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch,
+                logConfig);
     }
 
     private ForwardedConfig forwarded(Fields f) {

@@ -123,6 +123,12 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code log.repeatInterval}: how often a repeating warning is summarised; zero logs each one. */
+    public GatewayConfigBuilder logRepeatInterval(Duration interval) {
+        section(root, "log").put("repeatInterval", interval);
+        return this;
+    }
+
     /** {@code shutdown.drainTimeout}. */
     public GatewayConfigBuilder drainTimeout(Duration timeout) {
         section(root, "shutdown").put("drainTimeout", timeout);
