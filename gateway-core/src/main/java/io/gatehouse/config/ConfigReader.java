@@ -38,7 +38,7 @@ final class ConfigReader {
     private static final List<String> ROUTE_KEYS = List.of("path", "match", "methods", "header",
             "proxy", "files", "echo", "redirect", "respond", "rewrite", "headers");
     private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue",
-            "balance", "health", "retries");
+            "balance", "health", "retries", "maxConnections");
     private static final List<String> ROUTE_PROXY_KEYS = Stream.concat(PROXY_KEYS.stream(),
             Stream.of("path", "stripPrefix")).toList();
     private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
@@ -240,7 +240,9 @@ final class ConfigReader {
                 health(p.section("health", HEALTH_KEYS)),
                 p.optional("retries", (long) ProxyConfig.defaultRetries(backends.size()),
                         atLeast(wholeNumber(), 0, 100, "must be 0 to 100")).intValue(),
-                t.optional("idle", ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)));
+                t.optional("idle", ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)),
+                p.optional("maxConnections", (long) ProxyConfig.NO_CONNECTION_CAP,
+                        atLeast(wholeNumber(), 0, Integer.MAX_VALUE, "must be 0 (no cap) or more")).intValue());
     }
 
     /** {@code proxy.health}: passive limits always; the active check only when {@code path} is given. */

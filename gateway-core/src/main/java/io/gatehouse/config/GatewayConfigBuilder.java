@@ -424,13 +424,19 @@ public final class GatewayConfigBuilder {
             return this;
         }
 
-        /** {@code connections}: per backend, at least 1. */
+        /** {@code connections}: idle keep-alive connections kept per backend, at least 1. */
         public ProxyBuilder connections(int connections) {
             keys.put("connections", (long) connections);
             return this;
         }
 
-        /** {@code queue}: requests that may wait for a connection, 0 or more. */
+        /** {@code maxConnections}: the most connections open per backend, past which requests queue; 0, no cap. */
+        public ProxyBuilder maxConnections(int maxConnections) {
+            keys.put("maxConnections", (long) maxConnections);
+            return this;
+        }
+
+        /** {@code queue}: with {@code maxConnections}, requests that may wait for a connection, 0 or more. */
         public ProxyBuilder queue(int queue) {
             keys.put("queue", (long) queue);
             return this;

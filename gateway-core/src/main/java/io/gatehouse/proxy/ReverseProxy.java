@@ -49,8 +49,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         List<Backend> backends = new ArrayList<>();
         for (URI uri : proxy.backends()) {
             backends.add(new Backend(uri,
-                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.queueSize(), proxy.connectTimeout().toMillis(),
-                            proxy.idleTimeout().toMillis()),
+                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.maxConnections(), proxy.queueSize(),
+                            proxy.connectTimeout().toMillis(), proxy.idleTimeout().toMillis()),
                     new BackendHealth(uri, proxy.health().failures(), proxy.health().coolOff().toMillis())));
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),

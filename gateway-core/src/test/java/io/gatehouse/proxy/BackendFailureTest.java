@@ -64,8 +64,11 @@ class BackendFailureTest {
         ProxyLog.LOG.removeHandler(capture);
     }
 
-    private static ProxyConfig config(int port, Duration connect, Duration response, int connections, int queue) {
-        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + port)), true, connect, response, connections, queue);
+    /** One backend whose connections are capped at {@code maxConnections} (the opt-in), with a queue behind the cap. */
+    private static ProxyConfig config(int port, Duration connect, Duration response, int maxConnections, int queue) {
+        List<URI> backends = List.of(URI.create("http://127.0.0.1:" + port));
+        return new ProxyConfig(backends, true, connect, response, maxConnections, queue, ProxyConfig.DEFAULT_BALANCE,
+                ProxyConfig.Health.DEFAULTS, 0, ProxyConfig.DEFAULT_IDLE_TIMEOUT, maxConnections);
     }
 
     @Test
