@@ -159,7 +159,7 @@ final class GatewayHandlers implements AutoCloseable {
         }
         for (ReverseProxy reverseProxy : proxies.values()) {
             for (URI backend : reverseProxy.backends()) {
-                track(backendGauges.track(backend, () -> reverseProxy.takesRequests(backend)));
+                track(backendGauges.track(backend, reverseProxy.gaugeSource(backend)));
             }
         }
     }
