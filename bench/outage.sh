@@ -38,19 +38,7 @@ require_tools "apt-get install nginx curl wrk python3" nginx curl wrk python3
 require_free_ports 18121 18122 18123
 start_workdir
 
-cat > "$work/backend.conf" <<EOF
-worker_processes 1;
-pid $work/backend.pid;
-error_log $work/backend.err warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:18121;
-        $small_location
-    }
-}
-EOF
+write_small_backend_conf 18121
 cat > "$work/front.conf" <<EOF
 worker_processes 1;
 pid $work/front.pid;

@@ -1,41 +1,28 @@
 package io.gatehouse.observe;
 
+import io.gatehouse.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class RepeatedEventsTest {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger logger = Logger.getLogger("io.gatehouse.test.repeats." + System.nanoTime());
-    private final RepeatedEvents events;
+    private final LogCapture capture = LogCapture.on(logger);
+    private final RepeatedEvents events = new RepeatedEvents(logger, Level.WARNING);
 
-    RepeatedEventsTest() {
+    {
         logger.setUseParentHandlers(false);
-        logger.addHandler(new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record.getMessage());
-            }
+    }
 
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
-        events = new RepeatedEvents(logger, Level.WARNING);
+    private List<String> lines() {
+        return capture.messages();
     }
 
     @AfterEach
@@ -49,12 +36,12 @@ class RepeatedEventsTest {
         for (int i = 0; i < 57_313; i++) {
             events.event("http://b:8080: 502, connect failed", "GET /" + i + " ->");
         }
-        assertEquals(List.of("GET /0 -> http://b:8080: 502, connect failed"), lines);
+        assertEquals(List.of("GET /0 -> http://b:8080: 502, connect failed"), lines());
 
         RepeatedEvents.flushAll();
-        assertEquals(2, lines.size());
+        assertEquals(2, lines().size());
         assertEquals("http://b:8080: 502, connect failed: repeated 57,312 times in the last ",
-                lines.get(1).substring(0, lines.get(1).lastIndexOf("last ") + 5));
+                lines().get(1).substring(0, lines().get(1).lastIndexOf("last ") + 5));
     }
 
     @Test
@@ -64,7 +51,7 @@ class RepeatedEventsTest {
             events.event("http://a:80: 502, connect failed", "GET / ->");
         }
         events.event("http://b:80: 504, no response", "GET /slow ->");
-        assertEquals(List.of("GET / -> http://a:80: 502, connect failed", "GET /slow -> http://b:80: 504, no response"), lines);
+        assertEquals(List.of("GET / -> http://a:80: 502, connect failed", "GET /slow -> http://b:80: 504, no response"), lines());
     }
 
     @Test
@@ -78,11 +65,11 @@ class RepeatedEventsTest {
             Thread.sleep(10);
         }
         events.event("k", "fourth");
-        assertEquals("first k", lines.get(0));
-        assertEquals(2, lines.size(), "the fourth event or the timer wrote the summary: " + lines);
+        assertEquals("first k", lines().get(0));
+        assertEquals(2, lines().size(), "the fourth event or the timer wrote the summary: " + lines());
         // The timer may have summarised the second and third before the fourth came, which it then counts.
         RepeatedEvents.flushAll();
-        assertEquals(3, lines.stream().skip(1).mapToInt(RepeatedEventsTest::repeats).sum(), lines.toString());
+        assertEquals(3, lines().stream().skip(1).mapToInt(RepeatedEventsTest::repeats).sum(), lines().toString());
     }
 
     private static int repeats(String summary) {
@@ -96,7 +83,7 @@ class RepeatedEventsTest {
         for (int i = 0; i < 3; i++) {
             events.event("k", "event " + i);
         }
-        assertEquals(List.of("event 0 k", "event 1 k", "event 2 k"), lines);
+        assertEquals(List.of("event 0 k", "event 1 k", "event 2 k"), lines());
     }
 
     @Test
@@ -107,6 +94,6 @@ class RepeatedEventsTest {
             events.event("k", "event");
         }
         RepeatedEvents.flushAll();
-        assertEquals(List.of(), lines);
+        assertEquals(List.of(), lines());
     }
 }

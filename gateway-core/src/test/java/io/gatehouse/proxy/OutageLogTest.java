@@ -5,6 +5,7 @@ import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.observe.GatewayMeters;
 import io.gatehouse.observe.RepeatedEvents;
+import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RefusedPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -24,9 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,30 +41,16 @@ class OutageLogTest {
     /** Requests written at once on a connection before their answers are read. */
     private static final int PIPELINED = 500;
 
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture logged;
 
     @BeforeEach
     void captureLog() {
-        ProxyLog.LOG.addHandler(capture);
+        logged = LogCapture.on(ProxyLog.LOG);
     }
 
     @AfterEach
     void releaseLog() {
-        ProxyLog.LOG.removeHandler(capture);
+        logged.close();
         RepeatedEvents.interval(RepeatedEvents.DEFAULT_INTERVAL);
     }
 
@@ -103,7 +87,7 @@ class OutageLogTest {
                 gateway.stop(Duration.ofSeconds(5));
             }
         }
-        List<String> lines = logged.stream().map(LogRecord::getMessage).toList();
+        List<String> lines = logged.messages();
         assertTrue(lines.size() <= 3, "one failure, its summary and nothing else, got " + lines.size() + ": "
                 + lines.subList(0, Math.min(5, lines.size())));
         assertTrue(lines.get(0).startsWith("GET /down -> http://127.0.0.1:" + downPort + ": 502, connect failed"), lines.get(0));
