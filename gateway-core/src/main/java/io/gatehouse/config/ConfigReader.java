@@ -30,15 +30,15 @@ import java.util.stream.Stream;
 final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts", "pidFile", "watch", "log");
+            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "log", "shutdown", "admin", "vhosts", "pidFile", "watch");
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
     private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo", "routes");
     private static final List<String> ROUTE_ACTIONS = List.of("proxy", "files", "echo", "redirect", "respond", "rewrite");
     private static final List<String> ROUTE_KEYS = List.of("path", "match", "methods", "header",
             "proxy", "files", "echo", "redirect", "respond", "rewrite", "headers");
-    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue",
-            "balance", "health", "retries", "maxConnections");
+    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections",
+            "maxConnections", "queue", "balance", "health", "retries");
     private static final List<String> ROUTE_PROXY_KEYS = Stream.concat(PROXY_KEYS.stream(),
             Stream.of("path", "stripPrefix")).toList();
     private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
