@@ -171,7 +171,7 @@ final class Forwarder implements HttpHandler {
         private BitSet tried;
         private long pickedAt;
         /** The pick now made accepts marked-out backends: none in rotation is left. */
-        private boolean anyMarkedOut;
+        private boolean acceptMarkedOut;
 
         ProxiedExchange(HttpServerExchange exchange) {
             this.exchange = exchange;
@@ -211,10 +211,10 @@ final class Forwarder implements HttpHandler {
          */
         private int pick() {
             pickedAt = System.nanoTime();
-            anyMarkedOut = false;
+            acceptMarkedOut = false;
             int index = balancer.pick(exchange, backends, this);
             if (index < 0) {
-                anyMarkedOut = true;
+                acceptMarkedOut = true;
                 index = balancer.pick(exchange, backends, this);
                 if (index >= 0) {
                     ProxyLog.allMarkedOut(exchange, backends[index].uri);
@@ -225,7 +225,7 @@ final class Forwarder implements HttpHandler {
 
         @Override
         public boolean test(int index) {
-            return (tried == null || !tried.get(index)) && (anyMarkedOut || backends[index].health.available(pickedAt));
+            return (tried == null || !tried.get(index)) && (acceptMarkedOut || backends[index].health.available(pickedAt));
         }
 
         private void use(int index) {

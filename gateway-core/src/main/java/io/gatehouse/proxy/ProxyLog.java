@@ -44,10 +44,10 @@ final class ProxyLog {
         }
     }
 
-    /** Logs that every backend is marked out and {@code exchange} is sent to {@code to} all the same. */
+    /** Logs that no backend left to try is in rotation, so {@code exchange} goes to the marked-out {@code to}. */
     static void allMarkedOut(HttpServerExchange exchange, URI to) {
         if (LOG.isLoggable(Level.WARNING)) {
-            REPEATED.event(to + ": every backend is marked out; trying them all the same",
+            REPEATED.event(to + ": no backend left to try is in rotation; trying this marked-out one",
                     exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
         }
     }
