@@ -8,6 +8,23 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # measures (bench/conf/backend-nginx.conf, which run.sh renders, says the same in its own template).
 small_location='location = /small { default_type text/plain; return 200 "Gatehouse benchmark: a small response body of one hundred bytes, padded with dots to length........\n"; }'
 
+# Writes $work/backend.conf: one nginx worker serving /small on 127.0.0.1:<port>, without an access log.
+write_small_backend_conf() {  # the port
+  cat > "$work/backend.conf" <<EOF
+worker_processes 1;
+pid $work/backend.pid;
+error_log $work/backend.err warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$1;
+        $small_location
+    }
+}
+EOF
+}
+
 # Stops the script, naming the missing tools and the packages that provide them, unless every tool is installed.
 require_tools() {  # "apt-get install ..." hint, then the tools
   local hint=$1 tool

@@ -35,19 +35,7 @@ require_tools "apt-get install nginx curl python3" nginx curl python3
 require_free_ports 18101 18102
 start_workdir
 
-cat > "$work/backend.conf" <<EOF
-worker_processes 1;
-pid $work/backend.pid;
-error_log $work/backend.err warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:18101;
-        $small_location
-    }
-}
-EOF
+write_small_backend_conf 18101
 cat > "$work/gatehouse.yaml" <<EOF
 listen: ["127.0.0.1:18102"]
 accessLog: { path: "off" }

@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.observe.RepeatedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowLogger;
@@ -256,6 +257,8 @@ public final class Gateway implements AutoCloseable {
         finishRetiring();
         all.forEach(Listener::closeConnections);
         worker.shutdownNow();
+        // The repeats counted since the last summary are the outage's last word: written now, not lost.
+        RepeatedEvents.flushAll();
         return drained;
     }
 

@@ -13,6 +13,7 @@ import io.gatehouse.forwarded.RequestOrigin;
 import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.BackendGauges;
+import io.gatehouse.observe.RepeatedEvents;
 import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ClientHeaders;
 import io.gatehouse.proxy.ReverseProxy;
@@ -124,8 +125,12 @@ final class GatewayHandlers implements AutoCloseable {
         return track(AccessLog.open(config.accessLog(), registry));
     }
 
-    /** This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies. */
+    /**
+     * This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies, and
+     * repeated warnings are summarised at its {@code log.repeatInterval}.
+     */
     void committed() {
+        RepeatedEvents.interval(config.log().repeatInterval());
         trackBackendGauges();
     }
 
@@ -157,7 +162,7 @@ final class GatewayHandlers implements AutoCloseable {
         }
         for (ReverseProxy reverseProxy : proxies.values()) {
             for (URI backend : reverseProxy.backends()) {
-                track(backendGauges.track(backend, () -> reverseProxy.takesRequests(backend)));
+                track(backendGauges.track(backend, reverseProxy.gaugeSource(backend)));
             }
         }
     }

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 final class ConfigReader {
 
     private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "shutdown", "admin", "vhosts", "pidFile", "watch");
+            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "log", "shutdown", "admin", "vhosts", "pidFile", "watch");
     private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId", "strip",
             "underscoresInHeaders");
     private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
@@ -38,8 +38,8 @@ final class ConfigReader {
     private static final List<String> ROUTE_ACTIONS = List.of("proxy", "files", "echo", "redirect", "respond", "rewrite");
     private static final List<String> ROUTE_KEYS = List.of("path", "match", "methods", "header",
             "proxy", "files", "echo", "redirect", "respond", "rewrite", "headers");
-    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections", "queue",
-            "balance", "health", "retries");
+    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections",
+            "maxConnections", "queue", "balance", "health", "retries");
     private static final List<String> ROUTE_PROXY_KEYS = Stream.concat(PROXY_KEYS.stream(),
             Stream.of("path", "stripPrefix")).toList();
     private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
@@ -107,6 +107,9 @@ final class ConfigReader {
                 log.optional("path", AccessLogConfig.DEFAULTS.path(), parsed(this::accessLogPath)),
                 log.optional("format", AccessLogConfig.DEFAULTS.format(), parsed(ConfigReader::format)));
 
+        Fields operatorLog = top.section("log", List.of("repeatInterval"));
+        LogConfig logConfig = new LogConfig(operatorLog.optional("repeatInterval", LogConfig.DEFAULTS.repeatInterval(), duration(true)));
+
         Fields shutdown = top.section("shutdown", List.of("drainTimeout"));
         Duration drain = shutdown.optional("drainTimeout", ShutdownConfig.DEFAULTS.drainTimeout(), duration(true));
 
@@ -119,7 +122,8 @@ final class ConfigReader {
         boolean watch = top.optional("watch", false, bool);
 
         return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
-                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch);
+                new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch,
+                logConfig);
     }
 
     private ForwardedConfig forwarded(Fields f) {
@@ -243,7 +247,9 @@ final class ConfigReader {
                 health(p.section("health", HEALTH_KEYS)),
                 p.optional("retries", (long) ProxyConfig.defaultRetries(backends.size()),
                         atLeast(wholeNumber(), 0, 100, "must be 0 to 100")).intValue(),
-                t.optional("idle", ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)));
+                t.optional("idle", ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)),
+                p.optional("maxConnections", (long) ProxyConfig.NO_CONNECTION_CAP,
+                        atLeast(wholeNumber(), 0, Integer.MAX_VALUE, "must be 0 (no cap) or more")).intValue());
     }
 
     /** {@code proxy.health}: passive limits always; the active check only when {@code path} is given. */

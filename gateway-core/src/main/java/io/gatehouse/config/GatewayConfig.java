@@ -24,13 +24,21 @@ public record GatewayConfig(
         Optional<Path> source,
         AdminConfig admin,
         Optional<Path> pidFile,
-        boolean watch) {
+        boolean watch,
+        LogConfig log) {
 
     public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
 
     public GatewayConfig {
         listen = List.copyOf(listen);
         vhosts = List.copyOf(vhosts);
+    }
+
+    /** A configuration without {@code log}: {@link LogConfig#DEFAULTS}. */
+    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
+                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
+                         Optional<Path> source, AdminConfig admin, Optional<Path> pidFile, boolean watch) {
+        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, admin, pidFile, watch, LogConfig.DEFAULTS);
     }
 
     /** A configuration without the daemon's keys: no admin listener, no {@code pidFile}, {@code watch: false}. */

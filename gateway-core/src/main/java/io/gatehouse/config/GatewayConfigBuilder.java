@@ -142,6 +142,12 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code log.repeatInterval}: how often a repeating warning is summarised; zero logs each one. */
+    public GatewayConfigBuilder logRepeatInterval(Duration interval) {
+        section(root, "log").put("repeatInterval", interval);
+        return this;
+    }
+
     /** {@code shutdown.drainTimeout}. */
     public GatewayConfigBuilder drainTimeout(Duration timeout) {
         section(root, "shutdown").put("drainTimeout", timeout);
@@ -437,13 +443,19 @@ public final class GatewayConfigBuilder {
             return this;
         }
 
-        /** {@code connections}: per backend, at least 1. */
+        /** {@code connections}: idle keep-alive connections kept per backend, at least 1. */
         public ProxyBuilder connections(int connections) {
             keys.put("connections", (long) connections);
             return this;
         }
 
-        /** {@code queue}: requests that may wait for a connection, 0 or more. */
+        /** {@code maxConnections}: the most connections open per backend, past which requests queue; 0, no cap. */
+        public ProxyBuilder maxConnections(int maxConnections) {
+            keys.put("maxConnections", (long) maxConnections);
+            return this;
+        }
+
+        /** {@code queue}: with {@code maxConnections}, requests that may wait for a connection, 0 or more. */
         public ProxyBuilder queue(int queue) {
             keys.put("queue", (long) queue);
             return this;

@@ -14,12 +14,15 @@ import java.util.Optional;
  * @param preserveHost        true: the client's Host goes to the backend (Apache ProxyPreserveHost On)
  * @param connectTimeout      for a backend connection; past it the request gets 502 (or goes to another backend)
  * @param responseTimeout     for the backend's response once the request is sent; past it, 504
- * @param connectionsPerBackend pooled connections per backend and IO thread
- * @param queueSize           requests that may wait for a pooled connection before 503
+ * @param connectionsPerBackend idle keep-alive connections kept per backend and IO thread (nginx {@code keepalive});
+ *                            more are opened whenever the load needs them, unless {@code maxConnections} caps them
+ * @param queueSize           with {@code maxConnections}: requests that may wait for a connection before 503
  * @param balance             how a request's backend is chosen
  * @param health              when a backend is taken out of rotation, and the optional active check
  * @param retries             further backends a failed request may be tried on (0: none)
  * @param idleTimeout         a pooled connection to a backend left unused this long is closed
+ * @param maxConnections      0: no cap (the default); else the most connections open to a backend per IO thread
+ *                            (nginx {@code max_conns}, HAProxy {@code maxconn}), requests past it wait in the queue
  */
 public record ProxyConfig(
         List<URI> backends,
@@ -31,10 +34,13 @@ public record ProxyConfig(
         Balance balance,
         Health health,
         int retries,
-        Duration idleTimeout) implements Action {
+        Duration idleTimeout,
+        int maxConnections) implements Action {
 
     public static final boolean DEFAULT_PRESERVE_HOST = true;
     public static final int DEFAULT_CONNECTIONS_PER_BACKEND = 64;
+    /** No cap on open backend connections: as many as the load needs, like nginx, HAProxy and Caddy by default. */
+    public static final int NO_CONNECTION_CAP = 0;
     public static final int DEFAULT_QUEUE_SIZE = 1024;
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     /**
@@ -45,6 +51,14 @@ public record ProxyConfig(
 
     public ProxyConfig {
         backends = List.copyOf(backends);
+    }
+
+    /** The settings before {@code maxConnections} existed: {@link #NO_CONNECTION_CAP}. */
+    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
+                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries,
+                       Duration idleTimeout) {
+        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
+                retries, idleTimeout, NO_CONNECTION_CAP);
     }
 
     /** The settings before the idle timeout existed: {@link #DEFAULT_IDLE_TIMEOUT}. */
@@ -80,7 +94,7 @@ public record ProxyConfig(
     @Override
     public int hashCode() {
         return Objects.hash(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize,
-                balance, retries, idleTimeout);
+                balance, retries, idleTimeout, maxConnections);
     }
 
     /** {@code proxy.balance}. */

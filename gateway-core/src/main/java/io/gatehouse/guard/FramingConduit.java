@@ -19,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -414,7 +415,9 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         failure = new RequestRejectedException(rejection);
         state = State.FAILED;
         in = null;
-        LOG.info(() -> peer() + ": request body refused with " + rejection.status() + ": " + rejection.reason());
+        if (LOG.isLoggable(Level.INFO)) {
+            GuardHandler.REFUSALS.event("request body refused with " + rejection.status() + ": " + rejection.reason(), peer() + ":");
+        }
         if (gate == null) {
             throw failure;
         }
@@ -519,7 +522,9 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     }
 
     private void timeOut(String reason) {
-        LOG.info(() -> peer() + ": " + reason + ", connection closed");
+        if (LOG.isLoggable(Level.INFO)) {
+            GuardHandler.REFUSALS.event(reason + ", connection closed", peer() + ":");
+        }
         IoUtils.safeClose(connection);
     }
 

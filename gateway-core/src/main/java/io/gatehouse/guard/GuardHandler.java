@@ -1,11 +1,13 @@
 package io.gatehouse.guard;
 
 import io.gatehouse.http.ErrorResponses;
+import io.gatehouse.observe.RepeatedEvents;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.StatusCodes;
 
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -26,6 +28,8 @@ import java.util.logging.Logger;
 final class GuardHandler implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(GuardHandler.class.getPackageName());
+    /** The guard's refusals, one line per reason and interval: a flood of bad requests must not flood the log. */
+    static final RepeatedEvents REFUSALS = new RepeatedEvents(LOG, Level.INFO);
 
     private final HttpHandler next;
     private final HttpHandler continuing;
@@ -48,7 +52,10 @@ final class GuardHandler implements HttpHandler {
         }
         Rejection rejected = Rejection.parse(exchange.getRequestHeaders().getFirst(Rejection.HEADER));
         if (rejected != null) {
-            LOG.info(() -> exchange.getSourceAddress() + ": request refused with " + rejected.status() + ": " + rejected.reason());
+            if (LOG.isLoggable(Level.INFO)) {
+                REFUSALS.event("request refused with " + rejected.status() + ": " + rejected.reason(),
+                        exchange.getSourceAddress() + ":");
+            }
             exchange.setPersistent(false);
             // Answered by RefusedRequests inside the tree, so the access log and the metrics see it.
             RefusedRequests.mark(exchange, rejected);

@@ -24,8 +24,10 @@ public final class GatewayMeters {
     public static final String UPSTREAM_CONNECT = "gatehouse.upstream.connect";
     /** Gauge: open client connections, tag listener. */
     public static final String CONNECTIONS_ACTIVE = "gatehouse.connections.active";
-    /** Gauge: 1 while a backend takes requests, 0 while it is taken out; tag backend. */
+    /** Gauge: 1 while a backend is in rotation, 0 while it is marked out; tag backend. */
     public static final String BACKEND_UP = "gatehouse.backend.up";
+    /** Gauge: seconds a backend has been marked out, 0 while it is not; tags backend, reason (failures, check). */
+    public static final String BACKEND_MARKED_OUT = "gatehouse.backend.marked.out";
     /** Counter: configuration reloads, tag result (success, failure). */
     public static final String CONFIG_RELOADS = "gatehouse.config.reloads";
     /** Counter: access-log lines dropped (queue full, or the destination failed). */

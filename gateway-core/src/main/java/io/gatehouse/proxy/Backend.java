@@ -1,10 +1,12 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.observe.BackendGauges;
+
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One backend of a proxy: its connection pool, its health, and how many requests it has in flight. */
-final class Backend implements AutoCloseable {
+final class Backend implements AutoCloseable, BackendGauges.Source {
 
     final URI uri;
     final BackendPool pool;
@@ -19,6 +21,19 @@ final class Backend implements AutoCloseable {
 
     BackendState state() {
         return health.state(inFlight.get());
+    }
+
+    @Override
+    public boolean up() {
+        return health.available(System.nanoTime());
+    }
+
+    @Override
+    public double secondsMarkedOut(BackendGauges.Reason reason) {
+        BackendState state = state();
+        BackendState.Status markedFor = reason == BackendGauges.Reason.CHECK
+                ? BackendState.Status.CHECK_FAILING : BackendState.Status.COOLING_OFF;
+        return state.status() == markedFor ? state.markedOut().toNanos() / 1e9 : 0;
     }
 
     @Override

@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connections to one backend. A connection belongs to the IO thread that opened it, so the pool is split
- * per IO thread: each thread may hold up to {@code maxConnections} (open, opening or leased), and up to
- * {@code queueSize} requests may wait for one of them. A waiting request that gets no connection within
- * {@code connectTimeout} (HAProxy's {@code timeout queue} defaults the same way) fails as {@link Failure#BUSY}.
- * A connection left idle for {@code idleTimeout} is closed (nginx's upstream {@code keepalive_timeout}), so the
+ * per IO thread. Each thread opens as many connections as its requests need and keeps up to {@code maxIdle} of them
+ * when they go idle (nginx's upstream {@code keepalive}; one more is closed instead). Only when
+ * {@code maxConnections} is set (above 0: nginx {@code max_conns}, HAProxy {@code maxconn}) may a thread hold no
+ * more than that many (open, opening or leased), and up to {@code queueSize} requests wait for one of them; a
+ * waiting request that gets no connection within {@code connectTimeout} (HAProxy's {@code timeout queue} defaults
+ * the same way) fails as {@link Failure#BUSY}. A connection left idle for {@code idleTimeout} is closed (nginx's upstream {@code keepalive_timeout}), so the
  * pool shrinks back to what the load needs and a backend that never times out idle connections is not held
  * open forever.
  *
@@ -47,6 +49,7 @@ final class BackendPool implements AutoCloseable {
     private static final OptionMap CONNECTION_OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
 
     private final URI backend;
+    private final int maxIdle;
     private final int maxConnections;
     private final int queueSize;
     private final long connectTimeoutMillis;
@@ -54,9 +57,11 @@ final class BackendPool implements AutoCloseable {
     private final Map<XnioIoThread, PerThread> threads = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    BackendPool(URI backend, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis) {
+    /** @param maxConnections 0 for no cap */
+    BackendPool(URI backend, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis) {
         this.backend = backend;
-        this.maxConnections = maxConnections;
+        this.maxIdle = maxIdle;
+        this.maxConnections = maxConnections > 0 ? maxConnections : Integer.MAX_VALUE;
         this.queueSize = queueSize;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
@@ -134,7 +139,7 @@ final class BackendPool implements AutoCloseable {
         /** Armed when a connection joins {@link #idle}, for when the one at its back will have been idle too long. */
         XnioExecutor.Key idleSweep;
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-        /** Connections counted against maxConnections: opening, leased or idle. */
+        /** Connections opening, leased or idle: counted against maxConnections. */
         int open;
 
         PerThread(XnioIoThread thread) {
@@ -160,6 +165,9 @@ final class BackendPool implements AutoCloseable {
             if (waiter != null) {
                 waiter.timer.remove();
                 waiter.lease.connected(connection, true);
+            } else if (idle.size() >= maxIdle) {
+                // Opened for a peak: the load after it is served by the idle ones kept.
+                connection.close();
             } else {
                 connection.idleSince = System.nanoTime();
                 idle.addFirst(connection);

@@ -43,7 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sends the request, as the handlers before it left it, to a backend and relays the answer; the last handler of
  * the proxy chain.
  *
- * <p>Contract: the {@link Balancer} picks a backend among those whose {@link BackendHealth} says they are up. The
+ * <p>Contract: the {@link Balancer} picks a backend among those {@link BackendHealth} has in rotation, or among all
+ * of them when it has marked every one out. The
  * request line keeps the client's raw path and query (an absolute-form target becomes origin-form); all request
  * headers are copied (hop-by-hop ones were removed upstream); Host is the client's when {@code preserveHost}, else
  * the backend's authority. The backend side is Gatehouse's own HTTP/1.1 client on a {@link BackendConnection}: it
@@ -54,9 +55,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * with back-pressure, never buffered whole; a request body of unknown length is re-framed as chunked. A WebSocket
  * upgrade answered 101 becomes a byte relay.
  *
- * <p>Failures, each answered once and logged as one line (a retry is logged as one line too):
+ * <p>Failures, each answered once and logged as one line (a retry is logged as one line too; a line that repeats
+ * is summarised with a count, see {@link ProxyLog}). Every backend marked out is no failure: the request goes to a
+ * marked-out one all the same.
  * <ul>
- *   <li>every backend out of rotation: 503 with {@code Retry-After} at once</li>
  *   <li>connect refused or timed out: counts against the backend's health; tried on another backend when the
  *       {@link RetryPolicy} allows, else 502</li>
  *   <li>the backend closes/resets before its response head: on a pooled connection that the backend may have
@@ -168,6 +170,8 @@ final class Forwarder implements HttpHandler {
         /** Backends this request failed on; allocated on the first retry only. */
         private BitSet tried;
         private long pickedAt;
+        /** The pick now made accepts marked-out backends: none in rotation is left. */
+        private boolean acceptMarkedOut;
 
         ProxiedExchange(HttpServerExchange exchange) {
             this.exchange = exchange;
@@ -196,22 +200,32 @@ final class Forwarder implements HttpHandler {
                 leaveBackend();
                 next.proceed();
             });
-            int index = pick();
-            if (index < 0) {
-                fail(StatusCodes.SERVICE_UNAVAILABLE, "no backend available: all are out of rotation");
-                return;
-            }
-            use(index);
+            // Never -1: nothing is tried yet, and marked-out backends are chosen when no other is left.
+            use(pick());
         }
 
+        /**
+         * A backend in rotation not tried yet for this request; when every one left is marked out, one of those (as
+         * nginx and Envoy's panic mode do: passive marks alone must never refuse everything, and the first request
+         * after an outage must reach the backend that came back). -1 only when all were tried.
+         */
         private int pick() {
             pickedAt = System.nanoTime();
-            return balancer.pick(exchange, backends, this);
+            acceptMarkedOut = false;
+            int index = balancer.pick(exchange, backends, this);
+            if (index < 0) {
+                acceptMarkedOut = true;
+                index = balancer.pick(exchange, backends, this);
+                if (index >= 0) {
+                    ProxyLog.allMarkedOut(exchange, backends[index].uri);
+                }
+            }
+            return index;
         }
 
         @Override
         public boolean test(int index) {
-            return (tried == null || !tried.get(index)) && backends[index].health.available(pickedAt);
+            return (tried == null || !tried.get(index)) && (acceptMarkedOut || backends[index].health.available(pickedAt));
         }
 
         private void use(int index) {

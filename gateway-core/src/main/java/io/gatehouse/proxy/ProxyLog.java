@@ -1,15 +1,22 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.observe.RepeatedEvents;
 import io.undertow.server.HttpServerExchange;
 
 import java.net.URI;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The proxy's log: one line per failed request, never a stack trace (the failures are expected conditions). */
+/**
+ * The proxy's log: one line per failed request, never a stack trace (the failures are expected conditions). A
+ * failure that repeats (the same answer and reason from the same backend) is summarised with a count once per
+ * {@code log.repeatInterval} ({@link RepeatedEvents}), so an outage under load writes a few lines, not one per
+ * request; the access log and the metrics still count every request.
+ */
 final class ProxyLog {
 
     static final Logger LOG = Logger.getLogger("io.gatehouse.proxy");
+    private static final RepeatedEvents REPEATED = new RepeatedEvents(LOG, Level.WARNING);
 
     private ProxyLog() {
     }
@@ -18,8 +25,9 @@ final class ProxyLog {
     static void failure(HttpServerExchange exchange, URI backend, int status, String reason) {
         if (LOG.isLoggable(Level.WARNING)) {
             String answer = status > 0 ? Integer.toString(status) : "connection closed";
-            LOG.warning(exchange.getRequestMethod() + " " + exchange.getRequestURI()
-                    + (backend == null ? "" : " -> " + backend) + ": " + answer + ", " + reason);
+            String kind = answer + ", " + reason;
+            REPEATED.event(backend == null ? kind : backend + ": " + kind,
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + (backend == null ? ":" : " ->"));
         }
     }
 
@@ -30,7 +38,17 @@ final class ProxyLog {
 
     /** Logs that {@code exchange} failed on {@code from} because of {@code reason} and is sent to {@code to}. */
     static void retry(HttpServerExchange exchange, URI from, URI to, String reason) {
-        LOG.warning(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " -> " + from + ": " + reason
-                + "; trying " + to);
+        if (LOG.isLoggable(Level.WARNING)) {
+            REPEATED.event(from + ": " + reason + "; trying " + to,
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+        }
+    }
+
+    /** Logs that no backend left to try is in rotation, so {@code exchange} goes to the marked-out {@code to}. */
+    static void allMarkedOut(HttpServerExchange exchange, URI to) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            REPEATED.event(to + ": no backend left to try is in rotation; trying this marked-out one",
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+        }
     }
 }

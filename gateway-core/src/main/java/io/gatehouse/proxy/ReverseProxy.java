@@ -4,6 +4,7 @@ import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.forwarded.ForwardedHeaders;
+import io.gatehouse.observe.BackendGauges;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
@@ -49,9 +50,10 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         List<Backend> backends = new ArrayList<>();
         for (URI uri : proxy.backends()) {
             backends.add(new Backend(uri,
-                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.queueSize(), proxy.connectTimeout().toMillis(),
-                            proxy.idleTimeout().toMillis()),
-                    new BackendHealth(uri, proxy.health().failures(), proxy.health().coolOff().toMillis())));
+                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.maxConnections(), proxy.queueSize(),
+                            proxy.connectTimeout().toMillis(), proxy.idleTimeout().toMillis()),
+                    new BackendHealth(uri, proxy.backends().size() > 1, proxy.health().failures(),
+                            proxy.health().coolOff().toMillis())));
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
                 new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis());
@@ -74,14 +76,23 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         return backends.stream().map(backend -> backend.uri).toList();
     }
 
-    /** Whether {@code backend} (one of {@link #backends()}) takes requests now, or health checks have taken it out. */
+    /** Whether {@code backend} (one of {@link #backends()}) is in rotation now, or health checks have marked it out. */
     public boolean takesRequests(URI backend) {
+        return backend(backend).up();
+    }
+
+    /** What the gauges of {@code backend} (one of {@link #backends()}) read. */
+    public BackendGauges.Source gaugeSource(URI backend) {
+        return backend(backend);
+    }
+
+    private Backend backend(URI uri) {
         for (Backend candidate : backends) {
-            if (candidate.uri.equals(backend)) {
-                return candidate.health.available(System.nanoTime());
+            if (candidate.uri.equals(uri)) {
+                return candidate;
             }
         }
-        throw new IllegalArgumentException(backend + " is not a backend of this proxy");
+        throw new IllegalArgumentException(uri + " is not a backend of this proxy");
     }
 
     /** A snapshot of every backend, in configuration order: whether it takes requests, its load and failures. */

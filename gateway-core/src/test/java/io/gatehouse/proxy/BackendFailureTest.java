@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.testing.RawBackend;
 
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RefusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,14 +20,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,34 +37,25 @@ class BackendFailureTest {
 
     private static final String GET = "GET /thing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
 
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture capture;
+    private List<LogRecord> logged;
 
     @BeforeEach
     void captureLog() {
-        ProxyLog.LOG.addHandler(capture);
+        capture = LogCapture.on(ProxyLog.LOG);
+        logged = capture.records();
     }
 
     @AfterEach
     void releaseLog() {
-        ProxyLog.LOG.removeHandler(capture);
+        capture.close();
     }
 
-    private static ProxyConfig config(int port, Duration connect, Duration response, int connections, int queue) {
-        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + port)), true, connect, response, connections, queue);
+    /** One backend whose connections are capped at {@code maxConnections} (the opt-in), with a queue behind the cap. */
+    private static ProxyConfig config(int port, Duration connect, Duration response, int maxConnections, int queue) {
+        List<URI> backends = List.of(URI.create("http://127.0.0.1:" + port));
+        return new ProxyConfig(backends, true, connect, response, maxConnections, queue, ProxyConfig.DEFAULT_BALANCE,
+                ProxyConfig.Health.DEFAULTS, 0, ProxyConfig.DEFAULT_IDLE_TIMEOUT, maxConnections);
     }
 
     @Test

@@ -76,6 +76,16 @@ final class RouteReport {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
+    /**
+     * What marks a backend out: never passive failures for an only backend (nginx does not either), and a marked-out
+     * backend is still tried when every backend is marked out.
+     */
+    private static String passiveHealth(ProxyConfig proxy) {
+        ProxyConfig.Health health = proxy.health();
+        return proxy.backends().size() == 1 ? "failures off (the only backend)"
+                : "failures " + health.failures() + " coolOff " + duration(health.coolOff());
+    }
+
     /** The summary of an action: its first line, then any continuation lines. */
     private static List<String> action(Action action) {
         if (action instanceof ProxyConfig proxy) {
@@ -85,11 +95,12 @@ final class RouteReport {
                             + ", connect " + duration(proxy.connectTimeout())
                             + ", response " + duration(proxy.responseTimeout()),
                     "idle " + duration(proxy.idleTimeout())
-                            + ", connections " + proxy.connectionsPerBackend()
-                            + ", queue " + proxy.queueSize()
+                            + ", connections " + proxy.connectionsPerBackend() + " idle"
+                            + (proxy.maxConnections() == ProxyConfig.NO_CONNECTION_CAP ? ", maxConnections none"
+                                    : ", maxConnections " + proxy.maxConnections() + " queue " + proxy.queueSize())
                             + ", balance " + proxy.balance().yamlName()
                             + ", retries " + proxy.retries()
-                            + ", health failures " + health.failures() + " coolOff " + duration(health.coolOff())
+                            + ", health " + passiveHealth(proxy)
                             + health.check().map(check -> " check " + check.path() + " every " + duration(check.interval())
                                     + " expect " + check.expect()).orElse(""));
         }

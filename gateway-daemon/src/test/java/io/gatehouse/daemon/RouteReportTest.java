@@ -67,7 +67,7 @@ class RouteReportTest {
     void proxyPoolBalancingAndHealthSettingsFollowOnAContinuationLine() {
         String report = RouteReport.of(config(ForwardedConfig.DEFAULTS, APP));
 
-        assertTrue(report.contains(", response 1m\n         idle 1m, connections 64, queue 1024, balance round-robin, retries 1, "
+        assertTrue(report.contains(", response 1m\n         idle 1m, connections 64 idle, maxConnections none, balance round-robin, retries 1, "
                 + "health failures 3 coolOff 10s\n"), report);
     }
 
@@ -77,13 +77,13 @@ class RouteReportTest {
                 Duration.ofSeconds(30), 8, 16, ProxyConfig.Balance.LEAST_REQUESTS,
                 new ProxyConfig.Health(5, Duration.ofSeconds(20),
                         Optional.of(new ProxyConfig.Check("/healthz", Duration.ofSeconds(3), 204))),
-                0, Duration.ofSeconds(45));
+                0, Duration.ofSeconds(45), 32);
         String report = RouteReport.of(config(ForwardedConfig.DEFAULTS,
                 new VirtualHost("api", List.of("api.test"), List.of(), checked)));
 
         assertTrue(report.contains("proxy http://127.0.0.1:9000, preserveHost off, connect 2s, response 30s\n"
-                + "         idle 45s, connections 8, queue 16, balance least-requests, retries 0, "
-                + "health failures 5 coolOff 20s check /healthz every 3s expect 204\n"), report);
+                + "         idle 45s, connections 8 idle, maxConnections 32 queue 16, balance least-requests, retries 0, "
+                + "health failures off (the only backend) check /healthz every 3s expect 204\n"), report);
     }
 
     @Test

@@ -1,0 +1,15 @@
+package io.gatehouse.config;
+
+import java.time.Duration;
+
+/**
+ * {@code log}: the operator log (not the access log).
+ *
+ * @param repeatInterval a per-request warning that repeats (a refused backend, a refused request head) is logged
+ *                       the first time, then summarised with its count at most once per this interval; zero logs
+ *                       every occurrence
+ */
+public record LogConfig(Duration repeatInterval) {
+
+    public static final LogConfig DEFAULTS = new LogConfig(Duration.ofSeconds(10));
+}

@@ -1,0 +1,157 @@
+package io.gatehouse.observe;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A log for events that can repeat once per request (a refused backend, a refused request head): the first event
+ * of a kind is logged as it is, the ones after it within {@code log.repeatInterval} are only counted, and one
+ * summary line per interval gives the count ({@code "http://b:8080: 502, connect failed: repeated 57,312 times
+ * in the last 10 s"}). Each kind is counted apart: a new kind is always logged at once, however many others repeat.
+ * An interval of zero logs every event.
+ *
+ * <p>A count is never lost: a summary is written by the next event after the interval or, when none comes, by a
+ * daemon timer that flushes every log each second (and by {@link #flushAll()}, which a stopping gateway calls).
+ * Counting a repeat takes a volatile read and a {@link LongAdder} increment, no lock; the lock of a kind is taken
+ * only when its interval rolls over. The interval is one per JVM, set by the gateway that last started or reloaded.
+ */
+public final class RepeatedEvents {
+
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+
+    private static final List<RepeatedEvents> ALL = new CopyOnWriteArrayList<>();
+    private static volatile long intervalNanos = DEFAULT_INTERVAL.toNanos();
+    private static volatile ScheduledExecutorService flusher;
+
+    private final Logger logger;
+    private final Level level;
+    private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
+
+    public RepeatedEvents(Logger logger, Level level) {
+        this.logger = logger;
+        this.level = level;
+        ALL.add(this);
+    }
+
+    /** Sets {@code log.repeatInterval} for every log; zero logs every event. */
+    public static void interval(Duration interval) {
+        intervalNanos = interval.toNanos();
+    }
+
+    /**
+     * Logs {@code "first kind"} when it is the first of its kind in the interval, else counts it.
+     *
+     * @param kind  what repeats, with its target ({@code "http://b:8080: 502, connect failed: ..."}); the key, and
+     *              the text of the summary
+     * @param first what only this occurrence has (the request line, say), written before {@code kind}
+     */
+    public void event(String kind, String first) {
+        if (!logger.isLoggable(level)) {
+            return;
+        }
+        long interval = intervalNanos;
+        if (interval <= 0) {
+            logger.log(level, first + " " + kind);
+            return;
+        }
+        long now = System.nanoTime();
+        Kind counted = kinds.get(kind);
+        if (counted == null) {
+            counted = kinds.computeIfAbsent(kind, Kind::new);
+        }
+        if (now - counted.windowStart < interval && counted.logged) {
+            counted.repeats.increment();
+            return;
+        }
+        synchronized (counted) {
+            if (now - counted.windowStart < interval && counted.logged) {
+                counted.repeats.increment();
+                return;
+            }
+            long repeats = counted.repeats.sumThenReset() + 1;
+            if (counted.logged && repeats > 1) {
+                logger.log(level, summary(kind, repeats, now - counted.windowStart));
+            } else {
+                logger.log(level, first + " " + kind);
+            }
+            counted.windowStart = now;
+            counted.logged = true;
+        }
+    }
+
+    /** Writes the summary of every kind whose interval is over and whose repeats are not yet logged. */
+    public static void flushAll() {
+        for (RepeatedEvents log : ALL) {
+            log.flush(true);
+        }
+    }
+
+    private void flush(boolean all) {
+        long now = System.nanoTime();
+        long interval = intervalNanos;
+        for (Kind counted : kinds.values()) {
+            synchronized (counted) {
+                long elapsed = now - counted.windowStart;
+                if (!all && elapsed < interval) {
+                    continue;
+                }
+                long repeats = counted.repeats.sumThenReset();
+                if (repeats > 0) {
+                    logger.log(level, summary(counted.key, repeats, elapsed));
+                    counted.windowStart = now;
+                } else if (elapsed >= 2 * interval) {
+                    // Quiet for a whole interval after its last summary: forget it, so that its next event is
+                    // logged as a first one and the map holds only the kinds that are repeating.
+                    kinds.remove(counted.key, counted);
+                }
+            }
+        }
+    }
+
+    private static String summary(String kind, long repeats, long elapsedNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
+        String span = millis < 1000 ? millis + " ms" : Math.round(millis / 1000.0) + " s";
+        return String.format(Locale.ROOT, "%s: repeated %,d %s in the last %s", kind, repeats,
+                repeats == 1 ? "time" : "times", span);
+    }
+
+    private static void startFlusher() {
+        if (flusher != null) {
+            return;
+        }
+        synchronized (RepeatedEvents.class) {
+            if (flusher == null) {
+                ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "gatehouse-log-repeats");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                timer.scheduleWithFixedDelay(() -> ALL.forEach(log -> log.flush(false)), 1, 1, TimeUnit.SECONDS);
+                flusher = timer;
+            }
+        }
+    }
+
+    /** One kind of event: when its interval began, whether its first event was logged, the repeats since. */
+    private static final class Kind {
+        final String key;
+        final LongAdder repeats = new LongAdder();
+        volatile long windowStart;
+        volatile boolean logged;
+
+        Kind(String key) {
+            this.key = key;
+            startFlusher();
+        }
+    }
+}

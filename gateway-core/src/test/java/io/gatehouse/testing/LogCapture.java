@@ -1,0 +1,48 @@
+package io.gatehouse.testing;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** The records a java.util.logging logger publishes from {@link #on} until {@link #close}. */
+public final class LogCapture extends Handler {
+
+    private final Logger logger;
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+    private LogCapture(Logger logger) {
+        this.logger = logger;
+    }
+
+    public static LogCapture on(Logger logger) {
+        LogCapture capture = new LogCapture(logger);
+        logger.addHandler(capture);
+        return capture;
+    }
+
+    public List<LogRecord> records() {
+        return records;
+    }
+
+    /** The messages logged so far, in order. */
+    public List<String> messages() {
+        return records.stream().map(LogRecord::getMessage).toList();
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        records.add(record);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    /** Detaches from the logger. */
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+    }
+}
