@@ -359,7 +359,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Undertow's classes whose static initialisers cost the most in the first request a gateway serves: 26 of its
-     * 76 ms of CPU in a profile of the daemon's first proxied request (src-docs/performance.md). Undertow
+     * 76 ms of CPU in a profile of the daemon's first proxied request (bench/NOTES.md, 2026-12-03). Undertow
      * initialises them on the IO thread, while the client waits: {@code Cookies} links a string concatenation,
      * {@code DateUtils} reads the JDK's time-zone database, {@code UndertowLogger} builds its message logger,
      * {@code HostHeaderHandler} compiles two regular expressions.
