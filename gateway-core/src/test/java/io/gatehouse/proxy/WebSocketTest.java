@@ -150,10 +150,8 @@ class WebSocketTest {
                  socket.getOutputStream().write(RawBackend.OK.getBytes(StandardCharsets.US_ASCII));
                  return true;
              });
-             // One connection per backend and no queue: while the WebSocket holds it, another request gets 503.
-             ProxyServer proxy = ProxyServer.start(new io.gatehouse.config.ProxyConfig(
-                     ProxyServer.config(backend.port()).backends(), true, java.time.Duration.ofSeconds(2),
-                     java.time.Duration.ofSeconds(5), 1, 0))) {
+             // A hard cap of one connection and no queue: while the WebSocket holds it, another request gets 503.
+             ProxyServer proxy = ProxyServer.start(capped(ProxyServer.config(backend.port())))) {
             String other = "GET /other HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
             Socket client = upgraded(proxy);
             assertEquals(503, RawClient.status(RawClient.send(proxy.port(), other)));
@@ -167,5 +165,11 @@ class WebSocketTest {
             assertEquals(200, status);
             assertTrue(backend.next().head().startsWith("GET /other "));
         }
+    }
+
+    private static io.gatehouse.config.ProxyConfig capped(io.gatehouse.config.ProxyConfig config) {
+        return new io.gatehouse.config.ProxyConfig(config.backends(), true, java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofSeconds(5), 1, 0, config.balance(), config.health(), config.retries(),
+                config.idleTimeout(), 1);
     }
 }
