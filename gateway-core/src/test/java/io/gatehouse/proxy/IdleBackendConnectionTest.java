@@ -34,22 +34,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IdleBackendConnectionTest {
 
     private static final String GET = "GET /r HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
-    private static final Duration IDLE = Duration.ofMillis(200);
+    /** Long enough for two requests one after the other to find the first one's connection still pooled. */
+    private static final Duration IDLE = Duration.ofSeconds(1);
 
-    /** {@code connections} per backend, a response timeout far above any wait here, and the given idle timeout. */
+    /**
+     * At most {@code connections} open per backend (a hard cap, so a slot the idle close failed to give back would
+     * show), a response timeout far above any wait here, and the given idle timeout.
+     */
     private static ProxyConfig pool(int backendPort, int connections, Duration idle) {
         return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
                 Duration.ofSeconds(2), Duration.ofSeconds(30), connections, 16, ProxyConfig.DEFAULT_BALANCE,
-                ProxyConfig.Health.DEFAULTS, 0, idle);
+                ProxyConfig.Health.DEFAULTS, 0, idle, connections);
     }
 
     private static RawHttp.Response get(ProxyServer proxy) throws Exception {
         return RawHttp.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), GET);
     }
 
-    /** One request, then the wait for the backend to see the proxy close the connection it pooled. */
-    private static void requestThenIdleClose(RawBackend backend, ProxyServer proxy) throws Exception {
+    /**
+     * Two requests on one pooled connection (a proxy that never pools would open two, and its closes would pass for
+     * idle ones), then the wait for the backend to see the proxy close that connection once it is idle.
+     */
+    private static void requestsThenIdleClose(RawBackend backend, ProxyServer proxy) throws Exception {
         assertEquals(200, get(proxy).status());
+        assertEquals(200, get(proxy).status());
+        assertEquals(1, backend.connectionsAccepted(), "the backend connection was not pooled");
         assertTrue(backend.awaitConnectionsEndedByPeer(1), "the idle backend connection was never closed");
     }
 
@@ -57,7 +66,7 @@ class IdleBackendConnectionTest {
     void pooledConnectionUnusedForTheIdleTimeoutIsClosed() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
              ProxyServer proxy = ProxyServer.start(pool(backend.port(), 1, IDLE))) {
-            requestThenIdleClose(backend, proxy);
+            requestsThenIdleClose(backend, proxy);
         }
     }
 
@@ -66,11 +75,11 @@ class IdleBackendConnectionTest {
         // One connection: a slot the idle close did not give back would leave the next request queued, then 503.
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
              ProxyServer proxy = ProxyServer.start(pool(backend.port(), 1, IDLE))) {
-            requestThenIdleClose(backend, proxy);
+            requestsThenIdleClose(backend, proxy);
 
-            RawHttp.Response second = get(proxy);
+            RawHttp.Response third = get(proxy);
 
-            assertEquals(200, second.status(), second.head());
+            assertEquals(200, third.status(), third.head());
             assertEquals(2, backend.connectionsAccepted());
         }
     }
@@ -96,6 +105,8 @@ class IdleBackendConnectionTest {
             Future<RawHttp.Response> second = clients.submit(() -> get(proxy));
             assertEquals(200, first.get().status());
             assertEquals(200, second.get().status());
+            assertEquals(200, get(proxy).status());
+            assertEquals(2, backend.connectionsAccepted(), "the backend connections were not pooled");
 
             assertTrue(backend.awaitConnectionsEndedByPeer(2), "not every idle backend connection was closed");
         } finally {
@@ -136,12 +147,16 @@ class IdleBackendConnectionTest {
                       - hosts: ["*"]
                         proxy:
                           backends: ["http://127.0.0.1:%d"]
-                          timeouts: { idle: 200ms }
+                          timeouts: { idle: 1s }
                     """.formatted(backend.port()));
             Gateway gateway = Gateway.start(GatewayConfig.load(yaml));
             try {
-                RawHttp.Response answer = RawHttp.exchange(gateway.addresses().get(0), GET);
-                assertEquals(200, answer.status(), answer.head());
+                // Two requests on one client connection, so on one IO thread and its pool.
+                RawHttp.Response answers = RawHttp.exchangeToClose(gateway.addresses().get(0),
+                        "GET /r HTTP/1.1\r\nHost: a\r\n\r\n" + GET);
+                assertEquals(200, answers.status(), answers.head());
+                assertTrue(answers.body().contains("HTTP/1.1 200 "), answers.body());
+                assertEquals(1, backend.connectionsAccepted(), "the backend connection was not pooled");
                 assertTrue(backend.awaitConnectionsEndedByPeer(1), "the idle backend connection was never closed");
             } finally {
                 gateway.stop(Duration.ZERO);
