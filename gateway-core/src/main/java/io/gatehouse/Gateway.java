@@ -2,7 +2,6 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
-import io.gatehouse.observe.RepeatedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowLogger;
@@ -66,6 +65,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private final MeterRegistry registry;
+    /** This gateway's, whatever else runs in the JVM; closed by {@link #stop}, after the last request. */
+    private final GatewayLogs logs;
     private final XnioWorker worker;
     private final ByteBufferPool buffers = new ThreadCachedBufferPool(BUFFER_SIZE);
     /** Closes drained generations and listeners: never on an IO thread, where closing a backend pool would wait on itself. */
@@ -80,8 +81,9 @@ public final class Gateway implements AutoCloseable {
     private Generation current;
     private boolean stopped;
 
-    private Gateway(MeterRegistry registry, Generation first) {
+    private Gateway(MeterRegistry registry, GatewayLogs logs, Generation first) {
         this.registry = registry;
+        this.logs = logs;
         this.current = first;
         this.worker = createWorker();
     }
@@ -98,18 +100,21 @@ public final class Gateway implements AutoCloseable {
     /** Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none). */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
         // The handler trees first: XNIO, still loading when preload() started it, is not needed until the worker.
-        Generation first = new Generation(config, registry, null);
+        GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
+        Generation first = new Generation(config, registry, logs, null);
         Gateway gateway;
         try {
-            gateway = new Gateway(registry, first);
+            gateway = new Gateway(registry, logs, first);
         } catch (RuntimeException | Error e) {
             first.close();
+            logs.close();
             throw e;
         }
         synchronized (gateway) {
             try {
                 for (ListenAddress address : config.allListeners()) {
-                    gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers, gateway.current, registry));
+                    gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers,
+                            gateway.current, logs.refusals(), registry));
                 }
                 gateway.current.committed();
             } catch (RuntimeException | Error e) {
@@ -123,12 +128,14 @@ public final class Gateway implements AutoCloseable {
     /**
      * The gateway as one handler, to mount in an application's own Undertow server: every vhost is served
      * whatever its {@code listen}. The caller's server owns listeners, limits and graceful shutdown; close the
-     * returned handler to release backend connections.
+     * returned handler to release backend connections. Its repeated warnings are counted apart from any other
+     * gateway's, and summarised when it closes.
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
-        GatewayHandlers handlers = new GatewayHandlers(config, registry);
+        GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
+        GatewayHandlers handlers = new GatewayHandlers(config, registry, logs);
         handlers.committed();
-        return new GatewayHandler(handlers.rootForAll(), handlers);
+        return new GatewayHandler(handlers.rootForAll(), handlers, logs);
     }
 
     /**
@@ -157,12 +164,12 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is stopped");
         }
         Generation previous = current;
-        Generation fresh = new Generation(next, registry, previous);
+        Generation fresh = new Generation(next, registry, logs, previous);
         Map<ListenAddress, Listener> added = new LinkedHashMap<>();
         try {
             for (ListenAddress address : next.allListeners()) {
                 if (!listeners.containsKey(address)) {
-                    added.put(address, Listener.bind(address, worker, buffers, fresh, registry));
+                    added.put(address, Listener.bind(address, worker, buffers, fresh, logs.refusals(), registry));
                 }
             }
         } catch (RuntimeException e) {
@@ -258,7 +265,7 @@ public final class Gateway implements AutoCloseable {
         all.forEach(Listener::closeConnections);
         worker.shutdownNow();
         // The repeats counted since the last summary are the outage's last word: written now, not lost.
-        RepeatedEvents.flushAll();
+        logs.close();
         return drained;
     }
 

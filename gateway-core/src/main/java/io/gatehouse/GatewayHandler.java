@@ -5,16 +5,19 @@ import io.undertow.server.HttpServerExchange;
 
 /**
  * A gateway mounted in another Undertow server (see {@link Gateway#handler}). Closing it releases backend
- * connections and flushes the access log; requests it receives after that fail.
+ * connections, flushes the access log and writes the summaries of repeated warnings still counted; requests it
+ * receives after that fail.
  */
 public final class GatewayHandler implements HttpHandler, AutoCloseable {
 
     private final HttpHandler root;
     private final GatewayHandlers handlers;
+    private final GatewayLogs logs;
 
-    GatewayHandler(HttpHandler root, GatewayHandlers handlers) {
+    GatewayHandler(HttpHandler root, GatewayHandlers handlers, GatewayLogs logs) {
         this.root = root;
         this.handlers = handlers;
+        this.logs = logs;
     }
 
     @Override
@@ -25,5 +28,6 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
     @Override
     public void close() {
         handlers.close();
+        logs.close();
     }
 }

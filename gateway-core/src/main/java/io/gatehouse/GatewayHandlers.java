@@ -13,7 +13,6 @@ import io.gatehouse.forwarded.RequestOrigin;
 import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.observe.AccessLog;
 import io.gatehouse.observe.BackendGauges;
-import io.gatehouse.observe.RepeatedEvents;
 import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ClientHeaders;
 import io.gatehouse.proxy.ReverseProxy;
@@ -47,6 +46,8 @@ final class GatewayHandlers implements AutoCloseable {
 
     private final GatewayConfig config;
     private final MeterRegistry registry;
+    /** The owner's, not this tree's: they outlive a reload, and are not closed with the tree. */
+    private final GatewayLogs logs;
     /** In the order of the configuration. A list, not a map: hashing a vhost hashes all of its configuration. */
     private final List<BuiltVhost> vhosts = new ArrayList<>();
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
@@ -56,20 +57,22 @@ final class GatewayHandlers implements AutoCloseable {
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
 
-    GatewayHandlers(GatewayConfig config, MeterRegistry registry) {
-        this(config, registry, null);
+    /** The trees of {@code config}; its proxies and listeners log repeated events in {@code logs}. */
+    GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayLogs logs) {
+        this(config, registry, logs, null);
     }
 
     /**
-     * Like {@link #GatewayHandlers(GatewayConfig, MeterRegistry)}, for a reload: when {@code previous} (may be
-     * null) writes the same access log, this one writes to that log too instead of opening the file a second time
-     * (two writers on one file would interleave partial lines while the old tree drains); each tree holds its own
-     * reference, so the file closes when the last tree using it is closed, and abandoning this one changes nothing
-     * for {@code previous}.
+     * Like {@link #GatewayHandlers(GatewayConfig, MeterRegistry, GatewayLogs)}, for a reload: when {@code previous}
+     * (may be null) writes the same access log, this one writes to that log too instead of opening the file a second
+     * time (two writers on one file would interleave partial lines while the old tree drains); each tree holds its
+     * own reference, so the file closes when the last tree using it is closed, and abandoning this one changes
+     * nothing for {@code previous}.
      */
-    GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayHandlers previous) {
+    GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, GatewayHandlers previous) {
         this.config = config;
         this.registry = registry;
+        this.logs = logs;
         this.accessLog = config.accessLog().enabled() ? accessLogFrom(previous) : null;
         this.backendGauges = registry == null ? null
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
@@ -127,10 +130,10 @@ final class GatewayHandlers implements AutoCloseable {
 
     /**
      * This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies, and
-     * repeated warnings are summarised at its {@code log.repeatInterval}.
+     * the owner's repeated warnings are summarised at its {@code log.repeatInterval}.
      */
     void committed() {
-        RepeatedEvents.interval(config.log().repeatInterval());
+        logs.interval(config.log().repeatInterval());
         trackBackendGauges();
     }
 
@@ -149,7 +152,7 @@ final class GatewayHandlers implements AutoCloseable {
     }
 
     private ReverseProxy reverseProxy(ProxyConfig proxy) {
-        return track(ReverseProxy.create(proxy, config.forwarded(), config.limits()));
+        return track(ReverseProxy.create(proxy, config.forwarded(), config.limits(), logs.proxyFailures()));
     }
 
     /**

@@ -31,12 +31,13 @@ final class Generation {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Builds every tree of {@code config}; {@code previous} (may be null) lends resources that did not change, such
-     * as an access log on the same file; nothing of {@code previous} changes.
+     * Builds every tree of {@code config}, logging repeated events in the gateway's {@code logs}; {@code previous}
+     * (may be null) lends resources that did not change, such as an access log on the same file; nothing of
+     * {@code previous} changes.
      */
-    Generation(GatewayConfig config, MeterRegistry registry, Generation previous) {
+    Generation(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, Generation previous) {
         this.config = config;
-        this.handlers = new GatewayHandlers(config, registry, previous == null ? null : previous.handlers);
+        this.handlers = new GatewayHandlers(config, registry, logs, previous == null ? null : previous.handlers);
         for (ListenAddress listener : config.allListeners()) {
             roots.put(listener, handlers.rootFor(listener));
         }

@@ -6,6 +6,7 @@ import io.gatehouse.guard.FrontDoor;
 import io.gatehouse.guard.RefusedRequests;
 import io.gatehouse.http.ErrorResponses;
 import io.gatehouse.observe.ConnectionMetrics;
+import io.gatehouse.observe.RepeatedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;
@@ -46,6 +47,8 @@ final class Listener {
     private final boolean countConnections;
     /** Open client connections, idle ones included; counted only with {@code countConnections}. */
     private final AtomicInteger open = new AtomicInteger();
+    /** The gateway's log of refused requests, for the guard of every connection accepted here. */
+    private final RepeatedEvents refusals;
     private final HttpOpenListener connections;
     private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::dispatch);
     private AcceptingChannel<StreamConnection> acceptor;
@@ -54,24 +57,27 @@ final class Listener {
     private volatile Generation generation;
     private volatile boolean closing;
 
-    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, boolean countConnections) {
+    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, RepeatedEvents refusals,
+                     boolean countConnections) {
         this.address = address;
         this.generation = generation;
+        this.refusals = refusals;
         this.countConnections = countConnections;
         this.connections = new HttpOpenListener(buffers, options(generation.config()));
-        connections.setRootHandler(FrontDoor.guard(this::accept));
+        connections.setRootHandler(FrontDoor.guard(this::accept, refusals));
     }
 
     /**
      * Binds {@code address} and starts accepting, serving {@code generation}'s tree for it. Each accepted connection
      * gets the request-framing checks of the generation current then, under Undertow's parser.
      *
+     * @param refusals where the requests the guard refuses are logged: the gateway's log
      * @param registry where the listener's {@code gatehouse.connections.active} gauge goes; null: none
      * @throws ListenerBindException when the address cannot be bound
      */
     static Listener bind(ListenAddress address, XnioWorker worker, ByteBufferPool buffers, Generation generation,
-                         MeterRegistry registry) {
-        Listener listener = new Listener(address, buffers, generation, registry != null);
+                         RepeatedEvents refusals, MeterRegistry registry) {
+        Listener listener = new Listener(address, buffers, generation, refusals, registry != null);
         try {
             // The socket options Undertow.Builder uses, so that behaviour matches an Undertow-built listener.
             OptionMap socket = OptionMap.builder()
@@ -101,7 +107,7 @@ final class Listener {
     private void accepted(StreamConnection connection) {
         GatewayConfig config = generation.config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.validate(connection, config.limits(), config.timeouts());
+        FrontDoor.validate(connection, config.limits(), config.timeouts(), refusals);
         connections.handleEvent(connection);
         if (countConnections) {
             countUntilClosed(connection);

@@ -1,6 +1,7 @@
 package io.gatehouse.guard;
 
 import io.gatehouse.config.Limits;
+import io.gatehouse.observe.RepeatedEvents;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
@@ -65,6 +66,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private final HeadCheck check;
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
+    private final RepeatedEvents refusals;
 
     private State state = State.HEAD;
     /**
@@ -99,13 +101,16 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private XnioExecutor.Key timer;
     private long timerDeadline;
 
-    FramingConduit(StreamConnection connection, Limits limits, Duration requestHeaderTimeout, Duration idleTimeout) {
+    /** {@code refusals}: the listener's log of refusals ({@link GuardHandler#refusalLog}). */
+    FramingConduit(StreamConnection connection, Limits limits, Duration requestHeaderTimeout, Duration idleTimeout,
+                   RepeatedEvents refusals) {
         super(connection.getSourceChannel().getConduit());
         this.connection = connection;
         this.limits = limits;
         this.check = new HeadCheck(limits);
         this.headerTimeoutNanos = requestHeaderTimeout.toNanos();
         this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.refusals = refusals;
     }
 
     /** The conduit under {@code exchange}'s connection, or null when the connection was not accepted by Gatehouse. */
@@ -416,7 +421,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         state = State.FAILED;
         in = null;
         if (LOG.isLoggable(Level.INFO)) {
-            GuardHandler.REFUSALS.event("request body refused with " + rejection.status() + ": " + rejection.reason(), peer() + ":");
+            refusals.event("request body refused with " + rejection.status() + ": " + rejection.reason(), peer() + ":");
         }
         if (gate == null) {
             throw failure;
@@ -523,7 +528,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
 
     private void timeOut(String reason) {
         if (LOG.isLoggable(Level.INFO)) {
-            GuardHandler.REFUSALS.event(reason + ", connection closed", peer() + ":");
+            refusals.event(reason + ", connection closed", peer() + ":");
         }
         IoUtils.safeClose(connection);
     }

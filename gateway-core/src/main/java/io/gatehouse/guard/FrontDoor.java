@@ -2,18 +2,22 @@ package io.gatehouse.guard;
 
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.Timeouts;
+import io.gatehouse.observe.RepeatedEvents;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
 
+import java.time.Duration;
+
 /**
  * The parts that put request validation under Undertow's HTTP/1.1 parser. Undertow's builder offers no hook between
  * accepting a connection and its HTTP parser, so a listener is assembled from the same parts the builder uses, plus
  * these: a {@link FramingConduit} under Undertow's parser on each accepted connection's read side
  * ({@link #validate}), before the connection is handed to Undertow's {@link HttpOpenListener}, whose root handler is
- * wrapped in a {@link GuardHandler} ({@link #guard}).
+ * wrapped in a {@link GuardHandler} ({@link #guard}). Both log refused requests in the listener owner's
+ * {@link #refusalLog refusal log}.
  *
  * <p>Undertow options ({@link #undertowOptions}), so that Undertow's own limits never fire before Gatehouse's
  * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
@@ -28,15 +32,31 @@ public final class FrontDoor {
     private FrontDoor() {
     }
 
-    /** Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. */
-    public static void validate(StreamConnection connection, Limits limits, Timeouts timeouts) {
+    /**
+     * Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. What it
+     * refuses is logged in {@code refusals}.
+     */
+    public static void validate(StreamConnection connection, Limits limits, Timeouts timeouts,
+                                RepeatedEvents refusals) {
         connection.getSourceChannel().setConduit(
-                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle()));
+                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals));
     }
 
-    /** The root handler to give Undertow's open listener: answers the requests the conduit refused. */
-    public static HttpHandler guard(HttpHandler root) {
-        return new GuardHandler(root);
+    /**
+     * The root handler to give Undertow's open listener: answers the requests the conduit refused, logging them in
+     * {@code refusals}.
+     */
+    public static HttpHandler guard(HttpHandler root, RepeatedEvents refusals) {
+        return new GuardHandler(root, refusals);
+    }
+
+    /**
+     * A log for the refused requests of a listener's {@link #validate} and {@link #guard} (on the
+     * {@code io.gatehouse.guard} logger, at INFO), summarising once per {@code interval}. Its owner closes it after
+     * the listeners that use it.
+     */
+    public static RepeatedEvents refusalLog(Duration interval) {
+        return GuardHandler.refusalLog(interval);
     }
 
     /**

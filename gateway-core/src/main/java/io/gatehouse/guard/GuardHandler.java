@@ -7,6 +7,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.StatusCodes;
 
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,15 +29,24 @@ import java.util.logging.Logger;
 final class GuardHandler implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(GuardHandler.class.getPackageName());
-    /** The guard's refusals, one line per reason and interval: a flood of bad requests must not flood the log. */
-    static final RepeatedEvents REFUSALS = new RepeatedEvents(LOG, Level.INFO);
 
     private final HttpHandler next;
     private final HttpHandler continuing;
+    private final RepeatedEvents refusals;
 
-    GuardHandler(HttpHandler next) {
+    /** {@code refusals}: made by {@link #refusalLog}, shared with the listener's {@link FramingConduit}s. */
+    GuardHandler(HttpHandler next, RepeatedEvents refusals) {
         this.next = next;
         this.continuing = new HttpContinueReadHandler(next);
+        this.refusals = refusals;
+    }
+
+    /**
+     * A log of the guard's refusals, one line per reason and {@code interval}: a flood of bad requests must not flood
+     * the log.
+     */
+    static RepeatedEvents refusalLog(Duration interval) {
+        return new RepeatedEvents(LOG, Level.INFO, interval);
     }
 
     @Override
@@ -53,7 +63,7 @@ final class GuardHandler implements HttpHandler {
         Rejection rejected = Rejection.parse(exchange.getRequestHeaders().getFirst(Rejection.HEADER));
         if (rejected != null) {
             if (LOG.isLoggable(Level.INFO)) {
-                REFUSALS.event("request refused with " + rejected.status() + ": " + rejected.reason(),
+                refusals.event("request refused with " + rejected.status() + ": " + rejected.reason(),
                         exchange.getSourceAddress() + ":");
             }
             exchange.setPersistent(false);

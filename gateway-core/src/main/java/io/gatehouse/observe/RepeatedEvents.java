@@ -1,13 +1,11 @@
 package io.gatehouse.observe;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -15,36 +13,47 @@ import java.util.logging.Logger;
 
 /**
  * A log for events that can repeat once per request (a refused backend, a refused request head): the first event
- * of a kind is logged as it is, the ones after it within {@code log.repeatInterval} are only counted, and one
- * summary line per interval gives the count ({@code "http://b:8080: 502, connect failed: repeated 57,312 times
- * in the last 10 s"}). Each kind is counted apart: a new kind is always logged at once, however many others repeat.
- * An interval of zero logs every event.
+ * of a kind is logged as it is, the ones after it within the interval ({@code log.repeatInterval}) are only counted,
+ * and one summary line per interval gives the count ({@code "http://b:8080: 502, connect failed: repeated 57,312
+ * times in the last 10 s"}). Each kind is counted apart: a new kind is always logged at once, however many others
+ * repeat. An interval of zero logs every event.
+ *
+ * <p>Each instance belongs to one owner (a gateway, a mounted gateway handler, a {@code ReverseProxy} on its own),
+ * which sets its interval ({@link #interval(Duration)}, as a reload commits), and closes it when it stops: two
+ * gateways in one JVM count, summarise and flush apart.
  *
  * <p>A count is never lost: a summary is written by the next event after the interval or, when none comes, by a
- * daemon timer that flushes every log each second (and by {@link #flushAll()}, which a stopping gateway calls).
- * Counting a repeat takes a volatile read and a {@link LongAdder} increment, no lock; the lock of a kind is taken
- * only when its interval rolls over. The interval is one per JVM, set by the gateway that last started or reloaded.
+ * timer that flushes the log each second, and by {@link #flush()} or {@link #close()}, which a stopping owner calls.
+ * The timer is one daemon thread for the JVM (a scheduler, not configuration: a thread per gateway would buy
+ * nothing), on which each log has a task of its own, scheduled at its first counted event and cancelled (removed
+ * from the scheduler) by {@link #close()}, so a closed log leaves nothing behind to be flushed or kept reachable.
+ *
+ * <p>Counting a repeat takes a volatile read and a {@link LongAdder} increment, no lock; the lock of a kind is taken
+ * only when its interval rolls over. Thread-safe.
  */
-public final class RepeatedEvents {
+public final class RepeatedEvents implements AutoCloseable {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-    private static final List<RepeatedEvents> ALL = new CopyOnWriteArrayList<>();
-    private static volatile long intervalNanos = DEFAULT_INTERVAL.toNanos();
-    private static volatile ScheduledExecutorService flusher;
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final Logger logger;
     private final Level level;
     private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
+    private volatile long intervalNanos;
+    /** The periodic flush: null until the first kind is counted; guarded by {@code this}. */
+    private ScheduledFuture<?> flushing;
+    private boolean closed;
 
-    public RepeatedEvents(Logger logger, Level level) {
+    /** A log writing to {@code logger} at {@code level}, summarising once per {@code interval} (zero: never). */
+    public RepeatedEvents(Logger logger, Level level, Duration interval) {
         this.logger = logger;
         this.level = level;
-        ALL.add(this);
+        this.intervalNanos = interval.toNanos();
     }
 
-    /** Sets {@code log.repeatInterval} for every log; zero logs every event. */
-    public static void interval(Duration interval) {
+    /** Summarises once per {@code interval} from now on; zero logs every event. */
+    public void interval(Duration interval) {
         intervalNanos = interval.toNanos();
     }
 
@@ -68,6 +77,7 @@ public final class RepeatedEvents {
         Kind counted = kinds.get(kind);
         if (counted == null) {
             counted = kinds.computeIfAbsent(kind, Kind::new);
+            startFlushing();
         }
         if (now - counted.windowStart < interval && counted.logged) {
             counted.repeats.increment();
@@ -89,10 +99,30 @@ public final class RepeatedEvents {
         }
     }
 
-    /** Writes the summary of every kind whose interval is over and whose repeats are not yet logged. */
-    public static void flushAll() {
-        for (RepeatedEvents log : ALL) {
-            log.flush(true);
+    /** Writes the summary of every kind whose repeats are not yet logged, whether or not its interval is over. */
+    public void flush() {
+        flush(true);
+    }
+
+    /**
+     * Flushes, and stops the timer's flushing of this log. Events that still come (a request finishing late) are
+     * logged one by one, as with an interval of zero: no timer would write their summary any more.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (flushing != null) {
+                flushing.cancel(false);
+            }
+        }
+        intervalNanos = 0;
+        flush(true);
+    }
+
+    private synchronized void startFlushing() {
+        if (flushing == null && !closed) {
+            flushing = TIMER.scheduleWithFixedDelay(() -> flush(false), 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -125,21 +155,15 @@ public final class RepeatedEvents {
                 repeats == 1 ? "time" : "times", span);
     }
 
-    private static void startFlusher() {
-        if (flusher != null) {
-            return;
-        }
-        synchronized (RepeatedEvents.class) {
-            if (flusher == null) {
-                ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "gatehouse-log-repeats");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                timer.scheduleWithFixedDelay(() -> ALL.forEach(log -> log.flush(false)), 1, 1, TimeUnit.SECONDS);
-                flusher = timer;
-            }
-        }
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "gatehouse-log-repeats");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A cancelled task leaves the queue at once, and with it the reference to its closed log.
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** One kind of event: when its interval began, whether its first event was logged, the repeats since. */
@@ -151,7 +175,6 @@ public final class RepeatedEvents {
 
         Kind(String key) {
             this.key = key;
-            startFlusher();
         }
     }
 }

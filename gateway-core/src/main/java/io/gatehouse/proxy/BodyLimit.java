@@ -15,17 +15,19 @@ import io.undertow.util.StatusCodes;
 final class BodyLimit implements HttpHandler {
 
     private final long maxBody;
+    private final ProxyLog log;
     private final HttpHandler next;
 
-    BodyLimit(long maxBody, HttpHandler next) {
+    BodyLimit(long maxBody, ProxyLog log, HttpHandler next) {
         this.maxBody = maxBody;
+        this.log = log;
         this.next = next;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (exchange.getRequestContentLength() > maxBody) {
-            ProxyLog.failure(exchange, null, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+            log.failure(exchange, null, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
                     "declared body of " + exchange.getRequestContentLength() + " bytes exceeds limits.maxBody " + maxBody);
             exchange.setPersistent(false);
             exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);

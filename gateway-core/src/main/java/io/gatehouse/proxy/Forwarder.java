@@ -90,16 +90,19 @@ final class Forwarder implements HttpHandler {
     private final RetryPolicy retryPolicy;
     private final boolean preserveHost;
     private final long responseTimeoutMillis;
+    private final ProxyLog log;
     private final Map<XnioIoThread, DeadlineQueue> responseDeadlines = new ConcurrentHashMap<>();
     /** Built once: a lambda written in {@link ProxiedExchange#awaitResponse} would be a new object per request. */
     private final Function<XnioIoThread, DeadlineQueue> newDeadlineQueue;
 
-    Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, boolean preserveHost, long responseTimeoutMillis) {
+    Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, boolean preserveHost,
+              long responseTimeoutMillis, ProxyLog log) {
         this.backends = backends;
         this.balancer = balancer;
         this.retryPolicy = retryPolicy;
         this.preserveHost = preserveHost;
         this.responseTimeoutMillis = responseTimeoutMillis;
+        this.log = log;
         this.newDeadlineQueue = thread -> new DeadlineQueue(thread, responseTimeoutMillis);
     }
 
@@ -188,7 +191,7 @@ final class Forwarder implements HttpHandler {
                     if (call != null) {
                         call.failed(0);
                     }
-                    ProxyLog.failure(exchange, backendUri(), 0, "client went away before the response");
+                    log.failure(exchange, backendUri(), 0, "client went away before the response");
                 }
                 if (relay != null) {
                     relay.stop();
@@ -217,7 +220,7 @@ final class Forwarder implements HttpHandler {
                 acceptMarkedOut = true;
                 index = balancer.pick(exchange, backends, this);
                 if (index >= 0) {
-                    ProxyLog.allMarkedOut(exchange, backends[index].uri);
+                    log.allMarkedOut(exchange, backends[index].uri);
                 }
             }
             return index;
@@ -540,7 +543,7 @@ final class Forwarder implements HttpHandler {
                 call.failed(status);
             }
             discardConnection();
-            ProxyLog.failure(exchange, backendUri(), status, reason);
+            log.failure(exchange, backendUri(), status, reason);
             if (status == 0) {
                 IoUtils.safeClose(exchange.getConnection());
                 return;
@@ -589,7 +592,7 @@ final class Forwarder implements HttpHandler {
                 int next = pick();
                 if (next >= 0) {
                     retries++;
-                    ProxyLog.retry(exchange, backend.uri, backends[next].uri, reason);
+                    log.retry(exchange, backend.uri, backends[next].uri, reason);
                     discardConnection();
                     leaveBackend();
                     requestRelayed = false;
@@ -638,7 +641,7 @@ final class Forwarder implements HttpHandler {
             }
             state = State.SETTLED;
             call.failed(0);
-            ProxyLog.failure(exchange, backendUri(), 0, reason);
+            log.failure(exchange, backendUri(), 0, reason);
             if (relay != null) {
                 relay.stop();
             }

@@ -5,12 +5,15 @@ import io.gatehouse.config.Limits;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.forwarded.ForwardedHeaders;
 import io.gatehouse.observe.BackendGauges;
+import io.gatehouse.observe.RepeatedEvents;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,21 +25,28 @@ import java.util.Optional;
  * Requests are spread by the configured {@link Balancer} over the backends that {@link BackendHealth} has not taken
  * out; failed requests are retried per {@link RetryPolicy}. {@link #close()} closes idle backend connections, stops
  * the health check and refuses new requests (503); connections serving in-flight requests close as those finish.
+ * Repeated failures are summarised in a {@link #failureLog failure log}: the proxy's own, or its owner's.
  */
 public final class ReverseProxy implements HttpHandler, AutoCloseable {
 
     private final HttpHandler chain;
     private final List<Backend> backends;
     private final Optional<HealthChecker> healthChecker;
+    /** The failure log this proxy made for itself and closes; null when its owner's. */
+    private final RepeatedEvents ownFailureLog;
 
-    private ReverseProxy(HttpHandler chain, List<Backend> backends, Optional<HealthChecker> healthChecker) {
+    private ReverseProxy(HttpHandler chain, List<Backend> backends, Optional<HealthChecker> healthChecker,
+                         RepeatedEvents ownFailureLog) {
         this.chain = chain;
         this.backends = backends;
         this.healthChecker = healthChecker;
+        this.ownFailureLog = ownFailureLog;
     }
 
     /**
-     * The proxy for one vhost; starts its active health check, if one is configured.
+     * The proxy for one vhost; starts its active health check, if one is configured. Its repeated failures are
+     * summarised every {@link RepeatedEvents#DEFAULT_INTERVAL} in a failure log of its own, which {@link #close()}
+     * flushes and closes.
      *
      * @param proxy     backends, balancing, health, retries, Host policy, timeouts, pool and queue sizes
      * @param forwarded which peers' X-Forwarded-* headers are believed
@@ -44,9 +54,27 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * @throws IllegalArgumentException when {@code proxy.backends} is empty
      */
     public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits) {
+        RepeatedEvents own = failureLog(RepeatedEvents.DEFAULT_INTERVAL);
+        return create(proxy, forwarded, limits, own, own);
+    }
+
+    /**
+     * Like {@link #create(ProxyConfig, ForwardedConfig, Limits)}, summarising repeated failures in
+     * {@code failureLog}, made by {@link #failureLog(Duration)} and owned by the caller: several proxies may share
+     * it (one outage, one summary per backend and reason), and closing the proxy leaves it open.
+     */
+    public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits,
+                                      RepeatedEvents failureLog) {
+        return create(proxy, forwarded, limits, Objects.requireNonNull(failureLog, "failureLog"), null);
+    }
+
+    /** {@code own}: {@code failureLog} when the proxy closes it, else null. */
+    private static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits,
+                                       RepeatedEvents failureLog, RepeatedEvents own) {
         if (proxy.backends().isEmpty()) {
             throw new IllegalArgumentException("proxy.backends is empty");
         }
+        ProxyLog log = new ProxyLog(failureLog);
         List<Backend> backends = new ArrayList<>();
         for (URI uri : proxy.backends()) {
             backends.add(new Backend(uri,
@@ -56,14 +84,23 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
                             proxy.health().coolOff().toMillis())));
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
-                new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis());
+                new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis(), log);
         // The order matters: the client's headers are cleaned (what its Connection lists included) before the
         // forwarded headers are set, so that a client listing X-Forwarded-For in Connection removes only its own copy,
         // never Gatehouse's. Under the gateway, ClientHeaders already ran before the route's rules and passes.
-        HttpHandler chain = new BodyLimit(limits.maxBody(),
+        HttpHandler chain = new BodyLimit(limits.maxBody(), log,
                 new ClientHeaders(forwarded, new HopByHop(new ForwardedHeaders(forwarded, forwarder))));
         List<Backend> all = List.copyOf(backends);
-        return new ReverseProxy(chain, all, proxy.health().check().map(check -> HealthChecker.start(all, check)));
+        return new ReverseProxy(chain, all, proxy.health().check().map(check -> HealthChecker.start(all, check)), own);
+    }
+
+    /**
+     * A log for the proxy's repeated warnings (on the {@code io.gatehouse.proxy} logger), summarising once per
+     * {@code interval}, for {@link #create(ProxyConfig, ForwardedConfig, Limits, RepeatedEvents)}. The caller closes
+     * it after the proxies that use it.
+     */
+    public static RepeatedEvents failureLog(Duration interval) {
+        return ProxyLog.repeatedEvents(interval);
     }
 
     @Override
@@ -104,5 +141,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
     public void close() {
         healthChecker.ifPresent(HealthChecker::close);
         backends.forEach(Backend::close);
+        if (ownFailureLog != null) {
+            ownFailureLog.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.guard;
 
+import io.gatehouse.observe.RepeatedEvents;
 import io.gatehouse.testing.RawHttp;
 import io.undertow.Undertow;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,10 @@ class GuardFailsClosedTest {
     @Test
     void requestOnAConnectionWithoutItsFramingConduitIsAnswered500AndNeverServed() throws Exception {
         AtomicInteger served = new AtomicInteger();
+        RepeatedEvents refusals = FrontDoor.refusalLog(RepeatedEvents.DEFAULT_INTERVAL);
         // A plain Undertow listener: no framing conduit under its connections, as if something hid it.
         Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1")
-                .setHandler(FrontDoor.guard(exchange -> served.incrementAndGet())).build();
+                .setHandler(FrontDoor.guard(exchange -> served.incrementAndGet(), refusals)).build();
         server.start();
         try {
             InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
@@ -30,6 +32,7 @@ class GuardFailsClosedTest {
             assertEquals(0, served.get());
         } finally {
             server.stop();
+            refusals.close();
         }
     }
 }

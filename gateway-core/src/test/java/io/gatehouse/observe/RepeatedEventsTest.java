@@ -10,12 +10,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RepeatedEventsTest {
 
     private final Logger logger = Logger.getLogger("io.gatehouse.test.repeats." + System.nanoTime());
     private final LogCapture capture = LogCapture.on(logger);
-    private final RepeatedEvents events = new RepeatedEvents(logger, Level.WARNING);
+    private final RepeatedEvents events = new RepeatedEvents(logger, Level.WARNING, Duration.ofHours(1));
 
     {
         logger.setUseParentHandlers(false);
@@ -26,19 +27,19 @@ class RepeatedEventsTest {
     }
 
     @AfterEach
-    void defaultInterval() {
-        RepeatedEvents.interval(RepeatedEvents.DEFAULT_INTERVAL);
+    void close() {
+        events.close();
+        capture.close();
     }
 
     @Test
     void theFirstEventIsLoggedAndItsRepeatsAreSummarisedWithTheirCount() {
-        RepeatedEvents.interval(Duration.ofHours(1));
         for (int i = 0; i < 57_313; i++) {
             events.event("http://b:8080: 502, connect failed", "GET /" + i + " ->");
         }
         assertEquals(List.of("GET /0 -> http://b:8080: 502, connect failed"), lines());
 
-        RepeatedEvents.flushAll();
+        events.flush();
         assertEquals(2, lines().size());
         assertEquals("http://b:8080: 502, connect failed: repeated 57,312 times in the last ",
                 lines().get(1).substring(0, lines().get(1).lastIndexOf("last ") + 5));
@@ -46,7 +47,6 @@ class RepeatedEventsTest {
 
     @Test
     void eachKindIsLoggedTheFirstTimeHoweverManyOthersRepeat() {
-        RepeatedEvents.interval(Duration.ofHours(1));
         for (int i = 0; i < 100; i++) {
             events.event("http://a:80: 502, connect failed", "GET / ->");
         }
@@ -56,7 +56,7 @@ class RepeatedEventsTest {
 
     @Test
     void anEventAfterTheIntervalCarriesTheSummaryOfTheRepeatsBeforeIt() throws InterruptedException {
-        RepeatedEvents.interval(Duration.ofMillis(50));
+        events.interval(Duration.ofMillis(50));
         events.event("k", "first");
         events.event("k", "second");
         events.event("k", "third");
@@ -68,7 +68,7 @@ class RepeatedEventsTest {
         assertEquals("first k", lines().get(0));
         assertEquals(2, lines().size(), "the fourth event or the timer wrote the summary: " + lines());
         // The timer may have summarised the second and third before the fourth came, which it then counts.
-        RepeatedEvents.flushAll();
+        events.flush();
         assertEquals(3, lines().stream().skip(1).mapToInt(RepeatedEventsTest::repeats).sum(), lines().toString());
     }
 
@@ -79,7 +79,7 @@ class RepeatedEventsTest {
 
     @Test
     void aZeroIntervalLogsEveryEvent() {
-        RepeatedEvents.interval(Duration.ZERO);
+        events.interval(Duration.ZERO);
         for (int i = 0; i < 3; i++) {
             events.event("k", "event " + i);
         }
@@ -87,13 +87,40 @@ class RepeatedEventsTest {
     }
 
     @Test
+    void eachLogCountsAtItsOwnInterval() {
+        try (RepeatedEvents everyOne = new RepeatedEvents(logger, Level.WARNING, Duration.ZERO)) {
+            for (int i = 0; i < 2; i++) {
+                everyOne.event("k", "a" + i);
+                events.event("k", "b" + i);
+            }
+        }
+        assertEquals(List.of("a0 k", "b0 k", "a1 k"), lines());
+    }
+
+    @Test
+    void closingWritesTheRepeatsStillCounted() {
+        events.event("k", "first");
+        events.event("k", "second");
+        events.close();
+        assertEquals(2, lines().size(), lines().toString());
+        assertTrue(lines().get(1).startsWith("k: repeated 1 time in the last "), lines().get(1));
+    }
+
+    @Test
+    void anEventAfterCloseIsLoggedAsItComes() {
+        events.event("k", "first");
+        events.close();
+        events.event("k", "late");
+        assertEquals(List.of("first k", "late k"), lines());
+    }
+
+    @Test
     void nothingIsLoggedOrCountedBelowTheLoggersLevel() {
-        RepeatedEvents.interval(Duration.ofHours(1));
         logger.setLevel(Level.SEVERE);
         for (int i = 0; i < 3; i++) {
             events.event("k", "event");
         }
-        RepeatedEvents.flushAll();
+        events.flush();
         assertEquals(List.of(), lines());
     }
 }
