@@ -34,20 +34,6 @@ public record GatewayConfig(
         vhosts = List.copyOf(vhosts);
     }
 
-    /** A configuration without {@code log}: {@link LogConfig#DEFAULTS}. */
-    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
-                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
-                         Optional<Path> source, AdminConfig admin, Optional<Path> pidFile, boolean watch) {
-        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, admin, pidFile, watch, LogConfig.DEFAULTS);
-    }
-
-    /** A configuration without the daemon's keys: no admin listener, no {@code pidFile}, {@code watch: false}. */
-    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
-                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
-                         Optional<Path> source) {
-        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, AdminConfig.OFF, Optional.empty(), false);
-    }
-
     /**
      * Reads and validates a YAML file.
      *

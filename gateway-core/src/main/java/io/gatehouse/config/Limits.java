@@ -10,7 +10,8 @@ public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUr
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
 
-    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
+    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES,
+            EncodedSlashes.REFUSE);
 
     /**
      * What routes make of {@code %2F} in a request path, which the proxy passes on as sent. Backslashes, encoded or
@@ -21,15 +22,5 @@ public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUr
         REFUSE,
         /** Matched as {@code /}, as nginx matches it. */
         DECODE
-    }
-
-    /** The size limits, encoded slashes refused. */
-    public Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes) {
-        this(maxBody, maxHeaderBytes, maxHeaders, maxUriBytes, EncodedSlashes.REFUSE);
-    }
-
-    /** The body and header-byte limits, with the default header count and target length. */
-    public Limits(long maxBody, int maxHeaderBytes) {
-        this(maxBody, maxHeaderBytes, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
     }
 }

@@ -2,9 +2,9 @@ package io.gatehouse.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -53,28 +53,6 @@ public record ProxyConfig(
         backends = List.copyOf(backends);
     }
 
-    /** The settings before {@code maxConnections} existed: {@link #NO_CONNECTION_CAP}. */
-    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
-                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries,
-                       Duration idleTimeout) {
-        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
-                retries, idleTimeout, NO_CONNECTION_CAP);
-    }
-
-    /** The settings before the idle timeout existed: {@link #DEFAULT_IDLE_TIMEOUT}. */
-    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
-                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries) {
-        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
-                retries, DEFAULT_IDLE_TIMEOUT);
-    }
-
-    /** The settings before balancing existed: round-robin, default health, {@link #defaultRetries} retries. */
-    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
-                       int connectionsPerBackend, int queueSize) {
-        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize,
-                DEFAULT_BALANCE, Health.DEFAULTS, defaultRetries(backends.size()));
-    }
-
     /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
     public static int defaultRetries(int backends) {
         return Math.max(0, backends - 1);
@@ -86,15 +64,45 @@ public record ProxyConfig(
     }
 
     /**
-     * Every component but {@code health}, which is a record. A record's generated {@code hashCode} links method
-     * handles the first time it runs, for itself and for each record it hashes: 20-30 ms of the daemon's start for
-     * this one, which the gateway hashes while it starts (equal proxies share one proxy, through a map). Leaving a
-     * component out keeps the hash consistent with {@code equals}.
+     * What decides whether two proxy actions may share one proxy, and with it one connection pool and one health
+     * state per backend: vhosts and routes whose keys are equal share. That is every setting, the health settings
+     * included, since they decide when a backend is taken out of rotation; two proxies that differ in any of them
+     * must not share. A setting added to this record is added here too ({@code ProxyPoolKeyTest} checks each).
      */
-    @Override
-    public int hashCode() {
-        return Objects.hash(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize,
-                balance, retries, idleTimeout, maxConnections);
+    public PoolKey poolKey() {
+        Optional<Check> check = health.check();
+        return new PoolKey(Arrays.asList(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend,
+                queueSize, balance, health.failures(), health.coolOff(), check.map(Check::path).orElse(null),
+                check.map(Check::interval).orElse(null), check.map(Check::expect).orElse(null), retries, idleTimeout,
+                maxConnections));
+    }
+
+    /**
+     * {@link #poolKey()}: a class comparing a list rather than a record, because a record's generated {@code equals}
+     * and {@code hashCode} link method handles on their first call, tens of milliseconds of the gateway's start,
+     * which builds this map.
+     */
+    public static final class PoolKey {
+        private final List<Object> settings;
+
+        private PoolKey(List<Object> settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PoolKey that && settings.equals(that.settings);
+        }
+
+        @Override
+        public int hashCode() {
+            return settings.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "PoolKey" + settings;
+        }
     }
 
     /** {@code proxy.balance}. */

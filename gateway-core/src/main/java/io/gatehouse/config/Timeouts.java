@@ -14,9 +14,4 @@ public record Timeouts(Duration connect, Duration response, Duration idle, Durat
 
     public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),
             DEFAULT_REQUEST_HEADER);
-
-    /** The three original timeouts, with the default {@code requestHeader}. */
-    public Timeouts(Duration connect, Duration response, Duration idle) {
-        this(connect, response, idle, DEFAULT_REQUEST_HEADER);
-    }
 }
