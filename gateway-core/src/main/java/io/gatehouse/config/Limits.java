@@ -7,6 +7,19 @@ package io.gatehouse.config;
  */
 public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes, EncodedSlashes encodedSlashes) {
 
+    /**
+     * @throws IllegalArgumentException naming the {@code limits} key of a value outside its range: {@code maxBody} 0
+     *                                  or more, {@code maxHeaderBytes} 1024 or more, {@code maxHeaders} 1 to 100000,
+     *                                  {@code maxUriBytes} 256 or more
+     */
+    public Limits {
+        RecordChecks.between("limits.maxBody", maxBody, 0, Long.MAX_VALUE);
+        RecordChecks.between("limits.maxHeaderBytes", maxHeaderBytes, 1024, Integer.MAX_VALUE);
+        RecordChecks.between("limits.maxHeaders", maxHeaders, 1, 100_000);
+        RecordChecks.between("limits.maxUriBytes", maxUriBytes, 256, Integer.MAX_VALUE);
+        RecordChecks.present("limits.encodedSlashes", encodedSlashes);
+    }
+
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
 

@@ -49,8 +49,22 @@ public record ProxyConfig(
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * @throws IllegalArgumentException naming the {@code proxy} key of a value the YAML loader would refuse: no
+     *                                  backend, a timeout not more than 0, {@code connections} below 1, {@code queue}
+     *                                  or {@code maxConnections} below 0, {@code retries} outside 0 to 100
+     */
     public ProxyConfig {
-        backends = List.copyOf(backends);
+        backends = List.copyOf(RecordChecks.notEmpty("proxy.backends", backends));
+        RecordChecks.positive("proxy.timeouts.connect", connectTimeout);
+        RecordChecks.positive("proxy.timeouts.response", responseTimeout);
+        RecordChecks.positive("proxy.timeouts.idle", idleTimeout);
+        RecordChecks.between("proxy.connections", connectionsPerBackend, 1, Integer.MAX_VALUE);
+        RecordChecks.between("proxy.queue", queueSize, 0, Integer.MAX_VALUE);
+        RecordChecks.between("proxy.retries", retries, 0, 100);
+        RecordChecks.between("proxy.maxConnections", maxConnections, 0, Integer.MAX_VALUE);
+        RecordChecks.present("proxy.balance", balance);
+        RecordChecks.present("proxy.health", health);
     }
 
     /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
@@ -138,6 +152,13 @@ public record ProxyConfig(
      */
     public record Health(int failures, Duration coolOff, Optional<Check> check) {
 
+        /** @throws IllegalArgumentException when {@code failures} is outside 1 to 1000 or {@code coolOff} not more than 0 */
+        public Health {
+            RecordChecks.between("proxy.health.failures", failures, 1, 1000);
+            RecordChecks.positive("proxy.health.coolOff", coolOff);
+            RecordChecks.present("proxy.health.path", check);
+        }
+
         public static final int DEFAULT_FAILURES = 3;
         public static final Duration DEFAULT_COOL_OFF = Duration.ofSeconds(10);
         public static final Health DEFAULTS = new Health(DEFAULT_FAILURES, DEFAULT_COOL_OFF, Optional.empty());
@@ -148,6 +169,18 @@ public record ProxyConfig(
      * {@code expect} (or none within the interval) takes the backend out until a check succeeds again.
      */
     public record Check(String path, Duration interval, int expect) {
+
+        /**
+         * @throws IllegalArgumentException when {@code path} does not start with {@code /}, {@code interval} is not
+         *                                  more than 0 or {@code expect} is not an HTTP status (100 to 599)
+         */
+        public Check {
+            if (!RecordChecks.present("proxy.health.path", path).startsWith("/")) {
+                throw new IllegalArgumentException("proxy.health.path: expected a path like /healthz, got '" + path + "'");
+            }
+            RecordChecks.positive("proxy.health.interval", interval);
+            RecordChecks.between("proxy.health.expect", expect, 100, 599);
+        }
 
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
         public static final int DEFAULT_EXPECT = 200;
