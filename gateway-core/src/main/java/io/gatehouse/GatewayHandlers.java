@@ -53,7 +53,8 @@ final class GatewayHandlers implements AutoCloseable {
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
     private final AccessLog accessLog;
     private final HostTable<VirtualHost> everyHost = new HostTable<>();
-    private final Map<ProxyConfig, ReverseProxy> proxies = new HashMap<>();
+    /** Proxy actions with equal settings share one proxy, so that a backend has one connection pool. */
+    private final Map<ProxyConfig.PoolKey, ReverseProxy> proxies = new HashMap<>();
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
 
@@ -140,7 +141,7 @@ final class GatewayHandlers implements AutoCloseable {
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */
     private HttpHandler actionHandler(Action action) {
         if (action instanceof ProxyConfig proxy) {
-            return proxies.computeIfAbsent(proxy, this::reverseProxy);
+            return proxies.computeIfAbsent(proxy.poolKey(), key -> reverseProxy(proxy));
         }
         if (action instanceof FilesConfig files) {
             return FileServer.create(files);

@@ -4,6 +4,7 @@ import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.VirtualHost;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RawHttp.Response;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -182,8 +182,8 @@ class GatewayLifecycleTest {
     private static final String GET = "GET /slow HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n";
 
     private static VirtualHost proxyTo(RawBackend backend) {
-        ProxyConfig proxy = new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backend.port())), true,
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 4, 16);
+        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backend.port())
+                .connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(60)).connections(4).queue(16));
         return vhost("app", List.of("app.test"), List.of(), proxy);
     }
 

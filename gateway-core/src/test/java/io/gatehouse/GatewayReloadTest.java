@@ -354,7 +354,7 @@ class GatewayReloadTest {
 
     /** The vhost {@code app.test} proxying to {@code backend}, on {@code listen} (empty: the gateway's listeners). */
     private static VirtualHost proxy(List<ListenAddress> listen, URI backend) {
-        ProxyConfig proxy = new ProxyConfig(List.of(backend), true, Duration.ofSeconds(5), Duration.ofSeconds(60), 64, 1024);
+        ProxyConfig proxy = io.gatehouse.testing.Configs.proxy(p -> p.backend(backend.toString())); // every setting at its default
         return vhost("app", List.of("app.test"), listen, proxy);
     }
 

@@ -13,6 +13,14 @@ public record AccessLogConfig(String path, Format format) {
 
     public enum Format { COMMON, COMBINED, JSON }
 
+    /** @throws IllegalArgumentException when {@code path} is empty */
+    public AccessLogConfig {
+        if (RecordChecks.present("accessLog.path", path).isBlank()) {
+            throw new IllegalArgumentException("accessLog.path: must not be empty");
+        }
+        RecordChecks.present("accessLog.format", format);
+    }
+
     public boolean enabled() {
         return !OFF.equals(path);
     }

@@ -26,6 +26,15 @@ import java.util.stream.Stream;
  * problem it meets to {@link Problems} (a value with a problem is replaced by its default so the walk goes on).
  * Used for YAML files and for {@link GatewayConfigBuilder} alike, so both accept and refuse exactly the same.
  * The result is only meaningful when no problem was added.
+ *
+ * <p>Hand-written rather than Jackson binding the records ({@code @JsonProperty} names): tried with Jackson 2.21,
+ * binding stops at the first problem where this reader reports all of them; an unknown key is located after its
+ * value, not at the key, and with a nested unknown key Jackson reports that one first, out of file order; a
+ * compact constructor's refusal is located at the end of the mapping with the mapping's path, not the key's,
+ * wrapped in "Cannot construct instance of"; and defaults that depend on other keys (a proxy's timeouts inherit
+ * {@code timeouts}, {@code retries} the number of backends) need a pass after binding anyway. Keeping the messages
+ * ({@code file:line:column: key.path: message}, every problem at once) would take more code around Jackson than
+ * this reader is.
  */
 final class ConfigReader {
 
@@ -121,6 +130,9 @@ final class ConfigReader {
         Optional<Path> pidFile = Optional.ofNullable(top.optional("pidFile", null, parsed(value -> resolve(notEmpty(value)))));
         boolean watch = top.optional("watch", false, bool);
 
+        if (problems.count() > 0) {
+            return null; // the placeholders that stand in for refused values need not make a valid config
+        }
         return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
                 new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch,
                 logConfig);
@@ -190,8 +202,9 @@ final class ConfigReader {
                     kind -> shorthandAction(f, kind, timeouts));
             routes = action == null ? List.of() : List.of(Route.catchAll(action));
         }
-        // Without routes a problem was added above, so this placeholder never reaches a caller.
-        VirtualHost vhost = new VirtualHost(name, hosts, listen, routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes);
+        // Without hosts or routes a problem was added above, so these placeholders never reach a caller.
+        VirtualHost vhost = new VirtualHost(name, hosts.isEmpty() ? List.of("*") : hosts, listen,
+                routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes);
         return new BoundVhost(vhost, path, hostsAt, routable);
     }
 
@@ -232,8 +245,10 @@ final class ConfigReader {
     }
 
     private ProxyConfig proxy(Fields p, Timeouts timeouts) {
-        List<URI> backends = p.required("backends", List.of(), "list at least one, like backends: [\"http://127.0.0.1:8080\"]",
+        List<URI> bound = p.required("backends", List.of(), "list at least one, like backends: [\"http://127.0.0.1:8080\"]",
                 list(parsed(ConfigValues::backend), "backends like \"http://127.0.0.1:8080\"", true));
+        // Without backends a problem was added above, so this placeholder never reaches a caller.
+        List<URI> backends = bound.isEmpty() ? List.of(URI.create("http://backend.invalid:80")) : bound;
         Fields t = p.section("timeouts", List.of("connect", "response", "idle"));
         return new ProxyConfig(backends,
                 p.optional("preserveHost", ProxyConfig.DEFAULT_PRESERVE_HOST, bool),
@@ -409,6 +424,7 @@ final class ConfigReader {
         if (body.isPresent() && (status == 204 || status == 304)) {
             ConfigNode.Entry entry = r.mapping.entry("body");
             problems.add(entry.line(), entry.column(), r.pathOf("body"), "a " + status + " response has no body");
+            body = Optional.empty();
         }
         return new RespondConfig(status, body, r.optional("headers", List.of(), headerValues(ConfigValues::changeableHeaderName)));
     }

@@ -104,13 +104,6 @@ public record FilesConfig(
         Objects.requireNonNull(symlinks, "symlinks");
     }
 
-    /** The first six keys as given and every later key at its default (the shape before these keys existed). */
-    public FilesConfig(String root, Optional<Path> fallbackRoot, List<String> index, List<String> deny,
-                       boolean listing, List<Pattern> noRanges) {
-        this(root, fallbackRoot, index, deny, listing, noRanges, Map.of(), DEFAULT_PRECOMPRESSED, Gzip.DEFAULTS,
-                Cache.DEFAULTS, DEFAULT_DOTFILES, Map.of(), DEFAULT_SYMLINKS);
-    }
-
     /** Value equality; {@link Pattern} itself compares by identity, so patterns compare by source and flags. */
     @Override
     public boolean equals(Object other) {

@@ -120,12 +120,7 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
 
     /** Trusting {@code trusted}, with every other setting at its default. */
     public ForwardedConfig(List<Cidr> trusted) {
-        this(trusted, DEFAULT_EMIT, DEFAULT_REAL_IP_HEADER, DEFAULT_ECHO_REQUEST_ID);
-    }
-
-    /** With no extra names to strip and underscore headers dropped. */
-    public ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIpHeader, boolean echoRequestId) {
-        this(trusted, emit, realIpHeader, echoRequestId, List.of(), DEFAULT_UNDERSCORES);
+        this(trusted, DEFAULT_EMIT, DEFAULT_REAL_IP_HEADER, DEFAULT_ECHO_REQUEST_ID, List.of(), DEFAULT_UNDERSCORES);
     }
 
     /** Every header stripped from an untrusted peer: {@link #UNTRUSTED_DEFAULTS}, then {@link #strip()}. */

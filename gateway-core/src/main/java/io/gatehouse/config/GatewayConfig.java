@@ -7,8 +7,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole, validated configuration of a gateway: immutable, and the same whether it came from YAML
- * ({@link #load(Path)}) or from {@link #builder()}.
+ * The whole configuration of a gateway: immutable, and the same whether it came from YAML ({@link #load(Path)}) or
+ * from {@link #builder()}.
+ *
+ * <p>Validation: each record checks its own values when constructed (an {@link IllegalArgumentException} naming the
+ * YAML key, like {@code proxy.connections: must be 1 or more, got 0}), and this constructor checks that there is
+ * a listener and a vhost. The rules across records are checked by {@link #load(Path)} and {@link #builder()} only,
+ * which report every problem with its key path (and, from YAML, file, line and column): a host pattern claimed by
+ * two vhosts on one listener, an admin listener sharing a public one, a route template using a group its
+ * {@code match} lacks. A configuration built from the records directly is not checked against those.
  *
  * <p>{@code pidFile} and {@code watch} are read by the {@code gatehouse} daemon only (where to write its process
  * id; whether to reload when the file changes); an embedded {@code Gateway} ignores them.
@@ -29,23 +36,19 @@ public record GatewayConfig(
 
     public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
 
+    /** @throws IllegalArgumentException when {@code listen} or {@code vhosts} is empty; NullPointerException for a missing component */
     public GatewayConfig {
-        listen = List.copyOf(listen);
-        vhosts = List.copyOf(vhosts);
-    }
-
-    /** A configuration without {@code log}: {@link LogConfig#DEFAULTS}. */
-    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
-                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
-                         Optional<Path> source, AdminConfig admin, Optional<Path> pidFile, boolean watch) {
-        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, admin, pidFile, watch, LogConfig.DEFAULTS);
-    }
-
-    /** A configuration without the daemon's keys: no admin listener, no {@code pidFile}, {@code watch: false}. */
-    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
-                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts,
-                         Optional<Path> source) {
-        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, AdminConfig.OFF, Optional.empty(), false);
+        listen = List.copyOf(RecordChecks.notEmpty("listen", listen));
+        RecordChecks.present("forwarded", forwarded);
+        RecordChecks.present("timeouts", timeouts);
+        RecordChecks.present("limits", limits);
+        RecordChecks.present("accessLog", accessLog);
+        RecordChecks.present("shutdown", shutdown);
+        vhosts = List.copyOf(RecordChecks.notEmpty("vhosts", vhosts));
+        RecordChecks.present("source", source);
+        RecordChecks.present("admin", admin);
+        RecordChecks.present("pidFile", pidFile);
+        RecordChecks.present("log", log);
     }
 
     /**

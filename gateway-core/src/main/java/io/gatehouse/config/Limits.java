@@ -7,10 +7,24 @@ package io.gatehouse.config;
  */
 public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes, EncodedSlashes encodedSlashes) {
 
+    /**
+     * @throws IllegalArgumentException naming the {@code limits} key of a value outside its range: {@code maxBody} 0
+     *                                  or more, {@code maxHeaderBytes} 1024 or more, {@code maxHeaders} 1 to 100000,
+     *                                  {@code maxUriBytes} 256 or more
+     */
+    public Limits {
+        RecordChecks.between("limits.maxBody", maxBody, 0, Long.MAX_VALUE);
+        RecordChecks.between("limits.maxHeaderBytes", maxHeaderBytes, 1024, Integer.MAX_VALUE);
+        RecordChecks.between("limits.maxHeaders", maxHeaders, 1, 100_000);
+        RecordChecks.between("limits.maxUriBytes", maxUriBytes, 256, Integer.MAX_VALUE);
+        RecordChecks.present("limits.encodedSlashes", encodedSlashes);
+    }
+
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
 
-    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
+    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES,
+            EncodedSlashes.REFUSE);
 
     /**
      * What routes make of {@code %2F} in a request path, which the proxy passes on as sent. Backslashes, encoded or
@@ -21,15 +35,5 @@ public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUr
         REFUSE,
         /** Matched as {@code /}, as nginx matches it. */
         DECODE
-    }
-
-    /** The size limits, encoded slashes refused. */
-    public Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes) {
-        this(maxBody, maxHeaderBytes, maxHeaders, maxUriBytes, EncodedSlashes.REFUSE);
-    }
-
-    /** The body and header-byte limits, with the default header count and target length. */
-    public Limits(long maxBody, int maxHeaderBytes) {
-        this(maxBody, maxHeaderBytes, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES);
     }
 }

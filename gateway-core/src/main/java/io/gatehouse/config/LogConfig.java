@@ -11,5 +11,10 @@ import java.time.Duration;
  */
 public record LogConfig(Duration repeatInterval) {
 
+    /** @throws IllegalArgumentException when {@code repeatInterval} is negative */
+    public LogConfig {
+        RecordChecks.notNegative("log.repeatInterval", repeatInterval);
+    }
+
     public static final LogConfig DEFAULTS = new LogConfig(Duration.ofSeconds(10));
 }

@@ -2,9 +2,9 @@ package io.gatehouse.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -49,30 +49,22 @@ public record ProxyConfig(
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * @throws IllegalArgumentException naming the {@code proxy} key of a value the YAML loader would refuse: no
+     *                                  backend, a timeout not more than 0, {@code connections} below 1, {@code queue}
+     *                                  or {@code maxConnections} below 0, {@code retries} outside 0 to 100
+     */
     public ProxyConfig {
-        backends = List.copyOf(backends);
-    }
-
-    /** The settings before {@code maxConnections} existed: {@link #NO_CONNECTION_CAP}. */
-    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
-                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries,
-                       Duration idleTimeout) {
-        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
-                retries, idleTimeout, NO_CONNECTION_CAP);
-    }
-
-    /** The settings before the idle timeout existed: {@link #DEFAULT_IDLE_TIMEOUT}. */
-    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
-                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries) {
-        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
-                retries, DEFAULT_IDLE_TIMEOUT);
-    }
-
-    /** The settings before balancing existed: round-robin, default health, {@link #defaultRetries} retries. */
-    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
-                       int connectionsPerBackend, int queueSize) {
-        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize,
-                DEFAULT_BALANCE, Health.DEFAULTS, defaultRetries(backends.size()));
+        backends = List.copyOf(RecordChecks.notEmpty("proxy.backends", backends));
+        RecordChecks.positive("proxy.timeouts.connect", connectTimeout);
+        RecordChecks.positive("proxy.timeouts.response", responseTimeout);
+        RecordChecks.positive("proxy.timeouts.idle", idleTimeout);
+        RecordChecks.between("proxy.connections", connectionsPerBackend, 1, Integer.MAX_VALUE);
+        RecordChecks.between("proxy.queue", queueSize, 0, Integer.MAX_VALUE);
+        RecordChecks.between("proxy.retries", retries, 0, 100);
+        RecordChecks.between("proxy.maxConnections", maxConnections, 0, Integer.MAX_VALUE);
+        RecordChecks.present("proxy.balance", balance);
+        RecordChecks.present("proxy.health", health);
     }
 
     /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
@@ -86,15 +78,45 @@ public record ProxyConfig(
     }
 
     /**
-     * Every component but {@code health}, which is a record. A record's generated {@code hashCode} links method
-     * handles the first time it runs, for itself and for each record it hashes: 20-30 ms of the daemon's start for
-     * this one, which the gateway hashes while it starts (equal proxies share one proxy, through a map). Leaving a
-     * component out keeps the hash consistent with {@code equals}.
+     * What decides whether two proxy actions may share one proxy, and with it one connection pool and one health
+     * state per backend: vhosts and routes whose keys are equal share. That is every setting, the health settings
+     * included, since they decide when a backend is taken out of rotation; two proxies that differ in any of them
+     * must not share. A setting added to this record is added here too ({@code ProxyPoolKeyTest} checks each).
      */
-    @Override
-    public int hashCode() {
-        return Objects.hash(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize,
-                balance, retries, idleTimeout, maxConnections);
+    public PoolKey poolKey() {
+        Optional<Check> check = health.check();
+        return new PoolKey(Arrays.asList(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend,
+                queueSize, balance, health.failures(), health.coolOff(), check.map(Check::path).orElse(null),
+                check.map(Check::interval).orElse(null), check.map(Check::expect).orElse(null), retries, idleTimeout,
+                maxConnections));
+    }
+
+    /**
+     * {@link #poolKey()}: a class comparing a list rather than a record, because a record's generated {@code equals}
+     * and {@code hashCode} link method handles on their first call, tens of milliseconds of the gateway's start,
+     * which builds this map.
+     */
+    public static final class PoolKey {
+        private final List<Object> settings;
+
+        private PoolKey(List<Object> settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PoolKey that && settings.equals(that.settings);
+        }
+
+        @Override
+        public int hashCode() {
+            return settings.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "PoolKey" + settings;
+        }
     }
 
     /** {@code proxy.balance}. */
@@ -130,6 +152,13 @@ public record ProxyConfig(
      */
     public record Health(int failures, Duration coolOff, Optional<Check> check) {
 
+        /** @throws IllegalArgumentException when {@code failures} is outside 1 to 1000 or {@code coolOff} not more than 0 */
+        public Health {
+            RecordChecks.between("proxy.health.failures", failures, 1, 1000);
+            RecordChecks.positive("proxy.health.coolOff", coolOff);
+            RecordChecks.present("proxy.health.path", check);
+        }
+
         public static final int DEFAULT_FAILURES = 3;
         public static final Duration DEFAULT_COOL_OFF = Duration.ofSeconds(10);
         public static final Health DEFAULTS = new Health(DEFAULT_FAILURES, DEFAULT_COOL_OFF, Optional.empty());
@@ -140,6 +169,18 @@ public record ProxyConfig(
      * {@code expect} (or none within the interval) takes the backend out until a check succeeds again.
      */
     public record Check(String path, Duration interval, int expect) {
+
+        /**
+         * @throws IllegalArgumentException when {@code path} does not start with {@code /}, {@code interval} is not
+         *                                  more than 0 or {@code expect} is not an HTTP status (100 to 599)
+         */
+        public Check {
+            if (!RecordChecks.present("proxy.health.path", path).startsWith("/")) {
+                throw new IllegalArgumentException("proxy.health.path: expected a path like /healthz, got '" + path + "'");
+            }
+            RecordChecks.positive("proxy.health.interval", interval);
+            RecordChecks.between("proxy.health.expect", expect, 100, 599);
+        }
 
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
         public static final int DEFAULT_EXPECT = 200;

@@ -14,6 +14,14 @@ public record RedirectConfig(Template to, int status) implements Action {
     public static final int DEFAULT_STATUS = 302;
     public static final List<Integer> STATUSES = List.of(301, 302, 303, 307, 308);
 
+    /** @throws IllegalArgumentException when {@code status} is not one of {@link #STATUSES} */
+    public RedirectConfig {
+        RecordChecks.present("redirect.to", to);
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("redirect.status: expected one of " + STATUSES + ", got " + status);
+        }
+    }
+
     @Override
     public String kind() {
         return "redirect";

@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public record RespondConfig(int status, Optional<String> body, List<HeaderRules.Header> headers) implements Action {
 
+    /** @throws IllegalArgumentException when {@code status} is outside 200 to 599, or a 204 or 304 has a body */
     public RespondConfig {
+        RecordChecks.between("respond.status", status, 200, 599);
+        if (RecordChecks.present("respond.body", body).isPresent() && (status == 204 || status == 304)) {
+            throw new IllegalArgumentException("respond.body: a " + status + " response has no body");
+        }
         headers = List.copyOf(headers);
     }
 

@@ -2,7 +2,6 @@ package io.gatehouse.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,7 +17,7 @@ import java.util.Optional;
  * @param action    what the route does
  * @param proxyPath for a proxy action, the path sent to the backend
  * @param headers   header changes for requests this route takes
- * @param origin    where the route was written, for messages; not part of equality
+ * @param origin    where the route was written, for messages
  */
 public record Route(
         Optional<String> path,
@@ -74,18 +73,5 @@ public record Route(
         header.ifPresent(h -> conditions.add("header " + h.name()
                 + h.matches().map(m -> " matches " + SecretNames.shown(h.name(), "'" + m + "'")).orElse("")));
         return conditions.isEmpty() ? "any request" : String.join(", ", conditions);
-    }
-
-    /** Value equality without {@link #origin}: the same route written elsewhere, or built in code, is equal. */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Route that && path.equals(that.path) && match.equals(that.match) && methods.equals(that.methods)
-                && header.equals(that.header) && action.equals(that.action) && proxyPath.equals(that.proxyPath)
-                && headers.equals(that.headers);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(path, match, methods, header, action, proxyPath, headers);
     }
 }

@@ -5,5 +5,10 @@ import java.time.Duration;
 /** How long a graceful stop waits for in-flight requests before closing what is left. */
 public record ShutdownConfig(Duration drainTimeout) {
 
+    /** @throws IllegalArgumentException when {@code drainTimeout} is negative */
+    public ShutdownConfig {
+        RecordChecks.notNegative("shutdown.drainTimeout", drainTimeout);
+    }
+
     public static final ShutdownConfig DEFAULTS = new ShutdownConfig(Duration.ofSeconds(30));
 }

@@ -12,11 +12,14 @@ public record Timeouts(Duration connect, Duration response, Duration idle, Durat
 
     public static final Duration DEFAULT_REQUEST_HEADER = Duration.ofSeconds(60);
 
+    /** @throws IllegalArgumentException naming the {@code timeouts} key of a duration that is not more than 0 */
+    public Timeouts {
+        RecordChecks.positive("timeouts.connect", connect);
+        RecordChecks.positive("timeouts.response", response);
+        RecordChecks.positive("timeouts.idle", idle);
+        RecordChecks.positive("timeouts.requestHeader", requestHeader);
+    }
+
     public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),
             DEFAULT_REQUEST_HEADER);
-
-    /** The three original timeouts, with the default {@code requestHeader}. */
-    public Timeouts(Duration connect, Duration response, Duration idle) {
-        this(connect, response, idle, DEFAULT_REQUEST_HEADER);
-    }
 }

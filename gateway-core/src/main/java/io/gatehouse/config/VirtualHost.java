@@ -10,10 +10,14 @@ import java.util.List;
  * @param listen the listeners this vhost is bound to; empty means the gateway's default {@code listen}
  * @param routes tried in order, the first that matches serves the request; never empty. The YAML shorthand of one
  *               action on the vhost ({@code proxy:}, {@code files:}, {@code echo:}) is one catch-all route.
+ * @throws IllegalArgumentException when {@code hosts} or {@code routes} is empty
  */
 public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes) {
 
     public VirtualHost {
+        if (RecordChecks.present("hosts", hosts).isEmpty()) {
+            throw new IllegalArgumentException("vhost '" + name + "': hosts: expected at least one");
+        }
         hosts = List.copyOf(hosts);
         listen = List.copyOf(listen);
         routes = List.copyOf(routes);

@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import static io.gatehouse.config.LoadedRecords.files;
+import static io.gatehouse.config.LoadedRecords.proxy;
 import static io.gatehouse.config.YamlFiles.load;
 import static io.gatehouse.config.YamlFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,20 +54,20 @@ class ConfigLoaderTest {
         GatewayConfig expected = new GatewayConfig(
                 List.of(new ListenAddress("0.0.0.0", 80)),
                 new ForwardedConfig(List.of(Cidr.parse("127.0.0.1/32"))),
-                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75)),
-                new Limits(1L << 30, 16 * 1024),
+                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60)),
+                new Limits(1L << 30, 16 * 1024, 100, 8 * 1024, Limits.EncodedSlashes.REFUSE),
                 new AccessLogConfig("-", AccessLogConfig.Format.COMBINED),
                 ShutdownConfig.DEFAULTS,
                 List.of(
                         new VirtualHost("www.example.com", List.of("www.example.com", "example.com"), List.of(),
-                                new ProxyConfig(List.of(URI.create("http://127.0.0.1:8080")), true,
+                                proxy(List.of(URI.create("http://127.0.0.1:8080")), true,
                                         Duration.ofSeconds(5), Duration.ofSeconds(60), 64, 1024)),
                         new VirtualHost("*", List.of("*"), List.of(),
-                                new FilesConfig("/home/%0/public_html", Optional.of(Path.of("/var/www/html")),
-                                        List.of("index.html", "default.htm"), List.of("~", ".inc"), false,
+                                files("/home/%0/public_html", Optional.of(Path.of("/var/www/html")),
+                                        List.of("index.html", "default.htm"), List.of("~", ".inc"),
                                         List.of(Pattern.compile("\\.pdf$")))),
                         new VirtualHost("*", List.of("*"), List.of(new ListenAddress("127.0.0.1", 9000)), new EchoConfig())),
-                Optional.of(file));
+                Optional.of(file), AdminConfig.OFF, Optional.empty(), false, LogConfig.DEFAULTS);
         assertEquals(expected, config);
     }
 
@@ -97,7 +99,7 @@ class ConfigLoaderTest {
                     proxy: { backends: ["http://127.0.0.1:8080"] }
                 """);
 
-        assertEquals(new ProxyConfig(List.of(URI.create("http://127.0.0.1:8080")), ProxyConfig.DEFAULT_PRESERVE_HOST,
+        assertEquals(proxy(List.of(URI.create("http://127.0.0.1:8080")), ProxyConfig.DEFAULT_PRESERVE_HOST,
                 Duration.ofSeconds(2), Duration.ofSeconds(90), ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND,
                 ProxyConfig.DEFAULT_QUEUE_SIZE), config.vhosts().get(0).action());
     }
@@ -115,7 +117,7 @@ class ConfigLoaderTest {
                       queue: 0
                 """);
 
-        assertEquals(new ProxyConfig(List.of(URI.create("http://app.internal:80"), URI.create("http://10.0.0.2:8080")), false,
+        assertEquals(proxy(List.of(URI.create("http://app.internal:80"), URI.create("http://10.0.0.2:8080")), false,
                 Duration.ofMillis(250), Duration.ofMinutes(2), 8, 0), config.vhosts().get(0).action());
     }
 
@@ -123,7 +125,7 @@ class ConfigLoaderTest {
     void filesDefaults() throws Exception {
         GatewayConfig config = load(dir, "vhosts: [{hosts: ['*'], files: {root: /srv/www}}]");
 
-        assertEquals(new FilesConfig("/srv/www", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), false, List.of()),
+        assertEquals(files("/srv/www", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), List.of()),
                 config.vhosts().get(0).action());
     }
 
@@ -239,7 +241,8 @@ class ConfigLoaderTest {
                 vhosts: [{hosts: ['*'], echo: {}}]
                 """);
 
-        assertEquals(new Limits(10L * 1024 * 1024, 8 * 1024), config.limits());
+        assertEquals(new Limits(10L * 1024 * 1024, 8 * 1024, Limits.DEFAULT_MAX_HEADERS, Limits.DEFAULT_MAX_URI_BYTES,
+                Limits.EncodedSlashes.REFUSE), config.limits());
         assertEquals(Duration.ZERO, config.shutdown().drainTimeout());
     }
 
@@ -255,4 +258,5 @@ class ConfigLoaderTest {
 
         assertEquals(config.vhosts().get(0).action(), config.vhosts().get(1).action());
     }
+
 }

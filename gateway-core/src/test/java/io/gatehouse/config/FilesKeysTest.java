@@ -52,7 +52,7 @@ class FilesKeysTest {
     @Test
     void defaultsAreTheDocumentedOnes() throws ConfigException {
         FilesConfig files = files("");
-        assertEquals(new FilesConfig("/srv/www", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), false, List.of()), files);
+        assertEquals(LoadedRecords.files("/srv/www", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), List.of()), files);
         assertEquals(false, files.precompressed());
         assertEquals(FilesConfig.Gzip.DEFAULTS, files.gzip());
         assertEquals(FilesConfig.Cache.DEFAULTS, files.cache());

@@ -39,11 +39,11 @@ class RouteConfigTest {
 
     @Test
     void issueExampleRoutesLoadIntoTheExpectedRecords() throws Exception {
-        List<Route> routes = load(dir, ISSUE_ROUTES).vhosts().get(0).routes();
+        List<Route> routes = load(dir, ISSUE_ROUTES).vhosts().get(0).routes().stream().map(YamlFiles::withoutOrigin).toList();
 
         Timeouts t = Timeouts.DEFAULTS;
-        ProxyConfig api = new ProxyConfig(List.of(URI.create("http://127.0.0.1:8081")), true, t.connect(), t.response(), 64, 1024);
-        ProxyConfig seed = new ProxyConfig(List.of(URI.create("http://127.0.0.1:8080")), true, t.connect(), t.response(), 64, 1024);
+        ProxyConfig api = LoadedRecords.proxy(List.of(URI.create("http://127.0.0.1:8081")), true, t.connect(), t.response(), 64, 1024);
+        ProxyConfig seed = LoadedRecords.proxy(List.of(URI.create("http://127.0.0.1:8080")), true, t.connect(), t.response(), 64, 1024);
         List<Route> expected = List.of(
                 route(Optional.of("/api/"), null, List.of(), api, new ProxyPath(Optional.empty(), true)),
                 route(Optional.empty(), "^/blog/(\\d+)/(.*)$", List.of(),
@@ -53,7 +53,7 @@ class RouteConfigTest {
                 route(Optional.empty(), "\\.(bak|sql)$", List.of(), new RespondConfig(403, Optional.empty(), List.of()), ProxyPath.UNCHANGED),
                 route(Optional.empty(), null, List.of("POST", "PUT", "DELETE"), new RespondConfig(405, Optional.empty(), List.of()),
                         ProxyPath.UNCHANGED),
-                Route.catchAll(new FilesConfig("/var/www/example", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), false, List.of())));
+                Route.catchAll(LoadedRecords.files("/var/www/example", Optional.empty(), FilesConfig.DEFAULT_INDEX, List.of(), List.of())));
         assertEquals(expected, routes);
     }
 

@@ -45,8 +45,25 @@ final class YamlFiles {
         assertEquals(List.of(new ConfigProblem(Optional.of(file.toString()), line, column, keyPath, message)), problems(dir, yaml));
     }
 
+    /**
+     * {@code config} as the builder makes it: no source file, and routes that know their key path but no file, line or
+     * column.
+     */
     static GatewayConfig withoutSource(GatewayConfig config) {
+        List<VirtualHost> vhosts = config.vhosts().stream().map(vhost -> new VirtualHost(vhost.name(), vhost.hosts(), vhost.listen(),
+                vhost.routes().stream().map(route -> withOrigin(route, new Route.Origin(Optional.empty(), 0, 0,
+                        route.origin().keyPath()))).toList())).toList();
         return new GatewayConfig(config.listen(), config.forwarded(), config.timeouts(), config.limits(), config.accessLog(),
-                config.shutdown(), config.vhosts(), Optional.empty());
+                config.shutdown(), vhosts, Optional.empty(), config.admin(), config.pidFile(), config.watch(), config.log());
+    }
+
+    /** {@code route} as if built in code: {@link Route.Origin#UNKNOWN}. */
+    static Route withoutOrigin(Route route) {
+        return withOrigin(route, Route.Origin.UNKNOWN);
+    }
+
+    private static Route withOrigin(Route route, Route.Origin origin) {
+        return new Route(route.path(), route.match(), route.methods(), route.header(), route.action(), route.proxyPath(),
+                route.headers(), origin);
     }
 }

@@ -44,8 +44,7 @@ final class FileServerFixture implements AutoCloseable {
 
     /** A config with root {@code root}, no fallback, index.html, the seed's deny list, no listing, no noRanges. */
     static FilesConfig config(Path root) {
-        return new FilesConfig(root.toString(), Optional.empty(), List.of("index.html"), List.of("~", ".inc"),
-                false, List.of());
+        return files(root, f -> f.index("index.html").deny("~", ".inc"));
     }
 
     /**
@@ -64,21 +63,26 @@ final class FileServerFixture implements AutoCloseable {
     }
 
     static FilesConfig withListing(FilesConfig c) {
-        return new FilesConfig(c.root(), c.fallbackRoot(), c.index(), c.deny(), true, c.noRanges());
+        return with(c, c.root(), c.fallbackRoot(), c.index(), true, c.noRanges());
     }
 
     static FilesConfig withNoRanges(FilesConfig c, String regex) {
-        return new FilesConfig(c.root(), c.fallbackRoot(), c.index(), c.deny(), c.listing(),
-                List.of(Pattern.compile(regex)));
+        return with(c, c.root(), c.fallbackRoot(), c.index(), c.listing(), List.of(Pattern.compile(regex)));
     }
 
     static FilesConfig withIndex(FilesConfig c, String... names) {
-        return new FilesConfig(c.root(), c.fallbackRoot(), List.of(names), c.deny(), c.listing(), c.noRanges());
+        return with(c, c.root(), c.fallbackRoot(), List.of(names), c.listing(), c.noRanges());
     }
 
     static FilesConfig withRoot(FilesConfig c, String rootPattern, Path fallback) {
-        return new FilesConfig(rootPattern, Optional.ofNullable(fallback), c.index(), c.deny(), c.listing(),
-                c.noRanges());
+        return with(c, rootPattern, Optional.ofNullable(fallback), c.index(), c.listing(), c.noRanges());
+    }
+
+    /** {@code c} with these settings; its other keys as they are. */
+    private static FilesConfig with(FilesConfig c, String root, Optional<Path> fallbackRoot, List<String> index,
+                                    boolean listing, List<Pattern> noRanges) {
+        return new FilesConfig(root, fallbackRoot, index, c.deny(), listing, noRanges, c.mimeTypes(), c.precompressed(),
+                c.gzip(), c.cache(), c.dotfiles(), c.errorPages(), c.symlinks());
     }
 
     int port() {

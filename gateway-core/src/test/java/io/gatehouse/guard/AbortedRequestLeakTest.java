@@ -4,6 +4,7 @@ import io.gatehouse.config.Limits;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.observe.GatewayMeters;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +69,8 @@ class AbortedRequestLeakTest {
     void start() throws IOException {
         backend = new CountingBackend();
         registry = new SimpleMeterRegistry();
-        ProxyConfig proxy = new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backend.port())), true,
-                LONG.connect(), LONG.response(), ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND, ProxyConfig.DEFAULT_QUEUE_SIZE);
+        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backend.port())
+                .connectTimeout(LONG.connect()).responseTimeout(LONG.response()));
         gateway = GuardedGateway.serving(proxy, Limits.DEFAULTS, LONG, registry);
     }
 

@@ -8,7 +8,6 @@ import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyConfig;
-import io.gatehouse.config.ShutdownConfig;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
@@ -18,16 +17,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /** The real gateway on a loopback port, one vhost for every host, with the limits and timeouts a test needs. */
 final class GuardedGateway implements AutoCloseable {
 
-    static final Limits LIMITS = new Limits(1024, 2048, 20, 512);
+    static final Limits LIMITS = new Limits(1024, 2048, 20, 512, Limits.EncodedSlashes.REFUSE);
     static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofSeconds(30));
 
@@ -46,8 +43,8 @@ final class GuardedGateway implements AutoCloseable {
     }
 
     static ProxyConfig proxy(int backendPort) {
-        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16);
+        return Configs.proxy(p -> p.backend("http://127.0.0.1:" + backendPort)
+                .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5)).connections(4).queue(16));
     }
 
     static GuardedGateway serving(Action action, Limits limits, Timeouts timeouts) {
@@ -56,9 +53,8 @@ final class GuardedGateway implements AutoCloseable {
 
     /** Like {@link #serving(Action, Limits, Timeouts)}, recording the gateway's meters in {@code registry}. */
     static GuardedGateway serving(Action action, Limits limits, Timeouts timeouts, MeterRegistry registry) {
-        GatewayConfig config = new GatewayConfig(List.of(new ListenAddress("127.0.0.1", 0)), ForwardedConfig.DEFAULTS,
-                timeouts, limits, AccessLogConfig.OFF_CONFIG, ShutdownConfig.DEFAULTS,
-                List.of(Configs.vhost("site", List.of("*"), List.of(), action)), Optional.empty());
+        GatewayConfig config = Configs.gateway(List.of(new ListenAddress("127.0.0.1", 0)), ForwardedConfig.DEFAULTS,
+                timeouts, limits, AccessLogConfig.OFF_CONFIG, Configs.vhost("site", List.of("*"), List.of(), action));
         return new GuardedGateway(Gateway.start(config, registry));
     }
 

@@ -1,6 +1,8 @@
 package io.gatehouse.guard;
 
+import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.FilesConfig;
+import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.files.FileServer;
 import io.gatehouse.testing.RawHttp;
 import io.undertow.Undertow;
@@ -16,8 +18,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +45,7 @@ class InvalidHostFilesTest {
     private static GuardedGateway gateway;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws IOException, ConfigException {
         Path sites = Files.createDirectories(base.resolve("sites"));
         Files.writeString(base.resolve("canary.txt"), "canary: above the sites directory");
         Path fallback = Files.createDirectories(base.resolve("fallback"));
@@ -57,8 +57,9 @@ class InvalidHostFilesTest {
                         "canary: directory of " + host);
             }
         }
-        files = new FilesConfig(sites + "/%0/", Optional.of(fallback), List.of("index.html"), List.of(), false,
-                List.of());
+        files = (FilesConfig) GatewayConfig.builder()
+                .vhost(v -> v.hosts("*").files(f -> f.root(sites + "/%0/").fallbackRoot(fallback.toString()).index("index.html")))
+                .build().vhosts().get(0).action();
         gateway = GuardedGateway.serving(files, GuardedGateway.LIMITS, GuardedGateway.TIMEOUTS);
     }
 

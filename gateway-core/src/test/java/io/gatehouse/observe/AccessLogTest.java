@@ -3,9 +3,13 @@ package io.gatehouse.observe;
 import io.gatehouse.Gateway;
 import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.AccessLogConfig.Format;
+import io.gatehouse.config.Cidr;
+import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.Limits;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.config.Timeouts;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
@@ -15,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,13 +66,11 @@ class AccessLogTest {
     }
 
     private GatewayConfig proxiedTo(int backendPort, Format format, String trusted) {
-        ProxyConfig proxy = new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16);
-        GatewayConfig base = gateway(List.of(new ListenAddress("127.0.0.1", 0)), new AccessLogConfig(log().toString(), format),
-                Configs.vhost("app", List.of("app.test"), List.of(), proxy));
-        return new GatewayConfig(base.listen(), trusted == null ? base.forwarded()
-                : new io.gatehouse.config.ForwardedConfig(List.of(io.gatehouse.config.Cidr.parse(trusted))),
-                base.timeouts(), base.limits(), base.accessLog(), base.shutdown(), base.vhosts(), base.source());
+        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backendPort)
+                .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5)).connections(4).queue(16));
+        return Configs.gateway(List.of(new ListenAddress("127.0.0.1", 0)), trusted == null ? ForwardedConfig.DEFAULTS
+                        : new ForwardedConfig(List.of(Cidr.parse(trusted))), Timeouts.DEFAULTS, Limits.DEFAULTS,
+                new AccessLogConfig(log().toString(), format), Configs.vhost("app", List.of("app.test"), List.of(), proxy));
     }
 
     @Test

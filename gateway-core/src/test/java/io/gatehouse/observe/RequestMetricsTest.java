@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -168,8 +167,8 @@ class RequestMetricsTest {
     }
 
     private GatewayConfig proxied(int backendPort) {
-        ProxyConfig proxy = new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16);
+        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backendPort)
+                .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5)).connections(4).queue(16));
         return gateway(List.of(new ListenAddress("127.0.0.1", 0)), AccessLogConfig.OFF_CONFIG,
                 Configs.vhost("app", List.of("app.test"), List.of(), proxy));
     }

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.testing.RawBackend;
 
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RefusedPort;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +53,8 @@ class BackendFailureTest {
 
     /** One backend whose connections are capped at {@code maxConnections} (the opt-in), with a queue behind the cap. */
     private static ProxyConfig config(int port, Duration connect, Duration response, int maxConnections, int queue) {
-        List<URI> backends = List.of(URI.create("http://127.0.0.1:" + port));
-        return new ProxyConfig(backends, true, connect, response, maxConnections, queue, ProxyConfig.DEFAULT_BALANCE,
-                ProxyConfig.Health.DEFAULTS, 0, ProxyConfig.DEFAULT_IDLE_TIMEOUT, maxConnections);
+        return Configs.proxy(p -> p.backend("http://127.0.0.1:" + port).connectTimeout(connect).responseTimeout(response)
+                .connections(maxConnections).maxConnections(maxConnections).queue(queue).retries(0));
     }
 
     @Test

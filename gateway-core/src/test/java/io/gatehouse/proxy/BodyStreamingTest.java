@@ -178,7 +178,7 @@ class BodyStreamingTest {
     @Test
     void declaredBodyOverMaxBodyIsRejectedBeforeTheBackendIsContacted() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
-             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()), ProxyServer.TRUST_NOBODY, new Limits(1024, 16 * 1024))) {
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()), ProxyServer.TRUST_NOBODY, new Limits(1024, 16 * 1024, Limits.DEFAULT_MAX_HEADERS, Limits.DEFAULT_MAX_URI_BYTES, Limits.EncodedSlashes.REFUSE))) {
             String answer = RawClient.send(proxy.port(), "POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 1025\r\n\r\n");
             assertEquals(413, RawClient.status(answer));
             assertTrue(backend.receivedNothing());
@@ -188,7 +188,7 @@ class BodyStreamingTest {
     @Test
     void chunkedBodyGrowingOverMaxBodyIsCutOffAndNeverCompletesAtTheBackend() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
-             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()), ProxyServer.TRUST_NOBODY, new Limits(1024, 16 * 1024))) {
+             ProxyServer proxy = ProxyServer.start(ProxyServer.config(backend.port()), ProxyServer.TRUST_NOBODY, new Limits(1024, 16 * 1024, Limits.DEFAULT_MAX_HEADERS, Limits.DEFAULT_MAX_URI_BYTES, Limits.EncodedSlashes.REFUSE))) {
             String chunk = "x".repeat(600);
             String answer = RawClient.send(proxy.port(), "POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");

@@ -26,9 +26,7 @@ class HostHeaderTest {
     @Test
     void withoutPreserveHostTheBackendGetsItsOwnHostAndPort() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK)) {
-            ProxyConfig base = ProxyServer.config(backend.port());
-            ProxyConfig config = new ProxyConfig(base.backends(), false, base.connectTimeout(), base.responseTimeout(),
-                    base.connectionsPerBackend(), base.queueSize());
+            ProxyConfig config = ProxyServer.config(backend.port(), p -> p.preserveHost(false));
             try (ProxyServer proxy = ProxyServer.start(config)) {
                 assertEquals(200, RawClient.status(RawClient.send(proxy.port(), REQUEST)));
                 String head = backend.next().head();

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.Gateway;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -11,11 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +41,9 @@ class IdleBackendConnectionTest {
      * show), a response timeout far above any wait here, and the given idle timeout.
      */
     private static ProxyConfig pool(int backendPort, int connections, Duration idle) {
-        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
-                Duration.ofSeconds(2), Duration.ofSeconds(30), connections, 16, ProxyConfig.DEFAULT_BALANCE,
-                ProxyConfig.Health.DEFAULTS, 0, idle, connections);
+        return Configs.proxy(p -> p.backend("http://127.0.0.1:" + backendPort).connectTimeout(Duration.ofSeconds(2))
+                .responseTimeout(Duration.ofSeconds(30)).connections(connections).maxConnections(connections).queue(16)
+                .retries(0).idleTimeout(idle));
     }
 
     private static RawHttp.Response get(ProxyServer proxy) throws Exception {

@@ -2,16 +2,19 @@ package io.gatehouse.proxy;
 
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.GatewayConfigBuilder;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.ProxyConfig;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.gatehouse.testing.Configs;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,15 +42,27 @@ final class ProxyServer implements AutoCloseable {
         undertow.start();
     }
 
+    /** One backend on loopback; small timeouts and pools. */
     static ProxyConfig config(int backendPort) {
-        return new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backendPort)), true,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16);
+        return config(backendPort, p -> { });
+    }
+
+    /** {@link #config(int)} with what {@code more} sets on top. */
+    static ProxyConfig config(int backendPort, Consumer<GatewayConfigBuilder.ProxyBuilder> more) {
+        return Configs.proxy(p -> more.accept(small(p).backend("http://127.0.0.1:" + backendPort)));
     }
 
     /** Several backends on loopback, with the given balancing, health and retries; small timeouts and pools. */
     static ProxyConfig config(List<Integer> backendPorts, ProxyConfig.Balance balance, ProxyConfig.Health health, int retries) {
-        return new ProxyConfig(backendPorts.stream().map(port -> URI.create("http://127.0.0.1:" + port)).toList(), true,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 16, balance, health, retries);
+        return Configs.proxy(p -> {
+            backendPorts.forEach(port -> p.backend("http://127.0.0.1:" + port));
+            small(p).balance(balance.yamlName()).retries(retries).passiveHealth(health.failures(), health.coolOff());
+            health.check().ifPresent(check -> p.healthCheck(check.path(), check.interval(), check.expect()));
+        });
+    }
+
+    private static GatewayConfigBuilder.ProxyBuilder small(GatewayConfigBuilder.ProxyBuilder proxy) {
+        return proxy.connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5)).connections(4).queue(16);
     }
 
     ReverseProxy proxy() {

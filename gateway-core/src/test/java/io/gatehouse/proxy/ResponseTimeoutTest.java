@@ -1,6 +1,6 @@
 package io.gatehouse.proxy;
 
-import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,10 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +21,8 @@ class ResponseTimeoutTest {
     @Test
     void uploadTakingLongerThanTheResponseTimeoutStillGetsTheBackendsAnswer() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
-             ProxyServer proxy = ProxyServer.start(new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backend.port())),
-                     true, Duration.ofSeconds(2), Duration.ofMillis(300), 4, 16));
+             ProxyServer proxy = ProxyServer.start(Configs.proxy(p -> p.backend("http://127.0.0.1:" + backend.port())
+                     .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofMillis(300)).connections(4).queue(16)));
              Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
             OutputStream out = client.getOutputStream();
             out.write("POST /up HTTP/1.1\r\nHost: a.test\r\nContent-Length: 10\r\nConnection: close\r\n\r\n12345"

@@ -1,6 +1,7 @@
 package io.gatehouse.proxy;
 
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RefusedPort;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,8 +128,8 @@ class RetryTest {
 
     @Test
     void defaultRetriesTryEveryOtherBackendOnce() {
-        ProxyConfig config = new ProxyConfig(List.of(java.net.URI.create("http://127.0.0.1:1"), java.net.URI.create("http://127.0.0.1:2"),
-                java.net.URI.create("http://127.0.0.1:3")), true, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1);
+        ProxyConfig config = Configs.proxy(p -> p.backend("http://127.0.0.1:1").backend("http://127.0.0.1:2")
+                .backend("http://127.0.0.1:3"));
         assertEquals(2, config.retries());
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.routing;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,8 +29,8 @@ class NeverAnOpenProxyTest {
     @BeforeEach
     void start() throws IOException {
         backend = RawBackend.answering(RawBackend.OK);
-        ProxyConfig proxy = new ProxyConfig(List.of(URI.create("http://127.0.0.1:" + backend.port())), true,
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 4, 16);
+        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backend.port())
+                .connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(60)).connections(4).queue(16));
         gateway = Gateway.start(gateway(vhost("app", List.of("app.test"), List.of(), proxy)));
         address = gateway.addresses().get(0);
     }

@@ -2,17 +2,23 @@ package io.gatehouse.testing;
 
 import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.Action;
+import io.gatehouse.config.AdminConfig;
+import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.EchoConfig;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.GatewayConfigBuilder;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.LogConfig;
+import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.ShutdownConfig;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.config.VirtualHost;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Configurations built straight from the records, for tests that are not about loading YAML. */
 public final class Configs {
@@ -35,7 +41,26 @@ public final class Configs {
     }
 
     public static GatewayConfig gateway(List<ListenAddress> listen, AccessLogConfig accessLog, VirtualHost... vhosts) {
-        return new GatewayConfig(listen, ForwardedConfig.DEFAULTS, Timeouts.DEFAULTS, Limits.DEFAULTS,
-                accessLog, ShutdownConfig.DEFAULTS, List.of(vhosts), Optional.empty());
+        return gateway(listen, ForwardedConfig.DEFAULTS, Timeouts.DEFAULTS, Limits.DEFAULTS, accessLog, vhosts);
+    }
+
+    /** A gateway of these records, without the daemon's keys and with every other setting at its default. */
+    public static GatewayConfig gateway(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
+                                        AccessLogConfig accessLog, VirtualHost... vhosts) {
+        return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog, ShutdownConfig.DEFAULTS, List.of(vhosts),
+                Optional.empty(), AdminConfig.OFF, Optional.empty(), false, LogConfig.DEFAULTS);
+    }
+
+    /**
+     * A proxy built the way users build one, through {@link GatewayConfigBuilder.ProxyBuilder}, so its defaults and
+     * validation are the loader's (timeouts not set are the gateway defaults').
+     */
+    public static ProxyConfig proxy(Consumer<GatewayConfigBuilder.ProxyBuilder> definition) {
+        try {
+            GatewayConfig config = GatewayConfig.builder().vhost(v -> v.hosts("*").proxy(definition)).build();
+            return (ProxyConfig) config.vhosts().get(0).action();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

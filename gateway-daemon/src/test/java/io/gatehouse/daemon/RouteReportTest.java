@@ -1,50 +1,46 @@
 package io.gatehouse.daemon;
 
-import io.gatehouse.config.AccessLogConfig;
-import io.gatehouse.config.Cidr;
-import io.gatehouse.config.EchoConfig;
-import io.gatehouse.config.FilesConfig;
-import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatewayConfig;
-import io.gatehouse.config.Limits;
-import io.gatehouse.config.ListenAddress;
-import io.gatehouse.config.ProxyConfig;
-import io.gatehouse.config.ShutdownConfig;
-import io.gatehouse.config.Timeouts;
-import io.gatehouse.config.VirtualHost;
+import io.gatehouse.config.GatewayConfigBuilder;
+import io.gatehouse.config.GatewayConfigBuilder.VirtualHostBuilder;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RouteReportTest {
 
-    private static final ListenAddress FRONT = new ListenAddress("127.0.0.1", 8080);
-    private static final ListenAddress BACK = new ListenAddress("127.0.0.1", 9000);
+    private static final Consumer<VirtualHostBuilder> APP = v -> v.name("app").hosts("app.localhost")
+            .proxy(p -> p.backend("http://127.0.0.1:9000").backend("http://127.0.0.1:9001")
+                    .connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(1)));
+    private static final Consumer<VirtualHostBuilder> SITES = v -> v.name("sites").hosts("*")
+            .files(f -> f.root("/home/%0/public_html").fallbackRoot("/var/www/html").index("index.html", "default.htm")
+                    .deny("~", ".inc").listing(true).noRanges("\\.pdf$"));
+    private static final Consumer<VirtualHostBuilder> ECHO = v -> v.name("echo").hosts("*").listen("127.0.0.1:9000").echo();
 
-    private static final VirtualHost APP = new VirtualHost("app", List.of("app.localhost"), List.of(),
-            new ProxyConfig(List.of(URI.create("http://127.0.0.1:9000"), URI.create("http://127.0.0.1:9001")), true,
-                    Duration.ofSeconds(5), Duration.ofMinutes(1), 64, 1024));
-    private static final VirtualHost SITES = new VirtualHost("sites", List.of("*"), List.of(),
-            new FilesConfig("/home/%0/public_html", Optional.of(Path.of("/var/www/html")), List.of("index.html", "default.htm"),
-                    List.of("~", ".inc"), true, List.of(Pattern.compile("\\.pdf$"))));
-    private static final VirtualHost ECHO = new VirtualHost("echo", List.of("*"), List.of(BACK), new EchoConfig());
-
-    private static GatewayConfig config(ForwardedConfig forwarded, VirtualHost... vhosts) {
-        return new GatewayConfig(List.of(FRONT), forwarded, Timeouts.DEFAULTS, Limits.DEFAULTS, AccessLogConfig.DEFAULTS,
-                new ShutdownConfig(Duration.ofSeconds(10)), List.of(vhosts), Optional.empty());
+    /** The vhosts on 127.0.0.1:8080 (unless their own listeners), peers in {@code trusted} trusted, drainTimeout 10s. */
+    @SafeVarargs
+    private static GatewayConfig config(List<String> trusted, Consumer<VirtualHostBuilder>... vhosts) {
+        GatewayConfigBuilder builder = GatewayConfig.builder().listen("127.0.0.1:8080").drainTimeout(Duration.ofSeconds(10))
+                .trust(trusted.toArray(String[]::new));
+        for (Consumer<VirtualHostBuilder> vhost : vhosts) {
+            builder.vhost(vhost);
+        }
+        try {
+            return builder.build();
+        } catch (ConfigException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
     }
 
     @Test
     void vhostWithItsOwnListenersIsListedOnlyUnderThem() {
-        String report = RouteReport.of(config(ForwardedConfig.DEFAULTS, APP, SITES, ECHO));
+        String report = RouteReport.of(config(List.of(), APP, SITES, ECHO));
 
         String front = report.substring(report.indexOf("listen 127.0.0.1:8080"), report.indexOf("listen 127.0.0.1:9000"));
         String back = report.substring(report.indexOf("listen 127.0.0.1:9000"), report.indexOf("forwarded.trusted"));
@@ -57,7 +53,7 @@ class RouteReportTest {
 
     @Test
     void proxySummaryShowsBackendsPreserveHostAndTimeouts() {
-        String report = RouteReport.of(config(ForwardedConfig.DEFAULTS, APP));
+        String report = RouteReport.of(config(List.of(), APP));
 
         assertTrue(report.contains("\n       proxy http://127.0.0.1:9000, http://127.0.0.1:9001, preserveHost on, connect 5s, response 1m\n"),
                 report);
@@ -65,7 +61,7 @@ class RouteReportTest {
 
     @Test
     void proxyPoolBalancingAndHealthSettingsFollowOnAContinuationLine() {
-        String report = RouteReport.of(config(ForwardedConfig.DEFAULTS, APP));
+        String report = RouteReport.of(config(List.of(), APP));
 
         assertTrue(report.contains(", response 1m\n         idle 1m, connections 64 idle, maxConnections none, balance round-robin, retries 1, "
                 + "health failures 3 coolOff 10s\n"), report);
@@ -73,13 +69,11 @@ class RouteReportTest {
 
     @Test
     void proxySummaryShowsTheActiveHealthCheck() {
-        ProxyConfig checked = new ProxyConfig(List.of(URI.create("http://127.0.0.1:9000")), false, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), 8, 16, ProxyConfig.Balance.LEAST_REQUESTS,
-                new ProxyConfig.Health(5, Duration.ofSeconds(20),
-                        Optional.of(new ProxyConfig.Check("/healthz", Duration.ofSeconds(3), 204))),
-                0, Duration.ofSeconds(45), 32);
-        String report = RouteReport.of(config(ForwardedConfig.DEFAULTS,
-                new VirtualHost("api", List.of("api.test"), List.of(), checked)));
+        String report = RouteReport.of(config(List.of(), v -> v.name("api").hosts("api.test")
+                .proxy(p -> p.backend("http://127.0.0.1:9000").preserveHost(false).connectTimeout(Duration.ofSeconds(2))
+                        .responseTimeout(Duration.ofSeconds(30)).connections(8).queue(16).balance("least-requests")
+                        .passiveHealth(5, Duration.ofSeconds(20)).healthCheck("/healthz", Duration.ofSeconds(3), 204)
+                        .retries(0).idleTimeout(Duration.ofSeconds(45)).maxConnections(32))));
 
         assertTrue(report.contains("proxy http://127.0.0.1:9000, preserveHost off, connect 2s, response 30s\n"
                 + "         idle 45s, connections 8 idle, maxConnections 32 queue 16, balance least-requests, retries 0, "
@@ -88,7 +82,7 @@ class RouteReportTest {
 
     @Test
     void filesSummaryShowsEverySetting() {
-        String report = RouteReport.of(config(ForwardedConfig.DEFAULTS, SITES));
+        String report = RouteReport.of(config(List.of(), SITES));
 
         assertTrue(report.contains("files root /home/%0/public_html, fallbackRoot /var/www/html, index [index.html, default.htm], "
                 + "deny [\"~\", \".inc\"], listing on, noRanges [\\.pdf$]\n"), report);
@@ -96,14 +90,14 @@ class RouteReportTest {
 
     @Test
     void globalSettingsFollowTheRoutes() {
-        String report = RouteReport.of(config(new ForwardedConfig(List.of(Cidr.parse("10.0.0.0/8"))), APP));
+        String report = RouteReport.of(config(List.of("10.0.0.0/8"), APP));
 
         assertTrue(report.endsWith("forwarded.trusted: [10.0.0.0/8]\naccessLog: - (combined)\nshutdown.drainTimeout: 10s\n"), report);
     }
 
     @Test
     void noTrustedProxiesIsSpelledOut() {
-        String report = RouteReport.of(config(ForwardedConfig.DEFAULTS, APP));
+        String report = RouteReport.of(config(List.of(), APP));
 
         assertTrue(report.contains("forwarded.trusted: none (X-Forwarded-* headers from every peer are replaced, not extended)\n"), report);
     }

@@ -1,0 +1,50 @@
+package io.gatehouse.config;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * The checks a config record makes of its own values when it is constructed, for records built in code: each throws
+ * {@link IllegalArgumentException} (or {@link NullPointerException} for a missing value) naming the YAML key, like
+ * {@code proxy.connections: must be at least 1, got 0}. YAML files and the builder never get here with such a value:
+ * {@link ConfigReader} reports it first, with its file, line and column.
+ */
+final class RecordChecks {
+
+    private RecordChecks() {
+    }
+
+    static <T> T present(String key, T value) {
+        return Objects.requireNonNull(value, key);
+    }
+
+    static long between(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + ": must be " + min + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE
+                    ? " or more" : " to " + max) + ", got " + value);
+        }
+        return value;
+    }
+
+    static Duration positive(String key, Duration value) {
+        if (present(key, value).isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + ": must be more than 0, got " + value.toMillis() + "ms");
+        }
+        return value;
+    }
+
+    static Duration notNegative(String key, Duration value) {
+        if (present(key, value).isNegative()) {
+            throw new IllegalArgumentException(key + ": must be 0 or more, got " + value.toMillis() + "ms");
+        }
+        return value;
+    }
+
+    static <C extends Collection<?>> C notEmpty(String key, C values) {
+        if (present(key, values).isEmpty()) {
+            throw new IllegalArgumentException(key + ": expected at least one");
+        }
+        return values;
+    }
+}
