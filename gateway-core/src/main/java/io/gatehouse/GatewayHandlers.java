@@ -17,10 +17,10 @@ import io.gatehouse.observe.RequestMetrics;
 import io.gatehouse.proxy.ClientHeaders;
 import io.gatehouse.proxy.ReverseProxy;
 import io.gatehouse.routes.RouteChain;
-import io.gatehouse.routing.HostRouter;
-import io.gatehouse.routing.HostTable;
-import io.gatehouse.routing.ServedBy;
-import io.gatehouse.routing.VhostRoute;
+import io.gatehouse.vhosts.HostRouter;
+import io.gatehouse.vhosts.HostTable;
+import io.gatehouse.vhosts.ServedBy;
+import io.gatehouse.vhosts.VhostRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 

@@ -2,7 +2,7 @@ package io.gatehouse.files;
 
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.http.ErrorResponses;
-import io.gatehouse.routing.RequestHost;
+import io.gatehouse.vhosts.RequestHost;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;

@@ -1,6 +1,6 @@
 package io.gatehouse.observe;
 
-import io.gatehouse.routing.ServedBy;
+import io.gatehouse.vhosts.ServedBy;
 import io.undertow.server.HttpServerExchange;
 
 import java.util.Set;

@@ -10,7 +10,7 @@ import io.gatehouse.config.RewriteConfig;
 import io.gatehouse.config.Route;
 import io.gatehouse.config.Template;
 import io.gatehouse.http.ProxyTarget;
-import io.gatehouse.routing.ServedBy;
+import io.gatehouse.vhosts.ServedBy;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;

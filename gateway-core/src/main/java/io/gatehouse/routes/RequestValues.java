@@ -2,7 +2,7 @@ package io.gatehouse.routes;
 
 import io.gatehouse.forwarded.ClientAddress;
 import io.gatehouse.forwarded.RequestId;
-import io.gatehouse.routing.RequestHost;
+import io.gatehouse.vhosts.RequestHost;
 import io.undertow.server.HttpServerExchange;
 
 import java.util.Objects;

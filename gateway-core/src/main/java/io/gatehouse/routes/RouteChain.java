@@ -3,7 +3,7 @@ package io.gatehouse.routes;
 import io.gatehouse.config.Action;
 import io.gatehouse.config.Route;
 import io.gatehouse.http.ErrorResponses;
-import io.gatehouse.routing.ServedBy;
+import io.gatehouse.vhosts.ServedBy;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;

@@ -1,7 +1,7 @@
 package io.gatehouse.daemon;
 
 import io.gatehouse.config.AdminConfig;
-import io.gatehouse.routing.HostNames;
+import io.gatehouse.vhosts.HostNames;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Protocols;

@@ -1,4 +1,4 @@
-package io.gatehouse.routing;
+package io.gatehouse.vhosts;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;

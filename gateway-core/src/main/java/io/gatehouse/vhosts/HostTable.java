@@ -1,4 +1,4 @@
-package io.gatehouse.routing;
+package io.gatehouse.vhosts;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.gatehouse.routing;
+package io.gatehouse.vhosts;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.config.ProxyConfig;

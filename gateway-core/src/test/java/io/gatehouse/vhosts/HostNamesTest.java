@@ -1,4 +1,4 @@
-package io.gatehouse.routing;
+package io.gatehouse.vhosts;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
