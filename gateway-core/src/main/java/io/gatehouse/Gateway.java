@@ -133,9 +133,9 @@ public final class Gateway implements AutoCloseable {
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
         GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
-        GatewayHandlers handlers = new GatewayHandlers(config, registry, logs);
-        handlers.committed();
-        return new GatewayHandler(handlers.rootForAll(), handlers, logs);
+        HandlerTree tree = new HandlerTree(config, registry, logs);
+        tree.committed();
+        return new GatewayHandler(tree.rootForAll(), tree, logs);
     }
 
     /**

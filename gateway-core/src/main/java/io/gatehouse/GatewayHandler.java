@@ -11,12 +11,12 @@ import io.undertow.server.HttpServerExchange;
 public final class GatewayHandler implements HttpHandler, AutoCloseable {
 
     private final HttpHandler root;
-    private final GatewayHandlers handlers;
+    private final HandlerTree tree;
     private final GatewayLogs logs;
 
-    GatewayHandler(HttpHandler root, GatewayHandlers handlers, GatewayLogs logs) {
+    GatewayHandler(HttpHandler root, HandlerTree tree, GatewayLogs logs) {
         this.root = root;
-        this.handlers = handlers;
+        this.tree = tree;
         this.logs = logs;
     }
 
@@ -27,7 +27,7 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
 
     @Override
     public void close() {
-        handlers.close();
+        tree.close();
         logs.close();
     }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Generation {
 
     private final GatewayConfig config;
-    private final GatewayHandlers handlers;
+    private final HandlerTree tree;
     private final Map<ListenAddress, HttpHandler> roots = new LinkedHashMap<>();
     private final AtomicInteger users = new AtomicInteger(1);
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -37,15 +37,15 @@ final class Generation {
      */
     Generation(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, Generation previous) {
         this.config = config;
-        this.handlers = new GatewayHandlers(config, registry, logs, previous == null ? null : previous.handlers);
+        this.tree = new HandlerTree(config, registry, logs, previous == null ? null : previous.tree);
         for (ListenAddress listener : config.allListeners()) {
-            roots.put(listener, handlers.rootFor(listener));
+            roots.put(listener, tree.rootFor(listener));
         }
     }
 
     /** This generation starts serving: at start, or when the reload that built it commits. */
     void committed() {
-        handlers.committed();
+        tree.committed();
     }
 
     GatewayConfig config() {
@@ -89,13 +89,13 @@ final class Generation {
 
     /** Reopens the access log file by name, for log rotation. */
     void reopenAccessLog() {
-        handlers.reopenAccessLog();
+        tree.reopenAccessLog();
     }
 
     /** Closes the backend pools and the access log (unless a later generation took it over); once only. */
     void close() {
         if (closed.compareAndSet(false, true)) {
-            handlers.close();
+            tree.close();
         }
     }
 }

@@ -42,7 +42,7 @@ import java.util.function.Predicate;
  * settings share one proxy, so a backend's connection pool is one pool. {@link #close()} releases what the actions
  * hold.
  */
-final class GatewayHandlers implements AutoCloseable {
+final class HandlerTree implements AutoCloseable {
 
     private final GatewayConfig config;
     private final MeterRegistry registry;
@@ -59,18 +59,18 @@ final class GatewayHandlers implements AutoCloseable {
     private final BackendGauges backendGauges;
 
     /** The trees of {@code config}; its proxies and listeners log repeated events in {@code logs}. */
-    GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayLogs logs) {
+    HandlerTree(GatewayConfig config, MeterRegistry registry, GatewayLogs logs) {
         this(config, registry, logs, null);
     }
 
     /**
-     * Like {@link #GatewayHandlers(GatewayConfig, MeterRegistry, GatewayLogs)}, for a reload: when {@code previous}
+     * Like {@link #HandlerTree(GatewayConfig, MeterRegistry, GatewayLogs)}, for a reload: when {@code previous}
      * (may be null) writes the same access log, this one writes to that log too instead of opening the file a second
      * time (two writers on one file would interleave partial lines while the old tree drains); each tree holds its
      * own reference, so the file closes when the last tree using it is closed, and abandoning this one changes
      * nothing for {@code previous}.
      */
-    GatewayHandlers(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, GatewayHandlers previous) {
+    HandlerTree(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, HandlerTree previous) {
         this.config = config;
         this.registry = registry;
         this.logs = logs;
@@ -122,7 +122,7 @@ final class GatewayHandlers implements AutoCloseable {
         return new RequestOrigin(config.forwarded(), handler);
     }
 
-    private AccessLog accessLogFrom(GatewayHandlers previous) {
+    private AccessLog accessLogFrom(HandlerTree previous) {
         if (previous != null && previous.accessLog != null && previous.config.accessLog().equals(config.accessLog())) {
             return track(previous.accessLog.retain());
         }
@@ -182,7 +182,7 @@ final class GatewayHandlers implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                java.util.logging.Logger.getLogger(GatewayHandlers.class.getName())
+                java.util.logging.Logger.getLogger(HandlerTree.class.getName())
                         .warning("closing " + resource + " failed: " + e);
             }
         }
