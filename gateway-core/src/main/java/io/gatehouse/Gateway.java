@@ -188,7 +188,7 @@ public final class Gateway implements AutoCloseable {
             Listener listener = added.get(address);
             if (listener == null) {
                 listener = listeners.get(address);
-                listener.serve(fresh);
+                listener.switchTo(fresh);
                 kept.add(address);
             }
             serving.put(address, listener);

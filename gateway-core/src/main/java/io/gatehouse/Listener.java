@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One bound address. The accepting socket and the connections on it outlive reloads: each request reads the
  * listener's current {@link Generation} once, holds it until its exchange completes, and is served by that
- * generation's tree for this address. A reload {@linkplain #serve(Generation) publishes} a new generation with one
+ * generation's tree for this address. A reload {@linkplain #switchTo(Generation) publishes} a new generation with one
  * volatile write, so the next request on any connection, old or new, sees the new routes.
  *
  * <p>Closing is two steps, for a graceful stop and for a listener a reload removes alike:
@@ -50,7 +50,7 @@ final class Listener {
     /** The gateway's log of refused requests, for the guard of every connection accepted here. */
     private final RepeatedEvents refusals;
     private final HttpOpenListener connections;
-    private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::dispatch);
+    private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::serveRequest);
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
     private ConnectionMetrics metrics;
@@ -64,7 +64,7 @@ final class Listener {
         this.refusals = refusals;
         this.countConnections = countConnections;
         this.connections = new HttpOpenListener(buffers, options(generation.config()));
-        connections.setRootHandler(FrontDoor.guard(this::accept, refusals));
+        connections.setRootHandler(FrontDoor.guard(this::admitRequest, refusals));
     }
 
     /**
@@ -90,7 +90,7 @@ final class Listener {
                     .getMap();
             InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
             listener.acceptor = worker.createStreamConnectionServer(at,
-                    ChannelListeners.openListenerAdapter(listener::accepted), socket);
+                    ChannelListeners.openListenerAdapter(listener::setUpConnection), socket);
         } catch (IOException | RuntimeException e) {
             throw new ListenerBindException(address, rootCause(e));
         }
@@ -104,10 +104,14 @@ final class Listener {
         return listener;
     }
 
-    private void accepted(StreamConnection connection) {
+    /**
+     * Readies a connection just accepted: the framing checks go under Undertow's parser with the limits and timeouts
+     * of the generation current now (a later reload does not change them), then Undertow takes the connection.
+     */
+    private void setUpConnection(StreamConnection connection) {
         GatewayConfig config = generation.config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.validate(connection, config.limits(), config.timeouts(), refusals);
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), refusals);
         connections.handleEvent(connection);
         if (countConnections) {
             countUntilClosed(connection);
@@ -141,7 +145,7 @@ final class Listener {
      * Serves {@code next} from the next request on; requests already running keep the generation they started
      * with. The listener-level options (header size, idle timeout) apply to connections accepted from now on.
      */
-    void serve(Generation next) {
+    void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
         generation = next;
     }
@@ -184,13 +188,18 @@ final class Listener {
         }
     }
 
-    private void accept(HttpServerExchange exchange) throws Exception {
+    /**
+     * Takes each request the guard passes into the drain, which counts it in flight until its exchange completes.
+     * Once the listener is closing, the connection closes after the response: the drain's 503, or a refused
+     * request's own status.
+     */
+    private void admitRequest(HttpServerExchange exchange) throws Exception {
         if (closing && RefusedRequests.isRefused(exchange)) {
             // Answered by the tree with the refusal's own status, logged and counted, rather than the drain's 503;
             // it reaches no backend, so there is nothing for the drain to wait for. (While open, it goes through
             // the drain like any request, so a stop waits for its log line.)
             exchange.setPersistent(false);
-            dispatch(exchange);
+            serveRequest(exchange);
             return;
         }
         if (closing) {
@@ -202,10 +211,11 @@ final class Listener {
     }
 
     /**
-     * Holds the current generation for the length of the exchange. A generation is retired only after the next one
-     * is published, so when acquiring fails, reading the field again finds the newer one.
+     * Serves the request with the current generation's tree, holding that generation for the length of the
+     * exchange. A generation is retired only after the next one is published, so when acquiring fails, reading the
+     * field again finds the newer one.
      */
-    private void dispatch(HttpServerExchange exchange) throws Exception {
+    private void serveRequest(HttpServerExchange exchange) throws Exception {
         Generation serving = generation;
         while (!serving.tryAcquire()) {
             Generation newer = generation;

@@ -15,9 +15,9 @@ import java.time.Duration;
  * The parts that put request validation under Undertow's HTTP/1.1 parser. Undertow's builder offers no hook between
  * accepting a connection and its HTTP parser, so a listener is assembled from the same parts the builder uses, plus
  * these: a {@link FramingConduit} under Undertow's parser on each accepted connection's read side
- * ({@link #validate}), before the connection is handed to Undertow's {@link HttpOpenListener}, whose root handler is
- * wrapped in a {@link GuardHandler} ({@link #guard}). Both log refused requests in the listener owner's
- * {@link #refusalLog refusal log}.
+ * ({@link #installFramingCheck}), before the connection is handed to Undertow's {@link HttpOpenListener}, whose
+ * root handler is wrapped in a {@link GuardHandler} ({@link #guard}). Both log refused requests in the listener
+ * owner's {@link #refusalLog refusal log}.
  *
  * <p>Undertow options ({@link #undertowOptions}), so that Undertow's own limits never fire before Gatehouse's
  * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
@@ -36,8 +36,8 @@ public final class FrontDoor {
      * Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. What it
      * refuses is logged in {@code refusals}.
      */
-    public static void validate(StreamConnection connection, Limits limits, Timeouts timeouts,
-                                RepeatedEvents refusals) {
+    public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
+                                          RepeatedEvents refusals) {
         connection.getSourceChannel().setConduit(
                 new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals));
     }
@@ -51,7 +51,7 @@ public final class FrontDoor {
     }
 
     /**
-     * A log for the refused requests of a listener's {@link #validate} and {@link #guard} (on the
+     * A log for the refused requests of a listener's {@link #installFramingCheck} and {@link #guard} (on the
      * {@code io.gatehouse.guard} logger, at INFO), summarising once per {@code interval}. Its owner closes it after
      * the listeners that use it.
      */
