@@ -3,15 +3,9 @@ package io.gatehouse;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.Undertow;
-import io.undertow.UndertowLogger;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.handlers.HostHeaderHandler;
-import io.undertow.util.Cookies;
-import io.undertow.util.DateUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
-import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
 import java.io.IOException;
@@ -28,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -86,6 +79,22 @@ public final class Gateway implements AutoCloseable {
         this.logs = logs;
         this.current = first;
         this.worker = createWorker();
+    }
+
+    /**
+     * Starts loading the I/O layer on a background thread and returns at once, so that a {@link #start} a moment
+     * later finds it ready: when first loaded, XNIO's provider registers itself with the JVM's management server,
+     * which takes about a tenth of a second, as long as reading a small configuration. Optional, for a process that
+     * wants its first response soon (the daemon calls it before it reads its configuration, once its logging is
+     * set up, since XNIO logs as it loads). If loading fails, {@link #start} throws that failure.
+     *
+     * <p>Once XNIO is loaded, the same thread runs the static initialisers of the Undertow classes that the first
+     * request would otherwise run on an IO thread, in front of the client. {@link #start} does not wait for them; a
+     * failure among them is logged, a failure to load XNIO skips them. Set Undertow's system properties before
+     * calling this: {@code Cookies} reads one as it initialises.
+     */
+    public static void preload() {
+        Preload.start();
     }
 
     /**
@@ -333,85 +342,10 @@ public final class Gateway implements AutoCloseable {
                 .thenAcceptAsync(then, retirer);
     }
 
-    /** XNIO being loaded by {@link #preload}; null when it was not called. */
-    private static volatile FutureTask<Xnio> preloading;
-
-    /**
-     * Starts loading the I/O layer on a background thread and returns at once, so that a {@link #start} a moment
-     * later finds it ready: when first loaded, XNIO's provider registers itself with the JVM's management server,
-     * which takes about a tenth of a second, as long as reading a small configuration. Optional, for a process that
-     * wants its first response soon (the daemon calls it before it reads its configuration, once its logging is
-     * set up, since XNIO logs as it loads). If loading fails, {@link #start} throws that failure.
-     *
-     * <p>Once XNIO is loaded, the same thread runs the static initialisers that the first request would otherwise
-     * run on an IO thread, in front of the client ({@link #FIRST_REQUEST_CLASSES}). {@link #start} does not wait
-     * for them; a failure among them is logged, a failure to load XNIO skips them. Set Undertow's system properties
-     * before calling this: {@code Cookies} reads one as it initialises.
-     */
-    public static void preload() {
-        FutureTask<Xnio> loading = new FutureTask<>(Gateway::loadXnio);
-        preloading = loading;
-        Thread loader = new Thread(() -> {
-            loading.run();
-            try {
-                loading.get();
-            } catch (ExecutionException | InterruptedException e) {
-                return; // start() throws the failure
-            }
-            FIRST_REQUEST_CLASSES.forEach(Gateway::initialise);
-        }, "gatehouse-preload");
-        loader.setDaemon(true);
-        loader.start();
-    }
-
-    /**
-     * Undertow's classes whose static initialisers cost the most in the first request a gateway serves: 26 of its
-     * 76 ms of CPU in a profile of the daemon's first proxied request (bench/NOTES.md, 2026-12-03). Undertow
-     * initialises them on the IO thread, while the client waits: {@code Cookies} links a string concatenation,
-     * {@code DateUtils} reads the JDK's time-zone database, {@code UndertowLogger} builds its message logger,
-     * {@code HostHeaderHandler} compiles two regular expressions.
-     */
-    private static final List<Class<?>> FIRST_REQUEST_CLASSES =
-            List.of(Cookies.class, DateUtils.class, UndertowLogger.class, HostHeaderHandler.class);
-
-    /**
-     * A failure is logged in one line with its cause: the request that meets the class next gets only a bare
-     * {@code NoClassDefFoundError}.
-     */
-    private static void initialise(Class<?> type) {
-        try {
-            Class.forName(type.getName(), true, type.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            LOG.warning("initialising " + type.getName() + " failed: " + (e.getCause() != null ? e.getCause() : e));
-        }
-    }
-
-    private static Xnio xnio() {
-        FutureTask<Xnio> loading = preloading;
-        if (loading != null) {
-            try {
-                return loading.get();
-            } catch (ExecutionException e) {
-                // The loader's own failure, rather than the bare NoClassDefFoundError a second attempt would meet.
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return loadXnio();
-    }
-
-    private static Xnio loadXnio() {
-        return Xnio.getInstance(Undertow.class.getClassLoader());
-    }
-
     private static XnioWorker createWorker() {
         int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
         try {
-            return xnio().createWorker(OptionMap.builder()
+            return Preload.xnio().createWorker(OptionMap.builder()
                     .set(Options.WORKER_NAME, "gatehouse")
                     .set(Options.WORKER_IO_THREADS, ioThreads)
                     .set(Options.WORKER_TASK_CORE_THREADS, ioThreads * 8)
