@@ -17,9 +17,9 @@ import java.util.Locale;
  *
  * <p>{@code common} and {@code combined} are Apache's formats byte for byte: {@code %h %l %u %t "%r" %>s %b}, and
  * for {@code combined} also {@code "%{Referer}i" "%{User-agent}i"}; {@code %h} is the client address
- * ({@link ClientAddress}), {@code %r} and the headers are what the client sent (captured before any handler ran),
- * repeated headers are joined with {@code ", "}, a missing one is {@code -}, and quoted values are escaped as Apache's
- * {@code ap_escape_logitem} does, so a client cannot forge a field or a line.
+ * ({@link ClientAddress}), {@code %r} and the headers are what the client sent (captured before any handler changed
+ * them), repeated headers are joined with {@code ", "}, a missing one is {@code -}, and quoted values are escaped as
+ * Apache's {@code ap_escape_logitem} does, so a client cannot forge a field or a line.
  *
  * <p>{@code json} is one object per line; the fields are listed in src-docs/configuration.md.
  */

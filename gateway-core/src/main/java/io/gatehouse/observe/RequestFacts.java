@@ -10,16 +10,14 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
 /**
- * What the client sent, captured when the request arrives at the root of the handler tree, before any handler
- * (the proxy above all, which rewrites request headers in place) can change it; plus the request body bytes read,
- * counted as they pass. The access log and the request metrics both read it when the exchange completes.
+ * What the client sent, captured by the access log or the request metrics, whichever sees the request first: both
+ * wrap every handler that changes request headers in place (the client-header cleaning, a route's header rules, the
+ * proxy); plus the request body bytes read, counted as they pass. Both read it when the exchange completes.
  *
  * <p>Captured once per exchange ({@link #capture} is idempotent), so the access log and the metrics agree on the
  * start time whichever wraps the other.
  */
 final class RequestFacts {
-
-    /** The request id header, as the client or a trusted proxy sent it. */
 
     private static final AttachmentKey<RequestFacts> KEY = AttachmentKey.create(RequestFacts.class);
 

@@ -5,12 +5,15 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 
 /**
- * Enforces {@code limits.maxBody} on proxied request bodies. A declared Content-Length above the limit is answered
- * 413 at once, before any backend is contacted, and the client connection is closed rather than drained. Setting
- * the limit on the exchange also lifts Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}) for
- * bodies with a Content-Length. A chunked body is limited by the listener's {@code MAX_ENTITY_SIZE}, which Undertow
- * 2.4.4 reads when it parses the request head; past it Undertow closes the client connection (no 413 can be sent).
- * The gateway therefore sets that option to {@code limits.maxBody} on its listeners.
+ * Enforces {@code limits.maxBody} on proxied request bodies where no guard of a gateway's own listener did: in a
+ * gateway mounted in another server, or a {@link ReverseProxy} used on its own. (On its own listeners the guard
+ * answers 413 to a declared Content-Length above the limit before any handler runs, and to a chunked body as it
+ * passes the limit.) A declared Content-Length above the limit is answered 413 at once, before any backend is
+ * contacted, and the client connection is closed rather than drained. Setting the limit on the exchange also lifts
+ * Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}) for bodies with a Content-Length. A chunked
+ * body is limited by the server's {@code MAX_ENTITY_SIZE}, which Undertow 2.4.4 reads when it parses the request
+ * head; past it Undertow closes the client connection (no 413 can be sent), which is why embedding.md asks a server
+ * that mounts the gateway to set that option.
  */
 final class BodyLimit implements HttpHandler {
 

@@ -70,8 +70,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>no response head within {@code responseTimeout} of the request being sent: 504</li>
  *   <li>every pooled connection busy and the queue full, or no slot within {@code connectTimeout}: 503 with
  *       {@code Retry-After}</li>
- *   <li>the client's request body breaks off (or a chunked body passes {@code limits.maxBody}, which Undertow
- *       answers by closing the client connection): the client connection is closed</li>
+ *   <li>the guard refuses the request body part-way (its chunked framing breaks, or it passes
+ *       {@code limits.maxBody}): 400 or 413, while no response has started</li>
+ *   <li>the client's request body breaks off (or, in a gateway mounted in another server, a chunked body passes
+ *       that server's {@code MAX_ENTITY_SIZE}, which Undertow answers by closing the client connection): the client
+ *       connection is closed</li>
  *   <li>anything after the response head was sent, including a response body cut short by the backend: the client
  *       connection is closed, so the client sees the truncation (a status can no longer change, and a chunked
  *       response is never finished with a terminator the backend did not send)</li>

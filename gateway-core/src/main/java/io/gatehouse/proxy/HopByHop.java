@@ -21,8 +21,8 @@ import java.util.Set;
  * names the client's {@code Connection} lists were removed earlier, from what the client sent, by
  * {@link ClientHeaders}: removing them here would also remove what a route or the gateway set under those names.
  * {@link #nominated} is that rule: {@code Host} and {@code Content-Length} survive being listed, because routing and
- * body framing depend on them. (A request with both Transfer-Encoding and Content-Length never gets here: Undertow's
- * parser answers it 400.) The forwarder frames the body toward the backend itself.
+ * body framing depend on them. (On a gateway's own listener, a request with both Transfer-Encoding and
+ * Content-Length never gets here: the guard answers it 400.) The forwarder frames the body toward the backend itself.
  *
  * <p>{@link #copyEndToEnd} applies the same rule to a backend's response on its way to the client.
  */

@@ -13,11 +13,6 @@ import java.util.Objects;
  */
 final class RequestValues {
 
-    /**
-     * Read from the request until {@code io.gatehouse.forwarded.RequestId} exists: then {@code ${request_id}} must be
-     * the id the gateway assigned (or accepted), so that logs, backends and response headers agree.
-     */
-
     private final HttpServerExchange exchange;
     private final String path;
     private final String[] groups;
