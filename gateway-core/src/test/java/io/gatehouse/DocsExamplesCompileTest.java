@@ -1,5 +1,6 @@
 package io.gatehouse;
 
+import io.gatehouse.testing.RepositoryRoot;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class DocsExamplesCompileTest {
 
     @TestFactory
     Stream<DynamicTest> everyJavaBlockCompiles() throws IOException {
-        Path root = repositoryRoot();
+        Path root = RepositoryRoot.find();
         List<JavaBlock> blocks = new ArrayList<>();
         for (String page : PAGES) {
             blocks.addAll(JavaBlock.readAll(root, page));
@@ -79,17 +80,6 @@ class DocsExamplesCompileTest {
                         .collect(Collectors.joining("\n", block.where() + " does not compile:\n", "")));
             }
         }
-    }
-
-    /** The directory holding README.md and gateway-core: surefire runs in gateway-core, an IDE maybe in the root. */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("gateway-core"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no repository root (README.md beside gateway-core) above "
-                + Path.of("").toAbsolutePath());
     }
 
     /** One fenced {@code ```java} block: the page it is in, the page's line of its first code line, its code. */

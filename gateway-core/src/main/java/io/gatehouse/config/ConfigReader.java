@@ -19,12 +19,12 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Binds a {@link ConfigNode} tree to {@link GatewayConfig} in one pass that applies the defaults and adds every
  * problem it meets to {@link Problems} (a value with a problem is replaced by its default so the walk goes on).
  * Used for YAML files and for {@link GatewayConfigBuilder} alike, so both accept and refuse exactly the same.
+ * The key names, and the keys each mapping takes (what an unknown key's message lists), are {@link Keys}'.
  * The result is only meaningful when no problem was added.
  *
  * <p>Hand-written rather than Jackson binding the records ({@code @JsonProperty} names): tried with Jackson 2.21,
@@ -37,24 +37,6 @@ import java.util.stream.Stream;
  * this reader is.
  */
 final class ConfigReader {
-
-    private static final List<String> TOP_KEYS =
-            List.of("listen", "forwarded", "timeouts", "limits", "accessLog", "log", "shutdown", "admin", "vhosts", "pidFile", "watch");
-    private static final List<String> FORWARDED_KEYS = List.of("trusted", "emit", "realIpHeader", "echoRequestId", "strip",
-            "underscoresInHeaders");
-    private static final List<String> ACTIONS = List.of("proxy", "files", "echo");
-    private static final List<String> VHOST_KEYS = List.of("name", "hosts", "listen", "proxy", "files", "echo", "routes");
-    private static final List<String> ROUTE_ACTIONS = List.of("proxy", "files", "echo", "redirect", "respond", "rewrite");
-    private static final List<String> ROUTE_KEYS = List.of("path", "match", "methods", "header",
-            "proxy", "files", "echo", "redirect", "respond", "rewrite", "headers");
-    private static final List<String> PROXY_KEYS = List.of("backends", "preserveHost", "timeouts", "connections",
-            "maxConnections", "queue", "balance", "health", "retries");
-    private static final List<String> ROUTE_PROXY_KEYS = Stream.concat(PROXY_KEYS.stream(),
-            Stream.of("path", "stripPrefix")).toList();
-    private static final List<String> HEALTH_KEYS = List.of("failures", "coolOff", "path", "interval", "expect");
-    private static final List<String> HEADER_OPERATIONS = List.of("set", "add", "remove");
-    private static final List<String> FILES_KEYS = List.of("root", "fallbackRoot", "index", "deny", "listing", "noRanges",
-            "mimeTypes", "precompressed", "gzip", "cache", "dotfiles", "errorPages", "symlinks");
 
     /** Reads one value at {@code path}; returns {@code null} after adding a problem. */
     @FunctionalInterface
@@ -98,37 +80,36 @@ final class ConfigReader {
     }
 
     GatewayConfig read(ConfigNode root, Optional<Path> source) {
-        Fields top = fields(root, "", TOP_KEYS);
+        Fields top = fields(root, "", Keys.TOP);
         if (top == null) {
             return null;
         }
-        List<ListenAddress> listen = top.optional("listen", GatewayConfig.DEFAULT_LISTEN,
+        List<ListenAddress> listen = top.optional(Keys.LISTEN, GatewayConfig.DEFAULT_LISTEN,
                 list(parsed(ConfigValues::listen), "listen addresses like \"0.0.0.0:80\"", true));
 
-        ForwardedConfig forwarded = forwarded(top.section("forwarded", FORWARDED_KEYS));
+        ForwardedConfig forwarded = forwarded(top.section(Keys.TOP_FORWARDED));
 
-        Timeouts timeouts = timeouts(top.section("timeouts", List.of("connect", "response", "idle", "requestHeader")));
-        Limits limits = limits(top.section("limits", List.of("maxBody", "maxHeaderBytes", "maxHeaders", "maxUriBytes",
-                "encodedSlashes")));
+        Timeouts timeouts = timeouts(top.section(Keys.TOP_TIMEOUTS));
+        Limits limits = limits(top.section(Keys.TOP_LIMITS));
 
-        Fields log = top.section("accessLog", List.of("path", "format"));
+        Fields log = top.section(Keys.TOP_ACCESS_LOG);
         AccessLogConfig accessLog = new AccessLogConfig(
-                log.optional("path", AccessLogConfig.DEFAULTS.path(), parsed(this::accessLogPath)),
-                log.optional("format", AccessLogConfig.DEFAULTS.format(), parsed(ConfigReader::format)));
+                log.optional(Keys.ACCESS_LOG_PATH, AccessLogConfig.DEFAULTS.path(), parsed(this::accessLogPath)),
+                log.optional(Keys.ACCESS_LOG_FORMAT, AccessLogConfig.DEFAULTS.format(), parsed(ConfigReader::format)));
 
-        Fields operatorLog = top.section("log", List.of("repeatInterval"));
-        LogConfig logConfig = new LogConfig(operatorLog.optional("repeatInterval", LogConfig.DEFAULTS.repeatInterval(), duration(true)));
+        Fields operatorLog = top.section(Keys.TOP_LOG);
+        LogConfig logConfig = new LogConfig(operatorLog.optional(Keys.LOG_REPEAT_INTERVAL, LogConfig.DEFAULTS.repeatInterval(), duration(true)));
 
-        Fields shutdown = top.section("shutdown", List.of("drainTimeout"));
-        Duration drain = shutdown.optional("drainTimeout", ShutdownConfig.DEFAULTS.drainTimeout(), duration(true));
+        Fields shutdown = top.section(Keys.TOP_SHUTDOWN);
+        Duration drain = shutdown.optional(Keys.SHUTDOWN_DRAIN_TIMEOUT, ShutdownConfig.DEFAULTS.drainTimeout(), duration(true));
 
-        List<BoundVhost> vhosts = top.required("vhosts", List.of(),
+        List<BoundVhost> vhosts = top.required(Keys.VHOSTS, List.of(),
                 "list at least one vhost, like: vhosts: [{hosts: [\"*\"], echo: {}}]",
                 list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
         refuseConflicts(vhosts, listen);
         AdminConfig admin = admin(top, vhosts, listen);
-        Optional<Path> pidFile = Optional.ofNullable(top.optional("pidFile", null, parsed(value -> resolve(notEmpty(value)))));
-        boolean watch = top.optional("watch", false, bool);
+        Optional<Path> pidFile = Optional.ofNullable(top.optional(Keys.PID_FILE, null, parsed(value -> resolve(notEmpty(value)))));
+        boolean watch = top.optional(Keys.WATCH, false, bool);
 
         if (problems.count() > 0) {
             return null; // the placeholders that stand in for refused values need not make a valid config
@@ -139,48 +120,48 @@ final class ConfigReader {
     }
 
     private ForwardedConfig forwarded(Fields f) {
-        List<Cidr> trusted = f.optional("trusted", ForwardedConfig.DEFAULTS.trusted(),
+        List<Cidr> trusted = f.optional(Keys.FORWARDED_TRUSTED, ForwardedConfig.DEFAULTS.trusted(),
                 list(parsed(Cidr::parse), "networks like \"127.0.0.1/32\"", false));
-        List<ForwardedConfig.Emit> emit = f.optional("emit", List.copyOf(ForwardedConfig.DEFAULT_EMIT),
+        List<ForwardedConfig.Emit> emit = f.optional(Keys.FORWARDED_EMIT, List.copyOf(ForwardedConfig.DEFAULT_EMIT),
                 list(parsed(ForwardedConfig.Emit::parse), "header families: x-forwarded, rfc7239", false));
         return new ForwardedConfig(trusted, Set.copyOf(emit),
-                f.optional("realIpHeader", ForwardedConfig.DEFAULT_REAL_IP_HEADER, bool),
-                f.optional("echoRequestId", ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool),
-                f.optional("strip", List.of(), list(parsed(ConfigValues::strippableHeaderName), "header names like X-Tenant", false)),
-                f.optional("underscoresInHeaders", ForwardedConfig.DEFAULT_UNDERSCORES,
+                f.optional(Keys.FORWARDED_REAL_IP_HEADER, ForwardedConfig.DEFAULT_REAL_IP_HEADER, bool),
+                f.optional(Keys.FORWARDED_ECHO_REQUEST_ID, ForwardedConfig.DEFAULT_ECHO_REQUEST_ID, bool),
+                f.optional(Keys.FORWARDED_STRIP, List.of(), list(parsed(ConfigValues::strippableHeaderName), "header names like X-Tenant", false)),
+                f.optional(Keys.FORWARDED_UNDERSCORES, ForwardedConfig.DEFAULT_UNDERSCORES,
                         parsed(ForwardedConfig.Underscores::parse)));
     }
 
     private Timeouts timeouts(Fields t) {
         return new Timeouts(
-                t.optional("connect", Timeouts.DEFAULTS.connect(), duration(false)),
-                t.optional("response", Timeouts.DEFAULTS.response(), duration(false)),
-                t.optional("idle", Timeouts.DEFAULTS.idle(), duration(false)),
-                t.optional("requestHeader", Timeouts.DEFAULTS.requestHeader(), duration(false)));
+                t.optional(Keys.TIMEOUTS_CONNECT, Timeouts.DEFAULTS.connect(), duration(false)),
+                t.optional(Keys.TIMEOUTS_RESPONSE, Timeouts.DEFAULTS.response(), duration(false)),
+                t.optional(Keys.TIMEOUTS_IDLE, Timeouts.DEFAULTS.idle(), duration(false)),
+                t.optional(Keys.TIMEOUTS_REQUEST_HEADER, Timeouts.DEFAULTS.requestHeader(), duration(false)));
     }
 
     private Limits limits(Fields l) {
         return new Limits(
-                l.optional("maxBody", Limits.DEFAULTS.maxBody(), size),
-                l.optional("maxHeaderBytes", (long) Limits.DEFAULTS.maxHeaderBytes(), atLeast(size, 1024, Integer.MAX_VALUE,
+                l.optional(Keys.LIMITS_MAX_BODY, Limits.DEFAULTS.maxBody(), size),
+                l.optional(Keys.LIMITS_MAX_HEADER_BYTES, (long) Limits.DEFAULTS.maxHeaderBytes(), atLeast(size, 1024, Integer.MAX_VALUE,
                         "must be 1KiB to 2GiB")).intValue(),
-                l.optional("maxHeaders", (long) Limits.DEFAULTS.maxHeaders(), atLeast(wholeNumber(), 1, 100_000,
+                l.optional(Keys.LIMITS_MAX_HEADERS, (long) Limits.DEFAULTS.maxHeaders(), atLeast(wholeNumber(), 1, 100_000,
                         "must be 1 to 100000")).intValue(),
-                l.optional("maxUriBytes", (long) Limits.DEFAULTS.maxUriBytes(), atLeast(size, 256, Integer.MAX_VALUE,
+                l.optional(Keys.LIMITS_MAX_URI_BYTES, (long) Limits.DEFAULTS.maxUriBytes(), atLeast(size, 256, Integer.MAX_VALUE,
                         "must be 256 bytes to 2GiB")).intValue(),
-                l.optional("encodedSlashes", Limits.DEFAULTS.encodedSlashes(),
+                l.optional(Keys.LIMITS_ENCODED_SLASHES, Limits.DEFAULTS.encodedSlashes(),
                         parsed(v -> choice(v, Limits.EncodedSlashes.values()))));
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {
-        Fields f = fields(node, path, VHOST_KEYS);
+        Fields f = fields(node, path, Keys.VHOST);
         if (f == null) {
             return null;
         }
         int problemsBefore = problems.count();
         Map<String, Located> hostsAt = new LinkedHashMap<>();
         Binder<String> hostPattern = parsed(ConfigValues::hostPattern);
-        List<String> hosts = f.required("hosts", List.of(), "give the names this vhost answers, like hosts: [example.com]",
+        List<String> hosts = f.required(Keys.VHOST_HOSTS, List.of(), "give the names this vhost answers, like hosts: [example.com]",
                 list((hostNode, hostPath) -> {
                     String host = hostPattern.bind(hostNode, hostPath);
                     if (host != null && hostsAt.putIfAbsent(host, new Located(hostNode, hostPath)) != null) {
@@ -188,18 +169,18 @@ final class ConfigReader {
                     }
                     return host;
                 }, "host names like example.com", true));
-        List<ListenAddress> listen = f.optional("listen", List.of(),
+        List<ListenAddress> listen = f.optional(Keys.VHOST_LISTEN, List.of(),
                 list(parsed(ConfigValues::listen), "listen addresses like \"127.0.0.1:9000\"", true));
         boolean routable = problems.count() == problemsBefore;
-        String name = f.optional("name", hosts.isEmpty() ? "" : hosts.get(0), parsed(ConfigReader::notEmpty));
+        String name = f.optional(Keys.VHOST_NAME, hosts.isEmpty() ? "" : hosts.get(0), parsed(ConfigReader::notEmpty));
 
         List<Route> routes;
-        if (f.has("routes")) {
+        if (f.has(Keys.VHOST_ROUTES)) {
             refuseShorthandBesideRoutes(f);
-            routes = f.optional("routes", List.of(), list((routeNode, routePath) -> route(routeNode, routePath, timeouts), "routes", true));
+            routes = f.optional(Keys.VHOST_ROUTES, List.of(), list((routeNode, routePath) -> route(routeNode, routePath, timeouts), "routes", true));
         } else {
-            Action action = oneAction(f, node, path, ACTIONS, "a vhost", "a vhost needs routes or exactly one action: proxy, files or echo",
-                    kind -> shorthandAction(f, kind, timeouts));
+            Action action = oneAction(f, node, path, Keys.VHOST_ACTIONS, "a vhost", "a vhost needs routes or exactly one action: proxy, files or echo",
+                    timeouts);
             routes = action == null ? List.of() : List.of(Route.catchAll(action));
         }
         // Without hosts or routes a problem was added above, so these placeholders never reach a caller.
@@ -209,75 +190,88 @@ final class ConfigReader {
     }
 
     /**
-     * The one action of {@code kinds} present in {@code f}, read by {@code reader}; a problem when there is none
-     * ({@code missing}) or more than one. Null when there is none.
+     * The one action of {@code kinds} present in {@code f}, read (a proxy's timeouts default to {@code timeouts}); a
+     * problem when there is none ({@code missing}) or more than one. Null when there is none.
      */
-    private Action oneAction(Fields f, ConfigNode node, String path, List<String> kinds, String holder, String missing,
-                             Function<String, Action> reader) {
-        List<String> present = f.mapping.entries().stream().map(ConfigNode.Entry::key).filter(kinds::contains).toList();
+    private Action oneAction(Fields f, ConfigNode node, String path, List<Keys.Key> kinds, String holder, String missing,
+                             Timeouts timeouts) {
+        List<Keys.Key> present = f.mapping.entries().stream()
+                .flatMap(entry -> kinds.stream().filter(kind -> kind.name().equals(entry.key()))).toList();
         if (present.isEmpty()) {
             problems.add(node, path, missing);
         }
         Action action = null;
-        for (String kind : present) {
+        for (Keys.Key kind : present) {
             if (action != null) {
-                ConfigNode.Entry extra = f.mapping.entry(kind);
+                ConfigNode.Entry extra = f.entry(kind);
                 problems.add(extra.line(), extra.column(), f.pathOf(kind), holder + " takes exactly one action of "
-                        + String.join(", ", kinds) + "; this one already has '" + present.get(0) + "'");
+                        + String.join(", ", names(kinds)) + "; this one already has '" + present.get(0).name() + "'");
             }
-            Action bound = reader.apply(kind);
+            Action bound = action(f.section(kind), timeouts);
             action = action == null ? bound : action;
         }
         return action;
     }
 
-    private Action shorthandAction(Fields f, String kind, Timeouts timeouts) {
-        return switch (kind) {
-            case "proxy" -> proxy(f.section(kind, PROXY_KEYS), timeouts);
-            case "files" -> files(f.section(kind, FILES_KEYS));
-            default -> echo(f);
-        };
+    /** The action whose keys {@code a} holds: which one is told by the section they were read as. */
+    private Action action(Fields a, Timeouts timeouts) {
+        Keys.Section kind = a.section;
+        if (kind == Keys.PROXY || kind == Keys.ROUTE_PROXY) {
+            return proxy(a, timeouts);
+        }
+        if (kind == Keys.FILES) {
+            return files(a);
+        }
+        if (kind == Keys.REDIRECT) {
+            return redirect(a);
+        }
+        if (kind == Keys.RESPOND) {
+            return respond(a);
+        }
+        if (kind == Keys.REWRITE) {
+            return rewrite(a);
+        }
+        return new EchoConfig(); // echo takes no keys: reading its section reported any
     }
 
-    private EchoConfig echo(Fields f) {
-        f.section("echo", List.of()); // reports any key: echo takes none
-        return new EchoConfig();
+    private static List<String> names(List<Keys.Key> keys) {
+        return keys.stream().map(Keys.Key::name).toList();
     }
 
     private ProxyConfig proxy(Fields p, Timeouts timeouts) {
-        List<URI> bound = p.required("backends", List.of(), "list at least one, like backends: [\"http://127.0.0.1:8080\"]",
+        List<URI> bound = p.required(Keys.PROXY_BACKENDS, List.of(), "list at least one, like backends: [\"http://127.0.0.1:8080\"]",
                 list(parsed(ConfigValues::backend), "backends like \"http://127.0.0.1:8080\"", true));
         // Without backends a problem was added above, so this placeholder never reaches a caller.
         List<URI> backends = bound.isEmpty() ? List.of(URI.create("http://backend.invalid:80")) : bound;
-        Fields t = p.section("timeouts", List.of("connect", "response", "idle"));
+        Fields t = p.section(Keys.PROXY_TIMEOUTS_GROUP);
         return new ProxyConfig(backends,
-                p.optional("preserveHost", ProxyConfig.DEFAULT_PRESERVE_HOST, bool),
-                t.optional("connect", timeouts.connect(), duration(false)),
-                t.optional("response", timeouts.response(), duration(false)),
-                p.optional("connections", (long) ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND,
+                p.optional(Keys.PROXY_PRESERVE_HOST, ProxyConfig.DEFAULT_PRESERVE_HOST, bool),
+                t.optional(Keys.PROXY_TIMEOUTS_CONNECT, timeouts.connect(), duration(false)),
+                t.optional(Keys.PROXY_TIMEOUTS_RESPONSE, timeouts.response(), duration(false)),
+                p.optional(Keys.PROXY_CONNECTIONS, (long) ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND,
                         atLeast(wholeNumber(), 1, Integer.MAX_VALUE, "must be at least 1")).intValue(),
-                p.optional("queue", (long) ProxyConfig.DEFAULT_QUEUE_SIZE,
+                p.optional(Keys.PROXY_QUEUE, (long) ProxyConfig.DEFAULT_QUEUE_SIZE,
                         atLeast(wholeNumber(), 0, Integer.MAX_VALUE, "must be 0 or more")).intValue(),
-                p.optional("balance", ProxyConfig.DEFAULT_BALANCE, parsed(ProxyConfig.Balance::parse)),
-                health(p.section("health", HEALTH_KEYS)),
-                p.optional("retries", (long) ProxyConfig.defaultRetries(backends.size()),
+                p.optional(Keys.PROXY_BALANCE, ProxyConfig.DEFAULT_BALANCE, parsed(ProxyConfig.Balance::parse)),
+                health(p.section(Keys.PROXY_HEALTH)),
+                p.optional(Keys.PROXY_RETRIES, (long) ProxyConfig.defaultRetries(backends.size()),
                         atLeast(wholeNumber(), 0, 100, "must be 0 to 100")).intValue(),
-                t.optional("idle", ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)),
-                p.optional("maxConnections", (long) ProxyConfig.NO_CONNECTION_CAP,
+                t.optional(Keys.PROXY_TIMEOUTS_IDLE, ProxyConfig.DEFAULT_IDLE_TIMEOUT, duration(false)),
+                p.optional(Keys.PROXY_MAX_CONNECTIONS, (long) ProxyConfig.NO_CONNECTION_CAP,
                         atLeast(wholeNumber(), 0, Integer.MAX_VALUE, "must be 0 (no cap) or more")).intValue());
     }
 
     /** {@code proxy.health}: passive limits always; the active check only when {@code path} is given. */
     private ProxyConfig.Health health(Fields h) {
-        int failures = h.optional("failures", (long) ProxyConfig.Health.DEFAULT_FAILURES,
+        int failures = h.optional(Keys.HEALTH_FAILURES, (long) ProxyConfig.Health.DEFAULT_FAILURES,
                 atLeast(wholeNumber(), 1, 1000, "must be 1 to 1000")).intValue();
-        Duration coolOff = h.optional("coolOff", ProxyConfig.Health.DEFAULT_COOL_OFF, duration(false));
-        Duration interval = h.optional("interval", ProxyConfig.Check.DEFAULT_INTERVAL, duration(false));
-        int expect = h.optional("expect", (long) ProxyConfig.Check.DEFAULT_EXPECT,
+        Duration coolOff = h.optional(Keys.HEALTH_COOL_OFF, ProxyConfig.Health.DEFAULT_COOL_OFF, duration(false));
+        Duration interval = h.optional(Keys.HEALTH_INTERVAL, ProxyConfig.Check.DEFAULT_INTERVAL, duration(false));
+        int expect = h.optional(Keys.HEALTH_EXPECT, (long) ProxyConfig.Check.DEFAULT_EXPECT,
                 atLeast(wholeNumber(), 100, 599, "must be an HTTP status, 100 to 599")).intValue();
-        Optional<ProxyConfig.Check> check = Optional.ofNullable(h.optional("path", null, parsed(ConfigReader::healthPath)))
+        Optional<ProxyConfig.Check> check = Optional.ofNullable(h.optional(Keys.HEALTH_PATH, null, parsed(ConfigReader::healthPath)))
                 .map(path -> new ProxyConfig.Check(path, interval, expect));
-        if (check.isEmpty() && (h.has("interval") || h.has("expect"))) {
+        if (check.isEmpty() && (h.has(Keys.HEALTH_INTERVAL) || h.has(Keys.HEALTH_EXPECT))) {
             problems.add(h.mapping, h.path, "interval and expect configure the active check; give its path too, like path: /healthz");
         }
         return new ProxyConfig.Health(failures, coolOff, check);
@@ -291,42 +285,42 @@ final class ConfigReader {
     }
 
     private FilesConfig files(Fields f) {
-        String root = f.required("root", "", "give the document root, like root: /var/www/%0",
+        String root = f.required(Keys.FILES_ROOT, "", "give the document root, like root: /var/www/%0",
                 parsed(value -> resolve(ConfigValues.evhostRoot(value)).toString()));
-        Path fallbackRoot = f.optional("fallbackRoot", null, parsed(value -> resolve(notEmpty(value))));
-        List<String> index = f.optional("index", FilesConfig.DEFAULT_INDEX,
+        Path fallbackRoot = f.optional(Keys.FILES_FALLBACK_ROOT, null, parsed(value -> resolve(notEmpty(value))));
+        List<String> index = f.optional(Keys.FILES_INDEX, FilesConfig.DEFAULT_INDEX,
                 list(parsed(ConfigValues::indexName), "file names like index.html", false));
-        List<String> deny = f.optional("deny", List.of(), list(parsed(ConfigValues::denySuffix), "path suffixes like \".inc\"", false));
-        boolean listing = f.optional("listing", false, bool);
-        List<Pattern> noRanges = f.optional("noRanges", List.of(), list(parsed(ConfigValues::regex), "regexes like '\\.pdf$'", false));
+        List<String> deny = f.optional(Keys.FILES_DENY, List.of(), list(parsed(ConfigValues::denySuffix), "path suffixes like \".inc\"", false));
+        boolean listing = f.optional(Keys.FILES_LISTING, false, bool);
+        List<Pattern> noRanges = f.optional(Keys.FILES_NO_RANGES, List.of(), list(parsed(ConfigValues::regex), "regexes like '\\.pdf$'", false));
         return new FilesConfig(root, Optional.ofNullable(fallbackRoot), index, deny, listing, noRanges,
-                keyed(f, "mimeTypes", ConfigValues::extension, parsed(ConfigValues::mediaType)),
-                f.optional("precompressed", FilesConfig.DEFAULT_PRECOMPRESSED, bool),
-                gzip(f.section("gzip", List.of("enabled", "minSize", "types"))),
-                cache(f.section("cache", List.of("maxAge", "immutable"))),
-                f.optional("dotfiles", FilesConfig.DEFAULT_DOTFILES, parsed(v -> choice(v, FilesConfig.Dotfiles.values()))),
-                keyed(f, "errorPages", ConfigValues::errorStatus, parsed(ConfigValues::errorPage)),
-                f.optional("symlinks", FilesConfig.DEFAULT_SYMLINKS, parsed(v -> choice(v, FilesConfig.Symlinks.values()))));
+                keyed(f, Keys.FILES_MIME_TYPES, ConfigValues::extension, parsed(ConfigValues::mediaType)),
+                f.optional(Keys.FILES_PRECOMPRESSED, FilesConfig.DEFAULT_PRECOMPRESSED, bool),
+                gzip(f.section(Keys.FILES_GZIP)),
+                cache(f.section(Keys.FILES_CACHE)),
+                f.optional(Keys.FILES_DOTFILES, FilesConfig.DEFAULT_DOTFILES, parsed(v -> choice(v, FilesConfig.Dotfiles.values()))),
+                keyed(f, Keys.FILES_ERROR_PAGES, ConfigValues::errorStatus, parsed(ConfigValues::errorPage)),
+                f.optional(Keys.FILES_SYMLINKS, FilesConfig.DEFAULT_SYMLINKS, parsed(v -> choice(v, FilesConfig.Symlinks.values()))));
     }
 
     private FilesConfig.Gzip gzip(Fields g) {
         FilesConfig.Gzip d = FilesConfig.Gzip.DEFAULTS;
-        return new FilesConfig.Gzip(g.optional("enabled", d.enabled(), bool), g.optional("minSize", d.minSize(), size),
-                g.optional("types", d.types(), list(parsed(ConfigValues::compressibleType), "media types like text/*", false)));
+        return new FilesConfig.Gzip(g.optional(Keys.GZIP_ENABLED, d.enabled(), bool), g.optional(Keys.GZIP_MIN_SIZE, d.minSize(), size),
+                g.optional(Keys.GZIP_TYPES, d.types(), list(parsed(ConfigValues::compressibleType), "media types like text/*", false)));
     }
 
     private FilesConfig.Cache cache(Fields c) {
-        return new FilesConfig.Cache(Optional.ofNullable(c.optional("maxAge", null, duration(true))),
-                c.optional("immutable", FilesConfig.Cache.DEFAULTS.immutable(), bool));
+        return new FilesConfig.Cache(Optional.ofNullable(c.optional(Keys.CACHE_MAX_AGE, null, duration(true))),
+                c.optional(Keys.CACHE_IMMUTABLE, FilesConfig.Cache.DEFAULTS.immutable(), bool));
     }
 
     /**
      * A mapping whose keys the caller defines ({@code mimeTypes}, {@code errorPages}); a key {@code keyParser}
      * refuses is reported at the key. Keys are kept in the order written.
      */
-    private <K, V> Map<K, V> keyed(Fields parent, String name, Function<String, K> keyParser, Binder<V> value) {
+    private <K, V> Map<K, V> keyed(Fields parent, Keys.Key name, Function<String, K> keyParser, Binder<V> value) {
         Map<K, V> values = new LinkedHashMap<>();
-        ConfigNode.Entry section = parent.mapping.entry(name);
+        ConfigNode.Entry section = parent.entry(name);
         if (section == null || (section.value() instanceof Scalar s && s.value() == null)) {
             return values;
         }
@@ -334,18 +328,18 @@ final class ConfigReader {
             problems.add(section.value(), parent.pathOf(name), "expected a mapping, got " + section.value().describe());
             return values;
         }
-        Fields m = new Fields(mapping, parent.pathOf(name));
-        for (ConfigNode.Entry entry : m.mapping.entries()) {
+        String path = parent.pathOf(name);
+        for (ConfigNode.Entry entry : mapping.entries()) {
             K key;
             try {
                 key = keyParser.apply(entry.key());
             } catch (IllegalArgumentException e) {
-                problems.add(entry.line(), entry.column(), m.pathOf(entry.key()), e.getMessage());
+                problems.add(entry.line(), entry.column(), join(path, entry.key()), e.getMessage());
                 continue;
             }
-            V bound = value.bind(entry.value(), m.pathOf(entry.key()));
+            V bound = value.bind(entry.value(), join(path, entry.key()));
             if (bound != null && values.putIfAbsent(key, bound) != null) {
-                problems.add(entry.line(), entry.column(), m.pathOf(entry.key()), "'" + entry.key() + "' is given twice");
+                problems.add(entry.line(), entry.column(), join(path, entry.key()), "'" + entry.key() + "' is given twice");
             }
         }
         return values;
@@ -365,101 +359,90 @@ final class ConfigReader {
     // --- routes ---------------------------------------------------------------------------------------------
 
     private void refuseShorthandBesideRoutes(Fields f) {
-        for (String kind : ACTIONS) {
-            ConfigNode.Entry entry = f.mapping.entry(kind);
+        for (Keys.Key kind : Keys.VHOST_ACTIONS) {
+            ConfigNode.Entry entry = f.entry(kind);
             if (entry != null) {
                 problems.add(entry.line(), entry.column(), f.pathOf(kind), "a vhost has either routes or one action, not both; "
-                        + "make this '" + kind + "' the last route (a route without conditions takes every request)");
+                        + "make this '" + kind.name() + "' the last route (a route without conditions takes every request)");
             }
         }
     }
 
     private Route route(ConfigNode node, String path, Timeouts timeouts) {
-        Fields f = fields(node, path, ROUTE_KEYS);
+        Fields f = fields(node, path, Keys.ROUTE);
         if (f == null) {
             return null;
         }
-        Optional<String> prefix = Optional.ofNullable(f.optional("path", null, parsed(ConfigValues::routePrefix)));
-        Optional<Regex> match = Optional.ofNullable(f.optional("match", null, parsed(value -> new Regex(ConfigValues.routeRegex(value)))));
-        List<String> methods = f.optional("methods", List.of(), list(parsed(ConfigValues::method), "methods like GET", true));
-        Optional<HeaderCondition> header = f.has("header") ? Optional.of(headerCondition(f.section("header", List.of("name", "matches"))))
+        Optional<String> prefix = Optional.ofNullable(f.optional(Keys.ROUTE_PATH, null, parsed(ConfigValues::routePrefix)));
+        Optional<Regex> match = Optional.ofNullable(f.optional(Keys.ROUTE_MATCH, null, parsed(value -> new Regex(ConfigValues.routeRegex(value)))));
+        List<String> methods = f.optional(Keys.ROUTE_METHODS, List.of(), list(parsed(ConfigValues::method), "methods like GET", true));
+        Optional<HeaderCondition> header = f.has(Keys.ROUTE_HEADER) ? Optional.of(headerCondition(f.section(Keys.ROUTE_HEADER)))
                 : Optional.empty();
-        Action action = oneAction(f, node, path, ROUTE_ACTIONS, "a route",
-                "a route needs exactly one action: " + String.join(", ", ROUTE_ACTIONS), kind -> routeAction(f, kind, timeouts));
+        Action action = oneAction(f, node, path, Keys.ROUTE_ACTIONS, "a route",
+                "a route needs exactly one action: " + String.join(", ", names(Keys.ROUTE_ACTIONS)), timeouts);
         ProxyPath proxyPath = action instanceof ProxyConfig ? proxyPath(f, prefix.isPresent()) : ProxyPath.UNCHANGED;
-        HeaderRules headers = f.has("headers") ? headerRules(f.section("headers", List.of("request", "response"))) : HeaderRules.NONE;
+        HeaderRules headers = f.has(Keys.ROUTE_HEADERS) ? headerRules(f.section(Keys.ROUTE_HEADERS)) : HeaderRules.NONE;
         Route route = new Route(prefix, match, methods, header, action == null ? new EchoConfig() : action, proxyPath, headers,
                 new Route.Origin(problems.file(), node.line(), node.column(), path));
         refuseMissingGroups(route, node, path);
         return route;
     }
 
-    private Action routeAction(Fields f, String kind, Timeouts timeouts) {
-        return switch (kind) {
-            case "proxy" -> proxy(f.section(kind, ROUTE_PROXY_KEYS), timeouts);
-            case "files" -> files(f.section(kind, FILES_KEYS));
-            case "redirect" -> redirect(f.section(kind, List.of("to", "status")));
-            case "respond" -> respond(f.section(kind, List.of("status", "body", "headers")));
-            case "rewrite" -> rewrite(f.section(kind, List.of("to")));
-            default -> echo(f);
-        };
-    }
-
     private HeaderCondition headerCondition(Fields h) {
-        String name = h.required("name", "X-Missing", "give the header to test, like name: X-Env", parsed(ConfigValues::headerName));
-        return new HeaderCondition(name, Optional.ofNullable(h.optional("matches", null, parsed(value -> new Regex(ConfigValues.regex(value))))));
+        String name = h.required(Keys.HEADER_NAME, "X-Missing", "give the header to test, like name: X-Env", parsed(ConfigValues::headerName));
+        return new HeaderCondition(name, Optional.ofNullable(h.optional(Keys.HEADER_MATCHES, null, parsed(value -> new Regex(ConfigValues.regex(value))))));
     }
 
     private RedirectConfig redirect(Fields r) {
-        Template to = r.required("to", Template.parse("/", Template.Use.TARGET), "give the target, like to: /new/$1 or to: https://example.com/",
+        Template to = r.required(Keys.REDIRECT_TO, Template.parse("/", Template.Use.TARGET), "give the target, like to: /new/$1 or to: https://example.com/",
                 template(Template.Use.TARGET));
-        int status = r.optional("status", (long) RedirectConfig.DEFAULT_STATUS, oneOf(RedirectConfig.STATUSES)).intValue();
+        int status = r.optional(Keys.REDIRECT_STATUS, (long) RedirectConfig.DEFAULT_STATUS, oneOf(RedirectConfig.STATUSES)).intValue();
         return new RedirectConfig(to, status);
     }
 
     private RespondConfig respond(Fields r) {
-        int status = r.required("status", 200L, "give the status, like status: 403",
+        int status = r.required(Keys.RESPOND_STATUS, 200L, "give the status, like status: 403",
                 atLeast(wholeNumber(), 200, 599, "must be 200 to 599")).intValue();
-        Optional<String> body = Optional.ofNullable(r.optional("body", null, text));
+        Optional<String> body = Optional.ofNullable(r.optional(Keys.RESPOND_BODY, null, text));
         if (body.isPresent() && (status == 204 || status == 304)) {
-            ConfigNode.Entry entry = r.mapping.entry("body");
-            problems.add(entry.line(), entry.column(), r.pathOf("body"), "a " + status + " response has no body");
+            ConfigNode.Entry entry = r.entry(Keys.RESPOND_BODY);
+            problems.add(entry.line(), entry.column(), r.pathOf(Keys.RESPOND_BODY), "a " + status + " response has no body");
             body = Optional.empty();
         }
-        return new RespondConfig(status, body, r.optional("headers", List.of(), headerValues(ConfigValues::changeableHeaderName)));
+        return new RespondConfig(status, body, r.optional(Keys.RESPOND_HEADERS, List.of(), headerValues(ConfigValues::changeableHeaderName)));
     }
 
     private RewriteConfig rewrite(Fields r) {
-        return new RewriteConfig(r.required("to", Template.parse("/", Template.Use.PATH), "give the new path, like to: /index.php?q=$1",
+        return new RewriteConfig(r.required(Keys.REWRITE_TO, Template.parse("/", Template.Use.PATH), "give the new path, like to: /index.php?q=$1",
                 template(Template.Use.PATH)));
     }
 
     /** {@code proxy.path} and {@code proxy.stripPrefix} of a route; the other proxy keys are read by {@link #proxy}. */
     private ProxyPath proxyPath(Fields route, boolean hasPrefix) {
-        if (!(route.mapping.entry("proxy").value() instanceof Mapping mapping)) {
+        if (!(route.entry(Keys.ROUTE_PROXY_ACTION).value() instanceof Mapping mapping)) {
             return ProxyPath.UNCHANGED;
         }
-        Fields p = new Fields(mapping, route.pathOf("proxy"));
-        Optional<Template> template = Optional.ofNullable(p.optional("path", null, template(Template.Use.PATH)));
-        boolean strip = p.optional("stripPrefix", false, bool);
-        ConfigNode.Entry stripEntry = p.mapping.entry("stripPrefix");
+        Fields p = new Fields(mapping, route.pathOf(Keys.ROUTE_PROXY_ACTION), Keys.ROUTE_PROXY);
+        Optional<Template> template = Optional.ofNullable(p.optional(Keys.ROUTE_PROXY_PATH, null, template(Template.Use.PATH)));
+        boolean strip = p.optional(Keys.ROUTE_PROXY_STRIP_PREFIX, false, bool);
+        ConfigNode.Entry stripEntry = p.entry(Keys.ROUTE_PROXY_STRIP_PREFIX);
         if (strip && !hasPrefix) {
-            problems.add(stripEntry.line(), stripEntry.column(), p.pathOf("stripPrefix"),
+            problems.add(stripEntry.line(), stripEntry.column(), p.pathOf(Keys.ROUTE_PROXY_STRIP_PREFIX),
                     "stripPrefix removes the route's path prefix, and this route has no 'path'; with 'match', give proxy.path like '/$1'");
         } else if (strip && template.isPresent()) {
-            problems.add(stripEntry.line(), stripEntry.column(), p.pathOf("stripPrefix"), "give either path or stripPrefix, not both");
+            problems.add(stripEntry.line(), stripEntry.column(), p.pathOf(Keys.ROUTE_PROXY_STRIP_PREFIX), "give either path or stripPrefix, not both");
         }
         return new ProxyPath(template, strip);
     }
 
     private HeaderRules headerRules(Fields h) {
-        return new HeaderRules(headerOperations(h.section("request", HEADER_OPERATIONS), ConfigValues::changeableRequestHeaderName),
-                headerOperations(h.section("response", HEADER_OPERATIONS), ConfigValues::changeableHeaderName));
+        return new HeaderRules(headerOperations(h.section(Keys.HEADERS_REQUEST), ConfigValues::changeableRequestHeaderName),
+                headerOperations(h.section(Keys.HEADERS_RESPONSE), ConfigValues::changeableHeaderName));
     }
 
     private HeaderRules.Operations headerOperations(Fields o, Function<String, String> names) {
-        return new HeaderRules.Operations(o.optional("set", List.of(), headerValues(names)), o.optional("add", List.of(), headerValues(names)),
-                o.optional("remove", List.of(), list(parsed(names), "header names like X-Powered-By", false)));
+        return new HeaderRules.Operations(o.optional(Keys.HEADERS_SET, List.of(), headerValues(names)), o.optional(Keys.HEADERS_ADD, List.of(), headerValues(names)),
+                o.optional(Keys.HEADERS_REMOVE, List.of(), list(parsed(names), "header names like X-Powered-By", false)));
     }
 
     /** A mapping of header names (checked by {@code names}) to value templates, in the order written. */
@@ -568,18 +551,18 @@ final class ConfigReader {
      * listener by accident.
      */
     private AdminConfig admin(Fields top, List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
-        if (!top.has("admin")) {
+        if (!top.has(Keys.TOP_ADMIN)) {
             return AdminConfig.OFF;
         }
-        Fields admin = top.section("admin", List.of("listen", "hosts"));
-        ListenAddress listen = admin.optional("listen", AdminConfig.DEFAULT_LISTEN, parsed(ConfigReader::adminListen));
-        List<String> hosts = admin.optional("hosts", List.of(),
+        Fields admin = top.section(Keys.TOP_ADMIN);
+        ListenAddress listen = admin.optional(Keys.ADMIN_LISTEN, AdminConfig.DEFAULT_LISTEN, parsed(ConfigReader::adminListen));
+        List<String> hosts = admin.optional(Keys.ADMIN_HOSTS, List.of(),
                 list(parsed(ConfigValues::hostPattern), "host names like metrics.internal", false));
         for (BoundVhost vhost : vhosts) {
             for (ListenAddress publicListener : listeners(vhost, defaultListen)) {
                 if (overlaps(listen, publicListener)) {
-                    ConfigNode.Entry entry = admin.mapping.entry("listen");
-                    problems.add(entry == null ? admin.mapping : entry.value(), admin.pathOf("listen"), "the admin listener "
+                    ConfigNode.Entry entry = admin.entry(Keys.ADMIN_LISTEN);
+                    problems.add(entry == null ? admin.mapping : entry.value(), admin.pathOf(Keys.ADMIN_LISTEN), "the admin listener "
                             + listen + " would share " + publicListener + " with vhost '" + vhost.vhost().name()
                             + "'; give it an address of its own, like 127.0.0.1:9901");
                     return new AdminConfig(Optional.of(listen), hosts);
@@ -614,10 +597,11 @@ final class ConfigReader {
     // --- reading values -------------------------------------------------------------------------------------
 
     /** The mapping at {@code node} with unknown keys reported; an empty value ({@code echo:}) is an empty mapping. */
-    private Fields fields(ConfigNode node, String path, List<String> keys) {
+    private Fields fields(ConfigNode node, String path, Keys.Section section) {
         if (node instanceof Scalar s && (s.value() == null || s.text().isEmpty())) {
-            return new Fields(new Mapping(List.of(), node.line(), node.column()), path);
+            return new Fields(new Mapping(List.of(), node.line(), node.column()), path, section);
         }
+        List<String> keys = section.names();
         if (!(node instanceof Mapping mapping)) {
             String what = path.isEmpty() ? "the configuration must be a mapping of settings" : "expected a mapping";
             String valid = keys.isEmpty() ? " ({})" : " (keys: " + String.join(", ", keys) + ")";
@@ -628,7 +612,7 @@ final class ConfigReader {
                 problems.add(entry.line(), entry.column(), join(path, entry.key()), unknownKey(entry.key(), keys));
             }
         }
-        return new Fields(mapping, path);
+        return new Fields(mapping, path, section);
     }
 
     static String unknownKey(String key, List<String> valid) {
@@ -770,31 +754,37 @@ final class ConfigReader {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    /** One mapping of the tree and its key path. */
+    /** One mapping of the tree, its key path, and the section of the table it is read as. */
     private final class Fields {
         final Mapping mapping;
         final String path;
+        final Keys.Section section;
 
-        Fields(Mapping mapping, String path) {
+        Fields(Mapping mapping, String path, Keys.Section section) {
             this.mapping = mapping;
             this.path = path;
+            this.section = section;
         }
 
-        boolean has(String key) {
-            return mapping.entry(key) != null;
+        ConfigNode.Entry entry(Keys.Key key) {
+            return mapping.entry(key.name());
         }
 
-        String pathOf(String key) {
-            return join(path, key);
+        boolean has(Keys.Key key) {
+            return entry(key) != null;
         }
 
-        <T> T optional(String key, T fallback, Binder<T> binder) {
-            ConfigNode.Entry entry = mapping.entry(key);
+        String pathOf(Keys.Key key) {
+            return join(path, key.name());
+        }
+
+        <T> T optional(Keys.Key key, T fallback, Binder<T> binder) {
+            ConfigNode.Entry entry = entry(key);
             T value = entry == null ? null : binder.bind(entry.value(), pathOf(key));
             return value == null ? fallback : value;
         }
 
-        <T> T required(String key, T fallback, String hint, Binder<T> binder) {
+        <T> T required(Keys.Key key, T fallback, String hint, Binder<T> binder) {
             if (!has(key)) {
                 problems.add(mapping, pathOf(key), "missing; " + hint);
                 return fallback;
@@ -803,10 +793,11 @@ final class ConfigReader {
         }
 
         /** The nested mapping at {@code key}; an empty one when it is absent or not a mapping (reported). */
-        Fields section(String key, List<String> keys) {
-            ConfigNode.Entry entry = mapping.entry(key);
-            Fields nested = entry == null ? null : fields(entry.value(), pathOf(key), keys);
-            return nested != null ? nested : new Fields(new Mapping(List.of(), mapping.line(), mapping.column()), pathOf(key));
+        Fields section(Keys.Key key) {
+            ConfigNode.Entry entry = entry(key);
+            Fields nested = entry == null ? null : fields(entry.value(), pathOf(key), key.opens());
+            return nested != null ? nested
+                    : new Fields(new Mapping(List.of(), mapping.line(), mapping.column()), pathOf(key), key.opens());
         }
     }
 }
