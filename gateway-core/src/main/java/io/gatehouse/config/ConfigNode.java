@@ -2,7 +2,6 @@ package io.gatehouse.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,7 +83,7 @@ sealed interface ConfigNode {
             return new Sequence(list.stream().map(ConfigNode::of).toList(), 0, 0);
         }
         if (value instanceof Enum<?> constant) {
-            String name = constant.name().toLowerCase(Locale.ROOT);
+            String name = Keys.spelling(constant);
             return new Scalar(name, name, 0, 0);
         }
         return new Scalar(value, String.valueOf(value), 0, 0);
