@@ -15,10 +15,10 @@ public record AccessLogConfig(String path, Format format) {
 
     /** @throws IllegalArgumentException when {@code path} is empty */
     public AccessLogConfig {
-        if (RecordChecks.present("accessLog.path", path).isBlank()) {
-            throw new IllegalArgumentException("accessLog.path: must not be empty");
+        if (RecordChecks.present(Keys.ACCESS_LOG_PATH, path).isBlank()) {
+            throw new IllegalArgumentException(Keys.ACCESS_LOG_PATH.path() + ": must not be empty");
         }
-        RecordChecks.present("accessLog.format", format);
+        RecordChecks.present(Keys.ACCESS_LOG_FORMAT, format);
     }
 
     public boolean enabled() {

@@ -3,6 +3,7 @@ package io.gatehouse.config;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,17 +39,17 @@ public record GatewayConfig(
 
     /** @throws IllegalArgumentException when {@code listen} or {@code vhosts} is empty; NullPointerException for a missing component */
     public GatewayConfig {
-        listen = List.copyOf(RecordChecks.notEmpty("listen", listen));
-        RecordChecks.present("forwarded", forwarded);
-        RecordChecks.present("timeouts", timeouts);
-        RecordChecks.present("limits", limits);
-        RecordChecks.present("accessLog", accessLog);
-        RecordChecks.present("shutdown", shutdown);
-        vhosts = List.copyOf(RecordChecks.notEmpty("vhosts", vhosts));
-        RecordChecks.present("source", source);
-        RecordChecks.present("admin", admin);
-        RecordChecks.present("pidFile", pidFile);
-        RecordChecks.present("log", log);
+        listen = List.copyOf(RecordChecks.notEmpty(Keys.LISTEN, listen));
+        RecordChecks.present(Keys.TOP_FORWARDED, forwarded);
+        RecordChecks.present(Keys.TOP_TIMEOUTS, timeouts);
+        RecordChecks.present(Keys.TOP_LIMITS, limits);
+        RecordChecks.present(Keys.TOP_ACCESS_LOG, accessLog);
+        RecordChecks.present(Keys.TOP_SHUTDOWN, shutdown);
+        vhosts = List.copyOf(RecordChecks.notEmpty(Keys.VHOSTS, vhosts));
+        Objects.requireNonNull(source, "source");
+        RecordChecks.present(Keys.TOP_ADMIN, admin);
+        RecordChecks.present(Keys.PID_FILE, pidFile);
+        RecordChecks.present(Keys.TOP_LOG, log);
     }
 
     /**

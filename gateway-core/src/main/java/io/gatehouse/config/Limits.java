@@ -13,11 +13,11 @@ public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUr
      *                                  {@code maxUriBytes} 256 or more
      */
     public Limits {
-        RecordChecks.between("limits.maxBody", maxBody, 0, Long.MAX_VALUE);
-        RecordChecks.between("limits.maxHeaderBytes", maxHeaderBytes, 1024, Integer.MAX_VALUE);
-        RecordChecks.between("limits.maxHeaders", maxHeaders, 1, 100_000);
-        RecordChecks.between("limits.maxUriBytes", maxUriBytes, 256, Integer.MAX_VALUE);
-        RecordChecks.present("limits.encodedSlashes", encodedSlashes);
+        RecordChecks.between(Keys.LIMITS_MAX_BODY, maxBody, 0, Long.MAX_VALUE);
+        RecordChecks.between(Keys.LIMITS_MAX_HEADER_BYTES, maxHeaderBytes, 1024, Integer.MAX_VALUE);
+        RecordChecks.between(Keys.LIMITS_MAX_HEADERS, maxHeaders, 1, 100_000);
+        RecordChecks.between(Keys.LIMITS_MAX_URI_BYTES, maxUriBytes, 256, Integer.MAX_VALUE);
+        RecordChecks.present(Keys.LIMITS_ENCODED_SLASHES, encodedSlashes);
     }
 
     public static final int DEFAULT_MAX_HEADERS = 100;

@@ -13,7 +13,7 @@ public record LogConfig(Duration repeatInterval) {
 
     /** @throws IllegalArgumentException when {@code repeatInterval} is negative */
     public LogConfig {
-        RecordChecks.notNegative("log.repeatInterval", repeatInterval);
+        RecordChecks.notNegative(Keys.LOG_REPEAT_INTERVAL, repeatInterval);
     }
 
     public static final LogConfig DEFAULTS = new LogConfig(Duration.ofSeconds(10));

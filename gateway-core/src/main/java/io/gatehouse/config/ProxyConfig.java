@@ -55,16 +55,16 @@ public record ProxyConfig(
      *                                  or {@code maxConnections} below 0, {@code retries} outside 0 to 100
      */
     public ProxyConfig {
-        backends = List.copyOf(RecordChecks.notEmpty("proxy.backends", backends));
-        RecordChecks.positive("proxy.timeouts.connect", connectTimeout);
-        RecordChecks.positive("proxy.timeouts.response", responseTimeout);
-        RecordChecks.positive("proxy.timeouts.idle", idleTimeout);
-        RecordChecks.between("proxy.connections", connectionsPerBackend, 1, Integer.MAX_VALUE);
-        RecordChecks.between("proxy.queue", queueSize, 0, Integer.MAX_VALUE);
-        RecordChecks.between("proxy.retries", retries, 0, 100);
-        RecordChecks.between("proxy.maxConnections", maxConnections, 0, Integer.MAX_VALUE);
-        RecordChecks.present("proxy.balance", balance);
-        RecordChecks.present("proxy.health", health);
+        backends = List.copyOf(RecordChecks.notEmpty(Keys.PROXY_BACKENDS, backends));
+        RecordChecks.positive(Keys.PROXY_TIMEOUTS_CONNECT, connectTimeout);
+        RecordChecks.positive(Keys.PROXY_TIMEOUTS_RESPONSE, responseTimeout);
+        RecordChecks.positive(Keys.PROXY_TIMEOUTS_IDLE, idleTimeout);
+        RecordChecks.between(Keys.PROXY_CONNECTIONS, connectionsPerBackend, 1, Integer.MAX_VALUE);
+        RecordChecks.between(Keys.PROXY_QUEUE, queueSize, 0, Integer.MAX_VALUE);
+        RecordChecks.between(Keys.PROXY_RETRIES, retries, 0, 100);
+        RecordChecks.between(Keys.PROXY_MAX_CONNECTIONS, maxConnections, 0, Integer.MAX_VALUE);
+        RecordChecks.present(Keys.PROXY_BALANCE, balance);
+        RecordChecks.present(Keys.PROXY_HEALTH, health);
     }
 
     /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
@@ -154,9 +154,9 @@ public record ProxyConfig(
 
         /** @throws IllegalArgumentException when {@code failures} is outside 1 to 1000 or {@code coolOff} not more than 0 */
         public Health {
-            RecordChecks.between("proxy.health.failures", failures, 1, 1000);
-            RecordChecks.positive("proxy.health.coolOff", coolOff);
-            RecordChecks.present("proxy.health.path", check);
+            RecordChecks.between(Keys.HEALTH_FAILURES, failures, 1, 1000);
+            RecordChecks.positive(Keys.HEALTH_COOL_OFF, coolOff);
+            RecordChecks.present(Keys.HEALTH_PATH, check);
         }
 
         public static final int DEFAULT_FAILURES = 3;
@@ -175,11 +175,11 @@ public record ProxyConfig(
          *                                  more than 0 or {@code expect} is not an HTTP status (100 to 599)
          */
         public Check {
-            if (!RecordChecks.present("proxy.health.path", path).startsWith("/")) {
-                throw new IllegalArgumentException("proxy.health.path: expected a path like /healthz, got '" + path + "'");
+            if (!RecordChecks.present(Keys.HEALTH_PATH, path).startsWith("/")) {
+                throw new IllegalArgumentException(Keys.HEALTH_PATH.path() + ": expected a path like /healthz, got '" + path + "'");
             }
-            RecordChecks.positive("proxy.health.interval", interval);
-            RecordChecks.between("proxy.health.expect", expect, 100, 599);
+            RecordChecks.positive(Keys.HEALTH_INTERVAL, interval);
+            RecordChecks.between(Keys.HEALTH_EXPECT, expect, 100, 599);
         }
 
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);

@@ -15,35 +15,35 @@ final class RecordChecks {
     private RecordChecks() {
     }
 
-    static <T> T present(String key, T value) {
-        return Objects.requireNonNull(value, key);
+    static <T> T present(Keys.Key key, T value) {
+        return Objects.requireNonNull(value, key.path());
     }
 
-    static long between(String key, long value, long min, long max) {
+    static long between(Keys.Key key, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(key + ": must be " + min + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE
+            throw new IllegalArgumentException(key.path() + ": must be " + min + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE
                     ? " or more" : " to " + max) + ", got " + value);
         }
         return value;
     }
 
-    static Duration positive(String key, Duration value) {
+    static Duration positive(Keys.Key key, Duration value) {
         if (present(key, value).isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(key + ": must be more than 0, got " + value.toMillis() + "ms");
+            throw new IllegalArgumentException(key.path() + ": must be more than 0, got " + value.toMillis() + "ms");
         }
         return value;
     }
 
-    static Duration notNegative(String key, Duration value) {
+    static Duration notNegative(Keys.Key key, Duration value) {
         if (present(key, value).isNegative()) {
-            throw new IllegalArgumentException(key + ": must be 0 or more, got " + value.toMillis() + "ms");
+            throw new IllegalArgumentException(key.path() + ": must be 0 or more, got " + value.toMillis() + "ms");
         }
         return value;
     }
 
-    static <C extends Collection<?>> C notEmpty(String key, C values) {
+    static <C extends Collection<?>> C notEmpty(Keys.Key key, C values) {
         if (present(key, values).isEmpty()) {
-            throw new IllegalArgumentException(key + ": expected at least one");
+            throw new IllegalArgumentException(key.path() + ": expected at least one");
         }
         return values;
     }

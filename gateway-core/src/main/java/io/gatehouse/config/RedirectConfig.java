@@ -16,9 +16,9 @@ public record RedirectConfig(Template to, int status) implements Action {
 
     /** @throws IllegalArgumentException when {@code status} is not one of {@link #STATUSES} */
     public RedirectConfig {
-        RecordChecks.present("redirect.to", to);
+        RecordChecks.present(Keys.REDIRECT_TO, to);
         if (!STATUSES.contains(status)) {
-            throw new IllegalArgumentException("redirect.status: expected one of " + STATUSES + ", got " + status);
+            throw new IllegalArgumentException(Keys.REDIRECT_STATUS.path() + ": expected one of " + STATUSES + ", got " + status);
         }
     }
 

@@ -15,9 +15,9 @@ public record RespondConfig(int status, Optional<String> body, List<HeaderRules.
 
     /** @throws IllegalArgumentException when {@code status} is outside 200 to 599, or a 204 or 304 has a body */
     public RespondConfig {
-        RecordChecks.between("respond.status", status, 200, 599);
-        if (RecordChecks.present("respond.body", body).isPresent() && (status == 204 || status == 304)) {
-            throw new IllegalArgumentException("respond.body: a " + status + " response has no body");
+        RecordChecks.between(Keys.RESPOND_STATUS, status, 200, 599);
+        if (RecordChecks.present(Keys.RESPOND_BODY, body).isPresent() && (status == 204 || status == 304)) {
+            throw new IllegalArgumentException(Keys.RESPOND_BODY.path() + ": a " + status + " response has no body");
         }
         headers = List.copyOf(headers);
     }

@@ -7,7 +7,7 @@ public record ShutdownConfig(Duration drainTimeout) {
 
     /** @throws IllegalArgumentException when {@code drainTimeout} is negative */
     public ShutdownConfig {
-        RecordChecks.notNegative("shutdown.drainTimeout", drainTimeout);
+        RecordChecks.notNegative(Keys.SHUTDOWN_DRAIN_TIMEOUT, drainTimeout);
     }
 
     public static final ShutdownConfig DEFAULTS = new ShutdownConfig(Duration.ofSeconds(30));

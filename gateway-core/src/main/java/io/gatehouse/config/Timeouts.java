@@ -14,10 +14,10 @@ public record Timeouts(Duration connect, Duration response, Duration idle, Durat
 
     /** @throws IllegalArgumentException naming the {@code timeouts} key of a duration that is not more than 0 */
     public Timeouts {
-        RecordChecks.positive("timeouts.connect", connect);
-        RecordChecks.positive("timeouts.response", response);
-        RecordChecks.positive("timeouts.idle", idle);
-        RecordChecks.positive("timeouts.requestHeader", requestHeader);
+        RecordChecks.positive(Keys.TIMEOUTS_CONNECT, connect);
+        RecordChecks.positive(Keys.TIMEOUTS_RESPONSE, response);
+        RecordChecks.positive(Keys.TIMEOUTS_IDLE, idle);
+        RecordChecks.positive(Keys.TIMEOUTS_REQUEST_HEADER, requestHeader);
     }
 
     public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),

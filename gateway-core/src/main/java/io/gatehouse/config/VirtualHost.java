@@ -15,8 +15,8 @@ import java.util.List;
 public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes) {
 
     public VirtualHost {
-        if (RecordChecks.present("hosts", hosts).isEmpty()) {
-            throw new IllegalArgumentException("vhost '" + name + "': hosts: expected at least one");
+        if (RecordChecks.present(Keys.VHOST_HOSTS, hosts).isEmpty()) {
+            throw new IllegalArgumentException("vhost '" + name + "': " + Keys.VHOST_HOSTS.name() + ": expected at least one");
         }
         hosts = List.copyOf(hosts);
         listen = List.copyOf(listen);
