@@ -8,31 +8,48 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.gatehouse.config.Action;
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.HeaderRules;
+import io.gatehouse.config.Keys;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.ProxyPath;
 import io.gatehouse.config.Regex;
+import io.gatehouse.config.Route;
 import io.gatehouse.config.SecretNames;
 import io.gatehouse.config.Template;
 
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The effective configuration (every default applied) as JSON for the admin listener's {@code /config}, with secrets
- * redacted as {@link SecretNames} decides: the value of any key named like a secret, and the {@code value} or
- * {@code matches} next to a {@code name} named like one (header rules, header conditions), becomes
- * {@value #REDACTED}. Durations read as in YAML ({@code 30s}, {@code 500ms}), addresses, networks, patterns and
- * templates as strings, and each route's action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
+ * The effective configuration (every default applied) as JSON for the admin listener's {@code /config}, written as the
+ * YAML is: each value under the key that sets it ({@link Keys}: {@code connections}, {@code queue}, a proxy's
+ * {@code timeouts.connect}, {@code health.path}), choices as written ({@code round-robin}), durations as in YAML
+ * ({@code 30s}, {@code 500ms}), addresses, networks, patterns and templates as strings, header rules as mappings of
+ * names to values, and each route's action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
+ * Secrets are redacted as {@link SecretNames} decides: the value of any key named like a secret (a header rule's
+ * header name is its key), and the {@code matches} next to a {@code name} named like one (header conditions),
+ * becomes {@value #REDACTED}.
  */
 final class ConfigJson {
 
@@ -47,30 +64,100 @@ final class ConfigJson {
                     .addSerializer(Path.class, ToStringSerializer.instance)
                     .addSerializer(Pattern.class, ToStringSerializer.instance)
                     .addSerializer(Regex.class, ToStringSerializer.instance)
-                    .addSerializer(Template.class, ToStringSerializer.instance)
-                    .addSerializer(Optional.class, new OptionalSerializer()));
+                    .addSerializer(Template.class, ToStringSerializer.instance));
 
     private ConfigJson() {
     }
 
     static String of(GatewayConfig config) throws IOException {
-        ObjectNode tree = MAPPER.valueToTree(config);
-        JsonNode vhosts = tree.get("vhosts");
-        for (int i = 0; vhosts instanceof ArrayNode && i < vhosts.size(); i++) {
-            JsonNode routes = vhosts.get(i).get("routes");
-            for (int j = 0; routes instanceof ArrayNode && j < routes.size(); j++) {
-                ObjectNode route = (ObjectNode) routes.get(j);
-                route.remove("origin");
-                JsonNode action = route.remove("action");
-                route.set(config.vhosts().get(i).routes().get(j).action().kind(), action);
-            }
-        }
-        return render(tree);
+        return render(node(config));
     }
 
-    /** Any value as redacted JSON: what {@link #of} does after naming the actions. */
-    static String redacted(Object value) throws IOException {
-        return render(MAPPER.valueToTree(value));
+    /** {@code value} keyed as in YAML: a config record as a mapping of its keys, a value as it would be written. */
+    private static JsonNode node(Object value) {
+        if (value instanceof Record record && !Keys.SCALARS.contains(record.getClass())) {
+            return mapping(record);
+        }
+        if (value instanceof Optional<?> optional) {
+            return optional.isPresent() ? node(optional.get()) : NullNode.instance;
+        }
+        if (value instanceof Enum<?> choice) {
+            return TextNode.valueOf(Keys.spelling(choice));
+        }
+        if (value instanceof Collection<?> items) {
+            ArrayNode array = MAPPER.createArrayNode();
+            // A set's order is its hash order: sort it, so that one configuration always reads the same.
+            (value instanceof Set<?> ? items.stream().map(ConfigJson::node).sorted(Comparator.comparing(JsonNode::asText))
+                    : items.stream().map(ConfigJson::node)).forEach(array::add);
+            return array;
+        }
+        if (value instanceof Map<?, ?> entries) {
+            ObjectNode mapping = MAPPER.createObjectNode();
+            new TreeMap<>(entries.entrySet().stream().collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue)))
+                    .forEach((key, entry) -> mapping.set(key, node(entry)));
+            return mapping;
+        }
+        return MAPPER.valueToTree(value);
+    }
+
+    /**
+     * A record's components under the keys that fill them; the components no key fills ({@link Keys#NOT_KEYS}): a
+     * route's action under its kind, with a proxy route's {@code path} or {@code stripPrefix} in it when it has one,
+     * the active check's keys in {@code health}, the others left out.
+     */
+    private static ObjectNode mapping(Record record) {
+        ObjectNode mapping = MAPPER.createObjectNode();
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object value = valueOf(record, component);
+            JsonNode shown = isHeaderList(component) ? headers((List<?>) value) : node(value);
+            Optional<Keys.Key> key = Keys.filling(record.getClass(), component.getName());
+            if (key.isPresent()) {
+                Keys.Section section = key.get().section();
+                ObjectNode parent = section.record() != null ? mapping : nested(mapping, section.path().substring(section.path().lastIndexOf('.') + 1));
+                parent.set(key.get().name(), shown);
+                continue;
+            }
+            switch (record.getClass().getSimpleName() + "." + component.getName()) {
+                case "Route.action" -> mapping.set(((Action) value).kind(), node(value));
+                case "Route.proxyPath" -> {
+                    if (!((ProxyPath) value).unchanged()) {
+                        nested(mapping, ((Route) record).action().kind()).setAll(mapping((Record) value));
+                    }
+                }
+                case "Health.check" -> ((Optional<?>) value).ifPresent(check -> mapping.setAll(mapping((Record) check)));
+                default -> {
+                    // where the configuration or a route was written: not a key
+                }
+            }
+        }
+        return mapping;
+    }
+
+    /** Whether {@code component} holds header rules, which YAML writes as a mapping of names to values. */
+    private static boolean isHeaderList(RecordComponent component) {
+        return component.getGenericType() instanceof ParameterizedType type
+                && type.getActualTypeArguments()[0] == HeaderRules.Header.class;
+    }
+
+    private static ObjectNode headers(List<?> headers) {
+        ObjectNode mapping = MAPPER.createObjectNode();
+        for (Object item : headers) {
+            HeaderRules.Header header = (HeaderRules.Header) item;
+            mapping.set(header.name(), node(header.value()));
+        }
+        return mapping;
+    }
+
+    private static ObjectNode nested(ObjectNode mapping, String key) {
+        return mapping.get(key) instanceof ObjectNode existing ? existing : mapping.putObject(key);
+    }
+
+    private static Object valueOf(Record record, RecordComponent component) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component, e);
+        }
     }
 
     private static String render(JsonNode tree) throws IOException {
@@ -80,13 +167,13 @@ final class ConfigJson {
 
     private static void redact(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            JsonNode name = object.get("name");
+            JsonNode name = object.get(Keys.HEADER_NAME.name());
             boolean secretPair = name != null && name.isTextual() && SecretNames.isSecret(name.asText());
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 String key = field.getKey();
                 if (field.getValue().isValueNode() && !field.getValue().isNull() && (SecretNames.isSecret(key)
-                        || (secretPair && (key.equals("value") || key.equals("matches"))))) {
+                        || (secretPair && key.equals(Keys.HEADER_MATCHES.name())))) {
                     field.setValue(TextNode.valueOf(REDACTED));
                 } else {
                     redact(field.getValue());
@@ -109,18 +196,6 @@ final class ConfigJson {
         @Override
         public void serialize(Cidr value, JsonGenerator out, SerializerProvider provider) throws IOException {
             out.writeString(InetAddress.getByAddress(value.network()).getHostAddress() + "/" + value.prefixLength());
-        }
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static final class OptionalSerializer extends JsonSerializer<Optional> {
-        @Override
-        public void serialize(Optional value, JsonGenerator out, SerializerProvider provider) throws IOException {
-            if (value.isPresent()) {
-                provider.defaultSerializeValue(value.get(), out);
-            } else {
-                out.writeNull();
-            }
         }
     }
 }

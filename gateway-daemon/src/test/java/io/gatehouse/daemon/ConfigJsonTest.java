@@ -1,7 +1,10 @@
 package io.gatehouse.daemon;
 
+import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.Limits;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,17 +32,64 @@ class ConfigJsonTest {
     }
 
     @Test
-    void valuesOfSecretLookingKeysAndHeaderRulesAreRedacted() throws IOException {
-        record Header(String name, String value) {
-        }
-        record Secrets(String apiToken, String password, Header header, Header harmless) {
-        }
+    void aProxyShowsTheYamlKeysNotTheRecordComponents() throws ConfigException, IOException {
+        String json = ConfigJson.of(GatewayConfig.builder()
+                .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:9000").connections(8).maxConnections(16)
+                        .queue(4).balance("least-requests").connectTimeout(Duration.ofSeconds(2))
+                        .healthCheck("/healthz", Duration.ofSeconds(3), 204)))
+                .build());
 
-        String json = ConfigJson.redacted(new Secrets("t0ps3cret", "hunter2", new Header("Authorization", "Bearer abc"),
-                new Header("X-Frame-Options", "DENY")));
+        assertTrue(json.contains("\"connections\" : 8,"), json);
+        assertTrue(json.contains("\"queue\" : 4,"), json);
+        assertTrue(json.contains("\"maxConnections\" : 16"), json);
+        assertTrue(json.contains("\"balance\" : \"least-requests\""), json);
+        assertTrue(json.contains("\"timeouts\" : {\n          \"connect\" : \"2s\",\n          \"response\" : \"60s\",\n"
+                + "          \"idle\" : \"60s\"\n        }"), json);
+        assertTrue(json.contains("\"health\" : {\n          \"failures\" : 3,\n          \"coolOff\" : \"10s\",\n"
+                + "          \"path\" : \"/healthz\",\n          \"interval\" : \"3s\",\n          \"expect\" : 204\n        }"), json);
+        for (String component : new String[] {"connectionsPerBackend", "queueSize", "connectTimeout", "idleTimeout", "check",
+                "ROUND_ROBIN", "LEAST_REQUESTS", "origin", "source", "proxyPath"}) {
+            assertFalse(json.contains(component), component + " in " + json);
+        }
+    }
 
-        assertFalse(json.contains("t0ps3cret") || json.contains("hunter2") || json.contains("Bearer abc"), json);
-        assertTrue(json.contains("\"value\" : \"DENY\""), json);
-        assertTrue(json.contains("\"apiToken\" : \"" + ConfigJson.REDACTED + "\""), json);
+    @Test
+    void choicesAreSpelledAsInYaml() throws ConfigException, IOException {
+        String json = ConfigJson.of(GatewayConfig.builder().underscoresInHeaders("keep").emit("rfc7239", "x-forwarded")
+                .encodedSlashes(Limits.EncodedSlashes.DECODE).accessLog("off", AccessLogConfig.Format.JSON)
+                .vhost(v -> v.hosts("*").files(f -> f.root("/srv/www").symlinks(FilesConfig.Symlinks.OWNER_MATCH)))
+                .build());
+
+        assertTrue(json.contains("\"underscoresInHeaders\" : \"keep\""), json);
+        assertTrue(json.contains("\"emit\" : [ \"rfc7239\", \"x-forwarded\" ]"), json);
+        assertTrue(json.contains("\"encodedSlashes\" : \"decode\""), json);
+        assertTrue(json.contains("\"format\" : \"json\""), json);
+        assertTrue(json.contains("\"symlinks\" : \"owner-match\""), json);
+        assertTrue(json.contains("\"dotfiles\" : \"deny\""), json);
+    }
+
+    @Test
+    void aProxyRouteShowsItsBackendPathInItsProxy() throws ConfigException, IOException {
+        String json = ConfigJson.of(GatewayConfig.builder()
+                .vhost(v -> v.hosts("app.test").route(r -> r.path("/api/").proxy(p -> p.backend("http://127.0.0.1:9000")
+                        .stripPrefix(true))))
+                .build());
+
+        assertTrue(json.contains("\"maxConnections\" : 0,\n        \"path\" : null,\n        \"stripPrefix\" : true\n"), json);
+    }
+
+    @Test
+    void headerRulesAreMappingsOfNamesToValuesWithSecretsRedacted() throws ConfigException, IOException {
+        String json = ConfigJson.of(GatewayConfig.builder()
+                .vhost(v -> v.hosts("app.test").route(r -> r.header("X-Api-Key", "^k3y$").echo()
+                        .requestHeaders(h -> h.set("X-Upstream-Auth", "Basic abc").add("X-Tag", "app"))
+                        .responseHeaders(h -> h.set("X-Frame-Options", "DENY").remove("Server"))))
+                .build());
+
+        assertTrue(json.contains("\"set\" : {\n            \"X-Upstream-Auth\" : \"" + ConfigJson.REDACTED + "\"\n"), json);
+        assertTrue(json.contains("\"add\" : {\n            \"X-Tag\" : \"app\"\n"), json);
+        assertTrue(json.contains("\"X-Frame-Options\" : \"DENY\""), json);
+        assertTrue(json.contains("\"name\" : \"X-Api-Key\",\n        \"matches\" : \"" + ConfigJson.REDACTED + "\""), json);
+        assertFalse(json.contains("Basic abc") || json.contains("k3y"), json);
     }
 }
