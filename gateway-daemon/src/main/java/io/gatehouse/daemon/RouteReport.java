@@ -4,6 +4,7 @@ import io.gatehouse.config.Action;
 import io.gatehouse.config.EchoConfig;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.Keys;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.RedirectConfig;
@@ -15,7 +16,6 @@ import io.gatehouse.config.VirtualHost;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -62,13 +62,13 @@ final class RouteReport {
                 }
             }
         }
-        text.append("forwarded.trusted: ").append(config.forwarded().trusted().isEmpty()
+        text.append(Keys.FORWARDED_TRUSTED.path()).append(": ").append(config.forwarded().trusted().isEmpty()
                 ? "none (X-Forwarded-* headers from every peer are replaced, not extended)"
                 : config.forwarded().trusted().toString()).append('\n');
-        text.append("accessLog: ").append(config.accessLog().enabled()
-                ? config.accessLog().path() + " (" + config.accessLog().format().name().toLowerCase(Locale.ROOT) + ")"
+        text.append(Keys.TOP_ACCESS_LOG.path()).append(": ").append(config.accessLog().enabled()
+                ? config.accessLog().path() + " (" + Keys.spelling(config.accessLog().format()) + ")"
                 : "off").append('\n');
-        text.append("shutdown.drainTimeout: ").append(duration(config.shutdown().drainTimeout())).append('\n');
+        text.append(Keys.SHUTDOWN_DRAIN_TIMEOUT.path()).append(": ").append(duration(config.shutdown().drainTimeout())).append('\n');
         return text.toString();
     }
 
@@ -82,38 +82,38 @@ final class RouteReport {
      */
     private static String passiveHealth(ProxyConfig proxy) {
         ProxyConfig.Health health = proxy.health();
-        return proxy.backends().size() == 1 ? "failures off (the only backend)"
-                : "failures " + health.failures() + " coolOff " + duration(health.coolOff());
+        return proxy.backends().size() == 1 ? label(Keys.HEALTH_FAILURES, "off (the only backend)")
+                : label(Keys.HEALTH_FAILURES, health.failures()) + " " + label(Keys.HEALTH_COOL_OFF, duration(health.coolOff()));
     }
 
     /** The summary of an action: its first line, then any continuation lines. */
     private static List<String> action(Action action) {
         if (action instanceof ProxyConfig proxy) {
             ProxyConfig.Health health = proxy.health();
-            return List.of("proxy " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
-                            + ", preserveHost " + onOff(proxy.preserveHost())
-                            + ", connect " + duration(proxy.connectTimeout())
-                            + ", response " + duration(proxy.responseTimeout()),
-                    "idle " + duration(proxy.idleTimeout())
-                            + ", connections " + proxy.connectionsPerBackend() + " idle"
-                            + (proxy.maxConnections() == ProxyConfig.NO_CONNECTION_CAP ? ", maxConnections none"
-                                    : ", maxConnections " + proxy.maxConnections() + " queue " + proxy.queueSize())
-                            + ", balance " + proxy.balance().yamlName()
-                            + ", retries " + proxy.retries()
-                            + ", health " + passiveHealth(proxy)
+            return List.of(proxy.kind() + " " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
+                            + ", " + label(Keys.PROXY_PRESERVE_HOST, onOff(proxy.preserveHost()))
+                            + ", " + label(Keys.PROXY_TIMEOUTS_CONNECT, duration(proxy.connectTimeout()))
+                            + ", " + label(Keys.PROXY_TIMEOUTS_RESPONSE, duration(proxy.responseTimeout())),
+                    label(Keys.PROXY_TIMEOUTS_IDLE, duration(proxy.idleTimeout()))
+                            + ", " + label(Keys.PROXY_CONNECTIONS, proxy.connectionsPerBackend()) + " idle"
+                            + ", " + (proxy.maxConnections() == ProxyConfig.NO_CONNECTION_CAP ? label(Keys.PROXY_MAX_CONNECTIONS, "none")
+                                    : label(Keys.PROXY_MAX_CONNECTIONS, proxy.maxConnections()) + " " + label(Keys.PROXY_QUEUE, proxy.queueSize()))
+                            + ", " + label(Keys.PROXY_BALANCE, Keys.spelling(proxy.balance()))
+                            + ", " + label(Keys.PROXY_RETRIES, proxy.retries())
+                            + ", " + label(Keys.PROXY_HEALTH, passiveHealth(proxy))
                             + health.check().map(check -> " check " + check.path() + " every " + duration(check.interval())
-                                    + " expect " + check.expect()).orElse(""));
+                                    + " " + label(Keys.HEALTH_EXPECT, check.expect())).orElse(""));
         }
         if (action instanceof FilesConfig files) {
-            StringBuilder text = new StringBuilder("files root ").append(files.root());
-            files.fallbackRoot().ifPresent(fallback -> text.append(", fallbackRoot ").append(fallback));
-            text.append(", index ").append(files.index());
+            StringBuilder text = new StringBuilder(files.kind()).append(' ').append(label(Keys.FILES_ROOT, files.root()));
+            files.fallbackRoot().ifPresent(fallback -> text.append(", ").append(label(Keys.FILES_FALLBACK_ROOT, fallback)));
+            text.append(", ").append(label(Keys.FILES_INDEX, files.index()));
             if (!files.deny().isEmpty()) {
-                text.append(", deny ").append(files.deny().stream().map(s -> '"' + s + '"').toList());
+                text.append(", ").append(label(Keys.FILES_DENY, files.deny().stream().map(s -> '"' + s + '"').toList()));
             }
-            text.append(", listing ").append(onOff(files.listing()));
+            text.append(", ").append(label(Keys.FILES_LISTING, onOff(files.listing())));
             if (!files.noRanges().isEmpty()) {
-                text.append(", noRanges ").append(files.noRanges().stream().map(Pattern::pattern).toList());
+                text.append(", ").append(label(Keys.FILES_NO_RANGES, files.noRanges().stream().map(Pattern::pattern).toList()));
             }
             return List.of(text.toString());
         }
@@ -130,6 +130,11 @@ final class RouteReport {
             return List.of("rewrite to " + rewrite.to() + ", then the next routes");
         }
         throw new IllegalStateException("unknown action " + action.kind());
+    }
+
+    /** {@code key value}: a value labelled with the name of the key that sets it. */
+    private static String label(Keys.Key key, Object value) {
+        return key.name() + " " + value;
     }
 
     private static String pad(String text, int width) {
