@@ -141,7 +141,8 @@ final class HandlerTree implements AutoCloseable {
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */
     private HttpHandler actionHandler(Action action) {
         if (action instanceof ProxyConfig proxy) {
-            return proxies.computeIfAbsent(proxy.poolKey(), key -> reverseProxy(proxy));
+            // The root of every listener already cleaned the client's headers (see root()).
+            return proxies.computeIfAbsent(proxy.poolKey(), key -> reverseProxy(proxy)).afterClientHeaders();
         }
         if (action instanceof FilesConfig files) {
             return FileServer.create(files);

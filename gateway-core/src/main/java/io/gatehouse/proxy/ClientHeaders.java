@@ -5,7 +5,6 @@ import io.gatehouse.forwarded.ClientAddress;
 import io.gatehouse.http.HeaderNames;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -29,13 +28,12 @@ import java.util.stream.Stream;
  *   <li>from a peer outside {@code forwarded.trusted}, the client-address, scheme and URL headers of
  *       {@link ForwardedConfig#strippedFromUntrusted()}. A trusted proxy's pass through: they are its to set.</li>
  * </ul>
- * The gateway runs it at the root of each listener; a {@link ReverseProxy} runs it too, for when the proxy is mounted
- * on its own, and a request it has already cleaned is passed on untouched. One walk over the header names; nothing is
- * allocated unless something is removed. Never fails a request.
+ * The gateway runs it at the root of each listener and mounts its proxies {@link ReverseProxy#afterClientHeaders()
+ * after it}; a {@link ReverseProxy} mounted on its own runs it first. It must run once per request: run again after
+ * a route's rules, it would remove what the route set under a name the client lists in {@code Connection}. One walk
+ * over the header names; nothing is allocated unless something is removed. Never fails a request.
  */
 public final class ClientHeaders implements HttpHandler {
-
-    private static final AttachmentKey<Boolean> CLEANED = AttachmentKey.create(Boolean.class);
 
     private final ForwardedConfig config;
     private final boolean dropUnderscores;
@@ -58,10 +56,7 @@ public final class ClientHeaders implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.getAttachment(CLEANED) == null) {
-            exchange.putAttachment(CLEANED, Boolean.TRUE);
-            clean(exchange.getRequestHeaders(), ClientAddress.peerTrusted(exchange, config));
-        }
+        clean(exchange.getRequestHeaders(), ClientAddress.peerTrusted(exchange, config));
         next.handleRequest(exchange);
     }
 

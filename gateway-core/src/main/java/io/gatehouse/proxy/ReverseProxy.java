@@ -30,14 +30,17 @@ import java.util.Optional;
 public final class ReverseProxy implements HttpHandler, AutoCloseable {
 
     private final HttpHandler chain;
+    /** {@link #chain} without its {@link ClientHeaders} step, for a tree that ran that step at its root. */
+    private final HttpHandler afterClientHeaders;
     private final List<Backend> backends;
     private final Optional<HealthChecker> healthChecker;
     /** The failure log this proxy made for itself and closes; null when its owner's. */
     private final RepeatedEvents ownFailureLog;
 
-    private ReverseProxy(HttpHandler chain, List<Backend> backends, Optional<HealthChecker> healthChecker,
-                         RepeatedEvents ownFailureLog) {
+    private ReverseProxy(HttpHandler chain, HttpHandler afterClientHeaders, List<Backend> backends,
+                         Optional<HealthChecker> healthChecker, RepeatedEvents ownFailureLog) {
         this.chain = chain;
+        this.afterClientHeaders = afterClientHeaders;
         this.backends = backends;
         this.healthChecker = healthChecker;
         this.ownFailureLog = ownFailureLog;
@@ -87,11 +90,13 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
                 new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis(), log);
         // The order matters: the client's headers are cleaned (what its Connection lists included) before the
         // forwarded headers are set, so that a client listing X-Forwarded-For in Connection removes only its own copy,
-        // never Gatehouse's. Under the gateway, ClientHeaders already ran before the route's rules and passes.
-        HttpHandler chain = new BodyLimit(limits.maxBody(), log,
-                new ClientHeaders(forwarded, new HopByHop(new ForwardedHeaders(forwarded, forwarder))));
+        // never Gatehouse's.
+        HttpHandler forwarding = new HopByHop(new ForwardedHeaders(forwarded, forwarder));
+        HttpHandler chain = new BodyLimit(limits.maxBody(), log, new ClientHeaders(forwarded, forwarding));
+        HttpHandler afterClientHeaders = new BodyLimit(limits.maxBody(), log, forwarding);
         List<Backend> all = List.copyOf(backends);
-        return new ReverseProxy(chain, all, proxy.health().check().map(check -> HealthChecker.start(all, check)), own);
+        return new ReverseProxy(chain, afterClientHeaders, all,
+                proxy.health().check().map(check -> HealthChecker.start(all, check)), own);
     }
 
     /**
@@ -106,6 +111,15 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         chain.handleRequest(exchange);
+    }
+
+    /**
+     * This proxy for a handler tree that puts {@link ClientHeaders} (with the same {@code forwarded} settings) at its
+     * root, before its routes, as Gatehouse's own does: the same chain without that step, which must run once only. A
+     * second run after the routes would remove what a route set under a name the client lists in {@code Connection}.
+     */
+    public HttpHandler afterClientHeaders() {
+        return afterClientHeaders;
     }
 
     /** The backends, in configuration order. */
