@@ -242,7 +242,7 @@ public final class FileServer implements HttpHandler {
             boolean rangeAsked = ranges && exchange.getRequestHeaders().contains(Headers.RANGE);
             gzipNow = !rangeAsked && accepted.of("gzip", "*") > 0;
         }
-        OpenedFile file = policy.open(rootReal, relative, chosen);
+        OpenedFile file = policy.open(rootReal, relative, real, chosen);
         if (file == null) {
             fail(exchange, rootReal, StatusCodes.FORBIDDEN);
             return;

@@ -82,7 +82,16 @@ final class PathPolicy {
      * @throws NoSuchFileException   when the file is gone or is not a regular file
      */
     OpenedFile open(Path rootReal, String relative, Path real) throws IOException {
-        OpenedFile file = OpenedFile.open(rootReal, real);
+        return open(rootReal, relative, real, real);
+    }
+
+    /**
+     * Like {@link #open(Path, String, Path)}, opening {@code sibling} (a precompressed file beside {@code real}, in
+     * the same directory, opened without following a link) in its place: it was reached through a link exactly when
+     * {@code real} was.
+     */
+    OpenedFile open(Path rootReal, String relative, Path real, Path sibling) throws IOException {
+        OpenedFile file = OpenedFile.open(rootReal, sibling);
         if (symlinks == Symlinks.OWNER_MATCH && !real.equals(lexical(rootReal, relative))) {
             UserPrincipal owner = file.attributes().owner();
             int owned = linksOnTheWay(rootReal, relative,

@@ -1,5 +1,6 @@
 package io.gatehouse.files;
 
+import io.gatehouse.config.FilesConfig;
 import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,18 @@ class FileServerPrecompressedTest {
         assertEquals("text/javascript; charset=utf-8", response.header("Content-Type"));
         assertEquals("Accept-Encoding", response.header("Vary"));
         assertEquals("12", response.header("Content-Length"));
+    }
+
+    @Test
+    void siblingIsServedUnderOwnerMatchWhenNoLinkIsOnTheWay() throws IOException {
+        // The sibling's path differs from the requested one by its suffix, not by a link: owner-match has nothing
+        // to refuse.
+        try (FileServerFixture ownerMatch = FileServerFixture.serving(files(root,
+                f -> f.precompressed(true).symlinks(FilesConfig.Symlinks.OWNER_MATCH)))) {
+            RawHttp.Response response = ownerMatch.get("/app.js", "Accept-Encoding: gzip");
+            assertEquals(200, response.status(), response.head());
+            assertEquals("GZIP-BYTES", response.bodyText());
+        }
     }
 
     @Test
