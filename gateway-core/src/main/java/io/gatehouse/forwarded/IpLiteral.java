@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
  * IP address literals as proxies write them in forwarding headers: parsed without DNS and without regexes,
  * formatted the way nginx and Apache print {@code $remote_addr} / {@code %h} (RFC 5952 for IPv6).
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -44,7 +44,8 @@ final class IpLiteral {
         return ipv6(text, from, to);
     }
 
-    static InetAddress parse(String text) {
+    /** The address {@code text} is, as {@link #parse(String, int, int)} reads it; never a DNS lookup. */
+    public static InetAddress parse(String text) {
         return parse(text, 0, text.length());
     }
 

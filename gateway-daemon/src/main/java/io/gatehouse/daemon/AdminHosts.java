@@ -1,6 +1,7 @@
 package io.gatehouse.daemon;
 
 import io.gatehouse.config.AdminConfig;
+import io.gatehouse.forwarded.IpLiteral;
 import io.gatehouse.vhosts.HostNames;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -8,7 +9,6 @@ import io.undertow.util.Protocols;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +35,7 @@ final class AdminHosts {
     AdminHosts(AdminConfig admin) {
         List<String> all = new ArrayList<>(admin.hosts());
         admin.listen().map(listen -> HostNames.normalise(listen.host()))
-                .filter(host -> !isIpLiteral(host))
+                .filter(host -> IpLiteral.parse(host) == null)
                 .ifPresent(all::add);
         this.patterns = List.copyOf(all);
     }
@@ -62,21 +62,13 @@ final class AdminHosts {
         return false;
     }
 
+    /**
+     * Whether {@code host} is the IP literal of the address the connection arrived on. Parsed strictly and never
+     * looked up: this runs on the admin listener's only IO thread, and a Host such as {@code 1.2.3.4.5} must not
+     * become a DNS query there.
+     */
     private static boolean isArrivalAddress(String host, InetSocketAddress local) {
-        if (!isIpLiteral(host) || local == null) {
-            return false;
-        }
-        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        try {
-            // Only ever an IP literal here, which getByName parses without a DNS lookup.
-            return InetAddress.getByName(literal).equals(local.getAddress());
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    /** A normalised host that is an IPv6 literal in brackets, or only digits and dots. */
-    private static boolean isIpLiteral(String host) {
-        return host.startsWith("[") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        InetAddress literal = IpLiteral.parse(host);
+        return literal != null && local != null && literal.equals(local.getAddress());
     }
 }

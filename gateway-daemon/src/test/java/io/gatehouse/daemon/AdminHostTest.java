@@ -49,9 +49,10 @@ class AdminHostTest {
         }
     }
 
+    /** Shorthand forms of 127.0.0.1 ({@code 127.1}) are no IP literal, so they are not its arrival address. */
     @ParameterizedTest
     @ValueSource(strings = {"rebind.attacker.example", "rebind.attacker.example:9901", "localhost.attacker.example",
-            "127.0.0.1.attacker.example", "10.0.0.1"})
+            "127.0.0.1.attacker.example", "10.0.0.1", "127.1", "2130706433", "1.2.3.4.5", "999.1.1.1"})
     void anotherHostIsRefusedWith403AndSeesNoConfig(String host) throws ConfigException {
         int port = start();
         RawGet.Response response = RawGet.get(port, host, "/config");
