@@ -3,26 +3,32 @@ package io.gatehouse.http;
 import io.undertow.util.HttpString;
 
 /**
- * Header names as CGI, WSGI and PHP see them: {@code X_Forwarded_For} and {@code X-Forwarded-For} both become
- * {@code HTTP_X_FORWARDED_FOR}, so a rule about one spelling must hold for the other. Compares in place, without
- * allocating: these run for every header of every request.
+ * Header names as CGI, WSGI and PHP see them: every character that is not a letter or a digit becomes {@code _}
+ * (lighttpd's and Apache's CGI mapping), so {@code X_Forwarded_For}, {@code X.Forwarded.For} and
+ * {@code X-Forwarded-For} all become {@code HTTP_X_FORWARDED_FOR}, and a rule about one spelling must hold for the
+ * others. Compares in place, without allocating: these run for every header of every request.
  */
 public final class HeaderNames {
 
     private HeaderNames() {
     }
 
-    /** Whether {@code name} has a {@code _}. */
-    public static boolean hasUnderscore(HttpString name) {
+    /**
+     * Whether {@code name} has a character other than a letter, a digit or {@code -} ({@code _}, {@code .},
+     * {@code ~} ...: legal in a field name, but the same as {@code -} to CGI). nginx ignores such headers by default
+     * ({@code ignore_invalid_headers}, {@code underscores_in_headers off}).
+     */
+    public static boolean hasUnderscoreLike(HttpString name) {
         for (int i = 0; i < name.length(); i++) {
-            if (name.byteAt(i) == '_') {
+            byte b = name.byteAt(i);
+            if (b != '-' && variableChar(b) == '-') {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code a} and {@code b} are the same name when case is ignored and {@code _} counts as {@code -}. */
+    /** Whether {@code a} and {@code b} become the same CGI variable: case ignored, every other character a {@code -}. */
     public static boolean sameAsVariable(HttpString a, HttpString b) {
         if (a.length() != b.length()) {
             return false;
@@ -35,12 +41,23 @@ public final class HeaderNames {
         return true;
     }
 
-    /** {@code name} with every {@code _} written {@code -}: a new name, for the rare one that has a {@code _}. */
+    /**
+     * {@code name} with every character other than a letter or a digit written {@code -}: a new name, for the rare
+     * one that {@link #hasUnderscoreLike has such a character}.
+     */
     public static HttpString dashed(HttpString name) {
-        return new HttpString(name.toString().replace('_', '-'));
+        byte[] bytes = new byte[name.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = name.byteAt(i);
+            bytes[i] = variableChar(b) == '-' ? (byte) '-' : b;
+        }
+        return new HttpString(bytes);
     }
 
     private static int variableChar(byte b) {
-        return b == '_' ? '-' : b >= 'a' && b <= 'z' ? b - 32 : b;
+        if (b >= 'a' && b <= 'z') {
+            return b - 32;
+        }
+        return (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ? b : '-';
     }
 }

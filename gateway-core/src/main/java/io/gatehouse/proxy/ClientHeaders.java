@@ -79,7 +79,7 @@ public final class ClientHeaders implements HttpHandler {
     }
 
     private boolean refuses(HttpString name, HeaderValues connection, boolean trusted) {
-        if (HeaderNames.hasUnderscore(name) && (dropUnderscores || managed.contains(HeaderNames.dashed(name)))) {
+        if (HeaderNames.hasUnderscoreLike(name) && (dropUnderscores || managed.contains(HeaderNames.dashed(name)))) {
             return true;
         }
         return (!trusted && untrusted.contains(name)) || HopByHop.nominated(connection, name);

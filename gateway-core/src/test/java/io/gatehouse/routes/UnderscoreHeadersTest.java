@@ -44,6 +44,34 @@ class UnderscoreHeadersTest {
         }
     }
 
+    /** lighttpd's and Apache's CGI mapping turn every character but letters and digits into {@code _}, not only {@code -}. */
+    private static final String DOTTED_REQUEST = "GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n"
+            + "X.Forwarded.For: 6.6.6.6\r\nX~Client~IP: 6.6.6.6\r\nX.Authenticated.User: admin\r\nX.Custom: app-value\r\n\r\n";
+
+    @Test
+    void headersWithOtherCharactersCgiTurnsIntoUnderscoresAreDroppedByDefault() throws Exception {
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK);
+             RoutedGateway gateway = proxied(backend, "")) {
+            gateway.send(DOTTED_REQUEST);
+            String head = backend.next().head();
+            assertFalse(head.contains("6.6.6.6"), head);
+            assertFalse(head.contains("admin"), head);
+            assertFalse(head.contains("app-value"), head);
+        }
+    }
+
+    @Test
+    void keptOtherCharactersPassButNotUnderANameTheRouteOrTheForwardedPolicyManages() throws Exception {
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK);
+             RoutedGateway gateway = proxied(backend, "forwarded: { underscoresInHeaders: keep }\n")) {
+            gateway.send(DOTTED_REQUEST);
+            String head = backend.next().head();
+            assertTrue(head.contains("\r\nX.Custom: app-value\r\n"), head);
+            assertFalse(head.contains("6.6.6.6"), head);
+            assertFalse(head.contains("admin"), head);
+        }
+    }
+
     @Test
     void keptUnderscoreHeadersPassButNotUnderANameTheRouteOrTheForwardedPolicyManages() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
