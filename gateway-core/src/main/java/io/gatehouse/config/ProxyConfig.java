@@ -18,7 +18,7 @@ import java.util.Optional;
  *                            more are opened whenever the load needs them, unless {@code maxConnections} caps them
  * @param queueSize           with {@code maxConnections}: requests that may wait for a connection before 503
  * @param balance             how a request's backend is chosen
- * @param health              when a backend is taken out of rotation, and the optional active check
+ * @param health              when a backend is marked out of rotation, and the optional active check
  * @param retries             further backends a failed request may be tried on (0: none)
  * @param idleTimeout         a pooled connection to a backend left unused this long is closed
  * @param maxConnections      0: no cap (the default); else the most connections open to a backend per IO thread
@@ -80,7 +80,7 @@ public record ProxyConfig(
     /**
      * What decides whether two proxy actions may share one proxy, and with it one connection pool and one health
      * state per backend: vhosts and routes whose keys are equal share. That is every setting, the health settings
-     * included, since they decide when a backend is taken out of rotation; two proxies that differ in any of them
+     * included, since they decide when a backend is marked out of rotation; two proxies that differ in any of them
      * must not share. A setting added to this record is added here too ({@code ProxyPoolKeyTest} checks each).
      */
     public PoolKey poolKey() {

@@ -22,9 +22,10 @@ import java.util.Optional;
  *
  * <p>Mount one per proxied vhost. The handler may be called on an IO thread or a worker thread; it never blocks.
  * Errors are answered with a status and one log line, never an exception: see {@link Forwarder} for the table.
- * Requests are spread by the configured {@link Balancer} over the backends that {@link BackendHealth} has not taken
- * out; failed requests are retried per {@link RetryPolicy}. {@link #close()} closes idle backend connections, stops
- * the health check and refuses new requests (503); connections serving in-flight requests close as those finish.
+ * Requests are spread by the configured {@link Balancer} over the backends {@link BackendHealth} has in rotation
+ * (over all of them when it has marked every one out); failed requests are retried per {@link RetryPolicy}.
+ * {@link #close()} closes idle backend connections, stops the health check and refuses new requests (503);
+ * connections serving in-flight requests close as those finish.
  * Repeated failures are summarised in a {@link #failureLog failure log}: the proxy's own, or its owner's.
  */
 public final class ReverseProxy implements HttpHandler, AutoCloseable {
@@ -117,6 +118,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * This proxy for a handler tree that puts {@link ClientHeaders} (with the same {@code forwarded} settings) at its
      * root, before its routes, as Gatehouse's own does: the same chain without that step, which must run once only. A
      * second run after the routes would remove what a route set under a name the client lists in {@code Connection}.
+     * Mounted anywhere else it forwards what the client sent uncleaned (its Connection-listed, underscore and
+     * untrusted client-address headers): use the proxy itself there.
      */
     public HttpHandler afterClientHeaders() {
         return afterClientHeaders;
