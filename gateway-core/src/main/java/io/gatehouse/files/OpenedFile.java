@@ -58,9 +58,9 @@ record OpenedFile(Path path, FileChannel channel, PosixFileAttributes attributes
         }
         try {
             for (int i = 0; i < relative.getNameCount() - 1; i++) {
-                SecureDirectoryStream<Path> next = enter(directory, relative.getName(i), real);
-                directory.close();
-                directory = next;
+                SecureDirectoryStream<Path> parent = directory;
+                directory = enter(parent, relative.getName(i), real);
+                parent.close();  // if this throws, the finally below still closes the one entered
             }
             FileChannel channel = openFile(directory, name, real);
             try {
