@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  * above {@code limits.maxBody}; 417 for an Expect other than {@code 100-continue}.
  *
  * <p>Bare CR or LF, NUL and the size of the head are checked by the {@link FramingConduit} while the bytes arrive.
+ *
+ * <p>A reason names the rule and the configured limit, never what the request sent (its version, method, length):
+ * it is the kind the refusal log counts its repeats under, which the client must not be able to vary.
  */
 final class HeadCheck {
 
@@ -81,7 +84,7 @@ final class HeadCheck {
             return Verdict.reject(400, "malformed HTTP version");
         }
         if (head[from + 5] != '1' || head[from + 7] > '1') {
-            return Verdict.reject(505, "HTTP version " + ascii(head, from, to) + " not supported");
+            return Verdict.reject(505, "HTTP version other than 1.x");
         }
         return null;
     }
@@ -107,7 +110,7 @@ final class HeadCheck {
         }
         if (to - from == 1 && head[from] == '*') {
             return matches(head, 0, sp1, "OPTIONS")
-                    ? null : Verdict.reject(400, "asterisk-form target with " + ascii(head, 0, sp1));
+                    ? null : Verdict.reject(400, "asterisk-form target with a method other than OPTIONS");
         }
         if (matchesIgnoreCase(head, from, Math.min(to, from + 7), "http://")
                 || matchesIgnoreCase(head, from, Math.min(to, from + 8), "https://")) {
@@ -216,7 +219,7 @@ final class HeadCheck {
         }
         long length = Long.parseLong(value);
         if (length > limits.maxBody()) {
-            return Verdict.reject(413, "declared body of " + length + " bytes exceeds limits.maxBody " + limits.maxBody());
+            return Verdict.reject(413, "declared Content-Length exceeds limits.maxBody " + limits.maxBody());
         }
         return new Verdict(new Head(length == 0 ? Framing.NONE : Framing.LENGTH, length, upgrade), null);
     }

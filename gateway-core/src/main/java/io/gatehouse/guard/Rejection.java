@@ -4,11 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Why a request is refused: the status the client gets and a short reason for the log. A rejected request head
- * never reaches Undertow's parser; in its place the {@link FramingConduit} hands Undertow {@link #asRequest()}, a
- * well-formed request that carries the verdict in {@link #HEADER}, and then the end of the stream. The
- * {@link GuardHandler} answers it, so the error response is written in order behind any pipelined responses still
- * owed on the connection, through Undertow's normal response path.
+ * Why a request is refused: the status the client gets and a short reason for the log, fixed per rule (the refusal
+ * log counts repeats by it, so nothing the client sent goes into it). A rejected request head never reaches
+ * Undertow's parser; in its place the {@link FramingConduit} hands Undertow {@link #asRequest()}, a well-formed
+ * request that carries the verdict in {@link #HEADER}, and then the end of the stream. The {@link GuardHandler}
+ * answers it, so the error response is written in order behind any pipelined responses still owed on the
+ * connection, through Undertow's normal response path.
  */
 record Rejection(int status, String reason) {
 

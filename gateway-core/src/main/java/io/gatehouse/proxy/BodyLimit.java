@@ -31,7 +31,7 @@ final class BodyLimit implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (exchange.getRequestContentLength() > maxBody) {
             log.failure(exchange, null, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
-                    "declared body of " + exchange.getRequestContentLength() + " bytes exceeds limits.maxBody " + maxBody);
+                    "declared Content-Length exceeds limits.maxBody " + maxBody);
             exchange.setPersistent(false);
             exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
             exchange.endExchange();

@@ -761,7 +761,7 @@ final class Forwarder implements HttpHandler {
                     }
                     if (read < 0) {
                         if (counted) {
-                            abort("backend broke off the response: closed with " + remaining + " bytes of body to come");
+                            abort("backend broke off the response: closed before the end of its Content-Length");
                             return;
                         }
                         sourceDone = true;

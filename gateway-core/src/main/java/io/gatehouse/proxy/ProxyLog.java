@@ -31,7 +31,10 @@ final class ProxyLog {
         return new RepeatedEvents(LOG, Level.WARNING, interval);
     }
 
-    /** Logs that {@code exchange} was answered {@code status} (or cut off) because of {@code reason}. */
+    /**
+     * Logs that {@code exchange} was answered {@code status} (or cut off) because of {@code reason}: a fixed text or
+     * one from the backend or the JDK, never one the client can vary, as it is the kind the repeats are counted under.
+     */
     void failure(HttpServerExchange exchange, URI backend, int status, String reason) {
         if (LOG.isLoggable(Level.WARNING)) {
             String answer = status > 0 ? Integer.toString(status) : "connection closed";
