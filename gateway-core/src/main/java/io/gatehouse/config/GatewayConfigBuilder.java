@@ -79,6 +79,12 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code forwarded.underscoresInHeaders}, as the constant. */
+    public GatewayConfigBuilder underscoresInHeaders(ForwardedConfig.Underscores policy) {
+        root.section(Keys.TOP_FORWARDED).put(Keys.FORWARDED_UNDERSCORES, policy);
+        return this;
+    }
+
     /** {@code timeouts.connect}. */
     public GatewayConfigBuilder connectTimeout(Duration timeout) {
         root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_CONNECT, timeout);
@@ -456,6 +462,12 @@ public final class GatewayConfigBuilder {
 
         /** {@code balance}: {@code round-robin} (default), {@code least-requests} or {@code ip-hash}. */
         public ProxyBuilder balance(String balance) {
+            keys.put(Keys.PROXY_BALANCE, balance);
+            return this;
+        }
+
+        /** {@code balance}, as the constant. */
+        public ProxyBuilder balance(ProxyConfig.Balance balance) {
             keys.put(Keys.PROXY_BALANCE, balance);
             return this;
         }
