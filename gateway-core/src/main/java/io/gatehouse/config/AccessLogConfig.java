@@ -8,7 +8,8 @@ public record AccessLogConfig(String path, Format format) {
 
     public static final String STDOUT = "-";
     public static final String OFF = "off";
-    public static final AccessLogConfig DEFAULTS = new AccessLogConfig(STDOUT, Format.COMBINED);
+    public static final AccessLogConfig DEFAULTS = new AccessLogConfig(Keys.ACCESS_LOG_PATH.defaultValue(),
+            Keys.ACCESS_LOG_FORMAT.defaultValue());
     public static final AccessLogConfig OFF_CONFIG = new AccessLogConfig(OFF, Format.COMBINED);
 
     public enum Format { COMMON, COMBINED, JSON }

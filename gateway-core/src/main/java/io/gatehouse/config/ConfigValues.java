@@ -125,6 +125,51 @@ final class ConfigValues {
         return text;
     }
 
+    /** One of an enum's constants, written in lower case with '-' for '_' ({@code inside-root}). */
+    static <E extends Enum<E>> E choice(String value, E[] constants) {
+        for (E constant : constants) {
+            if (constant.name().replace('_', '-').equalsIgnoreCase(value.replace('_', '-'))) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("expected one of " + String.join(", ", java.util.Arrays.stream(constants)
+                .map(Keys::spelling).toList()) + ", got '" + value + "'");
+    }
+
+    static String notEmpty(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return value;
+    }
+
+    /** An access log format by name, in any case. */
+    static AccessLogConfig.Format accessLogFormat(String value) {
+        for (AccessLogConfig.Format format : AccessLogConfig.Format.values()) {
+            if (format.name().equalsIgnoreCase(value)) {
+                return format;
+            }
+        }
+        throw new IllegalArgumentException("expected common, combined or json, got '" + value + "'");
+    }
+
+    /** An active health check's path: visible ASCII, starting with '/'. */
+    static String healthPath(String value) {
+        if (!value.startsWith("/") || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("expected a path like /healthz (visible ASCII, starting with /), got '" + value + "'");
+        }
+        return value;
+    }
+
+    /** Like {@code listen}, except that a bare port ({@code ":9901"} or {@code "9901"}) means loopback. */
+    static ListenAddress adminListen(String text) {
+        String value = text.trim();
+        if (value.matches("\\d{1,5}")) {
+            value = ":" + value;
+        }
+        return value.startsWith(":") ? listen("127.0.0.1" + value) : listen(value);
+    }
+
     /** A file name tried for a directory request, like {@code index.html}. */
     static String indexName(String text) {
         if (text.isEmpty() || text.equals(".") || text.equals("..") || text.contains("/") || text.contains("\\")) {

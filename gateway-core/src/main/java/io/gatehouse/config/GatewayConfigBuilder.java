@@ -79,6 +79,12 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    /** {@code forwarded.underscoresInHeaders}, as the constant. */
+    public GatewayConfigBuilder underscoresInHeaders(ForwardedConfig.Underscores policy) {
+        root.section(Keys.TOP_FORWARDED).put(Keys.FORWARDED_UNDERSCORES, policy);
+        return this;
+    }
+
     /** {@code timeouts.connect}. */
     public GatewayConfigBuilder connectTimeout(Duration timeout) {
         root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_CONNECT, timeout);
@@ -339,7 +345,7 @@ public final class GatewayConfigBuilder {
             return headers(Keys.HEADERS_RESPONSE, definition);
         }
 
-        private RouteBuilder headers(Keys.Key side, Consumer<HeaderOperationsBuilder> definition) {
+        private RouteBuilder headers(Keys.Key<?> side, Consumer<HeaderOperationsBuilder> definition) {
             HeaderOperationsBuilder operations = new HeaderOperationsBuilder(keys.section(Keys.ROUTE_HEADERS).section(side));
             definition.accept(operations);
             return this;
@@ -456,6 +462,12 @@ public final class GatewayConfigBuilder {
 
         /** {@code balance}: {@code round-robin} (default), {@code least-requests} or {@code ip-hash}. */
         public ProxyBuilder balance(String balance) {
+            keys.put(Keys.PROXY_BALANCE, balance);
+            return this;
+        }
+
+        /** {@code balance}, as the constant. */
+        public ProxyBuilder balance(ProxyConfig.Balance balance) {
             keys.put(Keys.PROXY_BALANCE, balance);
             return this;
         }
@@ -586,30 +598,30 @@ public final class GatewayConfigBuilder {
      * tree a YAML file would give (the user's own names in {@link #entries}: headers, extensions, statuses).
      */
     private static final class Values {
-        private final Map<Keys.Key, Object> values = new LinkedHashMap<>();
+        private final Map<Keys.Key<?>, Object> values = new LinkedHashMap<>();
 
-        Values put(Keys.Key key, Object value) {
+        Values put(Keys.Key<?> key, Object value) {
             values.put(key, value);
             return this;
         }
 
         /** The mapping under {@code key}, made when it is not there yet. */
-        Values section(Keys.Key key) {
+        Values section(Keys.Key<?> key) {
             return (Values) values.computeIfAbsent(key, k -> new Values());
         }
 
         /** A mapping of names the user chooses (header names, extensions, statuses) under {@code key}. */
         @SuppressWarnings("unchecked")
-        Map<String, Object> entries(Keys.Key key) {
+        Map<String, Object> entries(Keys.Key<?> key) {
             return (Map<String, Object>) values.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>());
         }
 
         @SuppressWarnings("unchecked")
-        List<Object> list(Keys.Key key) {
+        List<Object> list(Keys.Key<?> key) {
             return (List<Object>) values.computeIfAbsent(key, k -> new ArrayList<>());
         }
 
-        void add(Keys.Key key, String... items) {
+        void add(Keys.Key<?> key, String... items) {
             list(key).addAll(Arrays.asList(items));
         }
 

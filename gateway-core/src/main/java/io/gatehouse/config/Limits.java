@@ -23,8 +23,9 @@ public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUr
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
 
-    public static final Limits DEFAULTS = new Limits(1L << 30, 16 * 1024, DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES,
-            EncodedSlashes.REFUSE);
+    public static final Limits DEFAULTS = new Limits(Keys.LIMITS_MAX_BODY.defaultValue(),
+            Keys.LIMITS_MAX_HEADER_BYTES.defaultValue(), DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES,
+            Keys.LIMITS_ENCODED_SLASHES.defaultValue());
 
     /**
      * What routes make of {@code %2F} in a request path, which the proxy passes on as sent. Backslashes, encoded or

@@ -16,5 +16,5 @@ public record LogConfig(Duration repeatInterval) {
         RecordChecks.notNegative(Keys.LOG_REPEAT_INTERVAL, repeatInterval);
     }
 
-    public static final LogConfig DEFAULTS = new LogConfig(Duration.ofSeconds(10));
+    public static final LogConfig DEFAULTS = new LogConfig(Keys.LOG_REPEAT_INTERVAL.defaultValue());
 }

@@ -160,7 +160,7 @@ public record ProxyConfig(
         }
 
         public static final int DEFAULT_FAILURES = 3;
-        public static final Duration DEFAULT_COOL_OFF = Duration.ofSeconds(10);
+        public static final Duration DEFAULT_COOL_OFF = Keys.HEALTH_COOL_OFF.defaultValue();
         public static final Health DEFAULTS = new Health(DEFAULT_FAILURES, DEFAULT_COOL_OFF, Optional.empty());
     }
 

@@ -15,11 +15,11 @@ final class RecordChecks {
     private RecordChecks() {
     }
 
-    static <T> T present(Keys.Key key, T value) {
+    static <T> T present(Keys.Key<?> key, T value) {
         return Objects.requireNonNull(value, key.path());
     }
 
-    static long between(Keys.Key key, long value, long min, long max) {
+    static long between(Keys.Key<?> key, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(key.path() + ": must be " + min + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE
                     ? " or more" : " to " + max) + ", got " + value);
@@ -27,21 +27,21 @@ final class RecordChecks {
         return value;
     }
 
-    static Duration positive(Keys.Key key, Duration value) {
+    static Duration positive(Keys.Key<?> key, Duration value) {
         if (present(key, value).isNegative() || value.isZero()) {
             throw new IllegalArgumentException(key.path() + ": must be more than 0, got " + value.toMillis() + "ms");
         }
         return value;
     }
 
-    static Duration notNegative(Keys.Key key, Duration value) {
+    static Duration notNegative(Keys.Key<?> key, Duration value) {
         if (present(key, value).isNegative()) {
             throw new IllegalArgumentException(key.path() + ": must be 0 or more, got " + value.toMillis() + "ms");
         }
         return value;
     }
 
-    static <C extends Collection<?>> C notEmpty(Keys.Key key, C values) {
+    static <C extends Collection<?>> C notEmpty(Keys.Key<?> key, C values) {
         if (present(key, values).isEmpty()) {
             throw new IllegalArgumentException(key.path() + ": expected at least one");
         }

@@ -10,5 +10,5 @@ public record ShutdownConfig(Duration drainTimeout) {
         RecordChecks.notNegative(Keys.SHUTDOWN_DRAIN_TIMEOUT, drainTimeout);
     }
 
-    public static final ShutdownConfig DEFAULTS = new ShutdownConfig(Duration.ofSeconds(30));
+    public static final ShutdownConfig DEFAULTS = new ShutdownConfig(Keys.SHUTDOWN_DRAIN_TIMEOUT.defaultValue());
 }

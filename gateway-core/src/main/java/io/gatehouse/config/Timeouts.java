@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 public record Timeouts(Duration connect, Duration response, Duration idle, Duration requestHeader) {
 
-    public static final Duration DEFAULT_REQUEST_HEADER = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REQUEST_HEADER = Keys.TIMEOUTS_REQUEST_HEADER.defaultValue();
 
     /** @throws IllegalArgumentException naming the {@code timeouts} key of a duration that is not more than 0 */
     public Timeouts {
@@ -20,6 +20,6 @@ public record Timeouts(Duration connect, Duration response, Duration idle, Durat
         RecordChecks.positive(Keys.TIMEOUTS_REQUEST_HEADER, requestHeader);
     }
 
-    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),
-            DEFAULT_REQUEST_HEADER);
+    public static final Timeouts DEFAULTS = new Timeouts(Keys.TIMEOUTS_CONNECT.defaultValue(),
+            Keys.TIMEOUTS_RESPONSE.defaultValue(), Keys.TIMEOUTS_IDLE.defaultValue(), DEFAULT_REQUEST_HEADER);
 }

@@ -110,7 +110,7 @@ final class ConfigJson {
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             Object value = valueOf(record, component);
             JsonNode shown = isHeaderList(component) ? headers((List<?>) value) : node(value);
-            Optional<Keys.Key> key = Keys.filling(record.getClass(), component.getName());
+            Optional<Keys.Key<?>> key = Keys.filling(record.getClass(), component.getName());
             if (key.isPresent()) {
                 Keys.Section section = key.get().section();
                 ObjectNode parent = section.record() != null ? mapping : nested(mapping, section.path().substring(section.path().lastIndexOf('.') + 1));

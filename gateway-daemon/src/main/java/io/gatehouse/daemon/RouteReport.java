@@ -133,7 +133,7 @@ final class RouteReport {
     }
 
     /** {@code key value}: a value labelled with the name of the key that sets it. */
-    private static String label(Keys.Key key, Object value) {
+    private static String label(Keys.Key<?> key, Object value) {
         return key.name() + " " + value;
     }
 
