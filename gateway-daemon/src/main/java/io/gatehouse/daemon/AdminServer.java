@@ -38,7 +38,6 @@ import java.util.logging.Logger;
 final class AdminServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
-    private static final AtomicBoolean FIRST_HOST_REFUSAL = new AtomicBoolean();
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Undertow server;
@@ -59,7 +58,8 @@ final class AdminServer implements AutoCloseable {
                              BooleanSupplier ready) {
         ListenAddress listen = admin.listen().orElseThrow();
         Undertow server = Undertow.builder()
-                .addHttpListener(listen.port(), listen.host(), new Endpoints(new AdminHosts(admin), registry, config, ready))
+                .addHttpListener(listen.port(), listen.host(), new Endpoints(new AdminHosts(admin), registry, config, ready,
+                        new AtomicBoolean()))
                 .setIoThreads(1)
                 .setWorkerThreads(2)
                 .setWorkerOption(Options.WORKER_NAME, "gatehouse-admin")
@@ -87,8 +87,9 @@ final class AdminServer implements AutoCloseable {
         server.stop();
     }
 
+    /** @param hostRefused whether this endpoint has refused a Host yet: only its first refusal is a warning */
     private record Endpoints(AdminHosts hosts, PrometheusMeterRegistry registry, Supplier<GatewayConfig> config,
-                             BooleanSupplier ready) implements HttpHandler {
+                             BooleanSupplier ready, AtomicBoolean hostRefused) implements HttpHandler {
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws IOException {
@@ -127,11 +128,11 @@ final class AdminServer implements AutoCloseable {
         }
 
         /** 403; the first refusal is logged as a warning (a scraper using a name not in admin.hosts), later ones at FINE. */
-        private static void refuseHost(HttpServerExchange exchange) {
+        private void refuseHost(HttpServerExchange exchange) {
             String message = "admin endpoint: 403 for Host '" + exchange.getRequestHeaders().getFirst(Headers.HOST)
                     + "' from " + exchange.getSourceAddress() + "; only loopback names, the listener's own address and"
                     + " admin.hosts are answered";
-            if (FIRST_HOST_REFUSAL.compareAndSet(false, true)) {
+            if (hostRefused.compareAndSet(false, true)) {
                 LOG.warning(message + " (further refusals are logged at FINE)");
             } else {
                 LOG.fine(message);
