@@ -229,7 +229,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Closes the access log file and opens it again by name, for log rotation; returns at once (see
-     * {@link io.gatehouse.observe.AccessLog#reopen()}). Does nothing when the access log is off or standard output.
+     * {@link io.gatehouse.internal.observe.AccessLog#reopen()}). Does nothing when the access log is off or standard output.
      */
     public void reopenAccessLog() {
         Generation serving;

@@ -1,8 +1,8 @@
 package io.gatehouse;
 
-import io.gatehouse.guard.FrontDoor;
-import io.gatehouse.observe.RepeatedEvents;
-import io.gatehouse.proxy.ReverseProxy;
+import io.gatehouse.internal.guard.FrontDoor;
+import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.proxy.ReverseProxy;
 
 import java.time.Duration;
 

@@ -2,11 +2,11 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
-import io.gatehouse.guard.FrontDoor;
-import io.gatehouse.guard.RefusedRequests;
-import io.gatehouse.http.ErrorResponses;
-import io.gatehouse.observe.ConnectionMetrics;
-import io.gatehouse.observe.RepeatedEvents;
+import io.gatehouse.internal.guard.FrontDoor;
+import io.gatehouse.internal.guard.RefusedRequests;
+import io.gatehouse.internal.http.ErrorResponses;
+import io.gatehouse.internal.observe.ConnectionMetrics;
+import io.gatehouse.internal.observe.RepeatedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;

@@ -1,6 +1,6 @@
 package io.gatehouse.config;
 
-import io.gatehouse.vhosts.HostNames;
+import io.gatehouse.internal.vhosts.HostNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

@@ -13,7 +13,7 @@ import java.util.Locale;
  *   <li>{@code $$}: a literal {@code $}.</li>
  * </ul>
  * Each part knows the URL component it lands in (authority, path, query, fragment, or a header value), because the
- * request's values are made safe for that component when substituted (see {@code io.gatehouse.routes}).
+ * request's values are made safe for that component when substituted (see {@code io.gatehouse.internal.routes}).
  *
  * @param source as written
  * @param parts  literal text and substitutions, in order

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the lines of a log that summarises repeats ({@code io.gatehouse.observe.RepeatedEvents}). */
+/** Reads the lines of a log that summarises repeats ({@code io.gatehouse.internal.observe.RepeatedEvents}). */
 public final class RepeatedLines {
 
     private static final Pattern REPEATED = Pattern.compile(": repeated ([0-9,]+) times? in the last ");

@@ -1,8 +1,8 @@
 package io.gatehouse.daemon;
 
 import io.gatehouse.config.AdminConfig;
-import io.gatehouse.forwarded.IpLiteral;
-import io.gatehouse.vhosts.HostNames;
+import io.gatehouse.internal.forwarded.IpLiteral;
+import io.gatehouse.internal.vhosts.HostNames;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Protocols;

@@ -11,7 +11,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
-import io.gatehouse.http.ErrorResponses;
+import io.gatehouse.internal.http.ErrorResponses;
 import org.xnio.Options;
 
 import java.io.IOException;

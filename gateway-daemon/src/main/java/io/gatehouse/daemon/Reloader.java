@@ -5,7 +5,7 @@ import io.gatehouse.ListenerBindException;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.GatewayConfig;
-import io.gatehouse.observe.GatewayMeters;
+import io.gatehouse.GatewayMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.gatehouse.config.ListenAddress;
 

@@ -2,7 +2,7 @@ package io.gatehouse.daemon;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.config.GatewayConfig;
-import io.gatehouse.observe.GatewayMeters;
+import io.gatehouse.GatewayMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

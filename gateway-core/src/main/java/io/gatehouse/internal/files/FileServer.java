@@ -1,0 +1,335 @@
+package io.gatehouse.internal.files;
+
+import io.gatehouse.config.FilesConfig;
+import io.gatehouse.internal.http.ErrorResponses;
+import io.gatehouse.internal.vhosts.RequestHost;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Serves local files, like lighttpd with mod_evhost, mod_access, mod_dirlisting and mod_staticfile, plus nginx's
+ * gzip_static, expires, error_page and disable_symlinks. See {@code src-docs/files.md} for the whole contract.
+ *
+ * <p>In the order it is applied:
+ * <ol>
+ *   <li>Document root: {@code root} expanded with the request host's evhost tokens; when that directory does not
+ *       exist, or the host names no site under it ({@link EvhostPattern#namesSite}), {@code fallbackRoot}; when
+ *       neither exists, 404. A host holding {@code /}, {@code \} or {@code ..} is never put into a path: 400.</li>
+ *   <li>Methods other than GET and HEAD: 405 with {@code Allow: GET, HEAD}.</li>
+ *   <li>The decoded path is normalised; {@code ..} above the root, a backslash or a NUL: 400.</li>
+ *   <li>{@link PathPolicy}: a denied suffix, or a dot segment under {@code dotfiles: deny}: 403, checked on the
+ *       request path and again on the real path of whatever it resolves to; a symbolic link the {@code symlinks}
+ *       rule refuses, or one that cannot be resolved: 403. The file is then opened without following any link
+ *       below the root ({@link PathPolicy#open}), so a rename after the check cannot change what is sent.</li>
+ *   <li>Missing: 404. Unreadable: 403.</li>
+ *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
+ *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
+ *   <li>A regular file: a precompressed sibling or on-the-fly gzip when enabled and accepted, then
+ *       {@link FileSender}; Range is ignored when the path matches a {@code noRanges} regex. Anything else (FIFO,
+ *       socket, device): 404.</li>
+ * </ol>
+ * Errors this handler answers (400, 403, 404, 405, 500) use the vhost's {@code errorPages} when one is configured
+ * and can be served, else the plain {@link ErrorResponses} answer. Blocking work runs on a worker thread; the
+ * handler dispatches itself there when called on an I/O thread.
+ */
+public final class FileServer implements HttpHandler {
+
+    private static final Logger LOG = Logger.getLogger(FileServer.class.getName());
+    private static final String ALLOW = "GET, HEAD";
+    private static final int HASH_CACHE_ENTRIES = 4096;
+
+    private final EvhostPattern root;
+    private final Optional<Path> fallbackRoot;
+    private final List<String> index;
+    private final PathPolicy policy;
+    private final boolean listing;
+    private final List<Pattern> noRanges;
+    private final MimeTypes mimeTypes;
+    private final boolean precompressed;
+    private final FilesConfig.Gzip gzip;
+    private final String cacheControl;
+    private final Map<Integer, String> errorPages;
+    private final ContentHashes hashes = new ContentHashes(HASH_CACHE_ENTRIES);
+
+    private FileServer(FilesConfig files) {
+        this.root = EvhostPattern.parse(files.root());
+        this.fallbackRoot = files.fallbackRoot();
+        this.index = files.index();
+        this.policy = new PathPolicy(new DenyList(files.deny()), files.dotfiles(), files.symlinks());
+        this.listing = files.listing();
+        this.noRanges = files.noRanges();
+        this.mimeTypes = new MimeTypes(files.mimeTypes());
+        this.precompressed = files.precompressed();
+        this.gzip = files.gzip();
+        this.cacheControl = cacheControl(files.cache());
+        this.errorPages = files.errorPages();
+    }
+
+    /**
+     * A handler for {@code files}.
+     *
+     * @throws IllegalArgumentException when {@code files.root()} is not a valid evhost pattern
+     */
+    public static FileServer create(FilesConfig files) {
+        return new FileServer(files);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+        }
+        String host = RequestHost.of(exchange);
+        if (host.indexOf('/') >= 0 || host.indexOf('\\') >= 0 || host.contains("..") || host.indexOf('\0') >= 0) {
+            ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST);
+            return;
+        }
+        Path documentRoot = documentRoot(host).orElse(null);
+        HttpString method = exchange.getRequestMethod();
+        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, ALLOW);
+            fail(exchange, documentRoot, StatusCodes.METHOD_NOT_ALLOWED);
+            return;
+        }
+        SitePath path = SitePath.parse(exchange.getRelativePath());
+        SitePath requestPath = SitePath.parse(exchange.getRequestPath());
+        if (path == null || requestPath == null) {
+            fail(exchange, documentRoot, StatusCodes.BAD_REQUEST);
+            return;
+        }
+        if (!policy.allows(path.decoded())) {
+            fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
+            return;
+        }
+        if (documentRoot == null) {
+            ErrorResponses.send(exchange, StatusCodes.NOT_FOUND);
+            return;
+        }
+        try {
+            serve(exchange, documentRoot, path, requestPath);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            fail(exchange, documentRoot, StatusCodes.NOT_FOUND);
+        } catch (AccessDeniedException e) {
+            fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
+        } catch (IOException e) {
+            LOG.warning("cannot serve " + path.decoded() + " for host " + host + ": " + e);
+            fail(exchange, documentRoot, StatusCodes.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    /**
+     * The real path of the expanded root, or of the fallback root, whichever is a directory first. A host that
+     * names no site under the pattern (an address, a name short of a label the pattern uses) gets the fallback.
+     */
+    private Optional<Path> documentRoot(String host) {
+        if (!root.usesHost() || root.namesSite(host)) {
+            Optional<Path> expanded = realDirectory(Path.of(root.expand(host)));
+            if (expanded.isPresent()) {
+                return expanded;
+            }
+        }
+        return fallbackRoot.flatMap(FileServer::realDirectory);
+    }
+
+    private static Optional<Path> realDirectory(Path directory) {
+        try {
+            Path real = directory.toRealPath();
+            return Files.isDirectory(real) ? Optional.of(real) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void serve(HttpServerExchange exchange, Path rootReal, SitePath path, SitePath requestPath)
+            throws IOException {
+        Path real = policy.resolve(rootReal, path.relative());
+        if (real == null) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+            return;
+        }
+        if (Files.isRegularFile(real)) {
+            sendFile(exchange, rootReal, path.relative(), real, requestPath);
+            return;
+        }
+        if (!Files.isDirectory(real)) {
+            // A FIFO would block the open, a device would stream forever: only regular files are content.
+            fail(exchange, rootReal, StatusCodes.NOT_FOUND);
+            return;
+        }
+        if (!path.trailingSlash()) {
+            String query = exchange.getQueryString();
+            exchange.getResponseHeaders().put(Headers.LOCATION,
+                    requestPath.asDirectory().encoded() + (query.isEmpty() ? "" : "?" + query));
+            ErrorResponses.send(exchange, StatusCodes.MOVED_PERMANENTLY);
+            return;
+        }
+        for (String name : index) {
+            if (Files.isRegularFile(real.resolve(name))) {
+                String relative = path.segments().isEmpty() ? name : path.relative() + "/" + name;
+                Path indexFile = policy.resolve(rootReal, relative);
+                if (indexFile == null) {
+                    fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+                } else {
+                    sendFile(exchange, rootReal, relative, indexFile, requestPath);
+                }
+                return;
+            }
+        }
+        if (!listing) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+            return;
+        }
+        DirectoryListing.send(exchange, requestPath, visibleEntries(rootReal, real, path));
+    }
+
+    /**
+     * Sends {@code real} (what {@code relative} resolved to), or its precompressed sibling, or its gzip stream,
+     * whichever the configuration allows and the client accepts best; the one chosen is opened through
+     * {@link PathPolicy#open}, so a sibling swapped for a link is refused like the file itself would be.
+     * {@code Vary: Accept-Encoding} goes on every answer whose representation depends on that header, including
+     * the uncompressed one.
+     */
+    private void sendFile(HttpServerExchange exchange, Path rootReal, String relative, Path real, SitePath requestPath)
+            throws IOException {
+        String name = real.getFileName().toString();
+        String type = mimeTypes.of(name);
+        boolean ranges = noRanges.stream().noneMatch(p -> p.matcher(requestPath.decoded()).find());
+        QualityValues accepted = QualityValues.parse(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
+        boolean varies = false;
+        Path chosen = real;
+        Coding coding = null;
+        double best = 0;
+        if (precompressed) {
+            for (Coding candidate : Coding.values()) {
+                Path sibling = real.resolveSibling(name + candidate.suffix);
+                if (Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS)) {
+                    varies = true;
+                    double weight = accepted.of(candidate.token, "*");
+                    if (weight > best) {
+                        best = weight;
+                        chosen = sibling;
+                        coding = candidate;
+                    }
+                }
+            }
+        }
+        boolean gzipNow = false;
+        if (coding == null && gzip.enabled() && compressible(type) && Files.size(real) >= gzip.minSize()) {
+            varies = true;
+            boolean rangeAsked = ranges && exchange.getRequestHeaders().contains(Headers.RANGE);
+            gzipNow = !rangeAsked && accepted.of("gzip", "*") > 0;
+        }
+        OpenedFile file = policy.open(rootReal, relative, real, chosen);
+        if (file == null) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+            return;
+        }
+        if (varies) {
+            exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+        }
+        FileSender.send(exchange, file,
+                new FileSender.Delivery(type, coding == null ? null : coding.token, gzipNow, ranges, cacheControl), hashes);
+    }
+
+    private boolean compressible(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        String anySubtype = type.substring(0, type.indexOf('/') + 1) + "*";
+        return gzip.types().contains(type) || gzip.types().contains(anySubtype);
+    }
+
+    /**
+     * Answers {@code status} with the configured error page when there is one and it can be served (it is
+     * resolved inside {@code rootReal} under the same rules as any request, and served without validators);
+     * otherwise, or when there is no document root, the plain answer. Never recursive: a failing page ends in the
+     * plain answer.
+     */
+    private void fail(HttpServerExchange exchange, Path rootReal, int status) {
+        String page = errorPages.get(status);
+        if (page != null && rootReal != null && !exchange.isResponseStarted()) {
+            try {
+                SitePath pagePath = SitePath.parse(page);
+                Path real = pagePath != null && policy.allows(pagePath.decoded())
+                        ? policy.resolve(rootReal, pagePath.relative()) : null;
+                OpenedFile file = real != null && Files.isRegularFile(real)
+                        ? policy.open(rootReal, pagePath.relative(), real) : null;
+                if (file != null) {
+                    HeaderMap headers = exchange.getResponseHeaders();
+                    headers.remove(Headers.ETAG);
+                    headers.remove(Headers.LAST_MODIFIED);
+                    headers.remove(Headers.ACCEPT_RANGES);
+                    headers.remove(Headers.CACHE_CONTROL);
+                    headers.remove(Headers.VARY);
+                    FileSender.sendPage(exchange, file, mimeTypes.of(real.getFileName().toString()), status);
+                    return;
+                }
+                LOG.fine(() -> "error page " + page + " for " + status + " is not a servable file under " + rootReal);
+            } catch (IOException e) {
+                LOG.fine(() -> "error page " + page + " for " + status + " cannot be served: " + e);
+            }
+        }
+        ErrorResponses.send(exchange, status);
+    }
+
+    /**
+     * The entries a client could actually fetch: no dot files (hidden by nginx autoindex and lighttpd
+     * mod_dirlisting alike, whatever {@code dotfiles} says), nothing {@link PathPolicy} refuses, no dangling links.
+     */
+    private List<DirectoryListing.Entry> visibleEntries(Path rootReal, Path directory, SitePath path)
+            throws IOException {
+        List<DirectoryListing.Entry> entries = new ArrayList<>();
+        String prefix = path.segments().isEmpty() ? "" : path.relative() + "/";
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(".") || !policy.allows(path.decoded() + name)) {
+                    continue;
+                }
+                try {
+                    Path real = policy.resolve(rootReal, prefix + name);
+                    if (real != null) {
+                        BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+                        entries.add(new DirectoryListing.Entry(name, attributes.isDirectory(),
+                                attributes.isDirectory() ? 0 : attributes.size(), attributes.lastModifiedTime().toInstant()));
+                    }
+                } catch (IOException e) {
+                    // dangling or vanished while listing: not something a client could fetch
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** nginx {@code expires}-style {@code max-age}, plus RFC 8246 {@code immutable}; null for no header. */
+    private static String cacheControl(FilesConfig.Cache cache) {
+        List<String> directives = new ArrayList<>();
+        cache.maxAge().ifPresent(age -> directives.add("max-age=" + age.toSeconds()));
+        if (cache.immutable()) {
+            directives.add("immutable");
+        }
+        return directives.isEmpty() ? null : String.join(", ", directives);
+    }
+}

@@ -1,0 +1,78 @@
+package io.gatehouse.internal.guard;
+
+import io.gatehouse.config.Limits;
+import io.gatehouse.config.Timeouts;
+import io.gatehouse.internal.observe.RepeatedEvents;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import org.xnio.OptionMap;
+import org.xnio.StreamConnection;
+
+import java.time.Duration;
+
+/**
+ * The parts that put request validation under Undertow's HTTP/1.1 parser. Undertow's builder offers no hook between
+ * accepting a connection and its HTTP parser, so a listener is assembled from the same parts the builder uses, plus
+ * these: a {@link FramingConduit} under Undertow's parser on each accepted connection's read side
+ * ({@link #installFramingCheck}), before the connection is handed to Undertow's {@link HttpOpenListener}, whose
+ * root handler is wrapped in a {@link GuardHandler} ({@link #guard}). Both log refused requests in the listener
+ * owner's {@link #refusalLog refusal log}.
+ *
+ * <p>Undertow options ({@link #undertowOptions}), so that Undertow's own limits never fire before Gatehouse's
+ * clearer ones: {@code MAX_HEADER_SIZE} above what the conduit lets through, {@code MAX_ENTITY_SIZE} at
+ * {@code limits.maxBody} (the conduit refuses the first byte beyond it), {@code NO_REQUEST_TIMEOUT} at
+ * {@code timeouts.idle}, {@code ALLOW_ENCODED_SLASH} when {@code limits.encodedSlashes} is {@code decode} (the
+ * decoded path routes match; the proxy still sends the target as received). Undertow's {@code IDLE_TIMEOUT} and the
+ * socket's {@code READ_TIMEOUT} are left unset: they would wrap the conduit, and a read timeout would also cut long
+ * downloads.
+ */
+public final class FrontDoor {
+
+    private FrontDoor() {
+    }
+
+    /**
+     * Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. What it
+     * refuses is logged in {@code refusals}.
+     */
+    public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
+                                          RepeatedEvents refusals) {
+        connection.getSourceChannel().setConduit(
+                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals));
+    }
+
+    /**
+     * The root handler to give Undertow's open listener: answers the requests the conduit refused, logging them in
+     * {@code refusals}.
+     */
+    public static HttpHandler guard(HttpHandler root, RepeatedEvents refusals) {
+        return new GuardHandler(root, refusals);
+    }
+
+    /**
+     * A log for the refused requests of a listener's {@link #installFramingCheck} and {@link #guard} (on the
+     * {@code io.gatehouse.internal.guard} logger, at INFO), summarising once per {@code interval}. Its owner closes it after
+     * the listeners that use it.
+     */
+    public static RepeatedEvents refusalLog(Duration interval) {
+        return GuardHandler.refusalLog(interval);
+    }
+
+    /**
+     * Undertow's listener options for these limits and timeouts. Undertow's connector statistics stay off: they
+     * would stack a byte-counting conduit on top of the {@link FramingConduit} before Undertow records the
+     * connection's original conduit, where the guard looks for the framing conduit.
+     */
+    public static OptionMap undertowOptions(Limits limits, Timeouts timeouts) {
+        return OptionMap.builder()
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                .set(UndertowOptions.MAX_HEADER_SIZE, (int) Math.min(Integer.MAX_VALUE,
+                        (long) limits.maxHeaderBytes() + limits.maxUriBytes() + 2048))
+                .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBody())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, timeouts.idle().toMillis()))
+                .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .set(UndertowOptions.ALLOW_ENCODED_SLASH, limits.encodedSlashes() == Limits.EncodedSlashes.DECODE)
+                .getMap();
+    }
+}

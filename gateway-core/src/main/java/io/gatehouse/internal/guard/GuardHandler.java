@@ -1,0 +1,84 @@
+package io.gatehouse.internal.guard;
+
+import io.gatehouse.internal.http.ErrorResponses;
+import io.gatehouse.internal.observe.RepeatedEvents;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.util.StatusCodes;
+
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The root handler of a guarded listener, the handler-side half of the {@link FramingConduit}:
+ * <ul>
+ *   <li>marks a stand-in for a refused head (one log line) and passes it on, for {@link RefusedRequests} to answer
+ *       with its status and a closed connection;</li>
+ *   <li>gives every other exchange a {@link BodyGate}, so a body refused part-way reaches the handler as a
+ *       {@link RequestRejectedException} it can still answer;</li>
+ *   <li>tells the conduit how each exchange ended, so it knows when a connection switched protocols;</li>
+ *   <li>handles {@code Expect: 100-continue} hop by hop, as nginx does: {@code 100 Continue} goes to the client when
+ *       the body is first read (never when the request is answered without reading it, which then closes the
+ *       connection). The Expect header stays on the request (Undertow needs it to send the 100).</li>
+ * </ul>
+ * It fails closed: an exchange on a connection without its framing conduit (a wiring mistake, such as a conduit
+ * stacked over it) is answered 500 with a closed connection and never reaches the tree.
+ */
+final class GuardHandler implements HttpHandler {
+
+    private static final Logger LOG = Logger.getLogger(GuardHandler.class.getPackageName());
+
+    private final HttpHandler next;
+    private final HttpHandler continuing;
+    private final RepeatedEvents refusals;
+
+    /** {@code refusals}: made by {@link #refusalLog}, shared with the listener's {@link FramingConduit}s. */
+    GuardHandler(HttpHandler next, RepeatedEvents refusals) {
+        this.next = next;
+        this.continuing = new HttpContinueReadHandler(next);
+        this.refusals = refusals;
+    }
+
+    /**
+     * A log of the guard's refusals, one line per reason and {@code interval}: a flood of bad requests must not flood
+     * the log.
+     */
+    static RepeatedEvents refusalLog(Duration interval) {
+        return new RepeatedEvents(LOG, Level.INFO, interval);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        FramingConduit framing = FramingConduit.of(exchange);
+        if (framing == null) {
+            // Every connection of a guarded listener reads through its framing conduit; one that does not was never
+            // checked (a conduit stacked over it hides it: metrics once did), so nothing of it is served.
+            LOG.severe(() -> exchange.getSourceAddress() + ": no framing conduit under this connection, answered 500");
+            exchange.setPersistent(false);
+            ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        Rejection rejected = Rejection.parse(exchange.getRequestHeaders().getFirst(Rejection.HEADER));
+        if (rejected != null) {
+            if (LOG.isLoggable(Level.INFO)) {
+                refusals.event("request refused with " + rejected.status() + ": " + rejected.reason(),
+                        exchange.getSourceAddress() + ":");
+            }
+            exchange.setPersistent(false);
+            // Answered by RefusedRequests inside the tree, so the access log and the metrics see it.
+            RefusedRequests.mark(exchange, rejected);
+            next.handleRequest(exchange);
+            return;
+        }
+        BodyGate gate = new BodyGate();
+        exchange.addRequestWrapper((factory, ignored) -> gate.wrap(factory.create()));
+        framing.exchangeStarted(gate);
+        exchange.addExchangeCompleteListener((done, nextListener) -> {
+            framing.exchangeEnded(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
+            nextListener.proceed();
+        });
+        continuing.handleRequest(exchange);
+    }
+}

@@ -1,0 +1,57 @@
+package io.gatehouse.internal.http;
+
+/** Character classes of RFC 9110/9112, on single bytes: for the request guard and the backend response parser. */
+public final class HttpSyntax {
+
+    private static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (int c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (int c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
+
+    private HttpSyntax() {
+    }
+
+    /** A token character: what method names, header names and transfer codings are made of. */
+    public static boolean tchar(int b) {
+        return TCHAR[b & 0xff];
+    }
+
+    /** SP or HTAB. */
+    public static boolean whitespace(int b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** A byte allowed in a field value: HTAB, SP, visible ASCII, obs-text. Never NUL, CR, LF or another control. */
+    public static boolean fieldValue(int b) {
+        int c = b & 0xff;
+        return c == '\t' || (c >= 0x20 && c != 0x7f);
+    }
+
+    /** A byte allowed in a quoted-string other than the quote and the backslash. */
+    public static boolean qdtext(int b) {
+        return fieldValue(b) && b != '"' && b != '\\';
+    }
+
+    public static int hexValue(int b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+}

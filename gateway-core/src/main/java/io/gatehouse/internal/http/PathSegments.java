@@ -1,0 +1,38 @@
+package io.gatehouse.internal.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** RFC 3986 dot-segment removal on a decoded path, as the file server and the route matcher both need it. */
+public final class PathSegments {
+
+    private PathSegments() {
+    }
+
+    /**
+     * The path's segments with empty ones, {@code .} and {@code ..} resolved; {@code null} when a {@code ..} would
+     * climb above the root (callers answer 400, as nginx does).
+     */
+    public static List<String> resolve(String decoded) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : decoded.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (segments.isEmpty()) {
+                    return null;
+                }
+                segments.remove(segments.size() - 1);
+                continue;
+            }
+            segments.add(segment);
+        }
+        return segments;
+    }
+
+    /** Whether the path names a directory: it ends in {@code /}, {@code /.} or {@code /..}. */
+    public static boolean namesDirectory(String decoded) {
+        return decoded.endsWith("/") || decoded.endsWith("/.") || decoded.endsWith("/..");
+    }
+}

@@ -1,0 +1,112 @@
+package io.gatehouse.internal.observe;
+
+import io.gatehouse.GatewayMeters;
+import io.gatehouse.config.AccessLogConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.HttpHandler;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.function.LongConsumer;
+
+/**
+ * Logs one line per finished request, including requests no vhost took (400, 404, 421). Writing happens off the
+ * request thread and never delays a request; lines that cannot be written are dropped and counted (see
+ * {@link AccessLogWriter}), in {@code gatehouse.accesslog.dropped} when a registry is given.
+ */
+public final class AccessLog implements AutoCloseable {
+
+    private final AccessLogFormat format;
+    private final AccessLogWriter writer;
+    /** The handler trees that write here: one per configuration sharing the log across reloads. */
+    private final AtomicInteger users = new AtomicInteger(1);
+
+    AccessLog(AccessLogFormat format, AccessLogWriter writer) {
+        this.format = format;
+        this.writer = writer;
+    }
+
+    /** Like {@link #open(AccessLogConfig, MeterRegistry)} without a registry. */
+    public static AccessLog open(AccessLogConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * Opens the configured destination, a file (created with its directories, appended to) or standard output.
+     *
+     * @param registry where dropped lines are counted; null for nowhere
+     * @throws UncheckedIOException when the log file cannot be opened
+     */
+    public static AccessLog open(AccessLogConfig config, MeterRegistry registry) {
+        AccessLogFormat format = new AccessLogFormat(config.format(), ZoneId.systemDefault());
+        LongConsumer onDropped = droppedCounter(registry);
+        if (AccessLogConfig.STDOUT.equals(config.path())) {
+            return new AccessLog(format, AccessLogWriter.toStream(System.out, onDropped));
+        }
+        try {
+            return new AccessLog(format, AccessLogWriter.toFile(Path.of(config.path()), onDropped));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open access log " + config.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static LongConsumer droppedCounter(MeterRegistry registry) {
+        if (registry == null) {
+            return lines -> { };
+        }
+        Counter counter = Counter.builder(GatewayMeters.ACCESS_LOG_DROPPED)
+                .description("Access-log lines dropped: the writer fell behind or the destination failed")
+                .baseUnit("lines")
+                .register(registry);
+        return counter::increment;
+    }
+
+    /** Wraps {@code next} so that each of its exchanges is logged when it completes. */
+    public HttpHandler wrap(HttpHandler next) {
+        return exchange -> {
+            RequestFacts facts = RequestFacts.capture(exchange);
+            exchange.addExchangeCompleteListener((ex, nextListener) -> {
+                try {
+                    writer.write(format.format(ex, facts));
+                } finally {
+                    nextListener.proceed();
+                }
+            });
+            next.handleRequest(exchange);
+        };
+    }
+
+    /**
+     * Closes the log file and opens it again by name, for log rotation ({@code postrotate} sends SIGUSR1, which the
+     * daemon turns into this call). Returns at once; the writer thread reopens before its next write. Lines already
+     * queued go to the old file. Nothing happens for standard output.
+     */
+    public void reopen() {
+        writer.reopen();
+    }
+
+    /** Lines dropped because the writer could not keep up or the destination failed. */
+    public long droppedLines() {
+        return writer.dropped();
+    }
+
+    @Override
+    public void close() {
+        if (users.decrementAndGet() == 0) {
+            writer.close();
+        }
+    }
+
+    /**
+     * One more user of this log, for a reloaded configuration that writes to the same destination (one writer per
+     * file, so lines never interleave); each user closes it once, and the last close closes the file.
+     */
+    public AccessLog retain() {
+        users.incrementAndGet();
+        return this;
+    }
+}

@@ -1,0 +1,122 @@
+package io.gatehouse.internal.observe;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+
+import java.net.URI;
+
+/**
+ * One request's trip to a backend, as the proxy reports it: the proxy's only hook into logs and metrics. The proxy
+ * calls {@link #begin} when it asks for a backend connection, then {@link #connected}, {@link #responded} and
+ * {@link #failed} as those happen; the access log ({@code backend}, {@code upstream_status},
+ * {@code upstream_time_ms}) and the {@code gatehouse.upstream.*} meters read it when the exchange completes.
+ *
+ * <p>Not thread-safe by itself: the proxy calls it from the exchange's IO thread, and the readers run after the
+ * exchange completed (Undertow orders the two).
+ */
+public final class UpstreamCall {
+
+    /** Outcome of a call that got no connection because the backend refused it or did not accept in time. */
+    public static final String CONNECT_ERROR = "CONNECT_ERROR";
+    /** Outcome of a call that got no connection because every one was busy and the queue full or too slow. */
+    public static final String BUSY = "BUSY";
+    /** Outcome of a call whose backend did not answer within the response timeout. */
+    public static final String TIMEOUT = "TIMEOUT";
+    /** Outcome of a call whose connection broke: before the response head, or while relaying the response. */
+    public static final String IO_ERROR = "IO_ERROR";
+
+    private static final AttachmentKey<UpstreamCall> KEY = AttachmentKey.create(UpstreamCall.class);
+
+    private final URI backend;
+    private final long startNanos;
+    private long connectedNanos;
+    private long endNanos;
+    private int status;
+    private String failure;
+
+    private UpstreamCall(URI backend) {
+        this.backend = backend;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Starts the clock of a call to {@code backend} for {@code exchange}; a retry replaces the earlier call. */
+    public static UpstreamCall begin(HttpServerExchange exchange, URI backend) {
+        UpstreamCall call = new UpstreamCall(backend);
+        exchange.putAttachment(KEY, call);
+        return call;
+    }
+
+    /** The call made for {@code exchange}, or {@code null} when the request was not proxied. */
+    public static UpstreamCall of(HttpServerExchange exchange) {
+        return exchange.getAttachment(KEY);
+    }
+
+    /** A connection to the backend was had (new, or reused from the pool). */
+    public void connected() {
+        connectedNanos = System.nanoTime();
+    }
+
+    /** The backend's response head arrived with {@code status}. */
+    public void responded(int status) {
+        this.status = status;
+    }
+
+    /**
+     * The call failed; {@code answered} is the status Gatehouse answered the client with (502, 503, 504), or 0 when
+     * the client connection was closed instead. Only the first failure counts.
+     */
+    public void failed(int answered) {
+        if (failure != null) {
+            return;
+        }
+        endNanos = System.nanoTime();
+        if (connectedNanos == 0) {
+            failure = answered == 503 ? BUSY : CONNECT_ERROR;
+        } else {
+            failure = answered == 504 && status == 0 ? TIMEOUT : IO_ERROR;
+        }
+    }
+
+    public URI backend() {
+        return backend;
+    }
+
+    /** The backend's status, or 0 when none arrived. */
+    public int status() {
+        return status;
+    }
+
+    /** Whether a connection was had at all. */
+    boolean gotConnection() {
+        return connectedNanos != 0;
+    }
+
+    /**
+     * Nanoseconds from asking for a connection until having one (near zero for a pooled keep-alive connection,
+     * including the wait when the pool was busy), or until giving up when none was had.
+     */
+    long connectNanos() {
+        return (connectedNanos != 0 ? connectedNanos : end()) - startNanos;
+    }
+
+    /** Nanoseconds from asking for a connection until the call ended: failed, or the exchange completed. */
+    long durationNanos() {
+        return end() - startNanos;
+    }
+
+    /**
+     * How the call went: Micrometer's outcome of the backend's status ({@code SUCCESS}, {@code CLIENT_ERROR} …), or
+     * one of {@link #CONNECT_ERROR}, {@link #BUSY}, {@link #TIMEOUT}, {@link #IO_ERROR}.
+     */
+    String outcome() {
+        return failure != null ? failure : StatusClass.of(status).outcome();
+    }
+
+    /** Fixes the end of a call that did not fail at the first reading after the exchange completed. */
+    private long end() {
+        if (endNanos == 0) {
+            endNanos = System.nanoTime();
+        }
+        return endNanos;
+    }
+}

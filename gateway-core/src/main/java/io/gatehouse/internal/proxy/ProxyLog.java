@@ -1,0 +1,67 @@
+package io.gatehouse.internal.proxy;
+
+import io.gatehouse.internal.observe.RepeatedEvents;
+import io.undertow.server.HttpServerExchange;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The proxy's log: one line per failed request, never a stack trace (the failures are expected conditions). A
+ * failure that repeats (the same answer and reason from the same backend) is summarised with a count once per
+ * {@code log.repeatInterval} ({@link RepeatedEvents}), so an outage under load writes a few lines, not one per
+ * request; the access log and the metrics still count every request. One per proxy: the repeats are counted in the
+ * {@link RepeatedEvents} of the proxy's owner, so two gateways in one JVM count theirs apart.
+ */
+final class ProxyLog {
+
+    static final Logger LOG = Logger.getLogger("io.gatehouse.internal.proxy");
+
+    private final RepeatedEvents repeated;
+
+    /** Counts repeats in {@code repeated}, one made by {@link #repeatedEvents}. */
+    ProxyLog(RepeatedEvents repeated) {
+        this.repeated = repeated;
+    }
+
+    /** A log of the proxy's repeated warnings, summarised once per {@code interval}. */
+    static RepeatedEvents repeatedEvents(Duration interval) {
+        return new RepeatedEvents(LOG, Level.WARNING, interval);
+    }
+
+    /**
+     * Logs that {@code exchange} was answered {@code status} (or cut off) because of {@code reason}: a fixed text or
+     * one from the backend or the JDK, never one the client can vary, as it is the kind the repeats are counted under.
+     */
+    void failure(HttpServerExchange exchange, URI backend, int status, String reason) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            String answer = status > 0 ? Integer.toString(status) : "connection closed";
+            String kind = answer + ", " + reason;
+            repeated.event(backend == null ? kind : backend + ": " + kind,
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + (backend == null ? ":" : " ->"));
+        }
+    }
+
+    /** Logs a change in whether {@code backend} takes requests. */
+    static void backend(URI backend, String change) {
+        LOG.warning("backend " + backend + ": " + change);
+    }
+
+    /** Logs that {@code exchange} failed on {@code from} because of {@code reason} and is sent to {@code to}. */
+    void retry(HttpServerExchange exchange, URI from, URI to, String reason) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            repeated.event(from + ": " + reason + "; trying " + to,
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+        }
+    }
+
+    /** Logs that no backend left to try is in rotation, so {@code exchange} goes to the marked-out {@code to}. */
+    void allMarkedOut(HttpServerExchange exchange, URI to) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            repeated.event(to + ": no backend left to try is in rotation; trying this marked-out one",
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.gatehouse.internal.proxy;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The request head Gatehouse sends a backend: the exchange's method, the chosen origin-form target, HTTP/1.1, and
+ * the exchange's headers as the handlers before left them (hop-by-hop ones already removed), with Host replaced
+ * when asked and {@code Transfer-Encoding: chunked} added for a body of unknown length.
+ *
+ * <p>Every character is written as one byte: header values come from Undertow's parser (ISO-8859-1, no CR or LF)
+ * or from Gatehouse's own handlers.
+ */
+final class RequestHead {
+
+    private static final byte[] VERSION = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final String CHUNKED = Headers.CHUNKED.toString();
+
+    private RequestHead() {
+    }
+
+    /**
+     * The head in {@code into} (flipped, ready to write) when it fits there, else in a new buffer of its size.
+     *
+     * @param host    the Host value to send instead of the client's, or null to keep the client's
+     * @param chunked add {@code Transfer-Encoding: chunked}
+     */
+    static ByteBuffer encode(HttpServerExchange exchange, String target, String host, boolean chunked, ByteBuffer into) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        String method = exchange.getRequestMethod().toString();
+        int size = method.length() + 1 + target.length() + VERSION.length + 2;
+        // Walked with the map's cookies: its iterator is an object per walk, and this runs twice per request.
+        for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
+            HeaderValues values = headers.fiCurrent(cookie);
+            if (host != null && values.getHeaderName().equals(Headers.HOST)) {
+                continue;
+            }
+            for (int i = 0; i < values.size(); i++) {
+                size += values.getHeaderName().length() + 4 + values.get(i).length();
+            }
+        }
+        if (host != null) {
+            size += Headers.HOST.length() + 4 + host.length();
+        }
+        if (chunked) {
+            size += Headers.TRANSFER_ENCODING.length() + 4 + CHUNKED.length();
+        }
+        ByteBuffer out = size <= into.capacity() ? into.clear() : ByteBuffer.allocate(size);
+        ascii(out, method);
+        out.put((byte) ' ');
+        ascii(out, target);
+        out.put(VERSION);
+        for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
+            HeaderValues values = headers.fiCurrent(cookie);
+            if (host != null && values.getHeaderName().equals(Headers.HOST)) {
+                continue;
+            }
+            for (int i = 0; i < values.size(); i++) {
+                field(out, values.getHeaderName(), values.get(i));
+            }
+        }
+        if (host != null) {
+            field(out, Headers.HOST, host);
+        }
+        if (chunked) {
+            field(out, Headers.TRANSFER_ENCODING, CHUNKED);
+        }
+        out.put((byte) '\r').put((byte) '\n');
+        return out.flip();
+    }
+
+    private static void field(ByteBuffer out, HttpString name, String value) {
+        name.appendTo(out);
+        out.put((byte) ':').put((byte) ' ');
+        ascii(out, value);
+        out.put((byte) '\r').put((byte) '\n');
+    }
+
+    private static void ascii(ByteBuffer out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            out.put((byte) text.charAt(i));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.gatehouse.internal.proxy;
+
+import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.Limits;
+import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.internal.forwarded.ForwardedHeaders;
+import io.gatehouse.internal.observe.BackendGauges;
+import io.gatehouse.internal.observe.RepeatedEvents;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Forwards a vhost's requests to its backends, the way Apache's {@code ProxyPass} with {@code ProxyPreserveHost On}
+ * or nginx's {@code proxy_pass} would, with the client address, Host and scheme passed on.
+ *
+ * <p>Mount one per proxied vhost. The handler may be called on an IO thread or a worker thread; it never blocks.
+ * Errors are answered with a status and one log line, never an exception: see {@link Forwarder} for the table.
+ * Requests are spread by the configured {@link Balancer} over the backends {@link BackendHealth} has in rotation
+ * (over all of them when it has marked every one out); failed requests are retried per {@link RetryPolicy}.
+ * {@link #close()} closes idle backend connections, stops the health check and refuses new requests (503);
+ * connections serving in-flight requests close as those finish.
+ * Repeated failures are summarised in a {@link #failureLog failure log}: the proxy's own, or its owner's.
+ */
+public final class ReverseProxy implements HttpHandler, AutoCloseable {
+
+    private final HttpHandler chain;
+    /** {@link #chain} without its {@link ClientHeaders} step, for a tree that ran that step at its root. */
+    private final HttpHandler afterClientHeaders;
+    private final List<Backend> backends;
+    private final Optional<HealthChecker> healthChecker;
+    /** The failure log this proxy made for itself and closes; null when its owner's. */
+    private final RepeatedEvents ownFailureLog;
+
+    private ReverseProxy(HttpHandler chain, HttpHandler afterClientHeaders, List<Backend> backends,
+                         Optional<HealthChecker> healthChecker, RepeatedEvents ownFailureLog) {
+        this.chain = chain;
+        this.afterClientHeaders = afterClientHeaders;
+        this.backends = backends;
+        this.healthChecker = healthChecker;
+        this.ownFailureLog = ownFailureLog;
+    }
+
+    /**
+     * The proxy for one vhost; starts its active health check, if one is configured. Its repeated failures are
+     * summarised every {@link RepeatedEvents#DEFAULT_INTERVAL} in a failure log of its own, which {@link #close()}
+     * flushes and closes.
+     *
+     * @param proxy     backends, balancing, health, retries, Host policy, timeouts, pool and queue sizes
+     * @param forwarded which peers' X-Forwarded-* headers are believed
+     * @param limits    {@code maxBody} is enforced on request bodies (413 beyond it)
+     * @throws IllegalArgumentException when {@code proxy.backends} is empty
+     */
+    public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits) {
+        RepeatedEvents own = failureLog(RepeatedEvents.DEFAULT_INTERVAL);
+        return create(proxy, forwarded, limits, own, own);
+    }
+
+    /**
+     * Like {@link #create(ProxyConfig, ForwardedConfig, Limits)}, summarising repeated failures in
+     * {@code failureLog}, made by {@link #failureLog(Duration)} and owned by the caller: several proxies may share
+     * it (one outage, one summary per backend and reason), and closing the proxy leaves it open.
+     */
+    public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits,
+                                      RepeatedEvents failureLog) {
+        return create(proxy, forwarded, limits, Objects.requireNonNull(failureLog, "failureLog"), null);
+    }
+
+    /** {@code own}: {@code failureLog} when the proxy closes it, else null. */
+    private static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits,
+                                       RepeatedEvents failureLog, RepeatedEvents own) {
+        if (proxy.backends().isEmpty()) {
+            throw new IllegalArgumentException("proxy.backends is empty");
+        }
+        ProxyLog log = new ProxyLog(failureLog);
+        List<Backend> backends = new ArrayList<>();
+        for (URI uri : proxy.backends()) {
+            backends.add(new Backend(uri,
+                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.maxConnections(), proxy.queueSize(),
+                            proxy.connectTimeout().toMillis(), proxy.idleTimeout().toMillis()),
+                    new BackendHealth(uri, proxy.backends().size() > 1, proxy.health().failures(),
+                            proxy.health().coolOff().toMillis())));
+        }
+        Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
+                new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis(), log);
+        // The order matters: the client's headers are cleaned (what its Connection lists included) before the
+        // forwarded headers are set, so that a client listing X-Forwarded-For in Connection removes only its own copy,
+        // never Gatehouse's.
+        HttpHandler forwarding = new HopByHop(new ForwardedHeaders(forwarded, forwarder));
+        HttpHandler chain = new BodyLimit(limits.maxBody(), log, new ClientHeaders(forwarded, forwarding));
+        HttpHandler afterClientHeaders = new BodyLimit(limits.maxBody(), log, forwarding);
+        List<Backend> all = List.copyOf(backends);
+        return new ReverseProxy(chain, afterClientHeaders, all,
+                proxy.health().check().map(check -> HealthChecker.start(all, check)), own);
+    }
+
+    /**
+     * A log for the proxy's repeated warnings (on the {@code io.gatehouse.internal.proxy} logger), summarising once per
+     * {@code interval}, for {@link #create(ProxyConfig, ForwardedConfig, Limits, RepeatedEvents)}. The caller closes
+     * it after the proxies that use it.
+     */
+    public static RepeatedEvents failureLog(Duration interval) {
+        return ProxyLog.repeatedEvents(interval);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        chain.handleRequest(exchange);
+    }
+
+    /**
+     * This proxy for a handler tree that puts {@link ClientHeaders} (with the same {@code forwarded} settings) at its
+     * root, before its routes, as Gatehouse's own does: the same chain without that step, which must run once only. A
+     * second run after the routes would remove what a route set under a name the client lists in {@code Connection}.
+     * Mounted anywhere else it forwards what the client sent uncleaned (its Connection-listed, underscore and
+     * untrusted client-address headers): use the proxy itself there.
+     */
+    public HttpHandler afterClientHeaders() {
+        return afterClientHeaders;
+    }
+
+    /** The backends, in configuration order. */
+    public List<URI> backends() {
+        return backends.stream().map(backend -> backend.uri).toList();
+    }
+
+    /** Whether {@code backend} (one of {@link #backends()}) is in rotation now, or health checks have marked it out. */
+    public boolean takesRequests(URI backend) {
+        return backend(backend).up();
+    }
+
+    /** What the gauges of {@code backend} (one of {@link #backends()}) read. */
+    public BackendGauges.Source gaugeSource(URI backend) {
+        return backend(backend);
+    }
+
+    private Backend backend(URI uri) {
+        for (Backend candidate : backends) {
+            if (candidate.uri.equals(uri)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException(uri + " is not a backend of this proxy");
+    }
+
+    /** A snapshot of every backend, in configuration order: whether it takes requests, its load and failures. */
+    public List<BackendState> backendStates() {
+        return backends.stream().map(Backend::state).toList();
+    }
+
+    @Override
+    public void close() {
+        healthChecker.ifPresent(HealthChecker::close);
+        backends.forEach(Backend::close);
+        if (ownFailureLog != null) {
+            ownFailureLog.close();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.gatehouse.internal.routes;
+
+import io.gatehouse.config.HeaderRules;
+import io.gatehouse.config.RespondConfig;
+import io.gatehouse.internal.http.ErrorResponses;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+
+/**
+ * {@code respond}: a fixed status, headers and body. Without a body an error status gets the gateway's usual
+ * plain-text error answer ({@link ErrorResponses}), any other status an empty body. A body without a
+ * {@code Content-Type} header is sent as {@code text/plain; charset=utf-8}.
+ */
+final class Respond implements RouteAction {
+
+    private final RespondConfig config;
+
+    Respond(RespondConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void serve(HttpServerExchange exchange, RequestValues values) {
+        HeaderMap headers = exchange.getResponseHeaders();
+        for (HeaderRules.Header header : config.headers()) {
+            headers.add(new HttpString(header.name()), Substitution.header(header.value(), values));
+        }
+        if (config.body().isEmpty() && config.status() >= 400) {
+            ErrorResponses.send(exchange, config.status());
+            return;
+        }
+        exchange.setStatusCode(config.status());
+        closeIfBodyUnread(exchange);
+        if (config.body().isEmpty()) {
+            exchange.endExchange();
+            return;
+        }
+        if (!headers.contains(Headers.CONTENT_TYPE)) {
+            headers.put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        }
+        exchange.getResponseSender().send(config.body().get());
+    }
+
+    /**
+     * An answer given without reading the request body closes the connection afterwards, so the unread bytes can
+     * never be taken for the next request (the policy of {@link ErrorResponses}, for answers that are not errors).
+     */
+    static void closeIfBodyUnread(HttpServerExchange exchange) {
+        if (!exchange.isRequestComplete()) {
+            exchange.setPersistent(false);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.gatehouse.internal.proxy;
+
+import io.gatehouse.config.Cidr;
+import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.GatewayConfigBuilder;
+import io.gatehouse.config.Limits;
+import io.gatehouse.config.ProxyConfig;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.gatehouse.testing.Configs;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Undertow listener on a free loopback port whose handler is a {@link ReverseProxy}. One IO thread, so the
+ * pool is one. The listener's MAX_ENTITY_SIZE is limits.maxBody, as the gateway sets it: Undertow 2.4.4 fixes the
+ * limit of a chunked body from that option when it parses the request head.
+ */
+final class ProxyServer implements AutoCloseable {
+
+    static final ForwardedConfig TRUST_LOOPBACK = new ForwardedConfig(List.of(Cidr.parse("127.0.0.1/32")));
+    static final ForwardedConfig TRUST_NOBODY = new ForwardedConfig(List.of(Cidr.parse("10.0.0.0/8")));
+
+    private final Undertow undertow;
+    private final ReverseProxy proxy;
+
+    private ProxyServer(ReverseProxy proxy, Limits limits, UnaryOperator<HttpHandler> wrap) {
+        this.proxy = proxy;
+        this.undertow = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBody())
+                .setIoThreads(1)
+                .setWorkerThreads(2)
+                .setHandler(wrap.apply(proxy))
+                .build();
+        undertow.start();
+    }
+
+    /** One backend on loopback; small timeouts and pools. */
+    static ProxyConfig config(int backendPort) {
+        return config(backendPort, p -> { });
+    }
+
+    /** {@link #config(int)} with what {@code more} sets on top. */
+    static ProxyConfig config(int backendPort, Consumer<GatewayConfigBuilder.ProxyBuilder> more) {
+        return Configs.proxy(p -> more.accept(small(p).backend("http://127.0.0.1:" + backendPort)));
+    }
+
+    /** Several backends on loopback, with the given balancing, health and retries; small timeouts and pools. */
+    static ProxyConfig config(List<Integer> backendPorts, ProxyConfig.Balance balance, ProxyConfig.Health health, int retries) {
+        return Configs.proxy(p -> {
+            backendPorts.forEach(port -> p.backend("http://127.0.0.1:" + port));
+            small(p).balance(balance.yamlName()).retries(retries).passiveHealth(health.failures(), health.coolOff());
+            health.check().ifPresent(check -> p.healthCheck(check.path(), check.interval(), check.expect()));
+        });
+    }
+
+    private static GatewayConfigBuilder.ProxyBuilder small(GatewayConfigBuilder.ProxyBuilder proxy) {
+        return proxy.connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5)).connections(4).queue(16);
+    }
+
+    ReverseProxy proxy() {
+        return proxy;
+    }
+
+    static ProxyServer start(ProxyConfig config) {
+        return start(config, TRUST_NOBODY, Limits.DEFAULTS);
+    }
+
+    static ProxyServer start(ProxyConfig config, ForwardedConfig forwarded, Limits limits) {
+        return new ProxyServer(ReverseProxy.create(config, forwarded, limits), limits, UnaryOperator.identity());
+    }
+
+    /** The proxy behind an application's own handler, as when Gatehouse is embedded. */
+    static ProxyServer startWrapped(ProxyConfig config, ForwardedConfig forwarded, UnaryOperator<HttpHandler> wrap) {
+        return new ProxyServer(ReverseProxy.create(config, forwarded, Limits.DEFAULTS), Limits.DEFAULTS, wrap);
+    }
+
+    int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+        undertow.stop();
+    }
+}
