@@ -1,0 +1,134 @@
+package io.gatehouse;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.xnio.XnioWorker;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * How a gateway runs inside an application, as opposed to what it serves (that is the
+ * {@link io.gatehouse.config.GatewayConfig}): where its meters and access-log lines go, and which threads it uses.
+ * Immutable; build one with {@link #builder()}. {@link #defaults()} is what {@link Gateway#start(io.gatehouse.config.GatewayConfig)}
+ * uses: no meters, the access log as the configuration says, and a worker of Gatehouse's own.
+ */
+public final class GatewayOptions {
+
+    private static final GatewayOptions DEFAULTS = builder().build();
+
+    private final MeterRegistry meterRegistry;
+    private final Consumer<String> accessLogSink;
+    private final int ioThreads;
+    private final int workerThreads;
+    private final XnioWorker worker;
+
+    private GatewayOptions(Builder builder) {
+        this.meterRegistry = builder.meterRegistry;
+        this.accessLogSink = builder.accessLogSink;
+        this.ioThreads = builder.ioThreads;
+        this.workerThreads = builder.workerThreads;
+        this.worker = builder.worker;
+    }
+
+    /** No meters, the configured access log, Gatehouse's own worker sized to the machine. */
+    public static GatewayOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where meters are recorded, if anywhere. */
+    public Optional<MeterRegistry> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
+    }
+
+    /** Where each access-log line goes instead of the configured destination, if anywhere. */
+    public Optional<Consumer<String>> accessLogSink() {
+        return Optional.ofNullable(accessLogSink);
+    }
+
+    /** IO threads of the gateway's own worker; 0 means one per core, at least two. */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** Worker (blocking task) threads of the gateway's own worker; 0 means eight per IO thread. */
+    public int workerThreads() {
+        return workerThreads;
+    }
+
+    /** The application's worker to run on instead of one of the gateway's own; never shut down by the gateway. */
+    public Optional<XnioWorker> worker() {
+        return Optional.ofNullable(worker);
+    }
+
+    /** Collects {@link GatewayOptions}; not thread-safe, as builders are not. */
+    public static final class Builder {
+
+        private MeterRegistry meterRegistry;
+        private Consumer<String> accessLogSink;
+        private int ioThreads;
+        private int workerThreads;
+        private XnioWorker worker;
+
+        private Builder() {
+        }
+
+        /** Records Gatehouse's meters ({@link GatewayMeters}) in {@code registry}. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Hands every access-log line, formatted as the configuration's {@code accessLog.format} says, to
+         * {@code sink} instead of a file or stdout. Called on the gateway's access-log thread, one line at a time.
+         */
+        public Builder accessLogSink(Consumer<String> sink) {
+            this.accessLogSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * IO threads of the gateway's own worker, 0 for one per core (at least two).
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder ioThreads(int count) {
+            this.ioThreads = requireCount(count, "ioThreads");
+            return this;
+        }
+
+        /**
+         * Worker (blocking task) threads of the gateway's own worker, 0 for eight per IO thread.
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder workerThreads(int count) {
+            this.workerThreads = requireCount(count, "workerThreads");
+            return this;
+        }
+
+        private static int requireCount(int count, String name) {
+            if (count < 0) {
+                throw new IllegalArgumentException(name + " must be 0 (automatic) or more, not " + count);
+            }
+            return count;
+        }
+
+        /** Runs on the application's {@code worker}; the gateway never shuts it down. */
+        public Builder worker(XnioWorker worker) {
+            this.worker = Objects.requireNonNull(worker, "worker");
+            return this;
+        }
+
+        /** The options. */
+        public GatewayOptions build() {
+            return new GatewayOptions(this);
+        }
+    }
+}
