@@ -12,6 +12,9 @@ public final class HostNames {
      * The host part of a Host header value (or a request target's authority), lower case, without port or
      * trailing dot; {@code null} when it is not a valid host: empty labels ({@code ..}), characters outside
      * letters, digits, {@code - _ .}, a bad port, or a malformed IPv6 literal.
+     *
+     * @param authority a Host header value or an authority, may be {@code null}
+     * @return the normalised host ({@code [v6]} literals keep their brackets), or {@code null} when it is not valid
      */
     public static String normalise(String authority) {
         if (authority == null) {
