@@ -8,6 +8,7 @@
  * file without following a link below the root (so a rename after the check cannot change what is sent), and serves
  * directories (index files, an optional listing) and regular files with content-based ETags, conditional requests,
  * a single byte range, precompressed siblings or on-the-fly gzip. Its refusals and failures (400, 403, 404, 405,
- * 500) go through the vhost's {@code errorPages} when one can be served; an unsatisfiable range gets a plain 416. File I/O blocks, so the handler moves itself to a worker thread.
+ * 500) go through the action's {@code errorPages} when one can be served; an unsatisfiable range gets a plain 416.
+ * File I/O blocks, so the handler moves itself to a worker thread.
  */
 package io.gatehouse.internal.files;
