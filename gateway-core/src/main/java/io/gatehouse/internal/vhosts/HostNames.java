@@ -2,7 +2,10 @@ package io.gatehouse.internal.vhosts;
 
 import java.util.Locale;
 
-/** Validation and normalisation of host names as they arrive in Host headers and request targets. */
+/**
+ * Validation and normalisation of host names as they arrive in Host headers and request targets. Public because the
+ * configuration checks vhost names and listen addresses with it, and the daemon its admin listener's Host.
+ */
 public final class HostNames {
 
     private HostNames() {
