@@ -79,8 +79,8 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
-     * Wraps {@code next} so that each of its exchanges is logged when it completes, however it ends (answered,
-     * refused, or its connection closed mid-response).
+     * Wraps {@code next} so that each of its exchanges is logged when it completes, an error answer or a refused
+     * request as much as a served one.
      *
      * @param next the handler whose requests are logged
      * @return the wrapping handler
