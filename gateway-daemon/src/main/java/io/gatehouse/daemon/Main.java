@@ -55,6 +55,13 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Runs the command and exits the JVM with its status; a usage error, a bad configuration or an unbindable
+     * listener is one message on standard error, never a stack trace. {@code run} returns only after a stop signal
+     * and the drain.
+     *
+     * @param args a command and its argument, as {@code gatehouse --help} lists them
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }

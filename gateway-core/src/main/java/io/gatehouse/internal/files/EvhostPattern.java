@@ -15,6 +15,8 @@ import java.util.List;
  *
  * <p>Unlike lighttpd, {@link #namesSite} tells the caller when a host has no site of its own under the pattern,
  * so that an empty token never turns {@code /srv/%2/%1} into {@code /srv/}, the parent of every site.
+ *
+ * <p>Immutable and thread-safe: parsed once when the file server is built, expanded on worker threads.
  */
 public final class EvhostPattern {
 
@@ -46,6 +48,8 @@ public final class EvhostPattern {
     /**
      * Parses a pattern.
      *
+     * @param pattern a document root with evhost tokens, such as {@code /home/%0/public_html/}
+     * @return the parsed pattern
      * @throws IllegalArgumentException for a {@code %} not followed by {@code %}, {@code _}, a digit, or
      *                                  {@code {d}} / {@code {d.d}} (lighttpd refuses to start on such a pattern)
      */
@@ -96,7 +100,11 @@ public final class EvhostPattern {
         return new EvhostPattern(pattern, pieces);
     }
 
-    /** Whether the expansion depends on the host at all. */
+    /**
+     * Whether the expansion depends on the host at all.
+     *
+     * @return whether the pattern has a token other than {@code %%}
+     */
     public boolean usesHost() {
         return pieces.stream().anyMatch(Token.class::isInstance);
     }
@@ -106,6 +114,9 @@ public final class EvhostPattern {
      * address literal (an IPv6 literal, or a host whose last label is all digits, which the WHATWG URL standard
      * parses as an IPv4 address), and it has every label a token of the pattern uses. Otherwise the caller serves
      * the fallback root rather than what an expansion with empty tokens would name.
+     *
+     * @param host a normalised host
+     * @return whether {@link #expand} of it names a site of its own
      */
     public boolean namesSite(String host) {
         if (host.isEmpty() || host.startsWith("[")) {
@@ -117,7 +128,11 @@ public final class EvhostPattern {
 
     /**
      * The pattern with every token replaced by the matching part of {@code host}, which must already be
-     * normalised (lower case, no port, no trailing dot).
+     * normalised (lower case, no port, no trailing dot). The host is not checked for {@code /} or {@code ..}: the
+     * caller refuses such hosts before expanding.
+     *
+     * @param host a normalised host
+     * @return the expanded path, as text
      */
     public String expand(String host) {
         List<String> labels = labels(host);

@@ -88,8 +88,12 @@ public final class FileServer implements HttpHandler {
     }
 
     /**
-     * A handler for {@code files}.
+     * A handler for {@code files}. Public for the handler tree in {@code io.gatehouse}, and for an application that
+     * mounts a file server of its own (src-docs/embedding.md). The handler is immutable apart from its thread-safe
+     * ETag cache, so one instance serves every thread.
      *
+     * @param files the action's configuration
+     * @return the handler, ready to serve
      * @throws IllegalArgumentException when {@code files.root()} is not a valid evhost pattern
      */
     public static FileServer create(FilesConfig files) {

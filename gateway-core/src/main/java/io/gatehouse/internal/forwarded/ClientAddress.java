@@ -18,6 +18,9 @@ import java.net.InetSocketAddress;
  * the handler tree, and the proxy's {@link ForwardedHeaders} calls it too, so a proxy used on its own resolves the
  * same way. Trust rests on the TCP peer only, never on a header or on {@code exchange.getSourceAddress()} (which an
  * embedding application may have changed).
+ *
+ * <p>Stateless; safe from any thread. What it works out is kept on the exchange and on the connection, whose requests
+ * Undertow handles one at a time.
  */
 public final class ClientAddress {
 
@@ -33,18 +36,33 @@ public final class ClientAddress {
     /**
      * The client's address: the resolved one, or when nothing resolved it (a handler used outside the gateway), the
      * TCP peer. {@code null} only when the connection has no IP peer.
+     *
+     * @param exchange a request
+     * @return the client's address, or {@code null}
      */
     public static InetAddress of(HttpServerExchange exchange) {
         Resolved resolved = exchange.getAttachment(KEY);
         return resolved != null ? resolved.client() : peer(exchange);
     }
 
-    /** Whether the TCP peer is inside {@code trust}'s trusted networks, resolved once per request like {@link #of}. */
+    /**
+     * Whether the TCP peer is inside {@code trust}'s trusted networks, resolved once per request like {@link #of}:
+     * when the request was resolved already, that answer stands whatever {@code trust} is passed now.
+     *
+     * @param exchange a request
+     * @param trust    the trusted networks, used only when the request was not resolved yet
+     * @return whether the peer's forwarding headers may be believed
+     */
     public static boolean peerTrusted(HttpServerExchange exchange, ForwardedConfig trust) {
         return resolve(exchange, trust).peerTrusted();
     }
 
-    /** The TCP peer, whoever it is; {@code null} when the connection has no IP peer. */
+    /**
+     * The TCP peer, whoever it is.
+     *
+     * @param exchange a request
+     * @return the peer's address; {@code null} when the connection has no IP peer
+     */
     public static InetAddress peer(HttpServerExchange exchange) {
         return Peer.of(exchange).address();
     }
@@ -52,19 +70,32 @@ public final class ClientAddress {
     /**
      * An address as nginx and Apache log it: IPv4 dotted, IPv6 in RFC 5952 form ({@code 2001:db8::1}) without a zone;
      * {@code null} for {@code null}.
+     *
+     * @param address an address, or {@code null}
+     * @return its text, or {@code null}
      */
     public static String text(InetAddress address) {
         return address == null ? null : IpLiteral.format(address);
     }
 
-    /** {@link #text} of {@link #of}, without formatting the address again when the client is the TCP peer. */
+    /**
+     * {@link #text} of {@link #of}, without formatting the address again when the client is the TCP peer.
+     *
+     * @param exchange a request
+     * @return the client's address as text, or {@code null} when there is none
+     */
     public static String clientText(HttpServerExchange exchange) {
         InetAddress client = of(exchange);
         Peer peer = Peer.of(exchange);
         return client == peer.address() ? peer.text() : text(client);
     }
 
-    /** {@link #text} of {@link #peer}, formatted once per connection. */
+    /**
+     * {@link #text} of {@link #peer}, formatted once per connection.
+     *
+     * @param exchange a request
+     * @return the peer's address as text, or {@code null} when the connection has no IP peer
+     */
     public static String peerText(HttpServerExchange exchange) {
         return Peer.of(exchange).text();
     }

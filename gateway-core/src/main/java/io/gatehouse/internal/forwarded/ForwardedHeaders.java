@@ -49,6 +49,12 @@ public final class ForwardedHeaders implements HttpHandler {
     private final ForwardedConfig config;
     private final HttpHandler next;
 
+    /**
+     * Public for the proxy, which puts this step in front of its forwarder.
+     *
+     * @param config which families to emit and whom to trust
+     * @param next   the handler that forwards the request
+     */
     public ForwardedHeaders(ForwardedConfig config, HttpHandler next) {
         this.config = config;
         this.next = next;

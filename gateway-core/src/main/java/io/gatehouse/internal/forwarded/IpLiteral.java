@@ -44,7 +44,13 @@ public final class IpLiteral {
         return ipv6(text, from, to);
     }
 
-    /** The address {@code text} is, as {@link #parse(String, int, int)} reads it; never a DNS lookup. */
+    /**
+     * The address {@code text} is, as {@link #parse(String, int, int)} reads it; never a DNS lookup. Public for the
+     * daemon, which tells IP literals from names in its admin server's allowed hosts.
+     *
+     * @param text an IP literal, optionally bracketed and with a port
+     * @return the address, or {@code null} when {@code text} is not an accepted literal
+     */
     public static InetAddress parse(String text) {
         return parse(text, 0, text.length());
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RequestId {
 
+    /** {@code X-Request-Id}: read from trusted peers, sent to the backend, and echoed to the client when asked. */
     public static final HttpString HEADER = new HttpString("X-Request-Id");
     static final int MAX_LENGTH = 200;
 
@@ -28,7 +29,12 @@ public final class RequestId {
     private RequestId() {
     }
 
-    /** The request's id, or {@code null} when nothing resolved one (a handler used outside the gateway). */
+    /**
+     * The request's id, as {@link RequestOrigin} (or the proxy's forwarded headers) resolved it.
+     *
+     * @param exchange a request
+     * @return its id, or {@code null} when nothing resolved one (a handler used outside the gateway)
+     */
     public static String of(HttpServerExchange exchange) {
         return exchange.getAttachment(KEY);
     }

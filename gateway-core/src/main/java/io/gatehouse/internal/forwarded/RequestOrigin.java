@@ -15,6 +15,12 @@ public final class RequestOrigin implements HttpHandler {
     private final ForwardedConfig config;
     private final HttpHandler next;
 
+    /**
+     * Public for the handler tree in {@code io.gatehouse}, which makes it the outermost handler of each listener.
+     *
+     * @param config whom to trust for {@code X-Forwarded-For} and {@code X-Request-Id}, and whether to echo the id
+     * @param next   the rest of the tree
+     */
     public RequestOrigin(ForwardedConfig config, HttpHandler next) {
         this.config = config;
         this.next = next;

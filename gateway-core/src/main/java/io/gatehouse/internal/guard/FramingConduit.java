@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  *       the refused head is ever parsed.</li>
  *   <li>A body goes up as it arrives, after its framing is checked ({@link ChunkedCheck}, which also holds chunk
  *       sizes to {@code limits.maxBody}). A refusal mid-body stops delivery at the last good byte, and the exchange's
- *       {@link BodyGate} tells the handler, which answers 400 or 413 when its response has not started.</li>
+ *       {@link BodyGate} tells the handler, which answers 400, 413 or 431 when its response has not started.</li>
  *   <li>After a {@code 101 Switching Protocols} the bytes are no longer HTTP and pass through unread; while an
  *       upgrade request waits for its answer nothing after it goes up.</li>
  *   <li>Timeouts: a head not complete {@code timeouts.requestHeader} after its first byte, or a body whose reader has

@@ -26,6 +26,10 @@ import java.time.Duration;
  * decoded path routes match; the proxy still sends the target as received). Undertow's {@code IDLE_TIMEOUT} and the
  * socket's {@code READ_TIMEOUT} are left unset: they would wrap the conduit, and a read timeout would also cut long
  * downloads.
+ *
+ * <p>Only Gatehouse's own listeners have a front door: a handler tree mounted in an application's server runs
+ * without these checks, behind whatever that server's parser accepts. Public for {@code io.gatehouse}, which builds
+ * the listeners; stateless, so callable from the accept thread of every listener.
  */
 public final class FrontDoor {
 
@@ -35,6 +39,11 @@ public final class FrontDoor {
     /**
      * Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. What it
      * refuses is logged in {@code refusals}.
+     *
+     * @param connection a freshly accepted connection, not yet handed to Undertow
+     * @param limits     the listener's size limits
+     * @param timeouts   its request-header and idle timeouts
+     * @param refusals   the listener owner's {@link #refusalLog refusal log}
      */
     public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
                                           RepeatedEvents refusals) {
@@ -44,7 +53,12 @@ public final class FrontDoor {
 
     /**
      * The root handler to give Undertow's open listener: answers the requests the conduit refused, logging them in
-     * {@code refusals}.
+     * {@code refusals}. An exchange whose connection has no framing conduit under it (a wiring mistake) is answered
+     * 500 and closed, never served unchecked.
+     *
+     * @param root     the listener's handler tree, which must contain a {@link RefusedRequests} to answer refusals
+     * @param refusals the same log as the connections' {@link #installFramingCheck}
+     * @return the handler to set as the open listener's root
      */
     public static HttpHandler guard(HttpHandler root, RepeatedEvents refusals) {
         return new GuardHandler(root, refusals);
@@ -54,6 +68,9 @@ public final class FrontDoor {
      * A log for the refused requests of a listener's {@link #installFramingCheck} and {@link #guard} (on the
      * {@code io.gatehouse.internal.guard} logger, at INFO), summarising once per {@code interval}. Its owner closes it after
      * the listeners that use it.
+     *
+     * @param interval how often repeats are summarised
+     * @return a new log, open until closed; safe to share across IO threads
      */
     public static RepeatedEvents refusalLog(Duration interval) {
         return GuardHandler.refusalLog(interval);
@@ -63,6 +80,10 @@ public final class FrontDoor {
      * Undertow's listener options for these limits and timeouts. Undertow's connector statistics stay off: they
      * would stack a byte-counting conduit on top of the {@link FramingConduit} before Undertow records the
      * connection's original conduit, where the guard looks for the framing conduit.
+     *
+     * @param limits   the listener's size limits
+     * @param timeouts the listener's timeouts
+     * @return the options to give Undertow's open listener
      */
     public static OptionMap undertowOptions(Limits limits, Timeouts timeouts) {
         return OptionMap.builder()

@@ -14,9 +14,10 @@ import java.nio.charset.StandardCharsets;
  * whitespace before the colon; a field value with a control character; a missing or repeated Host; a
  * Content-Length that is not one plain decimal number; Transfer-Encoding with Content-Length, in HTTP/1.0, repeated,
  * or with {@code chunked} repeated or not alone; the {@link Rejection#HEADER} a client must not send.
- * 501 for a transfer coding other than chunked; 505 for a version other than 1.x; 414 for a target longer than
- * {@code limits.maxUriBytes}; 431 for more than {@code limits.maxHeaders} fields; 413 for a declared Content-Length
- * above {@code limits.maxBody}; 417 for an Expect other than {@code 100-continue}.
+ * 405 for {@code CONNECT} (Gatehouse is never a forward proxy); 501 for a transfer coding other than chunked; 505
+ * for a version other than 1.x; 414 for a target longer than {@code limits.maxUriBytes}; 431 for more than
+ * {@code limits.maxHeaders} fields; 413 for a declared Content-Length above {@code limits.maxBody}; 417 for an
+ * Expect other than {@code 100-continue}.
  *
  * <p>Bare CR or LF, NUL and the size of the head are checked by the {@link FramingConduit} while the bytes arrive.
  *

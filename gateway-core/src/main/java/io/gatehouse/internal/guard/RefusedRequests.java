@@ -17,11 +17,23 @@ public final class RefusedRequests implements HttpHandler {
 
     private final HttpHandler next;
 
+    /**
+     * Public for the handler tree in {@code io.gatehouse}; outside a guarded listener no request is marked and this
+     * handler only passes requests on.
+     *
+     * @param next the rest of the tree, which never sees a refused request
+     */
     public RefusedRequests(HttpHandler next) {
         this.next = next;
     }
 
-    /** Whether {@code exchange} stands in for a request the front door refused (its line and headers are not the client's). */
+    /**
+     * Whether {@code exchange} stands in for a request the front door refused (its line and headers are not the
+     * client's, so a log or a metric must not report them as such).
+     *
+     * @param exchange a request
+     * @return whether it is a refusal's stand-in
+     */
     public static boolean isRefused(HttpServerExchange exchange) {
         return exchange.getAttachment(REFUSED) != null;
     }

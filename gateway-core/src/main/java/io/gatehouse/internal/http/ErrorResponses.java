@@ -19,6 +19,15 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
+    /**
+     * Answers {@code status} with {@code "<status> <reason>\n"} as {@code text/plain}, ending the exchange. When the
+     * request body has not been read to its end the connection is marked not persistent. When a response has already
+     * started nothing can be said any more, so the connection is closed instead (the client sees a truncated
+     * response, never a second one). Runs on the IO thread or a worker thread; never throws for a bad status.
+     *
+     * @param exchange the exchange to end
+     * @param status   an HTTP status code; 421 gets its RFC 9110 reason phrase
+     */
     public static void send(HttpServerExchange exchange, int status) {
         if (exchange.isResponseStarted()) {
             IoUtils.safeClose(exchange.getConnection());

@@ -17,6 +17,9 @@ public final class HeaderNames {
      * Whether {@code name} has a character other than a letter, a digit or {@code -} ({@code _}, {@code .},
      * {@code ~} ...: legal in a field name, but the same as {@code -} to CGI). nginx ignores such headers by default
      * ({@code ignore_invalid_headers}, {@code underscores_in_headers off}).
+     *
+     * @param name a header name as received
+     * @return whether {@link #dashed(HttpString)} would give a different name
      */
     public static boolean hasUnderscoreLike(HttpString name) {
         for (int i = 0; i < name.length(); i++) {
@@ -28,7 +31,13 @@ public final class HeaderNames {
         return false;
     }
 
-    /** Whether {@code a} and {@code b} become the same CGI variable: case ignored, every other character a {@code -}. */
+    /**
+     * Whether {@code a} and {@code b} become the same CGI variable: case ignored, every other character a {@code -}.
+     *
+     * @param a one header name
+     * @param b another header name
+     * @return whether a CGI, WSGI or PHP backend would see both as one {@code HTTP_*} variable
+     */
     public static boolean sameAsVariable(HttpString a, HttpString b) {
         if (a.length() != b.length()) {
             return false;
@@ -44,6 +53,9 @@ public final class HeaderNames {
     /**
      * {@code name} with every character other than a letter or a digit written {@code -}: a new name, for the rare
      * one that {@link #hasUnderscoreLike has such a character}.
+     *
+     * @param name a header name
+     * @return a new name, the letters' case kept
      */
     public static HttpString dashed(HttpString name) {
         byte[] bytes = new byte[name.length()];

@@ -21,27 +21,53 @@ public final class HttpSyntax {
     private HttpSyntax() {
     }
 
-    /** A token character: what method names, header names and transfer codings are made of. */
+    /**
+     * A token character: what method names, header names and transfer codings are made of.
+     *
+     * @param b a byte, sign-extended or not
+     * @return whether it is an RFC 9110 {@code tchar}
+     */
     public static boolean tchar(int b) {
         return TCHAR[b & 0xff];
     }
 
-    /** SP or HTAB. */
+    /**
+     * SP or HTAB: the only whitespace HTTP allows inside a header line (never CR, LF, VT or FF).
+     *
+     * @param b a byte
+     * @return whether it is SP or HTAB
+     */
     public static boolean whitespace(int b) {
         return b == ' ' || b == '\t';
     }
 
-    /** A byte allowed in a field value: HTAB, SP, visible ASCII, obs-text. Never NUL, CR, LF or another control. */
+    /**
+     * A byte allowed in a field value: HTAB, SP, visible ASCII, obs-text. Never NUL, CR, LF or another control.
+     *
+     * @param b a byte, sign-extended or not
+     * @return whether it may appear in a field value
+     */
     public static boolean fieldValue(int b) {
         int c = b & 0xff;
         return c == '\t' || (c >= 0x20 && c != 0x7f);
     }
 
-    /** A byte allowed in a quoted-string other than the quote and the backslash. */
+    /**
+     * A byte allowed in a quoted-string other than the quote and the backslash.
+     *
+     * @param b a byte, sign-extended or not
+     * @return whether it is RFC 9110 {@code qdtext}
+     */
     public static boolean qdtext(int b) {
         return fieldValue(b) && b != '"' && b != '\\';
     }
 
+    /**
+     * The value of a hexadecimal digit, either case: for chunk sizes.
+     *
+     * @param b a byte
+     * @return 0 to 15, or -1 when {@code b} is not a hex digit
+     */
     public static int hexValue(int b) {
         if (b >= '0' && b <= '9') {
             return b - '0';

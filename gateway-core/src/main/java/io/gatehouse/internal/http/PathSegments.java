@@ -12,6 +12,9 @@ public final class PathSegments {
     /**
      * The path's segments with empty ones, {@code .} and {@code ..} resolved; {@code null} when a {@code ..} would
      * climb above the root (callers answer 400, as nginx does).
+     *
+     * @param decoded a percent-decoded path
+     * @return the remaining segments, none of them empty, {@code .} or {@code ..}; or {@code null}
      */
     public static List<String> resolve(String decoded) {
         List<String> segments = new ArrayList<>();
@@ -31,7 +34,12 @@ public final class PathSegments {
         return segments;
     }
 
-    /** Whether the path names a directory: it ends in {@code /}, {@code /.} or {@code /..}. */
+    /**
+     * Whether the path names a directory: it ends in {@code /}, {@code /.} or {@code /..}.
+     *
+     * @param decoded a percent-decoded path
+     * @return whether the resolved path keeps a trailing slash
+     */
     public static boolean namesDirectory(String decoded) {
         return decoded.endsWith("/") || decoded.endsWith("/.") || decoded.endsWith("/..");
     }

@@ -15,11 +15,22 @@ public final class ProxyTarget {
     private ProxyTarget() {
     }
 
+    /**
+     * Sets the target the proxy sends instead of the client's. Set by the route chain, read by the proxy.
+     *
+     * @param exchange   the request being routed
+     * @param originForm a safe origin-form target (see the class comment); not checked here
+     */
     public static void set(HttpServerExchange exchange, String originForm) {
         exchange.putAttachment(KEY, originForm);
     }
 
-    /** The target a route chose, or {@code null}. */
+    /**
+     * The target a route chose.
+     *
+     * @param exchange the request being proxied
+     * @return the origin-form target, or {@code null} when the client's own target is to be passed on
+     */
     public static String of(HttpServerExchange exchange) {
         return exchange.getAttachment(KEY);
     }

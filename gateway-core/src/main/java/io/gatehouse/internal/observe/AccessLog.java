@@ -17,6 +17,10 @@ import java.util.function.LongConsumer;
  * Logs one line per finished request, including requests no vhost took (400, 404, 421). Writing happens off the
  * request thread and never delays a request; lines that cannot be written are dropped and counted (see
  * {@link AccessLogWriter}), in {@code gatehouse.accesslog.dropped} when a registry is given.
+ *
+ * <p>Thread-safe: {@link #wrap wrapped} handlers on every IO thread hand their lines to one writer thread. Shared by
+ * the handler trees of successive configurations that write to the same destination ({@link #retain()}), so that
+ * one file has one writer.
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -30,15 +34,24 @@ public final class AccessLog implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Like {@link #open(AccessLogConfig, MeterRegistry)} without a registry. */
+    /**
+     * Like {@link #open(AccessLogConfig, MeterRegistry)} without a registry.
+     *
+     * @param config the destination and format
+     * @return the open log; its writer thread runs until {@link #close()}
+     * @throws UncheckedIOException when the log file cannot be opened
+     */
     public static AccessLog open(AccessLogConfig config) {
         return open(config, null);
     }
 
     /**
-     * Opens the configured destination, a file (created with its directories, appended to) or standard output.
+     * Opens the configured destination, a file (created with its directories, appended to) or standard output, and
+     * starts its writer thread.
      *
+     * @param config   the destination and format
      * @param registry where dropped lines are counted; null for nowhere
+     * @return the open log; its writer thread runs until {@link #close()}
      * @throws UncheckedIOException when the log file cannot be opened
      */
     public static AccessLog open(AccessLogConfig config, MeterRegistry registry) {
@@ -65,7 +78,13 @@ public final class AccessLog implements AutoCloseable {
         return counter::increment;
     }
 
-    /** Wraps {@code next} so that each of its exchanges is logged when it completes. */
+    /**
+     * Wraps {@code next} so that each of its exchanges is logged when it completes, an error answer or a refused
+     * request as much as a served one.
+     *
+     * @param next the handler whose requests are logged
+     * @return the wrapping handler
+     */
     public HttpHandler wrap(HttpHandler next) {
         return exchange -> {
             RequestFacts facts = RequestFacts.capture(exchange);
@@ -83,17 +102,26 @@ public final class AccessLog implements AutoCloseable {
     /**
      * Closes the log file and opens it again by name, for log rotation ({@code postrotate} sends SIGUSR1, which the
      * daemon turns into this call). Returns at once; the writer thread reopens before its next write. Lines already
-     * queued go to the old file. Nothing happens for standard output.
+     * queued go to the old file. Nothing happens for standard output. A file that cannot be opened again gets
+     * one warning, and its lines are dropped and counted until a later reopen succeeds.
      */
     public void reopen() {
         writer.reopen();
     }
 
-    /** Lines dropped because the writer could not keep up or the destination failed. */
+    /**
+     * Lines dropped because the writer could not keep up or the destination failed.
+     *
+     * @return the count since the log was opened
+     */
     public long droppedLines() {
         return writer.dropped();
     }
 
+    /**
+     * Gives up one user's hold. The last close writes what is queued and closes the destination, waiting a few
+     * seconds at most for the writer thread; lines written after it are lost.
+     */
     @Override
     public void close() {
         if (users.decrementAndGet() == 0) {
@@ -104,6 +132,8 @@ public final class AccessLog implements AutoCloseable {
     /**
      * One more user of this log, for a reloaded configuration that writes to the same destination (one writer per
      * file, so lines never interleave); each user closes it once, and the last close closes the file.
+     *
+     * @return this log
      */
     public AccessLog retain() {
         users.incrementAndGet();

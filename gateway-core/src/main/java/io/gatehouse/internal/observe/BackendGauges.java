@@ -17,6 +17,8 @@ import java.util.function.ToDoubleFunction;
  * (0 while it is not marked out for that reason). One set per backend URI lives as long as the gateway; it reads
  * whichever proxy most recently {@linkplain #track tracked} that backend, so a reload hands the series over to the
  * new configuration's proxy without a gap or a stale value, and a backend no configuration has any more reads NaN.
+ *
+ * <p>Thread-safe: the gauges are read on the registry's scraping thread while a reload tracks new sources.
  */
 public final class BackendGauges {
 
@@ -34,16 +36,30 @@ public final class BackendGauges {
 
     /** What the gauges of one backend read; called when the registry is scraped. */
     public interface Source {
-        /** Whether the backend is in rotation. */
+        /**
+         * Whether the backend is in rotation.
+         *
+         * @return {@code false} while it is marked out for any reason
+         */
         boolean up();
 
-        /** How long it has been marked out for {@code reason}, in seconds; 0 when it is not. */
+        /**
+         * How long it has been marked out for {@code reason}.
+         *
+         * @param reason one reason
+         * @return seconds, or 0 when it is not marked out for that reason
+         */
         double secondsMarkedOut(Reason reason);
     }
 
     private final MeterRegistry registry;
     private final ConcurrentMap<URI, AtomicReference<Source>> sources = new ConcurrentHashMap<>();
 
+    /**
+     * Public for the handler tree in {@code io.gatehouse}, which keeps one for the life of a gateway.
+     *
+     * @param registry where the gauges are registered
+     */
     public BackendGauges(MeterRegistry registry) {
         this.registry = registry;
     }
@@ -51,6 +67,8 @@ public final class BackendGauges {
     /**
      * Makes {@code source} the source of {@code backend}'s gauges, registering them the first time.
      *
+     * @param backend the backend's URI, the {@code backend} tag
+     * @param source  what the gauges read from now on
      * @return a handle that gives the gauges up again, unless a newer proxy has taken them over since
      */
     public AutoCloseable track(URI backend, Source source) {

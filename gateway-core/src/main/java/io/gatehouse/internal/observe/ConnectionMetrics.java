@@ -23,7 +23,13 @@ public final class ConnectionMetrics implements AutoCloseable {
 
     /**
      * Registers the gauge of the listener bound at {@code listener} ({@code host:port}, its {@code listener} tag).
-     * The gauge holds {@code open} weakly; the listener keeps it alive.
+     * The gauge holds {@code open} weakly; the listener keeps it alive. A gauge an earlier listener on the same
+     * address still holds is taken over: removed, and registered again on {@code open}.
+     *
+     * @param registry where the gauge is registered
+     * @param listener the {@code listener} tag
+     * @param open     the listener's count of open connections
+     * @return the handle that removes the gauge
      */
     public static ConnectionMetrics register(MeterRegistry registry, String listener, AtomicInteger open) {
         // A listener a reload re-adds while its predecessor still drains takes the series over: Micrometer would

@@ -41,6 +41,7 @@ import java.util.logging.Logger;
  */
 public final class RepeatedEvents implements AutoCloseable {
 
+    /** {@code log.repeatInterval}'s default, for an owner with no configuration (a {@code ReverseProxy} on its own). */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
     /** How many kinds are held before new ones are counted under {@link #OVERFLOW}. */
@@ -61,7 +62,13 @@ public final class RepeatedEvents implements AutoCloseable {
     private volatile ScheduledFuture<?> flushing;
     private volatile boolean closed;
 
-    /** A log writing to {@code logger} at {@code level}, summarising once per {@code interval} (zero: never). */
+    /**
+     * A log writing to {@code logger} at {@code level}, summarising once per {@code interval}.
+     *
+     * @param logger   where lines go
+     * @param level    the level of every line, first events and summaries alike
+     * @param interval how long repeats are counted before a summary; zero logs every event
+     */
     public RepeatedEvents(Logger logger, Level level, Duration interval) {
         this(logger, level, interval, System::nanoTime);
     }
@@ -75,7 +82,11 @@ public final class RepeatedEvents implements AutoCloseable {
         this.overflow = new Kind(OVERFLOW, clock.getAsLong());
     }
 
-    /** Summarises once per {@code interval} from now on; zero logs every event. */
+    /**
+     * Summarises once per {@code interval} from now on, the windows already open included.
+     *
+     * @param interval the new interval; zero logs every event
+     */
     public void interval(Duration interval) {
         intervalNanos = interval.toNanos();
     }

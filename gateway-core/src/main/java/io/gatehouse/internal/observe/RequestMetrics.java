@@ -47,6 +47,13 @@ public final class RequestMetrics implements HttpHandler {
     private final Function<UpstreamKey, Timer> newUpstreamRequest = upstreamTimer(GatewayMeters.UPSTREAM_REQUESTS,
             "Proxied requests, from asking for a backend connection to the end of the relayed response");
 
+    /**
+     * Public for the handler tree in {@code io.gatehouse}. Thread-safe: one instance serves every IO thread of a
+     * listener, its meters cached in concurrent maps.
+     *
+     * @param registry where the meters are registered
+     * @param next     the handler whose requests are metered
+     */
     public RequestMetrics(MeterRegistry registry, HttpHandler next) {
         this.registry = registry;
         this.next = next;

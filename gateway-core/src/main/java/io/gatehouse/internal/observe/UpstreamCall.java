@@ -39,14 +39,26 @@ public final class UpstreamCall {
         this.startNanos = System.nanoTime();
     }
 
-    /** Starts the clock of a call to {@code backend} for {@code exchange}; a retry replaces the earlier call. */
+    /**
+     * Starts the clock of a call to {@code backend} for {@code exchange}; a retry replaces the earlier call, so logs
+     * and metrics report the last backend tried.
+     *
+     * @param exchange the request being proxied
+     * @param backend  the backend chosen for it
+     * @return the call, attached to {@code exchange}
+     */
     public static UpstreamCall begin(HttpServerExchange exchange, URI backend) {
         UpstreamCall call = new UpstreamCall(backend);
         exchange.putAttachment(KEY, call);
         return call;
     }
 
-    /** The call made for {@code exchange}, or {@code null} when the request was not proxied. */
+    /**
+     * The call made for {@code exchange}.
+     *
+     * @param exchange a request
+     * @return its last call, or {@code null} when the request was not proxied
+     */
     public static UpstreamCall of(HttpServerExchange exchange) {
         return exchange.getAttachment(KEY);
     }
@@ -56,14 +68,22 @@ public final class UpstreamCall {
         connectedNanos = System.nanoTime();
     }
 
-    /** The backend's response head arrived with {@code status}. */
+    /**
+     * The backend's response head arrived.
+     *
+     * @param status its status code
+     */
     public void responded(int status) {
         this.status = status;
     }
 
     /**
      * The call failed; {@code answered} is the status Gatehouse answered the client with (502, 503, 504), or 0 when
-     * the client connection was closed instead. Only the first failure counts.
+     * the client connection was closed instead. Only the first failure counts. Without a connection the outcome is
+     * {@link #BUSY} for 503 and {@link #CONNECT_ERROR} otherwise; with one, {@link #TIMEOUT} for a 504 before any
+     * response head and {@link #IO_ERROR} otherwise.
+     *
+     * @param answered the status the client got, or 0
      */
     public void failed(int answered) {
         if (failure != null) {
@@ -77,11 +97,20 @@ public final class UpstreamCall {
         }
     }
 
+    /**
+     * The backend this call went to.
+     *
+     * @return its URI as configured, the {@code backend} tag and the access log's {@code backend} field
+     */
     public URI backend() {
         return backend;
     }
 
-    /** The backend's status, or 0 when none arrived. */
+    /**
+     * The backend's status.
+     *
+     * @return the status of the response head, or 0 when none arrived
+     */
     public int status() {
         return status;
     }

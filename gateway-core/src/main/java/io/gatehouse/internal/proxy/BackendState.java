@@ -16,6 +16,7 @@ import java.time.Duration;
  */
 public record BackendState(URI backend, Status status, int inFlight, int consecutiveFailures, Duration markedOut) {
 
+    /** Whether a backend takes requests, and if not why. */
     public enum Status {
         /** In rotation. */
         UP,

@@ -42,6 +42,13 @@ public final class ClientHeaders implements HttpHandler {
     private final Set<HttpString> managed;
     private final HttpHandler next;
 
+    /**
+     * Public for the handler tree in {@code io.gatehouse}, and for an application that sets request headers of its
+     * own before a proxy (src-docs/embedding.md). Immutable: one instance serves every IO thread.
+     *
+     * @param config which peers are trusted, which headers they alone may send, what to do with {@code _} names
+     * @param next   the handler that sees the cleaned request
+     */
     public ClientHeaders(ForwardedConfig config, HttpHandler next) {
         this.config = config;
         this.dropUnderscores = config.underscores() == ForwardedConfig.Underscores.DROP;

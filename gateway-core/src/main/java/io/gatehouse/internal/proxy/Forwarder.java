@@ -71,7 +71,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>every pooled connection busy and the queue full, or no slot within {@code connectTimeout}: 503 with
  *       {@code Retry-After}</li>
  *   <li>the guard refuses the request body part-way (its chunked framing breaks, or it passes
- *       {@code limits.maxBody}): 400 or 413, while no response has started</li>
+ *       {@code limits.maxBody}, or its trailers {@code limits.maxHeaderBytes}): 400, 413 or 431, while no response
+ *       has started</li>
  *   <li>the client's request body breaks off (or, in a gateway mounted in another server, a chunked body passes
  *       that server's {@code MAX_ENTITY_SIZE}, which Undertow answers by closing the client connection): the client
  *       connection is closed</li>

@@ -27,6 +27,10 @@ import java.util.Optional;
  * {@link #close()} closes idle backend connections, stops the health check and refuses new requests (503);
  * connections serving in-flight requests close as those finish.
  * Repeated failures are summarised in a {@link #failureLog failure log}: the proxy's own, or its owner's.
+ *
+ * <p>Thread-safe: one instance serves every IO thread (its backend pools are per IO thread), and routes with equal
+ * proxy settings share it. Public for the handler tree in {@code io.gatehouse} and for an application that mounts a
+ * proxy of its own (src-docs/embedding.md).
  */
 public final class ReverseProxy implements HttpHandler, AutoCloseable {
 
@@ -55,6 +59,7 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * @param proxy     backends, balancing, health, retries, Host policy, timeouts, pool and queue sizes
      * @param forwarded which peers' X-Forwarded-* headers are believed
      * @param limits    {@code maxBody} is enforced on request bodies (413 beyond it)
+     * @return the proxy, ready to serve; close it to release its connections and health-check timer
      * @throws IllegalArgumentException when {@code proxy.backends} is empty
      */
     public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits) {
@@ -66,6 +71,14 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * Like {@link #create(ProxyConfig, ForwardedConfig, Limits)}, summarising repeated failures in
      * {@code failureLog}, made by {@link #failureLog(Duration)} and owned by the caller: several proxies may share
      * it (one outage, one summary per backend and reason), and closing the proxy leaves it open.
+     *
+     * @param proxy      backends, balancing, health, retries, Host policy, timeouts, pool and queue sizes
+     * @param forwarded  which peers' X-Forwarded-* headers are believed
+     * @param limits     {@code maxBody} is enforced on request bodies (413 beyond it)
+     * @param failureLog where repeated failures are summarised; not closed by the proxy
+     * @return the proxy, ready to serve
+     * @throws IllegalArgumentException when {@code proxy.backends} is empty
+     * @throws NullPointerException     when {@code failureLog} is null
      */
     public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits,
                                       RepeatedEvents failureLog) {
@@ -104,6 +117,9 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * A log for the proxy's repeated warnings (on the {@code io.gatehouse.internal.proxy} logger), summarising once per
      * {@code interval}, for {@link #create(ProxyConfig, ForwardedConfig, Limits, RepeatedEvents)}. The caller closes
      * it after the proxies that use it.
+     *
+     * @param interval how often repeats are summarised; zero logs every failure
+     * @return a new log, thread-safe, open until closed
      */
     public static RepeatedEvents failureLog(Duration interval) {
         return ProxyLog.repeatedEvents(interval);
@@ -120,22 +136,41 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * second run after the routes would remove what a route set under a name the client lists in {@code Connection}.
      * Mounted anywhere else it forwards what the client sent uncleaned (its Connection-listed, underscore and
      * untrusted client-address headers): use the proxy itself there.
+     *
+     * @return the proxy's chain without its client-header cleaning; closed with this proxy
      */
     public HttpHandler afterClientHeaders() {
         return afterClientHeaders;
     }
 
-    /** The backends, in configuration order. */
+    /**
+     * The backends, in configuration order.
+     *
+     * @return their URIs as configured
+     */
     public List<URI> backends() {
         return backends.stream().map(backend -> backend.uri).toList();
     }
 
-    /** Whether {@code backend} (one of {@link #backends()}) is in rotation now, or health checks have marked it out. */
+    /**
+     * Whether {@code backend} is in rotation now, or health checks have marked it out.
+     *
+     * @param backend one of {@link #backends()}
+     * @return {@code true} while it is in rotation
+     * @throws IllegalArgumentException when {@code backend} is not one of this proxy's
+     */
     public boolean takesRequests(URI backend) {
         return backend(backend).up();
     }
 
-    /** What the gauges of {@code backend} (one of {@link #backends()}) read. */
+    /**
+     * What the gauges of {@code backend} read. Public for the handler tree, which points the gateway's backend
+     * gauges at the proxies of the configuration it serves.
+     *
+     * @param backend one of {@link #backends()}
+     * @return a live view of the backend, not a snapshot
+     * @throws IllegalArgumentException when {@code backend} is not one of this proxy's
+     */
     public BackendGauges.Source gaugeSource(URI backend) {
         return backend(backend);
     }
@@ -149,11 +184,19 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         throw new IllegalArgumentException(uri + " is not a backend of this proxy");
     }
 
-    /** A snapshot of every backend, in configuration order: whether it takes requests, its load and failures. */
+    /**
+     * A snapshot of every backend, in configuration order: whether it takes requests, its load and failures.
+     *
+     * @return one state per backend, taken now
+     */
     public List<BackendState> backendStates() {
         return backends.stream().map(Backend::state).toList();
     }
 
+    /**
+     * Stops the health check, closes idle backend connections and answers new requests 503; connections serving
+     * in-flight requests close as those finish. Closes the failure log only when the proxy made it itself.
+     */
     @Override
     public void close() {
         healthChecker.ifPresent(HealthChecker::close);

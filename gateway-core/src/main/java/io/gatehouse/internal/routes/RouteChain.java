@@ -29,6 +29,8 @@ import java.util.logging.Logger;
  *   <li>A substitution a request value would change the meaning of ({@link Substitution}): 400, logged at FINE
  *       (the access log has the request).</li>
  * </ul>
+ * Immutable once created: one chain serves its vhost on every listener and IO thread; what a request adds (its
+ * captures, its values) lives in that request's exchange.
  */
 public final class RouteChain implements HttpHandler {
 
@@ -41,9 +43,14 @@ public final class RouteChain implements HttpHandler {
     }
 
     /**
+     * Compiles a vhost's routes. Public for the handler tree in {@code io.gatehouse}, which builds one chain per
+     * vhost.
+     *
      * @param vhost    the vhost's mark, which each route's own mark extends
      * @param routes   a vhost's routes
      * @param handlers the handler of a proxy, files or echo action; called once per route that has one
+     * @return the chain, ready to serve
+     * @throws IllegalArgumentException when a route's action is of a kind this chain cannot serve
      */
     public static RouteChain create(ServedBy vhost, List<Route> routes, Function<Action, HttpHandler> handlers) {
         return new RouteChain(routes.stream().map(route -> new CompiledRoute(route, vhost, handlers)).toList());

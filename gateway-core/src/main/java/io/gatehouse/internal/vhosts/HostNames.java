@@ -2,7 +2,10 @@ package io.gatehouse.internal.vhosts;
 
 import java.util.Locale;
 
-/** Validation and normalisation of host names as they arrive in Host headers and request targets. */
+/**
+ * Validation and normalisation of host names as they arrive in Host headers and request targets. Public because the
+ * configuration checks vhost names and listen addresses with it, and the daemon its admin listener's Host.
+ */
 public final class HostNames {
 
     private HostNames() {
@@ -12,6 +15,9 @@ public final class HostNames {
      * The host part of a Host header value (or a request target's authority), lower case, without port or
      * trailing dot; {@code null} when it is not a valid host: empty labels ({@code ..}), characters outside
      * letters, digits, {@code - _ .}, a bad port, or a malformed IPv6 literal.
+     *
+     * @param authority a Host header value or an authority, may be {@code null}
+     * @return the normalised host ({@code [v6]} literals keep their brackets), or {@code null} when it is not valid
      */
     public static String normalise(String authority) {
         if (authority == null) {

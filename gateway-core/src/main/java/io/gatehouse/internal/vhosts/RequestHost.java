@@ -15,7 +15,12 @@ public final class RequestHost {
     private RequestHost() {
     }
 
-    /** The routed host, or when no router ran (a handler used on its own), the Host header normalised the same way. */
+    /**
+     * The routed host, or when no router ran (a handler used on its own), the Host header normalised the same way.
+     *
+     * @param exchange a request
+     * @return the host, or {@code ""} when the request has no valid one
+     */
     public static String of(HttpServerExchange exchange) {
         String host = exchange.getAttachment(KEY);
         if (host != null) {

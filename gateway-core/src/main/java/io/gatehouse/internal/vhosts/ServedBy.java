@@ -19,23 +19,42 @@ public record ServedBy(String vhost, String route) {
     private static final ServedBy NOBODY = new ServedBy(NONE, NONE);
     private static final AttachmentKey<ServedBy> KEY = AttachmentKey.create(ServedBy.class);
 
-    /** A vhost's mark, for a request none of its routes took. */
+    /**
+     * A vhost's mark, for a request none of its routes took.
+     *
+     * @param name the vhost's name
+     * @return a mark with route {@link #NONE}
+     */
     public static ServedBy vhost(String name) {
         return new ServedBy(name, NONE);
     }
 
-    /** This vhost's mark for one of its routes. */
+    /**
+     * This vhost's mark for one of its routes. Called once per route while the tree is built, never per request.
+     *
+     * @param label the route's name in logs and metrics
+     * @return a new mark
+     */
     public ServedBy route(String label) {
         return new ServedBy(vhost, label);
     }
 
-    /** The mark of the vhost and route that took {@code exchange}, or {@link #NONE} for each that none did. */
+    /**
+     * The mark of the vhost and route that took {@code exchange}, or {@link #NONE} for each that none did.
+     *
+     * @param exchange a request, typically at its end (access log, metrics)
+     * @return its mark, never {@code null}
+     */
     public static ServedBy of(HttpServerExchange exchange) {
         ServedBy served = exchange.getAttachment(KEY);
         return served == null ? NOBODY : served;
     }
 
-    /** Records that this vhost and route took {@code exchange}, replacing an earlier mark. */
+    /**
+     * Records that this vhost and route took {@code exchange}, replacing an earlier mark.
+     *
+     * @param exchange the request taken
+     */
     public void mark(HttpServerExchange exchange) {
         exchange.putAttachment(KEY, this);
     }
