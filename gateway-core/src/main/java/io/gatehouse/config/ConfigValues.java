@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.files.EvhostPattern;
+
 import io.gatehouse.internal.vhosts.HostNames;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,7 +16,6 @@ import java.util.regex.PatternSyntaxException;
  */
 final class ConfigValues {
 
-    static final List<String> EVHOST_TOKENS = List.of("%0", "%1", "%2", "%3", "%4", "%_", "%%");
 
 
     private static final String HOST_PATTERNS =
@@ -110,18 +111,15 @@ final class ConfigValues {
         return URI.create("http://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
     }
 
-    /** A document root with lighttpd mod_evhost tokens; any other {@code %x} is refused. */
+    /**
+     * A document root with lighttpd mod_evhost tokens, checked by the parser the file server expands it with, so
+     * that the configuration accepts exactly what the files action serves.
+     */
     static String evhostRoot(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("expected a directory, like /var/www/%0");
         }
-        for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 2)) {
-            String token = i + 1 < text.length() ? text.substring(i, i + 2) : "%";
-            if (!EVHOST_TOKENS.contains(token)) {
-                throw new IllegalArgumentException("unknown evhost token '" + token + "' in '" + text
-                        + "'; valid tokens: " + String.join(" ", EVHOST_TOKENS));
-            }
-        }
+        EvhostPattern.parse(text);
         return text;
     }
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Serve local files. Self-contained: the same record is the action of a vhost and of a route.
  *
- * @param root          a directory, possibly with lighttpd mod_evhost tokens ({@code %0 %1 %2 %3 %4 %_ %%})
+ * @param root          a directory, possibly with lighttpd mod_evhost tokens ({@code %0}-{@code %9}, {@code %_}, {@code %%}, {@code %{M}}, {@code %{M.N}}; see src-docs/files.md)
  * @param fallbackRoot  used when the directory {@code root} resolves to does not exist
  * @param index         file names tried, in order, for a directory request
  * @param deny          path suffixes answered 403 (lighttpd url.access-deny)

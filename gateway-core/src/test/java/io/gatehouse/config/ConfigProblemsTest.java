@@ -284,9 +284,9 @@ class ConfigProblemsTest {
         assertOnlyProblem(dir, """
                 vhosts:
                   - hosts: ['*']
-                    files: { root: "/home/%5/www" }
+                    files: { root: "/home/%x/www" }
                 """, 3, 20, "vhosts[0].files.root",
-                "unknown evhost token '%5' in '/home/%5/www'; valid tokens: %0 %1 %2 %3 %4 %_ %%");
+                "invalid evhost token at position 6 in \"/home/%x/www\": use %0-%9, %_, %%, %{M} or %{M.N}");
     }
 
     @Test

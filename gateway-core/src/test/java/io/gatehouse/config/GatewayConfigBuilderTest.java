@@ -93,7 +93,7 @@ class GatewayConfigBuilderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.builder()
                 .maxHeaderBytes(512)
                 .vhost(v -> v.hosts("example.com").proxy(p -> p.backend("http://127.0.0.1:8080/app")))
-                .vhost(v -> v.hosts("a*.example").echo().files(f -> f.root("/srv/%9")))
+                .vhost(v -> v.hosts("a*.example").echo().files(f -> f.root("/srv/%x")))
                 .build());
 
         assertEquals(List.of(
@@ -106,8 +106,8 @@ class GatewayConfigBuilderTest {
                         + "whole first label"),
                 new ConfigProblem(Optional.empty(), 0, 0, "vhosts[1].files", "a vhost takes exactly one action of proxy, "
                         + "files, echo; this one already has 'echo'"),
-                new ConfigProblem(Optional.empty(), 0, 0, "vhosts[1].files.root", "unknown evhost token '%9' in '/srv/%9'; "
-                        + "valid tokens: %0 %1 %2 %3 %4 %_ %%")), e.problems());
+                new ConfigProblem(Optional.empty(), 0, 0, "vhosts[1].files.root", "invalid evhost token at position 5 in "
+                        + "\"/srv/%x\": use %0-%9, %_, %%, %{M} or %{M.N}")), e.problems());
     }
 
     @Test
