@@ -343,12 +343,38 @@ public final class GatewayConfigBuilder {
         return config;
     }
 
+    /**
+     * A mapping being built, and what its setters share: each sets or adds to a key, and returns the builder as its
+     * own type {@code B}.
+     */
+    abstract static class Settings<B extends Settings<B>> {
+        final BuilderValues keys;
+
+        Settings(BuilderValues keys) {
+            this.keys = keys;
+        }
+
+        @SuppressWarnings("unchecked") // B is the class of this builder: each subclass names itself
+        final B self() {
+            return (B) this;
+        }
+
+        final B set(Keys.Key<?> key, Object value) {
+            keys.put(key, value);
+            return self();
+        }
+
+        final B addTo(Keys.Key<?> key, Object... values) {
+            keys.add(key, values);
+            return self();
+        }
+    }
+
     /** {@code accessLog}: where each request's line goes, and its format. */
-    public static final class AccessLogBuilder {
-        private final BuilderValues keys;
+    public static final class AccessLogBuilder extends Settings<AccessLogBuilder> {
 
         AccessLogBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -359,8 +385,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public AccessLogBuilder path(String path) {
-            keys.put(Keys.ACCESS_LOG_PATH, path);
-            return this;
+            return set(Keys.ACCESS_LOG_PATH, path);
         }
 
         /**
@@ -370,17 +395,15 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public AccessLogBuilder format(AccessLogConfig.Format format) {
-            keys.put(Keys.ACCESS_LOG_FORMAT, format);
-            return this;
+            return set(Keys.ACCESS_LOG_FORMAT, format);
         }
     }
 
     /** {@code admin}: the daemon's admin listener. */
-    public static final class AdminBuilder {
-        private final BuilderValues keys;
+    public static final class AdminBuilder extends Settings<AdminBuilder> {
 
         AdminBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -391,8 +414,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public AdminBuilder listen(String address) {
-            keys.put(Keys.ADMIN_LISTEN, address);
-            return this;
+            return set(Keys.ADMIN_LISTEN, address);
         }
 
         /**
@@ -402,8 +424,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public AdminBuilder hosts(String... hosts) {
-            keys.add(Keys.ADMIN_HOSTS, (Object[]) hosts);
-            return this;
+            return addTo(Keys.ADMIN_HOSTS, (Object[]) hosts);
         }
     }
 
@@ -412,10 +433,10 @@ public final class GatewayConfigBuilder {
      * ({@link #route}, once per route) or exactly one action ({@link #proxy(Consumer)}, {@link #files},
      * {@link #echo}), which ends the definition. {@code hosts} is required.
      */
-    public static final class VirtualHostBuilder {
-        private final BuilderValues keys = new BuilderValues();
+    public static final class VirtualHostBuilder extends Settings<VirtualHostBuilder> {
 
         VirtualHostBuilder() {
+            super(new BuilderValues());
         }
 
         /**
@@ -425,8 +446,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public VirtualHostBuilder name(String name) {
-            keys.put(Keys.VHOST_NAME, name);
-            return this;
+            return set(Keys.VHOST_NAME, name);
         }
 
         /**
@@ -438,8 +458,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public VirtualHostBuilder hosts(String... hosts) {
-            keys.add(Keys.VHOST_HOSTS, (Object[]) hosts);
-            return this;
+            return addTo(Keys.VHOST_HOSTS, (Object[]) hosts);
         }
 
         /**
@@ -449,8 +468,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public VirtualHostBuilder listen(String... addresses) {
-            keys.add(Keys.VHOST_LISTEN, (Object[]) addresses);
-            return this;
+            return addTo(Keys.VHOST_LISTEN, (Object[]) addresses);
         }
 
         /**
@@ -498,11 +516,10 @@ public final class GatewayConfigBuilder {
     }
 
     /** A vhost with routes: it takes more routes, and no single action. */
-    public static final class VirtualHostRoutes {
-        private final BuilderValues keys;
+    public static final class VirtualHostRoutes extends Settings<VirtualHostRoutes> {
 
         VirtualHostRoutes(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -528,15 +545,12 @@ public final class GatewayConfigBuilder {
      * @param <B> the builder's own type, returned by the conditions
      * @param <P> the proxy builder of this kind of route
      */
-    public abstract static class RouteSettings<B extends RouteSettings<B, P>, P extends RouteProxySettings<P>> {
-        final BuilderValues keys;
+    public abstract static class RouteSettings<B extends RouteSettings<B, P>, P extends RouteProxySettings<P>>
+            extends Settings<B> {
 
         RouteSettings(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
-
-        /** @return this builder, as its own type */
-        abstract B self();
 
         /** @return a proxy builder of this kind of route, writing into {@code proxyKeys} */
         abstract P proxyBuilder(BuilderValues proxyKeys);
@@ -549,8 +563,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B match(String regex) {
-            keys.put(Keys.ROUTE_MATCH, regex);
-            return self();
+            return set(Keys.ROUTE_MATCH, regex);
         }
 
         /**
@@ -561,8 +574,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B methods(String... methods) {
-            keys.add(Keys.ROUTE_METHODS, (Object[]) methods);
-            return self();
+            return addTo(Keys.ROUTE_METHODS, (Object[]) methods);
         }
 
         /**
@@ -718,11 +730,6 @@ public final class GatewayConfigBuilder {
         }
 
         @Override
-        RouteBuilder self() {
-            return this;
-        }
-
-        @Override
         RouteProxyBuilder proxyBuilder(BuilderValues proxyKeys) {
             return new RouteProxyBuilder(proxyKeys);
         }
@@ -749,22 +756,16 @@ public final class GatewayConfigBuilder {
         }
 
         @Override
-        PrefixRouteBuilder self() {
-            return this;
-        }
-
-        @Override
         PrefixRouteProxyBuilder proxyBuilder(BuilderValues proxyKeys) {
             return new PrefixRouteProxyBuilder(proxyKeys);
         }
     }
 
     /** A route that has its action: what is left are header changes. */
-    public static final class RouteWithAction {
-        private final BuilderValues keys;
+    public static final class RouteWithAction extends Settings<RouteWithAction> {
 
         RouteWithAction(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -795,11 +796,10 @@ public final class GatewayConfigBuilder {
     }
 
     /** The {@code respond} action of a route: {@code status} is required. */
-    public static final class RespondBuilder {
-        private final BuilderValues keys;
+    public static final class RespondBuilder extends Settings<RespondBuilder> {
 
         RespondBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -809,8 +809,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public RespondBuilder status(int status) {
-            keys.put(Keys.RESPOND_STATUS, (long) status);
-            return this;
+            return set(Keys.RESPOND_STATUS, (long) status);
         }
 
         /**
@@ -820,8 +819,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public RespondBuilder body(String body) {
-            keys.put(Keys.RESPOND_BODY, body);
-            return this;
+            return set(Keys.RESPOND_BODY, body);
         }
 
         /**
@@ -838,11 +836,10 @@ public final class GatewayConfigBuilder {
     }
 
     /** {@code set}, {@code add} and {@code remove} of a route's {@code headers.request} or {@code headers.response}. */
-    public static final class HeaderOperationsBuilder {
-        private final BuilderValues keys;
+    public static final class HeaderOperationsBuilder extends Settings<HeaderOperationsBuilder> {
 
         HeaderOperationsBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -876,8 +873,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public HeaderOperationsBuilder remove(String... names) {
-            keys.add(Keys.HEADERS_REMOVE, (Object[]) names);
-            return this;
+            return addTo(Keys.HEADERS_REMOVE, (Object[]) names);
         }
     }
 
@@ -887,15 +883,11 @@ public final class GatewayConfigBuilder {
      *
      * @param <B> the builder's own type, returned by each setting
      */
-    public abstract static class ProxySettings<B extends ProxySettings<B>> {
-        final BuilderValues keys;
+    public abstract static class ProxySettings<B extends ProxySettings<B>> extends Settings<B> {
 
         ProxySettings(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
-
-        /** @return this builder, as its own type */
-        abstract B self();
 
         /**
          * Adds one of {@code backends} (at least one is required); requests are spread over them as
@@ -905,8 +897,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B backend(String url) {
-            keys.add(Keys.PROXY_BACKENDS, url);
-            return self();
+            return addTo(Keys.PROXY_BACKENDS, url);
         }
 
         /**
@@ -917,8 +908,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B preserveHost(boolean preserveHost) {
-            keys.put(Keys.PROXY_PRESERVE_HOST, preserveHost);
-            return self();
+            return set(Keys.PROXY_PRESERVE_HOST, preserveHost);
         }
 
         /**
@@ -963,8 +953,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B connections(int connections) {
-            keys.put(Keys.PROXY_CONNECTIONS, (long) connections);
-            return self();
+            return set(Keys.PROXY_CONNECTIONS, (long) connections);
         }
 
         /**
@@ -975,8 +964,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B maxConnections(int maxConnections) {
-            keys.put(Keys.PROXY_MAX_CONNECTIONS, (long) maxConnections);
-            return self();
+            return set(Keys.PROXY_MAX_CONNECTIONS, (long) maxConnections);
         }
 
         /**
@@ -987,8 +975,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B queue(int queue) {
-            keys.put(Keys.PROXY_QUEUE, (long) queue);
-            return self();
+            return set(Keys.PROXY_QUEUE, (long) queue);
         }
 
         /**
@@ -998,8 +985,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B balance(ProxyConfig.Balance balance) {
-            keys.put(Keys.PROXY_BALANCE, balance);
-            return self();
+            return set(Keys.PROXY_BALANCE, balance);
         }
 
         /**
@@ -1009,8 +995,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public B retries(int retries) {
-            keys.put(Keys.PROXY_RETRIES, (long) retries);
-            return self();
+            return set(Keys.PROXY_RETRIES, (long) retries);
         }
 
         /**
@@ -1062,11 +1047,6 @@ public final class GatewayConfigBuilder {
         ProxyBuilder(BuilderValues keys) {
             super(keys);
         }
-
-        @Override
-        ProxyBuilder self() {
-            return this;
-        }
     }
 
     /**
@@ -1089,8 +1069,7 @@ public final class GatewayConfigBuilder {
          */
         public B path(String template) {
             keys.remove(Keys.ROUTE_PROXY_STRIP_PREFIX);
-            keys.put(Keys.ROUTE_PROXY_PATH, template);
-            return self();
+            return set(Keys.ROUTE_PROXY_PATH, template);
         }
     }
 
@@ -1100,11 +1079,6 @@ public final class GatewayConfigBuilder {
         RouteProxyBuilder(BuilderValues keys) {
             super(keys);
         }
-
-        @Override
-        RouteProxyBuilder self() {
-            return this;
-        }
     }
 
     /** The {@code proxy} of a route with a {@code path} prefix, which it may strip. */
@@ -1112,11 +1086,6 @@ public final class GatewayConfigBuilder {
 
         PrefixRouteProxyBuilder(BuilderValues keys) {
             super(keys);
-        }
-
-        @Override
-        PrefixRouteProxyBuilder self() {
-            return this;
         }
 
         /**
@@ -1128,17 +1097,15 @@ public final class GatewayConfigBuilder {
          */
         public PrefixRouteProxyBuilder stripPrefix() {
             keys.remove(Keys.ROUTE_PROXY_PATH);
-            keys.put(Keys.ROUTE_PROXY_STRIP_PREFIX, true);
-            return this;
+            return set(Keys.ROUTE_PROXY_STRIP_PREFIX, true);
         }
     }
 
     /** {@code health.failures} and {@code health.coolOff} of a proxy. */
-    public static final class PassiveHealthBuilder {
-        private final BuilderValues keys;
+    public static final class PassiveHealthBuilder extends Settings<PassiveHealthBuilder> {
 
         PassiveHealthBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -1149,8 +1116,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public PassiveHealthBuilder failures(int failures) {
-            keys.put(Keys.HEALTH_FAILURES, (long) failures);
-            return this;
+            return set(Keys.HEALTH_FAILURES, (long) failures);
         }
 
         /**
@@ -1161,8 +1127,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public PassiveHealthBuilder coolOff(Duration coolOff) {
-            keys.put(Keys.HEALTH_COOL_OFF, coolOff);
-            return this;
+            return set(Keys.HEALTH_COOL_OFF, coolOff);
         }
     }
 
@@ -1170,11 +1135,10 @@ public final class GatewayConfigBuilder {
      * The active check of a proxy: {@code GET path} to every backend each {@code interval}; any answer other than
      * {@code expect}, or none within the interval, takes the backend out until a check passes again.
      */
-    public static final class HealthCheckBuilder {
-        private final BuilderValues keys;
+    public static final class HealthCheckBuilder extends Settings<HealthCheckBuilder> {
 
         HealthCheckBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -1184,8 +1148,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public HealthCheckBuilder path(String path) {
-            keys.put(Keys.HEALTH_PATH, path);
-            return this;
+            return set(Keys.HEALTH_PATH, path);
         }
 
         /**
@@ -1195,8 +1158,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public HealthCheckBuilder interval(Duration interval) {
-            keys.put(Keys.HEALTH_INTERVAL, interval);
-            return this;
+            return set(Keys.HEALTH_INTERVAL, interval);
         }
 
         /**
@@ -1206,17 +1168,15 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public HealthCheckBuilder expect(int status) {
-            keys.put(Keys.HEALTH_EXPECT, (long) status);
-            return this;
+            return set(Keys.HEALTH_EXPECT, (long) status);
         }
     }
 
     /** The {@code files} of a vhost or a route: {@link #root} is required. */
-    public static final class FilesBuilder {
-        private final BuilderValues keys;
+    public static final class FilesBuilder extends Settings<FilesBuilder> {
 
         FilesBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -1228,8 +1188,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder root(String root) {
-            keys.put(Keys.FILES_ROOT, root);
-            return this;
+            return set(Keys.FILES_ROOT, root);
         }
 
         /**
@@ -1239,8 +1198,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder fallbackRoot(String fallbackRoot) {
-            keys.put(Keys.FILES_FALLBACK_ROOT, fallbackRoot);
-            return this;
+            return set(Keys.FILES_FALLBACK_ROOT, fallbackRoot);
         }
 
         /**
@@ -1251,8 +1209,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder index(String... names) {
-            keys.add(Keys.FILES_INDEX, (Object[]) names);
-            return this;
+            return addTo(Keys.FILES_INDEX, (Object[]) names);
         }
 
         /**
@@ -1262,8 +1219,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder deny(String... suffixes) {
-            keys.add(Keys.FILES_DENY, (Object[]) suffixes);
-            return this;
+            return addTo(Keys.FILES_DENY, (Object[]) suffixes);
         }
 
         /**
@@ -1273,8 +1229,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder listing(boolean listing) {
-            keys.put(Keys.FILES_LISTING, listing);
-            return this;
+            return set(Keys.FILES_LISTING, listing);
         }
 
         /**
@@ -1284,8 +1239,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder noRanges(String... regexes) {
-            keys.add(Keys.FILES_NO_RANGES, (Object[]) regexes);
-            return this;
+            return addTo(Keys.FILES_NO_RANGES, (Object[]) regexes);
         }
 
         /**
@@ -1308,8 +1262,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder precompressed(boolean precompressed) {
-            keys.put(Keys.FILES_PRECOMPRESSED, precompressed);
-            return this;
+            return set(Keys.FILES_PRECOMPRESSED, precompressed);
         }
 
         /**
@@ -1352,8 +1305,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder dotfiles(FilesConfig.Dotfiles dotfiles) {
-            keys.put(Keys.FILES_DOTFILES, dotfiles);
-            return this;
+            return set(Keys.FILES_DOTFILES, dotfiles);
         }
 
         /**
@@ -1376,17 +1328,15 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public FilesBuilder symlinks(FilesConfig.Symlinks symlinks) {
-            keys.put(Keys.FILES_SYMLINKS, symlinks);
-            return this;
+            return set(Keys.FILES_SYMLINKS, symlinks);
         }
     }
 
     /** {@code files.gzip}: which responses are compressed on the fly. */
-    public static final class GzipBuilder {
-        private final BuilderValues keys;
+    public static final class GzipBuilder extends Settings<GzipBuilder> {
 
         GzipBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -1396,8 +1346,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public GzipBuilder minSize(long bytes) {
-            keys.put(Keys.GZIP_MIN_SIZE, bytes);
-            return this;
+            return set(Keys.GZIP_MIN_SIZE, bytes);
         }
 
         /**
@@ -1407,17 +1356,15 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public GzipBuilder types(String... mediaTypes) {
-            keys.add(Keys.GZIP_TYPES, (Object[]) mediaTypes);
-            return this;
+            return addTo(Keys.GZIP_TYPES, (Object[]) mediaTypes);
         }
     }
 
     /** {@code files.cache}: the {@code Cache-Control} of file responses (200, 206, 304). */
-    public static final class CacheBuilder {
-        private final BuilderValues keys;
+    public static final class CacheBuilder extends Settings<CacheBuilder> {
 
         CacheBuilder(BuilderValues keys) {
-            this.keys = keys;
+            super(keys);
         }
 
         /**
@@ -1427,8 +1374,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public CacheBuilder maxAge(Duration maxAge) {
-            keys.put(Keys.CACHE_MAX_AGE, maxAge);
-            return this;
+            return set(Keys.CACHE_MAX_AGE, maxAge);
         }
 
         /**
@@ -1439,8 +1385,7 @@ public final class GatewayConfigBuilder {
          * @return this builder
          */
         public CacheBuilder immutable(boolean immutable) {
-            keys.put(Keys.CACHE_IMMUTABLE, immutable);
-            return this;
+            return set(Keys.CACHE_IMMUTABLE, immutable);
         }
     }
 }

@@ -25,11 +25,6 @@ public final class ProxyConfigBuilder extends GatewayConfigBuilder.ProxySettings
         super(new BuilderValues());
     }
 
-    @Override
-    ProxyConfigBuilder self() {
-        return this;
-    }
-
     /**
      * Validates the settings made so far and makes the proxy.
      *
