@@ -431,7 +431,9 @@ public final class GatewayConfigBuilder {
     /**
      * One entry of {@code vhosts}: its {@code name}, {@code hosts} and {@code listen} first, then either routes
      * ({@link #route}, once per route) or exactly one action ({@link #proxy(Consumer)}, {@link #files},
-     * {@link #echo}), which ends the definition. {@code hosts} is required.
+     * {@link #echo}), which ends the definition. {@code hosts} is required. (Written as one chain, a second action
+     * or routes beside an action do not compile; written as separate statements on this builder, {@code build()}
+     * refuses them.)
      */
     public static final class VirtualHostBuilder extends Settings<VirtualHostBuilder> {
 
