@@ -91,6 +91,16 @@ final class ConfigReader {
                 logConfig);
     }
 
+    /**
+     * A {@code proxy} mapping on its own ({@link ProxyConfigBuilder}): key paths start at {@code proxy}, and the
+     * timeouts it does not give are the top-level defaults. Null when a problem was added.
+     */
+    ProxyConfig readProxy(ConfigNode node) {
+        Fields f = fields(node, Keys.VHOST_PROXY.name(), Keys.PROXY);
+        ProxyConfig proxy = f == null ? null : proxy(f, Timeouts.DEFAULTS);
+        return problems.count() > 0 ? null : proxy;
+    }
+
     private ForwardedConfig forwarded(Fields f) {
         return new ForwardedConfig(f.value(Keys.FORWARDED_TRUSTED), f.value(Keys.FORWARDED_EMIT), f.value(Keys.FORWARDED_REAL_IP_HEADER),
                 f.value(Keys.FORWARDED_ECHO_REQUEST_ID), f.value(Keys.FORWARDED_STRIP), f.value(Keys.FORWARDED_UNDERSCORES));

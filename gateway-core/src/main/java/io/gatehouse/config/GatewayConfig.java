@@ -61,7 +61,12 @@ public record GatewayConfig(
         return ConfigLoader.load(file);
     }
 
-    /** A fluent builder that applies the same defaults and validation as the YAML loader. */
+    /**
+     * A fluent builder that applies the same defaults and validation as the YAML loader, except that its access log
+     * is off unless asked for; without {@code listen} it binds {@code 0.0.0.0:80}, as YAML does.
+     *
+     * @return a new builder
+     */
     public static GatewayConfigBuilder builder() {
         return new GatewayConfigBuilder();
     }

@@ -2,10 +2,6 @@ package io.gatehouse.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -17,168 +13,313 @@ import java.util.function.Consumer;
  * GatewayConfig config = GatewayConfig.builder()
  *         .listen("127.0.0.1:8080")
  *         .trust("127.0.0.1/32")
+ *         .accessLog(a -> a.path("logs/access.log").format(AccessLogConfig.Format.JSON))
  *         .vhost(v -> v.hosts("example.com", "www.example.com")
- *                 .proxy(p -> p.backend("http://127.0.0.1:8081").preserveHost(true)))
- *         .vhost(v -> v.hosts("*").files(f -> f.root("/var/www/%0").index("index.html").deny("~", ".inc")))
- *         .vhost(v -> v.hosts("*").listen("127.0.0.1:9000").echo())
+ *                 .proxy(p -> p.backend("http://127.0.0.1:8081").backend("http://127.0.0.1:8082")
+ *                         .balance(ProxyConfig.Balance.LEAST_REQUESTS)
+ *                         .healthCheck(h -> h.path("/healthz").interval(Duration.ofSeconds(5)).expect(200))))
+ *         .vhost(v -> v.hosts("*")
+ *                 .route(r -> r.path("/api/").proxy(p -> p.backend("http://127.0.0.1:9000").stripPrefix()))
+ *                 .route(r -> r.files(f -> f.root("/var/www/%0").deny("~", ".inc").gzip(g -> g.minSize(1024)))))
  *         .build();
  * }</pre>
  *
- * Each method sets the YAML key named on it (its {@link Keys} constant); methods for list keys add to the list (so
- * {@code backend} may be called once per backend), and a key never set gets its default. {@link #build()} validates the whole config
- * exactly as a YAML file is validated (the builder produces the same tree the YAML parser does) and throws a
- * {@link ConfigException} whose problems have the YAML key paths ({@code vhosts[1].proxy.backends[0]}) and
- * line and column 0. Relative paths are taken from the current directory.
+ * <p><b>Where it listens.</b> A gateway without {@link #listen(String...)} binds <b>{@code 0.0.0.0:80}</b>, every
+ * IPv4 address on port 80, as a YAML file without {@code listen} does (and as a web server does). Give
+ * {@code listen} unless that is what you want. A gateway mounted with {@code Gateway.handler} ignores every
+ * {@code listen}: the application's server owns the listeners.
+ *
+ * <p><b>The access log is off</b> unless {@link #accessLog(Consumer)} is called: an embedded gateway writes nothing
+ * to standard output unless asked. This is the one default that differs from YAML, where a file without
+ * {@code accessLog} logs to standard output (the daemon's contract).
+ *
+ * <p>Each method sets the YAML key named on it; methods for list keys add to the list (so {@code backend} may be
+ * called once per backend), a setter called twice keeps the last value, and a key never set gets its YAML default.
+ * Nested keys are set through lambdas over named sub-builders ({@code proxy(p -> ...)}, {@code healthCheck(h -> ...)}),
+ * and the types allow only what is valid where it is written: a vhost has routes or one action (the action ends
+ * its definition), a route has one action followed only by header changes, {@code stripPrefix} exists only on the
+ * proxy of a route with a {@link RouteBuilder#path path}, and a proxy's backend {@code path} only on a route's.
+ *
+ * <p>{@link #build()} validates the whole configuration exactly as a YAML file is validated (the builder produces
+ * the tree the YAML parser does and the same reader reads it) and throws a {@link ConfigException} with every
+ * problem, each with its YAML key path ({@code vhosts[1].proxy.backends[0]}) and line and column 0: values that
+ * only a check can refuse (a backend URL that does not parse, a host pattern claimed by two vhosts, a timeout not
+ * more than zero) and required values left out ({@code hosts}, a proxy's {@code backend}, a file server's
+ * {@code root}). Relative paths are taken from the current directory.
+ *
+ * <p>Not thread-safe. A builder may be built more than once; each {@code build()} reads the settings made so far.
  */
 public final class GatewayConfigBuilder {
 
-    private final Values root = new Values();
+    private final BuilderValues root = new BuilderValues();
 
     GatewayConfigBuilder() {
     }
 
-    /** {@code listen}: default listeners, {@code "host:port"}, {@code ":port"} or {@code "[v6]:port"}. */
+    /**
+     * {@code listen}: adds default listeners, those of every vhost without its own. Without any, the gateway binds
+     * <b>{@code 0.0.0.0:80}</b> (see the class comment); a mounted gateway ignores listeners.
+     *
+     * @param addresses each {@code "host:port"} ({@code "127.0.0.1:8080"}, {@code "localhost:8080"}),
+     *                  {@code ":port"} (every IPv4 address) or {@code "[v6]:port"} ({@code "[::1]:8080"}); port 0
+     *                  binds a free port
+     * @return this builder
+     */
     public GatewayConfigBuilder listen(String... addresses) {
-        root.add(Keys.LISTEN, addresses);
+        root.add(Keys.LISTEN, (Object[]) addresses);
         return this;
     }
 
-    /** {@code forwarded.trusted}: peers (CIDR, or a bare IP) whose X-Forwarded-* headers are believed. */
+    /**
+     * {@code forwarded.trusted}: adds peers (proxies in front of the gateway) whose X-Forwarded-For chain,
+     * Forwarded and X-Request-Id headers are believed; everyone else's are replaced.
+     *
+     * @param networks each a CIDR ({@code "10.0.0.0/8"}, {@code "::1/128"}) or a bare IP address
+     * @return this builder
+     */
     public GatewayConfigBuilder trust(String... networks) {
-        root.section(Keys.TOP_FORWARDED).add(Keys.FORWARDED_TRUSTED, networks);
+        root.section(Keys.TOP_FORWARDED).add(Keys.FORWARDED_TRUSTED, (Object[]) networks);
         return this;
     }
 
-    /** {@code forwarded.emit}: header families sent to backends, {@code x-forwarded} and/or {@code rfc7239}. */
-    public GatewayConfigBuilder emit(String... families) {
-        root.section(Keys.TOP_FORWARDED).add(Keys.FORWARDED_EMIT, families);
+    /**
+     * {@code forwarded.emit}: adds header families sent to backends; default {@code X_FORWARDED} only. Called with
+     * none (and never with any), no forwarding header is sent.
+     *
+     * @param families the families to send
+     * @return this builder
+     */
+    public GatewayConfigBuilder emit(ForwardedConfig.Emit... families) {
+        root.section(Keys.TOP_FORWARDED).add(Keys.FORWARDED_EMIT, (Object[]) families);
         return this;
     }
 
-    /** {@code forwarded.realIpHeader}: send the resolved client IP as X-Real-IP; default false. */
+    /**
+     * {@code forwarded.realIpHeader}: send the resolved client address as {@code X-Real-IP}; default false.
+     *
+     * @param send whether to send it
+     * @return this builder
+     */
     public GatewayConfigBuilder realIpHeader(boolean send) {
         root.section(Keys.TOP_FORWARDED).put(Keys.FORWARDED_REAL_IP_HEADER, send);
         return this;
     }
 
-    /** {@code forwarded.echoRequestId}: return X-Request-Id to the client; default false. */
+    /**
+     * {@code forwarded.echoRequestId}: return the request id to the client as {@code X-Request-Id}; default false.
+     *
+     * @param echo whether to return it
+     * @return this builder
+     */
     public GatewayConfigBuilder echoRequestId(boolean echo) {
         root.section(Keys.TOP_FORWARDED).put(Keys.FORWARDED_ECHO_REQUEST_ID, echo);
         return this;
     }
 
-    /** {@code forwarded.strip}: more request headers to strip from peers outside {@code forwarded.trusted}. */
+    /**
+     * {@code forwarded.strip}: adds request headers stripped from peers outside {@code trusted}, besides
+     * {@link ForwardedConfig#UNTRUSTED_DEFAULTS}.
+     *
+     * @param names header names, like {@code "X-Tenant"}
+     * @return this builder
+     */
     public GatewayConfigBuilder stripFromUntrusted(String... names) {
-        root.section(Keys.TOP_FORWARDED).add(Keys.FORWARDED_STRIP, names);
+        root.section(Keys.TOP_FORWARDED).add(Keys.FORWARDED_STRIP, (Object[]) names);
         return this;
     }
 
-    /** {@code forwarded.underscoresInHeaders}: {@code drop} (the default) or {@code keep}. */
-    public GatewayConfigBuilder underscoresInHeaders(String policy) {
-        root.section(Keys.TOP_FORWARDED).put(Keys.FORWARDED_UNDERSCORES, policy);
-        return this;
-    }
-
-    /** {@code forwarded.underscoresInHeaders}, as the constant. */
+    /**
+     * {@code forwarded.underscoresInHeaders}: what becomes of request headers with {@code _} in their names;
+     * default {@link ForwardedConfig.Underscores#DROP}.
+     *
+     * @param policy drop or keep them
+     * @return this builder
+     */
     public GatewayConfigBuilder underscoresInHeaders(ForwardedConfig.Underscores policy) {
         root.section(Keys.TOP_FORWARDED).put(Keys.FORWARDED_UNDERSCORES, policy);
         return this;
     }
 
-    /** {@code timeouts.connect}. */
+    /**
+     * {@code timeouts.connect}: for opening a backend connection, for every proxy that sets none; default 5s.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
     public GatewayConfigBuilder connectTimeout(Duration timeout) {
         root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_CONNECT, timeout);
         return this;
     }
 
-    /** {@code timeouts.response}. */
+    /**
+     * {@code timeouts.response}: for a backend's response once the request is sent (then 504), for every proxy that
+     * sets none; default 60s.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
     public GatewayConfigBuilder responseTimeout(Duration timeout) {
         root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_RESPONSE, timeout);
         return this;
     }
 
-    /** {@code timeouts.idle}. */
+    /**
+     * {@code timeouts.idle}: a client connection with nothing to do, or a request body that stops arriving, is
+     * closed after it; default 75s.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
     public GatewayConfigBuilder idleTimeout(Duration timeout) {
         root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_IDLE, timeout);
         return this;
     }
 
-    /** {@code limits.maxBody}, in bytes. */
-    public GatewayConfigBuilder maxBody(long bytes) {
-        root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_MAX_BODY, bytes);
-        return this;
-    }
-
-    /** {@code limits.maxHeaderBytes}, 1024 up to {@code Integer.MAX_VALUE}. */
-    public GatewayConfigBuilder maxHeaderBytes(long bytes) {
-        root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_MAX_HEADER_BYTES, bytes);
-        return this;
-    }
-
-    /** {@code timeouts.requestHeader}. */
+    /**
+     * {@code timeouts.requestHeader}: for a request's header section, from its first byte; default 60s.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
     public GatewayConfigBuilder requestHeaderTimeout(Duration timeout) {
         root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_REQUEST_HEADER, timeout);
         return this;
     }
 
-    /** {@code limits.maxHeaders}: header fields per request, 1 to 100000. */
+    /**
+     * {@code limits.maxBody}: the largest request body, larger ones get 413; default 1 GiB.
+     *
+     * @param bytes 0 or more
+     * @return this builder
+     */
+    public GatewayConfigBuilder maxBody(long bytes) {
+        root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_MAX_BODY, bytes);
+        return this;
+    }
+
+    /**
+     * {@code limits.maxHeaderBytes}: the largest request header section, larger ones get 431; default 16 KiB.
+     *
+     * @param bytes 1024 up to {@code Integer.MAX_VALUE}
+     * @return this builder
+     */
+    public GatewayConfigBuilder maxHeaderBytes(long bytes) {
+        root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_MAX_HEADER_BYTES, bytes);
+        return this;
+    }
+
+    /**
+     * {@code limits.maxHeaders}: the most header fields in a request, more get 431; default 100.
+     *
+     * @param count 1 to 100000
+     * @return this builder
+     */
     public GatewayConfigBuilder maxHeaders(int count) {
         root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_MAX_HEADERS, (long) count);
         return this;
     }
 
-    /** {@code limits.maxUriBytes}: request target length, 256 bytes up to {@code Integer.MAX_VALUE}. */
+    /**
+     * {@code limits.maxUriBytes}: the longest request target, longer ones get 414; default 8 KiB.
+     *
+     * @param bytes 256 up to {@code Integer.MAX_VALUE}
+     * @return this builder
+     */
     public GatewayConfigBuilder maxUriBytes(long bytes) {
         root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_MAX_URI_BYTES, bytes);
         return this;
     }
 
-    /** {@code limits.encodedSlashes}: what routes make of {@code %2F} in a path. */
+    /**
+     * {@code limits.encodedSlashes}: what routes make of {@code %2F} in a path; default
+     * {@link Limits.EncodedSlashes#REFUSE}.
+     *
+     * @param mode refuse or decode
+     * @return this builder
+     */
     public GatewayConfigBuilder encodedSlashes(Limits.EncodedSlashes mode) {
         root.section(Keys.TOP_LIMITS).put(Keys.LIMITS_ENCODED_SLASHES, mode);
         return this;
     }
 
-    /** {@code accessLog}: {@code "-"} (stdout), {@code "off"}, or a file, and its format. */
-    public GatewayConfigBuilder accessLog(String path, AccessLogConfig.Format format) {
-        root.section(Keys.TOP_ACCESS_LOG).put(Keys.ACCESS_LOG_PATH, path).put(Keys.ACCESS_LOG_FORMAT, format);
+    /**
+     * {@code accessLog}: turns the access log on. Without this call the builder's access log is off (the YAML
+     * default is standard output); once called, lines go to standard output in the combined format unless the
+     * definition says otherwise: {@code accessLog(a -> a.path("/var/log/gatehouse.log").format(Format.JSON))}.
+     *
+     * @param definition sets the destination and format
+     * @return this builder
+     */
+    public GatewayConfigBuilder accessLog(Consumer<AccessLogBuilder> definition) {
+        definition.accept(new AccessLogBuilder(root.replaceSection(Keys.TOP_ACCESS_LOG)));
         return this;
     }
 
-    /** {@code log.repeatInterval}: how often a repeating warning is summarised; zero logs each one. */
+    /**
+     * {@code log.repeatInterval}: how often a repeating warning is summarised; default 10s.
+     *
+     * @param interval 0 or more; zero logs every occurrence
+     * @return this builder
+     */
     public GatewayConfigBuilder logRepeatInterval(Duration interval) {
         root.section(Keys.TOP_LOG).put(Keys.LOG_REPEAT_INTERVAL, interval);
         return this;
     }
 
-    /** {@code shutdown.drainTimeout}. */
+    /**
+     * {@code shutdown.drainTimeout}: how long a stop (and {@code Gateway.close()}) waits for requests in flight;
+     * default 30s.
+     *
+     * @param timeout 0 or more
+     * @return this builder
+     */
     public GatewayConfigBuilder drainTimeout(Duration timeout) {
         root.section(Keys.TOP_SHUTDOWN).put(Keys.SHUTDOWN_DRAIN_TIMEOUT, timeout);
         return this;
     }
 
     /**
-     * {@code admin.listen}: turns the daemon's admin listener on at {@code address} ({@code "127.0.0.1:9901"}; a bare
-     * {@code ":port"} is loopback).
+     * {@code admin}: turns the daemon's admin listener on ({@code /metrics}, {@code /healthz}, {@code /readyz},
+     * {@code /config}); an embedded gateway has none. {@code admin(a -> {})} listens on
+     * {@link AdminConfig#DEFAULT_LISTEN}.
+     *
+     * @param definition sets its address and host names
+     * @return this builder
      */
-    public GatewayConfigBuilder admin(String address) {
-        root.section(Keys.TOP_ADMIN).put(Keys.ADMIN_LISTEN, address);
+    public GatewayConfigBuilder admin(Consumer<AdminBuilder> definition) {
+        definition.accept(new AdminBuilder(root.replaceSection(Keys.TOP_ADMIN)));
         return this;
     }
 
-    /** {@code pidFile}: where the daemon writes its process id (relative: from the current directory). */
+    /**
+     * {@code pidFile}: where the daemon writes its process id; an embedded gateway ignores it.
+     *
+     * @param path a file; relative paths are taken from the current directory
+     * @return this builder
+     */
     public GatewayConfigBuilder pidFile(String path) {
         root.put(Keys.PID_FILE, path);
         return this;
     }
 
-    /** {@code watch}: whether the daemon reloads when its configuration file changes. */
+    /**
+     * {@code watch}: whether the daemon reloads when its configuration file changes; an embedded gateway ignores it.
+     *
+     * @param watch whether to watch
+     * @return this builder
+     */
     public GatewayConfigBuilder watch(boolean watch) {
         root.put(Keys.WATCH, watch);
         return this;
     }
 
-    /** Adds an entry to {@code vhosts}. */
+    /**
+     * Adds an entry to {@code vhosts}: {@code vhost(v -> v.hosts("example.com").proxy(p -> ...))}. At least one is
+     * required.
+     *
+     * @param definition gives its hosts, then routes or one action
+     * @return this builder
+     */
     public GatewayConfigBuilder vhost(Consumer<VirtualHostBuilder> definition) {
         VirtualHostBuilder vhost = new VirtualHostBuilder();
         definition.accept(vhost);
@@ -186,459 +327,1067 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
-    /** @throws ConfigException with every problem, as {@link GatewayConfig#load} would report them */
+    /**
+     * Validates the settings made so far and makes the configuration.
+     *
+     * @return the configuration, with no {@link GatewayConfig#source() source}
+     * @throws ConfigException with every problem, as {@link GatewayConfig#load} would report them, at line and
+     *                         column 0
+     */
     public GatewayConfig build() throws ConfigException {
+        Map<String, Object> tree = root.tree();
+        tree.putIfAbsent(Keys.TOP_ACCESS_LOG.name(), Map.of(Keys.ACCESS_LOG_PATH.name(), AccessLogConfig.OFF));
         Problems problems = new Problems(Optional.empty());
-        GatewayConfig config = new ConfigReader(problems, Path.of("")).read(ConfigNode.of(root.tree()), Optional.empty());
+        GatewayConfig config = new ConfigReader(problems, Path.of("")).read(ConfigNode.of(tree), Optional.empty());
         problems.throwIfAny();
         return config;
     }
 
-    /** One entry of {@code vhosts}; give {@code hosts} and exactly one of proxy, files, echo, or routes. */
-    public static final class VirtualHostBuilder {
-        private final Values keys = new Values();
+    /**
+     * A mapping being built, and what its setters share: each sets or adds to a key, and returns the builder as its
+     * own type {@code B}.
+     */
+    abstract static class Settings<B extends Settings<B>> {
+        final BuilderValues keys;
+
+        Settings(BuilderValues keys) {
+            this.keys = keys;
+        }
+
+        @SuppressWarnings("unchecked") // B is the class of this builder: each subclass names itself
+        final B self() {
+            return (B) this;
+        }
+
+        final B set(Keys.Key<?> key, Object value) {
+            keys.put(key, value);
+            return self();
+        }
+
+        final B addTo(Keys.Key<?> key, Object... values) {
+            keys.add(key, values);
+            return self();
+        }
+    }
+
+    /** {@code accessLog}: where each request's line goes, and its format. */
+    public static final class AccessLogBuilder extends Settings<AccessLogBuilder> {
+
+        AccessLogBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code accessLog.path}: the file lines are appended to; default standard output. The YAML spellings work
+         * too: {@code "-"} for standard output, {@code "off"}.
+         *
+         * @param path a file; relative paths are taken from the current directory
+         * @return this builder
+         */
+        public AccessLogBuilder path(String path) {
+            return set(Keys.ACCESS_LOG_PATH, path);
+        }
+
+        /**
+         * {@code accessLog.format}; default {@link AccessLogConfig.Format#COMBINED}.
+         *
+         * @param format common, combined or JSON lines
+         * @return this builder
+         */
+        public AccessLogBuilder format(AccessLogConfig.Format format) {
+            return set(Keys.ACCESS_LOG_FORMAT, format);
+        }
+    }
+
+    /** {@code admin}: the daemon's admin listener. */
+    public static final class AdminBuilder extends Settings<AdminBuilder> {
+
+        AdminBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code admin.listen}; default {@code 127.0.0.1:9901}. It may not share a public listener's address.
+         *
+         * @param address {@code "host:port"} or {@code "[v6]:port"}; a bare {@code ":port"} is 127.0.0.1, not every
+         *                address as in the top-level {@code listen}
+         * @return this builder
+         */
+        public AdminBuilder listen(String address) {
+            return set(Keys.ADMIN_LISTEN, address);
+        }
+
+        /**
+         * {@code admin.hosts}: adds Host names the admin listener answers besides loopback names and its own address.
+         *
+         * @param hosts exact names, {@code *.suffix} wildcards or {@code *}
+         * @return this builder
+         */
+        public AdminBuilder hosts(String... hosts) {
+            return addTo(Keys.ADMIN_HOSTS, (Object[]) hosts);
+        }
+    }
+
+    /**
+     * One entry of {@code vhosts}: its {@code name}, {@code hosts} and {@code listen} first, then either routes
+     * ({@link #route}, once per route) or exactly one action ({@link #proxy(Consumer)}, {@link #files},
+     * {@link #echo}), which ends the definition. {@code hosts} is required. (Written as one chain, a second action
+     * or routes beside an action do not compile; written as separate statements on this builder, {@code build()}
+     * refuses them.)
+     */
+    public static final class VirtualHostBuilder extends Settings<VirtualHostBuilder> {
 
         VirtualHostBuilder() {
+            super(new BuilderValues());
         }
 
-        /** {@code name}: a label for logs and metrics; default the first host. */
+        /**
+         * {@code name}: a label for logs and metrics; default the first host.
+         *
+         * @param name not empty
+         * @return this builder
+         */
         public VirtualHostBuilder name(String name) {
-            keys.put(Keys.VHOST_NAME, name);
-            return this;
+            return set(Keys.VHOST_NAME, name);
         }
 
-        /** {@code hosts}: exact names, {@code *.suffix} wildcards, or {@code *}. */
+        /**
+         * {@code hosts}: adds the Host names this vhost answers (required). A host pattern may belong to one vhost
+         * per listener.
+         *
+         * @param hosts exact names ({@code example.com}), {@code *.suffix} wildcards ({@code *.example.com}), or
+         *              {@code *} for any host
+         * @return this builder
+         */
         public VirtualHostBuilder hosts(String... hosts) {
-            keys.add(Keys.VHOST_HOSTS, hosts);
-            return this;
+            return addTo(Keys.VHOST_HOSTS, (Object[]) hosts);
         }
 
-        /** {@code listen}: this vhost's own listeners instead of the default ones. */
+        /**
+         * {@code listen}: adds listeners of this vhost's own, instead of the gateway's default ones.
+         *
+         * @param addresses as {@link GatewayConfigBuilder#listen(String...)} takes them
+         * @return this builder
+         */
         public VirtualHostBuilder listen(String... addresses) {
-            keys.add(Keys.VHOST_LISTEN, addresses);
-            return this;
+            return addTo(Keys.VHOST_LISTEN, (Object[]) addresses);
         }
 
-        /** {@code proxy}: forward requests to backends. */
-        public VirtualHostBuilder proxy(Consumer<ProxyBuilder> definition) {
-            ProxyBuilder proxy = new ProxyBuilder();
-            definition.accept(proxy);
-            keys.put(Keys.VHOST_PROXY, proxy.keys);
-            return this;
+        /**
+         * {@code proxy}: the single action, forward every request to backends.
+         *
+         * @param definition gives at least one backend
+         */
+        public void proxy(Consumer<ProxyBuilder> definition) {
+            definition.accept(new ProxyBuilder(keys.replaceSection(Keys.VHOST_PROXY)));
         }
 
-        /** {@code files}: serve a document root. */
-        public VirtualHostBuilder files(Consumer<FilesBuilder> definition) {
-            FilesBuilder files = new FilesBuilder();
-            definition.accept(files);
-            keys.put(Keys.VHOST_FILES, files.keys);
-            return this;
+        /**
+         * {@code proxy}: the single action, forward every request to backends, as {@code proxy} says: its
+         * settings, timeouts included, are taken as they are (the gateway's {@code timeouts} do not apply to it).
+         *
+         * @param proxy made by {@link ProxyConfig#builder()}, or by another configuration
+         */
+        public void proxy(ProxyConfig proxy) {
+            keys.put(Keys.VHOST_PROXY, ProxySettings.keysOf(proxy));
         }
 
-        /** {@code echo: {}}: answer with the request as received. */
-        public VirtualHostBuilder echo() {
-            keys.section(Keys.VHOST_ECHO);
-            return this;
+        /**
+         * {@code files}: the single action, serve a document root.
+         *
+         * @param definition gives the root
+         */
+        public void files(Consumer<FilesBuilder> definition) {
+            definition.accept(new FilesBuilder(keys.replaceSection(Keys.VHOST_FILES)));
         }
 
-        /** Adds an entry to {@code routes}; a vhost has routes or one action, not both. */
-        public VirtualHostBuilder route(Consumer<RouteBuilder> definition) {
-            RouteBuilder route = new RouteBuilder();
+        /** {@code echo: {}}: the single action, answer every request with the request as received. */
+        public void echo() {
+            keys.replaceSection(Keys.VHOST_ECHO);
+        }
+
+        /**
+         * Adds the first entry to {@code routes}; more follow on the result.
+         *
+         * @param definition the route's conditions, action and header changes
+         * @return the vhost, which now takes only more routes
+         */
+        public VirtualHostRoutes route(Consumer<RouteBuilder> definition) {
+            return new VirtualHostRoutes(keys).route(definition);
+        }
+    }
+
+    /** A vhost with routes: it takes more routes, and no single action. */
+    public static final class VirtualHostRoutes extends Settings<VirtualHostRoutes> {
+
+        VirtualHostRoutes(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * Adds an entry to {@code routes}. Routes are tried in order; the first whose conditions all hold takes
+         * the request.
+         *
+         * @param definition the route's conditions, action and header changes
+         * @return this builder
+         */
+        public VirtualHostRoutes route(Consumer<RouteBuilder> definition) {
+            RouteBuilder route = new RouteBuilder(new BuilderValues());
             definition.accept(route);
             keys.list(Keys.VHOST_ROUTES).add(route.keys);
             return this;
         }
     }
 
-    /** One entry of a vhost's {@code routes}: conditions (none: every request), exactly one action, header changes. */
-    public static final class RouteBuilder {
-        private final Values keys = new Values();
+    /**
+     * What {@link RouteBuilder} and {@link PrefixRouteBuilder} share: conditions (none: every request), header
+     * changes, and the actions, one of which a route needs. An action returns a {@link RouteWithAction}, which takes
+     * only header changes.
+     *
+     * @param <B> the builder's own type, returned by the conditions
+     * @param <P> the proxy builder of this kind of route
+     */
+    public abstract static class RouteSettings<B extends RouteSettings<B, P>, P extends RouteProxySettings<P>>
+            extends Settings<B> {
 
-        RouteBuilder() {
+        RouteSettings(BuilderValues keys) {
+            super(keys);
         }
 
-        /** {@code path}: a prefix of the normalised, decoded path. */
-        public RouteBuilder path(String prefix) {
-            keys.put(Keys.ROUTE_PATH, prefix);
-            return this;
+        /** @return a proxy builder of this kind of route, writing into {@code proxyKeys} */
+        abstract P proxyBuilder(BuilderValues proxyKeys);
+
+        /**
+         * {@code match}: a condition, the regex is found in the normalised, decoded path. Its groups are
+         * {@code $1..$9} in this route's templates.
+         *
+         * @param regex a Java regex, searched (anchor it with {@code ^} and {@code $} to match the whole path)
+         * @return this builder
+         */
+        public B match(String regex) {
+            return set(Keys.ROUTE_MATCH, regex);
         }
 
-        /** {@code match}: a regex searched in the normalised, decoded path; groups are $1..$9. */
-        public RouteBuilder match(String regex) {
-            keys.put(Keys.ROUTE_MATCH, regex);
-            return this;
+        /**
+         * {@code methods}: a condition, adds request methods the route takes; none: any. {@code GET} also takes
+         * {@code HEAD}.
+         *
+         * @param methods like {@code "GET"}, {@code "POST"}
+         * @return this builder
+         */
+        public B methods(String... methods) {
+            return addTo(Keys.ROUTE_METHODS, (Object[]) methods);
         }
 
-        /** {@code methods}: adds request methods the route takes. */
-        public RouteBuilder methods(String... methods) {
-            keys.add(Keys.ROUTE_METHODS, methods);
-            return this;
+        /**
+         * {@code header: {name}}: a condition, the request has this header. Replaces an earlier header condition.
+         *
+         * @param name a header name
+         * @return this builder
+         */
+        public B header(String name) {
+            keys.replaceSection(Keys.ROUTE_HEADER).put(Keys.HEADER_NAME, name);
+            return self();
         }
 
-        /** {@code header: {name, matches}}: the header is present and one of its values contains a match. */
-        public RouteBuilder header(String name, String matches) {
-            keys.section(Keys.ROUTE_HEADER).put(Keys.HEADER_NAME, name).put(Keys.HEADER_MATCHES, matches);
-            return this;
+        /**
+         * {@code header: {name, matches}}: a condition, the request has this header and one of its values contains
+         * a match of {@code regex}. Replaces an earlier header condition.
+         *
+         * @param name  a header name
+         * @param regex a Java regex, searched in each value
+         * @return this builder
+         */
+        public B headerMatches(String name, String regex) {
+            keys.replaceSection(Keys.ROUTE_HEADER).put(Keys.HEADER_NAME, name).put(Keys.HEADER_MATCHES, regex);
+            return self();
         }
 
-        /** {@code header: {name}}: the header is present. */
-        public RouteBuilder header(String name) {
-            keys.section(Keys.ROUTE_HEADER).put(Keys.HEADER_NAME, name);
-            return this;
+        /**
+         * {@code headers.request}: changes to the headers of requests this route takes.
+         *
+         * @param definition the headers to set, add and remove
+         * @return this builder
+         */
+        public B requestHeaders(Consumer<HeaderOperationsBuilder> definition) {
+            RouteWithAction.headers(keys, Keys.HEADERS_REQUEST, definition);
+            return self();
         }
 
-        /** {@code proxy}: forward requests to backends, optionally with {@code path} or {@code stripPrefix}. */
-        public RouteBuilder proxy(Consumer<ProxyBuilder> definition) {
-            ProxyBuilder proxy = new ProxyBuilder();
-            definition.accept(proxy);
-            keys.put(Keys.ROUTE_PROXY_ACTION, proxy.keys);
-            return this;
+        /**
+         * {@code headers.response}: changes to the headers of responses to requests this route takes.
+         *
+         * @param definition the headers to set, add and remove
+         * @return this builder
+         */
+        public B responseHeaders(Consumer<HeaderOperationsBuilder> definition) {
+            RouteWithAction.headers(keys, Keys.HEADERS_RESPONSE, definition);
+            return self();
         }
 
-        /** {@code files}: serve a document root. */
-        public RouteBuilder files(Consumer<FilesBuilder> definition) {
-            FilesBuilder files = new FilesBuilder();
-            definition.accept(files);
-            keys.put(Keys.ROUTE_FILES, files.keys);
-            return this;
+        /**
+         * {@code proxy}: the action, forward the request to backends.
+         *
+         * @param definition gives at least one backend, and may change the path sent to it
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction proxy(Consumer<P> definition) {
+            definition.accept(proxyBuilder(action(Keys.ROUTE_PROXY_ACTION)));
+            return new RouteWithAction(keys);
         }
 
-        /** {@code echo: {}}. */
-        public RouteBuilder echo() {
-            keys.section(Keys.ROUTE_ECHO);
-            return this;
+        /**
+         * {@code proxy}: the action, forward the request, with its path unchanged, as {@code proxy} says: its
+         * settings, timeouts included, are taken as they are.
+         *
+         * @param proxy made by {@link ProxyConfig#builder()}, or by another configuration
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction proxy(ProxyConfig proxy) {
+            keys.put(Keys.ROUTE_PROXY_ACTION, ProxySettings.keysOf(proxy));
+            return new RouteWithAction(keys);
         }
 
-        /** {@code redirect: {to, status}}. */
-        public RouteBuilder redirect(String to, int status) {
-            keys.section(Keys.ROUTE_REDIRECT).put(Keys.REDIRECT_TO, to).put(Keys.REDIRECT_STATUS, (long) status);
-            return this;
+        /**
+         * {@code files}: the action, serve a document root.
+         *
+         * @param definition gives the root
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction files(Consumer<FilesBuilder> definition) {
+            definition.accept(new FilesBuilder(action(Keys.ROUTE_FILES)));
+            return new RouteWithAction(keys);
         }
 
-        /** {@code redirect: {to}} with the default status, 302. */
-        public RouteBuilder redirect(String to) {
-            keys.section(Keys.ROUTE_REDIRECT).put(Keys.REDIRECT_TO, to);
-            return this;
+        /**
+         * {@code echo: {}}: the action, answer with the request as received.
+         *
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction echo() {
+            action(Keys.ROUTE_ECHO);
+            return new RouteWithAction(keys);
         }
 
-        /** {@code respond: {status, body, headers}}. */
-        public RouteBuilder respond(Consumer<RespondBuilder> definition) {
-            RespondBuilder respond = new RespondBuilder();
-            definition.accept(respond);
-            keys.put(Keys.ROUTE_RESPOND, respond.keys);
-            return this;
+        /**
+         * {@code redirect: {to}}: the action, answer 302 with a {@code Location}.
+         *
+         * @param to a path ({@code /posts/$1}) or an absolute URL ({@code https://${host}$1}); the request's query is
+         *           appended unless it has a {@code ?} of its own
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction redirect(String to) {
+            action(Keys.ROUTE_REDIRECT).put(Keys.REDIRECT_TO, to);
+            return new RouteWithAction(keys);
         }
 
-        /** {@code rewrite: {to}}: a new path, then matching goes on with the next route. */
-        public RouteBuilder rewrite(String to) {
-            keys.section(Keys.ROUTE_REWRITE).put(Keys.REWRITE_TO, to);
-            return this;
+        /**
+         * {@code redirect: {to, status}}: the action, answer {@code status} with a {@code Location}.
+         *
+         * @param to     as {@link #redirect(String)} takes it
+         * @param status 301, 302, 303, 307 or 308
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction redirect(String to, int status) {
+            action(Keys.ROUTE_REDIRECT).put(Keys.REDIRECT_TO, to).put(Keys.REDIRECT_STATUS, (long) status);
+            return new RouteWithAction(keys);
         }
 
-        /** {@code headers.request}: changes to the request headers. */
-        public RouteBuilder requestHeaders(Consumer<HeaderOperationsBuilder> definition) {
-            return headers(Keys.HEADERS_REQUEST, definition);
+        /**
+         * {@code respond}: the action, answer with a fixed response.
+         *
+         * @param definition gives the status (required), and may give a body and headers
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction respond(Consumer<RespondBuilder> definition) {
+            definition.accept(new RespondBuilder(action(Keys.ROUTE_RESPOND)));
+            return new RouteWithAction(keys);
         }
 
-        /** {@code headers.response}: changes to the response headers. */
-        public RouteBuilder responseHeaders(Consumer<HeaderOperationsBuilder> definition) {
-            return headers(Keys.HEADERS_RESPONSE, definition);
+        /**
+         * {@code rewrite: {to}}: the action, give the request a new path, then the routes after this one are tried.
+         *
+         * @param to the new path and optional query, with this route's captures ({@code /index.php?q=$1})
+         * @return the route, which now takes only header changes
+         */
+        public RouteWithAction rewrite(String to) {
+            action(Keys.ROUTE_REWRITE).put(Keys.REWRITE_TO, to);
+            return new RouteWithAction(keys);
         }
 
-        private RouteBuilder headers(Keys.Key<?> side, Consumer<HeaderOperationsBuilder> definition) {
-            HeaderOperationsBuilder operations = new HeaderOperationsBuilder(keys.section(Keys.ROUTE_HEADERS).section(side));
-            definition.accept(operations);
-            return this;
+        /** The action's mapping under {@code kind}, new. */
+        private BuilderValues action(Keys.Key<?> kind) {
+            return keys.replaceSection(kind);
         }
     }
 
-    /** The {@code respond} of a route. */
-    public static final class RespondBuilder {
-        private final Values keys = new Values();
+    /**
+     * One entry of a vhost's {@code routes}: conditions ({@link #path}, {@link #match}, {@link #methods}, a header;
+     * none: every request), then exactly one action, then header changes.
+     */
+    public static final class RouteBuilder extends RouteSettings<RouteBuilder, RouteProxyBuilder> {
 
-        RespondBuilder() {
+        RouteBuilder(BuilderValues keys) {
+            super(keys);
         }
 
-        /** {@code status}: 200 to 599. */
+        @Override
+        RouteProxyBuilder proxyBuilder(BuilderValues proxyKeys) {
+            return new RouteProxyBuilder(proxyKeys);
+        }
+
+        /**
+         * {@code path}: a condition, the normalised, decoded path starts with {@code prefix} (a plain string prefix,
+         * like nginx's {@code location /api/}). A route with a path has a proxy that can
+         * {@link PrefixRouteProxyBuilder#stripPrefix() strip} it.
+         *
+         * @param prefix starting with {@code /}, like {@code /api/}
+         * @return this route, as a route with a path
+         */
+        public PrefixRouteBuilder path(String prefix) {
+            keys.put(Keys.ROUTE_PATH, prefix);
+            return new PrefixRouteBuilder(keys);
+        }
+    }
+
+    /** A route with a {@code path} prefix: its proxy may strip the prefix from the path sent to the backend. */
+    public static final class PrefixRouteBuilder extends RouteSettings<PrefixRouteBuilder, PrefixRouteProxyBuilder> {
+
+        PrefixRouteBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        @Override
+        PrefixRouteProxyBuilder proxyBuilder(BuilderValues proxyKeys) {
+            return new PrefixRouteProxyBuilder(proxyKeys);
+        }
+    }
+
+    /** A route that has its action: what is left are header changes. */
+    public static final class RouteWithAction extends Settings<RouteWithAction> {
+
+        RouteWithAction(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code headers.request}: changes to the headers of requests this route takes.
+         *
+         * @param definition the headers to set, add and remove
+         * @return this builder
+         */
+        public RouteWithAction requestHeaders(Consumer<HeaderOperationsBuilder> definition) {
+            headers(keys, Keys.HEADERS_REQUEST, definition);
+            return this;
+        }
+
+        /**
+         * {@code headers.response}: changes to the headers of responses to requests this route takes.
+         *
+         * @param definition the headers to set, add and remove
+         * @return this builder
+         */
+        public RouteWithAction responseHeaders(Consumer<HeaderOperationsBuilder> definition) {
+            headers(keys, Keys.HEADERS_RESPONSE, definition);
+            return this;
+        }
+
+        static void headers(BuilderValues route, Keys.Key<?> side, Consumer<HeaderOperationsBuilder> definition) {
+            definition.accept(new HeaderOperationsBuilder(route.section(Keys.ROUTE_HEADERS).section(side)));
+        }
+    }
+
+    /** The {@code respond} action of a route: {@code status} is required. */
+    public static final class RespondBuilder extends Settings<RespondBuilder> {
+
+        RespondBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code status} (required).
+         *
+         * @param status 200 to 599
+         * @return this builder
+         */
         public RespondBuilder status(int status) {
-            keys.put(Keys.RESPOND_STATUS, (long) status);
-            return this;
+            return set(Keys.RESPOND_STATUS, (long) status);
         }
 
-        /** {@code body}. */
+        /**
+         * {@code body}: sent as written; none with status 204 or 304.
+         *
+         * @param body the response body
+         * @return this builder
+         */
         public RespondBuilder body(String body) {
-            keys.put(Keys.RESPOND_BODY, body);
-            return this;
+            return set(Keys.RESPOND_BODY, body);
         }
 
-        /** Adds one of {@code headers}. */
+        /**
+         * Adds one of {@code headers}.
+         *
+         * @param name  a response header name
+         * @param value its value, a template ({@code ${host}}, the route's {@code $1})
+         * @return this builder
+         */
         public RespondBuilder header(String name, String value) {
             keys.entries(Keys.RESPOND_HEADERS).put(name, value);
             return this;
         }
     }
 
-    /** {@code set}, {@code add} and {@code remove} of {@code headers.request} or {@code headers.response}. */
-    public static final class HeaderOperationsBuilder {
-        private final Values keys;
+    /** {@code set}, {@code add} and {@code remove} of a route's {@code headers.request} or {@code headers.response}. */
+    public static final class HeaderOperationsBuilder extends Settings<HeaderOperationsBuilder> {
 
-        HeaderOperationsBuilder(Values keys) {
-            this.keys = keys;
+        HeaderOperationsBuilder(BuilderValues keys) {
+            super(keys);
         }
 
-        /** Adds one entry to {@code set}: the header gets this one value. */
+        /**
+         * Adds one entry to {@code set}: the header gets this one value, replacing any.
+         *
+         * @param name  a header name
+         * @param value its value, a template ({@code ${client_ip}}, the route's {@code $1})
+         * @return this builder
+         */
         public HeaderOperationsBuilder set(String name, String value) {
             keys.entries(Keys.HEADERS_SET).put(name, value);
             return this;
         }
 
-        /** Adds one entry to {@code add}: one more value for the header. */
+        /**
+         * Adds one entry to {@code add}: one more value for the header.
+         *
+         * @param name  a header name
+         * @param value its value, a template
+         * @return this builder
+         */
         public HeaderOperationsBuilder add(String name, String value) {
             keys.entries(Keys.HEADERS_ADD).put(name, value);
             return this;
         }
 
-        /** Adds names to {@code remove}. */
+        /**
+         * Adds names to {@code remove}.
+         *
+         * @param names header names
+         * @return this builder
+         */
         public HeaderOperationsBuilder remove(String... names) {
-            keys.add(Keys.HEADERS_REMOVE, names);
-            return this;
+            return addTo(Keys.HEADERS_REMOVE, (Object[]) names);
         }
     }
 
-    /** The {@code proxy} of a vhost or a route. */
-    public static final class ProxyBuilder {
-        private final Values keys = new Values();
+    /**
+     * The {@code proxy} keys every proxy takes: of a vhost, of a route, and one made on its own
+     * ({@link ProxyConfigBuilder}). {@link #backend} is required.
+     *
+     * @param <B> the builder's own type, returned by each setting
+     */
+    public abstract static class ProxySettings<B extends ProxySettings<B>> extends Settings<B> {
 
-        ProxyBuilder() {
+        ProxySettings(BuilderValues keys) {
+            super(keys);
         }
 
-        /** Adds one of {@code backends}: {@code http://host:port} or {@code http://host}. */
-        public ProxyBuilder backend(String uri) {
-            keys.add(Keys.PROXY_BACKENDS, uri);
-            return this;
+        /**
+         * Adds one of {@code backends} (at least one is required); requests are spread over them as
+         * {@link #balance} says.
+         *
+         * @param url {@code http://host:port} or {@code http://host} (port 80), without path, query or user info
+         * @return this builder
+         */
+        public B backend(String url) {
+            return addTo(Keys.PROXY_BACKENDS, url);
         }
 
-        /** {@code preserveHost}; default true. */
-        public ProxyBuilder preserveHost(boolean preserveHost) {
-            keys.put(Keys.PROXY_PRESERVE_HOST, preserveHost);
-            return this;
+        /**
+         * {@code preserveHost}: send the client's Host to the backend (Apache's {@code ProxyPreserveHost On}),
+         * rather than the backend's host and port; default true.
+         *
+         * @param preserveHost whether to send the client's Host
+         * @return this builder
+         */
+        public B preserveHost(boolean preserveHost) {
+            return set(Keys.PROXY_PRESERVE_HOST, preserveHost);
         }
 
-        /** {@code timeouts.connect}; default the gateway's. */
-        public ProxyBuilder connectTimeout(Duration timeout) {
+        /**
+         * {@code timeouts.connect}: for opening a backend connection, past it 502 (or the next backend); default the
+         * gateway's {@code timeouts.connect}.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         */
+        public B connectTimeout(Duration timeout) {
             keys.section(Keys.PROXY_TIMEOUTS_GROUP).put(Keys.PROXY_TIMEOUTS_CONNECT, timeout);
-            return this;
+            return self();
         }
 
-        /** {@code timeouts.response}; default the gateway's. */
-        public ProxyBuilder responseTimeout(Duration timeout) {
+        /**
+         * {@code timeouts.response}: for the backend's response once the request is sent, past it 504; default the
+         * gateway's {@code timeouts.response}.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         */
+        public B responseTimeout(Duration timeout) {
             keys.section(Keys.PROXY_TIMEOUTS_GROUP).put(Keys.PROXY_TIMEOUTS_RESPONSE, timeout);
-            return this;
+            return self();
         }
 
-        /** {@code timeouts.idle}: how long an unused pooled backend connection is kept; default 60s. */
-        public ProxyBuilder idleTimeout(Duration timeout) {
+        /**
+         * {@code timeouts.idle}: a pooled backend connection left unused this long is closed; default 60s.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         */
+        public B idleTimeout(Duration timeout) {
             keys.section(Keys.PROXY_TIMEOUTS_GROUP).put(Keys.PROXY_TIMEOUTS_IDLE, timeout);
-            return this;
+            return self();
         }
 
-        /** {@code connections}: idle keep-alive connections kept per backend, at least 1. */
-        public ProxyBuilder connections(int connections) {
-            keys.put(Keys.PROXY_CONNECTIONS, (long) connections);
-            return this;
+        /**
+         * {@code connections}: idle keep-alive connections kept per backend and IO thread; default 64.
+         *
+         * @param connections at least 1
+         * @return this builder
+         */
+        public B connections(int connections) {
+            return set(Keys.PROXY_CONNECTIONS, (long) connections);
         }
 
-        /** {@code maxConnections}: the most connections open per backend, past which requests queue; 0, no cap. */
-        public ProxyBuilder maxConnections(int maxConnections) {
-            keys.put(Keys.PROXY_MAX_CONNECTIONS, (long) maxConnections);
-            return this;
+        /**
+         * {@code maxConnections}: the most connections open per backend and IO thread, past which requests wait in
+         * the {@link #queue}; default 0, no cap.
+         *
+         * @param maxConnections 0 (no cap) or more
+         * @return this builder
+         */
+        public B maxConnections(int maxConnections) {
+            return set(Keys.PROXY_MAX_CONNECTIONS, (long) maxConnections);
         }
 
-        /** {@code queue}: with {@code maxConnections}, requests that may wait for a connection, 0 or more. */
-        public ProxyBuilder queue(int queue) {
-            keys.put(Keys.PROXY_QUEUE, (long) queue);
-            return this;
+        /**
+         * {@code queue}: with {@link #maxConnections}, requests that may wait for a connection before 503; default
+         * 1024.
+         *
+         * @param queue 0 or more
+         * @return this builder
+         */
+        public B queue(int queue) {
+            return set(Keys.PROXY_QUEUE, (long) queue);
         }
 
-        /** {@code balance}: {@code round-robin} (default), {@code least-requests} or {@code ip-hash}. */
-        public ProxyBuilder balance(String balance) {
-            keys.put(Keys.PROXY_BALANCE, balance);
-            return this;
+        /**
+         * {@code balance}: how a request's backend is chosen; default {@link ProxyConfig.Balance#ROUND_ROBIN}.
+         *
+         * @param balance the policy
+         * @return this builder
+         */
+        public B balance(ProxyConfig.Balance balance) {
+            return set(Keys.PROXY_BALANCE, balance);
         }
 
-        /** {@code balance}, as the constant. */
-        public ProxyBuilder balance(ProxyConfig.Balance balance) {
-            keys.put(Keys.PROXY_BALANCE, balance);
-            return this;
+        /**
+         * {@code retries}: further backends a failed request may be tried on; default one fewer than the backends.
+         *
+         * @param retries 0 to 100
+         * @return this builder
+         */
+        public B retries(int retries) {
+            return set(Keys.PROXY_RETRIES, (long) retries);
         }
 
-        /** {@code retries}: further backends a failed request may try; default one fewer than the backends. */
-        public ProxyBuilder retries(int retries) {
-            keys.put(Keys.PROXY_RETRIES, (long) retries);
-            return this;
+        /**
+         * {@code health.failures} and {@code health.coolOff}: when a backend whose connections fail is taken out of
+         * rotation, and for how long; default 3 failures, 10s.
+         *
+         * @param definition sets the failures and the cool-off
+         * @return this builder
+         */
+        public B passiveHealth(Consumer<PassiveHealthBuilder> definition) {
+            definition.accept(new PassiveHealthBuilder(keys.section(Keys.PROXY_HEALTH)));
+            return self();
         }
 
-        /** {@code health.failures} and {@code health.coolOff}: when a failing backend is taken out, and for how long. */
-        public ProxyBuilder passiveHealth(int failures, Duration coolOff) {
-            keys.section(Keys.PROXY_HEALTH).put(Keys.HEALTH_FAILURES, (long) failures).put(Keys.HEALTH_COOL_OFF, coolOff);
-            return this;
+        /**
+         * {@code health.path}, {@code health.interval}, {@code health.expect}: the active check, a {@code GET} of the
+         * path to every backend each interval. Its {@link HealthCheckBuilder#path path} is required.
+         *
+         * @param definition sets the path, and may set the interval and the status expected
+         * @return this builder
+         */
+        public B healthCheck(Consumer<HealthCheckBuilder> definition) {
+            definition.accept(new HealthCheckBuilder(keys.section(Keys.PROXY_HEALTH)));
+            return self();
         }
 
-        /** {@code health.path}, {@code health.interval}, {@code health.expect}: the active check. */
-        public ProxyBuilder healthCheck(String path, Duration interval, int expect) {
-            keys.section(Keys.PROXY_HEALTH).put(Keys.HEALTH_PATH, path).put(Keys.HEALTH_INTERVAL, interval)
-                    .put(Keys.HEALTH_EXPECT, (long) expect);
-            return this;
-        }
-
-        /** {@code path} (routes only): the backend path template, like {@code /$1} or {@code /v2/$1?%{QUERY}}. */
-        public ProxyBuilder path(String template) {
-            keys.put(Keys.ROUTE_PROXY_PATH, template);
-            return this;
-        }
-
-        /** {@code stripPrefix} (routes with a {@code path} only): remove the route's prefix from the backend path. */
-        public ProxyBuilder stripPrefix(boolean stripPrefix) {
-            keys.put(Keys.ROUTE_PROXY_STRIP_PREFIX, stripPrefix);
-            return this;
+        /** The keys that give {@code proxy} when read: each setting explicit, so none is derived again. */
+        static BuilderValues keysOf(ProxyConfig proxy) {
+            BuilderValues keys = new BuilderValues();
+            proxy.backends().forEach(backend -> keys.add(Keys.PROXY_BACKENDS, backend.toString()));
+            keys.put(Keys.PROXY_PRESERVE_HOST, proxy.preserveHost());
+            keys.section(Keys.PROXY_TIMEOUTS_GROUP).put(Keys.PROXY_TIMEOUTS_CONNECT, proxy.connectTimeout())
+                    .put(Keys.PROXY_TIMEOUTS_RESPONSE, proxy.responseTimeout()).put(Keys.PROXY_TIMEOUTS_IDLE, proxy.idleTimeout());
+            keys.put(Keys.PROXY_CONNECTIONS, (long) proxy.connectionsPerBackend())
+                    .put(Keys.PROXY_MAX_CONNECTIONS, (long) proxy.maxConnections())
+                    .put(Keys.PROXY_QUEUE, (long) proxy.queueSize()).put(Keys.PROXY_BALANCE, proxy.balance())
+                    .put(Keys.PROXY_RETRIES, (long) proxy.retries());
+            BuilderValues health = keys.section(Keys.PROXY_HEALTH).put(Keys.HEALTH_FAILURES, (long) proxy.health().failures())
+                    .put(Keys.HEALTH_COOL_OFF, proxy.health().coolOff());
+            proxy.health().check().ifPresent(check -> health.put(Keys.HEALTH_PATH, check.path())
+                    .put(Keys.HEALTH_INTERVAL, check.interval()).put(Keys.HEALTH_EXPECT, (long) check.expect()));
+            return keys;
         }
     }
 
-    /** The {@code files} of a vhost or a route. */
-    public static final class FilesBuilder {
-        private final Values keys = new Values();
+    /** The {@code proxy} of a vhost: the keys every proxy takes. */
+    public static final class ProxyBuilder extends ProxySettings<ProxyBuilder> {
 
-        FilesBuilder() {
+        ProxyBuilder(BuilderValues keys) {
+            super(keys);
+        }
+    }
+
+    /**
+     * The {@code proxy} of a route: the keys every proxy takes, and the path sent to the backend.
+     *
+     * @param <B> the builder's own type, returned by each setting
+     */
+    public abstract static class RouteProxySettings<B extends RouteProxySettings<B>> extends ProxySettings<B> {
+
+        RouteProxySettings(BuilderValues keys) {
+            super(keys);
         }
 
-        /** {@code root}: the document root, with mod_evhost tokens. */
+        /**
+         * {@code path}: the path and optional query sent to the backend instead of the request's own; the
+         * request's query is appended unless the template has a {@code ?}. Replaces a {@code stripPrefix}.
+         *
+         * @param template like {@code /$1} (the route's {@code match} groups) or {@code /v2/$1?%{QUERY}}
+         * @return this builder
+         */
+        public B path(String template) {
+            keys.remove(Keys.ROUTE_PROXY_STRIP_PREFIX);
+            return set(Keys.ROUTE_PROXY_PATH, template);
+        }
+    }
+
+    /** The {@code proxy} of a route without a {@code path} prefix. */
+    public static final class RouteProxyBuilder extends RouteProxySettings<RouteProxyBuilder> {
+
+        RouteProxyBuilder(BuilderValues keys) {
+            super(keys);
+        }
+    }
+
+    /** The {@code proxy} of a route with a {@code path} prefix, which it may strip. */
+    public static final class PrefixRouteProxyBuilder extends RouteProxySettings<PrefixRouteProxyBuilder> {
+
+        PrefixRouteProxyBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code stripPrefix: true}: the route's path prefix is removed from the path sent to the backend (what is
+         * left keeps one leading slash: {@code /api/users} under {@code /api/} goes as {@code /users}), the query
+         * kept. Replaces a {@link #path(String) path} template.
+         *
+         * @return this builder
+         */
+        public PrefixRouteProxyBuilder stripPrefix() {
+            keys.remove(Keys.ROUTE_PROXY_PATH);
+            return set(Keys.ROUTE_PROXY_STRIP_PREFIX, true);
+        }
+    }
+
+    /** {@code health.failures} and {@code health.coolOff} of a proxy. */
+    public static final class PassiveHealthBuilder extends Settings<PassiveHealthBuilder> {
+
+        PassiveHealthBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code health.failures}: refused or reset connections in a row that take a backend out (nginx's
+         * {@code max_fails}); default 3.
+         *
+         * @param failures 1 to 1000
+         * @return this builder
+         */
+        public PassiveHealthBuilder failures(int failures) {
+            return set(Keys.HEALTH_FAILURES, (long) failures);
+        }
+
+        /**
+         * {@code health.coolOff}: how long a backend stays out before it is tried again (nginx's
+         * {@code fail_timeout}); default 10s.
+         *
+         * @param coolOff more than zero
+         * @return this builder
+         */
+        public PassiveHealthBuilder coolOff(Duration coolOff) {
+            return set(Keys.HEALTH_COOL_OFF, coolOff);
+        }
+    }
+
+    /**
+     * The active check of a proxy: {@code GET path} to every backend each {@code interval}; any answer other than
+     * {@code expect}, or none within the interval, takes the backend out until a check passes again.
+     */
+    public static final class HealthCheckBuilder extends Settings<HealthCheckBuilder> {
+
+        HealthCheckBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code health.path} (required): what is requested.
+         *
+         * @param path visible ASCII starting with {@code /}, like {@code /healthz}
+         * @return this builder
+         */
+        public HealthCheckBuilder path(String path) {
+            return set(Keys.HEALTH_PATH, path);
+        }
+
+        /**
+         * {@code health.interval}: between checks; default 5s.
+         *
+         * @param interval more than zero
+         * @return this builder
+         */
+        public HealthCheckBuilder interval(Duration interval) {
+            return set(Keys.HEALTH_INTERVAL, interval);
+        }
+
+        /**
+         * {@code health.expect}: the status of a passing check; default 200.
+         *
+         * @param status 100 to 599
+         * @return this builder
+         */
+        public HealthCheckBuilder expect(int status) {
+            return set(Keys.HEALTH_EXPECT, (long) status);
+        }
+    }
+
+    /** The {@code files} of a vhost or a route: {@link #root} is required. */
+    public static final class FilesBuilder extends Settings<FilesBuilder> {
+
+        FilesBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code root} (required): the document root.
+         *
+         * @param root a directory, with lighttpd mod_evhost tokens ({@code /home/%0/public_html}: {@code %0} the
+         *             domain, {@code %1}..{@code %4} its labels, {@code %_} the whole host); relative paths are taken
+         *             from the current directory
+         * @return this builder
+         */
         public FilesBuilder root(String root) {
-            keys.put(Keys.FILES_ROOT, root);
-            return this;
+            return set(Keys.FILES_ROOT, root);
         }
 
-        /** {@code fallbackRoot}: used when the root's directory does not exist. */
+        /**
+         * {@code fallbackRoot}: served when the directory {@code root} names does not exist.
+         *
+         * @param fallbackRoot a directory, without tokens
+         * @return this builder
+         */
         public FilesBuilder fallbackRoot(String fallbackRoot) {
-            keys.put(Keys.FILES_FALLBACK_ROOT, fallbackRoot);
-            return this;
+            return set(Keys.FILES_FALLBACK_ROOT, fallbackRoot);
         }
 
-        /** {@code index}: file names for a directory request; calling it with none disables index files. */
+        /**
+         * {@code index}: adds file names tried, in order, for a directory request; default {@code index.html}.
+         * Called with none (and never with any), no index file is served.
+         *
+         * @param names file names
+         * @return this builder
+         */
         public FilesBuilder index(String... names) {
-            keys.add(Keys.FILES_INDEX, names);
-            return this;
+            return addTo(Keys.FILES_INDEX, (Object[]) names);
         }
 
-        /** {@code deny}: path suffixes answered 403. */
+        /**
+         * {@code deny}: adds path suffixes answered 403 (lighttpd's {@code url.access-deny}).
+         *
+         * @param suffixes like {@code "~"}, {@code ".inc"}
+         * @return this builder
+         */
         public FilesBuilder deny(String... suffixes) {
-            keys.add(Keys.FILES_DENY, suffixes);
-            return this;
+            return addTo(Keys.FILES_DENY, (Object[]) suffixes);
         }
 
-        /** {@code listing}: list directories without an index file. */
+        /**
+         * {@code listing}: list a directory without an index file; default false.
+         *
+         * @param listing whether to list
+         * @return this builder
+         */
         public FilesBuilder listing(boolean listing) {
-            keys.put(Keys.FILES_LISTING, listing);
-            return this;
+            return set(Keys.FILES_LISTING, listing);
         }
 
-        /** {@code noRanges}: regexes of paths served without range support. */
+        /**
+         * {@code noRanges}: adds regexes of paths served without range support.
+         *
+         * @param regexes Java regexes, searched in the path
+         * @return this builder
+         */
         public FilesBuilder noRanges(String... regexes) {
-            keys.add(Keys.FILES_NO_RANGES, regexes);
-            return this;
+            return addTo(Keys.FILES_NO_RANGES, (Object[]) regexes);
         }
 
-        /** {@code mimeTypes}: adds one extension (no dot) to Content-Type entry over the built-in table. */
+        /**
+         * Adds one entry to {@code mimeTypes}, over the built-in table.
+         *
+         * @param extension   a file name extension, without the dot
+         * @param contentType its Content-Type, like {@code text/markdown; charset=utf-8}
+         * @return this builder
+         */
         public FilesBuilder mimeType(String extension, String contentType) {
             keys.entries(Keys.FILES_MIME_TYPES).put(extension, contentType);
             return this;
         }
 
-        /** {@code precompressed}: serve {@code .br} / {@code .gz} siblings to clients that accept them. */
+        /**
+         * {@code precompressed}: serve {@code name.br} / {@code name.gz} siblings to clients that accept them; default
+         * false.
+         *
+         * @param precompressed whether to serve them
+         * @return this builder
+         */
         public FilesBuilder precompressed(boolean precompressed) {
-            keys.put(Keys.FILES_PRECOMPRESSED, precompressed);
+            return set(Keys.FILES_PRECOMPRESSED, precompressed);
+        }
+
+        /**
+         * {@code gzip}: turns on-the-fly gzip on, with the default types and minimum size.
+         *
+         * @return this builder
+         */
+        public FilesBuilder gzip() {
+            return gzip(g -> { });
+        }
+
+        /**
+         * {@code gzip}: turns on-the-fly gzip on, as {@code definition} says:
+         * {@code gzip(g -> g.minSize(2048).types("text/*", "application/json"))}.
+         *
+         * @param definition sets the minimum size and the types
+         * @return this builder
+         */
+        public FilesBuilder gzip(Consumer<GzipBuilder> definition) {
+            definition.accept(new GzipBuilder(keys.replaceSection(Keys.FILES_GZIP).put(Keys.GZIP_ENABLED, true)));
             return this;
         }
 
-        /** {@code gzip}: on-the-fly gzip for {@code types} (none given: the default types) from {@code minSize} bytes. */
-        public FilesBuilder gzip(boolean enabled, long minSize, String... types) {
-            Values gzip = keys.section(Keys.FILES_GZIP).put(Keys.GZIP_ENABLED, enabled).put(Keys.GZIP_MIN_SIZE, minSize);
-            if (types.length > 0) {
-                gzip.add(Keys.GZIP_TYPES, types);
-            }
+        /**
+         * {@code cache}: the {@code Cache-Control} of file responses; none by default.
+         *
+         * @param definition sets {@code max-age} and {@code immutable}
+         * @return this builder
+         */
+        public FilesBuilder cache(Consumer<CacheBuilder> definition) {
+            definition.accept(new CacheBuilder(keys.replaceSection(Keys.FILES_CACHE)));
             return this;
         }
 
-        /** {@code cache}: {@code Cache-Control: max-age} and {@code immutable}. */
-        public FilesBuilder cache(Duration maxAge, boolean immutable) {
-            keys.section(Keys.FILES_CACHE).put(Keys.CACHE_MAX_AGE, maxAge).put(Keys.CACHE_IMMUTABLE, immutable);
-            return this;
-        }
-
-        /** {@code dotfiles}: deny (default) or allow paths with a segment starting with a dot. */
+        /**
+         * {@code dotfiles}: whether a path with a segment starting with a dot is served; default
+         * {@link FilesConfig.Dotfiles#DENY}.
+         *
+         * @param dotfiles deny or allow
+         * @return this builder
+         */
         public FilesBuilder dotfiles(FilesConfig.Dotfiles dotfiles) {
-            keys.put(Keys.FILES_DOTFILES, dotfiles);
-            return this;
+            return set(Keys.FILES_DOTFILES, dotfiles);
         }
 
-        /** {@code errorPages}: adds the page (a path inside the root) served with {@code status}. */
+        /**
+         * Adds one entry to {@code errorPages}: the page served with {@code status}.
+         *
+         * @param status 400 to 599
+         * @param page   a path inside the root, like {@code /errors/404.html}
+         * @return this builder
+         */
         public FilesBuilder errorPage(int status, String page) {
             keys.entries(Keys.FILES_ERROR_PAGES).put(String.valueOf(status), page);
             return this;
         }
 
-        /** {@code symlinks}: never, inside-root (default) or owner-match. */
+        /**
+         * {@code symlinks}: which symbolic links below the root are followed; default
+         * {@link FilesConfig.Symlinks#INSIDE_ROOT}.
+         *
+         * @param symlinks the policy
+         * @return this builder
+         */
         public FilesBuilder symlinks(FilesConfig.Symlinks symlinks) {
-            keys.put(Keys.FILES_SYMLINKS, symlinks);
-            return this;
+            return set(Keys.FILES_SYMLINKS, symlinks);
         }
     }
 
-    /**
-     * A mapping being built: values under their {@link Keys}, in the order set, turned by {@link #tree()} into the
-     * tree a YAML file would give (the user's own names in {@link #entries}: headers, extensions, statuses).
-     */
-    private static final class Values {
-        private final Map<Keys.Key<?>, Object> values = new LinkedHashMap<>();
+    /** {@code files.gzip}: which responses are compressed on the fly. */
+    public static final class GzipBuilder extends Settings<GzipBuilder> {
 
-        Values put(Keys.Key<?> key, Object value) {
-            values.put(key, value);
-            return this;
+        GzipBuilder(BuilderValues keys) {
+            super(keys);
         }
 
-        /** The mapping under {@code key}, made when it is not there yet. */
-        Values section(Keys.Key<?> key) {
-            return (Values) values.computeIfAbsent(key, k -> new Values());
+        /**
+         * {@code gzip.minSize}: smaller files are sent as they are; default 1024.
+         *
+         * @param bytes 0 or more
+         * @return this builder
+         */
+        public GzipBuilder minSize(long bytes) {
+            return set(Keys.GZIP_MIN_SIZE, bytes);
         }
 
-        /** A mapping of names the user chooses (header names, extensions, statuses) under {@code key}. */
-        @SuppressWarnings("unchecked")
-        Map<String, Object> entries(Keys.Key<?> key) {
-            return (Map<String, Object>) values.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>());
+        /**
+         * {@code gzip.types}: adds media types compressed, instead of {@link FilesConfig.Gzip#DEFAULT_TYPES}.
+         *
+         * @param mediaTypes without parameters; {@code text/*} matches every text type
+         * @return this builder
+         */
+        public GzipBuilder types(String... mediaTypes) {
+            return addTo(Keys.GZIP_TYPES, (Object[]) mediaTypes);
+        }
+    }
+
+    /** {@code files.cache}: the {@code Cache-Control} of file responses (200, 206, 304). */
+    public static final class CacheBuilder extends Settings<CacheBuilder> {
+
+        CacheBuilder(BuilderValues keys) {
+            super(keys);
         }
 
-        @SuppressWarnings("unchecked")
-        List<Object> list(Keys.Key<?> key) {
-            return (List<Object>) values.computeIfAbsent(key, k -> new ArrayList<>());
+        /**
+         * {@code cache.maxAge}: {@code max-age}.
+         *
+         * @param maxAge 0 or more
+         * @return this builder
+         */
+        public CacheBuilder maxAge(Duration maxAge) {
+            return set(Keys.CACHE_MAX_AGE, maxAge);
         }
 
-        void add(Keys.Key<?> key, String... items) {
-            list(key).addAll(Arrays.asList(items));
-        }
-
-        Map<String, Object> tree() {
-            Map<String, Object> tree = new LinkedHashMap<>();
-            values.forEach((key, value) -> tree.put(key.name(), tree(value)));
-            return tree;
-        }
-
-        private static Object tree(Object value) {
-            if (value instanceof Values nested) {
-                return nested.tree();
-            }
-            if (value instanceof List<?> items) {
-                return items.stream().map(Values::tree).toList();
-            }
-            return value;
+        /**
+         * {@code cache.immutable}: adds {@code immutable} (RFC 8246), for file names that change with their content;
+         * default false.
+         *
+         * @param immutable whether to add it
+         * @return this builder
+         */
+        public CacheBuilder immutable(boolean immutable) {
+            return set(Keys.CACHE_IMMUTABLE, immutable);
         }
     }
 }

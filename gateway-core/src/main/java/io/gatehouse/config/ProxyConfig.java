@@ -67,6 +67,16 @@ public record ProxyConfig(
         RecordChecks.present(Keys.PROXY_HEALTH, health);
     }
 
+    /**
+     * A builder of a proxy on its own, with the keys, defaults and validation of a YAML {@code proxy}, for use by
+     * {@code vhost(v -> v.proxy(proxy))} or a route's {@code proxy(proxy)}.
+     *
+     * @return a new builder
+     */
+    public static ProxyConfigBuilder builder() {
+        return new ProxyConfigBuilder();
+    }
+
     /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
     public static int defaultRetries(int backends) {
         return Math.max(0, backends - 1);

@@ -73,7 +73,7 @@ class AdminConfigTest {
 
     @Test
     void theBuilderTakesTheSameKey() throws ConfigException {
-        GatewayConfig config = GatewayConfig.builder().listen("127.0.0.1:8080").admin(":9911")
+        GatewayConfig config = GatewayConfig.builder().listen("127.0.0.1:8080").admin(a -> a.listen(":9911"))
                 .vhost(v -> v.hosts("*").echo()).build();
         assertEquals(Optional.of(new ListenAddress("127.0.0.1", 9911)), config.admin().listen());
     }

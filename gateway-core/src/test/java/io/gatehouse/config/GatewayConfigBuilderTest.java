@@ -24,7 +24,7 @@ class GatewayConfigBuilderTest {
                 .trust("127.0.0.1/32")
                 .connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(60)).idleTimeout(Duration.ofSeconds(75))
                 .maxBody(1L << 30).maxHeaderBytes(16 * 1024)
-                .accessLog("-", AccessLogConfig.Format.COMBINED)
+                .accessLog(a -> a.format(AccessLogConfig.Format.COMBINED))
                 .vhost(v -> v.hosts("www.example.com", "example.com")
                         .proxy(p -> p.backend("http://127.0.0.1:8080").preserveHost(true)))
                 .vhost(v -> v.hosts("*").files(f -> f.root("/home/%0/public_html").fallbackRoot("/var/www/html")
@@ -39,7 +39,7 @@ class GatewayConfigBuilderTest {
     void builderGivesTheSameRecordsForEveryOtherKey() throws Exception {
         GatewayConfig built = GatewayConfig.builder()
                 .drainTimeout(Duration.ofSeconds(5))
-                .accessLog("off", AccessLogConfig.Format.JSON)
+                .accessLog(a -> a.path("off").format(AccessLogConfig.Format.JSON))
                 .vhost(v -> v.name("app").hosts("App.Example.").listen(":8080")
                         .proxy(p -> p.backend("http://127.0.0.1:8081").backend("http://127.0.0.1:8082").preserveHost(false)
                                 .connectTimeout(Duration.ofMillis(250)).responseTimeout(Duration.ofMinutes(2))
@@ -64,12 +64,12 @@ class GatewayConfigBuilderTest {
     }
 
     @Test
-    void builderDefaultsAreTheLoaderDefaults() throws Exception {
+    void builderDefaultsAreTheLoaderDefaultsButForTheAccessLog() throws Exception {
         GatewayConfig built = GatewayConfig.builder()
                 .vhost(v -> v.hosts("*").files(f -> f.root("/srv/www")))
                 .build();
 
-        assertEquals(withoutSource(load(dir, "vhosts: [{hosts: ['*'], files: {root: /srv/www}}]")), built);
+        assertEquals(withoutSource(load(dir, "accessLog: {path: off}\nvhosts: [{hosts: ['*'], files: {root: /srv/www}}]")), built);
     }
 
     @Test
@@ -93,7 +93,11 @@ class GatewayConfigBuilderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.builder()
                 .maxHeaderBytes(512)
                 .vhost(v -> v.hosts("example.com").proxy(p -> p.backend("http://127.0.0.1:8080/app")))
-                .vhost(v -> v.hosts("a*.example").echo().files(f -> f.root("/srv/%x")))
+                .vhost(v -> {
+                    v.hosts("a*.example");
+                    v.echo(); // a second action is possible only outside one chain
+                    v.files(f -> f.root("/srv/%x"));
+                })
                 .build());
 
         assertEquals(List.of(

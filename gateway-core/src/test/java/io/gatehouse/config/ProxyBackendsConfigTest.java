@@ -67,8 +67,9 @@ class ProxyBackendsConfigTest {
     void builderSetsTheSameKeys() throws Exception {
         GatewayConfig config = GatewayConfig.builder()
                 .vhost(v -> v.hosts("a").proxy(p -> p.backend("http://127.0.0.1:1").backend("http://127.0.0.1:2")
-                        .balance("least-requests").retries(1).passiveHealth(2, Duration.ofSeconds(4))
-                        .healthCheck("/hz", Duration.ofSeconds(1), 200)))
+                        .balance(ProxyConfig.Balance.LEAST_REQUESTS).retries(1)
+                        .passiveHealth(h -> h.failures(2).coolOff(Duration.ofSeconds(4)))
+                        .healthCheck(h -> h.path("/hz").interval(Duration.ofSeconds(1)).expect(200))))
                 .build();
         ProxyConfig proxy = (ProxyConfig) config.vhosts().get(0).action();
         assertEquals(ProxyConfig.Balance.LEAST_REQUESTS, proxy.balance());

@@ -34,10 +34,10 @@ class ProxyPoolKeyTest {
         CHANGES.put("responseTimeout", p -> p.responseTimeout(Duration.ofSeconds(1)));
         CHANGES.put("connectionsPerBackend", p -> p.connections(1));
         CHANGES.put("queueSize", p -> p.queue(1));
-        CHANGES.put("balance", p -> p.balance("ip-hash"));
-        CHANGES.put("health", p -> p.passiveHealth(5, ProxyConfig.Health.DEFAULT_COOL_OFF));
-        CHANGES.put("health.coolOff", p -> p.passiveHealth(ProxyConfig.Health.DEFAULT_FAILURES, Duration.ofSeconds(1)));
-        CHANGES.put("health.check", p -> p.healthCheck("/healthz", ProxyConfig.Check.DEFAULT_INTERVAL, ProxyConfig.Check.DEFAULT_EXPECT));
+        CHANGES.put("balance", p -> p.balance(ProxyConfig.Balance.IP_HASH));
+        CHANGES.put("health", p -> p.passiveHealth(h -> h.failures(5)));
+        CHANGES.put("health.coolOff", p -> p.passiveHealth(h -> h.coolOff(Duration.ofSeconds(1))));
+        CHANGES.put("health.check", p -> p.healthCheck(h -> h.path("/healthz")));
         CHANGES.put("retries", p -> p.retries(0));
         CHANGES.put("idleTimeout", p -> p.idleTimeout(Duration.ofSeconds(1)));
         CHANGES.put("maxConnections", p -> p.maxConnections(8));
@@ -57,11 +57,11 @@ class ProxyPoolKeyTest {
 
     @Test
     void activeCheckSettingsAreInTheKey() {
-        ProxyConfig.PoolKey checked = proxy(BASE.andThen(p -> p.healthCheck("/healthz", Duration.ofSeconds(5), 200))).poolKey();
+        ProxyConfig.PoolKey checked = proxy(BASE.andThen(p -> p.healthCheck(h -> h.path("/healthz")))).poolKey();
 
-        assertNotEquals(checked, proxy(BASE.andThen(p -> p.healthCheck("/ready", Duration.ofSeconds(5), 200))).poolKey());
-        assertNotEquals(checked, proxy(BASE.andThen(p -> p.healthCheck("/healthz", Duration.ofSeconds(1), 200))).poolKey());
-        assertNotEquals(checked, proxy(BASE.andThen(p -> p.healthCheck("/healthz", Duration.ofSeconds(5), 204))).poolKey());
+        assertNotEquals(checked, proxy(BASE.andThen(p -> p.healthCheck(h -> h.path("/ready")))).poolKey());
+        assertNotEquals(checked, proxy(BASE.andThen(p -> p.healthCheck(h -> h.path("/healthz").interval(Duration.ofSeconds(1))))).poolKey());
+        assertNotEquals(checked, proxy(BASE.andThen(p -> p.healthCheck(h -> h.path("/healthz").expect(204)))).poolKey());
     }
 
     @Test

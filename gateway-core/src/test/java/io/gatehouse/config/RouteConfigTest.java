@@ -81,9 +81,9 @@ class RouteConfigTest {
     void builderGivesTheSameRecordsAsRoutesInYaml() throws Exception {
         GatewayConfig built = GatewayConfig.builder()
                 .vhost(v -> v.hosts("example.com")
-                        .route(r -> r.path("/api/").proxy(p -> p.backend("http://127.0.0.1:8081").stripPrefix(true)))
+                        .route(r -> r.path("/api/").proxy(p -> p.backend("http://127.0.0.1:8081").stripPrefix()))
                         .route(r -> r.match("^/blog/(\\d+)/(.*)$").redirect("/posts/$1/$2", 301))
-                        .route(r -> r.match("^/(.*)$").methods("GET").header("X-Env", "^canary$")
+                        .route(r -> r.match("^/(.*)$").methods("GET").headerMatches("X-Env", "^canary$")
                                 .proxy(p -> p.backend("http://127.0.0.1:8080").path("/$1"))
                                 .requestHeaders(h -> h.set("X-Client-IP", "${client_ip}").add("X-Tag", "$1").remove("Cookie"))
                                 .responseHeaders(h -> h.remove("Server")))
@@ -93,6 +93,7 @@ class RouteConfigTest {
                 .build();
 
         GatewayConfig loaded = load(dir, """
+                accessLog: { path: off }
                 vhosts:
                   - hosts: [example.com]
                     routes:

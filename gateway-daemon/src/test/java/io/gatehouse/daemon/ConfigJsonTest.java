@@ -3,8 +3,10 @@ package io.gatehouse.daemon;
 import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.FilesConfig;
+import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.Limits;
+import io.gatehouse.config.ProxyConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +20,7 @@ class ConfigJsonTest {
     @Test
     void effectiveConfigurationShowsDefaultsAddressesAndEachActionByKind() throws ConfigException, IOException {
         String json = ConfigJson.of(GatewayConfig.builder().listen("127.0.0.1:8080").trust("10.0.0.0/8")
-                .responseTimeout(Duration.ofMillis(1500)).admin(":9901")
+                .responseTimeout(Duration.ofMillis(1500)).admin(a -> a.listen(":9901"))
                 .vhost(v -> v.name("app").hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:9000")))
                 .build());
 
@@ -35,8 +37,8 @@ class ConfigJsonTest {
     void aProxyShowsTheYamlKeysNotTheRecordComponents() throws ConfigException, IOException {
         String json = ConfigJson.of(GatewayConfig.builder()
                 .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:9000").connections(8).maxConnections(16)
-                        .queue(4).balance("least-requests").connectTimeout(Duration.ofSeconds(2))
-                        .healthCheck("/healthz", Duration.ofSeconds(3), 204)))
+                        .queue(4).balance(ProxyConfig.Balance.LEAST_REQUESTS).connectTimeout(Duration.ofSeconds(2))
+                        .healthCheck(h -> h.path("/healthz").interval(Duration.ofSeconds(3)).expect(204))))
                 .build());
 
         assertTrue(json.contains("\"connections\" : 8,"), json);
@@ -55,8 +57,9 @@ class ConfigJsonTest {
 
     @Test
     void choicesAreSpelledAsInYaml() throws ConfigException, IOException {
-        String json = ConfigJson.of(GatewayConfig.builder().underscoresInHeaders("keep").emit("rfc7239", "x-forwarded")
-                .encodedSlashes(Limits.EncodedSlashes.DECODE).accessLog("off", AccessLogConfig.Format.JSON)
+        String json = ConfigJson.of(GatewayConfig.builder().underscoresInHeaders(ForwardedConfig.Underscores.KEEP)
+                .emit(ForwardedConfig.Emit.RFC7239, ForwardedConfig.Emit.X_FORWARDED)
+                .encodedSlashes(Limits.EncodedSlashes.DECODE).accessLog(a -> a.format(AccessLogConfig.Format.JSON))
                 .vhost(v -> v.hosts("*").files(f -> f.root("/srv/www").symlinks(FilesConfig.Symlinks.OWNER_MATCH)))
                 .build());
 
@@ -72,7 +75,7 @@ class ConfigJsonTest {
     void aProxyRouteShowsItsBackendPathInItsProxy() throws ConfigException, IOException {
         String json = ConfigJson.of(GatewayConfig.builder()
                 .vhost(v -> v.hosts("app.test").route(r -> r.path("/api/").proxy(p -> p.backend("http://127.0.0.1:9000")
-                        .stripPrefix(true))))
+                        .stripPrefix())))
                 .build());
 
         assertTrue(json.contains("\"maxConnections\" : 0,\n        \"path\" : null,\n        \"stripPrefix\" : true\n"), json);
@@ -81,7 +84,7 @@ class ConfigJsonTest {
     @Test
     void headerRulesAreMappingsOfNamesToValuesWithSecretsRedacted() throws ConfigException, IOException {
         String json = ConfigJson.of(GatewayConfig.builder()
-                .vhost(v -> v.hosts("app.test").route(r -> r.header("X-Api-Key", "^k3y$").echo()
+                .vhost(v -> v.hosts("app.test").route(r -> r.headerMatches("X-Api-Key", "^k3y$").echo()
                         .requestHeaders(h -> h.set("X-Upstream-Auth", "Basic abc").add("X-Tag", "app"))
                         .responseHeaders(h -> h.set("X-Frame-Options", "DENY").remove("Server"))))
                 .build());

@@ -4,6 +4,7 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.GatewayConfigBuilder;
 import io.gatehouse.config.GatewayConfigBuilder.VirtualHostBuilder;
+import io.gatehouse.config.ProxyConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,11 +24,14 @@ class RouteReportTest {
                     .deny("~", ".inc").listing(true).noRanges("\\.pdf$"));
     private static final Consumer<VirtualHostBuilder> ECHO = v -> v.name("echo").hosts("*").listen("127.0.0.1:9000").echo();
 
-    /** The vhosts on 127.0.0.1:8080 (unless their own listeners), peers in {@code trusted} trusted, drainTimeout 10s. */
+    /**
+     * The vhosts on 127.0.0.1:8080 (unless their own listeners), peers in {@code trusted} trusted, drainTimeout 10s,
+     * the access log on standard output as the daemon's YAML default has it.
+     */
     @SafeVarargs
     private static GatewayConfig config(List<String> trusted, Consumer<VirtualHostBuilder>... vhosts) {
         GatewayConfigBuilder builder = GatewayConfig.builder().listen("127.0.0.1:8080").drainTimeout(Duration.ofSeconds(10))
-                .trust(trusted.toArray(String[]::new));
+                .trust(trusted.toArray(String[]::new)).accessLog(a -> a.path("-"));
         for (Consumer<VirtualHostBuilder> vhost : vhosts) {
             builder.vhost(vhost);
         }
@@ -71,8 +75,9 @@ class RouteReportTest {
     void proxySummaryShowsTheActiveHealthCheck() {
         String report = RouteReport.of(config(List.of(), v -> v.name("api").hosts("api.test")
                 .proxy(p -> p.backend("http://127.0.0.1:9000").preserveHost(false).connectTimeout(Duration.ofSeconds(2))
-                        .responseTimeout(Duration.ofSeconds(30)).connections(8).queue(16).balance("least-requests")
-                        .passiveHealth(5, Duration.ofSeconds(20)).healthCheck("/healthz", Duration.ofSeconds(3), 204)
+                        .responseTimeout(Duration.ofSeconds(30)).connections(8).queue(16).balance(ProxyConfig.Balance.LEAST_REQUESTS)
+                        .passiveHealth(h -> h.failures(5).coolOff(Duration.ofSeconds(20)))
+                        .healthCheck(h -> h.path("/healthz").interval(Duration.ofSeconds(3)).expect(204))
                         .retries(0).idleTimeout(Duration.ofSeconds(45)).maxConnections(32))));
 
         assertTrue(report.contains("proxy http://127.0.0.1:9000, preserveHost off, connect 2s, response 30s\n"

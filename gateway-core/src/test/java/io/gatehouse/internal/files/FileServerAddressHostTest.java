@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.gatehouse.Gateway;
-import io.gatehouse.config.AccessLogConfig.Format;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawHttp;
@@ -37,7 +36,7 @@ class FileServerAddressHostTest {
     }
 
     private Gateway serve(String pattern) throws ConfigException {
-        return Gateway.start(GatewayConfig.builder().listen("127.0.0.1:0").accessLog("off", Format.COMMON)
+        return Gateway.start(GatewayConfig.builder().listen("127.0.0.1:0")
                 .vhost(v -> v.hosts("*").files(f -> f.root(tmp.resolve("sites") + pattern)
                         .fallbackRoot(tmp.resolve("fallback").toString())))
                 .build());

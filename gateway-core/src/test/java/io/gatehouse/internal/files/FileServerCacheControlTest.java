@@ -24,7 +24,7 @@ class FileServerCacheControlTest {
     @Test
     void maxAgeIsSentOnFileAnswers() throws IOException {
         write(root.resolve("a.css"), "a{}");
-        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(Duration.ofHours(1), false)))) {
+        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(c -> c.maxAge(Duration.ofHours(1)))))) {
             assertEquals("max-age=3600", server.get("/a.css").header("Cache-Control"));
             assertEquals("max-age=3600", server.get("/a.css", "Range: bytes=0-0").header("Cache-Control"));
         }
@@ -33,7 +33,7 @@ class FileServerCacheControlTest {
     @Test
     void immutableIsAddedWhenAsked() throws IOException {
         write(root.resolve("app.1234.js"), "x");
-        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(Duration.ofDays(365), true)))) {
+        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(c -> c.maxAge(Duration.ofDays(365)).immutable(true))))) {
             assertEquals("max-age=31536000, immutable", server.get("/app.1234.js").header("Cache-Control"));
         }
     }
@@ -41,7 +41,7 @@ class FileServerCacheControlTest {
     @Test
     void notModifiedAnswerRepeatsCacheControl() throws IOException {
         write(root.resolve("a.css"), "a{}");
-        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(Duration.ofMinutes(5), false)))) {
+        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(c -> c.maxAge(Duration.ofMinutes(5)))))) {
             String etag = server.get("/a.css").header("ETag");
             RawHttp.Response response = server.get("/a.css", "If-None-Match: " + etag);
             assertEquals(304, response.status());
@@ -52,7 +52,7 @@ class FileServerCacheControlTest {
     @Test
     void errorAnswersCarryNoCacheControl() throws IOException {
         write(root.resolve("a.css"), "a{}");
-        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(Duration.ofHours(1), false)))) {
+        try (FileServerFixture server = FileServerFixture.serving(files(root, f -> f.cache(c -> c.maxAge(Duration.ofHours(1)))))) {
             assertNull(server.get("/missing.css").header("Cache-Control"));
             assertNull(server.get("/a.css", "If-Match: \"stale\"").header("Cache-Control"));
             assertNull(server.get("/a.css", "Range: bytes=99-").header("Cache-Control"));

@@ -42,7 +42,7 @@ class FileServerGzipTest {
         write(root.resolve("page.html"), page);
         write(root.resolve("small.css"), "a{}");
         write(root.resolve("photo.png"), page);
-        server = FileServerFixture.serving(files(root, f -> f.gzip(true, 1024)));
+        server = FileServerFixture.serving(files(root, f -> f.gzip(g -> g.minSize(1024))));
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.gatehouse.internal.forwarded;
 
 import io.gatehouse.config.AccessLogConfig.Format;
+import io.gatehouse.config.ForwardedConfig.Emit;
 import io.gatehouse.testing.RawBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,27 +38,27 @@ class ForwardedEmitTest {
 
     @Test
     void untrustedPeersForwardedIsReplacedByOurElement() throws Exception {
-        String head = head(b -> b.emit("x-forwarded", "rfc7239"), WITH_FORWARDED);
+        String head = head(b -> b.emit(Emit.X_FORWARDED, Emit.RFC7239), WITH_FORWARDED);
         assertEquals(List.of("for=127.0.0.1;host=\"site.example:8080\";proto=http"), values(head, "Forwarded"));
     }
 
     @Test
     void trustedPeersForwardedIsParsedAndExtended() throws Exception {
-        String head = head(b -> b.trust("127.0.0.1").emit("rfc7239"), WITH_FORWARDED);
+        String head = head(b -> b.trust("127.0.0.1").emit(Emit.RFC7239), WITH_FORWARDED);
         assertEquals(List.of("for=\"[2001:db8:cafe::17]:4711\";proto=https, for=_hidden;by=unknown, "
                 + "for=127.0.0.1;host=\"site.example:8080\";proto=http"), values(head, "Forwarded"));
     }
 
     @Test
     void severalForwardedLinesFromATrustedPeerAreJoinedInOrder() throws Exception {
-        String head = head(b -> b.trust("127.0.0.1").emit("rfc7239"), "GET / HTTP/1.1\r\nHost: a\r\n"
+        String head = head(b -> b.trust("127.0.0.1").emit(Emit.RFC7239), "GET / HTTP/1.1\r\nHost: a\r\n"
                 + "Forwarded: for=192.0.2.1\r\nForwarded: for=192.0.2.2\r\nConnection: close\r\n\r\n");
         assertEquals(List.of("for=192.0.2.1, for=192.0.2.2, for=127.0.0.1;host=a;proto=http"), values(head, "Forwarded"));
     }
 
     @Test
     void aMalformedForwardedFromATrustedPeerIsDroppedWhole() throws Exception {
-        String head = head(b -> b.trust("127.0.0.1").emit("rfc7239"), "GET / HTTP/1.1\r\nHost: a\r\n"
+        String head = head(b -> b.trust("127.0.0.1").emit(Emit.RFC7239), "GET / HTTP/1.1\r\nHost: a\r\n"
                 + "Forwarded: for=192.0.2.1, for=2001:db8::1\r\nConnection: close\r\n\r\n");
         assertEquals(List.of("for=127.0.0.1;host=a;proto=http"), values(head, "Forwarded"));
     }
@@ -65,7 +66,7 @@ class ForwardedEmitTest {
     @Test
     void anIpv6PeerIsQuotedInForwarded() throws Exception {
         try (ForwardedGateway gateway = ForwardedGateway.start("[::1]:0", null, Format.JSON, RawBackend.OK,
-                b -> b.emit("rfc7239"))) {
+                b -> b.emit(Emit.RFC7239))) {
             gateway.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
             assertEquals(List.of("for=\"[::1]\";host=a;proto=http"), values(gateway.backendHead(), "Forwarded"));
         }
@@ -73,7 +74,7 @@ class ForwardedEmitTest {
 
     @Test
     void withoutXForwardedAnUntrustedClientsXForwardedHeadersAreRemoved() throws Exception {
-        String head = head(b -> b.emit("rfc7239"), "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 6.6.6.6\r\n"
+        String head = head(b -> b.emit(Emit.RFC7239), "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 6.6.6.6\r\n"
                 + "X-Forwarded-Host: evil\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Port: 1\r\nConnection: close\r\n\r\n");
         for (String name : List.of("X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port")) {
             assertEquals(List.of(), values(head, name), name);
@@ -82,7 +83,7 @@ class ForwardedEmitTest {
 
     @Test
     void withoutXForwardedATrustedPeersXForwardedForPassesUnchanged() throws Exception {
-        String head = head(b -> b.trust("127.0.0.1").emit("rfc7239"), WITH_FORWARDED);
+        String head = head(b -> b.trust("127.0.0.1").emit(Emit.RFC7239), WITH_FORWARDED);
         assertEquals(List.of("203.0.113.7"), values(head, "X-Forwarded-For"));
     }
 

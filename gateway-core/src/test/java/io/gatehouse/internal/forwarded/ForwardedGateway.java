@@ -41,8 +41,10 @@ final class ForwardedGateway implements AutoCloseable {
                                   UnaryOperator<GatewayConfigBuilder> settings) throws Exception {
         RawBackend backend = RawBackend.answering(backendAnswer);
         GatewayConfigBuilder builder = GatewayConfig.builder().listen(listen)
-                .accessLog(accessLog == null ? AccessLogConfig.OFF : accessLog.toString(), format)
                 .vhost(v -> v.hosts("*").proxy(p -> p.backend("http://127.0.0.1:" + backend.port())));
+        if (accessLog != null) {
+            builder.accessLog(a -> a.path(accessLog.toString()).format(format));
+        }
         try {
             return new ForwardedGateway(backend, Gateway.start(settings.apply(builder).build()), accessLog);
         } catch (RuntimeException e) {

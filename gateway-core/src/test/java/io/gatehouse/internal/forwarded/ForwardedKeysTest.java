@@ -112,8 +112,8 @@ class ForwardedKeysTest {
 
     @Test
     void theBuilderSetsTheSameKeys() throws Exception {
-        ForwardedConfig built = GatewayConfig.builder().trust("10.0.0.0/8", "::1").emit("rfc7239", "x-forwarded")
-                .realIpHeader(true).echoRequestId(true).stripFromUntrusted("X-Tenant").underscoresInHeaders("keep")
+        ForwardedConfig built = GatewayConfig.builder().trust("10.0.0.0/8", "::1").emit(Emit.RFC7239, Emit.X_FORWARDED)
+                .realIpHeader(true).echoRequestId(true).stripFromUntrusted("X-Tenant").underscoresInHeaders(Underscores.KEEP)
                 .vhost(v -> v.hosts("*").echo()).build().forwarded();
         assertEquals(load("""
                 forwarded: { trusted: ["10.0.0.0/8", "::1"], emit: [rfc7239, x-forwarded], realIpHeader: true, echoRequestId: true,

@@ -2,6 +2,7 @@ package io.gatehouse.internal.forwarded;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayHandler;
+import io.gatehouse.config.ForwardedConfig.Emit;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
@@ -30,7 +31,7 @@ class HeaderInjectionTest {
             "X-Forwarded-Port", "Forwarded", "X-Real-IP", "X-Request-Id", "Via");
 
     private static ForwardedGateway trustingEverything() throws Exception {
-        return ForwardedGateway.start(b -> b.trust("127.0.0.1").emit("x-forwarded", "rfc7239").realIpHeader(true));
+        return ForwardedGateway.start(b -> b.trust("127.0.0.1").emit(Emit.X_FORWARDED, Emit.RFC7239).realIpHeader(true));
     }
 
     /** Every line of the head ends with CRLF, and no line is an injected header. */
@@ -106,7 +107,7 @@ class HeaderInjectionTest {
     void valuesAnEmbeddingApplicationPutsInWithCrLfNeverReachTheBackend() throws Exception {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
              GatewayHandler gatehouse = Gateway.handler(GatewayConfig.builder().trust("127.0.0.1")
-                     .emit("x-forwarded", "rfc7239").realIpHeader(true)
+                     .emit(Emit.X_FORWARDED, Emit.RFC7239).realIpHeader(true)
                      .vhost(v -> v.hosts("*").proxy(p -> p.backend("http://127.0.0.1:" + backend.port()))).build(), null)) {
             Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
                 for (String name : FORWARDING) {

@@ -1,8 +1,8 @@
 package io.gatehouse.internal.forwarded;
 
 import io.gatehouse.Gateway;
-import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -28,9 +28,8 @@ class IpHashBehindTrustedProxyTest {
             GatewayConfig config = GatewayConfig.builder()
                     .listen("127.0.0.1:0")
                     .trust("127.0.0.1/32")
-                    .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
                     .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + first.port())
-                            .backend("http://127.0.0.1:" + second.port()).balance("ip-hash")))
+                            .backend("http://127.0.0.1:" + second.port()).balance(ProxyConfig.Balance.IP_HASH)))
                     .build();
             Gateway gateway = Gateway.start(config);
             try {

@@ -47,7 +47,7 @@ class AccessLogAcrossReloadsTest {
         })) {
             Gateway gateway = Gateway.start(GatewayConfig.builder()
                     .listen("127.0.0.1:0")
-                    .accessLog(first.toString(), AccessLogConfig.Format.COMMON)
+                    .accessLog(a -> a.path(first.toString()).format(AccessLogConfig.Format.COMMON))
                     .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + backend.port())))
                     .build());
             try (Socket client = new Socket()) {
@@ -60,12 +60,12 @@ class AccessLogAcrossReloadsTest {
                 // at once, while the held request still writes to the first log.
                 gateway.reload(GatewayConfig.builder()
                         .listen("127.0.0.1:0")
-                        .accessLog(first.toString(), AccessLogConfig.Format.COMMON)
+                        .accessLog(a -> a.path(first.toString()).format(AccessLogConfig.Format.COMMON))
                         .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + backend.port())))
                         .build());
                 gateway.reload(GatewayConfig.builder()
                         .listen("127.0.0.1:0")
-                        .accessLog(second.toString(), AccessLogConfig.Format.COMMON)
+                        .accessLog(a -> a.path(second.toString()).format(AccessLogConfig.Format.COMMON))
                         .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + backend.port())))
                         .build());
                 release.countDown();

@@ -3,7 +3,6 @@ package io.gatehouse.internal.observe;
 import io.gatehouse.GatewayMeters;
 import io.gatehouse.Gateway;
 import io.gatehouse.ListenerBindException;
-import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
@@ -25,12 +24,11 @@ class BackendGaugesTest {
     private static GatewayConfig config(String... backends) throws Exception {
         return GatewayConfig.builder()
                 .listen("127.0.0.1:0")
-                .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
                 .vhost(v -> v.hosts("app.test").proxy(p -> {
                     for (String backend : backends) {
                         p.backend(backend);
                     }
-                    p.passiveHealth(1, Duration.ofMinutes(10));
+                    p.passiveHealth(h -> h.failures(1).coolOff(Duration.ofMinutes(10)));
                 }))
                 .build();
     }
@@ -78,7 +76,6 @@ class BackendGaugesTest {
             try {
                 GatewayConfig unbindable = GatewayConfig.builder()
                         .listen("127.0.0.1:" + gateway.addresses().get(0).getPort(), "127.0.0.1:" + taken.getLocalPort())
-                        .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
                         .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + live.port())))
                         .build();
 

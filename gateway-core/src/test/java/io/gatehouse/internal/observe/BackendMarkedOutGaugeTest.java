@@ -2,7 +2,6 @@ package io.gatehouse.internal.observe;
 
 import io.gatehouse.GatewayMeters;
 import io.gatehouse.Gateway;
-import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
@@ -29,10 +28,9 @@ class BackendMarkedOutGaugeTest {
         try (RawBackend live = RawBackend.answering(RawBackend.OK); RefusedPort refusing = RefusedPort.open()) {
             GatewayConfig config = GatewayConfig.builder()
                     .listen("127.0.0.1:0")
-                    .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
                     .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + live.port())
                             .backend("http://127.0.0.1:" + refusing.port())
-                            .passiveHealth(1, Duration.ofMinutes(10))))
+                            .passiveHealth(h -> h.failures(1).coolOff(Duration.ofMinutes(10)))))
                     .build();
             Gateway gateway = Gateway.start(config, registry);
             try {

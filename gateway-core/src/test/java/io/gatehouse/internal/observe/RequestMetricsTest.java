@@ -61,7 +61,6 @@ class RequestMetricsTest {
     void eachRouteIsTaggedByItsConditions() throws Exception {
         io.gatehouse.config.GatewayConfig config = io.gatehouse.config.GatewayConfig.builder()
                 .listen("127.0.0.1:0")
-                .accessLog(io.gatehouse.config.AccessLogConfig.OFF, io.gatehouse.config.AccessLogConfig.Format.COMBINED)
                 .vhost(v -> v.name("site").hosts("r.test")
                         .route(r -> r.path("/api/").respond(x -> x.status(204)))
                         .route(r -> r.echo()))
@@ -80,7 +79,6 @@ class RequestMetricsTest {
     void aRequestNoRouteOfItsVhostTookIsTaggedWithTheVhostAndNoRoute() throws Exception {
         io.gatehouse.config.GatewayConfig config = io.gatehouse.config.GatewayConfig.builder()
                 .listen("127.0.0.1:0")
-                .accessLog(io.gatehouse.config.AccessLogConfig.OFF, io.gatehouse.config.AccessLogConfig.Format.COMBINED)
                 .vhost(v -> v.name("site").hosts("r.test").route(r -> r.path("/api/").respond(x -> x.status(204))))
                 .build();
         try (Gateway gateway = Gateway.start(config, registry)) {

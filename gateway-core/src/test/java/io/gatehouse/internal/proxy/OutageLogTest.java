@@ -61,7 +61,7 @@ class OutageLogTest {
             downPort = down.port();
             GatewayConfig config = GatewayConfig.builder()
                     .listen("127.0.0.1:0")
-                    .accessLog(accessLog.toString(), AccessLogConfig.Format.COMMON)
+                    .accessLog(a -> a.path(accessLog.toString()).format(AccessLogConfig.Format.COMMON))
                     // Longer than the test: every line after the first is a repeat, summarised when the gateway stops.
                     .logRepeatInterval(Duration.ofHours(1))
                     .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + down.port())))

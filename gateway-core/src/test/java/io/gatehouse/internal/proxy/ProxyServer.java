@@ -56,8 +56,8 @@ final class ProxyServer implements AutoCloseable {
     static ProxyConfig config(List<Integer> backendPorts, ProxyConfig.Balance balance, ProxyConfig.Health health, int retries) {
         return Configs.proxy(p -> {
             backendPorts.forEach(port -> p.backend("http://127.0.0.1:" + port));
-            small(p).balance(balance.yamlName()).retries(retries).passiveHealth(health.failures(), health.coolOff());
-            health.check().ifPresent(check -> p.healthCheck(check.path(), check.interval(), check.expect()));
+            small(p).balance(balance).retries(retries).passiveHealth(h -> h.failures(health.failures()).coolOff(health.coolOff()));
+            health.check().ifPresent(check -> p.healthCheck(h -> h.path(check.path()).interval(check.interval()).expect(check.expect())));
         });
     }
 

@@ -1,7 +1,6 @@
 package io.gatehouse.internal.proxy;
 
 import io.gatehouse.Gateway;
-import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
@@ -47,7 +46,6 @@ class UncappedPoolTest {
             acceptor.start();
             GatewayConfig config = GatewayConfig.builder()
                     .listen("127.0.0.1:0")
-                    .accessLog(AccessLogConfig.OFF, AccessLogConfig.Format.COMBINED)
                     .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + backend.getLocalPort())))
                     .build();
             Gateway gateway = Gateway.start(config);
