@@ -183,8 +183,8 @@ final class HandlerTree implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                java.util.logging.Logger.getLogger(HandlerTree.class.getName())
-                        .warning("closing " + resource + " failed: " + e);
+                System.getLogger(HandlerTree.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing " + resource + " failed: " + e);
             }
         }
     }

@@ -22,6 +22,14 @@ public final class LogCapture extends Handler {
         return capture;
     }
 
+    /**
+     * The records of the logger named {@code name}: Gatehouse logs through {@link System.Logger}, which reaches the
+     * java.util.logging logger of the same name unless the JVM has another backend.
+     */
+    public static LogCapture on(String name) {
+        return on(Logger.getLogger(name));
+    }
+
     public List<LogRecord> records() {
         return records;
     }

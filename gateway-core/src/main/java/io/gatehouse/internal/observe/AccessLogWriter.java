@@ -2,6 +2,8 @@ package io.gatehouse.internal.observe;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Writes log lines on a thread of its own, so a slow or full disk never blocks a request thread: lines wait in a
@@ -35,7 +35,7 @@ final class AccessLogWriter implements AutoCloseable {
         boolean reopenable();
     }
 
-    private static final Logger LOG = Logger.getLogger(AccessLogWriter.class.getName());
+    private static final Logger LOG = System.getLogger(AccessLogWriter.class.getName());
     private static final int QUEUE_CAPACITY = 16_384;
     /** Write in batches of about this size, so a burst costs few system calls. */
     private static final int BATCH_BYTES = 64 * 1024;
@@ -191,13 +191,13 @@ final class AccessLogWriter implements AutoCloseable {
             out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
             if (failingSince >= 0) {
-                LOG.info("access log writing again; " + (dropped.get() - failingSince) + " lines were dropped");
+                LOG.log(Level.INFO, "access log writing again; " + (dropped.get() - failingSince) + " lines were dropped");
                 failingSince = -1;
             }
         } catch (IOException e) {
             if (failingSince < 0) {
                 failingSince = dropped.get();
-                LOG.warning("access log write failed, dropping lines until writes succeed: " + e.getMessage());
+                LOG.log(Level.WARNING, "access log write failed, dropping lines until writes succeed: " + e.getMessage());
             }
             drop(batchLines);
         } finally {
@@ -213,10 +213,10 @@ final class AccessLogWriter implements AutoCloseable {
         closeStream();
         try {
             out = destination.open();
-            LOG.fine("access log reopened");
+            LOG.log(Level.DEBUG, "access log reopened");
         } catch (IOException e) {
             // Lines are dropped (and counted) until a later reopen succeeds.
-            LOG.warning("cannot reopen the access log; lines are dropped until the next reopen: " + e.getMessage());
+            LOG.log(Level.WARNING, "cannot reopen the access log; lines are dropped until the next reopen: " + e.getMessage());
             out = failing(e);
         }
     }
@@ -237,7 +237,7 @@ final class AccessLogWriter implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the access log failed: {0}", e.getMessage());
+            LOG.log(Level.WARNING, "closing the access log failed: " + e.getMessage());
         }
     }
 
