@@ -7,7 +7,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** The records a java.util.logging logger publishes from {@link #on} until {@link #close}. */
-public final class LogCapture extends Handler {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
