@@ -92,6 +92,10 @@ public final class GatewayOptions {
          * rather than delaying requests. A line whose call throws is lost, counted in
          * {@code gatehouse.accesslog.dropped}, and logged as a warning whose repeats are summarised
          * ({@code log.repeatInterval}); the next line is handed on as usual.
+         *
+         * @param sink takes each line; it need not be thread-safe, as one thread calls it
+         * @return this builder
+         * @throws NullPointerException when {@code sink} is null
          */
         public Builder accessLogSink(Consumer<String> sink) {
             this.accessLogSink = Objects.requireNonNull(sink, "sink");

@@ -15,7 +15,9 @@ import java.util.Optional;
  */
 public record AccessLogConfig(String path, Format format) {
 
+    /** The {@code path} for standard output. */
     public static final String STDOUT = "-";
+    /** The {@code path} that turns the access log off. */
     public static final String OFF = "off";
     /** The {@code path} that sends each line to the logger named {@value #DEFAULT_LOGGER}. */
     public static final String LOGGER = "logger";
@@ -26,13 +28,29 @@ public record AccessLogConfig(String path, Format format) {
     static final String VALID_PATHS = "expected \"-\" (standard output), off, logger (the logger " + DEFAULT_LOGGER
             + "), logger:NAME (the logger NAME) or a file path";
 
+    /** What a YAML file without {@code accessLog} gets: standard output, {@code combined}. */
     public static final AccessLogConfig DEFAULTS = new AccessLogConfig(Keys.ACCESS_LOG_PATH.defaultValue(),
             Keys.ACCESS_LOG_FORMAT.defaultValue());
+    /** No access log. */
     public static final AccessLogConfig OFF_CONFIG = new AccessLogConfig(OFF, Format.COMBINED);
 
-    public enum Format { COMMON, COMBINED, JSON }
+    /** How a line is written: Apache's {@code common} or {@code combined} log format, or one JSON object. */
+    public enum Format {
+        /** Apache's common log format. */
+        COMMON,
+        /** Apache's combined log format: common, then the Referer and the User-Agent. */
+        COMBINED,
+        /** One JSON object per line. */
+        JSON
+    }
 
-    /** @throws IllegalArgumentException when {@code path} is empty, or {@code logger:} without a name */
+    /**
+     * @param path   where the lines go, as {@code accessLog.path} says (a file path as given: a YAML file's relative
+     *               path is resolved by the reader, not here)
+     * @param format how each line is written
+     * @throws IllegalArgumentException when {@code path} is empty, or {@code logger:} without a name
+     * @throws NullPointerException     when either is null
+     */
     public AccessLogConfig {
         try {
             checkedPath(RecordChecks.present(Keys.ACCESS_LOG_PATH, path));
@@ -42,11 +60,20 @@ public record AccessLogConfig(String path, Format format) {
         RecordChecks.present(Keys.ACCESS_LOG_FORMAT, format);
     }
 
+    /**
+     * Whether requests are logged.
+     *
+     * @return false for {@code path: off}
+     */
     public boolean enabled() {
         return !OFF.equals(path);
     }
 
-    /** The logger the lines go to, for {@code path} {@code logger} or {@code logger:NAME}; empty otherwise. */
+    /**
+     * The logger the lines go to.
+     *
+     * @return {@value #DEFAULT_LOGGER} for {@code path: logger}, {@code NAME} for {@code logger:NAME}, else empty
+     */
     public Optional<String> loggerName() {
         if (LOGGER.equals(path)) {
             return Optional.of(DEFAULT_LOGGER);

@@ -39,9 +39,11 @@ public final class AccessLog implements AutoCloseable {
      * with its directories, appended to), standard output or a logger ({@link AccessLogConfig#loggerName()}, each
      * line one INFO record).
      *
+     * @param config   the destination and the format
      * @param registry where dropped lines are counted; null for nowhere
      * @param sink     the application's consumer of lines, instead of the configured destination; null for none
      * @param failures where a sink or a logger that throws is reported, one of {@link #failureLog}
+     * @return the open log, writing on a thread of its own until closed
      * @throws UncheckedIOException when the log file cannot be opened
      */
     public static AccessLog open(AccessLogConfig config, MeterRegistry registry, Consumer<String> sink,
@@ -70,6 +72,9 @@ public final class AccessLog implements AutoCloseable {
     /**
      * A log of the access log's failures to hand a line on (a sink or a logger that throws), summarised once per
      * {@code interval}; the caller closes it.
+     *
+     * @param interval how often repeats are summarised; zero logs each one
+     * @return a log warning on the logger of the access-log writer
      */
     public static RepeatedEvents failureLog(Duration interval) {
         return new RepeatedEvents(AccessLogWriter.LOG, System.Logger.Level.WARNING, interval);
