@@ -34,7 +34,20 @@ final class GatewayLogs implements AutoCloseable {
         this.proxyFailures = ReverseProxy.failureLog(repeatInterval);
         this.refusals = FrontDoor.refusalLog(repeatInterval);
         this.accessLogFailures = AccessLog.failureLog(repeatInterval);
-        this.accessLogSink = accessLogSink;
+        this.accessLogSink = accessLogSink == null ? null : oneAtATime(accessLogSink);
+    }
+
+    /**
+     * {@code sink}, called by one thread at a time: a reload that changes {@code accessLog} opens a second writer
+     * while the replaced one writes out its last lines, and the application was promised no concurrent calls.
+     */
+    private static Consumer<String> oneAtATime(Consumer<String> sink) {
+        Object lock = new Object();
+        return line -> {
+            synchronized (lock) {
+                sink.accept(line);
+            }
+        };
     }
 
     RepeatedEvents proxyFailures() {

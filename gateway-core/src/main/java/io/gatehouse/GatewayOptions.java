@@ -93,7 +93,8 @@ public final class GatewayOptions {
          * {@code gatehouse.accesslog.dropped}, and logged as a warning whose repeats are summarised
          * ({@code log.repeatInterval}); the next line is handed on as usual.
          *
-         * @param sink takes each line; it need not be thread-safe, as one thread calls it
+         * @param sink takes each line; it need not be thread-safe: it is never called concurrently, not even while
+         *             a reload's replaced access log writes out its last lines
          * @return this builder
          * @throws NullPointerException when {@code sink} is null
          */
