@@ -10,6 +10,8 @@ import org.xnio.XnioWorker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * A running gateway: every listener of a {@link GatewayConfig} bound, each routing by Host among the vhosts
@@ -48,7 +49,7 @@ import java.util.logging.Logger;
  */
 public final class Gateway implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+    private static final Logger LOG = System.getLogger(Gateway.class.getName());
     private static final int BUFFER_SIZE = 16 * 1024;
     /** How long {@link #stop} waits for a close in progress: more than an access log's six seconds to write out. */
     private static final long RETIRER_GRACE_SECONDS = 10;
@@ -287,7 +288,7 @@ public final class Gateway implements AutoCloseable {
         retirer.shutdown();
         try {
             if (!retirer.awaitTermination(RETIRER_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warning("closing a replaced configuration took over " + RETIRER_GRACE_SECONDS + "s; stopping without it");
+                LOG.log(Level.WARNING, "closing a replaced configuration took over " + RETIRER_GRACE_SECONDS + "s; stopping without it");
                 retirer.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -312,7 +313,7 @@ public final class Gateway implements AutoCloseable {
         previous.retire();
         afterDrain(previous.drained().thenApply(done -> true), deadline, drainedInTime -> {
             if (!drainedInTime) {
-                LOG.warning("the replaced configuration still had requests in flight after " + deadline.toMillis()
+                LOG.log(Level.WARNING, "the replaced configuration still had requests in flight after " + deadline.toMillis()
                         + "ms; its backend connections close as those finish");
             }
             previous.close();
@@ -333,7 +334,7 @@ public final class Gateway implements AutoCloseable {
             listener.closeConnections();
             serving.release();
             removing.remove(listener);
-            LOG.fine("closed listener " + listener.address() + (drainedInTime ? "" : " at the drain deadline"));
+            LOG.log(Level.DEBUG, "closed listener " + listener.address() + (drainedInTime ? "" : " at the drain deadline"));
         });
     }
 

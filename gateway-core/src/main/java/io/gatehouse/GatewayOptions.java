@@ -85,8 +85,18 @@ public final class GatewayOptions {
         }
 
         /**
-         * Hands every access-log line, formatted as the configuration's {@code accessLog.format} says, to
-         * {@code sink} instead of a file or stdout. Called on the gateway's access-log thread, one line at a time.
+         * Hands every access-log line, formatted as the configuration's {@code accessLog.format} says and without
+         * its line break, to {@code sink} instead of the configured {@code accessLog.path}: the access log is on with
+         * a sink, even where the path says {@code off}. Called on the gateway's access-log thread, one line at a
+         * time, never on a request thread; a slow sink fills the access log's queue, and lines beyond it are dropped
+         * rather than delaying requests. A line whose call throws is lost, counted in
+         * {@code gatehouse.accesslog.dropped}, and logged as a warning whose repeats are summarised
+         * ({@code log.repeatInterval}); the next line is handed on as usual.
+         *
+         * @param sink takes each line; it need not be thread-safe: it is never called concurrently, not even while
+         *             a reload's replaced access log writes out its last lines
+         * @return this builder
+         * @throws NullPointerException when {@code sink} is null
          */
         public Builder accessLogSink(Consumer<String> sink) {
             this.accessLogSink = Objects.requireNonNull(sink, "sink");

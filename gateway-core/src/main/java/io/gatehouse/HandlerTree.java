@@ -74,7 +74,8 @@ final class HandlerTree implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.logs = logs;
-        this.accessLog = config.accessLog().enabled() ? accessLogFrom(previous) : null;
+        // An application's sink asks for the lines whatever the configured path, "off" included.
+        this.accessLog = config.accessLog().enabled() || logs.accessLogSink() != null ? accessLogFrom(previous) : null;
         this.backendGauges = registry == null ? null
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
         for (VirtualHost vhost : config.vhosts()) {
@@ -126,7 +127,7 @@ final class HandlerTree implements AutoCloseable {
         if (previous != null && previous.accessLog != null && previous.config.accessLog().equals(config.accessLog())) {
             return track(previous.accessLog.retain());
         }
-        return track(AccessLog.open(config.accessLog(), registry));
+        return track(AccessLog.open(config.accessLog(), registry, logs.accessLogSink(), logs.accessLogFailures()));
     }
 
     /**
@@ -183,8 +184,8 @@ final class HandlerTree implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                java.util.logging.Logger.getLogger(HandlerTree.class.getName())
-                        .warning("closing " + resource + " failed: " + e);
+                System.getLogger(HandlerTree.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing " + resource + " failed: " + e);
             }
         }
     }

@@ -7,10 +7,11 @@ import io.undertow.util.Cookies;
 import io.undertow.util.DateUtils;
 import org.xnio.Xnio;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.logging.Logger;
 
 /**
  * Start-up tuning behind {@link Gateway#preload()}: XNIO loaded on a background thread, then the static
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  */
 final class Preload {
 
-    private static final Logger LOG = Logger.getLogger(Preload.class.getName());
+    private static final Logger LOG = System.getLogger(Preload.class.getName());
 
     /**
      * Undertow's classes whose static initialisers cost the most in the first request a gateway serves: 26 of its
@@ -84,7 +85,7 @@ final class Preload {
         try {
             Class.forName(type.getName(), true, type.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            LOG.warning("initialising " + type.getName() + " failed: " + (e.getCause() != null ? e.getCause() : e));
+            LOG.log(Level.WARNING, "initialising " + type.getName() + " failed: " + (e.getCause() != null ? e.getCause() : e));
         }
     }
 

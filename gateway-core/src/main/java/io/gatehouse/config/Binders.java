@@ -190,10 +190,9 @@ final class Binders {
         return parsed(value -> resolve(ConfigValues.evhostRoot(value)).toString());
     }
 
-    /** {@code "-"}, {@code off}, or a path resolved like {@link #path()}. */
+    /** {@code "-"}, {@code off}, {@code logger}, {@code logger:NAME}, or a path resolved like {@link #path()}. */
     Binder<String> accessLogPath() {
-        return parsed(value -> value.equals(AccessLogConfig.STDOUT) || value.equals(AccessLogConfig.OFF) ? value
-                : resolve(ConfigValues.notEmpty(value)).toString());
+        return parsed(value -> AccessLogConfig.isFile(AccessLogConfig.checkedPath(value)) ? resolve(value).toString() : value);
     }
 
     /** A header name the mapping being read may change. */

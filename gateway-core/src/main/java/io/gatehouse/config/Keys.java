@@ -248,7 +248,7 @@ public final class Keys {
 
     public static final Section ACCESS_LOG = new Section("accessLog", AccessLogConfig.class, CONFIGURATION);
     public static final Key<String> ACCESS_LOG_PATH = ACCESS_LOG.value("path", "path", Binders::accessLogPath,
-            Default.of(AccessLogConfig.STDOUT), "\"-\" (standard output), off, or a file");
+            Default.of(AccessLogConfig.STDOUT), "\"-\" (standard output), off, logger, logger:NAME, or a file");
     public static final Key<AccessLogConfig.Format> ACCESS_LOG_FORMAT = ACCESS_LOG.value("format", "format",
             b -> b.parsed(ConfigValues::accessLogFormat), Default.of(AccessLogConfig.Format.COMBINED), "common, combined or json");
 

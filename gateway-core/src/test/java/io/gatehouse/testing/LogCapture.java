@@ -7,7 +7,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** The records a java.util.logging logger publishes from {@link #on} until {@link #close}. */
-public final class LogCapture extends Handler {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -20,6 +20,14 @@ public final class LogCapture extends Handler {
         LogCapture capture = new LogCapture(logger);
         logger.addHandler(capture);
         return capture;
+    }
+
+    /**
+     * The records of the logger named {@code name}: Gatehouse logs through {@link System.Logger}, which reaches the
+     * java.util.logging logger of the same name unless the JVM has another backend.
+     */
+    public static LogCapture on(String name) {
+        return on(Logger.getLogger(name));
     }
 
     public List<LogRecord> records() {

@@ -19,13 +19,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Date;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -38,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class FileSender {
 
-    private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
+    private static final Logger LOG = System.getLogger(FileSender.class.getName());
     /**
      * Browsers must take the Content-Type as sent: a tenant's upload named {@code .txt} is not run as a script or
      * a style sheet because its bytes look like one.
@@ -255,7 +255,9 @@ final class FileSender {
 
     /** The response is committed, so no status can be sent any more: the connection is ended instead. */
     private static void cutShort(HttpServerExchange exchange, IOException e) {
-        LOG.log(Level.FINE, () -> "file response to " + exchange.getSourceAddress() + " cut short: " + e);
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "file response to " + exchange.getSourceAddress() + " cut short: " + e);
+        }
         IoUtils.safeClose(exchange.getConnection());
     }
 

@@ -12,6 +12,8 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -56,7 +57,7 @@ import java.util.regex.Pattern;
  */
 public final class FileServer implements HttpHandler {
 
-    private static final Logger LOG = Logger.getLogger(FileServer.class.getName());
+    private static final Logger LOG = System.getLogger(FileServer.class.getName());
     private static final String ALLOW = "GET, HEAD";
     private static final int HASH_CACHE_ENTRIES = 4096;
 
@@ -139,7 +140,9 @@ public final class FileServer implements HttpHandler {
         } catch (AccessDeniedException e) {
             fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
         } catch (IOException e) {
-            LOG.warning("cannot serve " + path.decoded() + " for host " + host + ": " + e);
+            if (LOG.isLoggable(Level.WARNING)) {
+                LOG.log(Level.WARNING, "cannot serve " + path.decoded() + " for host " + host + ": " + e);
+            }
             fail(exchange, documentRoot, StatusCodes.INTERNAL_SERVER_ERROR);
         }
     }
@@ -290,9 +293,13 @@ public final class FileServer implements HttpHandler {
                     FileSender.sendPage(exchange, file, mimeTypes.of(real.getFileName().toString()), status);
                     return;
                 }
-                LOG.fine(() -> "error page " + page + " for " + status + " is not a servable file under " + rootReal);
+                if (LOG.isLoggable(Level.DEBUG)) {
+                    LOG.log(Level.DEBUG, "error page " + page + " for " + status + " is not a servable file under " + rootReal);
+                }
             } catch (IOException e) {
-                LOG.fine(() -> "error page " + page + " for " + status + " cannot be served: " + e);
+                if (LOG.isLoggable(Level.DEBUG)) {
+                    LOG.log(Level.DEBUG, "error page " + page + " for " + status + " cannot be served: " + e);
+                }
             }
         }
         ErrorResponses.send(exchange, status);

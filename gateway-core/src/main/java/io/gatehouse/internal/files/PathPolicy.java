@@ -4,6 +4,8 @@ import io.gatehouse.config.FilesConfig.Dotfiles;
 import io.gatehouse.config.FilesConfig.Symlinks;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.logging.Logger;
 
 /**
  * What may be served below a document root: the {@code deny} suffixes, the {@code dotfiles} rule and the
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  */
 final class PathPolicy {
 
-    private static final Logger LOG = Logger.getLogger(PathPolicy.class.getName());
+    private static final Logger LOG = System.getLogger(PathPolicy.class.getName());
     /** RFC 8615: ACME challenges and security.txt live here and must be reachable even when dot files are denied. */
     private static final String WELL_KNOWN = ".well-known";
 
@@ -63,8 +64,7 @@ final class PathPolicy {
             if (linksOnTheWay(rootReal, relative, link -> true) == 0) {
                 throw e;
             }
-            LOG.fine(() -> "refused /" + relative + ": a symbolic link on the way cannot be resolved: "
-                    + e.getReason());
+            refused(relative, "a symbolic link on the way cannot be resolved: ", e.getReason());
             return null;
         }
     }
@@ -98,7 +98,7 @@ final class PathPolicy {
                     link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(owner));
             if (owned <= 0) {
                 file.close();
-                LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from the opened file's");
+                refused(relative, "a symbolic link's owner differs from the opened file's", "");
                 return null;
             }
         }
@@ -109,19 +109,19 @@ final class PathPolicy {
         Path lexical = lexical(rootReal, relative);
         if (symlinks == Symlinks.OWNER_MATCH && linksOnTheWay(rootReal, relative,
                 link -> Files.getOwner(link, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(link))) < 0) {
-            LOG.fine(() -> "refused /" + relative + ": a symbolic link's owner differs from its target's");
+            refused(relative, "a symbolic link's owner differs from its target's", "");
             return null;
         }
         Path real = lexical.toRealPath();
         if (symlinks == Symlinks.NEVER && !real.equals(lexical)) {
-            LOG.fine(() -> "refused /" + relative + ": symbolic links are not followed");
+            refused(relative, "symbolic links are not followed", "");
             return null;
         }
         if (real.startsWith(rootReal)) {
             return allows("/" + rootReal.relativize(real).toString().replace('\\', '/')) ? real : null;
         }
         if (symlinks == Symlinks.INSIDE_ROOT) {
-            LOG.fine(() -> "refused /" + relative + ": symbolic link leads outside " + rootReal);
+            refused(relative, "symbolic link leads outside ", rootReal);
             return null;
         }
         // owner-match outside the root: no .well-known exception, every segment of the target counts
@@ -132,6 +132,13 @@ final class PathPolicy {
     /** A test of one symbolic link on the way from the root. */
     private interface LinkTest {
         boolean passes(Path link) throws IOException;
+    }
+
+    /** Says at DEBUG why {@code relative} is refused; builds nothing below DEBUG, as a refusal can come per request. */
+    private static void refused(String relative, String why, Object detail) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "refused /" + relative + ": " + why + detail);
+        }
     }
 
     private static Path lexical(Path rootReal, String relative) {

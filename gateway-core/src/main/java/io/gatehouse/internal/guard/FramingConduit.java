@@ -14,14 +14,14 @@ import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The first HTTP layer of a client connection's read side, under Undertow's HTTP/1.1 parser: every byte the client
@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  */
 final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
-    private static final Logger LOG = Logger.getLogger(FramingConduit.class.getPackageName());
+    private static final Logger LOG = System.getLogger(FramingConduit.class.getPackageName());
     private static final int READ_BUFFER = 8 * 1024;
     /**
      * Where socket reads land, one per thread and lent for the length of one {@link #read} call: an idle keep-alive

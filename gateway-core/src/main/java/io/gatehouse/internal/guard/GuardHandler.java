@@ -7,9 +7,9 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.StatusCodes;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The root handler of a guarded listener, the handler-side half of the {@link FramingConduit}:
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  */
 final class GuardHandler implements HttpHandler {
 
-    private static final Logger LOG = Logger.getLogger(GuardHandler.class.getPackageName());
+    private static final Logger LOG = System.getLogger(GuardHandler.class.getPackageName());
 
     private final HttpHandler next;
     private final HttpHandler continuing;
@@ -55,7 +55,9 @@ final class GuardHandler implements HttpHandler {
         if (framing == null) {
             // Every connection of a guarded listener reads through its framing conduit; one that does not was never
             // checked (a conduit stacked over it hides it: metrics once did), so nothing of it is served.
-            LOG.severe(() -> exchange.getSourceAddress() + ": no framing conduit under this connection, answered 500");
+            if (LOG.isLoggable(Level.ERROR)) {
+                LOG.log(Level.ERROR, exchange.getSourceAddress() + ": no framing conduit under this connection, answered 500");
+            }
             exchange.setPersistent(false);
             ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);
             return;

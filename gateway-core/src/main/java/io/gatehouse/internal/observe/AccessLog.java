@@ -7,16 +7,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Logs one line per finished request, including requests no vhost took (400, 404, 421). Writing happens off the
- * request thread and never delays a request; lines that cannot be written are dropped and counted (see
- * {@link AccessLogWriter}), in {@code gatehouse.accesslog.dropped} when a registry is given.
+ * Logs one line per finished request, including requests no vhost took (400, 404, 421), to a file, standard output,
+ * a logger or an application's sink. Writing happens off the request thread and never delays a request; lines that
+ * cannot be written (or that a sink or logger throws on) are dropped and counted (see {@link AccessLogWriter}), in
+ * {@code gatehouse.accesslog.dropped} when a registry is given.
  *
  * <p>Thread-safe: {@link #wrap wrapped} handlers on every IO thread hand their lines to one writer thread. Shared by
  * the handler trees of successive configurations that write to the same destination ({@link #retain()}), so that
@@ -35,28 +39,30 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
-     * Like {@link #open(AccessLogConfig, MeterRegistry)} without a registry.
+     * Opens where the lines go: {@code sink} when there is one, else the configured destination, a file (created
+     * with its directories, appended to), standard output or a logger ({@link AccessLogConfig#loggerName()}, each
+     * line one INFO record).
      *
-     * @param config the destination and format
-     * @return the open log; its writer thread runs until {@link #close()}
-     * @throws UncheckedIOException when the log file cannot be opened
-     */
-    public static AccessLog open(AccessLogConfig config) {
-        return open(config, null);
-    }
-
-    /**
-     * Opens the configured destination, a file (created with its directories, appended to) or standard output, and
-     * starts its writer thread.
-     *
-     * @param config   the destination and format
+     * @param config   the destination and the format
      * @param registry where dropped lines are counted; null for nowhere
-     * @return the open log; its writer thread runs until {@link #close()}
+     * @param sink     the application's consumer of lines, instead of the configured destination; null for none
+     * @param failures where a sink or a logger that throws is reported, one of {@link #failureLog}
+     * @return the open log, writing on a thread of its own until closed
      * @throws UncheckedIOException when the log file cannot be opened
      */
-    public static AccessLog open(AccessLogConfig config, MeterRegistry registry) {
+    public static AccessLog open(AccessLogConfig config, MeterRegistry registry, Consumer<String> sink,
+                                 RepeatedEvents failures) {
         AccessLogFormat format = new AccessLogFormat(config.format(), ZoneId.systemDefault());
         LongConsumer onDropped = droppedCounter(registry);
+        if (sink != null) {
+            return new AccessLog(format, AccessLogWriter.toLines(sink, "the access-log sink", failures, onDropped));
+        }
+        Optional<String> loggerName = config.loggerName();
+        if (loggerName.isPresent()) {
+            System.Logger logger = System.getLogger(loggerName.get());
+            return new AccessLog(format, AccessLogWriter.toLines(line -> logger.log(System.Logger.Level.INFO, line),
+                    "the access-log logger " + loggerName.get(), failures, onDropped));
+        }
         if (AccessLogConfig.STDOUT.equals(config.path())) {
             return new AccessLog(format, AccessLogWriter.toStream(System.out, onDropped));
         }
@@ -65,6 +71,17 @@ public final class AccessLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open access log " + config.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A log of the access log's failures to hand a line on (a sink or a logger that throws), summarised once per
+     * {@code interval}; the caller closes it.
+     *
+     * @param interval how often repeats are summarised; zero logs each one
+     * @return a log warning on the logger of the access-log writer
+     */
+    public static RepeatedEvents failureLog(Duration interval) {
+        return new RepeatedEvents(AccessLogWriter.LOG, System.Logger.Level.WARNING, interval);
     }
 
     static LongConsumer droppedCounter(MeterRegistry registry) {
@@ -102,7 +119,7 @@ public final class AccessLog implements AutoCloseable {
     /**
      * Closes the log file and opens it again by name, for log rotation ({@code postrotate} sends SIGUSR1, which the
      * daemon turns into this call). Returns at once; the writer thread reopens before its next write. Lines already
-     * queued go to the old file. Nothing happens for standard output. A file that cannot be opened again gets
+     * queued go to the old file. Nothing happens for standard output, a logger or a sink. A file that cannot be opened again gets
      * one warning, and its lines are dropped and counted until a later reopen succeeds.
      */
     public void reopen() {

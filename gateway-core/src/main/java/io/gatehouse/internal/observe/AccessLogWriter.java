@@ -2,6 +2,8 @@ package io.gatehouse.internal.observe;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,22 +14,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Writes log lines on a thread of its own, so a slow or full disk never blocks a request thread: lines wait in a
- * bounded queue and, when it is full, are dropped and counted ({@link #dropped()}) rather than delaying a request.
- * A write that fails (a full disk, a revoked file) drops the lines it carried, counts them, and logs one warning
- * per run of failures; the next batch tries again.
+ * Writes log lines on a thread of its own, so a slow or full disk (or a slow logger) never blocks a request thread:
+ * lines wait in a bounded queue and, when it is full, are dropped and counted ({@link #dropped()}) rather than
+ * delaying a request.
  *
- * <p>{@link #reopen()} closes the destination and opens it again by name, for log rotation: lines queued before
- * it go to the old file (now renamed), lines after it to a new file.
+ * <p>Lines go to a stream ({@link Destination}: a file or standard output), in batches, or one at a time to a
+ * consumer ({@link #toLines}: an application's sink, a logger). A write that fails (a full disk, a revoked file)
+ * drops the lines it carried, counts them, and logs one warning per run of failures; the next batch tries again. A
+ * consumer that throws loses its line, counted the same way, and each throw is a repeated event
+ * ({@link RepeatedEvents}): the first is logged, its repeats are summarised.
+ *
+ * <p>{@link #reopen()} closes a file and opens it again by name, for log rotation: lines queued before it go to the
+ * old file (now renamed), lines after it to a new file.
  */
 final class AccessLogWriter implements AutoCloseable {
 
-    /** Where lines go; {@link #open()} is called once at start and again for each {@link #reopen()}. */
+    /** A stream lines go to; {@link #open()} is called once at start and again for each {@link #reopen()}. */
     interface Destination {
         OutputStream open() throws IOException;
 
@@ -35,7 +41,7 @@ final class AccessLogWriter implements AutoCloseable {
         boolean reopenable();
     }
 
-    private static final Logger LOG = Logger.getLogger(AccessLogWriter.class.getName());
+    static final Logger LOG = System.getLogger(AccessLogWriter.class.getName());
     private static final int QUEUE_CAPACITY = 16_384;
     /** Write in batches of about this size, so a burst costs few system calls. */
     private static final int BATCH_BYTES = 64 * 1024;
@@ -53,27 +59,35 @@ final class AccessLogWriter implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean reopenRequested = new AtomicBoolean();
     private final LongConsumer onDropped;
-    private final Destination destination;
+    /** Used by the writer thread only, once started. */
+    private final Output output;
     private final Thread thread;
     /** Set by the writer before it sleeps for good; the next line wakes it. */
     private volatile boolean asleep;
-    private final StringBuilder batch = new StringBuilder(BATCH_BYTES);
-    private int batchLines;
-    private OutputStream out;
-    private long failingSince = -1;
 
     /**
      * @param onDropped told the number of each drop, as it happens (a metric), from any thread
      * @throws IOException when the destination cannot be opened
      */
     AccessLogWriter(Destination destination, int queueCapacity, LongConsumer onDropped) throws IOException {
-        this.destination = destination;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.onDropped = onDropped;
-        this.out = destination.open();
-        this.thread = new Thread(this::drain, "gatehouse-access-log");
-        thread.setDaemon(true);
-        thread.start();
+        this.output = new StreamOutput(destination);
+        this.thread = startWriting();
+    }
+
+    private AccessLogWriter(Consumer<String> consumer, String name, RepeatedEvents failures, LongConsumer onDropped) {
+        this.queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        this.onDropped = onDropped;
+        this.output = new LineOutput(consumer, name, failures);
+        this.thread = startWriting();
+    }
+
+    private Thread startWriting() {
+        Thread writer = new Thread(this::drain, "gatehouse-access-log");
+        writer.setDaemon(true);
+        writer.start();
+        return writer;
     }
 
     static AccessLogWriter toStream(OutputStream stream, LongConsumer onDropped) {
@@ -111,6 +125,16 @@ final class AccessLogWriter implements AutoCloseable {
         }, QUEUE_CAPACITY, onDropped);
     }
 
+    /**
+     * Hands each line, without its line break, to {@code consumer} on the writer thread.
+     *
+     * @param name     what the consumer is, for the warning when it throws ({@code "the access-log sink"})
+     * @param failures where each throw is logged as a repeated event
+     */
+    static AccessLogWriter toLines(Consumer<String> consumer, String name, RepeatedEvents failures, LongConsumer onDropped) {
+        return new AccessLogWriter(consumer, name, failures, onDropped);
+    }
+
     /** Queues {@code line}; drops and counts it when the queue is full. Never blocks. */
     void write(String line) {
         if (!queue.offer(line)) {
@@ -143,28 +167,24 @@ final class AccessLogWriter implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             String line = queue.poll();
             if (line == null) {
-                writeBatch();
+                output.flush();
                 if (reopenRequested.getAndSet(false)) {
-                    reopenStream();
+                    output.reopen();
                 }
                 idle();
                 continue;
             }
             if (line == STOP) {
-                writeBatch();
-                closeStream();
+                output.flush();
+                output.close();
                 return;
             }
             if (line == REOPEN | reopenRequested.getAndSet(false)) {
-                writeBatch();
-                reopenStream();
+                output.flush();
+                output.reopen();
             }
             if (line != REOPEN) {
-                batch.append(line).append('\n');
-                batchLines++;
-            }
-            if (batch.length() >= BATCH_BYTES) {
-                writeBatch();
+                output.add(line);
             }
         }
     }
@@ -183,44 +203,6 @@ final class AccessLogWriter implements AutoCloseable {
         asleep = false;
     }
 
-    private void writeBatch() {
-        if (batchLines == 0) {
-            return;
-        }
-        try {
-            out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            if (failingSince >= 0) {
-                LOG.info("access log writing again; " + (dropped.get() - failingSince) + " lines were dropped");
-                failingSince = -1;
-            }
-        } catch (IOException e) {
-            if (failingSince < 0) {
-                failingSince = dropped.get();
-                LOG.warning("access log write failed, dropping lines until writes succeed: " + e.getMessage());
-            }
-            drop(batchLines);
-        } finally {
-            batch.setLength(0);
-            batchLines = 0;
-        }
-    }
-
-    private void reopenStream() {
-        if (!destination.reopenable()) {
-            return;
-        }
-        closeStream();
-        try {
-            out = destination.open();
-            LOG.fine("access log reopened");
-        } catch (IOException e) {
-            // Lines are dropped (and counted) until a later reopen succeeds.
-            LOG.warning("cannot reopen the access log; lines are dropped until the next reopen: " + e.getMessage());
-            out = failing(e);
-        }
-    }
-
     private static OutputStream failing(IOException cause) {
         return new OutputStream() {
             @Override
@@ -230,14 +212,132 @@ final class AccessLogWriter implements AutoCloseable {
         };
     }
 
-    private void closeStream() {
-        if (!destination.reopenable()) {
-            return;
+    /** What the writer thread does with each line; used by that thread only. */
+    private interface Output {
+        /** Takes one line, without its line break; may keep it until {@link #flush()}. */
+        void add(String line);
+
+        /** Writes what {@link #add} kept. */
+        void flush();
+
+        /** Opens the destination again by name; nothing for one that has no name. */
+        void reopen();
+
+        void close();
+    }
+
+    /** Lines batched into a stream: a file or standard output. */
+    private final class StreamOutput implements Output {
+        private final Destination destination;
+        private final StringBuilder batch = new StringBuilder(BATCH_BYTES);
+        private int batchLines;
+        private OutputStream out;
+        private long failingSince = -1;
+
+        StreamOutput(Destination destination) throws IOException {
+            this.destination = destination;
+            this.out = destination.open();
         }
-        try {
-            out.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the access log failed: {0}", e.getMessage());
+
+        @Override
+        public void add(String line) {
+            batch.append(line).append('\n');
+            batchLines++;
+            if (batch.length() >= BATCH_BYTES) {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (batchLines == 0) {
+                return;
+            }
+            try {
+                out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (failingSince >= 0) {
+                    LOG.log(Level.INFO, "access log writing again; " + (dropped.get() - failingSince) + " lines were dropped");
+                    failingSince = -1;
+                }
+            } catch (IOException e) {
+                if (failingSince < 0) {
+                    failingSince = dropped.get();
+                    LOG.log(Level.WARNING, "access log write failed, dropping lines until writes succeed: " + e.getMessage());
+                }
+                drop(batchLines);
+            } finally {
+                batch.setLength(0);
+                batchLines = 0;
+            }
+        }
+
+        @Override
+        public void reopen() {
+            if (!destination.reopenable()) {
+                return;
+            }
+            close();
+            try {
+                out = destination.open();
+                LOG.log(Level.DEBUG, "access log reopened");
+            } catch (IOException e) {
+                // Lines are dropped (and counted) until a later reopen succeeds.
+                LOG.log(Level.WARNING, "cannot reopen the access log; lines are dropped until the next reopen: " + e.getMessage());
+                out = failing(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!destination.reopenable()) {
+                return;
+            }
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the access log failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Lines handed one by one to a consumer. A consumer that throws loses that line only: the next one is tried
+     * again, as a failed write is.
+     */
+    private final class LineOutput implements Output {
+        private final Consumer<String> consumer;
+        private final String name;
+        private final RepeatedEvents failures;
+
+        LineOutput(Consumer<String> consumer, String name, RepeatedEvents failures) {
+            this.consumer = consumer;
+            this.name = name;
+            this.failures = failures;
+        }
+
+        @Override
+        public void add(String line) {
+            try {
+                consumer.accept(line);
+            } catch (RuntimeException | LinkageError e) {
+                drop(1);
+                // The exception's type is the kind; its message, which may vary per line, only its first report.
+                failures.event(name + " threw " + e.getClass().getName() + ", line dropped",
+                        e.getMessage() == null ? "access log:" : "access log (" + e.getMessage() + "):");
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void reopen() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 

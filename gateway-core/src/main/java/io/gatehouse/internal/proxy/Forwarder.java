@@ -30,6 +30,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.PushBackStreamSourceConduit;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
@@ -572,7 +573,9 @@ final class Forwarder implements HttpHandler {
             if (replayable && reusedConnection && !staleRetried) {
                 // The usual keep-alive race: the backend closed the idle connection as the request went out.
                 staleRetried = true;
-                ProxyLog.LOG.fine(() -> "stale pooled connection to " + backend.uri + ", sending again on a fresh one: " + reason);
+                if (ProxyLog.LOG.isLoggable(Level.DEBUG)) {
+                    ProxyLog.LOG.log(Level.DEBUG, "stale pooled connection to " + backend.uri + ", sending again on a fresh one: " + reason);
+                }
                 acquire(true);
                 return;
             }

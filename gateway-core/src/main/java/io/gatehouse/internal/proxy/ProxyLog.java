@@ -3,10 +3,10 @@ package io.gatehouse.internal.proxy;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.undertow.server.HttpServerExchange;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The proxy's log: one line per failed request, never a stack trace (the failures are expected conditions). A
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  */
 final class ProxyLog {
 
-    static final Logger LOG = Logger.getLogger("io.gatehouse.internal.proxy");
+    static final Logger LOG = System.getLogger("io.gatehouse.internal.proxy");
 
     private final RepeatedEvents repeated;
 
@@ -46,7 +46,7 @@ final class ProxyLog {
 
     /** Logs a change in whether {@code backend} takes requests. */
     static void backend(URI backend, String change) {
-        LOG.warning("backend " + backend + ": " + change);
+        LOG.log(Level.WARNING, "backend " + backend + ": " + change);
     }
 
     /** Logs that {@code exchange} failed on {@code from} because of {@code reason} and is sent to {@code to}. */

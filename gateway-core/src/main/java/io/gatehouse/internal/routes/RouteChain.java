@@ -8,9 +8,10 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * A vhost's routes: the first route whose conditions all hold serves the request.
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  */
 public final class RouteChain implements HttpHandler {
 
-    private static final Logger LOG = Logger.getLogger(RouteChain.class.getName());
+    private static final Logger LOG = System.getLogger(RouteChain.class.getName());
 
     private final List<CompiledRoute> routes;
 
@@ -94,7 +95,9 @@ public final class RouteChain implements HttpHandler {
 
     /** 400 for a request whose values would change what {@code key}'s template means. */
     static void refuseSubstitution(HttpServerExchange exchange, String key) {
-        LOG.fine(() -> "vhost " + ServedBy.of(exchange).vhost() + ": 400, a value of the request would change the meaning of " + key);
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "vhost " + ServedBy.of(exchange).vhost() + ": 400, a value of the request would change the meaning of " + key);
+        }
         ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST);
     }
 }

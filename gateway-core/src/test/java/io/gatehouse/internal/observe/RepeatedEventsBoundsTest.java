@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +19,8 @@ class RepeatedEventsBoundsTest {
     private final Logger logger = Logger.getLogger("io.gatehouse.test.repeats.bounds." + System.nanoTime());
     private final LogCapture capture = LogCapture.on(logger);
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final RepeatedEvents events = new RepeatedEvents(logger, Level.WARNING, Duration.ofSeconds(10), nanos::get);
+    private final RepeatedEvents events = new RepeatedEvents(System.getLogger(logger.getName()),
+            System.Logger.Level.WARNING, Duration.ofSeconds(10), nanos::get);
 
     {
         logger.setUseParentHandlers(false);

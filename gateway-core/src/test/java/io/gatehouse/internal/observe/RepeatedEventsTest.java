@@ -16,7 +16,8 @@ class RepeatedEventsTest {
 
     private final Logger logger = Logger.getLogger("io.gatehouse.test.repeats." + System.nanoTime());
     private final LogCapture capture = LogCapture.on(logger);
-    private final RepeatedEvents events = new RepeatedEvents(logger, Level.WARNING, Duration.ofHours(1));
+    private final RepeatedEvents events = new RepeatedEvents(System.getLogger(logger.getName()),
+            System.Logger.Level.WARNING, Duration.ofHours(1));
 
     {
         logger.setUseParentHandlers(false);
@@ -88,7 +89,8 @@ class RepeatedEventsTest {
 
     @Test
     void eachLogCountsAtItsOwnInterval() {
-        try (RepeatedEvents everyOne = new RepeatedEvents(logger, Level.WARNING, Duration.ZERO)) {
+        try (RepeatedEvents everyOne = new RepeatedEvents(System.getLogger(logger.getName()), System.Logger.Level.WARNING,
+                Duration.ZERO)) {
             for (int i = 0; i < 2; i++) {
                 everyOne.event("k", "a" + i);
                 events.event("k", "b" + i);

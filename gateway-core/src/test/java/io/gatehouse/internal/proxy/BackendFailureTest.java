@@ -42,7 +42,7 @@ class BackendFailureTest {
 
     @BeforeEach
     void captureLog() {
-        capture = LogCapture.on(ProxyLog.LOG);
+        capture = LogCapture.on(ProxyLog.LOG.getName());
         logged = capture.records();
     }
 

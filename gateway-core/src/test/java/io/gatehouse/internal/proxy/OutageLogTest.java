@@ -44,7 +44,7 @@ class OutageLogTest {
 
     @BeforeEach
     void captureLog() {
-        logged = LogCapture.on(ProxyLog.LOG);
+        logged = LogCapture.on(ProxyLog.LOG.getName());
     }
 
     @AfterEach

@@ -37,7 +37,7 @@ class RepeatedEventsPerGatewayTest {
 
     @BeforeEach
     void refusedBackends() throws IOException {
-        logged = LogCapture.on(ProxyLog.LOG);
+        logged = LogCapture.on(ProxyLog.LOG.getName());
         downA = RefusedPort.open();
         downB = RefusedPort.open();
     }
