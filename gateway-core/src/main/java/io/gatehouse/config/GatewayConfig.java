@@ -57,7 +57,7 @@ public record GatewayConfig(
      *
      * @throws ConfigException with every problem of the file, each with line, column and key path
      */
-    public static GatewayConfig load(Path file) throws ConfigException {
+    public static GatewayConfig load(Path file) {
         return ConfigLoader.load(file);
     }
 

@@ -33,7 +33,7 @@ final class Problems {
     }
 
     /** Throws the problems found so far, in file order, if there are any. */
-    void throwIfAny() throws ConfigException {
+    void throwIfAny() {
         if (!problems.isEmpty()) {
             List<ConfigProblem> sorted = new ArrayList<>(problems);
             sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
