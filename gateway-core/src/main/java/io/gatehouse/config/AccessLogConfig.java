@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
+
 /**
  * Where and how each request is logged. {@code path} is a file, {@code "-"} for standard output, or
  * {@code "off"}.

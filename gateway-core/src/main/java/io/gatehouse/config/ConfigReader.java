@@ -1,9 +1,13 @@
 package io.gatehouse.config;
 
-import io.gatehouse.config.Binders.Binder;
-import io.gatehouse.config.ConfigNode.Mapping;
-import io.gatehouse.config.ConfigNode.Scalar;
-import io.gatehouse.config.ConfigNode.Sequence;
+import io.gatehouse.internal.config.Binders;
+import io.gatehouse.internal.config.Binders.Binder;
+import io.gatehouse.internal.config.ConfigNode;
+import io.gatehouse.internal.config.ConfigNode.Mapping;
+import io.gatehouse.internal.config.ConfigNode.Scalar;
+import io.gatehouse.internal.config.ConfigNode.Sequence;
+import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.config.Problems;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

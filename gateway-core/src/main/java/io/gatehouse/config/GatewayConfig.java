@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
+
 /**
  * Request size limits: the body (413 beyond it), the header section in bytes and in fields (431 beyond either),
  * and the request target (414 beyond it). Defaults follow nginx ({@code large_client_header_buffers 4 8k}) and

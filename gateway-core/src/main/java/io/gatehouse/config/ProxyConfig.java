@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;

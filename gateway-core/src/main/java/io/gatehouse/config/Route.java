@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.SecretNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

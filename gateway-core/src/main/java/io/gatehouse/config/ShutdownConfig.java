@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.time.Duration;
 
 /** How long a graceful stop waits for in-flight requests before closing what is left. */

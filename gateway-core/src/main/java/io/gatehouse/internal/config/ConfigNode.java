@@ -1,4 +1,4 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Map;
  * {@link ConfigReader} applies the same defaults and validation to both. Lines and columns are 1-based; 0 means
  * the node was built in code.
  */
-sealed interface ConfigNode {
+public sealed interface ConfigNode {
 
     int line();
 
@@ -50,7 +50,7 @@ sealed interface ConfigNode {
             entries = List.copyOf(entries);
         }
 
-        Entry entry(String key) {
+        public Entry entry(String key) {
             for (Entry entry : entries) {
                 if (entry.key().equals(key)) {
                     return entry;
@@ -73,7 +73,7 @@ sealed interface ConfigNode {
      * The tree of plain Java values built in code: {@code Map<String, ?>} becomes a mapping, {@code List} a list,
      * an enum its lower-case name, anything else a scalar. Every node is at line 0, column 0.
      */
-    static ConfigNode of(Object value) {
+    public static ConfigNode of(Object value) {
         if (value instanceof Map<?, ?> map) {
             List<Entry> entries = new ArrayList<>();
             map.forEach((key, child) -> entries.add(new Entry((String) key, 0, 0, of(child))));

@@ -1,8 +1,11 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
-import io.gatehouse.config.ConfigNode.Mapping;
-import io.gatehouse.config.ConfigNode.Scalar;
-import io.gatehouse.config.ConfigNode.Sequence;
+import io.gatehouse.config.AccessLogConfig;
+import io.gatehouse.config.HeaderRules;
+import io.gatehouse.config.Template;
+import io.gatehouse.internal.config.ConfigNode.Mapping;
+import io.gatehouse.internal.config.ConfigNode.Scalar;
+import io.gatehouse.internal.config.ConfigNode.Sequence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,11 +22,11 @@ import java.util.stream.Collectors;
  * {@link Problems} (the binder then returns {@code null}), a relative path is resolved against its base directory,
  * and a header name is checked by the rule of the mapping being read ({@link #forRequestHeaders}).
  */
-final class Binders {
+public final class Binders {
 
     /** Reads one value at {@code path}; returns {@code null} after adding a problem. */
     @FunctionalInterface
-    interface Binder<T> {
+    public interface Binder<T> {
         T bind(ConfigNode node, String path);
 
         /** This binder's value converted by {@code conversion}; a refused value stays {@code null}. */
@@ -44,7 +47,7 @@ final class Binders {
      * @param baseDir  what relative paths are resolved against: the YAML file's directory, or for the builder
      *                 the current directory
      */
-    Binders(Problems problems, Path baseDir) {
+    public Binders(Problems problems, Path baseDir) {
         this(problems, baseDir.toAbsolutePath(), ConfigValues::changeableHeaderName);
     }
 
@@ -55,7 +58,7 @@ final class Binders {
     }
 
     /** These binders for a request's header changes: not the headers the forwarded policy owns. */
-    Binders forRequestHeaders() {
+    public Binders forRequestHeaders() {
         return new Binders(problems, baseDir, ConfigValues::changeableRequestHeaderName);
     }
 
@@ -85,7 +88,7 @@ final class Binders {
         };
     }
 
-    <T> Binder<List<T>> list(Binder<T> item, String what, boolean nonEmpty) {
+    public <T> Binder<List<T>> list(Binder<T> item, String what, boolean nonEmpty) {
         return list(item, what, nonEmpty, null);
     }
 
@@ -258,7 +261,7 @@ final class Binders {
         return baseDir.resolve(value).normalize();
     }
 
-    <T> T fail(ConfigNode node, String path, String message) {
+    public <T> T fail(ConfigNode node, String path, String message) {
         problems.add(node, path, message);
         return null;
     }
