@@ -7,6 +7,7 @@ import io.gatehouse.internal.config.ConfigNode.Mapping;
 import io.gatehouse.internal.config.ConfigNode.Scalar;
 import io.gatehouse.internal.config.ConfigNode.Sequence;
 import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.config.ParsedTemplate;
 import io.gatehouse.internal.config.Problems;
 import java.net.URI;
 import java.nio.file.Path;
@@ -322,7 +323,7 @@ final class ConfigReader {
     /** Every {@code $n} of a route's templates needs a group {@code n} in its {@code match}. */
     private void refuseMissingGroups(Route route, ConfigNode node, String path) {
         int groups = route.match().map(regex -> regex.pattern().matcher("").groupCount()).orElse(-1);
-        int highest = templatesOf(route).stream().mapToInt(Template::highestGroup).max().orElse(-1);
+        int highest = templatesOf(route).stream().mapToInt(template -> ParsedTemplate.of(template).highestGroup()).max().orElse(-1);
         if (highest > groups) {
             problems.add(node, path, "uses $" + highest + ", but " + (groups < 0
                     ? "the route has no 'match' regex to capture it" : "its match '" + route.match().get() + "' has "
