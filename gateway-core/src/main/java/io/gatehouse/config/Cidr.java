@@ -16,6 +16,8 @@ public record Cidr(byte[] network, int prefixLength) {
     /**
      * Copies {@code network} and clears the bits after the prefix, so that {@code 10.1.2.3/8} is {@code 10.0.0.0/8}.
      *
+     * @param network      4 or 16 address bytes; the caller's array is not kept
+     * @param prefixLength 0 to the address's bit length
      * @throws IllegalArgumentException when {@code network} is not 4 or 16 bytes, or the prefix is out of range
      */
     public Cidr {
@@ -64,7 +66,7 @@ public record Cidr(byte[] network, int prefixLength) {
         return new Cidr(bytes, prefix);
     }
 
-    /** A copy of the network's address bytes: the record's own stay unchanged. */
+    /** @return a copy of the network's address bytes, so the record's own stay unchanged */
     @Override
     public byte[] network() {
         return network.clone();

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigException extends RuntimeException {
 
+    /** Every problem, at least one, unmodifiable. */
     private final List<ConfigProblem> problems;
 
     /**
@@ -27,7 +28,7 @@ public final class ConfigException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** Every problem, at least one, in file order for a YAML file (line, then column). */
+    /** @return every problem, at least one, in file order for a YAML file (line, then column) */
     public List<ConfigProblem> problems() {
         return problems;
     }

@@ -67,6 +67,18 @@ public record GatewayConfig(
     /**
      * Copies the lists; checks that there is a listener and a vhost.
      *
+     * @param listen    at least one
+     * @param forwarded not null
+     * @param timeouts  not null
+     * @param limits    not null
+     * @param accessLog not null
+     * @param shutdown  not null
+     * @param vhosts    at least one
+     * @param source    the file, or empty
+     * @param admin     not null; {@link AdminConfig#OFF} for none
+     * @param pidFile   the file, or empty
+     * @param watch     whether the daemon watches the file
+     * @param log       not null
      * @throws IllegalArgumentException when {@code listen} or {@code vhosts} is empty, naming the key
      * @throws NullPointerException     for a missing component, naming its key
      */

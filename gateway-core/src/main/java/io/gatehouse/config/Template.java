@@ -34,6 +34,8 @@ public record Template(String source, Use use) {
     /**
      * Checks {@code source} for {@code use}.
      *
+     * @param source as written
+     * @param use    where it is used
      * @throws IllegalArgumentException saying what is wrong and what would be valid, like {@code '/a/$x': unknown
      *                                  substitution '$x'; valid: $0 to $9, ...}
      * @throws NullPointerException     when either is null

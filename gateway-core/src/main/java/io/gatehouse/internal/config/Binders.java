@@ -24,12 +24,29 @@ import java.util.stream.Collectors;
  */
 public final class Binders {
 
-    /** Reads one value at {@code path}; returns {@code null} after adding a problem. */
+    /**
+     * Reads one value.
+     *
+     * @param <T> the value's type
+     */
     @FunctionalInterface
     public interface Binder<T> {
+        /**
+         * Reads the value at {@code node}.
+         *
+         * @param node where the value was written
+         * @param path its key path, for a problem
+         * @return the value, or {@code null} after adding a problem
+         */
         T bind(ConfigNode node, String path);
 
-        /** This binder's value converted by {@code conversion}; a refused value stays {@code null}. */
+        /**
+         * This binder's value converted by {@code conversion}; a refused value stays {@code null}.
+         *
+         * @param conversion applied to a value read without a problem
+         * @param <R>        the converted type
+         * @return the converting binder
+         */
         default <R> Binder<R> map(Function<T, R> conversion) {
             return (node, path) -> {
                 T value = bind(node, path);
@@ -57,7 +74,7 @@ public final class Binders {
         this.headerNames = headerNames;
     }
 
-    /** These binders for a request's header changes: not the headers the forwarded policy owns. */
+    /** @return these binders for a request's header changes: not the headers the forwarded policy owns */
     public Binders forRequestHeaders() {
         return new Binders(problems, baseDir, ConfigValues::changeableRequestHeaderName);
     }
@@ -88,6 +105,15 @@ public final class Binders {
         };
     }
 
+    /**
+     * A list of values each {@code item} reads; a refused item is left out after its problem.
+     *
+     * @param item     reads one item
+     * @param what     what the items are, for a problem, like {@code "host names like example.com"}
+     * @param nonEmpty whether an empty list is a problem
+     * @param <T>      the items' type
+     * @return the list binder
+     */
     public <T> Binder<List<T>> list(Binder<T> item, String what, boolean nonEmpty) {
         return list(item, what, nonEmpty, null);
     }
@@ -261,6 +287,15 @@ public final class Binders {
         return baseDir.resolve(value).normalize();
     }
 
+    /**
+     * Adds a problem at {@code node}.
+     *
+     * @param node    where the refused value was written
+     * @param path    its key path
+     * @param message what is wrong and what would be valid
+     * @param <T>     the type the caller would have returned
+     * @return {@code null}, for a binder to return
+     */
     public <T> T fail(ConfigNode node, String path, String message) {
         problems.add(node, path, message);
         return null;
