@@ -109,6 +109,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none). */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
+        config.validate();
         // The handler trees first: XNIO, still loading when preload() started it, is not needed until the worker.
         GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
         Generation first = new Generation(config, registry, logs, null);
@@ -142,6 +143,7 @@ public final class Gateway implements AutoCloseable {
      * gateway's, and summarised when it closes.
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
+        config.validate();
         GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
         HandlerTree tree = new HandlerTree(config, registry, logs);
         tree.committed();
@@ -170,6 +172,7 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when the gateway is stopped
      */
     public synchronized Reloaded reload(GatewayConfig next) {
+        next.validate();
         if (stopped) {
             throw new IllegalStateException("the gateway is stopped");
         }

@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.AccessLogPaths;
+import io.gatehouse.internal.config.Keys;
 import java.util.Optional;
 
 /**
@@ -23,10 +25,6 @@ public record AccessLogConfig(String path, Format format) {
     public static final String LOGGER = "logger";
     /** The logger {@code path: logger} writes to. */
     public static final String DEFAULT_LOGGER = "gatehouse.access";
-    private static final String LOGGER_PREFIX = LOGGER + ":";
-    /** What a {@code path} may be, for the message that refuses one. */
-    static final String VALID_PATHS = "expected \"-\" (standard output), off, logger (the logger " + DEFAULT_LOGGER
-            + "), logger:NAME (the logger NAME) or a file path";
 
     /** What a YAML file without {@code accessLog} gets: standard output, {@code combined}. */
     public static final AccessLogConfig DEFAULTS = new AccessLogConfig(Keys.ACCESS_LOG_PATH.defaultValue(),
@@ -53,7 +51,7 @@ public record AccessLogConfig(String path, Format format) {
      */
     public AccessLogConfig {
         try {
-            checkedPath(RecordChecks.present(Keys.ACCESS_LOG_PATH, path));
+            AccessLogPaths.checked(RecordChecks.present(Keys.ACCESS_LOG_PATH, path));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(Keys.ACCESS_LOG_PATH.path() + ": " + e.getMessage(), e);
         }
@@ -75,33 +73,6 @@ public record AccessLogConfig(String path, Format format) {
      * @return {@value #DEFAULT_LOGGER} for {@code path: logger}, {@code NAME} for {@code logger:NAME}, else empty
      */
     public Optional<String> loggerName() {
-        if (LOGGER.equals(path)) {
-            return Optional.of(DEFAULT_LOGGER);
-        }
-        return path.startsWith(LOGGER_PREFIX) ? Optional.of(path.substring(LOGGER_PREFIX.length())) : Optional.empty();
-    }
-
-    /** Whether {@code path} names a file, as opposed to standard output, off or a logger. */
-    static boolean isFile(String path) {
-        return !path.equals(STDOUT) && !path.equals(OFF) && !path.equals(LOGGER) && !path.startsWith(LOGGER_PREFIX);
-    }
-
-    /**
-     * {@code path} if it can be one.
-     *
-     * @throws IllegalArgumentException when it is empty, or a {@code logger:} whose name is empty or has spaces
-     */
-    static String checkedPath(String path) {
-        if (path.isBlank()) {
-            throw new IllegalArgumentException("must not be empty; " + VALID_PATHS);
-        }
-        if (path.startsWith(LOGGER_PREFIX)) {
-            String name = path.substring(LOGGER_PREFIX.length());
-            if (name.isEmpty() || name.codePoints().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("'" + path + "' names no logger (a name without spaces after "
-                        + "the colon, like logger:com.example.access); " + VALID_PATHS);
-            }
-        }
-        return path;
+        return LOGGER.equals(path) ? Optional.of(DEFAULT_LOGGER) : Optional.ofNullable(AccessLogPaths.namedLogger(path));
     }
 }

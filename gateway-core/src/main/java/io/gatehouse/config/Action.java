@@ -6,6 +6,6 @@ package io.gatehouse.config;
  */
 public sealed interface Action permits ProxyConfig, FilesConfig, EchoConfig, RedirectConfig, RespondConfig, RewriteConfig {
 
-    /** The YAML key that selects this action. */
+    /** @return the YAML key that selects this action: {@code proxy}, {@code files}, {@code echo}, {@code redirect}, {@code respond} or {@code rewrite} */
     String kind();
 }

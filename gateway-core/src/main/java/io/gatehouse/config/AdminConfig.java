@@ -16,18 +16,33 @@ import java.util.Optional;
  */
 public record AdminConfig(Optional<ListenAddress> listen, List<String> hosts) {
 
+    /** Where {@code admin: {}} listens. */
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("127.0.0.1", 9901);
+    /** No admin listener: what a missing {@code admin} means. */
     public static final AdminConfig OFF = new AdminConfig(Optional.empty(), List.of());
 
+    /**
+     * Copies the hosts.
+     *
+     * @param listen where the admin listener binds, or empty for none
+     * @param hosts  further host names it answers
+     * @throws NullPointerException when {@code hosts} is null
+     */
     public AdminConfig {
         hosts = List.copyOf(hosts);
     }
 
+    /** @return whether there is an admin listener */
     public boolean enabled() {
         return listen.isPresent();
     }
 
-    /** Whether the admin listener binds only to a loopback address (a name is resolved to decide). */
+    /**
+     * Whether the admin listener binds only to a loopback address; a name is resolved to decide, and one that does
+     * not resolve counts as not loopback.
+     *
+     * @return true when off or on a loopback address
+     */
     public boolean loopbackOnly() {
         if (listen.isEmpty()) {
             return true;

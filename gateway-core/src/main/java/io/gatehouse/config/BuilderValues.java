@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,7 +9,7 @@ import java.util.Map;
 
 /**
  * A mapping being built by {@link GatewayConfigBuilder} or {@link ProxyConfigBuilder}: values under their
- * {@link Keys}, in the order set, turned by {@link #tree()} into the tree a YAML file would give (the user's own
+ * {@link io.gatehouse.internal.config.Keys}, in the order set, turned by {@link #tree()} into the tree a YAML file would give (the user's own
  * names in {@link #entries}: headers, extensions, statuses), so that {@link ConfigReader} reads both alike.
  */
 final class BuilderValues {

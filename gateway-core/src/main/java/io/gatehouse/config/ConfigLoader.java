@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.ConfigNode;
+import io.gatehouse.internal.config.Problems;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -19,7 +21,7 @@ final class ConfigLoader {
      *
      * @throws ConfigException with every problem found, in file order; an unreadable file is one problem too
      */
-    static GatewayConfig load(Path file) throws ConfigException {
+    static GatewayConfig load(Path file) {
         Problems problems = new Problems(Optional.of(file.toString()));
         String yaml = read(file, problems);
         ConfigNode root = yaml == null ? null : YamlTree.parse(yaml, problems);

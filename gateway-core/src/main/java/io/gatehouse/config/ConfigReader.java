@@ -1,21 +1,21 @@
 package io.gatehouse.config;
 
-import io.gatehouse.config.Binders.Binder;
-import io.gatehouse.config.ConfigNode.Mapping;
-import io.gatehouse.config.ConfigNode.Scalar;
-import io.gatehouse.config.ConfigNode.Sequence;
+import io.gatehouse.internal.config.Binders;
+import io.gatehouse.internal.config.Binders.Binder;
+import io.gatehouse.internal.config.ConfigNode;
+import io.gatehouse.internal.config.ConfigNode.Mapping;
+import io.gatehouse.internal.config.ConfigNode.Scalar;
+import io.gatehouse.internal.config.ConfigNode.Sequence;
+import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.config.Problems;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * Binds a {@link ConfigNode} tree to {@link GatewayConfig} in one pass that applies the defaults and adds every
@@ -36,14 +36,8 @@ import java.util.TreeSet;
  */
 final class ConfigReader {
 
-    /**
-     * A bound vhost with what the cross-checks need: where each host pattern was written, and whether its hosts
-     * and listeners were read without problems (otherwise they may be placeholders).
-     */
-    private record BoundVhost(VirtualHost vhost, String path, Map<String, Located> hosts, boolean routable) {
-    }
-
-    private record Located(ConfigNode node, String path) {
+    /** A bound vhost with what the {@link CrossChecks} need of it. */
+    private record BoundVhost(VirtualHost vhost, CrossChecks.Claim claim) {
     }
 
     private final Problems problems;
@@ -78,7 +72,7 @@ final class ConfigReader {
 
         List<BoundVhost> vhosts = top.required(Keys.VHOSTS, List.of(),
                 binders.list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
-        refuseConflicts(vhosts, listen);
+        CrossChecks.refuseConflicts(vhosts.stream().map(BoundVhost::claim).toList(), listen, problems);
         AdminConfig admin = admin(top, vhosts, listen);
         Optional<Path> pidFile = Optional.ofNullable(top.value(Keys.PID_FILE));
         boolean watch = top.value(Keys.WATCH);
@@ -124,13 +118,13 @@ final class ConfigReader {
         int problemsBefore = problems.count();
         List<String> hosts = f.required(Keys.VHOST_HOSTS, List.of());
         List<ListenAddress> listen = f.value(Keys.VHOST_LISTEN, List.of());
-        boolean routable = problems.count() == problemsBefore;
-        // Without a problem every host was bound, the i-th from the i-th item written.
-        Map<String, Located> hostsAt = new LinkedHashMap<>();
-        if (routable) {
+        // Without a problem every host was bound, the i-th from the i-th item written; with one, they may be
+        // placeholders, which the cross-checks leave out.
+        Map<String, CrossChecks.Place> hostsAt = new LinkedHashMap<>();
+        if (problems.count() == problemsBefore) {
             List<ConfigNode> written = ((Sequence) f.entry(Keys.VHOST_HOSTS).value()).items();
             for (int i = 0; i < hosts.size(); i++) {
-                hostsAt.put(hosts.get(i), new Located(written.get(i), f.pathOf(Keys.VHOST_HOSTS) + "[" + i + "]"));
+                hostsAt.put(hosts.get(i), CrossChecks.Place.at(written.get(i), f.pathOf(Keys.VHOST_HOSTS) + "[" + i + "]"));
             }
         }
         String name = f.value(Keys.VHOST_NAME, hosts.isEmpty() ? "" : hosts.get(0));
@@ -148,7 +142,7 @@ final class ConfigReader {
         // Without hosts or routes a problem was added above, so these placeholders never reach a caller.
         VirtualHost vhost = new VirtualHost(name, hosts.isEmpty() ? List.of("*") : hosts, listen,
                 routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes);
-        return new BoundVhost(vhost, path, hostsAt, routable);
+        return new BoundVhost(vhost, new CrossChecks.Claim(vhost.name(), path, hostsAt, vhost.listen()));
     }
 
     /**
@@ -271,7 +265,7 @@ final class ConfigReader {
         HeaderRules headers = f.has(Keys.ROUTE_HEADERS) ? headerRules(f.section(Keys.ROUTE_HEADERS)) : HeaderRules.NONE;
         Route route = new Route(prefix, match, methods, header, action == null ? new EchoConfig() : action, proxyPath, headers,
                 new Route.Origin(problems.file(), node.line(), node.column(), path));
-        refuseMissingGroups(route, node, path);
+        CrossChecks.refuseMissingGroups(route, CrossChecks.Place.at(node, path), problems);
         return route;
     }
 
@@ -325,75 +319,9 @@ final class ConfigReader {
         return new HeaderRules.Operations(o.value(Keys.HEADERS_SET), o.value(Keys.HEADERS_ADD), o.value(Keys.HEADERS_REMOVE));
     }
 
-    /** Every {@code $n} of a route's templates needs a group {@code n} in its {@code match}. */
-    private void refuseMissingGroups(Route route, ConfigNode node, String path) {
-        int groups = route.match().map(regex -> regex.pattern().matcher("").groupCount()).orElse(-1);
-        int highest = templatesOf(route).stream().mapToInt(Template::highestGroup).max().orElse(-1);
-        if (highest > groups) {
-            problems.add(node, path, "uses $" + highest + ", but " + (groups < 0
-                    ? "the route has no 'match' regex to capture it" : "its match '" + route.match().get() + "' has "
-                    + (groups == 1 ? "1 group" : groups + " groups")));
-        }
-    }
-
-    private static List<Template> templatesOf(Route route) {
-        List<Template> templates = new ArrayList<>();
-        if (route.action() instanceof RedirectConfig redirect) {
-            templates.add(redirect.to());
-        } else if (route.action() instanceof RewriteConfig rewrite) {
-            templates.add(rewrite.to());
-        } else if (route.action() instanceof RespondConfig respond) {
-            respond.headers().forEach(header -> templates.add(header.value()));
-        }
-        route.proxyPath().template().ifPresent(templates::add);
-        for (HeaderRules.Operations operations : List.of(route.headers().request(), route.headers().response())) {
-            operations.set().forEach(header -> templates.add(header.value()));
-            operations.add().forEach(header -> templates.add(header.value()));
-        }
-        return templates;
-    }
-
-    /**
-     * Two vhosts claiming one host pattern on one listener would make routing depend on their order; nginx
-     * warns ("conflicting server name") and ignores the second, Gatehouse refuses the configuration. Vhosts
-     * whose hosts or listeners have problems are left out.
-     */
-    private void refuseConflicts(List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
-        // Only vhosts sharing a host pattern can conflict: index the earlier vhosts by pattern instead of comparing every
-        // pair, which made checking 10,000 vhosts take seconds. Candidates are visited in configuration order, so the
-        // problems and their order are those of the pairwise comparison.
-        Map<String, List<Integer>> claimedBy = new HashMap<>();
-        for (int j = 0; j < vhosts.size(); j++) {
-            BoundVhost later = vhosts.get(j);
-            if (!later.routable()) {
-                continue;
-            }
-            SortedSet<Integer> candidates = new TreeSet<>();
-            later.hosts().keySet().forEach(host -> candidates.addAll(claimedBy.getOrDefault(host, List.of())));
-            for (int i : candidates) {
-                BoundVhost earlier = vhosts.get(i);
-                List<ListenAddress> shared = new ArrayList<>(listeners(earlier, defaultListen));
-                shared.retainAll(listeners(later, defaultListen));
-                if (shared.isEmpty()) {
-                    continue;
-                }
-                later.hosts().forEach((host, at) -> {
-                    if (earlier.hosts().containsKey(host)) {
-                        problems.add(at.node(), at.path(), "'" + host + "' on " + shared.get(0) + " is already claimed by vhost '"
-                                + earlier.vhost().name() + "' (" + earlier.path() + "); a host pattern may belong to one vhost per listener");
-                    }
-                });
-            }
-            int index = j;
-            later.hosts().keySet().forEach(host -> claimedBy.computeIfAbsent(host, h -> new ArrayList<>()).add(index));
-        }
-    }
-
     /**
      * {@code admin}: off when absent; {@code admin: {}} is {@link AdminConfig#DEFAULT_LISTEN}; a bare port is on
-     * 127.0.0.1; {@code hosts} are host patterns as a vhost's. An address that a public listener also binds (same
-     * port, and the same host or either a wildcard) is refused, so the admin endpoint can never be served on a public
-     * listener by accident.
+     * 127.0.0.1; {@code hosts} are host patterns as a vhost's. An address a public listener also binds is refused.
      */
     private AdminConfig admin(Fields top, List<BoundVhost> vhosts, List<ListenAddress> defaultListen) {
         if (!top.has(Keys.TOP_ADMIN)) {
@@ -402,31 +330,10 @@ final class ConfigReader {
         Fields admin = top.section(Keys.TOP_ADMIN);
         ListenAddress listen = admin.value(Keys.ADMIN_LISTEN);
         List<String> hosts = admin.value(Keys.ADMIN_HOSTS);
-        for (BoundVhost vhost : vhosts) {
-            for (ListenAddress publicListener : listeners(vhost, defaultListen)) {
-                if (overlaps(listen, publicListener)) {
-                    ConfigNode.Entry entry = admin.entry(Keys.ADMIN_LISTEN);
-                    problems.add(entry == null ? admin.mapping : entry.value(), admin.pathOf(Keys.ADMIN_LISTEN), "the admin listener "
-                            + listen + " would share " + publicListener + " with vhost '" + vhost.vhost().name()
-                            + "'; give it an address of its own, like 127.0.0.1:9901");
-                    return new AdminConfig(Optional.of(listen), hosts);
-                }
-            }
-        }
+        ConfigNode.Entry entry = admin.entry(Keys.ADMIN_LISTEN);
+        CrossChecks.refuseSharedAdmin(listen, CrossChecks.Place.at(entry == null ? admin.mapping : entry.value(),
+                admin.pathOf(Keys.ADMIN_LISTEN)), vhosts.stream().map(BoundVhost::claim).toList(), defaultListen, problems);
         return new AdminConfig(Optional.of(listen), hosts);
-    }
-
-    private static boolean overlaps(ListenAddress a, ListenAddress b) {
-        return a.port() != 0 && a.port() == b.port()
-                && (a.host().equalsIgnoreCase(b.host()) || isWildcard(a.host()) || isWildcard(b.host()));
-    }
-
-    private static boolean isWildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
-    }
-
-    private static List<ListenAddress> listeners(BoundVhost bound, List<ListenAddress> defaultListen) {
-        return bound.vhost().listen().isEmpty() ? defaultListen : bound.vhost().listen();
     }
 
     // --- reading values -------------------------------------------------------------------------------------

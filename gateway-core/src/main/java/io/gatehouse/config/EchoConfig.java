@@ -1,6 +1,6 @@
 package io.gatehouse.config;
 
-/** Answer every request with the request line and headers as received: a diagnostic backend. */
+/** {@code echo}: answer every request with the request line and headers as received, a diagnostic backend. */
 public record EchoConfig() implements Action {
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Serve local files. Self-contained: the same record is the action of a vhost and of a route.
+ * {@code files}: serve local files. Self-contained: the same record is the action of a vhost and of a route.
  *
  * @param root          a directory, possibly with lighttpd mod_evhost tokens ({@code %0}-{@code %9}, {@code %_}, {@code %%}, {@code %{M}}, {@code %{M.N}}; see src-docs/files.md)
  * @param fallbackRoot  used when the directory {@code root} resolves to does not exist
@@ -40,16 +40,20 @@ public record FilesConfig(
         Map<Integer, String> errorPages,
         Symlinks symlinks) implements Action {
 
+    /** {@code files.index} when not given. */
     public static final List<String> DEFAULT_INDEX = List.of("index.html");
     /** Off, as nginx {@code gzip_static} and Caddy {@code precompressed}: a stale sibling would be served silently. */
     public static final boolean DEFAULT_PRECOMPRESSED = false;
+    /** {@code files.dotfiles} when not given. */
     public static final Dotfiles DEFAULT_DOTFILES = Dotfiles.DENY;
+    /** {@code files.symlinks} when not given. */
     public static final Symlinks DEFAULT_SYMLINKS = Symlinks.INSIDE_ROOT;
 
     /** {@code dotfiles}: whether a path with a segment starting with {@code .} is served. */
     public enum Dotfiles {
         /** 403, except below {@code /.well-known/} (RFC 8615). */
         DENY,
+        /** Served like any other path. */
         ALLOW
     }
 
@@ -71,12 +75,23 @@ public record FilesConfig(
      * @param types   media types compressed (without parameters; {@code text/*} matches every text type)
      */
     public record Gzip(boolean enabled, long minSize, List<String> types) {
+        /** {@code gzip.minSize} when not given. */
         public static final long DEFAULT_MIN_SIZE = 1024;
+        /** {@code gzip.types} when not given: text and the common structured types that compress well. */
         public static final List<String> DEFAULT_TYPES = List.of("text/*", "application/javascript",
                 "application/json", "application/xml", "application/wasm", "image/svg+xml",
                 "application/manifest+json", "application/rss+xml", "application/atom+xml");
+        /** On-the-fly gzip when {@code gzip} is not given: off. */
         public static final Gzip DEFAULTS = new Gzip(false, DEFAULT_MIN_SIZE, DEFAULT_TYPES);
 
+        /**
+         * Copies the types.
+         *
+         * @param enabled whether responses are compressed at all
+         * @param minSize the smallest file compressed, in bytes
+         * @param types   media types compressed
+         * @throws NullPointerException when {@code types} is null
+         */
         public Gzip {
             types = List.copyOf(types);
         }
@@ -89,9 +104,28 @@ public record FilesConfig(
      * @param immutable adds {@code immutable} (RFC 8246), for file names that change with their content
      */
     public record Cache(Optional<Duration> maxAge, boolean immutable) {
+        /** No {@code Cache-Control}, when {@code cache} is not given. */
         public static final Cache DEFAULTS = new Cache(Optional.empty(), false);
     }
 
+    /**
+     * Copies the lists and maps; checks the nested settings are given.
+     *
+     * @param root          a directory, possibly with evhost tokens
+     * @param fallbackRoot  used when {@code root} does not exist
+     * @param index         file names tried for a directory
+     * @param deny          path suffixes answered 403
+     * @param listing       whether directories without an index are listed
+     * @param noRanges      paths served without range support
+     * @param mimeTypes     Content-Type by extension
+     * @param precompressed whether {@code .br} and {@code .gz} siblings are served
+     * @param gzip          on-the-fly gzip
+     * @param cache         the {@code Cache-Control} of file responses
+     * @param dotfiles      whether dot segments are served
+     * @param errorPages    page path by status
+     * @param symlinks      which symbolic links are followed
+     * @throws NullPointerException when a component is null
+     */
     public FilesConfig {
         index = List.copyOf(index);
         deny = List.copyOf(deny);

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Which peers are believed when they send forwarding headers, and which headers Gatehouse sends to backends.
+ * {@code forwarded}: which peers are believed when they send forwarding headers, and which headers Gatehouse sends to backends.
  * A peer outside {@code trusted} has its forwarding headers discarded and replaced, so a client cannot plant a
  * fake address. See {@code src-docs/forwarded.md}.
  *
@@ -29,7 +29,7 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
                               List<String> strip, Underscores underscores) {
 
     /**
-     * Request headers with {@code _} in their names, named in YAML as {@link #key()}. CGI, WSGI and PHP turn
+     * Request headers with {@code _} in their names, named in YAML {@code drop} or {@code keep}. CGI, WSGI and PHP turn
      * {@code X_Forwarded_For} and {@code X-Forwarded-For} into the same variable, so such a name can stand in for
      * one the gateway manages.
      */
@@ -40,8 +40,10 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
         KEEP;
 
         /**
-         * {@code drop} or {@code keep}, in any case.
+         * The choice YAML spells {@code value}.
          *
+         * @param value {@code drop} or {@code keep}, in any case
+         * @return the choice
          * @throws IllegalArgumentException naming the accepted values
          */
         public static Underscores parse(String value) {
@@ -79,11 +81,18 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
             this.key = key;
         }
 
+        /** @return the YAML spelling: {@code x-forwarded} or {@code rfc7239} */
         public String key() {
             return key;
         }
 
-        /** @throws IllegalArgumentException naming the accepted values */
+        /**
+         * The family YAML spells {@code value}.
+         *
+         * @param value {@code x-forwarded} or {@code rfc7239}, in any case
+         * @return the family
+         * @throws IllegalArgumentException naming the accepted values
+         */
         public static Emit parse(String value) {
             return byKey(values(), Emit::key, value);
         }
@@ -105,29 +114,55 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
                 + ", got '" + value + "'");
     }
 
+    /** {@code forwarded.emit} when not given. */
     public static final Set<Emit> DEFAULT_EMIT = Set.of(Emit.X_FORWARDED);
+    /** {@code forwarded.realIpHeader} when not given. */
     public static final boolean DEFAULT_REAL_IP_HEADER = false;
+    /** {@code forwarded.echoRequestId} when not given. */
     public static final boolean DEFAULT_ECHO_REQUEST_ID = false;
+    /** {@code forwarded.underscoresInHeaders} when not given. */
     public static final Underscores DEFAULT_UNDERSCORES = Underscores.DROP;
 
+    /** No trusted peer, every other setting at its default: what a missing {@code forwarded} means. */
     public static final ForwardedConfig DEFAULTS = new ForwardedConfig(List.of());
 
+    /**
+     * Copies the lists and the set.
+     *
+     * @param trusted       trusted peers
+     * @param emit          header families sent
+     * @param realIpHeader  whether {@code X-Real-IP} is sent
+     * @param echoRequestId whether the request id goes back to the client
+     * @param strip         headers stripped from untrusted peers, besides {@link #UNTRUSTED_DEFAULTS}
+     * @param underscores   what becomes of header names with {@code _}
+     * @throws NullPointerException when a list or the set is null
+     */
     public ForwardedConfig {
         trusted = List.copyOf(trusted);
         emit = emit.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(emit));
         strip = List.copyOf(strip);
     }
 
-    /** Trusting {@code trusted}, with every other setting at its default. */
+    /**
+     * Trusting {@code trusted}, with every other setting at its default.
+     *
+     * @param trusted peers whose forwarding headers are believed
+     */
     public ForwardedConfig(List<Cidr> trusted) {
         this(trusted, DEFAULT_EMIT, DEFAULT_REAL_IP_HEADER, DEFAULT_ECHO_REQUEST_ID, List.of(), DEFAULT_UNDERSCORES);
     }
 
-    /** Every header stripped from an untrusted peer: {@link #UNTRUSTED_DEFAULTS}, then {@link #strip()}. */
+    /** @return every header stripped from an untrusted peer: {@link #UNTRUSTED_DEFAULTS}, then {@link #strip()} */
     public List<String> strippedFromUntrusted() {
         return strip.isEmpty() ? UNTRUSTED_DEFAULTS : Stream.concat(UNTRUSTED_DEFAULTS.stream(), strip.stream()).toList();
     }
 
+    /**
+     * Whether {@code peer}'s forwarding headers are believed.
+     *
+     * @param peer the address of the connection's other end
+     * @return true when it lies in one of {@link #trusted()}
+     */
     public boolean isTrusted(InetAddress peer) {
         for (Cidr cidr : trusted) {
             if (cidr.contains(peer)) {
@@ -137,6 +172,12 @@ public record ForwardedConfig(List<Cidr> trusted, Set<Emit> emit, boolean realIp
         return false;
     }
 
+    /**
+     * Whether {@code family} is sent to backends.
+     *
+     * @param family a header family
+     * @return true when {@link #emit()} holds it
+     */
     public boolean emits(Emit family) {
         return emit.contains(family);
     }

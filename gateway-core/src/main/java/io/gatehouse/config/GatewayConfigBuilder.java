@@ -1,5 +1,8 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.ConfigNode;
+import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.config.Problems;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,16 +1,29 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
+
 /**
- * Request size limits: the body (413 beyond it), the header section in bytes and in fields (431 beyond either),
- * and the request target (414 beyond it). Defaults follow nginx ({@code large_client_header_buffers 4 8k}) and
- * Apache ({@code LimitRequestFields 100}). Also how an encoded slash in a path is read ({@link EncodedSlashes}).
+ * {@code limits}: request size limits, and how an encoded slash in a path is read. Defaults follow nginx
+ * ({@code large_client_header_buffers 4 8k}) and Apache ({@code LimitRequestFields 100}).
+ *
+ * @param maxBody        the most bytes of a request body (413 beyond it)
+ * @param maxHeaderBytes the most bytes of a request's header section (431 beyond it)
+ * @param maxHeaders     the most header fields of a request (431 beyond it)
+ * @param maxUriBytes    the most bytes of a request target (414 beyond it)
+ * @param encodedSlashes what routes make of {@code %2F} in a path
  */
 public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUriBytes, EncodedSlashes encodedSlashes) {
 
     /**
-     * @throws IllegalArgumentException naming the {@code limits} key of a value outside its range: {@code maxBody} 0
-     *                                  or more, {@code maxHeaderBytes} 1024 or more, {@code maxHeaders} 1 to 100000,
-     *                                  {@code maxUriBytes} 256 or more
+     * Checks each value is in its range.
+     *
+     * @param maxBody        0 or more
+     * @param maxHeaderBytes 1024 or more
+     * @param maxHeaders     1 to 100000
+     * @param maxUriBytes    256 or more
+     * @param encodedSlashes not null
+     * @throws IllegalArgumentException naming the {@code limits} key of a value outside its range
+     * @throws NullPointerException     when {@code encodedSlashes} is null
      */
     public Limits {
         RecordChecks.between(Keys.LIMITS_MAX_BODY, maxBody, 0, Long.MAX_VALUE);
@@ -20,9 +33,12 @@ public record Limits(long maxBody, int maxHeaderBytes, int maxHeaders, int maxUr
         RecordChecks.present(Keys.LIMITS_ENCODED_SLASHES, encodedSlashes);
     }
 
+    /** {@code limits.maxHeaders} when not given, as Apache's {@code LimitRequestFields}. */
     public static final int DEFAULT_MAX_HEADERS = 100;
+    /** {@code limits.maxUriBytes} when not given, as nginx's 8k header buffer. */
     public static final int DEFAULT_MAX_URI_BYTES = 8 * 1024;
 
+    /** The limits when {@code limits} is not given. */
     public static final Limits DEFAULTS = new Limits(Keys.LIMITS_MAX_BODY.defaultValue(),
             Keys.LIMITS_MAX_HEADER_BYTES.defaultValue(), DEFAULT_MAX_HEADERS, DEFAULT_MAX_URI_BYTES,
             Keys.LIMITS_ENCODED_SLASHES.defaultValue());

@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.time.Duration;
 
 /**
@@ -11,10 +12,16 @@ import java.time.Duration;
  */
 public record LogConfig(Duration repeatInterval) {
 
-    /** @throws IllegalArgumentException when {@code repeatInterval} is negative */
+    /**
+     * Checks the interval.
+     *
+     * @param repeatInterval 0 or more
+     * @throws IllegalArgumentException when {@code repeatInterval} is negative, naming its key
+     */
     public LogConfig {
         RecordChecks.notNegative(Keys.LOG_REPEAT_INTERVAL, repeatInterval);
     }
 
+    /** The operator log when {@code log} is not given. */
     public static final LogConfig DEFAULTS = new LogConfig(Keys.LOG_REPEAT_INTERVAL.defaultValue());
 }

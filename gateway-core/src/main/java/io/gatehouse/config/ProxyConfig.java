@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -8,7 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Forward requests to backends.
+ * {@code proxy}: forward requests to backends. Two proxy actions with equal settings share one connection pool and
+ * one health state per backend ({@link #poolKey()}).
  *
  * @param backends            {@code http://host:port} URIs (no path, query or user info)
  * @param preserveHost        true: the client's Host goes to the backend (Apache ProxyPreserveHost On)
@@ -37,11 +39,15 @@ public record ProxyConfig(
         Duration idleTimeout,
         int maxConnections) implements Action {
 
+    /** {@code proxy.preserveHost} when not given: the client's Host goes to the backend, as ProxyPreserveHost On. */
     public static final boolean DEFAULT_PRESERVE_HOST = true;
+    /** {@code proxy.connections} when not given. */
     public static final int DEFAULT_CONNECTIONS_PER_BACKEND = 64;
     /** No cap on open backend connections: as many as the load needs, like nginx, HAProxy and Caddy by default. */
     public static final int NO_CONNECTION_CAP = 0;
+    /** {@code proxy.queue} when not given. */
     public static final int DEFAULT_QUEUE_SIZE = 1024;
+    /** {@code proxy.balance} when not given. */
     public static final Balance DEFAULT_BALANCE = Balance.ROUND_ROBIN;
     /**
      * nginx's upstream {@code keepalive_timeout}: shorter than the 75 s an nginx backend keeps an idle client
@@ -50,9 +56,21 @@ public record ProxyConfig(
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     /**
-     * @throws IllegalArgumentException naming the {@code proxy} key of a value the YAML loader would refuse: no
-     *                                  backend, a timeout not more than 0, {@code connections} below 1, {@code queue}
-     *                                  or {@code maxConnections} below 0, {@code retries} outside 0 to 100
+     * Checks each value is one the YAML loader would take; copies the backends.
+     *
+     * @param backends              at least one
+     * @param preserveHost          whether the client's Host goes to the backend
+     * @param connectTimeout        more than 0
+     * @param responseTimeout       more than 0
+     * @param connectionsPerBackend 1 or more
+     * @param queueSize             0 or more
+     * @param balance               not null
+     * @param health                not null
+     * @param retries               0 to 100
+     * @param idleTimeout           more than 0
+     * @param maxConnections        0 (no cap) or more
+     * @throws IllegalArgumentException naming the {@code proxy} key of a value outside its range
+     * @throws NullPointerException     naming the key of a missing value
      */
     public ProxyConfig {
         backends = List.copyOf(RecordChecks.notEmpty(Keys.PROXY_BACKENDS, backends));
@@ -77,7 +95,12 @@ public record ProxyConfig(
         return new ProxyConfigBuilder();
     }
 
-    /** Every other backend once, like nginx's {@code proxy_next_upstream_tries 0}. */
+    /**
+     * {@code proxy.retries} when not given: every other backend once, like nginx's {@code proxy_next_upstream_tries 0}.
+     *
+     * @param backends how many backends the proxy has
+     * @return one less, or 0
+     */
     public static int defaultRetries(int backends) {
         return Math.max(0, backends - 1);
     }
@@ -92,6 +115,8 @@ public record ProxyConfig(
      * state per backend: vhosts and routes whose keys are equal share. That is every setting, the health settings
      * included, since they decide when a backend is marked out of rotation; two proxies that differ in any of them
      * must not share. A setting added to this record is added here too ({@code ProxyPoolKeyTest} checks each).
+     *
+     * @return a key equal to another proxy's exactly when the two may share
      */
     public PoolKey poolKey() {
         Optional<Check> check = health.check();
@@ -138,11 +163,18 @@ public record ProxyConfig(
         /** A hash of the client's IP address, so a client keeps its backend while that backend is up. */
         IP_HASH;
 
-        /** The YAML spelling: {@code round-robin}, {@code least-requests}, {@code ip-hash}. */
+        /** @return the YAML spelling: {@code round-robin}, {@code least-requests}, {@code ip-hash} */
         public String yamlName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
+        /**
+         * The choice YAML spells {@code value}.
+         *
+         * @param value {@code round-robin}, {@code least-requests} or {@code ip-hash}
+         * @return the choice
+         * @throws IllegalArgumentException naming the accepted values
+         */
         public static Balance parse(String value) {
             for (Balance balance : values()) {
                 if (balance.yamlName().equals(value)) {
@@ -162,27 +194,48 @@ public record ProxyConfig(
      */
     public record Health(int failures, Duration coolOff, Optional<Check> check) {
 
-        /** @throws IllegalArgumentException when {@code failures} is outside 1 to 1000 or {@code coolOff} not more than 0 */
+        /**
+         * Checks the values.
+         *
+         * @param failures 1 to 1000
+         * @param coolOff  more than 0
+         * @param check    the active check, or empty
+         * @throws IllegalArgumentException when {@code failures} is outside 1 to 1000 or {@code coolOff} not more than 0
+         * @throws NullPointerException     naming the key of a missing value
+         */
         public Health {
             RecordChecks.between(Keys.HEALTH_FAILURES, failures, 1, 1000);
             RecordChecks.positive(Keys.HEALTH_COOL_OFF, coolOff);
             RecordChecks.present(Keys.HEALTH_PATH, check);
         }
 
+        /** {@code health.failures} when not given. */
         public static final int DEFAULT_FAILURES = 3;
+        /** {@code health.coolOff} when not given. */
         public static final Duration DEFAULT_COOL_OFF = Keys.HEALTH_COOL_OFF.defaultValue();
+        /** Passive health only, when {@code health} is not given. */
         public static final Health DEFAULTS = new Health(DEFAULT_FAILURES, DEFAULT_COOL_OFF, Optional.empty());
     }
 
     /**
      * An active health check: {@code GET path} to every backend each {@code interval}; any answer other than
      * {@code expect} (or none within the interval) takes the backend out until a check succeeds again.
+     *
+     * @param path     {@code health.path}, the path requested
+     * @param interval {@code health.interval}, the time between checks
+     * @param expect   {@code health.expect}, the status a healthy backend answers
      */
     public record Check(String path, Duration interval, int expect) {
 
         /**
+         * Checks the values.
+         *
+         * @param path     starts with {@code /}
+         * @param interval more than 0
+         * @param expect   100 to 599
          * @throws IllegalArgumentException when {@code path} does not start with {@code /}, {@code interval} is not
          *                                  more than 0 or {@code expect} is not an HTTP status (100 to 599)
+         * @throws NullPointerException     naming the key of a missing value
          */
         public Check {
             if (!RecordChecks.present(Keys.HEALTH_PATH, path).startsWith("/")) {
@@ -192,7 +245,9 @@ public record ProxyConfig(
             RecordChecks.between(Keys.HEALTH_EXPECT, expect, 100, 599);
         }
 
+        /** {@code health.interval} when not given. */
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+        /** {@code health.expect} when not given. */
         public static final int DEFAULT_EXPECT = 200;
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.ConfigNode;
+import io.gatehouse.internal.config.Problems;
 import java.nio.file.Path;
 import java.util.Optional;
 

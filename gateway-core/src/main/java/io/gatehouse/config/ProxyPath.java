@@ -12,8 +12,10 @@ import java.util.Optional;
  */
 public record ProxyPath(Optional<Template> template, boolean stripPrefix) {
 
+    /** The request's own target, as received. */
     public static final ProxyPath UNCHANGED = new ProxyPath(Optional.empty(), false);
 
+    /** @return whether the request's target goes to the backend as received */
     public boolean unchanged() {
         return template.isEmpty() && !stripPrefix;
     }

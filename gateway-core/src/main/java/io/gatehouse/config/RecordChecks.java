@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;

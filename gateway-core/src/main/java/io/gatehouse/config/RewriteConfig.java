@@ -1,7 +1,7 @@
 package io.gatehouse.config;
 
 /**
- * Rewrite the request's path (and query) internally, then go on matching from the next route, like Apache's
+ * {@code rewrite}: rewrite the request's path (and query) internally, then go on matching from the next route, like Apache's
  * {@code RewriteRule} without {@code [L]}.
  *
  * @param to the new path, starting with {@code /}; the query is kept unless {@code to} has a {@code ?}

@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.SecretNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,30 +40,59 @@ public record Route(
      */
     public record Origin(Optional<String> file, int line, int column, String keyPath) {
 
+        /** The origin of a route built in code. */
         public static final Origin UNKNOWN = new Origin(Optional.empty(), 0, 0, "");
 
-        /** A problem or warning at this place. */
+        /**
+         * A problem or warning at this place.
+         *
+         * @param message what is wrong and what would be valid
+         * @return the problem, with this origin's file, line, column and key path
+         */
         public ConfigProblem problem(String message) {
             return new ConfigProblem(file, line, column, keyPath, message);
         }
     }
 
+    /**
+     * Copies the methods.
+     *
+     * @param path      a path prefix, or empty
+     * @param match     a path regex, or empty
+     * @param methods   upper-case methods; empty means any
+     * @param header    a header condition, or empty
+     * @param action    what the route does
+     * @param proxyPath for a proxy action, the path sent to the backend; {@link ProxyPath#UNCHANGED} otherwise
+     * @param headers   header changes; {@link HeaderRules#NONE} for none
+     * @param origin    where the route was written; {@link Origin#UNKNOWN} in code
+     * @throws NullPointerException when {@code methods} is null
+     */
     public Route {
         methods = List.copyOf(methods);
     }
 
-    /** A route that takes every request: the vhost shorthand. */
+    /**
+     * A route that takes every request: the vhost shorthand.
+     *
+     * @param action what it does
+     * @return the route, without conditions or header changes
+     */
     public static Route catchAll(Action action) {
         return new Route(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), action, ProxyPath.UNCHANGED,
                 HeaderRules.NONE, Origin.UNKNOWN);
     }
 
-    /** Whether the route has no condition at all. */
+    /** @return whether the route has no condition at all */
     public boolean matchesEverything() {
         return path.isEmpty() && match.isEmpty() && methods.isEmpty() && header.isEmpty();
     }
 
-    /** The conditions in YAML terms, for reports: {@code path /api/, methods [POST]}, or {@code any request}. */
+    /**
+     * The conditions in YAML terms, for reports and logs; a header condition's regex is hidden when the header is
+     * named like a secret.
+     *
+     * @return like {@code path /api/, methods [POST]}, or {@code any request}
+     */
     public String describeConditions() {
         List<String> conditions = new ArrayList<>();
         path.ifPresent(p -> conditions.add("path " + p));

@@ -1,26 +1,25 @@
 package io.gatehouse.config;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import io.gatehouse.internal.config.ParsedTemplate;
+import java.util.Objects;
 
 /**
- * A route value with substitutions, parsed and checked when the configuration is read:
+ * A route value with substitutions, as written: {@code redirect.to}, {@code rewrite.to}, {@code proxy.path}, and the
+ * values of {@code respond.headers} and of a route's {@code headers}. It may hold
  * <ul>
  *   <li>{@code $0} to {@code $9}: the groups of the route's {@code match} ({@code $0} is the whole match);</li>
  *   <li>{@code ${client_ip}}, {@code ${host}}, {@code ${scheme}}, {@code ${request_id}}: facts of the request;</li>
- *   <li>{@code %{QUERY}}: the request's query string, as received (without the {@code ?});</li>
+ *   <li>{@code %{QUERY}}: the request's query string, as received (without the {@code ?}; not in a header value);</li>
  *   <li>{@code $$}: a literal {@code $}.</li>
  * </ul>
- * Each part knows the URL component it lands in (authority, path, query, fragment, or a header value), because the
- * request's values are made safe for that component when substituted (see {@code io.gatehouse.internal.routes}).
+ * A request's values are made safe for the part of the URL (or the header value) they land in when substituted, so
+ * no value can change what the template means; see {@code src-docs/routes.md}. Constructing a template checks it,
+ * so every {@code Template} is valid for its {@link Use}. Immutable and thread-safe.
  *
- * @param source as written
- * @param parts  literal text and substitutions, in order
+ * @param source as written, like {@code /new/$1} or {@code https://${host}/}
+ * @param use    where it is used, which decides what it may look like
  */
-public record Template(String source, List<Part> parts) {
-
-    public static final List<String> VARIABLES = List.of("client_ip", "host", "scheme", "request_id");
+public record Template(String source, Use use) {
 
     /** Where a template is used, which decides what it may look like. */
     public enum Use {
@@ -28,161 +27,39 @@ public record Template(String source, List<Part> parts) {
         PATH,
         /** A redirect target: a path like {@link #PATH}, or an absolute {@code scheme://authority...} URL. */
         TARGET,
-        /** A header value. */
+        /** A header value: any text without control characters. */
         HEADER
     }
 
-    /** The part of a URL (or a header value) a piece of a template lands in. */
-    public enum Component { AUTHORITY, PATH, QUERY, FRAGMENT, HEADER }
-
-    public sealed interface Part {
-        Component component();
-    }
-
-    public record Literal(String text, Component component) implements Part {
-    }
-
-    /** {@code $n}. */
-    public record Capture(int group, Component component) implements Part {
-    }
-
-    /** {@code ${name}}, one of {@link #VARIABLES}. */
-    public record Variable(String name, Component component) implements Part {
-    }
-
-    /** {@code %{QUERY}}. */
-    public record Query(Component component) implements Part {
-    }
-
+    /**
+     * Checks {@code source} for {@code use}.
+     *
+     * @param source as written
+     * @param use    where it is used
+     * @throws IllegalArgumentException saying what is wrong and what would be valid, like {@code '/a/$x': unknown
+     *                                  substitution '$x'; valid: $0 to $9, ...}
+     * @throws NullPointerException     when either is null
+     */
     public Template {
-        parts = List.copyOf(parts);
-    }
-
-    /** Whether a literal {@code ?} starts a query of the template's own (then the request's query is not appended). */
-    public boolean hasQuery() {
-        return parts.stream().anyMatch(part -> part.component() == Component.QUERY);
-    }
-
-    /** The highest capture group used, or -1. */
-    public int highestGroup() {
-        return parts.stream().filter(Capture.class::isInstance).mapToInt(part -> ((Capture) part).group()).max().orElse(-1);
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(use, "use");
+        ParsedTemplate.parse(source, use);
     }
 
     /**
-     * Parses {@code source} for {@code use}.
+     * The template {@code source} written for {@code use}; the same as the constructor.
      *
-     * @throws IllegalArgumentException saying what is wrong and what would be valid
+     * @param source as written
+     * @param use    where it is used
+     * @return the checked template
+     * @throws IllegalArgumentException saying what is wrong and what would be valid (the message a configuration
+     *                                  problem for this value shows)
      */
     public static Template parse(String source, Use use) {
-        Component component = start(source, use);
-        List<Part> parts = new ArrayList<>();
-        // The scheme's "//" is not a path: scanning for component boundaries starts after it.
-        int i = component == Component.AUTHORITY ? source.indexOf("://") + 3 : 0;
-        StringBuilder literal = new StringBuilder(source.substring(0, i));
-        while (i < source.length()) {
-            char c = source.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c > 0x7e && use != Use.HEADER) || (c == ' ' && use != Use.HEADER)) {
-                throw new IllegalArgumentException("'" + source + "' holds " + describe(c) + "; "
-                        + (use == Use.HEADER ? "header values hold no control characters" : "percent-encode it (a space is %20)"));
-            }
-            if (c == '$' || (c == '%' && use != Use.HEADER && source.startsWith("%{", i))) {
-                flush(literal, component, parts);
-                i = substitution(source, i, component, parts, literal);
-                continue;
-            }
-            if (c == '%' && use != Use.HEADER && !isPercentEscape(source, i)) {
-                throw new IllegalArgumentException("'" + source + "': a % must start an escape like %20 or be %{QUERY}; "
-                        + "a literal % is written %25");
-            }
-            Component next = next(component, c);
-            if (next != component) {
-                if (use == Use.PATH && next == Component.FRAGMENT) {
-                    throw new IllegalArgumentException("'" + source + "': no fragment (#) here; it is never sent to a server");
-                }
-                flush(literal, component, parts);
-                component = next;
-            }
-            literal.append(c);
-            i++;
-        }
-        flush(literal, component, parts);
-        return new Template(source, parts);
+        return new Template(source, use);
     }
 
-    private static Component start(String source, Use use) {
-        if (use == Use.HEADER) {
-            return Component.HEADER;
-        }
-        if (source.startsWith("/") && !source.startsWith("//")) {
-            return Component.PATH;
-        }
-        int scheme = source.indexOf("://");
-        if (use == Use.TARGET && scheme > 0 && source.substring(0, scheme).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
-            if (scheme + 3 == source.length() || "/?#".indexOf(source.charAt(scheme + 3)) >= 0) {
-                throw new IllegalArgumentException("'" + source + "' has no host after " + source.substring(0, scheme + 3));
-            }
-            return Component.AUTHORITY;
-        }
-        throw new IllegalArgumentException("'" + source + "' must start with a single / (a path on this host)"
-                + (use == Use.TARGET ? " or with a scheme and host, like https://example.com/" : ""));
-    }
-
-    private static Component next(Component current, char c) {
-        return switch (current) {
-            case AUTHORITY -> c == '/' ? Component.PATH : c == '?' ? Component.QUERY : c == '#' ? Component.FRAGMENT : current;
-            case PATH -> c == '?' ? Component.QUERY : c == '#' ? Component.FRAGMENT : current;
-            case QUERY -> c == '#' ? Component.FRAGMENT : current;
-            default -> current;
-        };
-    }
-
-    /** Reads the substitution at {@code i}; returns the index after it. */
-    private static int substitution(String source, int i, Component component, List<Part> parts, StringBuilder literal) {
-        String rest = source.substring(i);
-        if (rest.startsWith("$$")) {
-            literal.append('$');
-            return i + 2;
-        }
-        if (rest.length() > 1 && rest.charAt(0) == '$' && Character.isDigit(rest.charAt(1))) {
-            parts.add(new Capture(rest.charAt(1) - '0', component));
-            return i + 2;
-        }
-        int close = rest.indexOf('}');
-        boolean braced = rest.length() > 2 && rest.charAt(1) == '{' && close > 2;
-        String name = braced ? rest.substring(2, close) : "";
-        if (rest.charAt(0) == '$' && braced && VARIABLES.contains(name.toLowerCase(Locale.ROOT))) {
-            parts.add(new Variable(name.toLowerCase(Locale.ROOT), component));
-            return i + close + 1;
-        }
-        if (rest.charAt(0) == '%' && braced && name.equals("QUERY")) {
-            if (component == Component.AUTHORITY) {
-                throw new IllegalArgumentException("'" + source + "': %{QUERY} cannot be part of a host");
-            }
-            parts.add(new Query(component));
-            return i + close + 1;
-        }
-        String found = braced ? rest.substring(0, close + 1) : rest.substring(0, Math.min(2, rest.length()));
-        throw new IllegalArgumentException("'" + source + "': unknown substitution '" + found + "'; valid: $0 to $9, "
-                + String.join(", ", VARIABLES.stream().map(v -> "${" + v + "}").toList())
-                + (component == Component.HEADER ? "" : ", %{QUERY}") + ", and $$ for a literal $");
-    }
-
-    private static boolean isPercentEscape(String source, int i) {
-        return i + 2 < source.length() && Character.digit(source.charAt(i + 1), 16) >= 0
-                && Character.digit(source.charAt(i + 2), 16) >= 0;
-    }
-
-    private static void flush(StringBuilder literal, Component component, List<Part> parts) {
-        if (literal.length() > 0) {
-            parts.add(new Literal(literal.toString(), component));
-            literal.setLength(0);
-        }
-    }
-
-    private static String describe(char c) {
-        return c == ' ' ? "a space" : String.format("the character U+%04X", (int) c);
-    }
-
+    /** @return the source, as written */
     @Override
     public String toString() {
         return source;

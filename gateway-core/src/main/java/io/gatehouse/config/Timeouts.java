@@ -1,18 +1,33 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import java.time.Duration;
 
 /**
- * How long Gatehouse waits. {@code connect}: for a backend connection; {@code response}: for a backend's
- * response once the request is sent (then 504); {@code idle}: a client connection with nothing to do, or a
- * request body that stops arriving; {@code requestHeader}: a request's header section, from its first byte to
- * its blank line (nginx's {@code client_header_timeout}).
+ * {@code timeouts}: how long Gatehouse waits. A proxy's own {@code timeouts} default to {@code connect} and
+ * {@code response}.
+ *
+ * @param connect       for a backend connection (then 502, or another backend)
+ * @param response      for a backend's response once the request is sent (then 504)
+ * @param idle          a client connection with nothing to do, or a request body that stops arriving
+ * @param requestHeader a request's header section, from its first byte to its blank line (nginx's
+ *                      {@code client_header_timeout}; then 408)
  */
 public record Timeouts(Duration connect, Duration response, Duration idle, Duration requestHeader) {
 
+    /** {@code timeouts.requestHeader} when not given. */
     public static final Duration DEFAULT_REQUEST_HEADER = Keys.TIMEOUTS_REQUEST_HEADER.defaultValue();
 
-    /** @throws IllegalArgumentException naming the {@code timeouts} key of a duration that is not more than 0 */
+    /**
+     * Checks every duration is more than 0.
+     *
+     * @param connect       more than 0
+     * @param response      more than 0
+     * @param idle          more than 0
+     * @param requestHeader more than 0
+     * @throws IllegalArgumentException naming the {@code timeouts} key of a duration that is not more than 0
+     * @throws NullPointerException     naming the key of a missing one
+     */
     public Timeouts {
         RecordChecks.positive(Keys.TIMEOUTS_CONNECT, connect);
         RecordChecks.positive(Keys.TIMEOUTS_RESPONSE, response);
@@ -20,6 +35,7 @@ public record Timeouts(Duration connect, Duration response, Duration idle, Durat
         RecordChecks.positive(Keys.TIMEOUTS_REQUEST_HEADER, requestHeader);
     }
 
+    /** The timeouts when {@code timeouts} is not given. */
     public static final Timeouts DEFAULTS = new Timeouts(Keys.TIMEOUTS_CONNECT.defaultValue(),
             Keys.TIMEOUTS_RESPONSE.defaultValue(), Keys.TIMEOUTS_IDLE.defaultValue(), DEFAULT_REQUEST_HEADER);
 }

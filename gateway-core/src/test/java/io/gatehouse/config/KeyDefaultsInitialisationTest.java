@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /**
  * {@link Keys} holds defaults that records' {@code DEFAULTS} are built from, and those records' checks name keys:
  * whichever of the two a program touches first, both initialise. Each case loads the classes afresh, so the named
- * class is the first of the package to be initialised.
+ * class is the first of the configuration's classes to be initialised.
  */
 class KeyDefaultsInitialisationTest {
 
@@ -26,10 +27,10 @@ class KeyDefaultsInitialisationTest {
         URL[] classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(KeyDefaultsInitialisationTest::url).toArray(URL[]::new);
         try (URLClassLoader fresh = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
-            Class.forName(Keys.class.getPackageName() + "." + first, true, fresh);
+            Class.forName(first.equals("Keys") ? Keys.class.getName() : GatewayConfig.class.getPackageName() + "." + first, true, fresh);
             for (String type : new String[] {"Timeouts", "Limits", "LogConfig", "ShutdownConfig", "AccessLogConfig",
                     "ProxyConfig$Health"}) {
-                assertNotNull(Class.forName(Keys.class.getPackageName() + "." + type, true, fresh).getField("DEFAULTS").get(null),
+                assertNotNull(Class.forName(GatewayConfig.class.getPackageName() + "." + type, true, fresh).getField("DEFAULTS").get(null),
                         type + ".DEFAULTS after " + first);
             }
             assertNotNull(Class.forName(Keys.class.getName(), true, fresh).getField("TIMEOUTS_CONNECT").get(null));

@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.Keys;
 import io.gatehouse.testing.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 
@@ -196,7 +197,7 @@ class KeysTableTest {
             Type type = next.pop();
             if (type instanceof ParameterizedType parameterized) {
                 next.addAll(Arrays.asList(parameterized.getActualTypeArguments()));
-            } else if (type instanceof Class<?> c && c.getPackage() == Keys.class.getPackage()
+            } else if (type instanceof Class<?> c && c.getPackage() == GatewayConfig.class.getPackage()
                     && !Keys.SCALARS.contains(c) && c != Route.Origin.class && seen.add(c)) {
                 if (c.isRecord()) {
                     Arrays.stream(c.getRecordComponents()).forEach(component -> next.add(component.getGenericType()));

@@ -4,6 +4,7 @@ import static io.gatehouse.config.YamlFiles.load;
 import static io.gatehouse.config.YamlFiles.withoutSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gatehouse.internal.config.Keys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -16,13 +16,13 @@ import io.gatehouse.config.Action;
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.HeaderRules;
-import io.gatehouse.config.Keys;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyPath;
 import io.gatehouse.config.Regex;
 import io.gatehouse.config.Route;
-import io.gatehouse.config.SecretNames;
 import io.gatehouse.config.Template;
+import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.config.SecretNames;
 
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;

@@ -4,7 +4,6 @@ import io.gatehouse.config.Action;
 import io.gatehouse.config.EchoConfig;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
-import io.gatehouse.config.Keys;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.config.RedirectConfig;
@@ -12,6 +11,7 @@ import io.gatehouse.config.RespondConfig;
 import io.gatehouse.config.RewriteConfig;
 import io.gatehouse.config.Route;
 import io.gatehouse.config.VirtualHost;
+import io.gatehouse.internal.config.Keys;
 
 import java.net.URI;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.gatehouse.config.RedirectConfig;
 import io.gatehouse.config.RespondConfig;
 import io.gatehouse.config.RewriteConfig;
 import io.gatehouse.config.Route;
-import io.gatehouse.config.Template;
+import io.gatehouse.internal.config.ParsedTemplate;
 import io.gatehouse.internal.http.ProxyTarget;
 import io.gatehouse.internal.vhosts.ServedBy;
 import io.undertow.server.HttpHandler;
@@ -34,7 +34,9 @@ final class CompiledRoute {
     private final Set<HttpString> methods;
     private final HttpString headerName;
     private final Pattern headerPattern;
-    private final Template rewriteTo;
+    private final ParsedTemplate rewriteTo;
+    private final HeaderChanges.Operations requestHeaders;
+    private final HeaderChanges.Operations responseHeaders;
     private final RouteAction action;
 
     /**
@@ -47,7 +49,9 @@ final class CompiledRoute {
         this.methods = route.methods().stream().map(HttpString::new).collect(Collectors.toUnmodifiableSet());
         this.headerName = route.header().map(h -> new HttpString(h.name())).orElse(null);
         this.headerPattern = route.header().flatMap(h -> h.matches()).map(regex -> regex.pattern()).orElse(null);
-        this.rewriteTo = route.action() instanceof RewriteConfig rewrite ? rewrite.to() : null;
+        this.rewriteTo = route.action() instanceof RewriteConfig rewrite ? ParsedTemplate.of(rewrite.to()) : null;
+        this.requestHeaders = HeaderChanges.Operations.of(route.headers().request());
+        this.responseHeaders = HeaderChanges.Operations.of(route.headers().response());
         this.action = rewriteTo != null ? null : action(route, handlers);
     }
 
@@ -74,12 +78,14 @@ final class CompiledRoute {
         if (route.proxyPath().unchanged()) {
             return (exchange, values) -> proxy.handleRequest(exchange);
         }
+        boolean strip = route.proxyPath().stripPrefix();
+        ParsedTemplate template = strip ? null : ParsedTemplate.of(route.proxyPath().template().orElseThrow());
         return (exchange, values) -> {
-            String target = route.proxyPath().stripPrefix()
+            String target = strip
                     ? Substitution.path(values.path().substring(route.path().orElseThrow().length()), values)
-                    : Substitution.url(route.proxyPath().template().orElseThrow(), values);
+                    : Substitution.url(template, values);
             if (target == null) {
-                RouteChain.refuseSubstitution(exchange, route.proxyPath().stripPrefix() ? "proxy.stripPrefix" : "proxy.path");
+                RouteChain.refuseSubstitution(exchange, strip ? "proxy.stripPrefix" : "proxy.path");
                 return;
             }
             ProxyTarget.set(exchange, target);
@@ -146,15 +152,15 @@ final class CompiledRoute {
         if (route.headers().isEmpty()) {
             return;
         }
-        HeaderChanges.of(route.headers().request(), values).applyTo(exchange.getRequestHeaders());
+        HeaderChanges.of(requestHeaders, values).applyTo(exchange.getRequestHeaders());
         if (!route.headers().response().isEmpty()) {
-            HeaderChanges response = HeaderChanges.of(route.headers().response(), values);
+            HeaderChanges response = HeaderChanges.of(responseHeaders, values);
             exchange.addResponseCommitListener(committed -> response.applyTo(committed.getResponseHeaders()));
         }
     }
 
     /** The rewrite target template, or {@code null} when the route is not a rewrite. */
-    Template rewriteTo() {
+    ParsedTemplate rewriteTo() {
         return rewriteTo;
     }
 

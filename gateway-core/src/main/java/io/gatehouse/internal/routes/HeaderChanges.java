@@ -32,15 +32,28 @@ final class HeaderChanges {
         this.add = add;
     }
 
-    static HeaderChanges of(HeaderRules.Operations operations, RequestValues values) {
-        return new HeaderChanges(operations.remove().stream().map(HttpString::new).toList(),
-                changes(operations.set(), values), changes(operations.add(), values));
+    /**
+     * One side's configured operations, parsed once when the route is built.
+     *
+     * @param remove the names removed
+     * @param set    the headers given one value
+     * @param add    the headers given one more value
+     */
+    record Operations(List<HttpString> remove, List<HeaderTemplate> set, List<HeaderTemplate> add) {
+        static Operations of(HeaderRules.Operations configured) {
+            return new Operations(configured.remove().stream().map(HttpString::new).toList(), HeaderTemplate.of(configured.set()),
+                    HeaderTemplate.of(configured.add()));
+        }
     }
 
-    private static List<Change> changes(List<HeaderRules.Header> headers, RequestValues values) {
+    static HeaderChanges of(Operations operations, RequestValues values) {
+        return new HeaderChanges(operations.remove(), changes(operations.set(), values), changes(operations.add(), values));
+    }
+
+    private static List<Change> changes(List<HeaderTemplate> headers, RequestValues values) {
         List<Change> changes = new ArrayList<>(headers.size());
-        for (HeaderRules.Header header : headers) {
-            changes.add(new Change(new HttpString(header.name()), Substitution.header(header.value(), values)));
+        for (HeaderTemplate header : headers) {
+            changes.add(new Change(header.name(), header.fill(values)));
         }
         return changes;
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.internal.routes;
 
 import io.gatehouse.config.RedirectConfig;
+import io.gatehouse.internal.config.ParsedTemplate;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
@@ -10,20 +11,22 @@ import io.undertow.util.Headers;
  */
 final class Redirect implements RouteAction {
 
-    private final RedirectConfig config;
+    private final ParsedTemplate to;
+    private final int status;
 
     Redirect(RedirectConfig config) {
-        this.config = config;
+        this.to = ParsedTemplate.of(config.to());
+        this.status = config.status();
     }
 
     @Override
     public void serve(HttpServerExchange exchange, RequestValues values) {
-        String location = Substitution.url(config.to(), values);
+        String location = Substitution.url(to, values);
         if (location == null) {
             RouteChain.refuseSubstitution(exchange, "redirect.to");
             return;
         }
-        exchange.setStatusCode(config.status());
+        exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.LOCATION, location);
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
         Respond.closeIfBodyUnread(exchange);

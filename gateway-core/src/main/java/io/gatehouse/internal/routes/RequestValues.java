@@ -44,7 +44,7 @@ final class RequestValues {
         return exchange.getQueryString();
     }
 
-    /** One of {@link io.gatehouse.config.Template#VARIABLES}. */
+    /** One of {@link io.gatehouse.internal.config.ParsedTemplate#VARIABLES}. */
     String variable(String name) {
         return switch (name) {
             case "client_ip" -> Objects.requireNonNullElse(ClientAddress.clientText(exchange), "");

@@ -1,12 +1,12 @@
 package io.gatehouse.internal.routes;
 
-import io.gatehouse.config.HeaderRules;
 import io.gatehouse.config.RespondConfig;
 import io.gatehouse.internal.http.ErrorResponses;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
+
+import java.util.List;
 
 /**
  * {@code respond}: a fixed status, headers and body. Without a body an error status gets the gateway's usual
@@ -16,16 +16,18 @@ import io.undertow.util.HttpString;
 final class Respond implements RouteAction {
 
     private final RespondConfig config;
+    private final List<HeaderTemplate> headers;
 
     Respond(RespondConfig config) {
         this.config = config;
+        this.headers = HeaderTemplate.of(config.headers());
     }
 
     @Override
     public void serve(HttpServerExchange exchange, RequestValues values) {
         HeaderMap headers = exchange.getResponseHeaders();
-        for (HeaderRules.Header header : config.headers()) {
-            headers.add(new HttpString(header.name()), Substitution.header(header.value(), values));
+        for (HeaderTemplate header : this.headers) {
+            headers.add(header.name(), header.fill(values));
         }
         if (config.body().isEmpty() && config.status() >= 400) {
             ErrorResponses.send(exchange, config.status());

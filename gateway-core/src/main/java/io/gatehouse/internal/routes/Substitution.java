@@ -1,13 +1,13 @@
 package io.gatehouse.internal.routes;
 
-import io.gatehouse.config.Template;
-import io.gatehouse.config.Template.Component;
+import io.gatehouse.internal.config.ParsedTemplate;
+import io.gatehouse.internal.config.ParsedTemplate.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * Fills a {@link Template} with a request's values so that no value can change what the template means.
+ * Fills a {@link ParsedTemplate} with a request's values so that no value can change what the template means.
  *
  * <p>Each value is made safe for the component it lands in:
  * <ul>
@@ -40,25 +40,25 @@ final class Substitution {
      *
      * @return the URL, or {@code null} when a value would change its meaning (the caller answers 400)
      */
-    static String url(Template template, RequestValues values) {
+    static String url(ParsedTemplate template, RequestValues values) {
         StringBuilder authority = new StringBuilder();
         StringBuilder path = new StringBuilder();
         StringBuilder query = new StringBuilder();
         StringBuilder fragment = new StringBuilder();
-        for (Template.Part part : template.parts()) {
+        for (ParsedTemplate.Part part : template.parts()) {
             StringBuilder into = switch (part.component()) {
                 case AUTHORITY -> authority;
                 case QUERY -> query;
                 case FRAGMENT -> fragment;
                 default -> path;
             };
-            if (part instanceof Template.Literal literal) {
+            if (part instanceof ParsedTemplate.Literal literal) {
                 into.append(literal.text());
-            } else if (part instanceof Template.Query) {
+            } else if (part instanceof ParsedTemplate.Query) {
                 into.append(part.component() == Component.PATH ? encode(values.query(), PATH_SAFE) : rawQuery(values.query()));
             } else {
-                String value = part instanceof Template.Capture capture ? values.group(capture.group())
-                        : values.variable(((Template.Variable) part).name());
+                String value = part instanceof ParsedTemplate.Capture capture ? values.group(capture.group())
+                        : values.variable(((ParsedTemplate.Variable) part).name());
                 if (part.component() == Component.AUTHORITY && !HOST_PART.matcher(value).matches()) {
                     return null;
                 }
@@ -81,14 +81,14 @@ final class Substitution {
     }
 
     /** A header value with the template's substitutions; never holds a character that could end the header. */
-    static String header(Template template, RequestValues values) {
+    static String header(ParsedTemplate template, RequestValues values) {
         StringBuilder out = new StringBuilder();
-        for (Template.Part part : template.parts()) {
-            if (part instanceof Template.Literal literal) {
+        for (ParsedTemplate.Part part : template.parts()) {
+            if (part instanceof ParsedTemplate.Literal literal) {
                 out.append(literal.text());
-            } else if (part instanceof Template.Capture capture) {
+            } else if (part instanceof ParsedTemplate.Capture capture) {
                 out.append(headerSafe(values.group(capture.group())));
-            } else if (part instanceof Template.Variable variable) {
+            } else if (part instanceof ParsedTemplate.Variable variable) {
                 out.append(headerSafe(values.variable(variable.name())));
             }
         }

@@ -1,4 +1,4 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
 import java.util.Locale;
 
@@ -18,7 +18,12 @@ public final class SecretNames {
     private SecretNames() {
     }
 
-    /** Whether values under {@code name} are secrets. */
+    /**
+     * Whether values under {@code name} are secrets.
+     *
+     * @param name a header or key name
+     * @return true when it contains one of the secret words, in any case
+     */
     public static boolean isSecret(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         for (String word : WORDS) {
@@ -29,7 +34,13 @@ public final class SecretNames {
         return false;
     }
 
-    /** {@code value} as it may be shown when it belongs to {@code name}. */
+    /**
+     * {@code value} as it may be shown when it belongs to {@code name}.
+     *
+     * @param name  the header or key it belongs to
+     * @param value the value
+     * @return {@code value}, or {@link #REDACTED} for a secret
+     */
     public static String shown(String name, String value) {
         return isSecret(name) ? REDACTED : value;
     }

@@ -1,5 +1,28 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
+import io.gatehouse.config.AccessLogConfig;
+import io.gatehouse.config.AdminConfig;
+import io.gatehouse.config.Cidr;
+import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.FilesConfig;
+import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.HeaderCondition;
+import io.gatehouse.config.HeaderRules;
+import io.gatehouse.config.Limits;
+import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.LogConfig;
+import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.config.ProxyPath;
+import io.gatehouse.config.RedirectConfig;
+import io.gatehouse.config.Regex;
+import io.gatehouse.config.RespondConfig;
+import io.gatehouse.config.RewriteConfig;
+import io.gatehouse.config.Route;
+import io.gatehouse.config.ShutdownConfig;
+import io.gatehouse.config.Template;
+import io.gatehouse.config.Timeouts;
+import io.gatehouse.config.VirtualHost;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +39,9 @@ import java.util.stream.Stream;
 
 /**
  * The YAML keys, each declared once: its name, the mapping it belongs to, the record component it fills, a doc
- * line, and for a value its type (the binder {@link ConfigReader} reads it with) and its default. The reader takes
+ * line, and for a value its type (the binder {@code ConfigReader} reads it with) and its default. The reader takes
  * the key names, each mapping's valid keys (so the "valid keys here" of an unknown key is this table), each value's
- * binder and default from here; {@link GatewayConfigBuilder} writes under these names, the daemon's {@code /config}
+ * binder and default from here; {@link io.gatehouse.config.GatewayConfigBuilder} writes under these names, the daemon's {@code /config}
  * names each record component by the key that fills it, and {@code gatehouse check} labels values with these names.
  * {@code KeysTableTest} checks that every component of the config records is filled by exactly one key (or is
  * {@link #NOT_KEYS one that no key fills}), that every key is documented, and that the documented defaults are
@@ -52,7 +75,7 @@ public final class Keys {
     public record Key<T>(Section section, String name, String doc, Class<? extends Record> record, String component,
                          Section opens, Function<Binders, Binders.Binder<T>> type, Default<T> byDefault) {
 
-        /** The key path for messages and reports: {@code proxy.health.failures}, {@code shutdown.drainTimeout}. */
+        /** @return the key path for messages and reports: {@code proxy.health.failures}, {@code shutdown.drainTimeout} */
         public String path() {
             return section.path().isEmpty() ? name : section.path() + "." + name;
         }
@@ -60,6 +83,7 @@ public final class Keys {
         /**
          * The constant default, for the records' {@code DEFAULTS}.
          *
+         * @return the value the key has when absent
          * @throws IllegalStateException when the default is not a constant
          */
         public T defaultValue() {
@@ -69,7 +93,13 @@ public final class Keys {
             return byDefault.value();
         }
 
-        /** Whether this key fills {@code component} of {@code type}. */
+        /**
+         * Whether this key fills {@code componentName} of {@code type}.
+         *
+         * @param type          a config record
+         * @param componentName one of its components' names
+         * @return true when this key's value is that component's
+         */
         public boolean fills(Class<?> type, String componentName) {
             return record == type && component.equals(componentName);
         }
@@ -143,24 +173,27 @@ public final class Keys {
             this.keys = new ArrayList<>(inherited);
         }
 
+        /** @return like {@code proxy.health}; {@code ""} for the top level, {@code vhosts[]} for an entry of a list */
         public String path() {
             return path;
         }
 
+        /** @return the record this mapping is, or null when it is part of the enclosing record */
         public Class<? extends Record> record() {
             return record;
         }
 
+        /** @return the file in {@code src-docs} that documents its keys */
         public String doc() {
             return doc;
         }
 
-        /** The keys, in order. */
+        /** @return the keys, in order */
         public List<Key<?>> keys() {
             return Collections.unmodifiableList(keys);
         }
 
-        /** The key names, in order. */
+        /** @return the key names, in order */
         public List<String> names() {
             return keys.stream().map(Key::name).toList();
         }
@@ -488,18 +521,29 @@ public final class Keys {
     /** Values written as one scalar: records, but not mappings of keys. */
     public static final Set<Class<?>> SCALARS = Set.of(ListenAddress.class, Cidr.class, Regex.class, Template.class);
 
-    /** The key that fills {@code component} of {@code type}, if one does. */
+    /**
+     * The key that fills {@code component} of {@code type}, if one does.
+     *
+     * @param type      a config record
+     * @param component one of its components' names
+     * @return the key, or empty for a component no key fills ({@link #NOT_KEYS})
+     */
     public static Optional<Key<?>> filling(Class<?> type, String component) {
         return SECTIONS.stream().flatMap(section -> section.keys().stream())
                 .filter(key -> key.fills(type, component)).findFirst();
     }
 
-    /** Every key, each once. */
+    /** @return every key, each once */
     public static Stream<Key<?>> all() {
         return SECTIONS.stream().flatMap(section -> section.keys().stream()).distinct();
     }
 
-    /** How YAML writes a choice: {@code round-robin}, {@code inside-root}, {@code x-forwarded}, {@code combined}. */
+    /**
+     * How YAML writes a choice.
+     *
+     * @param choice a config enum's constant
+     * @return like {@code round-robin}, {@code inside-root}, {@code x-forwarded}, {@code combined}
+     */
     public static String spelling(Enum<?> choice) {
         return choice.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

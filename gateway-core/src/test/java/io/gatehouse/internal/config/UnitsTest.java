@@ -1,4 +1,4 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,10 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
-import io.gatehouse.config.ConfigNode.Mapping;
-import io.gatehouse.config.ConfigNode.Scalar;
-import io.gatehouse.config.ConfigNode.Sequence;
+import io.gatehouse.config.HeaderRules;
+import io.gatehouse.config.Template;
+import io.gatehouse.internal.config.ConfigNode.Mapping;
+import io.gatehouse.internal.config.ConfigNode.Scalar;
+import io.gatehouse.internal.config.ConfigNode.Sequence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +21,31 @@ import java.util.stream.Collectors;
  * {@link Problems} (the binder then returns {@code null}), a relative path is resolved against its base directory,
  * and a header name is checked by the rule of the mapping being read ({@link #forRequestHeaders}).
  */
-final class Binders {
+public final class Binders {
 
-    /** Reads one value at {@code path}; returns {@code null} after adding a problem. */
+    /**
+     * Reads one value.
+     *
+     * @param <T> the value's type
+     */
     @FunctionalInterface
-    interface Binder<T> {
+    public interface Binder<T> {
+        /**
+         * Reads the value at {@code node}.
+         *
+         * @param node where the value was written
+         * @param path its key path, for a problem
+         * @return the value, or {@code null} after adding a problem
+         */
         T bind(ConfigNode node, String path);
 
-        /** This binder's value converted by {@code conversion}; a refused value stays {@code null}. */
+        /**
+         * This binder's value converted by {@code conversion}; a refused value stays {@code null}.
+         *
+         * @param conversion applied to a value read without a problem
+         * @param <R>        the converted type
+         * @return the converting binder
+         */
         default <R> Binder<R> map(Function<T, R> conversion) {
             return (node, path) -> {
                 T value = bind(node, path);
@@ -44,7 +63,7 @@ final class Binders {
      * @param baseDir  what relative paths are resolved against: the YAML file's directory, or for the builder
      *                 the current directory
      */
-    Binders(Problems problems, Path baseDir) {
+    public Binders(Problems problems, Path baseDir) {
         this(problems, baseDir.toAbsolutePath(), ConfigValues::changeableHeaderName);
     }
 
@@ -54,8 +73,8 @@ final class Binders {
         this.headerNames = headerNames;
     }
 
-    /** These binders for a request's header changes: not the headers the forwarded policy owns. */
-    Binders forRequestHeaders() {
+    /** @return these binders for a request's header changes: not the headers the forwarded policy owns */
+    public Binders forRequestHeaders() {
         return new Binders(problems, baseDir, ConfigValues::changeableRequestHeaderName);
     }
 
@@ -85,7 +104,16 @@ final class Binders {
         };
     }
 
-    <T> Binder<List<T>> list(Binder<T> item, String what, boolean nonEmpty) {
+    /**
+     * A list of values each {@code item} reads; a refused item is left out after its problem.
+     *
+     * @param item     reads one item
+     * @param what     what the items are, for a problem, like {@code "host names like example.com"}
+     * @param nonEmpty whether an empty list is a problem
+     * @param <T>      the items' type
+     * @return the list binder
+     */
+    public <T> Binder<List<T>> list(Binder<T> item, String what, boolean nonEmpty) {
         return list(item, what, nonEmpty, null);
     }
 
@@ -192,7 +220,7 @@ final class Binders {
 
     /** {@code "-"}, {@code off}, {@code logger}, {@code logger:NAME}, or a path resolved like {@link #path()}. */
     Binder<String> accessLogPath() {
-        return parsed(value -> AccessLogConfig.isFile(AccessLogConfig.checkedPath(value)) ? resolve(value).toString() : value);
+        return parsed(value -> AccessLogPaths.isFile(AccessLogPaths.checked(value)) ? resolve(value).toString() : value);
     }
 
     /** A header name the mapping being read may change. */
@@ -257,7 +285,16 @@ final class Binders {
         return baseDir.resolve(value).normalize();
     }
 
-    <T> T fail(ConfigNode node, String path, String message) {
+    /**
+     * Adds a problem at {@code node}.
+     *
+     * @param node    where the refused value was written
+     * @param path    its key path
+     * @param message what is wrong and what would be valid
+     * @param <T>     the type the caller would have returned
+     * @return {@code null}, for a binder to return
+     */
+    public <T> T fail(ConfigNode node, String path, String message) {
         problems.add(node, path, message);
         return null;
     }

@@ -1,7 +1,9 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
+import io.gatehouse.config.AccessLogConfig;
+import io.gatehouse.config.ForwardedConfig;
+import io.gatehouse.config.ListenAddress;
 import io.gatehouse.internal.files.EvhostPattern;
-
 import io.gatehouse.internal.vhosts.HostNames;
 import java.net.URI;
 import java.net.URISyntaxException;

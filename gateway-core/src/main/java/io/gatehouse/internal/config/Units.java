@@ -1,4 +1,4 @@
-package io.gatehouse.config;
+package io.gatehouse.internal.config;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
