@@ -57,7 +57,10 @@ class ModulePathTest {
             }
             """;
 
-    /** Starts a gateway from the builder, asks it once, and reads a YAML file: the parts that could need opens. */
+    /**
+     * Starts a gateway from the builder, asks it for a file once, and reads a YAML file: the parts that could need
+     * an {@code opens} (Jackson) or a resource of a package that is not exported (the MIME table).
+     */
     private static final String APPLICATION = """
             package demo;
 
@@ -74,16 +77,16 @@ class ModulePathTest {
                 public static void main(String[] args) throws Exception {
                     GatewayConfig config = GatewayConfig.builder()
                             .listen("127.0.0.1:0")
-                            .vhost(v -> v.name("demo").hosts("*").echo())
+                            .vhost(v -> v.name("demo").hosts("*").files(f -> f.root(args[1])))
                             .build();
                     try (Gateway gateway = Gateway.start(config)) {
                         int port = gateway.addresses().get(0).getPort();
                         HttpURLConnection request = (HttpURLConnection)
-                                URI.create("http://127.0.0.1:" + port + "/from-a-module").toURL().openConnection();
+                                URI.create("http://127.0.0.1:" + port + "/style.css").toURL().openConnection();
                         System.out.println("status " + request.getResponseCode());
+                        System.out.println("type " + request.getContentType());
                         try (InputStream body = request.getInputStream()) {
-                            String echoed = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-                            System.out.println("echoed path " + echoed.contains("/from-a-module"));
+                            System.out.println("body " + new String(body.readAllBytes(), StandardCharsets.UTF_8));
                         }
                     }
                     System.out.println("yaml vhosts " + GatewayConfig.load(Path.of(args[0])).vhosts().size());
@@ -129,6 +132,8 @@ class ModulePathTest {
     void anApplicationModuleStartsAGatewayOnTheModulePath() throws IOException, InterruptedException {
         Path classes = compiled(APPLICATION);
         Path config = Files.writeString(work.resolve("gatehouse.yaml"), YAML);
+        Path site = Files.createDirectories(work.resolve("site"));
+        Files.writeString(site.resolve("style.css"), "a { color: teal }");
         Path output = work.resolve("output.txt");
 
         Process child = new ProcessBuilder(
@@ -136,7 +141,7 @@ class ModulePathTest {
                 "--module-path", join(Stream.concat(Stream.of(classes), layout.modulePath().stream()).toList()),
                 "--class-path", join(layout.classPath()),
                 "--module", "demo.app/demo.App",
-                config.toString())
+                config.toString(), site.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -148,7 +153,8 @@ class ModulePathTest {
         assertEquals(0, child.exitValue(), printed);
         List<String> lines = printed.lines().toList();
         assertTrue(lines.contains("status 200"), printed);
-        assertTrue(lines.contains("echoed path true"), printed);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("type text/css")), printed);
+        assertTrue(lines.contains("body a { color: teal }"), printed);
         assertTrue(lines.contains("yaml vhosts 2"), printed);
         assertTrue(lines.contains("modules demo.app io.gatehouse"), printed);
     }
