@@ -16,7 +16,8 @@ COPY gateway-core/pom.xml gateway-core/
 COPY gateway-daemon/pom.xml gateway-daemon/
 RUN mvn -B -q -pl gateway-core dependency:go-offline
 COPY . .
-RUN mvn -B -q -DskipTests package \
+# The library's sources and javadoc jars are for publishing, not for the image.
+RUN mvn -B -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package \
  && mkdir /dist \
  && tar xzf gateway-daemon/target/gatehouse-*.tar.gz -C /dist --strip-components=1
 
