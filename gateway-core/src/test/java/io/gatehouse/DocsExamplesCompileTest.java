@@ -37,7 +37,8 @@ class DocsExamplesCompileTest {
 
     /** The pages whose Java blocks must compile, relative to the repository root: one line per page. */
     private static final List<String> PAGES = List.of(
-            "README.md");
+            "README.md",
+            "src-docs/embedding.md");
 
     private static final Pattern TOP_LEVEL_TYPE =
             Pattern.compile("(?m)^(?:public\\s+)?(?:final\\s+|abstract\\s+)?(?:class|record|interface|enum)\\s+(\\w+)");
