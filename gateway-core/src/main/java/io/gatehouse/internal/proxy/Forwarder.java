@@ -1,7 +1,6 @@
 package io.gatehouse.internal.proxy;
 
 import io.gatehouse.internal.guard.RequestRejectedException;
-import io.gatehouse.internal.http.ProxyTarget;
 import io.gatehouse.internal.observe.UpstreamCall;
 import io.gatehouse.internal.http.ErrorResponses;
 import io.undertow.conduits.ChunkedStreamSourceConduit;
@@ -34,7 +33,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.util.BitSet;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,25 +112,6 @@ final class Forwarder implements HttpHandler {
         // The pools and the client connections live on the exchange's IO thread; run there, after this call returns.
         ProxiedExchange proxied = new ProxiedExchange(exchange);
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), proxied::start);
-    }
-
-    /**
-     * The origin-form target: the one a route chose ({@link ProxyTarget}), else the raw path and query as received,
-     * without an absolute-form scheme and authority.
-     */
-    static String originForm(HttpServerExchange exchange) {
-        String chosen = ProxyTarget.of(exchange);
-        if (chosen != null) {
-            return chosen;
-        }
-        String target = exchange.getRequestURI();
-        if (exchange.isHostIncludedInRequestURI()) {
-            int authority = target.indexOf("//");
-            int path = authority < 0 ? -1 : target.indexOf('/', authority + 2);
-            target = path < 0 ? "/" : target.substring(path);
-        }
-        String query = exchange.getQueryString();
-        return query == null || query.isEmpty() ? target : target + '?' + query;
     }
 
     /** Where a request stands; errors are handled according to it, and each outcome happens once. */
@@ -272,7 +251,7 @@ final class Forwarder implements HttpHandler {
             // The client's framing was consumed by Undertow; a body of unknown length is re-framed as chunked.
             String host = !preserveHost || !exchange.getRequestHeaders().contains(Headers.HOST) ? backend.uri.getRawAuthority() : null;
             requestHeadBuffer = buffers().allocate();
-            sendHead(leased, RequestHead.encode(exchange, originForm(exchange), host, chunked, requestHeadBuffer.getBuffer()), chunked);
+            sendHead(leased, RequestHead.encode(exchange, RequestHead.originForm(exchange), host, chunked, requestHeadBuffer.getBuffer()), chunked);
         }
 
         private ByteBufferPool buffers() {
@@ -312,7 +291,7 @@ final class Forwarder implements HttpHandler {
                     }
                 }
             } catch (IOException e) {
-                brokeBeforeResponse("sending the request failed: " + describe(e));
+                brokeBeforeResponse("sending the request failed: " + ProxyLog.describe(e));
                 return;
             }
             sink.getWriteSetter().set(null);
@@ -325,10 +304,10 @@ final class Forwarder implements HttpHandler {
             sink.setConduit(chunked ? new ChunkingSinkConduit(leased.rawSink()) : BackendConnection.keepingOpen(leased.rawSink()));
             // The request counts as sent once its framing is ended and flushed: the chunked framing holds back up to
             // a chunk, and a connection must never go back to the pool with part of a request unsent.
-            ChannelListener<StreamSinkChannel> finished = finishing(() -> { }, () -> requestSent(leased),
+            ChannelListener<StreamSinkChannel> finished = ShutdownAndFlush.then(() -> requestSent(leased),
                     e -> {
                         if (connection == leased) {
-                            brokeBeforeResponse("sending the request failed: " + describe(e));
+                            brokeBeforeResponse("sending the request failed: " + ProxyLog.describe(e));
                         }
                     });
             StreamSourceChannel fromClient = exchange.getRequestChannel();
@@ -336,12 +315,12 @@ final class Forwarder implements HttpHandler {
                     ChannelListeners.closingChannelListener(), finished,
                     (channel, e) -> {
                         if (state == State.RELAYING) {
-                            abort("client request body failed: " + describe(e));
+                            abort("client request body failed: " + ProxyLog.describe(e));
                         } else {
                             // A body the guard refused (400, 413) is answered; a client that went away is not.
                             int status = RequestRejectedException.statusOf(e);
-                            fail(status, status == 0 ? "client aborted the request body: " + describe(e)
-                                    : "request body refused: " + describe(e));
+                            fail(status, status == 0 ? "client aborted the request body: " + ProxyLog.describe(e)
+                                    : "request body refused: " + ProxyLog.describe(e));
                         }
                     },
                     (channel, e) -> {
@@ -350,7 +329,7 @@ final class Forwarder implements HttpHandler {
                             // the client connection after the response instead of waiting for a body nobody reads.
                             IoUtils.safeClose(fromClient);
                         } else {
-                            fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + describe(e));
+                            fail(StatusCodes.BAD_GATEWAY, "backend stopped reading the request body: " + ProxyLog.describe(e));
                         }
                     },
                     buffers());
@@ -395,7 +374,7 @@ final class Forwarder implements HttpHandler {
             try {
                 read = source.read(buffer);
             } catch (IOException e) {
-                brokeBeforeResponse("reading the response failed: " + describe(e));
+                brokeBeforeResponse("reading the response failed: " + ProxyLog.describe(e));
                 return;
             }
             if (read == 0) {
@@ -502,35 +481,10 @@ final class Forwarder implements HttpHandler {
 
         /** The backend's response is all in the client's channel: record that, then end and flush the channel. */
         private void endResponse(StreamSinkChannel toClient) {
-            finishing(() -> responseRelayed = true, () -> { }, e -> abort("flushing the response failed: " + describe(e)))
+            // Recorded first: the exchange may complete, and release the connection, inside the flush.
+            responseRelayed = true;
+            ShutdownAndFlush.then(() -> { }, e -> abort("flushing the response failed: " + ProxyLog.describe(e)))
                     .handleEvent(toClient);
-        }
-
-        /**
-         * A body relay read its source to the end: run {@code onSourceDone} (for the response: the exchange may
-         * complete, and release the connection, inside the flush below), shut the sink down, flush it, then run
-         * {@code onFlushed}; a failure to do so goes to {@code onFailure}.
-         */
-        private ChannelListener<StreamSinkChannel> finishing(Runnable onSourceDone, Runnable onFlushed, Consumer<IOException> onFailure) {
-            return sink -> {
-                onSourceDone.run();
-                try {
-                    sink.shutdownWrites();
-                    if (sink.flush()) {
-                        sink.getWriteSetter().set(null);
-                        onFlushed.run();
-                        return;
-                    }
-                    sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(flushed -> {
-                        flushed.suspendWrites();
-                        flushed.getWriteSetter().set(null);
-                        onFlushed.run();
-                    }, (channel, e) -> onFailure.accept(e)));
-                    sink.resumeWrites();
-                } catch (IOException e) {
-                    onFailure.accept(e);
-                }
-            };
         }
 
         /**
@@ -627,10 +581,6 @@ final class Forwarder implements HttpHandler {
                 responseHeadBuffer.close();
                 responseHeadBuffer = null;
             }
-        }
-
-        private static String describe(Exception e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
 
         private URI backendUri() {
@@ -731,7 +681,7 @@ final class Forwarder implements HttpHandler {
                             }
                         }
                     } catch (IOException e) {
-                        abort("client went away during the response: " + describe(e));
+                        abort("client went away during the response: " + ProxyLog.describe(e));
                         return;
                     }
                     if (sourceDone || (counted && remaining == 0)) {
@@ -743,7 +693,7 @@ final class Forwarder implements HttpHandler {
                     try {
                         read = source.read(buffer);
                     } catch (IOException e) {
-                        abort("backend broke off the response: " + describe(e));
+                        abort("backend broke off the response: " + ProxyLog.describe(e));
                         return;
                     }
                     buffer.flip();
