@@ -31,7 +31,8 @@ import java.util.BitSet;
  *       The connection breaks before a response head: on a pooled connection the backend may have closed while
  *       idle, a replayable request is sent once more on a fresh connection (not counted, no strike); otherwise a
  *       strike, and a replayable request goes to another backend when the {@link RetryPolicy} allows, else 502.
- *       The guard refuses the body part-way (broken chunked framing, past {@code limits.maxBody}): 400 or 413.
+ *       The guard refuses the body part-way: the status it chose (400 for broken chunked framing, 413 past
+ *       {@code limits.maxBody}, and so on).
  *       The client's body breaks off (or, in a gateway mounted in another server, a chunked body passes that
  *       server's {@code MAX_ENTITY_SIZE}, which Undertow answers by closing the client connection): the client
  *       connection is closed. The backend stops reading the body: 502.</li>
@@ -325,7 +326,7 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         if (phase.answering()) {
             abort("client request body failed: " + ProxyLog.describe(failure));
         } else {
-            // A body the guard refused (400, 413) is answered; a client that went away is not.
+            // A body the guard refused (400, 413...) is answered; a client that went away is not.
             int status = RequestRejectedException.statusOf(failure);
             fail(status, status == 0 ? "client aborted the request body: " + ProxyLog.describe(failure)
                     : "request body refused: " + ProxyLog.describe(failure));

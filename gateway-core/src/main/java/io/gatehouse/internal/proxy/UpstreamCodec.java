@@ -111,7 +111,7 @@ interface UpstreamCodec {
 
         /**
          * Reading the request body from the client failed: it broke off, or the guard refused it part-way (a
-         * {@link io.gatehouse.internal.guard.RequestRejectedException} carrying 400 or 413).
+         * {@link io.gatehouse.internal.guard.RequestRejectedException} carrying the status to answer).
          *
          * @param failure what the client's request channel threw
          */

@@ -64,37 +64,34 @@ class Http1CodecTest {
         }
     }
 
-    @Test
-    void aResponseHeadSplitAcrossReadsIsParsedWhole() throws Exception {
-        try (RawBackend backend = answeringInParts("HTTP/1.1 200 OK\r\nContent-Le", "ngth: 2\r\n\r", "\nok");
+    /**
+     * Asks a backend that answers in {@code parts} for a page; asserts the client got {@code body} and the codec
+     * reported a response relayed whole on a connection left reusable.
+     */
+    private static void relayedWhole(String body, String... parts) throws Exception {
+        try (RawBackend backend = answeringInParts(parts);
              CodecServer server = new CodecServer(backend.port())) {
             RawHttp.Response response = RawHttp.exchange(server.address(), GET);
             assertEquals(200, response.status(), response.head());
-            assertEquals("ok", response.body());
+            assertEquals(body, response.body());
             assertEquals(RELAYED_AND_REUSABLE, server.nextReport());
         }
+    }
+
+    @Test
+    void aResponseHeadSplitAcrossReadsIsParsedWhole() throws Exception {
+        relayedWhole("ok", "HTTP/1.1 200 OK\r\nContent-Le", "ngth: 2\r\n\r", "\nok");
     }
 
     @Test
     void anInterimResponseArrivingApartFromTheFinalOneIsDropped() throws Exception {
-        try (RawBackend backend = answeringInParts("HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-             CodecServer server = new CodecServer(backend.port())) {
-            RawHttp.Response response = RawHttp.exchange(server.address(), GET);
-            assertEquals(200, response.status(), response.head());
-            assertEquals("ok", response.body());
-            assertEquals(RELAYED_AND_REUSABLE, server.nextReport());
-        }
+        relayedWhole("ok", "HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     }
 
     @Test
     void aChunkedBodySplitAcrossReadsIsRelayedAndLeavesTheConnectionReusable() throws Exception {
-        try (RawBackend backend = answeringInParts("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok",
-                "\r\n4\r\n an", "d\r\n0\r\n\r\n");
-             CodecServer server = new CodecServer(backend.port())) {
-            RawHttp.Response response = RawHttp.exchange(server.address(), GET);
-            assertEquals("ok and", response.body());
-            assertEquals(RELAYED_AND_REUSABLE, server.nextReport());
-        }
+        relayedWhole("ok and", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok", "\r\n4\r\n an",
+                "d\r\n0\r\n\r\n");
     }
 
     @Test
