@@ -25,15 +25,27 @@ import java.util.function.Function;
  */
 final class Forwarder implements HttpHandler {
 
+    /** The backends, in configuration order; a {@link Balancer} pick is an index into it. */
     final Backend[] backends;
+    /** Picks the backend of each attempt. */
     final Balancer balancer;
+    /** Whether a failed attempt may go to another backend. */
     final RetryPolicy retryPolicy;
+    /** How long the response head may take once the whole request was sent (504 after it). */
     final long responseTimeoutMillis;
+    /** Where failures and retries are logged and their repeats counted. */
     final ProxyLog log;
     private final Map<XnioIoThread, DeadlineQueue> responseDeadlines = new ConcurrentHashMap<>();
     /** Built once: a lambda written in {@link #awaitResponse} would be a new object per request. */
     private final Function<XnioIoThread, DeadlineQueue> newDeadlineQueue;
 
+    /**
+     * @param backends              the proxy's backends, in configuration order; not copied, never changed
+     * @param balancer              picks among them
+     * @param retryPolicy           how often a failed request goes to another backend
+     * @param responseTimeoutMillis how long a response head may take after the request was sent
+     * @param log                   the proxy's failure log
+     */
     Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, long responseTimeoutMillis, ProxyLog log) {
         this.backends = backends;
         this.balancer = balancer;
@@ -50,7 +62,13 @@ final class Forwarder implements HttpHandler {
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), proxied::start);
     }
 
-    /** Sets {@code waiting}'s response deadline, {@code responseTimeout} from now; called on {@code thread}. */
+    /**
+     * Sets {@code waiting}'s response deadline, {@code responseTimeout} from now; when it passes,
+     * {@link ProxiedExchange#expired()} runs on {@code thread}.
+     *
+     * @param waiting an exchange that sent its whole request
+     * @param thread  the exchange's IO thread, the caller's
+     */
     void awaitResponse(ProxiedExchange waiting, XnioIoThread thread) {
         responseDeadlines.computeIfAbsent(thread, newDeadlineQueue).add(waiting);
     }

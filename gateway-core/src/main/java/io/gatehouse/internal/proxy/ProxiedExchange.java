@@ -53,7 +53,8 @@ import java.util.BitSet;
 final class ProxiedExchange extends DeadlineQueue.Entry
         implements BackendPool.Lease, Balancer.Eligible, UpstreamCodec.Listener {
 
-    static final String RETRY_AFTER_SECONDS = "1";
+    /** The Retry-After of a 503 (busy pool, or the proxy closing): a busy pool frees up within moments. */
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     /**
      * Where a request stands; failures are answered by it, and each outcome happens once. Each phase is entered in
@@ -74,12 +75,12 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         /** An error status was given or the connections were closed; late events are ignored. */
         SETTLED;
 
-        /** No answer was decided yet: a failure becomes an error status or a retry. */
+        /** @return whether no answer was decided yet: a failure becomes an error status or a retry */
         boolean unanswered() {
             return this == LEASING || this == SENDING || this == AWAITING;
         }
 
-        /** The backend's answer reached the client: a failure can only close the connections. */
+        /** @return whether the backend's answer reached the client: a failure can only close the connections */
         boolean answering() {
             return this == RELAYING || this == SWITCHED;
         }
@@ -112,6 +113,10 @@ final class ProxiedExchange extends DeadlineQueue.Entry
     /** The request has a body to stream from the client: once streamed, it cannot be sent again. */
     private boolean bodyStreamed;
 
+    /**
+     * @param forwarder what the exchanges of the proxy share: backends, balancer, retry policy, deadlines, log
+     * @param exchange  the client's request; {@link #start()} then runs on its IO thread
+     */
     ProxiedExchange(Forwarder forwarder, HttpServerExchange exchange) {
         this.forwarder = forwarder;
         this.exchange = exchange;

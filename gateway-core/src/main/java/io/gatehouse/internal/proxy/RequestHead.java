@@ -28,6 +28,9 @@ final class RequestHead {
     /**
      * The origin-form target: the one a route chose ({@link ProxyTarget}), else the raw path and query as received,
      * without an absolute-form scheme and authority.
+     *
+     * @param exchange the client's request
+     * @return the target to send: the route's, or the client's path and query
      */
     static String originForm(HttpServerExchange exchange) {
         String chosen = ProxyTarget.of(exchange);

@@ -22,6 +22,10 @@ final class ShutdownAndFlush {
      * A listener that, called with a sink whose body is all written, shuts it down and flushes it, then runs
      * {@code onFlushed}; a failure to do so goes to {@code onFailure} instead. Call it directly, or hand it to
      * {@link io.undertow.util.Transfer} as the listener for a source read to its end.
+     *
+     * @param onFlushed runs once the sink is shut down and flushed, on the sink's IO thread
+     * @param onFailure receives what shutting down or flushing threw; {@code onFlushed} then never runs
+     * @return a new listener, for one sink
      */
     static ChannelListener<StreamSinkChannel> then(Runnable onFlushed, Consumer<IOException> onFailure) {
         return sink -> {
