@@ -4,7 +4,6 @@ import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
-import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.StreamSinkConduit;
@@ -14,8 +13,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * One keep-alive HTTP/1.1 connection to a backend, carrying one request at a time; the {@link Forwarder} writes
- * the request head and reads the response head on it itself. Every method runs on the connection's IO thread.
+ * One keep-alive connection to a backend, carrying one request at a time; its {@link UpstreamCodec}, made when it
+ * opens, speaks the protocol on it. Every method runs on the connection's IO thread.
  *
  * <p>While no request is on it, reads stay on (so that taking a request on and off costs no system call) and any
  * byte or end of stream that arrives closes it: an idle backend has nothing to say, and a response nobody asked for
@@ -26,8 +25,8 @@ final class BackendConnection {
     private final StreamConnection channel;
     private final StreamSourceConduit rawSource;
     private final StreamSinkConduit rawSink;
-    /** What the last response on this connection said, for the next one to reuse (see {@link ResponseHead}). */
-    final ResponseHead.Recent recentValues = new ResponseHead.Recent();
+    /** Speaks the backend's protocol on this connection, for as long as it is open. */
+    final UpstreamCodec codec;
     /** When its pool last put it among the idle connections ({@link System#nanoTime()}); kept by the pool. */
     long idleSince;
 
@@ -43,10 +42,11 @@ final class BackendConnection {
         close();
     };
 
-    BackendConnection(StreamConnection channel) {
+    BackendConnection(StreamConnection channel, UpstreamCodec.Factory codecs) {
         this.channel = channel;
         this.rawSource = channel.getSourceChannel().getConduit();
         this.rawSink = channel.getSinkChannel().getConduit();
+        this.codec = codecs.open(this);
         idle();
     }
 
@@ -106,25 +106,6 @@ final class BackendConnection {
 
     StreamSinkConduit rawSink() {
         return rawSink;
-    }
-
-    /** A request body framed by Content-Length: ending it must not end the connection, as the raw socket would. */
-    static StreamSinkConduit keepingOpen(StreamSinkConduit next) {
-        return new AbstractStreamSinkConduit<>(next) {
-            @Override
-            public void terminateWrites() {
-            }
-
-            @Override
-            public int writeFinal(ByteBuffer src) throws IOException {
-                return next.write(src);
-            }
-
-            @Override
-            public long writeFinal(ByteBuffer[] srcs, int offs, int len) throws IOException {
-                return next.write(srcs, offs, len);
-            }
-        };
     }
 
     @Override

@@ -54,17 +54,23 @@ final class BackendPool implements AutoCloseable {
     private final int queueSize;
     private final long connectTimeoutMillis;
     private final long idleTimeoutNanos;
+    private final UpstreamCodec.Factory codecs;
     private final Map<XnioIoThread, PerThread> threads = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param maxConnections 0 for no cap */
-    BackendPool(URI backend, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis) {
+    /**
+     * @param maxConnections 0 for no cap
+     * @param codecs         makes the codec that speaks the backend's protocol on each connection opened
+     */
+    BackendPool(URI backend, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis,
+                UpstreamCodec.Factory codecs) {
         this.backend = backend;
         this.maxIdle = maxIdle;
         this.maxConnections = maxConnections > 0 ? maxConnections : Integer.MAX_VALUE;
         this.queueSize = queueSize;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+        this.codecs = codecs;
     }
 
     URI backend() {
@@ -252,7 +258,7 @@ final class BackendPool implements AutoCloseable {
                     }
                     attempt.settled = true;
                     attempt.timer.remove();
-                    BackendConnection connection = new BackendConnection(channel);
+                    BackendConnection connection = new BackendConnection(channel, codecs);
                     connection.onClose(() -> {
                         idle.remove(connection);
                         slotFreed();

@@ -64,4 +64,9 @@ final class ProxyLog {
                     exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
         }
     }
+
+    /** An exception's message for a log line (its class name when it has none), never its stack trace. */
+    static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
 }

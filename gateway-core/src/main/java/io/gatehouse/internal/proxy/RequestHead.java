@@ -1,5 +1,6 @@
 package io.gatehouse.internal.proxy;
 
+import io.gatehouse.internal.http.ProxyTarget;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
@@ -22,6 +23,28 @@ final class RequestHead {
     private static final String CHUNKED = Headers.CHUNKED.toString();
 
     private RequestHead() {
+    }
+
+    /**
+     * The origin-form target: the one a route chose ({@link ProxyTarget}), else the raw path and query as received,
+     * without an absolute-form scheme and authority.
+     *
+     * @param exchange the client's request
+     * @return the target to send: the route's, or the client's path and query
+     */
+    static String originForm(HttpServerExchange exchange) {
+        String chosen = ProxyTarget.of(exchange);
+        if (chosen != null) {
+            return chosen;
+        }
+        String target = exchange.getRequestURI();
+        if (exchange.isHostIncludedInRequestURI()) {
+            int authority = target.indexOf("//");
+            int path = authority < 0 ? -1 : target.indexOf('/', authority + 2);
+            target = path < 0 ? "/" : target.substring(path);
+        }
+        String query = exchange.getQueryString();
+        return query == null || query.isEmpty() ? target : target + '?' + query;
     }
 
     /**

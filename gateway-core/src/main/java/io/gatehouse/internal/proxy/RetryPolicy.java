@@ -18,7 +18,7 @@ import java.util.Set;
  *   <li>a response head arrived, or no response came within the response timeout: never (the backend is working
  *       on it, or answered).</li>
  * </ul>
- * At most {@code retries} further backends are tried per request. A stale pooled connection (see {@link Forwarder})
+ * At most {@code retries} further backends are tried per request. A stale pooled connection (see {@link ProxiedExchange})
  * is retried on a fresh one without counting.
  */
 final class RetryPolicy {

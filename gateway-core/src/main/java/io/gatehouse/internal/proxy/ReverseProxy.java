@@ -21,7 +21,7 @@ import java.util.Optional;
  * or nginx's {@code proxy_pass} would, with the client address, Host and scheme passed on.
  *
  * <p>Mount one per proxied vhost. The handler may be called on an IO thread or a worker thread; it never blocks.
- * Errors are answered with a status and one log line, never an exception: see {@link Forwarder} for the table.
+ * Errors are answered with a status and one log line, never an exception: see {@link ProxiedExchange} for the table.
  * Requests are spread by the configured {@link Balancer} over the backends {@link BackendHealth} has in rotation
  * (over all of them when it has marked every one out); failed requests are retried per {@link RetryPolicy}.
  * {@link #close()} closes idle backend connections, stops the health check and refuses new requests (503);
@@ -96,12 +96,13 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         for (URI uri : proxy.backends()) {
             backends.add(new Backend(uri,
                     new BackendPool(uri, proxy.connectionsPerBackend(), proxy.maxConnections(), proxy.queueSize(),
-                            proxy.connectTimeout().toMillis(), proxy.idleTimeout().toMillis()),
+                            proxy.connectTimeout().toMillis(), proxy.idleTimeout().toMillis(),
+                            Http1Codec.factory(uri, proxy.preserveHost())),
                     new BackendHealth(uri, proxy.backends().size() > 1, proxy.health().failures(),
                             proxy.health().coolOff().toMillis())));
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
-                new RetryPolicy(proxy.retries()), proxy.preserveHost(), proxy.responseTimeout().toMillis(), log);
+                new RetryPolicy(proxy.retries()), proxy.responseTimeout().toMillis(), log);
         // The order matters: the client's headers are cleaned (what its Connection lists included) before the
         // forwarded headers are set, so that a client listing X-Forwarded-For in Connection removes only its own copy,
         // never Gatehouse's.

@@ -16,6 +16,12 @@
  * whose body was not streamed, when the connection broke before a response head. Repeated failures are logged once
  * and then summarised with a count.
  * <p>
+ * Each request is a {@link io.gatehouse.internal.proxy.ProxiedExchange} that moves through explicit phases (pick,
+ * lease, send, await, relay, release) and alone decides statuses and retries; the wire protocol is the
+ * {@link io.gatehouse.internal.proxy.UpstreamCodec} of each pooled connection
+ * ({@link io.gatehouse.internal.proxy.Http1Codec} today), which only reports what happened. FastCGI plugs in as a
+ * second codec, TLS to backends as a transport under the same HTTP/1.1 codec.
+ * <p>
  * A proxy is shared by every IO thread and by every route with equal proxy settings; its backend state is
  * {@link io.gatehouse.internal.proxy.BackendState}, a snapshot.
  */

@@ -1,0 +1,155 @@
+package io.gatehouse.internal.proxy;
+
+import io.undertow.server.HttpServerExchange;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+import java.io.IOException;
+
+/**
+ * The wire protocol spoken on one {@link BackendConnection}: it writes a request's head, relays its body, reads the
+ * response head, relays the response body, and says whether the connection can carry another request. It is what
+ * OkHttp calls an {@code ExchangeCodec} and Jetty a transport; {@link Http1Codec} speaks HTTP/1.1. Choosing the
+ * backend, retries, health, the pool and the response deadline stay in {@link ProxiedExchange}, which drives a
+ * codec through its {@link Listener}, so a second protocol is a second codec and nothing else changes.
+ *
+ * <p>Contract: one codec per connection, made when the connection opens ({@link Factory}) and kept for its life;
+ * it carries one request at a time, from {@link #start} to {@link #stop}. Every method is called, and every
+ * {@link Listener} method calls back, on the connection's IO thread. A codec never answers the client itself and
+ * never decides a status or a retry: it reports what happened ({@link Listener}) and the exchange decides, by its
+ * phase, what that means. Between {@code start} and {@code stop} the codec calls, in this order,
+ * {@link Listener#requestSent} once the whole request is on the wire (the response may come before: a backend may
+ * answer early), then {@link Listener#answered} once a whole response head arrived, then exactly one of
+ * {@link Listener#badResponse}, {@link Listener#relaying} or {@link Listener#switching}, then
+ * {@link Listener#responseRelayed}; any of these may instead be cut short by a failure report. After {@code stop}
+ * it calls nothing more, except the request-body reports ({@link Listener#requestBodyFailed},
+ * {@link Listener#requestBodyNotTaken}), which the exchange ignores or answers by its phase.
+ *
+ * <p>How a second codec plugs in: a {@link Factory} given to the {@link BackendPool} of the backends that speak it
+ * (made in {@link ReverseProxy}). Nothing in this interface assumes HTTP/1.1 framing: the request head and body
+ * are written however the protocol frames them, and reuse is the codec's own answer. A FastCGI codec would write
+ * {@code FCGI_BEGIN_REQUEST} with {@code FCGI_KEEP_CONN} and the {@code FCGI_PARAMS} records where this one writes
+ * a request line and header fields, wrap the body in {@code FCGI_STDIN} records ending with an empty one where
+ * this one chunks it, read {@code FCGI_STDOUT} records and parse the CGI header block in them (its {@code Status}
+ * and {@code Location}) as the response head, unwrap the rest as the body (logging {@code FCGI_STDERR}), and
+ * count a connection reusable after {@code FCGI_END_REQUEST} when it asked for {@code FCGI_KEEP_CONN}; it would
+ * never call {@link Listener#switching}. TLS to a backend is no codec: the pool opens an encrypted connection
+ * (XNIO's SSL conduits under the same {@link BackendConnection}), and the same HTTP/1.1 codec speaks on it.
+ */
+interface UpstreamCodec {
+
+    /** Makes the codec of each connection a {@link BackendPool} opens; called on that connection's IO thread. */
+    interface Factory {
+        /**
+         * The codec that will speak on {@code connection} for as long as it is open.
+         *
+         * @param connection a connection just opened, idle, with no codec yet
+         * @return a codec for it; never null
+         */
+        UpstreamCodec open(BackendConnection connection);
+    }
+
+    /**
+     * What a codec reports to the exchange it serves (implemented by {@link ProxiedExchange}, which maps each
+     * report to a retry, a status or a closed connection by its phase). Every call comes on the connection's IO
+     * thread; a call may end the exchange's use of the codec (it calls {@link #stop}), so a codec does nothing more
+     * after a report but return.
+     */
+    interface Listener {
+        /** The whole request, framing included, is on the wire and flushed: the response deadline may start. */
+        void requestSent();
+
+        /**
+         * Writing the request or reading the response failed, or the backend closed the connection, before a whole
+         * response head arrived: nothing was relayed to the client, and a replayable request may be sent again.
+         *
+         * @param reason for the log, from the codec or the JDK, never from the client
+         */
+        void brokeBeforeResponse(String reason);
+
+        /** A whole response head arrived: the backend is alive and the response deadline is over. */
+        void answered();
+
+        /**
+         * The backend's response cannot be relayed (malformed, too large, framed two ways, or a protocol switch
+         * nobody asked for): nothing of it reached the client, and it is not sent again.
+         *
+         * @param reason for the log
+         */
+        void badResponse(String reason);
+
+        /**
+         * The response's status, reason phrase and end-to-end headers are on the exchange; its body follows into
+         * the client's response channel. The exchange may add the client-side framing now.
+         *
+         * @param status the backend's final status
+         */
+        void relaying(int status);
+
+        /**
+         * The backend switched protocols (a WebSocket upgrade answered 101): the 101 and its headers are on the
+         * exchange, and from now on the connection belongs to the byte relay the codec set up, which closes it;
+         * the exchange must not return it to its pool.
+         */
+        void switching();
+
+        /**
+         * The whole response is in {@code toClient}; the exchange ends and flushes it. The codec has already
+         * decided whether the connection is reusable.
+         *
+         * @param toClient the exchange's response channel, which only its first getter receives
+         */
+        void responseRelayed(StreamSinkChannel toClient);
+
+        /**
+         * Relaying the response failed after its head went to the client (the client went away, or the backend
+         * broke off the body): only closing both connections is left.
+         *
+         * @param reason for the log
+         */
+        void responseBroke(String reason);
+
+        /**
+         * Reading the request body from the client failed: it broke off, or the guard refused it part-way (a
+         * {@link io.gatehouse.internal.guard.RequestRejectedException} carrying the status to answer).
+         *
+         * @param failure what the client's request channel threw
+         */
+        void requestBodyFailed(IOException failure);
+
+        /**
+         * The backend stopped reading the request body (it closed or reset the connection).
+         *
+         * @param fromClient the request channel being relayed, for the exchange to close when a response is
+         *                   already on its way and the rest of the body is not wanted
+         * @param failure    what the backend connection threw
+         */
+        void requestBodyNotTaken(StreamSourceChannel fromClient, IOException failure);
+    }
+
+    /**
+     * Sends {@code exchange}'s request (as the handlers before left it) on this connection and reads the answer,
+     * reporting to {@code listener} until {@link #stop}. Reading starts at once, so an early response is seen
+     * while the body is still being sent.
+     *
+     * @param exchange the request to send, and where the response goes
+     * @param withBody the request has a body still to read from the client (not yet, or not wholly, received)
+     * @param listener the exchange, told of every step and failure
+     */
+    void start(HttpServerExchange exchange, boolean withBody, Listener listener);
+
+    /**
+     * The exchange is done with this codec: it reports nothing more (request-body reports aside, see the class
+     * comment), stops relaying, and gives back its buffers. Idempotent; leaves the connection open: the exchange
+     * either returns it to the pool or closes it. Leaves the answer of {@link #reusable()} as it was.
+     */
+    void stop();
+
+    /**
+     * Whether the connection can carry another request: the whole request was sent, the whole response read and
+     * relayed, the backend did not end the connection, and nothing arrived past the response's end.
+     *
+     * @return false while a request is on the connection, after a failure, or after a protocol switch
+     */
+    boolean reusable();
+}
