@@ -126,8 +126,17 @@ public final class GatewayOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @throws IllegalStateException when both a {@link #worker} and a thread count were given: the counts size
+         *         the gateway's own worker, which there is none of then
+         */
         public GatewayOptions build() {
+            if (worker != null && (ioThreads != 0 || workerThreads != 0)) {
+                throw new IllegalStateException("ioThreads and workerThreads size the gateway's own worker; with the"
+                        + " application's worker (" + worker.getName() + "), size that one instead");
+            }
             return new GatewayOptions(this);
         }
     }

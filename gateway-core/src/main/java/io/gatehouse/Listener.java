@@ -4,15 +4,12 @@ import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.RefusedRequests;
-import io.gatehouse.internal.http.ErrorResponses;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import io.undertow.util.StatusCodes;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -30,10 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One bound address. The accepting socket and the connections on it outlive reloads: each request reads the
- * listener's current {@link Generation} once, holds it until its exchange completes, and is served by that
- * generation's tree for this address. A reload {@linkplain #switchTo(Generation) publishes} a new generation with one
- * volatile write, so the next request on any connection, old or new, sees the new routes.
+ * One bound address. The accepting socket and the connections on it outlive reloads: requests enter through a
+ * {@link GenerationGate}, served by the tree for this address of the generation current when each one starts. A
+ * reload {@linkplain #switchTo(Generation) publishes} a new generation, so the next request on any connection, old or
+ * new, sees the new routes.
  *
  * <p>Closing is two steps, for a graceful stop and for a listener a reload removes alike:
  * {@link #stopAccepting()} closes the accepting socket and answers requests that still arrive on open connections
@@ -50,17 +47,16 @@ final class Listener {
     /** The gateway's log of refused requests, for the guard of every connection accepted here. */
     private final RepeatedEvents refusals;
     private final HttpOpenListener connections;
-    private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::serveRequest);
+    private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
     private ConnectionMetrics metrics;
-    private volatile Generation generation;
     private volatile boolean closing;
 
     private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, RepeatedEvents refusals,
                      boolean countConnections) {
         this.address = address;
-        this.generation = generation;
+        this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
         this.refusals = refusals;
         this.countConnections = countConnections;
         this.connections = new HttpOpenListener(buffers, options(generation.config()));
@@ -109,7 +105,7 @@ final class Listener {
      * of the generation current now (a later reload does not change them), then Undertow takes the connection.
      */
     private void setUpConnection(StreamConnection connection) {
-        GatewayConfig config = generation.config();
+        GatewayConfig config = gate.generation().config();
         DeferredReadSuspension.install(connection.getSourceChannel());
         FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), refusals);
         connections.handleEvent(connection);
@@ -147,11 +143,11 @@ final class Listener {
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
-        generation = next;
+        gate.switchTo(next);
     }
 
     Generation generation() {
-        return generation;
+        return gate.generation();
     }
 
     ListenAddress address() {
@@ -170,14 +166,12 @@ final class Listener {
         // channel (which XNIO logs as an error with a stack trace).
         acceptor.suspendAccepts();
         IoUtils.safeClose(acceptor);
-        drain.shutdown();
+        gate.shutdown();
     }
 
     /** Completes (true) when every request that was in flight at {@link #stopAccepting()} has finished. */
     CompletableFuture<Boolean> drained() {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        drain.addShutdownListener(done::complete);
-        return done;
+        return gate.drained();
     }
 
     /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
@@ -199,7 +193,7 @@ final class Listener {
             // it reaches no backend, so there is nothing for the drain to wait for. (While open, it goes through
             // the drain like any request, so a stop waits for its log line.)
             exchange.setPersistent(false);
-            serveRequest(exchange);
+            gate.serve(exchange);
             return;
         }
         if (closing) {
@@ -207,30 +201,7 @@ final class Listener {
             // connection ends with it: this address is going away.
             exchange.setPersistent(false);
         }
-        drain.handleRequest(exchange);
-    }
-
-    /**
-     * Serves the request with the current generation's tree, holding that generation for the length of the
-     * exchange. A generation is retired only after the next one is published, so when acquiring fails, reading the
-     * field again finds the newer one.
-     */
-    private void serveRequest(HttpServerExchange exchange) throws Exception {
-        Generation serving = generation;
-        while (!serving.tryAcquire()) {
-            Generation newer = generation;
-            if (newer == serving) {
-                ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE);
-                return;
-            }
-            serving = newer;
-        }
-        Generation held = serving;
-        exchange.addExchangeCompleteListener((ex, next) -> {
-            held.release();
-            next.proceed();
-        });
-        held.rootFor(address).handleRequest(exchange);
+        gate.handleRequest(exchange);
     }
 
     private static OptionMap options(GatewayConfig config) {
