@@ -3,7 +3,6 @@ package io.gatehouse;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.connector.ByteBufferPool;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
@@ -52,10 +51,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private final Generations generations;
-    private final XnioWorker worker;
     /** False when the application handed in its worker: then the gateway never shuts it down. */
     private final boolean ownsWorker;
-    private final ByteBufferPool buffers = new ThreadCachedBufferPool(BUFFER_SIZE);
+    /** Worker and buffers of every listener; the buffers are the gateway's whoever's the worker is. */
+    private final Listener.Shared shared;
     private final Map<ListenAddress, Listener> listeners = new LinkedHashMap<>();
     private final Set<Listener> removing = ConcurrentHashMap.newKeySet();
     private boolean stopped;
@@ -67,7 +66,9 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalArgumentException("the application's worker " + given.get().getName() + " is shut down");
         }
         this.ownsWorker = given.isEmpty();
-        this.worker = given.orElseGet(() -> createWorker(generations.name(), generations.options()));
+        XnioWorker worker = given.orElseGet(() -> createWorker(generations.name(), generations.options()));
+        this.shared = Listener.Shared.on(worker, BUFFER_SIZE, generations.logs().refusals(),
+                generations.options().meterRegistry().orElse(null));
     }
 
     /**
@@ -312,8 +313,9 @@ public final class Gateway implements AutoCloseable {
         generations.close();
         all.forEach(Listener::closeConnections);
         if (ownsWorker) {
-            worker.shutdownNow();
+            shared.worker().shutdownNow();
         }
+        shared.release();
         return drained;
     }
 
@@ -341,8 +343,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Listener bind(ListenAddress address, Generation generation) {
-        return Listener.bind(address, worker, buffers, generation, generations.logs().refusals(),
-                generations.options().meterRegistry().orElse(null));
+        return Listener.bind(address, generation, shared);
     }
 
     /** The gateway's own worker, named {@code name} and sized as {@code options} say. */

@@ -6,8 +6,8 @@ import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.ChannelListener;
@@ -22,6 +22,7 @@ import org.xnio.channels.AcceptingChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,13 +40,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Listener {
 
+    /**
+     * What every listener of one gateway shares: the worker that runs them (the gateway's or the application's), the
+     * I/O buffers, the guard's read buffers, the log of refused requests, and the meter registry (null: none). The
+     * buffers are the gateway's whoever's the worker is; {@link #release()} lets go of them once the listeners are
+     * closed.
+     */
+    record Shared(XnioWorker worker, ThreadCachedBufferPool buffers, PerIoThread<ByteBuffer> reads,
+                  RepeatedEvents refusals, MeterRegistry registry) {
+
+        /** The buffers of a gateway running on {@code worker}, with its {@code refusals} log and meters. */
+        static Shared on(XnioWorker worker, int bufferSize, RepeatedEvents refusals, MeterRegistry registry) {
+            return new Shared(worker, new ThreadCachedBufferPool(bufferSize, worker), FrontDoor.readBuffers(worker),
+                    refusals, registry);
+        }
+
+        /**
+         * Drops every buffer the listeners' IO threads cached; call once every listener is closed. Connections still
+         * closing then drop theirs rather than return them.
+         */
+        void release() {
+            buffers.close();
+            reads.release();
+        }
+    }
+
     private final ListenAddress address;
-    /** Whether {@link #open} is kept: only for a listener that has a connections gauge. */
-    private final boolean countConnections;
-    /** Open client connections, idle ones included; counted only with {@code countConnections}. */
+    private final Shared shared;
+    /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
-    /** The gateway's log of refused requests, for the guard of every connection accepted here. */
-    private final RepeatedEvents refusals;
     private final HttpOpenListener connections;
     private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
@@ -53,27 +76,24 @@ final class Listener {
     private ConnectionMetrics metrics;
     private volatile boolean closing;
 
-    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, RepeatedEvents refusals,
-                     boolean countConnections) {
+    private Listener(ListenAddress address, Generation generation, Shared shared) {
         this.address = address;
+        this.shared = shared;
         this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
-        this.refusals = refusals;
-        this.countConnections = countConnections;
-        this.connections = new HttpOpenListener(buffers, options(generation.config()));
-        connections.setRootHandler(FrontDoor.guard(this::admitRequest, refusals));
+        this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
+        connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
     }
 
     /**
-     * Binds {@code address} and starts accepting, serving {@code generation}'s tree for it. Each accepted connection
-     * gets the request-framing checks of the generation current then, under Undertow's parser.
+     * Binds {@code address} on the {@code shared} worker and starts accepting, serving {@code generation}'s tree for
+     * it. Each accepted connection gets the request-framing checks of the generation current then, under Undertow's
+     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge.
      *
-     * @param refusals where the requests the guard refuses are logged: the gateway's log
-     * @param registry where the listener's {@code gatehouse.connections.active} gauge goes; null: none
      * @throws ListenerBindException when the address cannot be bound
      */
-    static Listener bind(ListenAddress address, XnioWorker worker, ByteBufferPool buffers, Generation generation,
-                         RepeatedEvents refusals, MeterRegistry registry) {
-        Listener listener = new Listener(address, buffers, generation, refusals, registry != null);
+    static Listener bind(ListenAddress address, Generation generation, Shared shared) {
+        Listener listener = new Listener(address, generation, shared);
+        XnioWorker worker = shared.worker();
         try {
             // The socket options Undertow.Builder uses, so that behaviour matches an Undertow-built listener.
             OptionMap socket = OptionMap.builder()
@@ -91,8 +111,8 @@ final class Listener {
             throw new ListenerBindException(address, rootCause(e));
         }
         listener.bound = (InetSocketAddress) listener.acceptor.getLocalAddress();
-        if (registry != null) {
-            listener.metrics = ConnectionMetrics.register(registry,
+        if (shared.registry() != null) {
+            listener.metrics = ConnectionMetrics.register(shared.registry(),
                     new ListenAddress(listener.bound.getAddress().getHostAddress(), listener.bound.getPort()).toString(),
                     listener.open);
         }
@@ -107,9 +127,9 @@ final class Listener {
     private void setUpConnection(StreamConnection connection) {
         GatewayConfig config = gate.generation().config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), refusals);
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
         connections.handleEvent(connection);
-        if (countConnections) {
+        if (shared.registry() != null) {
             countUntilClosed(connection);
         }
     }

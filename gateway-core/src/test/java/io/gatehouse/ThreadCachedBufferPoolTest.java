@@ -19,12 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(20)
 class ThreadCachedBufferPoolTest {
 
-    private final ThreadCachedBufferPool pool = new ThreadCachedBufferPool(1024);
     private OneIoThread io;
+    private ThreadCachedBufferPool pool;
 
     @BeforeEach
     void start() throws Exception {
         io = new OneIoThread();
+        pool = new ThreadCachedBufferPool(1024, io.worker());
     }
 
     @AfterEach
