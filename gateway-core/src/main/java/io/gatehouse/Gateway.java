@@ -83,10 +83,11 @@ public final class Gateway implements AutoCloseable {
      * failure among them is logged, a failure to load XNIO skips them. Set Undertow's system properties before
      * calling this: {@code Cookies} reads one as it initialises.
      *
-     * <p>What it does is JVM-wide, as class loading is: XNIO's provider and those classes are loaded once per class
-     * loader, whichever gateway (or none) comes next; a second call loads nothing again. It starts nothing that a
-     * gateway owns and holds no gateway's state: every gateway and mounted handler, started before or after, in any
-     * number, behaves the same with or without it. Thread-safe.
+     * <p>What it does is JVM-wide (per class loader), as class loading is: XNIO's provider and those classes are
+     * loaded once, whichever gateway, or none, comes next; only the first call starts the thread, later ones return
+     * at once. It holds no gateway's state: every gateway and mounted handler, started before or after, in any
+     * number, serves the same with or without it. Only a gateway that creates its own worker waits for the load (and
+     * meets its failure); one on the application's worker, and a mounted handler, never do. Thread-safe.
      */
     public static void preload() {
         Preload.start();
