@@ -36,10 +36,18 @@ import java.util.logging.Logger;
  * }
  * }</pre>
  *
- * All listeners share one XNIO worker and one buffer pool, and each listener is bound on its own, so that a
+ * All listeners share one XNIO worker (the gateway's own, or the application's: see
+ * {@link #start(GatewayConfig, GatewayOptions)}) and one buffer pool, and each listener is bound on its own, so that a
  * {@linkplain #reload(GatewayConfig) reload} can add or remove one without touching the others.
  * {@link #stop(Duration)} stops accepting at once, lets in-flight requests finish until the deadline, then closes
- * every connection that is left.
+ * every connection that is left. To serve inside an application's own Undertow server instead, mount
+ * {@link #handler(GatewayConfig, GatewayOptions)}.
+ *
+ * <p>Thread-safe. {@link #reload}, {@link #stop}, {@link #close()}, {@link #config()} and {@link #addresses()} are
+ * synchronized on the gateway, so a reload and a stop never interleave and a stop waits for a reload in progress;
+ * {@link #stop} holds the lock while it drains, so the others wait for it too. {@link #reopenAccessLog()} takes the
+ * lock only to read the configuration serving. After a stop, {@link #reload} throws {@link IllegalStateException};
+ * the other methods go on answering.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -97,6 +105,8 @@ public final class Gateway implements AutoCloseable {
      * Binds every listener of {@code config} and starts serving, on a worker of the gateway's own, with no meters.
      * Same as {@code start(config, GatewayOptions.defaults())}.
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @return the gateway, serving
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
      * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      */
@@ -107,6 +117,9 @@ public final class Gateway implements AutoCloseable {
     /**
      * Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none).
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param registry where to record {@linkplain GatewayMeters meters}; null for none
+     * @return the gateway, serving
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
      * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      */
@@ -128,6 +141,9 @@ public final class Gateway implements AutoCloseable {
      * stops, never from or into the application's pool. A reload or a drain deadline uses one more daemon thread,
      * {@code gatehouse-}<i>n</i>{@code  retire}, started on first use.
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param options meters, access-log sink and threads ({@link GatewayOptions#defaults()} for none of them)
+     * @return the gateway, serving
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
      * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      * @throws IllegalArgumentException when {@link GatewayOptions#worker()} is already shut down
@@ -161,6 +177,8 @@ public final class Gateway implements AutoCloseable {
      * The gateway as one handler, to mount in an application's own Undertow server, with no meters. Same as
      * {@code handler(config, GatewayOptions.defaults())}.
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @return the handler, serving
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config) {
@@ -170,6 +188,9 @@ public final class Gateway implements AutoCloseable {
     /**
      * Like {@link #handler(GatewayConfig)}, recording meters in {@code registry} (null: none).
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param registry where to record {@linkplain GatewayMeters meters}; null for none
+     * @return the handler, serving
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
@@ -185,6 +206,10 @@ public final class Gateway implements AutoCloseable {
      * backend connections. Its repeated warnings are counted apart from any other gateway's, and summarised when it
      * closes.
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param options meters and access-log sink ({@link GatewayOptions#defaults()} for none); its threads and worker
+     *                are ignored
+     * @return the handler, serving
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config, GatewayOptions options) {
@@ -214,6 +239,7 @@ public final class Gateway implements AutoCloseable {
      * A WebSocket relay, once upgraded, belongs to its two connections and lives on until either end closes.
      * Returns once the new configuration serves; it does not wait for the old one to drain.
      *
+     * @param next the configuration to serve from now on
      * @return the listeners added, removed and kept
      * @throws ListenerBindException when a listener that {@code next} adds cannot be bound (nothing changed)
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
@@ -265,14 +291,20 @@ public final class Gateway implements AutoCloseable {
         return new Reloaded(List.copyOf(added.keySet()), List.copyOf(removed), List.copyOf(kept));
     }
 
-    /** The configuration being served: the one started with, or the last one reloaded (also after a stop). */
+    /**
+     * The configuration being served.
+     *
+     * @return the one started with, or the last one reloaded (after a stop: the last one served)
+     */
     public synchronized GatewayConfig config() {
         return generations.current().config();
     }
 
     /**
-     * The addresses actually bound, in config order (port 0 in the config becomes the real port); after a stop, the
-     * addresses that were bound.
+     * The addresses actually bound.
+     *
+     * @return one per listener, in configuration order, port 0 in the configuration replaced by the real port; after
+     *         a stop, the addresses that were bound
      */
     public synchronized List<InetSocketAddress> addresses() {
         return listeners.values().stream().map(Listener::bound).toList();
@@ -298,6 +330,7 @@ public final class Gateway implements AutoCloseable {
      * application thread, not from one of the worker's IO threads, which the requests it waits for may need. A second
      * call returns true at once. An interrupt ends the wait early (false) and stays set.
      *
+     * @param deadline how long in-flight requests may take to finish; zero closes everything at once
      * @return true when every in-flight request finished before the deadline
      */
     public synchronized boolean stop(Duration deadline) {

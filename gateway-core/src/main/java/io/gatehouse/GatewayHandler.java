@@ -70,6 +70,7 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      * {@code listen}, {@code limits} and {@code timeouts} mean nothing here, as for the first configuration: the
      * application's server owns those. Returns once {@code next} serves; it does not wait for the old one to drain.
      *
+     * @param next the configuration to serve from now on
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
      * @throws IllegalStateException when the handler is stopped
      */
@@ -82,7 +83,11 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
         generations.commit(fresh);
     }
 
-    /** The configuration being served: the one the handler was made with, or the last one reloaded (also after a stop). */
+    /**
+     * The configuration being served.
+     *
+     * @return the one the handler was made with, or the last one reloaded (after a stop: the last one served)
+     */
     public synchronized GatewayConfig config() {
         return generations.current().config();
     }
@@ -109,6 +114,7 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      * deadline at most: call it from an application thread, not from an IO thread the requests it waits for may need.
      * A second call returns true at once. An interrupt ends the wait early (false) and stays set.
      *
+     * @param deadline how long in-flight requests may take to finish
      * @return true when every in-flight request finished before the deadline
      */
     public synchronized boolean stop(Duration deadline) {

@@ -51,6 +51,9 @@ public final class FrontDoor {
      * lent to one read at a time, shared by every connection of the owner's listeners on that thread. The owner
      * {@linkplain PerIoThread#release() releases} them once its listeners are closed; nothing stays on the threads,
      * which may be the application's.
+     *
+     * @param worker the worker whose IO threads run the owner's listeners
+     * @return the buffers, none allocated yet: each IO thread makes its own on its first read
      */
     public static PerIoThread<ByteBuffer> readBuffers(XnioWorker worker) {
         return new PerIoThread<>(worker, () -> ByteBuffer.allocateDirect(FramingConduit.READ_BUFFER));
