@@ -45,8 +45,8 @@ import java.util.logging.Logger;
  *
  * <p>Thread-safe. {@link #reload}, {@link #stop}, {@link #close()}, {@link #config()} and {@link #addresses()} are
  * synchronized on the gateway, so a reload and a stop never interleave and a stop waits for a reload in progress;
- * {@link #stop} holds the lock while it drains, so the others wait for it too. {@link #reopenAccessLog()} takes the
- * lock only to read the configuration serving. After a stop, {@link #reload} throws {@link IllegalStateException};
+ * {@link #stop} holds the lock while it drains, so the others wait for it too. {@link #reopenAccessLog()} takes no
+ * lock. After a stop, {@link #reload} throws {@link IllegalStateException};
  * the other methods go on answering.
  */
 public final class Gateway implements AutoCloseable {
@@ -65,7 +65,6 @@ public final class Gateway implements AutoCloseable {
     private final Listener.Shared shared;
     private final Map<ListenAddress, Listener> listeners = new LinkedHashMap<>();
     private final Set<Listener> removing = ConcurrentHashMap.newKeySet();
-    private boolean stopped;
 
     private Gateway(Generations generations) {
         this.generations = generations;
@@ -246,9 +245,6 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when the gateway is stopped
      */
     public synchronized Reloaded reload(GatewayConfig next) {
-        if (stopped) {
-            throw new IllegalStateException("the gateway is stopped");
-        }
         Generation fresh = generations.build(next);
         Map<ListenAddress, Listener> added = new LinkedHashMap<>();
         try {
@@ -316,11 +312,7 @@ public final class Gateway implements AutoCloseable {
      * output, or after a stop. A failure to reopen is logged, never thrown.
      */
     public void reopenAccessLog() {
-        Generation serving;
-        synchronized (this) {
-            serving = generations.current();
-        }
-        serving.reopenAccessLog();
+        generations.reopenAccessLog();
     }
 
     /**
@@ -334,17 +326,15 @@ public final class Gateway implements AutoCloseable {
      * @return true when every in-flight request finished before the deadline
      */
     public synchronized boolean stop(Duration deadline) {
-        if (stopped) {
+        if (generations.closed()) {
             return true;
         }
-        stopped = true;
         // Only the accepting sockets close here: open connections stay until they drain.
         List<Listener> all = new ArrayList<>(listeners.values());
         all.addAll(removing);
         all.forEach(Listener::stopAccepting);
-        boolean drained = Generations.await(
+        boolean drained = generations.closeAfter(
                 CompletableFuture.allOf(all.stream().map(Listener::drained).toArray(CompletableFuture[]::new)), deadline);
-        generations.close();
         all.forEach(Listener::closeConnections);
         if (ownsWorker) {
             shared.worker().shutdownNow();

@@ -37,7 +37,6 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
 
     private final Generations generations;
     private final GenerationGate gate;
-    private boolean stopped;
 
     private GatewayHandler(Generations generations) {
         this.generations = generations;
@@ -75,9 +74,6 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      * @throws IllegalStateException when the handler is stopped
      */
     public synchronized void reload(GatewayConfig next) {
-        if (stopped) {
-            throw new IllegalStateException("the gateway handler is stopped");
-        }
         Generation fresh = generations.build(next);
         gate.switchTo(fresh);
         generations.commit(fresh);
@@ -97,11 +93,7 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      * access log is off or standard output, or after a stop. A failure to reopen is logged, never thrown.
      */
     public void reopenAccessLog() {
-        Generation serving;
-        synchronized (this) {
-            serving = generations.current();
-        }
-        serving.reopenAccessLog();
+        generations.reopenAccessLog();
     }
 
     /**
@@ -118,14 +110,11 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      * @return true when every in-flight request finished before the deadline
      */
     public synchronized boolean stop(Duration deadline) {
-        if (stopped) {
+        if (generations.closed()) {
             return true;
         }
-        stopped = true;
         gate.shutdown();
-        boolean drained = Generations.await(gate.drained(), deadline);
-        generations.close();
-        return drained;
+        return generations.closeAfter(gate.drained(), deadline);
     }
 
     /** {@link #stop(Duration)} with the {@code shutdown.drainTimeout} of the configuration being served. */

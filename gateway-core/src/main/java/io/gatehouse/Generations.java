@@ -43,7 +43,8 @@ final class Generations {
     /** Closes drained generations (and a gateway's removed listeners): never on an IO thread, where closing a backend pool would wait on itself. */
     private final ExecutorService retirer;
     private final Set<Generation> retiring = ConcurrentHashMap.newKeySet();
-    private Generation current;
+    /** Written under the owner's lock; volatile for {@link #reopenAccessLog()}, which does not take it. */
+    private volatile Generation current;
     private boolean closed;
 
     /**
@@ -88,11 +89,21 @@ final class Generations {
         return current;
     }
 
+    /** Whether {@link #close} ran: the owner has stopped. */
+    boolean closed() {
+        return closed;
+    }
+
+    /** See {@link Gateway#reopenAccessLog()}. */
+    void reopenAccessLog() {
+        current.reopenAccessLog();
+    }
+
     /**
      * Builds the generation of {@code next}, borrowing from the current one what did not change; nothing serves it
      * yet, and abandoning it ({@link Generation#close()}) changes nothing for the current one.
      *
-     * @throws IllegalStateException after {@link #close}
+     * @throws IllegalStateException after {@link #close}: the owner has stopped
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened
      */
     Generation build(GatewayConfig next) {
@@ -141,7 +152,7 @@ final class Generations {
      * Waits until {@code drained} completes or {@code deadline} has passed; true when it completed in time. An
      * interrupt ends the wait (false) and stays set.
      */
-    static boolean await(CompletableFuture<?> drained, Duration deadline) {
+    private static boolean await(CompletableFuture<?> drained, Duration deadline) {
         try {
             drained.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -153,6 +164,17 @@ final class Generations {
         } catch (ExecutionException e) {
             throw new IllegalStateException("waiting for the drain failed", e.getCause());
         }
+    }
+
+    /**
+     * The end of a stop: waits until {@code drained} completes or {@code deadline} has passed, then {@link #close}s.
+     *
+     * @return true when {@code drained} completed in time
+     */
+    boolean closeAfter(CompletableFuture<?> drained, Duration deadline) {
+        boolean inTime = await(drained, deadline);
+        close();
+        return inTime;
     }
 
     /**

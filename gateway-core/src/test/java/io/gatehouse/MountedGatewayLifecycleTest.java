@@ -2,21 +2,21 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ProxyConfig;
+import io.gatehouse.testing.CleanUp;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RawHttp.Response;
 import io.undertow.Undertow;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -39,14 +39,8 @@ class MountedGatewayLifecycleTest {
     private static final String GET_AND_CLOSE = "GET /x HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n";
     private static final String PROBE = "GET / HTTP/1.1\r\nHost: probe.test\r\nConnection: close\r\n\r\n";
 
-    private final List<AutoCloseable> cleanUp = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = cleanUp.size() - 1; i >= 0; i--) {
-            cleanUp.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final CleanUp cleanUp = new CleanUp();
 
     @Test
     void requestInFlightDuringAReloadFinishesUnderTheOldConfigurationWhileTheNextGoesToTheNewBackend() throws Exception {
@@ -198,9 +192,7 @@ class MountedGatewayLifecycleTest {
     }
 
     private GatewayHandler mounted(GatewayConfig config) {
-        GatewayHandler handler = Gateway.handler(config);
-        cleanUp.add(handler);
-        return handler;
+        return cleanUp.add(Gateway.handler(config));
     }
 
     /** {@code handler} as the root of an application's own Undertow server; its address. */
@@ -212,8 +204,7 @@ class MountedGatewayLifecycleTest {
     }
 
     private RawBackend backend(RawBackend backend) {
-        cleanUp.add(backend);
-        return backend;
+        return cleanUp.add(backend);
     }
 
     /** {@code app.test} proxying to {@code backend}, beside an echo vhost {@code probe.test}. */
