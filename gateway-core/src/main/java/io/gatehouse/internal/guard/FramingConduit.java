@@ -266,8 +266,10 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         ByteBuffer buffer = reads.get();
         if (buffer == null) {
             // Not on one of the listener's IO threads (a blocking read on a task thread, rare), or the listener's
-            // owner has stopped: a buffer for this read alone.
-            buffer = ByteBuffer.allocate(READ_BUFFER);
+            // owner has stopped and a closing connection reads its end: a buffer for this read alone. Direct, as a
+            // heap buffer would make the JDK cache a direct one of its own on the thread, which may be the
+            // application's.
+            buffer = ByteBuffer.allocateDirect(READ_BUFFER);
         }
         buffer.clear();
         if (max < buffer.capacity()) {
