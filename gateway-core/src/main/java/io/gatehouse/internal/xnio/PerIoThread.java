@@ -25,7 +25,12 @@ public final class PerIoThread<T> {
     private final Object[] values;
     private volatile boolean released;
 
-    /** Values for the IO threads of {@code worker}, each made by {@code initial} on its thread's first {@link #get()}. */
+    /**
+     * Values for the IO threads of {@code worker}, none made yet.
+     *
+     * @param worker  whose IO threads get a value each
+     * @param initial makes a thread's value on its first {@link #get()}, on that thread
+     */
     public PerIoThread(XnioWorker worker, Supplier<? extends T> initial) {
         this.worker = worker;
         this.initial = initial;
@@ -35,6 +40,8 @@ public final class PerIoThread<T> {
     /**
      * The calling thread's value, made on its first call; null when the caller is not an IO thread of the worker
      * (a task thread, another worker's IO thread), or after {@link #release()}.
+     *
+     * @return the value, only ever handed to this thread; or null
      */
     @SuppressWarnings("unchecked")
     public T get() {
