@@ -80,6 +80,20 @@ class ThreadCachedBufferPoolTest {
     }
 
     @Test
+    void ioThreadOfAnotherWorkerKeepsNoBufferOfThePool() throws Exception {
+        try (OneIoThread other = new OneIoThread()) {
+            ByteBuffer freedThere = other.call(() -> {
+                PooledByteBuffer pooled = pool.allocate();
+                ByteBuffer bytes = pooled.getBuffer();
+                pooled.close();
+                return bytes;
+            });
+
+            assertSame(freedThere, pool.allocate().getBuffer(), "freed into the shared queue, not kept by that thread");
+        }
+    }
+
+    @Test
     void closedPoolRefusesToAllocate() {
         pool.close();
 
