@@ -3,30 +3,25 @@ package io.gatehouse;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.connector.ByteBufferPool;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * A running gateway: every listener of a {@link GatewayConfig} bound, each routing by Host among the vhosts
@@ -42,44 +37,46 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * All listeners share one XNIO worker and one buffer pool, and each listener is bound on its own, so that a
+ * All listeners share one XNIO worker (the gateway's own, or the application's: see
+ * {@link #start(GatewayConfig, GatewayOptions)}) and one buffer pool, and each listener is bound on its own, so that a
  * {@linkplain #reload(GatewayConfig) reload} can add or remove one without touching the others.
  * {@link #stop(Duration)} stops accepting at once, lets in-flight requests finish until the deadline, then closes
- * every connection that is left.
+ * every connection that is left. To serve inside an application's own Undertow server instead, mount
+ * {@link #handler(GatewayConfig, GatewayOptions)}.
+ *
+ * <p>Thread-safe. {@link #reload}, {@link #stop}, {@link #close()}, {@link #config()} and {@link #addresses()} are
+ * synchronized on the gateway, so a reload and a stop never interleave and a stop waits for a reload in progress;
+ * {@link #stop} holds the lock while it drains, so the others wait for it too. {@link #reopenAccessLog()} takes no
+ * lock. After a stop, {@link #reload} throws {@link IllegalStateException};
+ * the other methods go on answering.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(Gateway.class.getName());
     private static final int BUFFER_SIZE = 16 * 1024;
-    /** How long {@link #stop} waits for a close in progress: more than an access log's six seconds to write out. */
-    private static final long RETIRER_GRACE_SECONDS = 10;
 
     /** What a {@link #reload(GatewayConfig)} changed: listeners bound, closed and kept, in configuration order. */
     public record Reloaded(List<ListenAddress> added, List<ListenAddress> removed, List<ListenAddress> kept) {
     }
 
-    private final MeterRegistry registry;
-    /** This gateway's, whatever else runs in the JVM; closed by {@link #stop}, after the last request. */
-    private final GatewayLogs logs;
-    private final XnioWorker worker;
-    private final ByteBufferPool buffers = new ThreadCachedBufferPool(BUFFER_SIZE);
-    /** Closes drained generations and listeners: never on an IO thread, where closing a backend pool would wait on itself. */
-    private final ExecutorService retirer = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "gatehouse-retire");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Generations generations;
+    /** False when the application handed in its worker: then the gateway never shuts it down. */
+    private final boolean ownsWorker;
+    /** Worker and buffers of every listener; the buffers are the gateway's whoever's the worker is. */
+    private final Listener.Shared shared;
     private final Map<ListenAddress, Listener> listeners = new LinkedHashMap<>();
-    private final Set<Generation> retiring = ConcurrentHashMap.newKeySet();
     private final Set<Listener> removing = ConcurrentHashMap.newKeySet();
-    private Generation current;
-    private boolean stopped;
 
-    private Gateway(MeterRegistry registry, GatewayLogs logs, Generation first) {
-        this.registry = registry;
-        this.logs = logs;
-        this.current = first;
-        this.worker = createWorker();
+    private Gateway(Generations generations) {
+        this.generations = generations;
+        Optional<XnioWorker> given = generations.options().worker();
+        if (given.isPresent() && given.get().isShutdown()) {
+            throw new IllegalArgumentException("the application's worker " + given.get().getName() + " is shut down");
+        }
+        this.ownsWorker = given.isEmpty();
+        XnioWorker worker = given.orElseGet(() -> createWorker(generations.name(), generations.options()));
+        this.shared = Listener.Shared.on(worker, BUFFER_SIZE, generations.logs().refusals(),
+                generations.options().meterRegistry().orElse(null));
     }
 
     /**
@@ -93,41 +90,81 @@ public final class Gateway implements AutoCloseable {
      * request would otherwise run on an IO thread, in front of the client. {@link #start} does not wait for them; a
      * failure among them is logged, a failure to load XNIO skips them. Set Undertow's system properties before
      * calling this: {@code Cookies} reads one as it initialises.
+     *
+     * <p>What it does is JVM-wide (per class loader), as class loading is: XNIO's provider and those classes are
+     * loaded once, whichever gateway, or none, comes next; only the first call starts the thread, later ones return
+     * at once. It holds no gateway's state: every gateway and mounted handler, started before or after, in any
+     * number, serves the same with or without it. Only a gateway that creates its own worker waits for the load (and
+     * meets its failure); one on the application's worker, and a mounted handler, never do. Thread-safe.
      */
     public static void preload() {
         Preload.start();
     }
 
     /**
-     * Binds every listener of {@code config} and starts serving.
+     * Binds every listener of {@code config} and starts serving, on a worker of the gateway's own, with no meters.
+     * Same as {@code start(config, GatewayOptions.defaults())}.
      *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @return the gateway, serving
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, null);
+        return start(config, GatewayOptions.defaults());
     }
 
-    /** Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none). */
+    /**
+     * Like {@link #start(GatewayConfig)}, recording meters in {@code registry} (null: none).
+     *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param registry where to record {@linkplain GatewayMeters meters}; null for none
+     * @return the gateway, serving
+     * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
+     */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
-        config.validate();
+        return start(config, withMeters(registry));
+    }
+
+    /**
+     * Binds every listener of {@code config} and starts serving, running as {@code options} say.
+     *
+     * <p>Threads: by default the listeners run on a worker of the gateway's own, named {@code gatehouse-}<i>n</i>
+     * ({@code n} counts the gateways and mounted handlers of the JVM), whose threads are
+     * {@code gatehouse-}<i>n</i>{@code  I/O-}<i>k</i> (non-daemon: they keep the JVM up until {@link #stop}),
+     * {@code gatehouse-}<i>n</i>{@code  task-}<i>k</i> and {@code gatehouse-}<i>n</i>{@code  Accept}; its size is
+     * {@link GatewayOptions#ioThreads()} and {@link GatewayOptions#workerThreads()}. With
+     * {@link GatewayOptions#worker()} the listeners run on the application's worker instead: the gateway starts no
+     * IO or task thread and never shuts that worker down. Either way the listeners' I/O buffers come from a pool of
+     * the gateway's own (16 KiB direct buffers, a few cached per IO thread that uses them), released when the gateway
+     * stops, never from or into the application's pool. A reload or a drain deadline uses one more daemon thread,
+     * {@code gatehouse-}<i>n</i>{@code  retire}, started on first use.
+     *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param options meters, access-log sink and threads ({@link GatewayOptions#defaults()} for none of them)
+     * @return the gateway, serving
+     * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
+     * @throws IllegalArgumentException when {@link GatewayOptions#worker()} is already shut down
+     */
+    public static Gateway start(GatewayConfig config, GatewayOptions options) {
+        Objects.requireNonNull(options, "options");
         // The handler trees first: XNIO, still loading when preload() started it, is not needed until the worker.
-        GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
-        Generation first = new Generation(config, registry, logs, null);
+        Generations generations = new Generations(config, options, Generation.Roots.PER_LISTENER);
         Gateway gateway;
         try {
-            gateway = new Gateway(registry, logs, first);
+            gateway = new Gateway(generations);
         } catch (RuntimeException | Error e) {
-            first.close();
-            logs.close();
+            generations.close();
             throw e;
         }
         synchronized (gateway) {
             try {
                 for (ListenAddress address : config.allListeners()) {
-                    gateway.listeners.put(address, Listener.bind(address, gateway.worker, gateway.buffers,
-                            gateway.current, logs.refusals(), registry));
+                    gateway.listeners.put(address, gateway.bind(address, generations.current()));
                 }
-                gateway.current.committed();
+                generations.commit(generations.current());
             } catch (RuntimeException | Error e) {
                 gateway.stop(Duration.ZERO);
                 throw e;
@@ -137,17 +174,51 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The gateway as one handler, to mount in an application's own Undertow server: every vhost is served
-     * whatever its {@code listen}. The caller's server owns listeners, limits and graceful shutdown; close the
-     * returned handler to release backend connections. Its repeated warnings are counted apart from any other
-     * gateway's, and summarised when it closes.
+     * The gateway as one handler, to mount in an application's own Undertow server, with no meters. Same as
+     * {@code handler(config, GatewayOptions.defaults())}.
+     *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @return the handler, serving
+     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     */
+    public static GatewayHandler handler(GatewayConfig config) {
+        return handler(config, GatewayOptions.defaults());
+    }
+
+    /**
+     * Like {@link #handler(GatewayConfig)}, recording meters in {@code registry} (null: none).
+     *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param registry where to record {@linkplain GatewayMeters meters}; null for none
+     * @return the handler, serving
+     * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
-        config.validate();
-        GatewayLogs logs = new GatewayLogs(config.log().repeatInterval());
-        HandlerTree tree = new HandlerTree(config, registry, logs);
-        tree.committed();
-        return new GatewayHandler(tree.rootForAll(), tree, logs);
+        return handler(config, withMeters(registry));
+    }
+
+    /**
+     * The gateway as one handler, to mount in an application's own Undertow server: every vhost is served whatever
+     * its {@code listen}. The application's server owns listeners, limits and threads: {@code options}' thread counts
+     * and worker do not apply (the handler runs on whatever thread calls it, and starts none but the
+     * {@code gatehouse-}<i>n</i>{@code  retire} thread of a reload). The handler has the lifecycle of a {@link Gateway}
+     * ({@link GatewayHandler#reload}, {@link GatewayHandler#stop}, {@link GatewayHandler#close}); close it to release
+     * backend connections. Its repeated warnings are counted apart from any other gateway's, and summarised when it
+     * closes.
+     *
+     * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
+     * @param options meters and access-log sink ({@link GatewayOptions#defaults()} for none); its threads and worker
+     *                are ignored
+     * @return the handler, serving
+     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     */
+    public static GatewayHandler handler(GatewayConfig config, GatewayOptions options) {
+        Objects.requireNonNull(options, "options");
+        return GatewayHandler.mount(config, options);
+    }
+
+    private static GatewayOptions withMeters(MeterRegistry registry) {
+        return registry == null ? GatewayOptions.defaults() : GatewayOptions.builder().meterRegistry(registry).build();
     }
 
     /**
@@ -166,23 +237,21 @@ public final class Gateway implements AutoCloseable {
      *       or after {@code next}'s {@code shutdown.drainTimeout}, whichever comes first.</li>
      * </ol>
      * A WebSocket relay, once upgraded, belongs to its two connections and lives on until either end closes.
+     * Returns once the new configuration serves; it does not wait for the old one to drain.
      *
+     * @param next the configuration to serve from now on
+     * @return the listeners added, removed and kept
      * @throws ListenerBindException when a listener that {@code next} adds cannot be bound (nothing changed)
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
      * @throws IllegalStateException when the gateway is stopped
      */
     public synchronized Reloaded reload(GatewayConfig next) {
-        next.validate();
-        if (stopped) {
-            throw new IllegalStateException("the gateway is stopped");
-        }
-        Generation previous = current;
-        Generation fresh = new Generation(next, registry, logs, previous);
+        Generation fresh = generations.build(next);
         Map<ListenAddress, Listener> added = new LinkedHashMap<>();
         try {
             for (ListenAddress address : next.allListeners()) {
                 if (!listeners.containsKey(address)) {
-                    added.put(address, Listener.bind(address, worker, buffers, fresh, logs.refusals(), registry));
+                    added.put(address, bind(address, fresh));
                 }
             }
         } catch (RuntimeException e) {
@@ -194,7 +263,6 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
 
-        fresh.committed();
         Map<ListenAddress, Listener> serving = new LinkedHashMap<>();
         List<ListenAddress> kept = new ArrayList<>();
         for (ListenAddress address : next.allListeners()) {
@@ -216,112 +284,70 @@ public final class Gateway implements AutoCloseable {
         }
         listeners.clear();
         listeners.putAll(serving);
-        current = fresh;
-        retire(previous, deadline);
+        generations.commit(fresh);
         return new Reloaded(List.copyOf(added.keySet()), List.copyOf(removed), List.copyOf(kept));
     }
 
-    /** The configuration being served: the one started with, or the last one reloaded. */
+    /**
+     * The configuration being served.
+     *
+     * @return the one started with, or the last one reloaded (after a stop: the last one served)
+     */
     public synchronized GatewayConfig config() {
-        return current.config();
+        return generations.current().config();
     }
 
-    /** The addresses actually bound, in config order (port 0 in the config becomes the real port). */
+    /**
+     * The addresses actually bound.
+     *
+     * @return one per listener, in configuration order, port 0 in the configuration replaced by the real port; after
+     *         a stop, the addresses that were bound
+     */
     public synchronized List<InetSocketAddress> addresses() {
         return listeners.values().stream().map(Listener::bound).toList();
     }
 
     /**
      * Closes the access log file and opens it again by name, for log rotation; returns at once (see
-     * {@link io.gatehouse.internal.observe.AccessLog#reopen()}). Does nothing when the access log is off or standard output.
+     * {@link io.gatehouse.internal.observe.AccessLog#reopen()}). Does nothing when the access log is off or standard
+     * output, or after a stop. A failure to reopen is logged, never thrown.
      */
     public void reopenAccessLog() {
-        Generation serving;
-        synchronized (this) {
-            serving = current;
-        }
-        serving.reopenAccessLog();
+        generations.reopenAccessLog();
     }
 
     /**
      * Stops accepting connections, answers new requests on open connections with 503, lets in-flight requests
-     * finish until {@code deadline}, then closes every connection that is left.
+     * finish until {@code deadline}, then closes every connection that is left, the backend pools and the access
+     * log, and shuts down the gateway's own worker (never the application's). Blocks until then: call it from an
+     * application thread, not from one of the worker's IO threads, which the requests it waits for may need. A second
+     * call returns true at once. An interrupt ends the wait early (false) and stays set.
      *
+     * @param deadline how long in-flight requests may take to finish; zero closes everything at once
      * @return true when every in-flight request finished before the deadline
      */
     public synchronized boolean stop(Duration deadline) {
-        if (stopped) {
+        if (generations.closed()) {
             return true;
         }
-        stopped = true;
-        // Only the accepting sockets close here (the worker is ours): open connections stay until they drain.
+        // Only the accepting sockets close here: open connections stay until they drain.
         List<Listener> all = new ArrayList<>(listeners.values());
         all.addAll(removing);
         all.forEach(Listener::stopAccepting);
-        boolean drained = true;
-        try {
-            CompletableFuture.allOf(all.stream().map(Listener::drained).toArray(CompletableFuture[]::new))
-                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            drained = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            drained = false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for the drain failed", e.getCause());
-        }
-        if (current != null) {
-            current.close();
-        }
-        retiring.forEach(Generation::close);
-        finishRetiring();
+        boolean drained = generations.closeAfter(
+                CompletableFuture.allOf(all.stream().map(Listener::drained).toArray(CompletableFuture[]::new)), deadline);
         all.forEach(Listener::closeConnections);
-        worker.shutdownNow();
-        // The repeats counted since the last summary are the outage's last word: written now, not lost.
-        logs.close();
+        if (ownsWorker) {
+            shared.worker().shutdownNow();
+        }
+        shared.release();
         return drained;
     }
 
-    /**
-     * Lets a close the retirer has begun finish, then stops it. A generation's close writes out the lines its access
-     * log still holds; interrupting it let {@link #stop} return before they were in the file (and the close that stop
-     * itself makes of the same generation returns at once: a generation closes once).
-     */
-    private void finishRetiring() {
-        retirer.shutdown();
-        try {
-            if (!retirer.awaitTermination(RETIRER_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "closing a replaced configuration took over " + RETIRER_GRACE_SECONDS + "s; stopping without it");
-                retirer.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            retirer.shutdownNow();
-        }
-    }
-
-    /** {@link #stop(Duration)} with the configured {@code shutdown.drainTimeout}. */
+    /** {@link #stop(Duration)} with the {@code shutdown.drainTimeout} of the configuration being served. */
     @Override
     public void close() {
-        Duration deadline;
-        synchronized (this) {
-            deadline = current == null ? Duration.ZERO : current.config().shutdown().drainTimeout();
-        }
-        stop(deadline);
-    }
-
-    /** Closes {@code previous} once its requests have finished or {@code deadline} has passed. */
-    private void retire(Generation previous, Duration deadline) {
-        retiring.add(previous);
-        previous.retire();
-        afterDrain(previous.drained().thenApply(done -> true), deadline, drainedInTime -> {
-            if (!drainedInTime) {
-                LOG.log(Level.WARNING, "the replaced configuration still had requests in flight after " + deadline.toMillis()
-                        + "ms; its backend connections close as those finish");
-            }
-            previous.close();
-            retiring.remove(previous);
-        });
+        stop(config().shutdown().drainTimeout());
     }
 
     /**
@@ -333,7 +359,7 @@ public final class Gateway implements AutoCloseable {
         serving.tryAcquire(); // current until this reload ends, so it cannot have drained yet
         removing.add(listener);
         listener.stopAccepting();
-        afterDrain(listener.drained(), deadline, drainedInTime -> {
+        generations.afterDrain(listener.drained(), deadline, drainedInTime -> {
             listener.closeConnections();
             serving.release();
             removing.remove(listener);
@@ -341,19 +367,20 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
-    private void afterDrain(CompletableFuture<Boolean> drained, Duration deadline, Consumer<Boolean> then) {
-        drained.completeOnTimeout(false, deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .thenAcceptAsync(then, retirer);
+    private Listener bind(ListenAddress address, Generation generation) {
+        return Listener.bind(address, generation, shared);
     }
 
-    private static XnioWorker createWorker() {
-        int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
+    /** The gateway's own worker, named {@code name} and sized as {@code options} say. */
+    private static XnioWorker createWorker(String name, GatewayOptions options) {
+        int ioThreads = options.ioThreads() > 0 ? options.ioThreads() : Math.max(Runtime.getRuntime().availableProcessors(), 2);
+        int taskThreads = options.workerThreads() > 0 ? options.workerThreads() : ioThreads * 8;
         try {
             return Preload.xnio().createWorker(OptionMap.builder()
-                    .set(Options.WORKER_NAME, "gatehouse")
+                    .set(Options.WORKER_NAME, name)
                     .set(Options.WORKER_IO_THREADS, ioThreads)
-                    .set(Options.WORKER_TASK_CORE_THREADS, ioThreads * 8)
-                    .set(Options.WORKER_TASK_MAX_THREADS, ioThreads * 8)
+                    .set(Options.WORKER_TASK_CORE_THREADS, taskThreads)
+                    .set(Options.WORKER_TASK_MAX_THREADS, taskThreads)
                     .set(Options.TCP_NODELAY, true)
                     .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
                     .set(Options.CONNECTION_LOW_WATER, 1_000_000)

@@ -21,14 +21,10 @@ final class GatewayLogs implements AutoCloseable {
     private final RepeatedEvents accessLogFailures;
     private final Consumer<String> accessLogSink;
 
-    /** Logs that summarise repeats once per {@code repeatInterval} ({@code log.repeatInterval}). */
-    GatewayLogs(Duration repeatInterval) {
-        this(repeatInterval, null);
-    }
-
     /**
-     * Like {@link #GatewayLogs(Duration)}, with the access-log lines going to {@code accessLogSink}
-     * ({@link GatewayOptions#accessLogSink()}; null: where the configuration says).
+     * Logs that summarise repeats once per {@code repeatInterval} ({@code log.repeatInterval}), with the access-log
+     * lines going to {@code accessLogSink} ({@link GatewayOptions#accessLogSink()}; null: where the configuration
+     * says).
      */
     GatewayLogs(Duration repeatInterval, Consumer<String> accessLogSink) {
         this.proxyFailures = ReverseProxy.failureLog(repeatInterval);

@@ -38,7 +38,11 @@ public final class GatewayMeters {
 
     /**
      * Counts one configuration reload in {@code gatehouse.config.reloads}: {@code result=success} when the new
-     * configuration was swapped in, {@code result=failure} when it was refused and the old one kept serving.
+     * configuration was swapped in, {@code result=failure} when it was refused and the old one kept serving. For an
+     * application that reloads as the daemon does; {@link Gateway#reload} does not count itself. Thread-safe.
+     *
+     * @param registry where the counter is
+     * @param success whether the reload swapped the new configuration in
      */
     public static void configReloaded(MeterRegistry registry, boolean success) {
         Counter.builder(CONFIG_RELOADS)

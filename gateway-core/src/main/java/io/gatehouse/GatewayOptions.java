@@ -10,8 +10,12 @@ import java.util.function.Consumer;
 /**
  * How a gateway runs inside an application, as opposed to what it serves (that is the
  * {@link io.gatehouse.config.GatewayConfig}): where its meters and access-log lines go, and which threads it uses.
- * Immutable; build one with {@link #builder()}. {@link #defaults()} is what {@link Gateway#start(io.gatehouse.config.GatewayConfig)}
- * uses: no meters, the access log as the configuration says, and a worker of Gatehouse's own.
+ * Immutable, so thread-safe and reusable: one options object may start any number of gateways. Build one with
+ * {@link #builder()}. {@link #defaults()} is what {@link Gateway#start(io.gatehouse.config.GatewayConfig)} uses: no
+ * meters, the access log as the configuration says, and a worker of Gatehouse's own sized to the machine.
+ *
+ * <p>A mounted {@link GatewayHandler} takes the meters and the access-log sink; the thread counts and the worker mean
+ * nothing to it (the application's server runs it) and are ignored.
  */
 public final class GatewayOptions {
 
@@ -31,37 +35,67 @@ public final class GatewayOptions {
         this.worker = builder.worker;
     }
 
-    /** No meters, the configured access log, Gatehouse's own worker sized to the machine. */
+    /**
+     * No meters, the configured access log, Gatehouse's own worker sized to the machine.
+     *
+     * @return the defaults (one shared instance)
+     */
     public static GatewayOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder that starts from {@link #defaults()}. */
+    /**
+     * A builder that starts from {@link #defaults()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Where meters are recorded, if anywhere. */
+    /**
+     * Where meters are recorded, if anywhere.
+     *
+     * @return the registry; empty for no meters
+     */
     public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(meterRegistry);
     }
 
-    /** Where each access-log line goes instead of the configured destination, if anywhere. */
+    /**
+     * Where each access-log line goes instead of the configured destination, if anywhere.
+     *
+     * @return the sink; empty for the configured destination
+     */
     public Optional<Consumer<String>> accessLogSink() {
         return Optional.ofNullable(accessLogSink);
     }
 
-    /** IO threads of the gateway's own worker; 0 means one per core, at least two. */
+    /**
+     * IO threads of the gateway's own worker: they accept connections, parse requests and relay to and from backends,
+     * never blocking.
+     *
+     * @return the count; 0 means one per core, at least two
+     */
     public int ioThreads() {
         return ioThreads;
     }
 
-    /** Worker (blocking task) threads of the gateway's own worker; 0 means eight per IO thread. */
+    /**
+     * Worker (blocking task) threads of the gateway's own worker: the file server's blocking reads run there.
+     *
+     * @return the count; 0 means eight per IO thread
+     */
     public int workerThreads() {
         return workerThreads;
     }
 
-    /** The application's worker to run on instead of one of the gateway's own; never shut down by the gateway. */
+    /**
+     * The application's worker to run the gateway's listeners on instead of one of the gateway's own. The gateway
+     * never shuts it down; its own buffers (not the worker's) serve the listeners, and go when the gateway stops.
+     *
+     * @return the worker; empty for one of the gateway's own
+     */
     public Optional<XnioWorker> worker() {
         return Optional.ofNullable(worker);
     }
@@ -78,7 +112,12 @@ public final class GatewayOptions {
         private Builder() {
         }
 
-        /** Records Gatehouse's meters ({@link GatewayMeters}) in {@code registry}. */
+        /**
+         * Records Gatehouse's meters ({@link GatewayMeters}) in {@code registry}.
+         *
+         * @param registry where the meters go
+         * @return this builder
+         */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
@@ -104,8 +143,10 @@ public final class GatewayOptions {
         }
 
         /**
-         * IO threads of the gateway's own worker, 0 for one per core (at least two).
+         * IO threads of the gateway's own worker, 0 for one per core (at least two). Not with {@link #worker}.
          *
+         * @param count how many
+         * @return this builder
          * @throws IllegalArgumentException when negative
          */
         public Builder ioThreads(int count) {
@@ -114,8 +155,11 @@ public final class GatewayOptions {
         }
 
         /**
-         * Worker (blocking task) threads of the gateway's own worker, 0 for eight per IO thread.
+         * Worker (blocking task) threads of the gateway's own worker, 0 for eight per IO thread. Not with
+         * {@link #worker}.
          *
+         * @param count how many
+         * @return this builder
          * @throws IllegalArgumentException when negative
          */
         public Builder workerThreads(int count) {
@@ -130,14 +174,31 @@ public final class GatewayOptions {
             return count;
         }
 
-        /** Runs on the application's {@code worker}; the gateway never shuts it down. */
+        /**
+         * Runs the gateway's listeners on the application's {@code worker}: the gateway starts no IO or task thread
+         * of its own, and never shuts {@code worker} down (stop the gateway first, then the worker). The listeners'
+         * buffers are still the gateway's, released when it stops.
+         *
+         * @param worker the application's worker, running
+         * @return this builder
+         */
         public Builder worker(XnioWorker worker) {
             this.worker = Objects.requireNonNull(worker, "worker");
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return the options, immutable; the builder may go on being used
+         * @throws IllegalStateException when both a {@link #worker} and a thread count were given: the counts size
+         *         the gateway's own worker, which there is none of then
+         */
         public GatewayOptions build() {
+            if (worker != null && (ioThreads != 0 || workerThreads != 0)) {
+                throw new IllegalStateException("ioThreads and workerThreads size the gateway's own worker; with the"
+                        + " application's worker (" + worker.getName() + "), size that one instead");
+            }
             return new GatewayOptions(this);
         }
     }

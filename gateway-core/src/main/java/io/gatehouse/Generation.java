@@ -2,7 +2,6 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 
 import java.util.LinkedHashMap;
@@ -15,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One configuration's handler trees (one root per listener, sharing the vhost actions) and the resources they hold,
  * with a count of their users so that the resources are closed only when nothing uses them any more.
  *
- * <p>The count starts at one, held by the {@link Gateway} while the generation is current. Each request
+ * <p>The count starts at one, held by the owner ({@link Gateway} or {@link GatewayHandler}) while the generation is
+ * current. Each request
  * {@linkplain #tryAcquire() acquires} the generation it started under and releases it when its exchange completes,
  * so a request that began before a reload finishes under the configuration it began with. A listener that is being
  * removed holds one more until it has drained. {@link #retire()} gives back the gateway's share; when the count
@@ -23,23 +23,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Generation {
 
+    /** Which roots a generation builds. */
+    enum Roots {
+        /** One per listener, serving the vhosts bound to it: for a {@link Gateway}'s own listeners. */
+        PER_LISTENER,
+        /** One serving every vhost, whatever its listeners: for a {@link GatewayHandler} mounted in another server. */
+        MOUNTED
+    }
+
     private final GatewayConfig config;
     private final HandlerTree tree;
     private final Map<ListenAddress, HttpHandler> roots = new LinkedHashMap<>();
+    /** The root of a {@link Roots#MOUNTED} generation; null otherwise. */
+    private final HttpHandler mounted;
     private final AtomicInteger users = new AtomicInteger(1);
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Builds every tree of {@code config}, logging repeated events in the gateway's {@code logs}; {@code previous}
+     * Builds the {@code roots} of {@code config}, logging repeated events in the owner's {@code logs}; {@code previous}
      * (may be null) lends resources that did not change, such as an access log on the same file; nothing of
      * {@code previous} changes.
+     *
+     * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
-    Generation(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, Generation previous) {
+    Generation(GatewayConfig config, GatewayOptions options, GatewayLogs logs, Generation previous, Roots roots) {
         this.config = config;
-        this.tree = new HandlerTree(config, registry, logs, previous == null ? null : previous.tree);
-        for (ListenAddress listener : config.allListeners()) {
-            roots.put(listener, tree.rootFor(listener));
+        this.tree = new HandlerTree(config, options, logs, previous == null ? null : previous.tree);
+        if (roots == Roots.MOUNTED) {
+            this.mounted = tree.rootForAll();
+        } else {
+            this.mounted = null;
+            for (ListenAddress listener : config.allListeners()) {
+                this.roots.put(listener, tree.rootFor(listener));
+            }
         }
     }
 
@@ -55,6 +72,11 @@ final class Generation {
     /** The tree serving {@code listener}, or null when this configuration does not have that listener. */
     HttpHandler rootFor(ListenAddress listener) {
         return roots.get(listener);
+    }
+
+    /** The tree serving every vhost, for a {@link Roots#MOUNTED} generation. */
+    HttpHandler mountedRoot() {
+        return mounted;
     }
 
     /** Counts one more user; false, changing nothing, when the generation has already drained. */
@@ -77,7 +99,7 @@ final class Generation {
         }
     }
 
-    /** Gives back the share the gateway held while this generation was current. */
+    /** Gives back the share the owner held while this generation was current. */
     void retire() {
         release();
     }

@@ -58,21 +58,18 @@ final class HandlerTree implements AutoCloseable {
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
 
-    /** The trees of {@code config}; its proxies and listeners log repeated events in {@code logs}. */
-    HandlerTree(GatewayConfig config, MeterRegistry registry, GatewayLogs logs) {
-        this(config, registry, logs, null);
-    }
-
     /**
-     * Like {@link #HandlerTree(GatewayConfig, MeterRegistry, GatewayLogs)}, for a reload: when {@code previous}
-     * (may be null) writes the same access log, this one writes to that log too instead of opening the file a second
-     * time (two writers on one file would interleave partial lines while the old tree drains); each tree holds its
-     * own reference, so the file closes when the last tree using it is closed, and abandoning this one changes
-     * nothing for {@code previous}.
+     * The trees of {@code config}, recording meters as {@code options} say; its proxies and listeners log repeated
+     * events in {@code logs}. When {@code previous} (may be null: the first tree) writes the same access log, this one
+     * writes to that log too instead of opening the file a second time (two writers on one file would interleave
+     * partial lines while the old tree drains); each tree holds its own reference, so the file closes when the last
+     * tree using it is closed, and abandoning this one changes nothing for {@code previous}.
+     *
+     * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
-    HandlerTree(GatewayConfig config, MeterRegistry registry, GatewayLogs logs, HandlerTree previous) {
+    HandlerTree(GatewayConfig config, GatewayOptions options, GatewayLogs logs, HandlerTree previous) {
         this.config = config;
-        this.registry = registry;
+        this.registry = options.meterRegistry().orElse(null);
         this.logs = logs;
         // An application's sink asks for the lines whatever the configured path, "off" included.
         this.accessLog = config.accessLog().enabled() || logs.accessLogSink() != null ? accessLogFrom(previous) : null;

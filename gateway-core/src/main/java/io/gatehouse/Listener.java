@@ -4,15 +4,12 @@ import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.RefusedRequests;
-import io.gatehouse.internal.http.ErrorResponses;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import io.undertow.util.StatusCodes;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -25,15 +22,16 @@ import org.xnio.channels.AcceptingChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One bound address. The accepting socket and the connections on it outlive reloads: each request reads the
- * listener's current {@link Generation} once, holds it until its exchange completes, and is served by that
- * generation's tree for this address. A reload {@linkplain #switchTo(Generation) publishes} a new generation with one
- * volatile write, so the next request on any connection, old or new, sees the new routes.
+ * One bound address. The accepting socket and the connections on it outlive reloads: requests enter through a
+ * {@link GenerationGate}, served by the tree for this address of the generation current when each one starts. A
+ * reload {@linkplain #switchTo(Generation) publishes} a new generation, so the next request on any connection, old or
+ * new, sees the new routes.
  *
  * <p>Closing is two steps, for a graceful stop and for a listener a reload removes alike:
  * {@link #stopAccepting()} closes the accepting socket and answers requests that still arrive on open connections
@@ -42,42 +40,60 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Listener {
 
+    /**
+     * What every listener of one gateway shares: the worker that runs them (the gateway's or the application's), the
+     * I/O buffers, the guard's read buffers, the log of refused requests, and the meter registry (null: none). The
+     * buffers are the gateway's whoever's the worker is; {@link #release()} lets go of them once the listeners are
+     * closed.
+     */
+    record Shared(XnioWorker worker, ThreadCachedBufferPool buffers, PerIoThread<ByteBuffer> reads,
+                  RepeatedEvents refusals, MeterRegistry registry) {
+
+        /** The buffers of a gateway running on {@code worker}, with its {@code refusals} log and meters. */
+        static Shared on(XnioWorker worker, int bufferSize, RepeatedEvents refusals, MeterRegistry registry) {
+            return new Shared(worker, new ThreadCachedBufferPool(bufferSize, worker), FrontDoor.readBuffers(worker),
+                    refusals, registry);
+        }
+
+        /**
+         * Drops every buffer the listeners' IO threads cached; call once every listener is closed. Connections still
+         * closing then drop theirs rather than return them.
+         */
+        void release() {
+            buffers.close();
+            reads.release();
+        }
+    }
+
     private final ListenAddress address;
-    /** Whether {@link #open} is kept: only for a listener that has a connections gauge. */
-    private final boolean countConnections;
-    /** Open client connections, idle ones included; counted only with {@code countConnections}. */
+    private final Shared shared;
+    /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
-    /** The gateway's log of refused requests, for the guard of every connection accepted here. */
-    private final RepeatedEvents refusals;
     private final HttpOpenListener connections;
-    private final GracefulShutdownHandler drain = new GracefulShutdownHandler(this::serveRequest);
+    private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
     private ConnectionMetrics metrics;
-    private volatile Generation generation;
     private volatile boolean closing;
 
-    private Listener(ListenAddress address, ByteBufferPool buffers, Generation generation, RepeatedEvents refusals,
-                     boolean countConnections) {
+    private Listener(ListenAddress address, Generation generation, Shared shared) {
         this.address = address;
-        this.generation = generation;
-        this.refusals = refusals;
-        this.countConnections = countConnections;
-        this.connections = new HttpOpenListener(buffers, options(generation.config()));
-        connections.setRootHandler(FrontDoor.guard(this::admitRequest, refusals));
+        this.shared = shared;
+        this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
+        this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
+        connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
     }
 
     /**
-     * Binds {@code address} and starts accepting, serving {@code generation}'s tree for it. Each accepted connection
-     * gets the request-framing checks of the generation current then, under Undertow's parser.
+     * Binds {@code address} on the {@code shared} worker and starts accepting, serving {@code generation}'s tree for
+     * it. Each accepted connection gets the request-framing checks of the generation current then, under Undertow's
+     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge.
      *
-     * @param refusals where the requests the guard refuses are logged: the gateway's log
-     * @param registry where the listener's {@code gatehouse.connections.active} gauge goes; null: none
      * @throws ListenerBindException when the address cannot be bound
      */
-    static Listener bind(ListenAddress address, XnioWorker worker, ByteBufferPool buffers, Generation generation,
-                         RepeatedEvents refusals, MeterRegistry registry) {
-        Listener listener = new Listener(address, buffers, generation, refusals, registry != null);
+    static Listener bind(ListenAddress address, Generation generation, Shared shared) {
+        Listener listener = new Listener(address, generation, shared);
+        XnioWorker worker = shared.worker();
         try {
             // The socket options Undertow.Builder uses, so that behaviour matches an Undertow-built listener.
             OptionMap socket = OptionMap.builder()
@@ -95,8 +111,8 @@ final class Listener {
             throw new ListenerBindException(address, rootCause(e));
         }
         listener.bound = (InetSocketAddress) listener.acceptor.getLocalAddress();
-        if (registry != null) {
-            listener.metrics = ConnectionMetrics.register(registry,
+        if (shared.registry() != null) {
+            listener.metrics = ConnectionMetrics.register(shared.registry(),
                     new ListenAddress(listener.bound.getAddress().getHostAddress(), listener.bound.getPort()).toString(),
                     listener.open);
         }
@@ -109,11 +125,11 @@ final class Listener {
      * of the generation current now (a later reload does not change them), then Undertow takes the connection.
      */
     private void setUpConnection(StreamConnection connection) {
-        GatewayConfig config = generation.config();
+        GatewayConfig config = gate.generation().config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), refusals);
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
         connections.handleEvent(connection);
-        if (countConnections) {
+        if (shared.registry() != null) {
             countUntilClosed(connection);
         }
     }
@@ -147,11 +163,11 @@ final class Listener {
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
-        generation = next;
+        gate.switchTo(next);
     }
 
     Generation generation() {
-        return generation;
+        return gate.generation();
     }
 
     ListenAddress address() {
@@ -170,14 +186,12 @@ final class Listener {
         // channel (which XNIO logs as an error with a stack trace).
         acceptor.suspendAccepts();
         IoUtils.safeClose(acceptor);
-        drain.shutdown();
+        gate.shutdown();
     }
 
     /** Completes (true) when every request that was in flight at {@link #stopAccepting()} has finished. */
     CompletableFuture<Boolean> drained() {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        drain.addShutdownListener(done::complete);
-        return done;
+        return gate.drained();
     }
 
     /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
@@ -199,7 +213,7 @@ final class Listener {
             // it reaches no backend, so there is nothing for the drain to wait for. (While open, it goes through
             // the drain like any request, so a stop waits for its log line.)
             exchange.setPersistent(false);
-            serveRequest(exchange);
+            gate.serve(exchange);
             return;
         }
         if (closing) {
@@ -207,30 +221,7 @@ final class Listener {
             // connection ends with it: this address is going away.
             exchange.setPersistent(false);
         }
-        drain.handleRequest(exchange);
-    }
-
-    /**
-     * Serves the request with the current generation's tree, holding that generation for the length of the
-     * exchange. A generation is retired only after the next one is published, so when acquiring fails, reading the
-     * field again finds the newer one.
-     */
-    private void serveRequest(HttpServerExchange exchange) throws Exception {
-        Generation serving = generation;
-        while (!serving.tryAcquire()) {
-            Generation newer = generation;
-            if (newer == serving) {
-                ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE);
-                return;
-            }
-            serving = newer;
-        }
-        Generation held = serving;
-        exchange.addExchangeCompleteListener((ex, next) -> {
-            held.release();
-            next.proceed();
-        });
-        held.rootFor(address).handleRequest(exchange);
+        gate.handleRequest(exchange);
     }
 
     private static OptionMap options(GatewayConfig config) {

@@ -7,16 +7,23 @@ import io.undertow.util.Cookies;
 import io.undertow.util.DateUtils;
 import org.xnio.Xnio;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * Start-up tuning behind {@link Gateway#preload()}: XNIO loaded on a background thread, then the static
  * initialisers a first request would otherwise run on an IO thread. None of it is needed for correctness; a gateway
  * started without it loads XNIO itself.
+ *
+ * <p>The one static field, the loading task, is JVM-wide (per class loader) by nature, as what it loads is: XNIO's
+ * provider is one per class loader ({@link Xnio#getInstance} caches it), and a class is initialised once. It holds
+ * no gateway's state and no thread once loaded. Only a gateway that creates its own worker reads it
+ * ({@link #xnio()}); a gateway on the application's worker and a mounted handler never do, so none of them waits on
+ * a preload or meets its failure.
  */
 final class Preload {
 
@@ -32,16 +39,18 @@ final class Preload {
     private static final List<Class<?>> FIRST_REQUEST_CLASSES =
             List.of(Cookies.class, DateUtils.class, UndertowLogger.class, HostHeaderHandler.class);
 
-    /** XNIO being loaded by {@link #start}; null when it was not called. */
-    private static volatile FutureTask<Xnio> preloading;
+    /** XNIO being loaded, or loaded, by the first {@link #start}; null until it is called. */
+    private static final AtomicReference<FutureTask<Xnio>> PRELOADING = new AtomicReference<>();
 
     private Preload() {
     }
 
-    /** See {@link Gateway#preload()}. */
+    /** See {@link Gateway#preload()}. Only the first call starts anything: what it loads stays loaded. */
     static void start() {
         FutureTask<Xnio> loading = new FutureTask<>(Preload::loadXnio);
-        preloading = loading;
+        if (!PRELOADING.compareAndSet(null, loading)) {
+            return;
+        }
         Thread loader = new Thread(() -> {
             loading.run();
             try {
@@ -60,7 +69,7 @@ final class Preload {
      * failed, throws its failure (an {@code Error} or {@code RuntimeException}).
      */
     static Xnio xnio() {
-        FutureTask<Xnio> loading = preloading;
+        FutureTask<Xnio> loading = PRELOADING.get();
         if (loading != null) {
             try {
                 return loading.get();

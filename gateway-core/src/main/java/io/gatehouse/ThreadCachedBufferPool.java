@@ -2,8 +2,9 @@ package io.gatehouse;
 
 import io.undertow.UndertowMessages;
 import io.undertow.connector.ByteBufferPool;
+import io.gatehouse.internal.xnio.PerIoThread;
 import io.undertow.connector.PooledByteBuffer;
-import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -18,14 +19,16 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * <p>Why not Undertow's {@code DefaultByteBufferPool}: since 2.3 it finds a thread's cache in a synchronized
  * {@code WeakHashMap} keyed by thread, which every allocation and every release enter, from every IO thread, about
  * eight times per proxied request (5 % of the CPU samples under load, with lock contention between IO threads).
- * A {@link ThreadLocal} on the IO threads does the same job without a shared lock.
+ * A cache per IO thread does the same job without a shared lock. It is held by the pool ({@link PerIoThread}), not
+ * by the threads as a {@link ThreadLocal} would be: the IO threads may be the application's, which outlive the
+ * gateway, and {@link #close()} lets go of every cached buffer at once.
  *
  * <p>Contract, as Undertow's: {@link #allocate()} gives a cleared buffer of {@link #getBufferSize()} bytes, owned until
  * {@link PooledByteBuffer#close()}, which may be called more than once and from any thread (only the first call
  * returns the buffer); {@link PooledByteBuffer#getBuffer()} after close throws. After {@link #close()}, allocating
- * throws {@link IllegalStateException} (Undertow's connections treat that as "closing") and freed buffers are
- * dropped. Memory kept is bounded: {@value #PER_THREAD} buffers per IO thread and {@value #SHARED} in the shared
- * queue; anything beyond is left to the garbage collector.
+ * throws {@link IllegalStateException} (Undertow's connections treat that as "closing"), freed buffers are
+ * dropped, and the pool holds no buffer any more. Memory kept is bounded: {@value #PER_THREAD} buffers per IO thread
+ * of the worker and {@value #SHARED} in the shared queue; anything beyond is left to the garbage collector.
  */
 final class ThreadCachedBufferPool implements ByteBufferPool {
 
@@ -34,20 +37,23 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
 
     private final int bufferSize;
     private final boolean direct;
-    private final ThreadLocal<ArrayDeque<ByteBuffer>> ioThreadCache = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Touched by each IO thread for its own cache only, so {@link ArrayDeque} needs no lock. */
+    private final PerIoThread<ArrayDeque<ByteBuffer>> ioThreadCache;
     private final ConcurrentLinkedQueue<ByteBuffer> shared = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sharedCount = new AtomicInteger();
     private final ThreadCachedBufferPool arrayBacked;
     private volatile boolean closed;
 
-    ThreadCachedBufferPool(int bufferSize) {
-        this(bufferSize, true);
+    /** Direct buffers of {@code bufferSize} bytes, cached per IO thread of {@code worker}. */
+    ThreadCachedBufferPool(int bufferSize, XnioWorker worker) {
+        this(bufferSize, worker, true);
     }
 
-    private ThreadCachedBufferPool(int bufferSize, boolean direct) {
+    private ThreadCachedBufferPool(int bufferSize, XnioWorker worker, boolean direct) {
         this.bufferSize = bufferSize;
         this.direct = direct;
-        this.arrayBacked = direct ? new ThreadCachedBufferPool(bufferSize, false) : this;
+        this.ioThreadCache = new PerIoThread<>(worker, ArrayDeque::new);
+        this.arrayBacked = direct ? new ThreadCachedBufferPool(bufferSize, worker, false) : this;
     }
 
     @Override
@@ -56,8 +62,9 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
             throw UndertowMessages.MESSAGES.poolIsClosed();
         }
         ByteBuffer buffer = null;
-        if (Thread.currentThread() instanceof XnioIoThread) {
-            buffer = ioThreadCache.get().pollFirst();
+        ArrayDeque<ByteBuffer> cache = ioThreadCache.get();
+        if (cache != null) {
+            buffer = cache.pollFirst();
         }
         if (buffer == null) {
             buffer = shared.poll();
@@ -77,12 +84,10 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
         if (closed) {
             return;
         }
-        if (Thread.currentThread() instanceof XnioIoThread) {
-            ArrayDeque<ByteBuffer> cache = ioThreadCache.get();
-            if (cache.size() < PER_THREAD) {
-                cache.addFirst(buffer);
-                return;
-            }
+        ArrayDeque<ByteBuffer> cache = ioThreadCache.get();
+        if (cache != null && cache.size() < PER_THREAD) {
+            cache.addFirst(buffer);
+            return;
         }
         if (sharedCount.incrementAndGet() <= SHARED) {
             shared.offer(buffer);
@@ -99,6 +104,7 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
     @Override
     public void close() {
         closed = true;
+        ioThreadCache.release();
         shared.clear();
         if (arrayBacked != this) {
             arrayBacked.close();

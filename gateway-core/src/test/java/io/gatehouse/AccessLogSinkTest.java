@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,10 +107,8 @@ class AccessLogSinkTest {
      */
     private void serve(AccessLogConfig accessLog, Consumer<String> sink, int requests) throws IOException {
         GatewayConfig config = gateway(List.of(new ListenAddress("127.0.0.1", 0)), accessLog, echo("site", "a.test"));
-        GatewayLogs logs = new GatewayLogs(Duration.ofHours(1), sink);
-        HandlerTree tree = new HandlerTree(config, registry, logs);
-        tree.committed();
-        try (GatewayHandler mounted = new GatewayHandler(tree.rootForAll(), tree, logs)) {
+        GatewayOptions options = GatewayOptions.builder().meterRegistry(registry).accessLogSink(sink).build();
+        try (GatewayHandler mounted = Gateway.handler(config, options)) {
             Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(mounted).build();
             server.start();
             try {

@@ -164,7 +164,7 @@ class GatewayLifecycleTest {
 
     @Test
     void mountedGatewayRoutesByHostInsideAnotherServer() throws IOException {
-        try (GatewayHandler handler = Gateway.handler(gateway(echo("a", "a.test"), echo("b", "b.test")), null)) {
+        try (GatewayHandler handler = Gateway.handler(gateway(echo("a", "a.test"), echo("b", "b.test")))) {
             Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(handler).build();
             server.start();
             try {

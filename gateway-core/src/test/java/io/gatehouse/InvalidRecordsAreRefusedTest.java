@@ -51,7 +51,7 @@ class InvalidRecordsAreRefusedTest {
     @Test
     void aMountedHandlerRefusesTwoCatchAllVhosts() {
         ConfigException refused = assertThrows(ConfigException.class,
-                () -> Gateway.handler(gateway(echo("a", "*"), echo("b", "*")), null));
+                () -> Gateway.handler(gateway(echo("a", "*"), echo("b", "*"))));
 
         assertEquals(TWO_CATCH_ALLS, refused.getMessage());
     }
@@ -74,7 +74,7 @@ class InvalidRecordsAreRefusedTest {
     @Test
     void aProblemOfRecordsBuiltInCodeHasNoFileLineOrColumn() {
         ConfigProblem problem = assertThrows(ConfigException.class,
-                () -> Gateway.handler(gateway(echo("a", "*"), echo("b", "*")), null)).problems().get(0);
+                () -> Gateway.handler(gateway(echo("a", "*"), echo("b", "*")))).problems().get(0);
 
         assertEquals(new ConfigProblem(Optional.empty(), 0, 0, "vhosts[1].hosts[0]", TWO_CATCH_ALLS.substring(20)), problem);
     }
@@ -100,7 +100,7 @@ class InvalidRecordsAreRefusedTest {
 
         assertEquals("admin.listen: the admin listener 127.0.0.1:8080 would share 0.0.0.0:8080 with vhost 'a'; "
                 + "give it an address of its own, like 127.0.0.1:9901",
-                assertThrows(ConfigException.class, () -> Gateway.handler(config, null)).getMessage());
+                assertThrows(ConfigException.class, () -> Gateway.handler(config)).getMessage());
     }
 
     @Test
@@ -111,14 +111,14 @@ class InvalidRecordsAreRefusedTest {
         GatewayConfig config = gateway(new VirtualHost("a", List.of("*"), List.of(), List.of(route)));
 
         assertEquals("vhosts[0].routes[0]: uses $2, but its match '^/old/(.*)$' has 1 group",
-                assertThrows(ConfigException.class, () -> Gateway.handler(config, null)).getMessage());
+                assertThrows(ConfigException.class, () -> Gateway.handler(config)).getMessage());
     }
 
     @Test
     void aHostPatternYamlWouldRefuseIsRefused() {
         assertEquals("vhosts[0].hosts[0]: invalid host pattern 'www.*.example': expected an exact name (example.com), "
                         + "a wildcard (*.example.com) or * for any host; '*' is only allowed as the whole first label",
-                assertThrows(ConfigException.class, () -> Gateway.handler(gateway(echo("a", "www.*.example")), null))
+                assertThrows(ConfigException.class, () -> Gateway.handler(gateway(echo("a", "www.*.example"))))
                         .getMessage());
     }
 
@@ -126,7 +126,7 @@ class InvalidRecordsAreRefusedTest {
     void aHostPatternNotInItsNormalFormIsRefusedSinceItWouldNeverMatch() {
         assertEquals("vhosts[0].hosts: host patterns are lower case, without a trailing dot: write [www.example.com], "
                         + "not [WWW.Example.com.]",
-                assertThrows(ConfigException.class, () -> Gateway.handler(gateway(echo("a", "WWW.Example.com.")), null))
+                assertThrows(ConfigException.class, () -> Gateway.handler(gateway(echo("a", "WWW.Example.com."))))
                         .getMessage());
     }
 
@@ -135,7 +135,7 @@ class InvalidRecordsAreRefusedTest {
         GatewayConfig config = gateway(echo("a", "*", "app.test"), echo("b", "app.test", "*"));
 
         assertEquals(List.of("vhosts[1].hosts[0]", "vhosts[1].hosts[1]"),
-                assertThrows(ConfigException.class, () -> Gateway.handler(config, null)).problems().stream()
+                assertThrows(ConfigException.class, () -> Gateway.handler(config)).problems().stream()
                         .map(ConfigProblem::keyPath).toList());
     }
 

@@ -19,12 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(20)
 class ThreadCachedBufferPoolTest {
 
-    private final ThreadCachedBufferPool pool = new ThreadCachedBufferPool(1024);
     private OneIoThread io;
+    private ThreadCachedBufferPool pool;
 
     @BeforeEach
     void start() throws Exception {
         io = new OneIoThread();
+        pool = new ThreadCachedBufferPool(1024, io.worker());
     }
 
     @AfterEach
@@ -76,6 +77,20 @@ class ThreadCachedBufferPoolTest {
         pooled.close();
 
         assertSame(bytes, io.call(() -> pool.allocate().getBuffer()));
+    }
+
+    @Test
+    void ioThreadOfAnotherWorkerKeepsNoBufferOfThePool() throws Exception {
+        try (OneIoThread other = new OneIoThread()) {
+            ByteBuffer freedThere = other.call(() -> {
+                PooledByteBuffer pooled = pool.allocate();
+                ByteBuffer bytes = pooled.getBuffer();
+                pooled.close();
+                return bytes;
+            });
+
+            assertSame(freedThere, pool.allocate().getBuffer(), "freed into the shared queue, not kept by that thread");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.gatehouse.internal.guard;
 
 import io.gatehouse.config.Limits;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.xnio.PerIoThread;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
@@ -13,9 +14,9 @@ import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,13 +48,8 @@ import java.util.concurrent.TimeUnit;
 final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
     private static final Logger LOG = System.getLogger(FramingConduit.class.getPackageName());
-    private static final int READ_BUFFER = 8 * 1024;
-    /**
-     * Where socket reads land, one per thread and lent for the length of one {@link #read} call: an idle keep-alive
-     * connection then holds no read buffer (8 KiB each, 40 MiB for 5,000 of them), and a direct buffer spares the
-     * copy the JDK makes through one of its own for a heap buffer.
-     */
-    private static final ThreadLocal<ByteBuffer> READS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_BUFFER));
+    /** The size of a read buffer ({@link FrontDoor#readBuffers}). */
+    static final int READ_BUFFER = 8 * 1024;
     /** Room for a method and a version around a target of {@code maxUriBytes}. */
     private static final int REQUEST_LINE_SLACK = 1024;
 
@@ -67,10 +63,17 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
     private final RepeatedEvents refusals;
+    /**
+     * Where socket reads land, one per IO thread and lent for the length of one {@link #read} call: an idle keep-alive
+     * connection then holds no read buffer (8 KiB each, 40 MiB for 5,000 of them), and a direct buffer spares the
+     * copy the JDK makes through one of its own for a heap buffer. Held by the listener's owner, not by the threads,
+     * which may be the application's and outlive it.
+     */
+    private final PerIoThread<ByteBuffer> reads;
 
     private State state = State.HEAD;
     /**
-     * Bytes read from the socket and not yet judged: during a read, the thread's {@link #READS} buffer
+     * Bytes read from the socket and not yet judged: during a read, the thread's buffer from {@link #reads}
      * ({@code borrowed}); between reads, null or a buffer of this connection's own holding what was left over.
      */
     private ByteBuffer in;
@@ -101,9 +104,12 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private XnioExecutor.Key timer;
     private long timerDeadline;
 
-    /** {@code refusals}: the listener's log of refusals ({@link GuardHandler#refusalLog}). */
+    /**
+     * {@code refusals}: the listener's log of refusals ({@link GuardHandler#refusalLog}); {@code reads}: the
+     * listener's read buffers ({@link FrontDoor#readBuffers}).
+     */
     FramingConduit(StreamConnection connection, Limits limits, Duration requestHeaderTimeout, Duration idleTimeout,
-                   RepeatedEvents refusals) {
+                   RepeatedEvents refusals, PerIoThread<ByteBuffer> reads) {
         super(connection.getSourceChannel().getConduit());
         this.connection = connection;
         this.limits = limits;
@@ -111,6 +117,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         this.headerTimeoutNanos = requestHeaderTimeout.toNanos();
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.refusals = refusals;
+        this.reads = reads;
     }
 
     /** The conduit under {@code exchange}'s connection, or null when the connection was not accepted by Gatehouse. */
@@ -148,7 +155,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         }
     }
 
-    /** Ends the loan of {@link #READS}: bytes still unjudged in it move into a buffer of the connection's own. */
+    /** Ends the loan of the read buffer: bytes still unjudged in it move into a buffer of the connection's own. */
     private void giveBackReads() {
         if (!borrowed) {
             return;
@@ -256,19 +263,26 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         if (in != null && in.hasRemaining()) {
             return in.remaining();
         }
-        ByteBuffer reads = READS.get();
-        reads.clear();
-        if (max < reads.capacity()) {
-            reads.limit(Math.max(1, max));
+        ByteBuffer buffer = reads.get();
+        if (buffer == null) {
+            // Not on one of the listener's IO threads (a blocking read on a task thread, rare), or the listener's
+            // owner has stopped and a closing connection reads its end: a buffer for this read alone. Direct, as a
+            // heap buffer would make the JDK cache a direct one of its own on the thread, which may be the
+            // application's.
+            buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+        }
+        buffer.clear();
+        if (max < buffer.capacity()) {
+            buffer.limit(Math.max(1, max));
         }
         int read;
         try {
-            read = next.read(reads);
+            read = next.read(buffer);
         } finally {
             // Flipped even when the read fails: nothing another connection left in the buffer is ever taken.
-            reads.flip();
+            buffer.flip();
         }
-        in = reads;
+        in = buffer;
         borrowed = true;
         return read;
     }

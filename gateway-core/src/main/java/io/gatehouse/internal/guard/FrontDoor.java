@@ -3,12 +3,15 @@ package io.gatehouse.internal.guard;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.xnio.PerIoThread;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
+import org.xnio.XnioWorker;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -38,17 +41,32 @@ public final class FrontDoor {
 
     /**
      * Puts the framing checks under {@code connection}'s read side; call before Undertow sees the connection. What it
-     * refuses is logged in {@code refusals}.
+     * refuses is logged in {@code refusals}; socket reads land in {@code reads}, made by {@link #readBuffers} for the
+     * connection's worker.
      *
      * @param connection a freshly accepted connection, not yet handed to Undertow
      * @param limits     the listener's size limits
      * @param timeouts   its request-header and idle timeouts
      * @param refusals   the listener owner's {@link #refusalLog refusal log}
+     * @param reads      the owner's read buffers ({@link #readBuffers})
      */
     public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
-                                          RepeatedEvents refusals) {
+                                          RepeatedEvents refusals, PerIoThread<ByteBuffer> reads) {
         connection.getSourceChannel().setConduit(
-                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals));
+                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals, reads));
+    }
+
+    /**
+     * The buffers the framing checks read the socket into: one direct buffer of 8 KiB per IO thread of {@code worker},
+     * lent to one read at a time, shared by every connection of the owner's listeners on that thread. The owner
+     * {@linkplain PerIoThread#release() releases} them once its listeners are closed; nothing stays on the threads,
+     * which may be the application's.
+     *
+     * @param worker the worker whose IO threads run the owner's listeners
+     * @return the buffers, none allocated yet: each IO thread makes its own on its first read
+     */
+    public static PerIoThread<ByteBuffer> readBuffers(XnioWorker worker) {
+        return new PerIoThread<>(worker, () -> ByteBuffer.allocateDirect(FramingConduit.READ_BUFFER));
     }
 
     /**

@@ -108,7 +108,7 @@ class HeaderInjectionTest {
         try (RawBackend backend = RawBackend.answering(RawBackend.OK);
              GatewayHandler gatehouse = Gateway.handler(GatewayConfig.builder().trust("127.0.0.1")
                      .emit(Emit.X_FORWARDED, Emit.RFC7239).realIpHeader(true)
-                     .vhost(v -> v.hosts("*").proxy(p -> p.backend("http://127.0.0.1:" + backend.port()))).build(), null)) {
+                     .vhost(v -> v.hosts("*").proxy(p -> p.backend("http://127.0.0.1:" + backend.port()))).build())) {
             Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
                 for (String name : FORWARDING) {
                     exchange.getRequestHeaders().put(new HttpString(name), "x\r\nInjected: " + name);

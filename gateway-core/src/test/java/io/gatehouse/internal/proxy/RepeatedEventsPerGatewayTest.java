@@ -102,7 +102,7 @@ class RepeatedEventsPerGatewayTest {
 
     @Test
     void aMountedGatewayWritesItsSummariesWhenClosed() throws IOException, ConfigException {
-        try (GatewayHandler mounted = Gateway.handler(proxyingTo(downA, Duration.ofHours(1)), null)) {
+        try (GatewayHandler mounted = Gateway.handler(proxyingTo(downA, Duration.ofHours(1)))) {
             Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(mounted).build();
             server.start();
             try {
