@@ -107,6 +107,8 @@ public final class Gateway implements AutoCloseable {
      *
      * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
      * @return the gateway, serving
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}); nothing started
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
      * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      */
@@ -120,6 +122,8 @@ public final class Gateway implements AutoCloseable {
      * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
      * @param registry where to record {@linkplain GatewayMeters meters}; null for none
      * @return the gateway, serving
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}); nothing started
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
      * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      */
@@ -144,6 +148,8 @@ public final class Gateway implements AutoCloseable {
      * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
      * @param options meters, access-log sink and threads ({@link GatewayOptions#defaults()} for none of them)
      * @return the gateway, serving
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}); nothing started
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
      * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
      * @throws IllegalArgumentException when {@link GatewayOptions#worker()} is already shut down
@@ -179,6 +185,10 @@ public final class Gateway implements AutoCloseable {
      *
      * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
      * @return the handler, serving
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
+     *                                             (mounted, every vhost is served whatever its {@code listen});
+     *                                             nothing changed
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config) {
@@ -191,6 +201,10 @@ public final class Gateway implements AutoCloseable {
      * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
      * @param registry where to record {@linkplain GatewayMeters meters}; null for none
      * @return the handler, serving
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
+     *                                             (mounted, every vhost is served whatever its {@code listen});
+     *                                             nothing changed
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
@@ -210,6 +224,10 @@ public final class Gateway implements AutoCloseable {
      * @param options meters and access-log sink ({@link GatewayOptions#defaults()} for none); its threads and worker
      *                are ignored
      * @return the handler, serving
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
+     *                                             (mounted, every vhost is served whatever its {@code listen});
+     *                                             nothing changed
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     public static GatewayHandler handler(GatewayConfig config, GatewayOptions options) {
@@ -241,6 +259,8 @@ public final class Gateway implements AutoCloseable {
      *
      * @param next the configuration to serve from now on
      * @return the listeners added, removed and kept
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}); nothing changed
      * @throws ListenerBindException when a listener that {@code next} adds cannot be bound (nothing changed)
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
      * @throws IllegalStateException when the gateway is stopped

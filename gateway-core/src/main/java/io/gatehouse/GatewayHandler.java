@@ -70,6 +70,10 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      * application's server owns those. Returns once {@code next} serves; it does not wait for the old one to drain.
      *
      * @param next the configuration to serve from now on
+     * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
+     *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
+     *                                             (mounted, every vhost is served whatever its {@code listen});
+     *                                             nothing changed
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
      * @throws IllegalStateException when the handler is stopped
      */

@@ -56,7 +56,7 @@ final class Generations {
      * @throws java.io.UncheckedIOException when the access log cannot be opened
      */
     Generations(GatewayConfig config, GatewayOptions options, Generation.Roots roots) {
-        config.validate();
+        validate(config, roots);
         this.name = "gatehouse-" + INSTANCES.incrementAndGet();
         this.options = options;
         this.roots = roots;
@@ -72,6 +72,14 @@ final class Generations {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** The configuration's own rules, and for a mounted gateway the one it adds ({@link MountedHosts}). */
+    private static void validate(GatewayConfig config, Generation.Roots roots) {
+        config.validate();
+        if (roots == Generation.Roots.MOUNTED) {
+            MountedHosts.check(config);
+        }
     }
 
     /** {@code gatehouse-}<i>n</i>, distinct in the JVM: the prefix of the owner's threads. */
@@ -110,7 +118,7 @@ final class Generations {
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened
      */
     Generation build(GatewayConfig next) {
-        next.validate();
+        validate(next, roots);
         if (closed) {
             throw new IllegalStateException(name + " is stopped");
         }
