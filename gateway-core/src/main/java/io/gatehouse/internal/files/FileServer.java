@@ -228,11 +228,11 @@ public final class FileServer implements HttpHandler {
      */
     private void sendFile(HttpServerExchange exchange, Path rootReal, String relative, Path real, SitePath requestPath)
             throws IOException {
-        if (isScript(relative, real)) {
+        String name = real.getFileName().toString();
+        if (isScript(relative, name)) {
             fail(exchange, rootReal, StatusCodes.FORBIDDEN);
             return;
         }
-        String name = real.getFileName().toString();
         String type = mimeTypes.of(name);
         boolean ranges = noRanges.stream().noneMatch(p -> p.matcher(requestPath.decoded()).find());
         QualityValues accepted = QualityValues.parse(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
@@ -273,13 +273,13 @@ public final class FileServer implements HttpHandler {
     }
 
     /**
-     * Whether {@code staticExclude} keeps the file {@code relative} names from being sent: that name or the name of
-     * {@code real}, the file it resolves to (a link to a script holds the script), ends with an excluded extension,
-     * alone or followed by a precompressed sibling's suffix. Extensions hold no {@code /}, so matching the end of the
-     * relative path matches its last segment.
+     * Whether {@code staticExclude} keeps the file {@code relative} names from being sent: that name or
+     * {@code realName}, the name of the file it resolves to (a link to a script holds the script), ends with an
+     * excluded extension, alone or followed by a precompressed sibling's suffix. Extensions hold no {@code /}, so
+     * matching the end of the relative path matches its last segment.
      */
-    private boolean isScript(String relative, Path real) {
-        return staticExclude.denies(relative) || staticExclude.denies(real.getFileName().toString());
+    private boolean isScript(String relative, String realName) {
+        return staticExclude.denies(relative) || staticExclude.denies(realName);
     }
 
     private boolean compressible(String contentType) {
@@ -302,7 +302,8 @@ public final class FileServer implements HttpHandler {
                 SitePath pagePath = SitePath.parse(page);
                 Path real = pagePath != null && policy.allows(pagePath.decoded())
                         ? policy.resolve(rootReal, pagePath.relative()) : null;
-                OpenedFile file = real != null && Files.isRegularFile(real) && !isScript(pagePath.relative(), real)
+                OpenedFile file = real != null && Files.isRegularFile(real)
+                        && !isScript(pagePath.relative(), real.getFileName().toString())
                         ? policy.open(rootReal, pagePath.relative(), real) : null;
                 if (file != null) {
                     HeaderMap headers = exchange.getResponseHeaders();
