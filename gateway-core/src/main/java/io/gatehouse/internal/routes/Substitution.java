@@ -29,6 +29,7 @@ final class Substitution {
     private static final String QUERY_SAFE = "-._~!$'()*,;:@/?";
     private static final String RAW_QUERY_UNSAFE = "\"#<>\\^`{|}";
     private static final Pattern HOST_PART = Pattern.compile("[A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+]");
+    private static final Pattern SLASH_RUN = Pattern.compile("/{2,}");
     private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)(\\.|%2[eE]){1,2}(/|$)");
 
     private Substitution() {
@@ -96,7 +97,8 @@ final class Substitution {
     }
 
     private static String finish(String authority, String path, String query, String fragment) {
-        String merged = path.replaceAll("/{2,}", "/");
+        // String.replaceAll would compile its pattern on every substituted request.
+        String merged = path.indexOf("//") < 0 ? path : SLASH_RUN.matcher(path).replaceAll("/");
         if (DOT_SEGMENT.matcher(merged).find()) {
             return null;
         }
