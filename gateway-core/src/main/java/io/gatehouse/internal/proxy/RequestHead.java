@@ -43,8 +43,32 @@ final class RequestHead {
             int path = authority < 0 ? -1 : target.indexOf('/', authority + 2);
             target = path < 0 ? "/" : target.substring(path);
         }
+        String mountedAt = exchange.getResolvedPath();
+        if (!mountedAt.isEmpty()) {
+            target = belowMountPoint(target, mountedAt);
+        }
         String query = exchange.getQueryString();
         return query == null || query.isEmpty() ? target : target + '?' + query;
+    }
+
+    /**
+     * The part of {@code target} (as the client sent it, still encoded) below the prefix an application's path
+     * handler resolved ({@code mountedAt}, decoded), so that a gateway mounted under {@code /orders} sends the
+     * backend what its routes and files see, {@code /42} for {@code /orders/42}. A prefix the client wrote encoded
+     * ({@code /ord%65rs}) is skipped by its number of segments.
+     */
+    private static String belowMountPoint(String target, String mountedAt) {
+        String below;
+        if (target.startsWith(mountedAt)) {
+            below = target.substring(mountedAt.length());
+        } else {
+            int end = 0;
+            for (int segments = mountedAt.split("/", -1).length - 1; segments > 0 && end >= 0; segments--) {
+                end = target.indexOf('/', end + 1);
+            }
+            below = end < 0 ? "" : target.substring(end);
+        }
+        return below.isEmpty() ? "/" : below;
     }
 
     /**
