@@ -118,10 +118,10 @@ final class Generations {
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened
      */
     Generation build(GatewayConfig next) {
-        validate(next, roots);
         if (closed) {
             throw new IllegalStateException(name + " is stopped");
         }
+        validate(next, roots);
         return new Generation(next, options, logs, current, roots);
     }
 
@@ -198,11 +198,21 @@ final class Generations {
             return;
         }
         closed = true;
-        current.close();
-        retiring.forEach(Generation::close);
-        finishRetiring();
-        // The repeats counted since the last summary are the outage's last word: written now, not lost.
-        logs.close();
+        // An interrupt ends a stop's wait for requests in flight, never the closing itself: closing an access log
+        // queues its end and waits for the writer, which an interrupt set on this thread would cut short, leaving
+        // the writer running and its file open. The interrupt is set again once everything is closed.
+        boolean interrupted = Thread.interrupted();
+        try {
+            current.close();
+            retiring.forEach(Generation::close);
+            finishRetiring();
+            // The repeats counted since the last summary are the outage's last word: written now, not lost.
+            logs.close();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
