@@ -16,6 +16,7 @@ module io.gatehouse {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.yaml.snakeyaml;
+    // The default backend of System.Logger, through which Gatehouse logs, and what jboss-logging falls back to.
     requires java.logging;
     // Not used here: jboss-threads (XNIO's worker pool) needs sun.misc.Unsafe, and as a jar on the class path it
     // cannot ask for this module itself; without it the first worker shutdown fails with NoClassDefFoundError.

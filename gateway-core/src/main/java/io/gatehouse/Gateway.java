@@ -142,8 +142,11 @@ public final class Gateway implements AutoCloseable {
      * {@link GatewayOptions#worker()} the listeners run on the application's worker instead: the gateway starts no
      * IO or task thread and never shuts that worker down. Either way the listeners' I/O buffers come from a pool of
      * the gateway's own (16 KiB direct buffers, a few cached per IO thread that uses them), released when the gateway
-     * stops, never from or into the application's pool. A reload or a drain deadline uses one more daemon thread,
-     * {@code gatehouse-}<i>n</i>{@code  retire}, started on first use.
+     * stops, never from or into the application's pool. A few daemon threads work in the background: the
+     * gateway's {@code gatehouse-}<i>n</i>{@code  retire} thread for reloads and drain deadlines (started on first
+     * use), one {@code gatehouse-access-log} thread per open access log, one {@code gatehouse-health-check} thread
+     * per proxy with a {@code healthCheck}, and the JVM's one {@code gatehouse-log-repeats} timer, which writes the
+     * summaries of repeated warnings for every gateway.
      *
      * @param config what to serve, valid (as {@link GatewayConfig#load} and the builder make it)
      * @param options meters, access-log sink and threads ({@link GatewayOptions#defaults()} for none of them)
@@ -214,8 +217,10 @@ public final class Gateway implements AutoCloseable {
     /**
      * The gateway as one handler, to mount in an application's own Undertow server: every vhost is served whatever
      * its {@code listen}. The application's server owns listeners, limits and threads: {@code options}' thread counts
-     * and worker do not apply (the handler runs on whatever thread calls it, and starts none but the
-     * {@code gatehouse-}<i>n</i>{@code  retire} thread of a reload). The handler has the lifecycle of a {@link Gateway}
+     * and worker do not apply (the handler runs on whatever thread calls it; the only threads it starts are the
+     * background ones any gateway has, listed on {@link #start(GatewayConfig, GatewayOptions)}). Mounted under a
+     * path prefix of the application's server, the gateway sees the path below it, as its routes and files do, and
+     * sends that to a backend: {@code /42} for {@code /orders/42} when mounted at {@code /orders}. The handler has the lifecycle of a {@link Gateway}
      * ({@link GatewayHandler#reload}, {@link GatewayHandler#stop}, {@link GatewayHandler#close}); close it to release
      * backend connections. Its repeated warnings are counted apart from any other gateway's, and summarised when it
      * closes.

@@ -30,12 +30,22 @@ public final class AccessLog implements AutoCloseable {
 
     private final AccessLogFormat format;
     private final AccessLogWriter writer;
+    /**
+     * The logger the lines go to, when they go to one: a request is captured and formatted only while it logs INFO,
+     * so an operator who turns {@code gatehouse.access} down turns the cost off too. Null for every other output.
+     */
+    private final System.Logger logger;
     /** The handler trees that write here: one per configuration sharing the log across reloads. */
     private final AtomicInteger users = new AtomicInteger(1);
 
     AccessLog(AccessLogFormat format, AccessLogWriter writer) {
+        this(format, writer, null);
+    }
+
+    private AccessLog(AccessLogFormat format, AccessLogWriter writer, System.Logger logger) {
         this.format = format;
         this.writer = writer;
+        this.logger = logger;
     }
 
     /**
@@ -61,7 +71,7 @@ public final class AccessLog implements AutoCloseable {
         if (loggerName.isPresent()) {
             System.Logger logger = System.getLogger(loggerName.get());
             return new AccessLog(format, AccessLogWriter.toLines(line -> logger.log(System.Logger.Level.INFO, line),
-                    "the access-log logger " + loggerName.get(), failures, onDropped));
+                    "the access-log logger " + loggerName.get(), failures, onDropped), logger);
         }
         if (AccessLogConfig.STDOUT.equals(config.path())) {
             return new AccessLog(format, AccessLogWriter.toStream(System.out, onDropped));
@@ -104,6 +114,10 @@ public final class AccessLog implements AutoCloseable {
      */
     public HttpHandler wrap(HttpHandler next) {
         return exchange -> {
+            if (logger != null && !logger.isLoggable(System.Logger.Level.INFO)) {
+                next.handleRequest(exchange);
+                return;
+            }
             RequestFacts facts = RequestFacts.capture(exchange);
             exchange.addExchangeCompleteListener((ex, nextListener) -> {
                 try {

@@ -49,6 +49,10 @@ public final class PerIoThread<T> {
             return null;
         }
         int slot = thread.getNumber();
+        if (slot >= values.length) {
+            // XNIO numbers its accept thread after the IO threads; it holds no slot.
+            return null;
+        }
         Object value = values[slot];
         if (value == null) {
             value = initial.get();
