@@ -224,7 +224,8 @@ final class ConfigReader {
     private FilesConfig files(Fields f) {
         String root = f.required(Keys.FILES_ROOT, "");
         return new FilesConfig(root, Optional.ofNullable(f.value(Keys.FILES_FALLBACK_ROOT)), f.value(Keys.FILES_INDEX),
-                f.value(Keys.FILES_DENY), f.value(Keys.FILES_LISTING), f.value(Keys.FILES_NO_RANGES), f.value(Keys.FILES_MIME_TYPES),
+                f.value(Keys.FILES_DENY), f.value(Keys.FILES_STATIC_EXCLUDE), f.value(Keys.FILES_LISTING),
+                f.value(Keys.FILES_NO_RANGES), f.value(Keys.FILES_MIME_TYPES),
                 f.value(Keys.FILES_PRECOMPRESSED), gzip(f.section(Keys.FILES_GZIP)), cache(f.section(Keys.FILES_CACHE)),
                 f.value(Keys.FILES_DOTFILES), f.value(Keys.FILES_ERROR_PAGES), f.value(Keys.FILES_SYMLINKS));
     }

@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.internal.config.ConfigValues;
+import io.gatehouse.internal.config.Keys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.regex.Pattern;
  * @param fallbackRoot  used when the directory {@code root} resolves to does not exist
  * @param index         file names tried, in order, for a directory request
  * @param deny          path suffixes answered 403 (lighttpd url.access-deny)
+ * @param staticExclude lower-case file name extensions ({@code .php}) never sent as files: such a file is answered 403
+ *                      (lighttpd static-file.exclude-extensions); empty to send every file
  * @param listing       whether a directory without an index file is listed
  * @param noRanges      regexes of paths served without range support
  * @param mimeTypes     Content-Type by lower-case file name extension (no dot), over the built-in table
@@ -30,6 +34,7 @@ public record FilesConfig(
         Optional<Path> fallbackRoot,
         List<String> index,
         List<String> deny,
+        List<String> staticExclude,
         boolean listing,
         List<Pattern> noRanges,
         Map<String, String> mimeTypes,
@@ -42,6 +47,12 @@ public record FilesConfig(
 
     /** {@code files.index} when not given. */
     public static final List<String> DEFAULT_INDEX = List.of("index.html");
+    /**
+     * {@code files.staticExclude} when not given: the scripts lighttpd, Apache and nginx sites run (Debian's lighttpd
+     * excludes {@code .php}, {@code .pl} and {@code .fcgi}), whose source would otherwise be sent with whatever
+     * password it holds.
+     */
+    public static final List<String> DEFAULT_STATIC_EXCLUDE = List.of(".php", ".phtml", ".pl", ".fcgi", ".cgi");
     /** Off, as nginx {@code gzip_static} and Caddy {@code precompressed}: a stale sibling would be served silently. */
     public static final boolean DEFAULT_PRECOMPRESSED = false;
     /** {@code files.dotfiles} when not given. */
@@ -115,6 +126,8 @@ public record FilesConfig(
      * @param fallbackRoot  used when {@code root} does not exist
      * @param index         file names tried for a directory
      * @param deny          path suffixes answered 403
+     * @param staticExclude extensions never sent as files, each a dot and at least one more character, without
+     *                      {@code /}, {@code \\}, white space or a trailing dot; compared ignoring case
      * @param listing       whether directories without an index are listed
      * @param noRanges      paths served without range support
      * @param mimeTypes     Content-Type by extension
@@ -124,11 +137,13 @@ public record FilesConfig(
      * @param dotfiles      whether dot segments are served
      * @param errorPages    page path by status
      * @param symlinks      which symbolic links are followed
-     * @throws NullPointerException when a component is null
+     * @throws NullPointerException     when a component is null
+     * @throws IllegalArgumentException naming {@code files.staticExclude} when one of its extensions is not one
      */
     public FilesConfig {
         index = List.copyOf(index);
         deny = List.copyOf(deny);
+        staticExclude = RecordChecks.each(Keys.FILES_STATIC_EXCLUDE, staticExclude, ConfigValues::staticExtension);
         noRanges = List.copyOf(noRanges);
         mimeTypes = Map.copyOf(mimeTypes);
         errorPages = Map.copyOf(errorPages);
@@ -142,7 +157,8 @@ public record FilesConfig(
     @Override
     public boolean equals(Object other) {
         return other instanceof FilesConfig that && root.equals(that.root) && fallbackRoot.equals(that.fallbackRoot)
-                && index.equals(that.index) && deny.equals(that.deny) && listing == that.listing
+                && index.equals(that.index) && deny.equals(that.deny) && staticExclude.equals(that.staticExclude)
+                && listing == that.listing
                 && patternKeys(noRanges).equals(patternKeys(that.noRanges)) && mimeTypes.equals(that.mimeTypes)
                 && precompressed == that.precompressed && gzip.equals(that.gzip) && cache.equals(that.cache)
                 && dotfiles == that.dotfiles && errorPages.equals(that.errorPages) && symlinks == that.symlinks;
@@ -150,8 +166,8 @@ public record FilesConfig(
 
     @Override
     public int hashCode() {
-        return Objects.hash(root, fallbackRoot, index, deny, listing, patternKeys(noRanges), mimeTypes, precompressed,
-                gzip, cache, dotfiles, errorPages, symlinks);
+        return Objects.hash(root, fallbackRoot, index, deny, staticExclude, listing, patternKeys(noRanges), mimeTypes,
+                precompressed, gzip, cache, dotfiles, errorPages, symlinks);
     }
 
     private static List<String> patternKeys(List<Pattern> patterns) {

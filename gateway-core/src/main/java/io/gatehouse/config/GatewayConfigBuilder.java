@@ -1228,6 +1228,18 @@ public final class GatewayConfigBuilder {
         }
 
         /**
+         * {@code staticExclude}: adds file name extensions never sent as files (answered 403), instead of
+         * {@link FilesConfig#DEFAULT_STATIC_EXCLUDE}. Called with none (and never with any), every file is sent,
+         * scripts included.
+         *
+         * @param extensions like {@code ".php"}: a dot, then the rest of the extension; compared ignoring case
+         * @return this builder
+         */
+        public FilesBuilder staticExclude(String... extensions) {
+            return addTo(Keys.FILES_STATIC_EXCLUDE, (Object[]) extensions);
+        }
+
+        /**
          * {@code listing}: list a directory without an index file; default false.
          *
          * @param listing whether to list

@@ -3,7 +3,9 @@ package io.gatehouse.config;
 import io.gatehouse.internal.config.Keys;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The checks a config record makes of its own values when it is constructed, for records built in code: each throws
@@ -40,6 +42,18 @@ final class RecordChecks {
             throw new IllegalArgumentException(key.path() + ": must be 0 or more, got " + value.toMillis() + "ms");
         }
         return value;
+    }
+
+    /**
+     * {@code values}, each replaced by what {@code check} makes of it (the YAML reader's own check of one item), as
+     * an unmodifiable list.
+     */
+    static <T> List<T> each(Keys.Key<?> key, List<T> values, UnaryOperator<T> check) {
+        try {
+            return present(key, values).stream().map(check).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key.path() + ": " + e.getMessage(), e);
+        }
     }
 
     static <C extends Collection<?>> C notEmpty(Keys.Key<?> key, C values) {

@@ -25,8 +25,8 @@ final class LoadedRecords {
     /** Files with these settings, no listing, and every other key at its default. */
     static FilesConfig files(String root, Optional<Path> fallbackRoot, List<String> index, List<String> deny,
                              List<Pattern> noRanges) {
-        return new FilesConfig(root, fallbackRoot, index, deny, false, noRanges, Map.of(), FilesConfig.DEFAULT_PRECOMPRESSED,
-                FilesConfig.Gzip.DEFAULTS, FilesConfig.Cache.DEFAULTS, FilesConfig.DEFAULT_DOTFILES, Map.of(),
-                FilesConfig.DEFAULT_SYMLINKS);
+        return new FilesConfig(root, fallbackRoot, index, deny, FilesConfig.DEFAULT_STATIC_EXCLUDE, false, noRanges, Map.of(),
+                FilesConfig.DEFAULT_PRECOMPRESSED, FilesConfig.Gzip.DEFAULTS, FilesConfig.Cache.DEFAULTS,
+                FilesConfig.DEFAULT_DOTFILES, Map.of(), FilesConfig.DEFAULT_SYMLINKS);
     }
 }

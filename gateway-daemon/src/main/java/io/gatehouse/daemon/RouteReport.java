@@ -109,8 +109,11 @@ final class RouteReport {
             files.fallbackRoot().ifPresent(fallback -> text.append(", ").append(label(Keys.FILES_FALLBACK_ROOT, fallback)));
             text.append(", ").append(label(Keys.FILES_INDEX, files.index()));
             if (!files.deny().isEmpty()) {
-                text.append(", ").append(label(Keys.FILES_DENY, files.deny().stream().map(s -> '"' + s + '"').toList()));
+                text.append(", ").append(label(Keys.FILES_DENY, quoted(files.deny())));
             }
+            // always shown: it is on unless turned off, and it changed what a root serves
+            text.append(", ").append(label(Keys.FILES_STATIC_EXCLUDE,
+                    files.staticExclude().isEmpty() ? "none (scripts are sent as files)" : quoted(files.staticExclude())));
             text.append(", ").append(label(Keys.FILES_LISTING, onOff(files.listing())));
             if (!files.noRanges().isEmpty()) {
                 text.append(", ").append(label(Keys.FILES_NO_RANGES, files.noRanges().stream().map(Pattern::pattern).toList()));
@@ -130,6 +133,11 @@ final class RouteReport {
             return List.of("rewrite to " + rewrite.to() + ", then the next routes");
         }
         throw new IllegalStateException("unknown action " + action.kind());
+    }
+
+    /** {@code ["~", ".inc"]}: suffixes in quotes, as YAML needs {@code "~"} quoted. */
+    private static List<String> quoted(List<String> suffixes) {
+        return suffixes.stream().map(s -> '"' + s + '"').toList();
     }
 
     /** {@code key value}: a value labelled with the name of the key that sets it. */

@@ -90,7 +90,8 @@ class RouteReportTest {
         String report = RouteReport.of(config(List.of(), SITES));
 
         assertTrue(report.contains("files root /home/%0/public_html, fallbackRoot /var/www/html, index [index.html, default.htm], "
-                + "deny [\"~\", \".inc\"], listing on, noRanges [\\.pdf$]\n"), report);
+                + "deny [\"~\", \".inc\"], staticExclude [\".php\", \".phtml\", \".pl\", \".fcgi\", \".cgi\"], listing on, "
+                + "noRanges [\\.pdf$]\n"), report);
     }
 
     @Test

@@ -14,12 +14,14 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Parsing and validation of single configuration values. Each method returns the normalised value or throws
- * {@link IllegalArgumentException} whose message says what is wrong and what would be valid.
+ * {@link IllegalArgumentException} whose message says what is wrong and what would be valid. Public for the checks
+ * a config record makes of its own values, so that a record built in code is held to the YAML reader's rule.
  */
-final class ConfigValues {
+public final class ConfigValues {
 
 
 
+    private static final Pattern STATIC_EXTENSION = Pattern.compile("\\.[^/\\\\\\s\\x00]*[^./\\\\\\s\\x00]");
     private static final String HOST_PATTERNS =
             "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
 
@@ -184,6 +186,23 @@ final class ConfigValues {
             throw new IllegalArgumentException("expected a path suffix like \".inc\"; an empty one would deny everything");
         }
         return text;
+    }
+
+    /**
+     * A {@code staticExclude} extension like {@code .php}: a dot, then a name without {@code /}, {@code \\}, white
+     * space or a trailing dot (file names are matched with trailing dots ignored, so {@code .php.} would be
+     * {@code .php}); lower-cased, as file names are compared ignoring case.
+     *
+     * @param text as written
+     * @return {@code text} lower-cased
+     * @throws IllegalArgumentException when it is not such an extension
+     */
+    public static String staticExtension(String text) {
+        if (!STATIC_EXTENSION.matcher(text).matches()) {
+            throw new IllegalArgumentException("expected a file name extension starting with a dot, like \".php\", got '"
+                    + text + "'");
+        }
+        return text.toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -381,6 +381,9 @@ public final class Keys {
     public static final Key<List<String>> FILES_DENY = FILES.value("deny", "deny",
             b -> b.list(b.parsed(ConfigValues::denySuffix), "path suffixes like \".inc\"", false), Default.of(List.of()),
             "path suffixes answered 403");
+    public static final Key<List<String>> FILES_STATIC_EXCLUDE = FILES.value("staticExclude", "staticExclude",
+            b -> b.list(b.parsed(ConfigValues::staticExtension), "extensions like \".php\"", false),
+            Default.of(FilesConfig.DEFAULT_STATIC_EXCLUDE), "extensions never sent as files, answered 403");
     public static final Key<Boolean> FILES_LISTING = FILES.value("listing", "listing", b -> b.bool, Default.of(false),
             "list a directory without an index file");
     public static final Key<List<Pattern>> FILES_NO_RANGES = FILES.value("noRanges", "noRanges",

@@ -3,7 +3,8 @@ package io.gatehouse.internal.files;
 import java.util.List;
 
 /**
- * lighttpd's {@code url.access-deny}: a path is denied when it ends with one of the suffixes.
+ * A path is denied when it ends with one of the suffixes: lighttpd's {@code url.access-deny} ({@code deny}), and
+ * its {@code static-file.exclude-extensions} ({@code staticExclude}, given file names).
  *
  * <p>Stricter than lighttpd so that the same file cannot be reached under another spelling: the comparison is
  * ASCII case-insensitive (a case-insensitive file system would serve {@code X.INC} as {@code x.inc}), and trailing

@@ -47,6 +47,11 @@ import java.util.regex.Pattern;
  *   <li>Missing: 404. Unreadable: 403.</li>
  *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
  *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
+ *   <li>A regular file whose name, or the name of the file it resolves to, ends with a {@code staticExclude}
+ *       extension (or with one and {@code .gz}/{@code .br}, a sibling holding it): 403, as lighttpd's
+ *       mod_staticfile refuses {@code static-file.exclude-extensions}; so is an index file with one (the first
+ *       index file that exists is the answer, as lighttpd's mod_indexfile picks it). A missing one stays 404, a
+ *       directory named like one is still a directory, and a listing still names such files.</li>
  *   <li>A regular file: a precompressed sibling or on-the-fly gzip when enabled and accepted, then
  *       {@link FileSender}; Range is ignored when the path matches a {@code noRanges} regex. Anything else (FIFO,
  *       socket, device): 404.</li>
@@ -65,6 +70,7 @@ public final class FileServer implements HttpHandler {
     private final Optional<Path> fallbackRoot;
     private final List<String> index;
     private final PathPolicy policy;
+    private final DenyList staticExclude;
     private final boolean listing;
     private final List<Pattern> noRanges;
     private final MimeTypes mimeTypes;
@@ -79,6 +85,7 @@ public final class FileServer implements HttpHandler {
         this.fallbackRoot = files.fallbackRoot();
         this.index = files.index();
         this.policy = new PathPolicy(new DenyList(files.deny()), files.dotfiles(), files.symlinks());
+        this.staticExclude = new DenyList(files.staticExclude());
         this.listing = files.listing();
         this.noRanges = files.noRanges();
         this.mimeTypes = new MimeTypes(files.mimeTypes());
@@ -222,6 +229,10 @@ public final class FileServer implements HttpHandler {
     private void sendFile(HttpServerExchange exchange, Path rootReal, String relative, Path real, SitePath requestPath)
             throws IOException {
         String name = real.getFileName().toString();
+        if (isScript(relative, name)) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+            return;
+        }
         String type = mimeTypes.of(name);
         boolean ranges = noRanges.stream().noneMatch(p -> p.matcher(requestPath.decoded()).find());
         QualityValues accepted = QualityValues.parse(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
@@ -261,6 +272,16 @@ public final class FileServer implements HttpHandler {
                 new FileSender.Delivery(type, coding == null ? null : coding.token, gzipNow, ranges, cacheControl), hashes);
     }
 
+    /**
+     * Whether {@code staticExclude} keeps the file {@code relative} names from being sent: that name or
+     * {@code realName}, the name of the file it resolves to (a link to a script holds the script), ends with an
+     * excluded extension, alone or followed by a precompressed sibling's suffix. Extensions hold no {@code /}, so
+     * matching the end of the relative path matches its last segment.
+     */
+    private boolean isScript(String relative, String realName) {
+        return staticExclude.denies(relative) || staticExclude.denies(realName);
+    }
+
     private boolean compressible(String contentType) {
         int semicolon = contentType.indexOf(';');
         String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
@@ -282,6 +303,7 @@ public final class FileServer implements HttpHandler {
                 Path real = pagePath != null && policy.allows(pagePath.decoded())
                         ? policy.resolve(rootReal, pagePath.relative()) : null;
                 OpenedFile file = real != null && Files.isRegularFile(real)
+                        && !isScript(pagePath.relative(), real.getFileName().toString())
                         ? policy.open(rootReal, pagePath.relative(), real) : null;
                 if (file != null) {
                     HeaderMap headers = exchange.getResponseHeaders();

@@ -81,8 +81,8 @@ final class FileServerFixture implements AutoCloseable {
     /** {@code c} with these settings; its other keys as they are. */
     private static FilesConfig with(FilesConfig c, String root, Optional<Path> fallbackRoot, List<String> index,
                                     boolean listing, List<Pattern> noRanges) {
-        return new FilesConfig(root, fallbackRoot, index, c.deny(), listing, noRanges, c.mimeTypes(), c.precompressed(),
-                c.gzip(), c.cache(), c.dotfiles(), c.errorPages(), c.symlinks());
+        return new FilesConfig(root, fallbackRoot, index, c.deny(), c.staticExclude(), listing, noRanges, c.mimeTypes(),
+                c.precompressed(), c.gzip(), c.cache(), c.dotfiles(), c.errorPages(), c.symlinks());
     }
 
     int port() {

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs real lighttpd with the seed's configuration (mod_evhost {@code /home/%0/public_html/}, url.access-deny
- * ("~", ".inc"), index-file.names, dir-listing, range requests disabled for PDFs) and Gatehouse with the equivalent
+ * ("~", ".inc"), index-file.names, dir-listing, range requests disabled for PDFs, static-file.exclude-extensions
+ * as Gatehouse's default {@code staticExclude}) and Gatehouse with the equivalent
  * YAML over one temporary tree, sends both the same raw requests, and compares status, Location and (for 2xx)
  * the body. Rows marked as deliberate differences are documented in {@code src-docs/files.md}; every other row
  * must agree. The table is printed and written to {@code target/lighttpd-diff.md}.
@@ -90,7 +91,17 @@ class LighttpdDifferentialTest {
             Case.same("example.com", "/page.html").with("Range: bytes=0-1,4-5").differs("multiple ranges: whole file"),
             Case.same("example.com", "/page.html").method("POST").differs("files answer GET and HEAD only: 405"),
             Case.same("example.com", "/%2e%2e/%2e%2e/etc/passwd")
-                    .differs("`..` above the root is 400 (as nginx); lighttpd clamps it at the root"));
+                    .differs("`..` above the root is 400 (as nginx); lighttpd clamps it at the root"),
+            Case.same("example.com", "/x.php"),
+            Case.same("example.com", "/x.php").with("Range: bytes=0-4"),
+            Case.same("example.com", "/run.cgi"),
+            Case.same("example.com", "/missing.php"),
+            Case.same("example.com", "/app/"),
+            Case.same("example.com", "/dir.php/"),
+            Case.same("example.com", "/x.phps"),
+            Case.same("example.com", "/x.php.txt"),
+            Case.same("example.com", "/SHOUT.PHP").differs("staticExclude is case-insensitive in Gatehouse"),
+            Case.same("example.com", "/x.php.gz").differs("a .gz/.br sibling of a script holds the script: 403"));
 
     @TempDir
     static Path tmp;
@@ -114,7 +125,8 @@ class LighttpdDifferentialTest {
                 include_shell "/usr/share/lighttpd/create-mime.conf.pl"
                 evhost.path-pattern = "%1$s/home/%%0/public_html/"
                 url.access-deny = ("~", ".inc")
-                index-file.names = ("index.html")
+                index-file.names = ("index.php", "index.html")
+                static-file.exclude-extensions = (".php", ".phtml", ".pl", ".fcgi", ".cgi")
                 dir-listing.activate = "enable"
                 $HTTP["url"] =~ "\\.pdf$" { server.range-requests = "disable" }
                 """.formatted(tmp, lighttpdPort));
@@ -130,7 +142,7 @@ class LighttpdDifferentialTest {
                     files:
                       root: "%1$s/home/%%0/public_html"
                       fallbackRoot: "%1$s/htdocs"
-                      index: [index.html]
+                      index: [index.php, index.html]
                       deny: ["~", ".inc"]
                       listing: true
                       noRanges: ['\\.pdf$']
@@ -198,6 +210,15 @@ class LighttpdDifferentialTest {
         write(example.resolve("page.html"), "<p>a page of example.com</p>\n");
         write(example.resolve("style.css"), "body { color: black }\n");
         write(example.resolve("x.inc"), "<?php $secret = 1;\n");
+        write(example.resolve("x.php"), "<?php $password = 'x';\n");
+        write(example.resolve("x.php.gz"), "<?php $password = 'x'; (gzipped)\n");
+        write(example.resolve("SHOUT.PHP"), "<?php $password = 'x';\n");
+        write(example.resolve("run.cgi"), "#!/bin/sh\necho secret\n");
+        write(example.resolve("x.phps"), "<?php shown on purpose;\n");
+        write(example.resolve("x.php.txt"), "notes\n");
+        write(example.resolve("app/index.php"), "<?php $password = 'x';\n");
+        write(example.resolve("app/index.html"), "static index after the script\n");
+        write(example.resolve("dir.php/index.html"), "a directory named like a script\n");
         write(example.resolve("page.html~"), "editor backup\n");
         write(example.resolve("doc.pdf"), "%PDF-1.4 not really a pdf\n");
         write(example.resolve(".htpasswd"), "admin:$apr1$x$y\n");
