@@ -143,7 +143,9 @@ final class HandlerTree implements AutoCloseable {
             return proxies.computeIfAbsent(proxy.poolKey(), key -> reverseProxy(proxy)).afterClientHeaders();
         }
         if (action instanceof FilesConfig files) {
-            return FileServer.create(files);
+            return FileServer.create(files, files.fastcgi()
+                    .map(fastcgi -> track(ReverseProxy.fastCgi(fastcgi, config.limits(), logs.proxyFailures())))
+                    .orElse(null));
         }
         if (action instanceof EchoConfig) {
             return new EchoHandler();
