@@ -7,12 +7,8 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
-import io.undertow.util.Transfer;
 import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.channels.StreamSinkChannel;
-import org.xnio.channels.StreamSourceChannel;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.StreamSinkConduit;
 
@@ -60,20 +56,17 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     /** A longer stderr line is logged in parts. */
     private static final int MAX_LOG_LINE = 4096;
 
-    private enum Sending { HEAD, BODY, SENT }
-
     private enum Receiving { HEAD, BODY, ENDED, STOPPED }
 
     private final BackendConnection connection;
     private final ConduitStreamSourceChannel source;
     private final URI backend;
     private final ProxyLog log;
+    private final RequestSender sender;
 
     private HttpServerExchange exchange;
     private UpstreamCodec.Listener listener;
-    private Sending sending = Sending.SENT;
     private Receiving receiving = Receiving.STOPPED;
-    private boolean withBody;
     /** What is read from the server, ready to parse. */
     private PooledByteBuffer in;
     /** The record being read: its type, and how much of its content and padding is still to come. */
@@ -95,6 +88,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private FastCgiCodec(BackendConnection connection, URI backend, ProxyLog log) {
         this.connection = connection;
         this.source = connection.source();
+        this.sender = new RequestSender(connection, () -> { });
         this.backend = backend;
         this.log = log;
     }
@@ -114,8 +108,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     public void start(HttpServerExchange exchange, boolean withBody, UpstreamCodec.Listener listener) {
         this.exchange = exchange;
         this.listener = listener;
-        this.withBody = withBody;
-        sending = Sending.HEAD;
         receiving = Receiving.HEAD;
         inRecord = false;
         headLength = 0;
@@ -127,7 +119,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             source.resumeReads();
         }
         FastCgiScript script = FastCgiScript.of(exchange);
-        sendHead(ByteBuffer.wrap(request(exchange, script, withBody)));
+        sender.send(exchange, listener, ByteBuffer.wrap(request(exchange, script, withBody)),
+                withBody ? new StdinConduit(connection.rawSink()) : null);
     }
 
     /** BEGIN_REQUEST, the PARAMS records and their end, and the empty STDIN record when there is no body to stream. */
@@ -176,6 +169,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         }
         flushStderr();
         listener = null;
+        sender.release();
         exchange = null;
         toClient = null;
         early = null;
@@ -183,7 +177,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     @Override
     public boolean reusable() {
-        return sending == Sending.SENT && receiving == Receiving.ENDED && completed;
+        return sender.sent() && receiving == Receiving.ENDED && completed;
     }
 
     private ByteBufferPool buffers() {
@@ -191,52 +185,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     }
 
     // --- The request ---
-
-    private void sendHead(ByteBuffer request) {
-        ConduitStreamSinkChannel sink = connection.sink();
-        try {
-            while (request.hasRemaining()) {
-                if (sink.write(request) == 0) {
-                    UpstreamCodec.Listener waiting = listener;
-                    sink.getWriteSetter().set(channel -> {
-                        if (listener == waiting) {
-                            sendHead(request);
-                        }
-                    });
-                    sink.resumeWrites();
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            listener.brokeBeforeResponse("sending the request failed: " + ProxyLog.describe(e));
-            return;
-        }
-        sink.getWriteSetter().set(null);
-        if (!withBody) {
-            requestSent(listener);
-            return;
-        }
-        sending = Sending.BODY;
-        sink.setConduit(new StdinConduit(connection.rawSink()));
-        UpstreamCodec.Listener to = listener;
-        ChannelListener<StreamSinkChannel> finished = ShutdownAndFlush.then(() -> requestSent(to), e -> {
-            if (listener == to) {
-                to.brokeBeforeResponse("sending the request failed: " + ProxyLog.describe(e));
-            }
-        });
-        StreamSourceChannel fromClient = exchange.getRequestChannel();
-        Transfer.initiateTransfer(fromClient, sink, ChannelListeners.closingChannelListener(), finished,
-                (channel, e) -> to.requestBodyFailed(e),
-                (channel, e) -> to.requestBodyNotTaken(fromClient, e),
-                buffers());
-    }
-
-    private void requestSent(UpstreamCodec.Listener to) {
-        sending = Sending.SENT;
-        if (listener == to) {
-            to.requestSent();
-        }
-    }
 
     /** The request body in {@code FCGI_STDIN} records; its end, the empty one. */
     private static final class StdinConduit extends FramingSinkConduit {
