@@ -168,15 +168,25 @@ public final class FileServer implements HttpHandler {
         }
         try {
             serve(exchange, documentRoot, path, requestPath);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            fail(exchange, documentRoot, StatusCodes.NOT_FOUND);
-        } catch (AccessDeniedException e) {
-            fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
         } catch (IOException e) {
+            failOn(exchange, documentRoot, e, "serve " + path.decoded() + " for host " + host);
+        }
+    }
+
+    /**
+     * Answers what {@code e} means for the request: nothing there (a missing file, or a path that goes on below a
+     * file) is 404, no access 403; anything else is 500, logged with {@code what} was attempted.
+     */
+    private void failOn(HttpServerExchange exchange, Path rootReal, Exception e, String what) {
+        if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+            fail(exchange, rootReal, StatusCodes.NOT_FOUND);
+        } else if (e instanceof AccessDeniedException) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+        } else {
             if (LOG.isLoggable(Level.WARNING)) {
-                LOG.log(Level.WARNING, "cannot serve " + path.decoded() + " for host " + host + ": " + e);
+                LOG.log(Level.WARNING, "cannot " + what + ": " + e);
             }
-            fail(exchange, documentRoot, StatusCodes.INTERNAL_SERVER_ERROR);
+            fail(exchange, rootReal, StatusCodes.INTERNAL_SERVER_ERROR);
         }
     }
 
@@ -241,15 +251,8 @@ public final class FileServer implements HttpHandler {
             }
             new FastCgiScript(real.toString(), name, pathInfo, rootReal.toString()).attachTo(exchange);
             scripts.handleRequest(exchange);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            fail(exchange, rootReal, StatusCodes.NOT_FOUND);
-        } catch (AccessDeniedException e) {
-            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
         } catch (Exception e) {
-            if (LOG.isLoggable(Level.WARNING)) {
-                LOG.log(Level.WARNING, "cannot run " + relative + ": " + e);
-            }
-            fail(exchange, rootReal, StatusCodes.INTERNAL_SERVER_ERROR);
+            failOn(exchange, rootReal, e, "run " + relative);
         }
         return true;
     }

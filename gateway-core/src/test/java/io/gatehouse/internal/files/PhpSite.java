@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 /**
  * A files action on a real Undertow listener whose scripts run on a FastCGI server: one IO thread, so that the
  * requests of one client connection share a FastCGI connection pool; every failure and stderr line logged as it
@@ -53,6 +56,13 @@ final class PhpSite implements AutoCloseable {
     RawHttp.Response get(String target) throws IOException {
         return RawHttp.exchangeToClose(address(),
                 "GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
+    }
+
+    /** {@code GET target} answers {@code status} and carries nothing of {@code output}: the script never ran. */
+    void assertNotRun(String target, int status, String output) throws IOException {
+        RawHttp.Response response = get(target);
+        assertEquals(status, response.status(), target);
+        assertFalse(response.body().contains(output), target + " ran: " + response.body());
     }
 
     @Override
