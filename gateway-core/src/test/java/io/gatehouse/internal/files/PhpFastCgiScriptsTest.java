@@ -1,12 +1,13 @@
 package io.gatehouse.internal.files;
 
 import io.gatehouse.testing.LogCapture;
+import io.gatehouse.testing.CleanUp;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.UnusedPort;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -43,6 +44,8 @@ class PhpFastCgiScriptsTest {
 
     private static final String PROXY_LOG = "io.gatehouse.internal.proxy";
 
+    @RegisterExtension
+    final CleanUp cleanUp = new CleanUp();
     @TempDir
     Path root;
     @TempDir
@@ -52,7 +55,7 @@ class PhpFastCgiScriptsTest {
 
     @BeforeEach
     void start() throws Exception {
-        php = PhpCgi.start(UnusedPort.next());
+        php = cleanUp.add(PhpCgi.start(UnusedPort.next()));
         write(root.resolve("form.php"), "<?php echo 'a=', $_POST['a'] ?? '', ' b=', $_POST['b'] ?? '';");
         write(root.resolve("upload.php"),
                 "<?php $in = file_get_contents('php://input'); echo strlen($in), ' ', sha1($in);");
@@ -65,17 +68,7 @@ class PhpFastCgiScriptsTest {
         write(root.resolve("pid.php"), "<?php echo getmypid();");
         write(root.resolve("old~/index.php"), "<?php echo 'ran';");
         write(root.resolve(".private/x.php"), "<?php echo 'ran';");
-        site = PhpSite.serving(root, php.port(), c -> c.responseTimeout(Duration.ofSeconds(2)));
-    }
-
-    @AfterEach
-    void stop() {
-        if (site != null) {
-            site.close();
-        }
-        if (php != null) {
-            php.close();
-        }
+        site = cleanUp.add(PhpSite.serving(root, php.port(), c -> c.responseTimeout(Duration.ofSeconds(2))));
     }
 
     @Test
@@ -181,8 +174,7 @@ class PhpFastCgiScriptsTest {
     @Test
     void twoRequestsOnOneClientConnectionShareOneFastCgiConnection() throws Exception {
         try (AcceptCounter relay = new AcceptCounter(php.port())) {
-            site.close();
-            site = PhpSite.serving(root, relay.port(), c -> { });
+            site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> { }));
             try (Socket socket = new Socket("127.0.0.1", site.port())) {
                 socket.setSoTimeout(30_000);
                 String request = "GET /pid.php HTTP/1.1\r\nHost: site.example\r\n\r\n";

@@ -1,12 +1,13 @@
 package io.gatehouse.internal.files;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testing.CleanUp;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.UnusedPort;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -25,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class PhpFastCgiTest {
 
+    @RegisterExtension
+    final CleanUp cleanUp = new CleanUp();
     @TempDir
     Path root;
     private PhpCgi php;
@@ -32,24 +35,14 @@ class PhpFastCgiTest {
 
     @BeforeEach
     void start() throws Exception {
-        php = PhpCgi.start(UnusedPort.next());
+        php = cleanUp.add(PhpCgi.start(UnusedPort.next()));
         write(root.resolve("server.php"), "<?php header('Content-Type: application/json'); echo json_encode($_SERVER);");
         write(root.resolve("hello.php"), "<?php echo 'hello ', $_GET['name'] ?? '';");
         write(root.resolve("gone.php"), "<?php header('Status: 404 Not Found'); echo 'no such thing';");
         write(root.resolve("moved.php"), "<?php header('Location: /elsewhere');");
         write(root.resolve("x.jpg"), "not a script");
         write(root.resolve("x.jpg.d/keep"), "");
-        site = PhpSite.serving(root, php.port(), c -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        if (site != null) {
-            site.close();
-        }
-        if (php != null) {
-            php.close();
-        }
+        site = cleanUp.add(PhpSite.serving(root, php.port(), c -> { }));
     }
 
     @Test
@@ -112,8 +105,7 @@ class PhpFastCgiTest {
 
     @Test
     void aFastCgiServerThatIsDownIs502() throws Exception {
-        site.close();
-        site = PhpSite.serving(root, UnusedPort.next(), c -> { });
+        site = cleanUp.add(PhpSite.serving(root, UnusedPort.next(), c -> { }));
         assertEquals(502, site.get("/hello.php").status());
     }
 }
