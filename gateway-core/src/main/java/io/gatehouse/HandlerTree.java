@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.Action;
 import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.FastCgiConfig;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
@@ -55,6 +56,8 @@ final class HandlerTree implements AutoCloseable {
     private final HostTable<VirtualHost> everyHost = new HostTable<>();
     /** Proxy actions with equal settings share one proxy, so that a backend has one connection pool. */
     private final Map<ProxyConfig.PoolKey, ReverseProxy> proxies = new HashMap<>();
+    /** The files actions' FastCGI proxies: one each, not shared, but gauged like {@link #proxies}. */
+    private final List<ReverseProxy> fastCgiProxies = new ArrayList<>();
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
 
@@ -143,12 +146,20 @@ final class HandlerTree implements AutoCloseable {
             return proxies.computeIfAbsent(proxy.poolKey(), key -> reverseProxy(proxy)).afterClientHeaders();
         }
         if (action instanceof FilesConfig files) {
-            return FileServer.create(files);
+            return FileServer.create(files, files.fastcgi()
+                    .map(fastcgi -> fastCgiProxy(fastcgi))
+                    .orElse(null));
         }
         if (action instanceof EchoConfig) {
             return new EchoHandler();
         }
         throw new IllegalArgumentException("unknown action " + action.kind());
+    }
+
+    private ReverseProxy fastCgiProxy(FastCgiConfig fastcgi) {
+        ReverseProxy scripts = track(ReverseProxy.fastCgi(fastcgi, config.limits(), logs.proxyFailures()));
+        fastCgiProxies.add(scripts);
+        return scripts;
     }
 
     private ReverseProxy reverseProxy(ProxyConfig proxy) {
@@ -163,7 +174,9 @@ final class HandlerTree implements AutoCloseable {
         if (backendGauges == null) {
             return;
         }
-        for (ReverseProxy reverseProxy : proxies.values()) {
+        List<ReverseProxy> gauged = new ArrayList<>(proxies.values());
+        gauged.addAll(fastCgiProxies);
+        for (ReverseProxy reverseProxy : gauged) {
             for (URI backend : reverseProxy.backends()) {
                 track(backendGauges.track(backend, reverseProxy.gaugeSource(backend)));
             }

@@ -176,7 +176,7 @@ final class ConfigReader {
             return proxy(a, timeouts);
         }
         if (kind == Keys.FILES) {
-            return files(a);
+            return files(a, timeouts);
         }
         if (kind == Keys.REDIRECT) {
             return redirect(a);
@@ -221,13 +221,24 @@ final class ConfigReader {
         return new ProxyConfig.Health(failures, coolOff, check);
     }
 
-    private FilesConfig files(Fields f) {
+    private FilesConfig files(Fields f, Timeouts timeouts) {
         String root = f.required(Keys.FILES_ROOT, "");
         return new FilesConfig(root, Optional.ofNullable(f.value(Keys.FILES_FALLBACK_ROOT)), f.value(Keys.FILES_INDEX),
                 f.value(Keys.FILES_DENY), f.value(Keys.FILES_STATIC_EXCLUDE), f.value(Keys.FILES_LISTING),
                 f.value(Keys.FILES_NO_RANGES), f.value(Keys.FILES_MIME_TYPES),
                 f.value(Keys.FILES_PRECOMPRESSED), gzip(f.section(Keys.FILES_GZIP)), cache(f.section(Keys.FILES_CACHE)),
-                f.value(Keys.FILES_DOTFILES), f.value(Keys.FILES_ERROR_PAGES), f.value(Keys.FILES_SYMLINKS));
+                f.value(Keys.FILES_DOTFILES), f.value(Keys.FILES_ERROR_PAGES), f.value(Keys.FILES_SYMLINKS),
+                f.has(Keys.FILES_FASTCGI) ? Optional.of(fastCgi(f.section(Keys.FILES_FASTCGI), timeouts)) : Optional.empty());
+    }
+
+    private FastCgiConfig fastCgi(Fields c, Timeouts timeouts) {
+        List<URI> bound = c.required(Keys.FASTCGI_BACKENDS, List.of());
+        // Without backends a problem was added above, so this placeholder never reaches a caller.
+        List<URI> backends = bound.isEmpty() ? List.of(URI.create("fcgi://backend.invalid:9000")) : bound;
+        Fields t = c.section(Keys.FASTCGI_TIMEOUTS_GROUP);
+        return new FastCgiConfig(backends, c.value(Keys.FASTCGI_EXTENSIONS),
+                t.value(Keys.FASTCGI_TIMEOUTS_CONNECT, timeouts.connect()),
+                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()));
     }
 
     private FilesConfig.Gzip gzip(Fields g) {

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param dotfiles      whether paths with a segment starting with {@code .} are served
  * @param errorPages    status (400-599) to a page path inside the root, served with that status
  * @param symlinks      which symbolic links are followed
+ * @param fastcgi       when given, the files whose names end in its extensions run through FastCGI instead of
+ *                      being sent (src-docs/files.md, "PHP through FastCGI")
  */
 public record FilesConfig(
         String root,
@@ -43,7 +45,8 @@ public record FilesConfig(
         Cache cache,
         Dotfiles dotfiles,
         Map<Integer, String> errorPages,
-        Symlinks symlinks) implements Action {
+        Symlinks symlinks,
+        Optional<FastCgiConfig> fastcgi) implements Action {
 
     /** {@code files.index} when not given. */
     public static final List<String> DEFAULT_INDEX = List.of("index.html");
@@ -137,10 +140,12 @@ public record FilesConfig(
      * @param dotfiles      whether dot segments are served
      * @param errorPages    page path by status
      * @param symlinks      which symbolic links are followed
+     * @param fastcgi       the FastCGI servers scripts run on, or empty to run none
      * @throws NullPointerException     when a component is null
      * @throws IllegalArgumentException naming {@code files.staticExclude} when one of its extensions is not one
      */
     public FilesConfig {
+        Objects.requireNonNull(fastcgi, "fastcgi");
         index = List.copyOf(index);
         deny = List.copyOf(deny);
         staticExclude = RecordChecks.each(Keys.FILES_STATIC_EXCLUDE, staticExclude, ConfigValues::staticExtension);
@@ -153,6 +158,34 @@ public record FilesConfig(
         Objects.requireNonNull(symlinks, "symlinks");
     }
 
+    /**
+     * Files with no script run: the constructor before {@code fastcgi} was added.
+     *
+     * @param root          a directory, possibly with evhost tokens
+     * @param fallbackRoot  used when {@code root} does not exist
+     * @param index         file names tried for a directory
+     * @param deny          path suffixes answered 403
+     * @param staticExclude extensions never sent as files
+     * @param listing       whether directories without an index are listed
+     * @param noRanges      paths served without range support
+     * @param mimeTypes     Content-Type by extension
+     * @param precompressed whether {@code .br} and {@code .gz} siblings are served
+     * @param gzip          on-the-fly gzip
+     * @param cache         the {@code Cache-Control} of file responses
+     * @param dotfiles      whether dot segments are served
+     * @param errorPages    page path by status
+     * @param symlinks      which symbolic links are followed
+     * @throws NullPointerException     when a component is null
+     * @throws IllegalArgumentException naming {@code files.staticExclude} when one of its extensions is not one
+     */
+    public FilesConfig(String root, Optional<Path> fallbackRoot, List<String> index, List<String> deny,
+                       List<String> staticExclude, boolean listing, List<Pattern> noRanges, Map<String, String> mimeTypes,
+                       boolean precompressed, Gzip gzip, Cache cache, Dotfiles dotfiles, Map<Integer, String> errorPages,
+                       Symlinks symlinks) {
+        this(root, fallbackRoot, index, deny, staticExclude, listing, noRanges, mimeTypes, precompressed, gzip, cache,
+                dotfiles, errorPages, symlinks, Optional.empty());
+    }
+
     /** Value equality; {@link Pattern} itself compares by identity, so patterns compare by source and flags. */
     @Override
     public boolean equals(Object other) {
@@ -161,13 +194,14 @@ public record FilesConfig(
                 && listing == that.listing
                 && patternKeys(noRanges).equals(patternKeys(that.noRanges)) && mimeTypes.equals(that.mimeTypes)
                 && precompressed == that.precompressed && gzip.equals(that.gzip) && cache.equals(that.cache)
-                && dotfiles == that.dotfiles && errorPages.equals(that.errorPages) && symlinks == that.symlinks;
+                && dotfiles == that.dotfiles && errorPages.equals(that.errorPages) && symlinks == that.symlinks
+                && fastcgi.equals(that.fastcgi);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(root, fallbackRoot, index, deny, staticExclude, listing, patternKeys(noRanges), mimeTypes,
-                precompressed, gzip, cache, dotfiles, errorPages, symlinks);
+                precompressed, gzip, cache, dotfiles, errorPages, symlinks, fastcgi);
     }
 
     private static List<String> patternKeys(List<Pattern> patterns) {

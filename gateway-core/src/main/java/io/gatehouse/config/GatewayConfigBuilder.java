@@ -1347,6 +1347,59 @@ public final class GatewayConfigBuilder {
         public FilesBuilder symlinks(FilesConfig.Symlinks symlinks) {
             return set(Keys.FILES_SYMLINKS, symlinks);
         }
+
+        /**
+         * {@code fastcgi}: run the files whose names end in its extensions through FastCGI servers instead of sending
+         * them, like {@code f.fastcgi(c -> c.backend("127.0.0.1:9000"))}.
+         *
+         * @param definition sets at least one backend
+         * @return this builder
+         */
+        public FilesBuilder fastcgi(Consumer<FastCgiBuilder> definition) {
+            definition.accept(new FastCgiBuilder(keys.replaceSection(Keys.FILES_FASTCGI)));
+            return this;
+        }
+    }
+
+    /** {@code files.fastcgi}: the FastCGI servers a document root's scripts run on. */
+    public static final class FastCgiBuilder extends Settings<FastCgiBuilder> {
+
+        FastCgiBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code fastcgi.backends}: adds a server; at least one is required.
+         *
+         * @param hostPort {@code host:port} over TCP, like {@code 127.0.0.1:9000}
+         * @return this builder
+         */
+        public FastCgiBuilder backend(String hostPort) {
+            return addTo(Keys.FASTCGI_BACKENDS, hostPort);
+        }
+
+        /**
+         * {@code fastcgi.extensions}: adds endings run through FastCGI, instead of
+         * {@link FastCgiConfig#DEFAULT_EXTENSIONS}.
+         *
+         * @param extensions like {@code .php}, matched case-sensitively
+         * @return this builder
+         */
+        public FastCgiBuilder extensions(String... extensions) {
+            return addTo(Keys.FASTCGI_EXTENSIONS, (Object[]) extensions);
+        }
+
+        /**
+         * {@code fastcgi.timeouts.response}: how long the script may take to send its response head; default the
+         * top-level {@code timeouts.response}.
+         *
+         * @param timeout more than 0
+         * @return this builder
+         */
+        public FastCgiBuilder responseTimeout(Duration timeout) {
+            keys.section(Keys.FASTCGI_TIMEOUTS_GROUP).put(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeout);
+            return this;
+        }
     }
 
     /** {@code files.gzip}: which responses are compressed on the fly. */

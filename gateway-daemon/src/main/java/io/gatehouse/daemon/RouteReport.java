@@ -2,6 +2,7 @@ package io.gatehouse.daemon;
 
 import io.gatehouse.config.Action;
 import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.FastCgiConfig;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
@@ -118,7 +119,7 @@ final class RouteReport {
             if (!files.noRanges().isEmpty()) {
                 text.append(", ").append(label(Keys.FILES_NO_RANGES, files.noRanges().stream().map(Pattern::pattern).toList()));
             }
-            return List.of(text.toString());
+            return files.fastcgi().map(fastcgi -> List.of(text.toString(), fastCgi(fastcgi))).orElse(List.of(text.toString()));
         }
         if (action instanceof EchoConfig) {
             return List.of("echo (answers with the request it received)");
@@ -133,6 +134,14 @@ final class RouteReport {
             return List.of("rewrite to " + rewrite.to() + ", then the next routes");
         }
         throw new IllegalStateException("unknown action " + action.kind());
+    }
+
+    /** The FastCGI servers a files action runs its scripts on, on a line of their own under the action's. */
+    private static String fastCgi(FastCgiConfig fastcgi) {
+        return Keys.FILES_FASTCGI.name() + " " + fastcgi.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
+                + ", " + label(Keys.FASTCGI_EXTENSIONS, quoted(fastcgi.extensions())) + " (run, not refused)"
+                + ", " + label(Keys.FASTCGI_TIMEOUTS_CONNECT, duration(fastcgi.connectTimeout()))
+                + ", " + label(Keys.FASTCGI_TIMEOUTS_RESPONSE, duration(fastcgi.responseTimeout()));
     }
 
     /** {@code ["~", ".inc"]}: suffixes in quotes, as YAML needs {@code "~"} quoted. */

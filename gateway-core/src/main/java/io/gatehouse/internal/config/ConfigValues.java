@@ -189,6 +189,46 @@ public final class ConfigValues {
     }
 
     /**
+     * A FastCGI server, {@code host:port} over TCP, as the URI {@code fcgi://host:port}.
+     *
+     * @param text as written
+     * @return the server's URI
+     * @throws IllegalArgumentException when it is a Unix socket ({@code unix:}, not supported yet) or not host:port
+     */
+    public static URI fastCgiBackend(String text) {
+        String expected = "expected host:port over TCP, like \"127.0.0.1:9000\"";
+        if (text.startsWith("unix:")) {
+            throw new IllegalArgumentException("Unix sockets are not supported yet; " + expected);
+        }
+        URI uri;
+        try {
+            uri = new URI("fcgi://" + text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(expected + "; '" + text + "' is not one");
+        }
+        if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535 || !uri.getRawPath().isEmpty()
+                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(expected + "; '" + text + "' is not one");
+        }
+        return uri;
+    }
+
+    /**
+     * A file name ending run through FastCGI: a dot and more, kept as written (matched case-sensitively).
+     *
+     * @param text as written
+     * @return the extension
+     * @throws IllegalArgumentException when it does not start with a dot or holds a separator or white space
+     */
+    public static String fastCgiExtension(String text) {
+        if (!STATIC_EXTENSION.matcher(text).matches()) {
+            throw new IllegalArgumentException("expected a file name extension starting with a dot, like \".php\", got '"
+                    + text + "'");
+        }
+        return text;
+    }
+
+    /**
      * A {@code staticExclude} extension like {@code .php}: a dot, then a name without {@code /}, {@code \\}, white
      * space or a trailing dot (file names are matched with trailing dots ignored, so {@code .php.} would be
      * {@code .php}); lower-cased, as file names are compared ignoring case.

@@ -4,6 +4,7 @@ import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.AdminConfig;
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.FastCgiConfig;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.GatewayConfig;
@@ -370,6 +371,23 @@ public final class Keys {
     public static final Key<Boolean> CACHE_IMMUTABLE = CACHE.value("immutable", "immutable", b -> b.bool,
             Default.of(FilesConfig.Cache.DEFAULTS.immutable()), "adds immutable");
 
+    public static final Section FASTCGI_TIMEOUTS = new Section("files.fastcgi.timeouts", null, CONFIGURATION);
+    public static final Key<Duration> FASTCGI_TIMEOUTS_CONNECT = FASTCGI_TIMEOUTS.value("connect", FastCgiConfig.class,
+            "connectTimeout", b -> b.duration(false), Default.derived("the top-level timeouts.connect"),
+            "opening a FastCGI connection; default the top-level one");
+    public static final Key<Duration> FASTCGI_TIMEOUTS_RESPONSE = FASTCGI_TIMEOUTS.value("response", FastCgiConfig.class,
+            "responseTimeout", b -> b.duration(false), Default.derived("the top-level timeouts.response"),
+            "the script's response head; default the top-level one");
+
+    public static final Section FASTCGI = new Section("files.fastcgi", FastCgiConfig.class, CONFIGURATION);
+    public static final Key<List<URI>> FASTCGI_BACKENDS = FASTCGI.value("backends", "backends",
+            b -> b.list(b.parsed(ConfigValues::fastCgiBackend), "FastCGI servers like \"127.0.0.1:9000\"", true),
+            Default.required("list at least one, like backends: [\"127.0.0.1:9000\"]"), "FastCGI servers, host:port over TCP");
+    public static final Key<List<String>> FASTCGI_EXTENSIONS = FASTCGI.value("extensions", "extensions",
+            b -> b.list(b.parsed(ConfigValues::fastCgiExtension), "extensions like \".php\"", true),
+            Default.of(FastCgiConfig.DEFAULT_EXTENSIONS), "file name endings run through FastCGI, case-sensitive");
+    public static final Key<Void> FASTCGI_TIMEOUTS_GROUP = FASTCGI.group("timeouts", FASTCGI_TIMEOUTS, "the FastCGI timeouts");
+
     public static final Section FILES = new Section("files", FilesConfig.class, CONFIGURATION);
     public static final Key<String> FILES_ROOT = FILES.value("root", "root", Binders::root,
             Default.required("give the document root, like root: /var/www/%0"), "the document root, with evhost tokens");
@@ -403,6 +421,8 @@ public final class Keys {
             "pages served with an error status");
     public static final Key<FilesConfig.Symlinks> FILES_SYMLINKS = FILES.value("symlinks", "symlinks",
             b -> b.choice(FilesConfig.Symlinks.values()), Default.of(FilesConfig.DEFAULT_SYMLINKS), "which symbolic links are followed");
+    public static final Key<Void> FILES_FASTCGI = FILES.opening("fastcgi", FilesConfig.class, "fastcgi", FASTCGI, null,
+            "run scripts through FastCGI servers");
 
     public static final Section ECHO = new Section("echo", EchoConfig.class, CONFIGURATION);
 
@@ -504,7 +524,7 @@ public final class Keys {
 
     /** Every section, for the table's checks. */
     public static final List<Section> SECTIONS = List.of(TOP, FORWARDED, TIMEOUTS, LIMITS, ACCESS_LOG, LOG, SHUTDOWN, ADMIN,
-            VHOST, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, ECHO, REDIRECT, RESPOND, REWRITE,
+            VHOST, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, ECHO, REDIRECT, RESPOND, REWRITE,
             HEADER, HEADERS, HEADER_OPERATIONS);
 
     /**

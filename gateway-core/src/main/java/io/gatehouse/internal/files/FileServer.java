@@ -1,6 +1,8 @@
 package io.gatehouse.internal.files;
 
+import io.gatehouse.config.FastCgiConfig;
 import io.gatehouse.config.FilesConfig;
+import io.gatehouse.internal.proxy.FastCgiScript;
 import io.gatehouse.internal.http.ErrorResponses;
 import io.gatehouse.internal.vhosts.RequestHost;
 import io.undertow.server.HttpHandler;
@@ -79,8 +81,13 @@ public final class FileServer implements HttpHandler {
     private final String cacheControl;
     private final Map<Integer, String> errorPages;
     private final ContentHashes hashes = new ContentHashes(HASH_CACHE_ENTRIES);
+    /** Runs the scripts {@link #fastcgi} names; null when the action runs none. */
+    private final HttpHandler scripts;
+    private final FastCgiConfig fastcgi;
 
-    private FileServer(FilesConfig files) {
+    private FileServer(FilesConfig files, HttpHandler scripts) {
+        this.scripts = files.fastcgi().isPresent() ? scripts : null;
+        this.fastcgi = files.fastcgi().orElse(null);
         this.root = EvhostPattern.parse(files.root());
         this.fallbackRoot = files.fallbackRoot();
         this.index = files.index();
@@ -105,7 +112,23 @@ public final class FileServer implements HttpHandler {
      * @throws IllegalArgumentException when {@code files.root()} is not a valid evhost pattern
      */
     public static FileServer create(FilesConfig files) {
-        return new FileServer(files);
+        return new FileServer(files, null);
+    }
+
+    /**
+     * A handler for {@code files} whose {@code fastcgi} scripts run on {@code scripts}: a request whose first
+     * existing file on its path (or whose directory's first index file) ends in one of the FastCGI extensions is
+     * resolved under the same rules as a file (deny list, dot files, symbolic links), gets its
+     * {@link FastCgiScript}, and goes to {@code scripts}, whatever its method; every other request is a file
+     * request. Without {@code fastcgi} configured, {@code scripts} is never used.
+     *
+     * @param files   the action's configuration
+     * @param scripts the FastCGI proxy ({@link io.gatehouse.internal.proxy.ReverseProxy#fastCgi})
+     * @return the handler, ready to serve
+     * @throws IllegalArgumentException when {@code files.root()} is not a valid evhost pattern
+     */
+    public static FileServer create(FilesConfig files, HttpHandler scripts) {
+        return new FileServer(files, scripts);
     }
 
     @Override
@@ -120,6 +143,9 @@ public final class FileServer implements HttpHandler {
             return;
         }
         Path documentRoot = documentRoot(host).orElse(null);
+        if (scripts != null && documentRoot != null && runScript(exchange, documentRoot)) {
+            return;
+        }
         HttpString method = exchange.getRequestMethod();
         if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, ALLOW);
@@ -142,16 +168,93 @@ public final class FileServer implements HttpHandler {
         }
         try {
             serve(exchange, documentRoot, path, requestPath);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            fail(exchange, documentRoot, StatusCodes.NOT_FOUND);
-        } catch (AccessDeniedException e) {
-            fail(exchange, documentRoot, StatusCodes.FORBIDDEN);
         } catch (IOException e) {
-            if (LOG.isLoggable(Level.WARNING)) {
-                LOG.log(Level.WARNING, "cannot serve " + path.decoded() + " for host " + host + ": " + e);
-            }
-            fail(exchange, documentRoot, StatusCodes.INTERNAL_SERVER_ERROR);
+            failOn(exchange, documentRoot, e, "serve " + path.decoded() + " for host " + host);
         }
+    }
+
+    /**
+     * Answers what {@code e} means for the request: nothing there (a missing file, or a path that goes on below a
+     * file) is 404, no access 403; anything else is 500, logged with {@code what} was attempted.
+     */
+    private void failOn(HttpServerExchange exchange, Path rootReal, Exception e, String what) {
+        if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+            fail(exchange, rootReal, StatusCodes.NOT_FOUND);
+        } else if (e instanceof AccessDeniedException) {
+            fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+        } else {
+            if (LOG.isLoggable(Level.WARNING)) {
+                LOG.log(Level.WARNING, "cannot " + what + ": " + e);
+            }
+            fail(exchange, rootReal, StatusCodes.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    /**
+     * Hands the request to {@link #scripts} when it names a script, as lighttpd splits a path: at its first
+     * component that is an existing regular file (the rest is {@code PATH_INFO}); that file, or a directory's first
+     * existing index file, runs when its name ends in a FastCGI extension. False leaves the request to the file
+     * path: no script, or a path the file rules answer (400, 403, 404), or a file with path info that is not a
+     * script ({@code /x.jpg/foo.php}: 404 as for files, never run).
+     */
+    private boolean runScript(HttpServerExchange exchange, Path rootReal) {
+        SitePath path = SitePath.parse(exchange.getRelativePath());
+        SitePath requestPath = SitePath.parse(exchange.getRequestPath());
+        if (path == null || requestPath == null || !policy.allows(path.decoded())) {
+            return false;
+        }
+        List<String> segments = path.segments();
+        // A route's prefix is part of the request path, not of the path below the root.
+        int prefix = requestPath.segments().size() - segments.size();
+        if (prefix < 0) {
+            return false;
+        }
+        Path current = rootReal;
+        for (int i = 0; i < segments.size(); i++) {
+            current = current.resolve(segments.get(i));
+            if (Files.isRegularFile(current)) {
+                if (!fastcgi.runs(segments.get(i))) {
+                    return false;
+                }
+                String pathInfo = i + 1 == segments.size() ? ""
+                        : "/" + String.join("/", segments.subList(i + 1, segments.size())) + (path.trailingSlash() ? "/" : "");
+                String name = "/" + String.join("/", requestPath.segments().subList(0, prefix + i + 1));
+                return run(exchange, rootReal, String.join("/", segments.subList(0, i + 1)), name, pathInfo);
+            }
+            if (!Files.isDirectory(current)) {
+                return false;
+            }
+        }
+        if (!path.trailingSlash()) {
+            return false;
+        }
+        for (String name : index) {
+            if (Files.isRegularFile(current.resolve(name))) {
+                return fastcgi.runs(name) && run(exchange, rootReal,
+                        segments.isEmpty() ? name : path.relative() + "/" + name, requestPath.decoded() + name, "");
+            }
+        }
+        return false;
+    }
+
+    /** Runs the script {@code relative} names if the path rules allow it; answers 403 or 404 if not. */
+    private boolean run(HttpServerExchange exchange, Path rootReal, String relative, String name, String pathInfo) {
+        try {
+            Path real = policy.resolve(rootReal, relative);
+            if (real == null) {
+                fail(exchange, rootReal, StatusCodes.FORBIDDEN);
+                return true;
+            }
+            if (!Files.isRegularFile(real)) {
+                fail(exchange, rootReal, StatusCodes.NOT_FOUND);
+                return true;
+            }
+            new FastCgiScript(real.toString(), name, pathInfo, rootReal.toString()).attachTo(exchange);
+            scripts.handleRequest(exchange);
+        } catch (Exception e) {
+            failOn(exchange, rootReal, e, "run " + relative);
+        }
+        return true;
     }
 
     /**

@@ -52,7 +52,9 @@ final class PathPolicy {
      * or when a link on the way cannot be resolved (a loop) (the caller answers 403). The answer is a decision on
      * names: {@link #open} makes it hold for the file actually opened.
      *
-     * @throws NoSuchFileException when it does not exist (also for a dangling link)
+     * @throws NoSuchFileException  when it does not exist (also for a dangling link)
+     * @throws NotDirectoryException when a name before its last is an existing file ({@code /x.jpg/more}): it
+     *                               names nothing, like a missing file
      */
     Path resolve(Path rootReal, String relative) throws IOException {
         try {
@@ -60,6 +62,10 @@ final class PathPolicy {
         } catch (NoSuchFileException | AccessDeniedException | NotDirectoryException e) {
             throw e;
         } catch (FileSystemException e) {
+            // Java reports ENOTDIR only as a message too: look for the file that ends the path early
+            if (fileOnTheWay(rootReal, relative)) {
+                throw new NotDirectoryException(relative);
+            }
             // Java reports ELOOP only as a message: a failure that involves a link is the link's fault
             if (linksOnTheWay(rootReal, relative, link -> true) == 0) {
                 throw e;
@@ -162,6 +168,19 @@ final class PathPolicy {
             }
         }
         return links;
+    }
+
+    /** Whether a name on the way to {@code relative}, before its last, is an existing file that is no directory. */
+    private static boolean fileOnTheWay(Path rootReal, String relative) {
+        Path current = rootReal;
+        String[] segments = relative.split("/");
+        for (int i = 0; i < segments.length - 1; i++) {
+            current = current.resolve(segments[i]);
+            if (Files.exists(current) && !Files.isDirectory(current)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDotSegment(String path, boolean wellKnownAllowed) {

@@ -73,6 +73,13 @@ final class HopByHop implements HttpHandler {
     }
 
     /**
+     * Whether {@code name} is one of the fixed hop-by-hop names, which a response relayed to a client never carries.
+     */
+    static boolean fixed(HttpString name) {
+        return ALWAYS.contains(name);
+    }
+
+    /**
      * A GET asking to switch to {@code websocket} and nothing else, with {@code upgrade} among its Connection options,
      * on a connection that stays open (HTTP/1.1 without {@code close}): Undertow never switches a connection it is
      * about to close, so on any other the backend must not be asked to switch either.

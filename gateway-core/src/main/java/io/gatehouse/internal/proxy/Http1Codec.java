@@ -18,9 +18,7 @@ import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.channels.StreamSinkChannel;
-import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.AbstractStreamSinkConduit;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.PushBackStreamSourceConduit;
 import org.xnio.conduits.StreamSinkConduit;
@@ -72,14 +70,6 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
         CHUNKED
     }
 
-    /** How far the request is; only {@link #SENT} lets the connection be reused. */
-    private enum Sending {
-        HEAD,
-        BODY,
-        /** Head, body and framing are on the wire and flushed. */
-        SENT
-    }
-
     /** How far the response is; every event of the connection and the client's sink is handled by it. */
     private enum Receiving {
         /** Reading the response head; interim heads are dropped. */
@@ -103,12 +93,12 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
     private final boolean preserveHost;
     /** What the last response on this connection said, for the next one to reuse (see {@link ResponseHead}). */
     private final ResponseHead.Recent recent = new ResponseHead.Recent();
+    private final RequestSender sender;
 
     private HttpServerExchange exchange;
     /** The exchange now served; null between requests and once it let go ({@link #stop()}). */
     private UpstreamCodec.Listener listener;
     private RequestBody requestBody;
-    private Sending sending = Sending.SENT;
     private Receiving receiving = Receiving.STOPPED;
     /** The request head while it is being sent. */
     private PooledByteBuffer requestHead;
@@ -130,6 +120,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
 
     private Http1Codec(BackendConnection connection, String authority, boolean preserveHost) {
         this.connection = connection;
+        this.sender = new RequestSender(connection, this::releaseRequestHead);
         this.source = connection.source();
         this.authority = authority;
         this.preserveHost = preserveHost;
@@ -151,7 +142,6 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
     public void start(HttpServerExchange exchange, boolean withBody, UpstreamCodec.Listener listener) {
         this.exchange = exchange;
         this.listener = listener;
-        sending = Sending.HEAD;
         receiving = Receiving.HEAD;
         backendKeepsOpen = false;
         source.setReadListener(this);
@@ -163,8 +153,13 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                 : headers.contains(Headers.CONTENT_LENGTH) ? RequestBody.LENGTH : RequestBody.CHUNKED;
         String host = !preserveHost || !headers.contains(Headers.HOST) ? authority : null;
         requestHead = buffers().allocate();
-        sendHead(RequestHead.encode(exchange, RequestHead.originForm(exchange), host, requestBody == RequestBody.CHUNKED,
-                requestHead.getBuffer()));
+        ByteBuffer head = RequestHead.encode(exchange, RequestHead.originForm(exchange), host,
+                requestBody == RequestBody.CHUNKED, requestHead.getBuffer());
+        sender.send(exchange, listener, head, switch (requestBody) {
+            case NONE -> null;
+            case LENGTH -> keepingOpen(connection.rawSink());
+            case CHUNKED -> new ChunkingSinkConduit(connection.rawSink());
+        });
     }
 
     @Override
@@ -184,74 +179,23 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
             responseBuffer = null;
         }
         listener = null;
+        sender.release();
         exchange = null;
         toClient = null;
     }
 
     @Override
     public boolean reusable() {
-        return sending == Sending.SENT && receiving == Receiving.ENDED && backendKeepsOpen;
+        return sender.sent() && receiving == Receiving.ENDED && backendKeepsOpen;
     }
 
     private ByteBufferPool buffers() {
         return exchange.getConnection().getByteBufferPool();
     }
 
-    /** Writes the head, waiting for the socket when it is full; then the body, if any. */
-    private void sendHead(ByteBuffer head) {
-        ConduitStreamSinkChannel sink = connection.sink();
-        try {
-            while (head.hasRemaining()) {
-                if (sink.write(head) == 0) {
-                    UpstreamCodec.Listener waiting = listener;
-                    sink.getWriteSetter().set(channel -> {
-                        if (listener == waiting) {
-                            sendHead(head);
-                        }
-                    });
-                    sink.resumeWrites();
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            listener.brokeBeforeResponse("sending the request failed: " + ProxyLog.describe(e));
-            return;
-        }
-        sink.getWriteSetter().set(null);
+    private void releaseRequestHead() {
         requestHead.close();
         requestHead = null;
-        if (requestBody == RequestBody.NONE) {
-            requestSent(listener);
-            return;
-        }
-        sending = Sending.BODY;
-        sink.setConduit(requestBody == RequestBody.CHUNKED ? new ChunkingSinkConduit(connection.rawSink())
-                : keepingOpen(connection.rawSink()));
-        // The request body's reports go to the exchange it belongs to, even after that exchange let go of this
-        // codec: it ignores them, or answers them, by its phase.
-        UpstreamCodec.Listener to = listener;
-        ChannelListener<StreamSinkChannel> finished = ShutdownAndFlush.then(() -> requestSent(to), e -> {
-            if (listener == to) {
-                to.brokeBeforeResponse("sending the request failed: " + ProxyLog.describe(e));
-            }
-        });
-        StreamSourceChannel fromClient = exchange.getRequestChannel();
-        Transfer.initiateTransfer(fromClient, sink, ChannelListeners.closingChannelListener(), finished,
-                (channel, e) -> to.requestBodyFailed(e),
-                (channel, e) -> to.requestBodyNotTaken(fromClient, e),
-                buffers());
-    }
-
-    /**
-     * The whole request is on the wire. The exchange starts the response deadline only now, as nginx's
-     * proxy_read_timeout: a long upload is bounded by timeouts.idle while it streams, never cut off by the wait for
-     * a response.
-     */
-    private void requestSent(UpstreamCodec.Listener to) {
-        sending = Sending.SENT;
-        if (listener == to) {
-            to.requestSent();
-        }
     }
 
     /** A body framed by Content-Length: ending it must not end the connection, as the raw socket would. */
@@ -515,7 +459,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
             backendKeepsOpen = nothingMoreFrom(pushBack);
         }
         receiving = Receiving.ENDED;
-        boolean reusable = sending == Sending.SENT && backendKeepsOpen && connection.isOpen();
+        boolean reusable = sender.sent() && backendKeepsOpen && connection.isOpen();
         // A reusable connection keeps reading (its idle watch takes over); any other is closed when the exchange
         // ends and reads nothing until then.
         stopRelay(!reusable);

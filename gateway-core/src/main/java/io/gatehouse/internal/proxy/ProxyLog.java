@@ -44,6 +44,17 @@ final class ProxyLog {
         }
     }
 
+    /**
+     * Logs one line a script wrote to FastCGI's stderr for {@code exchange}: a line that repeats (the same notice on
+     * every request) is summarised with a count like a failure.
+     */
+    void scriptError(HttpServerExchange exchange, URI backend, String line) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            repeated.event(backend + ": script stderr: " + line,
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+        }
+    }
+
     /** Logs a change in whether {@code backend} takes requests. */
     static void backend(URI backend, String change) {
         LOG.log(Level.WARNING, "backend " + backend + ": " + change);

@@ -34,9 +34,16 @@ final class RequestHead {
      */
     static String originForm(HttpServerExchange exchange) {
         String chosen = ProxyTarget.of(exchange);
-        if (chosen != null) {
-            return chosen;
-        }
+        return chosen != null ? chosen : clientTarget(exchange);
+    }
+
+    /**
+     * The client's own target, path and query, in origin form whatever form it came in.
+     *
+     * @param exchange the client's request
+     * @return its path and query as sent, never a route's
+     */
+    static String clientTarget(HttpServerExchange exchange) {
         String target = exchange.getRequestURI();
         if (exchange.isHostIncludedInRequestURI()) {
             int authority = target.indexOf("//");

@@ -1,13 +1,16 @@
 package io.gatehouse.internal.proxy;
 
+import io.gatehouse.config.FastCgiConfig;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.internal.forwarded.ForwardedHeaders;
+import io.gatehouse.internal.http.ErrorResponses;
 import io.gatehouse.internal.observe.BackendGauges;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.StatusCodes;
 
 import java.net.URI;
 import java.time.Duration;
@@ -112,6 +115,45 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         List<Backend> all = List.copyOf(backends);
         return new ReverseProxy(chain, afterClientHeaders, all,
                 proxy.health().check().map(check -> HealthChecker.start(all, check)), own);
+    }
+
+    /**
+     * A proxy that runs scripts on FastCGI servers ({@link FastCgiCodec}) instead of forwarding HTTP: the file
+     * server's handler for the scripts it resolved ({@link FastCgiScript}, attached to each request; a request
+     * without one is answered 500). Balancing (round robin), passive health, retries of requests that can be sent
+     * again, the pools, the timeouts (connect: 502; response: 504) and the upstream metrics are a proxy's. The
+     * request headers go as CGI variables as they are: no X-Forwarded-* is added, the client's address is
+     * {@code REMOTE_ADDR}.
+     *
+     * @param fastcgi    the servers, extensions and timeouts
+     * @param limits     {@code maxBody} is enforced on request bodies (413 beyond it)
+     * @param failureLog where repeated failures and the scripts' stderr lines are summarised; not closed by the proxy
+     * @return the proxy, ready to serve; close it to release its connections
+     * @throws NullPointerException when {@code failureLog} is null
+     */
+    public static ReverseProxy fastCgi(FastCgiConfig fastcgi, Limits limits, RepeatedEvents failureLog) {
+        ProxyLog log = new ProxyLog(Objects.requireNonNull(failureLog, "failureLog"));
+        List<URI> uris = fastcgi.backends();
+        List<Backend> backends = new ArrayList<>();
+        for (URI uri : uris) {
+            backends.add(new Backend(uri,
+                    new BackendPool(uri, ProxyConfig.DEFAULT_CONNECTIONS_PER_BACKEND, ProxyConfig.NO_CONNECTION_CAP,
+                            ProxyConfig.DEFAULT_QUEUE_SIZE, fastcgi.connectTimeout().toMillis(),
+                            ProxyConfig.DEFAULT_IDLE_TIMEOUT.toMillis(), FastCgiCodec.factory(uri, log)),
+                    new BackendHealth(uri, uris.size() > 1, ProxyConfig.Health.DEFAULT_FAILURES,
+                            ProxyConfig.Health.DEFAULT_COOL_OFF.toMillis())));
+        }
+        Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(ProxyConfig.DEFAULT_BALANCE),
+                new RetryPolicy(ProxyConfig.defaultRetries(uris.size())), fastcgi.responseTimeout().toMillis(), log);
+        HttpHandler scripts = exchange -> {
+            if (FastCgiScript.of(exchange) == null) {
+                ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);
+                return;
+            }
+            forwarder.handleRequest(exchange);
+        };
+        HttpHandler chain = new BodyLimit(limits.maxBody(), log, scripts);
+        return new ReverseProxy(chain, chain, List.copyOf(backends), Optional.empty(), null);
     }
 
     /**

@@ -1,0 +1,509 @@
+package io.gatehouse.internal.proxy;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import org.xnio.ChannelListener;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.conduits.StreamSinkConduit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.util.Arrays;
+
+/**
+ * FastCGI 1.0 to a responder (php-cgi, php-fpm), the second {@link UpstreamCodec}: the request goes out as
+ * {@code FCGI_BEGIN_REQUEST} (role {@code FCGI_RESPONDER}, flag {@code FCGI_KEEP_CONN}), the {@link CgiParams} in
+ * {@code FCGI_PARAMS} records ended by an empty one, and the body streamed in {@code FCGI_STDIN} records (never
+ * buffered whole) ended by an empty one. The answer is read from {@code FCGI_STDOUT}: the CGI header block
+ * ({@link CgiResponseHead}) is the response head, the rest is relayed as the body with back-pressure (chunked to
+ * an HTTP/1.1 client when the script sent no Content-Length); {@code FCGI_STDERR} goes to the proxy's log, one
+ * WARNING line per line the script wrote, repeats summarised ({@link ProxyLog#scriptError}); {@code FCGI_END_REQUEST}
+ * ends the response. One request at a time, always request id 1.
+ *
+ * <p>Reports, as {@link UpstreamCodec} orders them: {@code brokeBeforeResponse} when writing fails or the server
+ * closes before a whole CGI head; {@code badResponse} for a malformed record or head, a head over 64 KiB (lighttpd's
+ * limit), or a request ended without any head; {@code responseBroke} when the server closes, or the client goes
+ * away, during the body. A connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the
+ * request, when the whole request was sent and nothing came after the end.
+ *
+ * <p>Not thread-safe: it runs on the connection's IO thread.
+ */
+final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
+
+    static final int VERSION = 1;
+    static final int BEGIN_REQUEST = 1;
+    static final int END_REQUEST = 3;
+    static final int PARAMS = 4;
+    static final int STDIN = 5;
+    static final int STDOUT = 6;
+    static final int STDERR = 7;
+    static final int HEADER_LENGTH = 8;
+    private static final int RESPONDER = 1;
+    private static final int KEEP_CONN = 1;
+    private static final int REQUEST_COMPLETE = 0;
+    private static final int MAX_CONTENT = 65535;
+    /** lighttpd's {@code MAX_HTTP_RESPONSE_FIELD_SIZE}: a bigger head is no head. */
+    private static final int MAX_HEAD = 64 * 1024;
+    /** A longer stderr line is logged in parts. */
+    private static final int MAX_LOG_LINE = 4096;
+
+    private enum Receiving { HEAD, BODY, ENDED, STOPPED }
+
+    private final BackendConnection connection;
+    private final ConduitStreamSourceChannel source;
+    private final URI backend;
+    private final ProxyLog log;
+    private final RequestSender sender;
+
+    private HttpServerExchange exchange;
+    private UpstreamCodec.Listener listener;
+    private Receiving receiving = Receiving.STOPPED;
+    /** What is read from the server, ready to parse. */
+    private PooledByteBuffer in;
+    /** The record being read: its type, and how much of its content and padding is still to come. */
+    private int type;
+    private int contentLeft;
+    private int paddingLeft;
+    private boolean inRecord;
+    /** The CGI head as it arrives. */
+    private byte[] head = new byte[0];
+    private int headLength;
+    /** Body bytes that came with the head, still to hand to the client. */
+    private ByteBuffer early;
+    private final StringBuilder stderr = new StringBuilder();
+    private StreamSinkChannel toClient;
+    /** A HEAD request, or a bodiless status: the script's body bytes are dropped. */
+    private boolean dropBody;
+    private boolean completed;
+
+    private FastCgiCodec(BackendConnection connection, URI backend, ProxyLog log) {
+        this.connection = connection;
+        this.source = connection.source();
+        this.sender = new RequestSender(connection, () -> { });
+        this.backend = backend;
+        this.log = log;
+    }
+
+    /**
+     * The codec factory for a FastCGI server's connections.
+     *
+     * @param backend the server, for the log
+     * @param log     where the scripts' stderr lines go
+     * @return a factory, to give the server's {@link BackendPool}
+     */
+    static UpstreamCodec.Factory factory(URI backend, ProxyLog log) {
+        return connection -> new FastCgiCodec(connection, backend, log);
+    }
+
+    @Override
+    public void start(HttpServerExchange exchange, boolean withBody, UpstreamCodec.Listener listener) {
+        this.exchange = exchange;
+        this.listener = listener;
+        receiving = Receiving.HEAD;
+        inRecord = false;
+        headLength = 0;
+        completed = false;
+        early = null;
+        stderr.setLength(0);
+        source.setReadListener(this);
+        if (!source.isReadResumed()) {
+            source.resumeReads();
+        }
+        FastCgiScript script = FastCgiScript.of(exchange);
+        sender.send(exchange, listener, ByteBuffer.wrap(request(exchange, script, withBody)),
+                withBody ? new StdinConduit(connection.rawSink()) : null);
+    }
+
+    /** BEGIN_REQUEST, the PARAMS records and their end, and the empty STDIN record when there is no body to stream. */
+    private static byte[] request(HttpServerExchange exchange, FastCgiScript script, boolean withBody) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        long length = !withBody && !headers.contains(Headers.CONTENT_LENGTH) ? 0
+                : headers.contains(Headers.CONTENT_LENGTH) ? exchange.getRequestContentLength() : -1;
+        byte[] params = CgiParams.of(exchange, script, length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(params.length + 64);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
+        writeRecord(out, header, BEGIN_REQUEST, new byte[] {0, RESPONDER, KEEP_CONN, 0, 0, 0, 0, 0}, 0, 8);
+        for (int offset = 0; offset < params.length; offset += MAX_CONTENT) {
+            writeRecord(out, header, PARAMS, params, offset, Math.min(MAX_CONTENT, params.length - offset));
+        }
+        writeRecord(out, header, PARAMS, params, 0, 0);
+        if (!withBody) {
+            writeRecord(out, header, STDIN, params, 0, 0);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeRecord(ByteArrayOutputStream out, ByteBuffer header, int type, byte[] content, int offset,
+                                    int length) {
+        recordHeader(header.clear(), type, length);
+        out.write(header.array(), 0, HEADER_LENGTH);
+        out.write(content, offset, length);
+    }
+
+    /** Puts a record header for request 1 with {@code length} content bytes and no padding. */
+    static void recordHeader(ByteBuffer into, int type, int length) {
+        into.put((byte) VERSION).put((byte) type).put((byte) 0).put((byte) 1)
+                .put((byte) (length >>> 8)).put((byte) length).put((byte) 0).put((byte) 0);
+    }
+
+    @Override
+    public void stop() {
+        if (receiving == Receiving.BODY) {
+            stopRelay(true);
+        }
+        if (receiving != Receiving.ENDED) {
+            receiving = Receiving.STOPPED;
+        }
+        if (in != null) {
+            in.close();
+            in = null;
+        }
+        flushStderr();
+        listener = null;
+        sender.release();
+        exchange = null;
+        toClient = null;
+        early = null;
+    }
+
+    @Override
+    public boolean reusable() {
+        return sender.sent() && receiving == Receiving.ENDED && completed;
+    }
+
+    private ByteBufferPool buffers() {
+        return exchange.getConnection().getByteBufferPool();
+    }
+
+    // --- The request ---
+
+    /** The request body in {@code FCGI_STDIN} records; its end, the empty one. */
+    private static final class StdinConduit extends FramingSinkConduit {
+        StdinConduit(StreamSinkConduit next) {
+            super(next, 16 * 1024, 2 * HEADER_LENGTH);
+        }
+
+        @Override
+        void open(ByteBuffer into, int length) {
+            recordHeader(into, STDIN, length);
+        }
+
+        @Override
+        void close(ByteBuffer into) {
+        }
+
+        @Override
+        void last(ByteBuffer into) {
+            recordHeader(into, STDIN, 0);
+        }
+    }
+
+    // --- The response ---
+
+    @Override
+    public void handleEvent(Channel channel) {
+        if (receiving == Receiving.HEAD || receiving == Receiving.BODY) {
+            pump();
+        } else if (channel instanceof StreamSinkChannel writes) {
+            writes.suspendWrites();
+        } else if (channel instanceof ConduitStreamSourceChannel reads) {
+            reads.suspendReads();
+        }
+    }
+
+    /**
+     * Parses what was read, relays body bytes, reads more, until the request ends or one side must be waited for:
+     * the client when its socket is full (reads from the server pause meanwhile), the server when it sent nothing
+     * more.
+     */
+    private void pump() {
+        if (in == null) {
+            in = buffers().allocate();
+            in.getBuffer().clear().flip();
+        }
+        ByteBuffer buffer = in.getBuffer();
+        while (true) {
+            if (early != null) {
+                if (!relay(early, early.remaining())) {
+                    return;
+                }
+                early = null;
+            }
+            if (!parse(buffer)) {
+                return;
+            }
+            if (early != null) {
+                continue;
+            }
+            buffer.compact();
+            int read;
+            try {
+                read = source.read(buffer);
+            } catch (IOException e) {
+                buffer.flip();
+                broke("reading the response failed: " + ProxyLog.describe(e));
+                return;
+            }
+            buffer.flip();
+            if (read == 0) {
+                waitForServer();
+                return;
+            }
+            if (read < 0) {
+                broke(receiving == Receiving.HEAD && headLength == 0 ? "FastCGI server closed the connection before responding"
+                        : "FastCGI server closed the connection before the end of the request");
+                return;
+            }
+        }
+    }
+
+    private void waitForServer() {
+        if (toClient != null) {
+            if (toClient.isWriteResumed()) {
+                toClient.suspendWrites();
+            }
+            try {
+                // What a script flushed reaches the client now, not when a buffer fills.
+                toClient.flush();
+            } catch (IOException e) {
+                listener.responseBroke("client went away during the response: " + ProxyLog.describe(e));
+                return;
+            }
+        }
+        if (!source.isReadResumed()) {
+            source.resumeReads();
+        }
+    }
+
+    private void broke(String reason) {
+        if (receiving == Receiving.HEAD) {
+            listener.brokeBeforeResponse(reason);
+        } else {
+            listener.responseBroke(reason);
+        }
+    }
+
+    /**
+     * Handles the records in {@code buffer}; false when the exchange was told something that ends this pass (a
+     * failure, the end, a full client socket), true when more must be read.
+     */
+    private boolean parse(ByteBuffer buffer) {
+        while (true) {
+            if (!inRecord) {
+                if (buffer.remaining() < HEADER_LENGTH) {
+                    return true;
+                }
+                int version = buffer.get() & 0xff;
+                type = buffer.get() & 0xff;
+                buffer.getShort();
+                contentLeft = buffer.getShort() & 0xffff;
+                paddingLeft = buffer.get() & 0xff;
+                buffer.get();
+                if (version != VERSION) {
+                    bad("not a FastCGI record");
+                    return false;
+                }
+                inRecord = true;
+            }
+            if (contentLeft > 0) {
+                if (!buffer.hasRemaining() || (type == END_REQUEST && buffer.remaining() < contentLeft)) {
+                    return true;
+                }
+                if (!content(buffer)) {
+                    return false;
+                }
+                if (early != null) {
+                    // The body bytes that came with the head go to the client before any later record's.
+                    return true;
+                }
+                if (contentLeft > 0) {
+                    continue;
+                }
+            }
+            int skip = Math.min(paddingLeft, buffer.remaining());
+            buffer.position(buffer.position() + skip);
+            paddingLeft -= skip;
+            if (paddingLeft > 0) {
+                return true;
+            }
+            inRecord = false;
+        }
+    }
+
+    /** Takes what {@code buffer} has of the current record's content; false when the pass ends. */
+    private boolean content(ByteBuffer buffer) {
+        int available = Math.min(contentLeft, buffer.remaining());
+        switch (type) {
+            case STDOUT -> {
+                if (receiving == Receiving.HEAD) {
+                    contentLeft -= available;
+                    return headBytes(buffer, available);
+                }
+                int start = buffer.position();
+                boolean all = relay(buffer, available);
+                contentLeft -= buffer.position() - start;
+                return all;
+            }
+            case STDERR -> {
+                for (int i = 0; i < available; i++) {
+                    char c = (char) (buffer.get() & 0xff);
+                    if (c == '\n' || stderr.length() >= MAX_LOG_LINE) {
+                        flushStderr();
+                    }
+                    if (c != '\n' && c != '\r') {
+                        stderr.append(c);
+                    }
+                }
+                contentLeft -= available;
+                return true;
+            }
+            case END_REQUEST -> {
+                byte[] body = new byte[contentLeft];
+                buffer.get(body);
+                contentLeft = 0;
+                int skip = Math.min(paddingLeft, buffer.remaining());
+                buffer.position(buffer.position() + skip);
+                paddingLeft -= skip;
+                ended(body.length >= 5 && body[4] == REQUEST_COMPLETE && paddingLeft == 0 && !buffer.hasRemaining());
+                return false;
+            }
+            default -> {
+                // FCGI_GET_VALUES_RESULT, FCGI_UNKNOWN_TYPE: nothing a responder's answer needs.
+                buffer.position(buffer.position() + available);
+                contentLeft -= available;
+                return true;
+            }
+        }
+    }
+
+    private boolean headBytes(ByteBuffer buffer, int count) {
+        if (headLength + count > MAX_HEAD) {
+            bad("invalid response: script's head larger than " + MAX_HEAD + " bytes");
+            return false;
+        }
+        if (head.length < headLength + count) {
+            head = Arrays.copyOf(head, Math.max(headLength + count, Math.min(MAX_HEAD, 2 * head.length + 1024)));
+        }
+        buffer.get(head, headLength, count);
+        headLength += count;
+        int end = CgiResponseHead.end(head, headLength);
+        if (end < 0) {
+            return true;
+        }
+        CgiResponseHead response;
+        try {
+            response = CgiResponseHead.parse(head, end);
+        } catch (CgiResponseHead.Malformed e) {
+            listener.answered();
+            bad("invalid response: " + e.getMessage());
+            return false;
+        }
+        early = end < headLength ? ByteBuffer.wrap(Arrays.copyOfRange(head, end, headLength)) : null;
+        return headArrived(response);
+    }
+
+    private boolean headArrived(CgiResponseHead response) {
+        listener.answered();
+        exchange.setStatusCode(response.status);
+        if (response.reason != null) {
+            exchange.setReasonPhrase(response.reason);
+        }
+        HeaderMap to = exchange.getResponseHeaders();
+        response.headers.forEach(values -> to.addAll(values.getHeaderName(), values));
+        dropBody = Methods.HEAD.equals(exchange.getRequestMethod()) || response.status == StatusCodes.NO_CONTENT
+                || response.status == StatusCodes.NOT_MODIFIED;
+        listener.relaying(response.status);
+        receiving = Receiving.BODY;
+        toClient = exchange.getResponseChannel();
+        toClient.getWriteSetter().set(this);
+        return true;
+    }
+
+    /**
+     * Hands {@code count} bytes of {@code from} to the client; false, with client writes resumed and server reads
+     * paused, when its socket is full (what was written is consumed from {@code from}).
+     */
+    private boolean relay(ByteBuffer from, int count) {
+        if (dropBody) {
+            from.position(from.position() + count);
+            return true;
+        }
+        int limit = from.limit();
+        from.limit(from.position() + count);
+        try {
+            while (from.hasRemaining()) {
+                if (toClient.write(from) == 0) {
+                    source.suspendReads();
+                    toClient.resumeWrites();
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            listener.responseBroke("client went away during the response: " + ProxyLog.describe(e));
+            return false;
+        } finally {
+            from.limit(limit);
+        }
+    }
+
+    /** FCGI_END_REQUEST: the response is whole. */
+    private void ended(boolean complete) {
+        if (receiving == Receiving.HEAD) {
+            bad(headLength == 0 ? "invalid response: the script ended without a response"
+                    : "invalid response: the script's head has no end");
+            return;
+        }
+        completed = complete;
+        receiving = Receiving.ENDED;
+        boolean reusable = reusable() && connection.isOpen();
+        stopRelay(!reusable);
+        if (reusable) {
+            connection.idle();
+        }
+        flushStderr();
+        listener.responseRelayed(toClient);
+    }
+
+    private void bad(String reason) {
+        if (receiving == Receiving.HEAD) {
+            listener.badResponse(reason);
+        } else {
+            listener.responseBroke(reason);
+        }
+    }
+
+    private void flushStderr() {
+        if (stderr.length() > 0) {
+            if (exchange != null) {
+                log.scriptError(exchange, backend, stderr.toString());
+            }
+            stderr.setLength(0);
+        }
+    }
+
+    private void stopRelay(boolean stopReading) {
+        if (toClient != null) {
+            toClient.getWriteSetter().set(null);
+            if (toClient.isWriteResumed()) {
+                toClient.suspendWrites();
+            }
+        }
+        if (stopReading && source.getReadListener() == this) {
+            source.suspendReads();
+        }
+        if (in != null) {
+            in.close();
+            in = null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.gatehouse.internal.files;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testing.CleanUp;
+import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.UnusedPort;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.gatehouse.internal.files.FileServerFixture.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PHP run through FastCGI on a real {@code php-cgi -b}, as the seed's lighttpd ran it: the CGI variables, the
+ * path-info split, Status and Location, and a FastCGI server that is down. Skipped when php-cgi is not installed.
+ */
+@Timeout(60)
+class PhpFastCgiTest {
+
+    @RegisterExtension
+    final CleanUp cleanUp = new CleanUp();
+    @TempDir
+    Path root;
+    private PhpCgi php;
+    private PhpSite site;
+
+    @BeforeEach
+    void start() throws Exception {
+        php = cleanUp.add(PhpCgi.start(UnusedPort.next()));
+        write(root.resolve("server.php"), "<?php header('Content-Type: application/json'); echo json_encode($_SERVER);");
+        write(root.resolve("hello.php"), "<?php echo 'hello ', $_GET['name'] ?? '';");
+        write(root.resolve("gone.php"), "<?php header('Status: 404 Not Found'); echo 'no such thing';");
+        write(root.resolve("moved.php"), "<?php header('Location: /elsewhere');");
+        write(root.resolve("x.jpg"), "not a script");
+        write(root.resolve("x.jpg.d/keep"), "");
+        site = cleanUp.add(PhpSite.serving(root, php.port(), c -> { }));
+    }
+
+    @Test
+    void theScriptSeesTheCgiVariablesLighttpdSets() throws IOException {
+        RawHttp.Response response = RawHttp.exchange(site.address(), "GET /server.php/a/b?q=1 HTTP/1.1\r\n"
+                + "Host: site.example\r\nX-Custom-Thing: yes\r\nProxy: http://evil/\r\nConnection: close\r\n\r\n");
+        assertEquals(200, response.status(), response.body());
+        Map<?, ?> server = new ObjectMapper().readValue(response.bodyBytes(), Map.class);
+        String real = root.toRealPath().toString();
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("SCRIPT_FILENAME", real + "/server.php"),
+                Map.entry("SCRIPT_NAME", "/server.php"),
+                Map.entry("PATH_INFO", "/a/b"),
+                Map.entry("PATH_TRANSLATED", real + "/a/b"),
+                Map.entry("DOCUMENT_ROOT", real),
+                Map.entry("REQUEST_URI", "/server.php/a/b?q=1"),
+                Map.entry("QUERY_STRING", "q=1"),
+                Map.entry("REQUEST_METHOD", "GET"),
+                Map.entry("SERVER_NAME", "site.example"),
+                Map.entry("SERVER_PORT", Integer.toString(site.port())),
+                Map.entry("REMOTE_ADDR", "127.0.0.1"),
+                Map.entry("GATEWAY_INTERFACE", "CGI/1.1"),
+                Map.entry("REDIRECT_STATUS", "200"),
+                Map.entry("HTTP_X_CUSTOM_THING", "yes"));
+        expected.forEach((name, value) -> assertEquals(value, server.get(name), name));
+        assertFalse(server.containsKey("HTTP_PROXY"), "httpoxy: " + server.get("HTTP_PROXY"));
+        assertFalse(server.containsKey("HTTPS"), "plain HTTP is no HTTPS");
+    }
+
+    @Test
+    void aGetWithAQueryRunsTheScript() throws IOException {
+        RawHttp.Response response = site.get("/hello.php?name=world");
+        assertEquals(200, response.status());
+        assertTrue(response.body().contains("hello world"), response.body());
+    }
+
+    @Test
+    void statusFromTheScriptIsTheResponseStatus() throws IOException {
+        RawHttp.Response response = site.get("/gone.php");
+        assertEquals(404, response.status());
+        assertTrue(response.body().contains("no such thing"), response.body());
+    }
+
+    @Test
+    void aLocalLocationWithoutStatusIsA302() throws IOException {
+        RawHttp.Response response = site.get("/moved.php");
+        assertEquals(302, response.status());
+        assertEquals("/elsewhere", response.header("Location"), response.head());
+    }
+
+    @Test
+    void aScriptNameAfterAnExistingFileIsNeverRun() throws IOException {
+        site.assertNotRun("/x.jpg/hello.php", 404, "hello");
+    }
+
+    @Test
+    void aMissingScriptIs404() throws IOException {
+        assertEquals(404, site.get("/missing.php").status());
+    }
+
+    @Test
+    void aFastCgiServerThatIsDownIs502() throws Exception {
+        site = cleanUp.add(PhpSite.serving(root, UnusedPort.next(), c -> { }));
+        assertEquals(502, site.get("/hello.php").status());
+    }
+}

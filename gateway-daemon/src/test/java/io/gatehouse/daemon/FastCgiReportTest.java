@@ -1,0 +1,35 @@
+package io.gatehouse.daemon;
+
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code gatehouse check} shows the FastCGI servers of a files action under it, next to what it never sends. */
+class FastCgiReportTest {
+
+    @Test
+    void checkShowsTheServersExtensionsAndTimeoutsUnderTheFilesAction() throws ConfigException {
+        GatewayConfig config = GatewayConfig.builder().vhost(v -> v.hosts("*").files(f -> f.root("/srv/www")
+                .fastcgi(c -> c.backend("127.0.0.1:9000").backend("127.0.0.1:9001")
+                        .responseTimeout(Duration.ofSeconds(90))))).build();
+
+        String report = RouteReport.of(config);
+
+        assertTrue(report.contains("staticExclude [\".php\", \".phtml\", \".pl\", \".fcgi\", \".cgi\"]"), report);
+        assertTrue(report.contains("fastcgi fcgi://127.0.0.1:9000, fcgi://127.0.0.1:9001, extensions [\".php\"] (run, not refused), "
+                + "connect "), report);
+        assertTrue(report.contains(", response 90s\n"), report);
+    }
+
+    @Test
+    void checkShowsNoFastCgiLineWithoutIt() throws ConfigException {
+        String report = RouteReport.of(GatewayConfig.builder().vhost(v -> v.hosts("*").files(f -> f.root("/srv/www"))).build());
+
+        assertFalse(report.contains("fastcgi"), report);
+    }
+}
