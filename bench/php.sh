@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# PHP through FastCGI (issue 18): Gatehouse (files + fastcgi) against lighttpd + php-cgi and nginx + php-fpm, the
+# same number of PHP processes behind each, all on 127.0.0.1, driven by wrk with keep-alive. Not part of CI.
+#
+#   bench/php.sh                        # 3 interleaved rounds, 10 s per run
+#   bench/php.sh --rounds 1 --duration 3s --warmup 2s    # smoke test (numbers meaningless)
+#   bench/php.sh --install              # apt-get install the missing packages first (php8.2-fpm etc.; root)
+#
+# Options:
+#   --rounds N        measured rounds, interleaved, the server order rotating (default 3); medians reported
+#   --duration D      each measured run, in seconds as 10s (default 10s)
+#   --warmup D        discarded load per server and script before the rounds (default 10s)
+#   --children N      PHP processes behind each server (default 4): PHP_FCGI_CHILDREN for php-cgi,
+#                     pm = static with pm.max_children for php-fpm
+#   --connections N   wrk connections (default 64)
+#   --keep            keep the work directory (configs, logs, wrk output, results.tsv)
+#   --install         install missing packages with apt-get (root or sudo); otherwise nothing is installed
+#
+# Scripts: hello.php (6 bytes) and big.php (64 KiB, echo str_repeat). Servers and ports:
+#   gatehouse  bin/gatehouse on 18131, files + fastcgi to `php-cgi -b 127.0.0.1:18130` (PHP_FCGI_CHILDREN=N)
+#   lighttpd   lighttpd on 18133, mod_fastcgi to its own `php-cgi -b 127.0.0.1:18132` (PHP_FCGI_CHILDREN=N):
+#              the same php-cgi started the same way as Gatehouse's rather than lighttpd's bin-path spawn, so that
+#              both run byte-for-byte the same PHP process tree and only the server in front differs; a separate
+#              instance because a php-cgi child serves one FastCGI connection for as long as it stays open
+#   nginx      nginx on 18135 (one worker per CPU), fastcgi_pass to php-fpm8.2 on 127.0.0.1:18134 (pm = static,
+#              pm.max_children = N), without fastcgi_keep_conn (nginx's default)
+# All three talk FastCGI over TCP. Reported per script and server: requests/s (median over the rounds), errors
+# (non-2xx + socket errors, summed), the peak RSS of the server's own processes (for Gatehouse its JVM alone) and
+# the peak RSS of its PHP processes, separately. Needs php-cgi, php-fpm8.2, lighttpd, nginx, wrk, curl, python3
+# and a Java 17 runtime; ports 18130-18135; works in a mktemp -d directory and stops what it started on exit.
+set -euo pipefail
+
+rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0
+seconds_arg() { [[ $2 =~ ^[0-9]+s$ ]] || { echo "php: $1 takes seconds, as 10s" >&2; exit 64; }; }
+while (($#)); do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --duration) seconds_arg "$1" "$2"; duration=$2; shift 2 ;;
+    --warmup) seconds_arg "$1" "$2"; warmup=$2; shift 2 ;;
+    --children) children=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --install) install=1; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    *) echo "php: unknown option $1" >&2; exit 64 ;;
+  esac
+done
+name=php
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+source "$here/lib.sh"
+
+packages="php-cgi php8.2-fpm lighttpd nginx-light wrk curl python3 procps"
+if ((install)); then
+  missing=()
+  for tool in php-cgi:php-cgi php-fpm8.2:php8.2-fpm lighttpd:lighttpd nginx:nginx-light wrk:wrk curl:curl; do
+    command -v "${tool%%:*}" > /dev/null || missing+=("${tool#*:}")
+  done
+  if ((${#missing[@]})); then
+    sudo=(); (($(id -u) == 0)) || sudo=(sudo)
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+  fi
+fi
+require_tools "apt-get install $packages, or rerun with --install" php-cgi php-fpm8.2 lighttpd nginx wrk curl python3 pgrep
+require_free_ports 18130 18131 18132 18133 18134 18135
+start_workdir
+if ((keep)); then
+  before_cleanup() { cp -r "$work" "$work.kept" && echo "php: kept $work.kept" >&2; }
+fi
+
+mkdir -p "$work/www"
+echo '<?php echo "hello\n";' > "$work/www/hello.php"
+echo '<?php echo str_repeat("x", 65536);' > "$work/www/big.php"
+chmod -R a+rX "$work"
+
+start_php_cgi() {  # port: php-cgi -b with N children; its pid in php_pid
+  PHP_FCGI_CHILDREN=$children PHP_FCGI_MAX_REQUESTS=0 php-cgi -b "127.0.0.1:$1" > "$work/php-cgi-$1.out" 2>&1 &
+  php_pid=$!
+  pids+=("$php_pid")
+}
+
+# Gatehouse
+start_php_cgi 18130
+gatehouse_php=$php_pid
+cat > "$work/gatehouse.yaml" <<EOF
+listen: ["127.0.0.1:18131"]
+accessLog: { path: "off" }
+vhosts:
+  - name: php
+    hosts: ["*"]
+    files:
+      root: "$work/www"
+      index: [index.php, index.html]
+      fastcgi: { backends: ["127.0.0.1:18130"], extensions: [".php"] }
+EOF
+"$root/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/gatehouse.out" 2>&1 &
+gatehouse_pid=$!   # the launcher execs the JVM: this is the JVM's pid
+pids+=("$gatehouse_pid")
+
+# lighttpd
+start_php_cgi 18132
+lighttpd_php=$php_pid
+cat > "$work/lighttpd.conf" <<EOF
+server.modules = ("mod_indexfile", "mod_fastcgi", "mod_staticfile")
+server.document-root = "$work/www"
+server.bind = "127.0.0.1"
+server.port = 18133
+server.errorlog = "$work/lighttpd.err"
+server.pid-file = "$work/lighttpd.pid"
+server.max-connections = 4096
+server.max-fds = 8192
+index-file.names = ("index.php", "index.html")
+static-file.exclude-extensions = (".php")
+fastcgi.server = (".php" => (("host" => "127.0.0.1", "port" => 18132, "check-local" => "enable")))
+EOF
+lighttpd -D -f "$work/lighttpd.conf" > "$work/lighttpd.out" 2>&1 &
+lighttpd_pid=$!
+pids+=("$lighttpd_pid")
+
+# nginx + php-fpm
+as_root=(); (($(id -u) == 0)) && as_root=(-R)   # php-fpm refuses to run its pool as root without -R
+cat > "$work/php-fpm.conf" <<EOF
+[global]
+pid = $work/php-fpm.pid
+error_log = $work/php-fpm.err
+daemonize = no
+[bench]
+listen = 127.0.0.1:18134
+pm = static
+pm.max_children = $children
+pm.max_requests = 0
+EOF
+php-fpm8.2 -F -y "$work/php-fpm.conf" ${as_root[@]+"${as_root[@]}"} > "$work/php-fpm.out" 2>&1 &
+fpm_pid=$!
+pids+=("$fpm_pid")
+cat > "$work/nginx.conf" <<EOF
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:18135 backlog=4096;
+        root $work/www;
+        index index.php index.html;
+        location ~ \.php\$ {
+            try_files \$uri =404;
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+            fastcgi_pass 127.0.0.1:18134;
+        }
+    }
+}
+EOF
+nginx -p "$work/" -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx.out" 2>&1 &
+nginx_pid=$!
+pids+=("$nginx_pid")
+
+servers=(gatehouse lighttpd nginx)
+declare -A port=([gatehouse]=18131 [lighttpd]=18133 [nginx]=18135)
+declare -A server_pid=([gatehouse]=$gatehouse_pid [lighttpd]=$lighttpd_pid [nginx]=$nginx_pid)
+declare -A php_of=([gatehouse]=$gatehouse_php [lighttpd]=$lighttpd_php [nginx]=$fpm_pid)
+for server in "${servers[@]}"; do
+  for _ in $(seq 200); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${port[$server]}/hello.php" && break; sleep 0.1; done
+  answer=$(curl -s --max-time 2 "http://127.0.0.1:${port[$server]}/hello.php" || true)
+  if [[ $answer != hello ]]; then
+    tail -n 5 "$work"/*.out "$work"/*.err >&2 2>/dev/null || true
+    echo "php: $server on ${port[$server]} does not run hello.php (answered: ${answer:0:80})" >&2; exit 1
+  fi
+  size=$(curl -s --max-time 2 "http://127.0.0.1:${port[$server]}/big.php" | wc -c)
+  ((size == 65536)) || { echo "php: $server's big.php answered $size bytes, not 65536" >&2; exit 1; }
+done
+
+pid_tree() {  # a process and all its descendants
+  local p=$1 child
+  echo "$p"
+  for child in $(pgrep -P "$p" || true); do pid_tree "$child"; done
+}
+rss_kib() {  # the summed VmRSS of the given pids
+  local total=0 p key value unit
+  for p in "$@"; do
+    while read -r key value unit; do [[ $key == VmRSS: ]] && total=$((total + value)); done 2>/dev/null < "/proc/$p/status" || true
+  done
+  echo "$total"
+}
+# load SERVER SCRIPT DURATION OUT: wrk's output in OUT, then "peak server RSS, peak PHP RSS" (KiB) in OUT.rss,
+# sampled every 0.5 s while wrk runs. Gatehouse's own RSS is its JVM's alone (bin/gatehouse execs it).
+load() {
+  local server_pids php_pids wrk_pid peak_server=0 peak_php=0 now
+  read -r -a server_pids <<< "$(pid_tree "${server_pid[$1]}" | tr '\n' ' ')"
+  read -r -a php_pids <<< "$(pid_tree "${php_of[$1]}" | tr '\n' ' ')"
+  wrk -t "$(nproc)" -c "$connections" -d "$3" --timeout 10s "http://127.0.0.1:${port[$1]}/$2" > "$4" 2>&1 &
+  wrk_pid=$!
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    now=$(rss_kib "${server_pids[@]}"); ((now > peak_server)) && peak_server=$now
+    now=$(rss_kib "${php_pids[@]}"); ((now > peak_php)) && peak_php=$now
+    sleep 0.5
+  done
+  wait "$wrk_pid" || true
+  echo "$peak_server $peak_php" > "$4.rss"
+}
+
+echo "php: commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $children PHP processes each," \
+  "wrk -c$connections, $rounds round(s) of $duration, warm-up $warmup" >&2
+echo "php: $(php-cgi -v | head -n 1 | cut -d' ' -f1-3); $(lighttpd -v | head -n 1); $(nginx -v 2>&1 | sed 's/^nginx version: //')" >&2
+for server in "${servers[@]}"; do
+  for script in hello.php big.php; do load "$server" "$script" "$warmup" "$work/warmup.out"; done
+done
+echo -e "round\tscript\tserver\trequests_per_s\terrors\tserver_rss_kib\tphp_rss_kib" > "$work/results.tsv"
+for ((round = 1; round <= rounds; round++)); do
+  for script in hello.php big.php; do
+    for ((i = 0; i < ${#servers[@]}; i++)); do
+      server=${servers[(i + round - 1) % ${#servers[@]}]}
+      out="$work/round$round-$script-$server.out"
+      load "$server" "$script" "$duration" "$out"
+      rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+      errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}' "$out")
+      read -r server_rss php_rss < "$out.rss"
+      echo -e "$round\t$script\t$server\t${rps:-0}\t$errors\t$server_rss\t$php_rss" >> "$work/results.tsv"
+      echo "php: round $round $script $server: ${rps:-0} req/s, $errors errors" >&2
+    done
+  done
+done
+
+python3 - "$work/results.tsv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+print(f"{'script':<10} {'server':<10} {'req/s (median)':>15} {'errors':>7} {'server RSS MiB':>15} {'PHP RSS MiB':>12}")
+for script in ('hello.php', 'big.php'):
+    for server in ('gatehouse', 'lighttpd', 'nginx'):
+        r = [x for x in rows if x['script'] == script and x['server'] == server]
+        if not r:
+            continue
+        print(f"{script:<10} {server:<10} {statistics.median(float(x['requests_per_s']) for x in r):15.0f} "
+              f"{sum(int(x['errors']) for x in r):7d} {max(int(x['server_rss_kib']) for x in r) / 1024:15.1f} "
+              f"{max(int(x['php_rss_kib']) for x in r) / 1024:12.1f}")
+print("server RSS: the server's own processes (Gatehouse: its JVM alone); PHP RSS: its php-cgi or php-fpm tree")
+PY
