@@ -20,8 +20,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>the script, from {@link FastCgiScript}: {@code SCRIPT_FILENAME}, {@code SCRIPT_NAME}, {@code PATH_INFO} and
  *       {@code PATH_TRANSLATED} (document root + path info) only when there is path info, {@code DOCUMENT_ROOT};</li>
  *   <li>the request: {@code REQUEST_METHOD}, {@code REQUEST_URI} (the client's own target, path and query, as it
- *       sent them), {@code QUERY_STRING} (always, empty when none), {@code SERVER_PROTOCOL}, {@code CONTENT_TYPE}
- *       and {@code CONTENT_LENGTH} when the request has them, {@code REDIRECT_STATUS=200} (php-cgi's
+ *       sent them), {@code QUERY_STRING} (always, empty when none), {@code SERVER_PROTOCOL}, {@code REQUEST_SCHEME},
+ *       {@code CONTENT_TYPE} when the request has one, {@code CONTENT_LENGTH} (0 without a body; unset only for a
+ *       chunked body, whose length is not known), {@code REDIRECT_STATUS=200} (php-cgi's
  *       {@code cgi.force_redirect} wants it);</li>
  *   <li>the connection: {@code SERVER_NAME} (the routed host), {@code SERVER_ADDR} and {@code SERVER_PORT} (the
  *       listener's socket), {@code REMOTE_ADDR} (the client after trusted proxies, {@link ClientAddress}) and
@@ -80,11 +81,13 @@ final class CgiParams {
         if (peer != null && peer.equals(ClientAddress.of(exchange)) && peerSocket != null) {
             params.put("REMOTE_PORT", Integer.toString(peerSocket.getPort()));
         }
+        params.put("REQUEST_SCHEME", exchange.getRequestScheme());
         if ("https".equals(exchange.getRequestScheme())) {
             params.put("HTTPS", "on");
         }
         HeaderMap headers = exchange.getRequestHeaders();
-        if (bodyLength >= 0 && (bodyLength > 0 || headers.contains(Headers.CONTENT_LENGTH))) {
+        // 0 for a request without a body, as lighttpd sends it; unset only for a chunked body of unknown length.
+        if (bodyLength >= 0) {
             params.put("CONTENT_LENGTH", Long.toString(bodyLength));
         }
         String contentType = headers.getFirst(Headers.CONTENT_TYPE);
