@@ -77,6 +77,18 @@ class SpawnedPhpCgiTest {
     }
 
     @Test
+    void aReloadWithTheSameSpawnKeepsTheRunningProcesses() throws Exception {
+        Gateway gateway = cleanUp.add(Gateway.start(php.config()));
+        ProcessHandle master = php.masters().get(0);
+
+        gateway.reload(php.config());
+
+        RawHttp.Response response = RawHttp.exchangeToClose(gateway.addresses().get(0), HELLO);
+        assertEquals(200, response.status(), response.head());
+        assertEquals(List.of(master.pid()), php.masters().stream().map(ProcessHandle::pid).toList());
+    }
+
+    @Test
     void stoppingTheGatewayStopsEveryPhpCgiItSpawned() throws Exception {
         Gateway gateway = Gateway.start(php.config());
         List<ProcessHandle> spawned = php.processes();
