@@ -18,6 +18,7 @@ import io.gatehouse.internal.observe.RequestMetrics;
 import io.gatehouse.internal.proxy.ClientHeaders;
 import io.gatehouse.internal.proxy.ReverseProxy;
 import io.gatehouse.internal.routes.RouteChain;
+import io.gatehouse.internal.spawn.PhpCgiProcesses;
 import io.gatehouse.internal.vhosts.HostRouter;
 import io.gatehouse.internal.vhosts.HostTable;
 import io.gatehouse.internal.vhosts.ServedBy;
@@ -58,6 +59,10 @@ final class HandlerTree implements AutoCloseable {
     private final Map<ProxyConfig.PoolKey, ReverseProxy> proxies = new HashMap<>();
     /** The files actions' FastCGI proxies: one each, not shared, but gauged like {@link #proxies}. */
     private final List<ReverseProxy> fastCgiProxies = new ArrayList<>();
+    /** The php-cgi processes of each {@code fastcgi.spawn}, shared by the files actions with the same settings. */
+    private final Map<FastCgiConfig.Spawn, PhpCgiProcesses> spawned = new HashMap<>();
+    /** The tree this one replaces, until it is built: it lends its php-cgi processes. Null for the first tree. */
+    private HandlerTree previous;
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
 
@@ -68,7 +73,8 @@ final class HandlerTree implements AutoCloseable {
      * partial lines while the old tree drains); each tree holds its own reference, so the file closes when the last
      * tree using it is closed, and abandoning this one changes nothing for {@code previous}.
      *
-     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a {@code fastcgi.spawn}'s php-cgi
+     *                                      does not start (nothing stays running then)
      */
     HandlerTree(GatewayConfig config, GatewayOptions options, GatewayLogs logs, HandlerTree previous) {
         this.config = config;
@@ -78,11 +84,20 @@ final class HandlerTree implements AutoCloseable {
         this.accessLog = config.accessLog().enabled() || logs.accessLogSink() != null ? accessLogFrom(previous) : null;
         this.backendGauges = registry == null ? null
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
-        for (VirtualHost vhost : config.vhosts()) {
-            ServedBy servedBy = ServedBy.vhost(vhost.name());
-            RouteChain routes = RouteChain.create(servedBy, vhost.routes(), this::actionHandler);
-            vhosts.add(new BuiltVhost(vhost, new VhostRoute(servedBy, routes)));
-            vhost.hosts().forEach(host -> everyHost.put(host, vhost));
+        this.previous = previous;
+        try {
+            for (VirtualHost vhost : config.vhosts()) {
+                ServedBy servedBy = ServedBy.vhost(vhost.name());
+                RouteChain routes = RouteChain.create(servedBy, vhost.routes(), this::actionHandler);
+                vhosts.add(new BuiltVhost(vhost, new VhostRoute(servedBy, routes)));
+                vhost.hosts().forEach(host -> everyHost.put(host, vhost));
+            }
+        } catch (RuntimeException e) {
+            // Nobody gets this tree to close: release what it started or borrowed (php-cgi processes, the log).
+            close();
+            throw e;
+        } finally {
+            this.previous = null;
         }
     }
 
@@ -146,9 +161,7 @@ final class HandlerTree implements AutoCloseable {
             return proxies.computeIfAbsent(proxy.poolKey(), key -> reverseProxy(proxy)).afterClientHeaders();
         }
         if (action instanceof FilesConfig files) {
-            return FileServer.create(files, files.fastcgi()
-                    .map(fastcgi -> fastCgiProxy(fastcgi))
-                    .orElse(null));
+            return FileServer.create(files, files.fastcgi().map(this::fastCgiProxy).orElse(null));
         }
         if (action instanceof EchoConfig) {
             return new EchoHandler();
@@ -156,10 +169,22 @@ final class HandlerTree implements AutoCloseable {
         throw new IllegalArgumentException("unknown action " + action.kind());
     }
 
+    /** The FastCGI proxy of a files action, on its backends or on the php-cgi processes it spawns. */
     private ReverseProxy fastCgiProxy(FastCgiConfig fastcgi) {
-        ReverseProxy scripts = track(ReverseProxy.fastCgi(fastcgi, config.limits(), logs.proxyFailures()));
+        List<URI> servers = fastcgi.spawn().map(spawn -> spawned.computeIfAbsent(spawn, this::phpCgi).backends())
+                .orElse(fastcgi.backends());
+        ReverseProxy scripts = track(ReverseProxy.fastCgi(fastcgi, servers, config.limits(), logs.proxyFailures()));
         fastCgiProxies.add(scripts);
         return scripts;
+    }
+
+    /**
+     * The processes of {@code spawn}: the previous tree's when it runs the same (a reload keeps them running, as it
+     * keeps the access log), else started now.
+     */
+    private PhpCgiProcesses phpCgi(FastCgiConfig.Spawn spawn) {
+        PhpCgiProcesses running = previous == null ? null : previous.spawned.get(spawn);
+        return track(running != null ? running.retain() : PhpCgiProcesses.start(spawn, logs.proxyFailures()));
     }
 
     private ReverseProxy reverseProxy(ProxyConfig proxy) {

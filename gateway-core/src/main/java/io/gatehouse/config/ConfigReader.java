@@ -232,13 +232,30 @@ final class ConfigReader {
     }
 
     private FastCgiConfig fastCgi(Fields c, Timeouts timeouts) {
-        List<URI> bound = c.required(Keys.FASTCGI_BACKENDS, List.of());
-        // Without backends a problem was added above, so this placeholder never reaches a caller.
-        List<URI> backends = bound.isEmpty() ? List.of(URI.create("fcgi://backend.invalid:9000")) : bound;
+        List<URI> backends = c.value(Keys.FASTCGI_BACKENDS);
+        Optional<FastCgiConfig.Spawn> spawn = c.has(Keys.FASTCGI_SPAWN)
+                ? Optional.of(spawn(c.section(Keys.FASTCGI_SPAWN))) : Optional.empty();
+        if (backends.isEmpty() == spawn.isEmpty()) {
+            ConfigNode.Entry entry = c.has(Keys.FASTCGI_SPAWN) ? c.entry(Keys.FASTCGI_SPAWN) : null;
+            String what = "give either backends, like [\"127.0.0.1:9000\"], or spawn, like {command: /usr/bin/php-cgi}";
+            if (entry == null) {
+                problems.add(c.mapping, c.pathOf(Keys.FASTCGI_BACKENDS), "missing; " + what);
+            } else {
+                problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_SPAWN), what + ", not both");
+            }
+            // A problem was added, so this placeholder never reaches a caller.
+            backends = List.of(URI.create("fcgi://backend.invalid:9000"));
+            spawn = Optional.empty();
+        }
         Fields t = c.section(Keys.FASTCGI_TIMEOUTS_GROUP);
         return new FastCgiConfig(backends, c.value(Keys.FASTCGI_EXTENSIONS),
                 t.value(Keys.FASTCGI_TIMEOUTS_CONNECT, timeouts.connect()),
-                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()));
+                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn);
+    }
+
+    private FastCgiConfig.Spawn spawn(Fields s) {
+        return new FastCgiConfig.Spawn(s.value(Keys.SPAWN_COMMAND), s.value(Keys.SPAWN_PROCESSES),
+                s.value(Keys.SPAWN_CHILDREN), s.value(Keys.SPAWN_MAX_REQUESTS));
     }
 
     private FilesConfig.Gzip gzip(Fields g) {

@@ -4,22 +4,27 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code files.fastcgi}: run the scripts of a document root through FastCGI (php-cgi, php-fpm), as lighttpd's
  * {@code fastcgi.server} does, instead of serving them as files. The file server resolves a request exactly as it
  * resolves a file (document root, deny list, dot files, symbolic links); a path whose first existing file component
  * ends in one of {@code extensions} runs that file, with the rest of the path as {@code PATH_INFO}. See
- * src-docs/files.md, "PHP through FastCGI".
+ * src-docs/files.md, "PHP through FastCGI". The servers are either {@code backends} that run on their own, or php-cgi
+ * processes that the gateway {@code spawn}s and supervises (src-docs/files.md, "Spawning php-cgi"): exactly one of
+ * the two.
  *
  * @param backends        FastCGI servers as {@code fcgi://host:port} (written {@code host:port} in YAML), over TCP;
- *                        balanced, health-checked passively and pooled like a proxy's backends
+ *                        balanced, health-checked passively and pooled like a proxy's backends; empty when
+ *                        {@code spawn} is given
  * @param extensions      file name endings that run, matched case-sensitively (lighttpd's extension mapping)
  * @param connectTimeout  opening a connection to a server; past it, 502 (or another server)
  * @param responseTimeout for the script's response head once the whole request was sent; past it, 504
+ * @param spawn           the php-cgi processes the gateway runs as the servers, instead of {@code backends}
  */
 public record FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout,
-                            Duration responseTimeout) {
+                            Duration responseTimeout, Optional<Spawn> spawn) {
 
     /** {@code fastcgi.extensions} when not given. */
     public static final List<String> DEFAULT_EXTENSIONS = List.of(".php");
@@ -27,12 +32,14 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
     /**
      * Copies the lists; checks them.
      *
-     * @param backends        at least one {@code fcgi://host:port}
+     * @param backends        {@code fcgi://host:port} servers: at least one without {@code spawn}, none with it
      * @param extensions      at least one, each starting with a dot
      * @param connectTimeout  more than 0
      * @param responseTimeout more than 0
-     * @throws IllegalArgumentException when a list is empty, a backend is not {@code fcgi://host:port}, an
-     *                                  extension does not start with a dot, or a timeout is not positive
+     * @param spawn           the processes to run instead of {@code backends}, or empty
+     * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is not
+     *                                  {@code fcgi://host:port}, an extension does not start with a dot, or a timeout
+     *                                  is not positive
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig {
@@ -40,8 +47,10 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
         extensions = List.copyOf(extensions);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
-        if (backends.isEmpty()) {
-            throw new IllegalArgumentException("fastcgi.backends: list at least one, like [\"127.0.0.1:9000\"]");
+        Objects.requireNonNull(spawn, "spawn");
+        if (backends.isEmpty() == spawn.isEmpty()) {
+            throw new IllegalArgumentException("fastcgi: give either backends, like [\"127.0.0.1:9000\"], or spawn, "
+                    + "like {command: /usr/bin/php-cgi}; exactly one of the two");
         }
         for (URI backend : backends) {
             if (!"fcgi".equals(backend.getScheme()) || backend.getHost() == null || backend.getPort() < 0) {
@@ -58,6 +67,21 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
     }
 
     /**
+     * Servers that run on their own: the constructor before {@code spawn} was added.
+     *
+     * @param backends        at least one {@code fcgi://host:port}
+     * @param extensions      at least one, each starting with a dot
+     * @param connectTimeout  more than 0
+     * @param responseTimeout more than 0
+     * @throws IllegalArgumentException when a list is empty, a backend is not {@code fcgi://host:port}, an
+     *                                  extension does not start with a dot, or a timeout is not positive
+     * @throws NullPointerException     when a component is null
+     */
+    public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout) {
+        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty());
+    }
+
+    /**
      * Whether {@code fileName} runs through FastCGI.
      *
      * @param fileName a file's name, or a path ending in it
@@ -70,5 +94,55 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
             }
         }
         return false;
+    }
+
+    /**
+     * {@code fastcgi.spawn}: php-cgi processes that the gateway starts with the handler tree, restarts when they die
+     * and stops with it, as lighttpd's {@code bin-path} does. Each process is a php-cgi master bound to its own
+     * port on 127.0.0.1, running {@code children} workers; the processes are the FastCGI servers, balanced like
+     * backends. The defaults are those of Debian's lighttpd ({@code 15-fastcgi-php.conf}).
+     *
+     * @param command     the program and its arguments, split at spaces as lighttpd splits {@code bin-path}; the
+     *                    gateway adds {@code -b 127.0.0.1:PORT}
+     * @param processes   php-cgi masters, each on its own port (lighttpd's {@code max-procs})
+     * @param children    workers each master forks ({@code PHP_FCGI_CHILDREN}); 0, the master serves alone
+     * @param maxRequests requests a worker serves before it is replaced ({@code PHP_FCGI_MAX_REQUESTS})
+     */
+    public record Spawn(String command, int processes, int children, int maxRequests) {
+
+        /** {@code spawn.command} when not given: Debian's {@code bin-path}. */
+        public static final String DEFAULT_COMMAND = "/usr/bin/php-cgi";
+        /** {@code spawn.processes} when not given: Debian's lighttpd {@code max-procs}. */
+        public static final int DEFAULT_PROCESSES = 1;
+        /** {@code spawn.children} when not given: Debian's lighttpd {@code PHP_FCGI_CHILDREN}. */
+        public static final int DEFAULT_CHILDREN = 4;
+        /** {@code spawn.maxRequests} when not given: Debian's lighttpd {@code PHP_FCGI_MAX_REQUESTS}. */
+        public static final int DEFAULT_MAX_REQUESTS = 10_000;
+
+        /**
+         * Checks the numbers; the command is checked when the configuration is read (it must name an executable
+         * file) and when the processes start.
+         *
+         * @param command     not blank
+         * @param processes   1 to 64
+         * @param children    0 to 1000
+         * @param maxRequests 1 or more
+         * @throws IllegalArgumentException when the command is blank or a number is out of its range
+         * @throws NullPointerException     when {@code command} is null
+         */
+        public Spawn {
+            if (command.isBlank()) {
+                throw new IllegalArgumentException("fastcgi.spawn.command: name the program, like /usr/bin/php-cgi");
+            }
+            if (processes < 1 || processes > 64 || children < 0 || children > 1000 || maxRequests < 1) {
+                throw new IllegalArgumentException("fastcgi.spawn: processes must be 1 to 64, children 0 to 1000 and "
+                        + "maxRequests 1 or more; got " + processes + ", " + children + " and " + maxRequests);
+            }
+        }
+
+        /** @return {@link #command()} split at spaces and tabs, as lighttpd splits {@code bin-path} (no quoting) */
+        public List<String> commandLine() {
+            return List.of(command.trim().split("[ \t]+"));
+        }
     }
 }

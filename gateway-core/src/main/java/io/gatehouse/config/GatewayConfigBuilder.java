@@ -1400,6 +1400,67 @@ public final class GatewayConfigBuilder {
             keys.section(Keys.FASTCGI_TIMEOUTS_GROUP).put(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeout);
             return this;
         }
+
+        /**
+         * {@code fastcgi.spawn}: php-cgi processes the gateway starts, restarts and stops, instead of backends, like
+         * {@code c.spawn(s -> s.command("/usr/bin/php-cgi").children(8))}.
+         *
+         * @param definition sets what differs from the defaults; may set nothing
+         * @return this builder
+         */
+        public FastCgiBuilder spawn(Consumer<SpawnBuilder> definition) {
+            definition.accept(new SpawnBuilder(keys.replaceSection(Keys.FASTCGI_SPAWN)));
+            return this;
+        }
+    }
+
+    /** {@code files.fastcgi.spawn}: the php-cgi processes the gateway runs (src-docs/files.md, "Spawning php-cgi"). */
+    public static final class SpawnBuilder extends Settings<SpawnBuilder> {
+
+        SpawnBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code spawn.command}: the program and its arguments, split at spaces; default
+         * {@link FastCgiConfig.Spawn#DEFAULT_COMMAND}.
+         *
+         * @param command like {@code /usr/bin/php-cgi -c /etc/php/php.ini}; its program must be executable
+         * @return this builder
+         */
+        public SpawnBuilder command(String command) {
+            return set(Keys.SPAWN_COMMAND, command);
+        }
+
+        /**
+         * {@code spawn.processes}: php-cgi masters, each on its own port (lighttpd's {@code max-procs}).
+         *
+         * @param processes 1 to 64
+         * @return this builder
+         */
+        public SpawnBuilder processes(int processes) {
+            return set(Keys.SPAWN_PROCESSES, processes);
+        }
+
+        /**
+         * {@code spawn.children}: workers per master ({@code PHP_FCGI_CHILDREN}).
+         *
+         * @param children 0 to 1000; 0, the master serves alone
+         * @return this builder
+         */
+        public SpawnBuilder children(int children) {
+            return set(Keys.SPAWN_CHILDREN, children);
+        }
+
+        /**
+         * {@code spawn.maxRequests}: requests a worker serves before php-cgi replaces it ({@code PHP_FCGI_MAX_REQUESTS}).
+         *
+         * @param maxRequests 1 or more
+         * @return this builder
+         */
+        public SpawnBuilder maxRequests(int maxRequests) {
+            return set(Keys.SPAWN_MAX_REQUESTS, maxRequests);
+        }
     }
 
     /** {@code files.gzip}: which responses are compressed on the fly. */

@@ -5,8 +5,11 @@ import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.internal.files.EvhostPattern;
 import io.gatehouse.internal.vhosts.HostNames;
+import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -211,6 +214,36 @@ public final class ConfigValues {
             throw new IllegalArgumentException(expected + "; '" + text + "' is not one");
         }
         return uri;
+    }
+
+    /**
+     * {@code fastcgi.spawn.command}: its program must be an executable file, checked now so that a typo is a
+     * configuration error with its line rather than a start that fails. A name without {@code /} is looked up in the
+     * gateway's {@code PATH}, as the processes are started with it.
+     *
+     * @param text the program and its arguments, split at spaces
+     * @return {@code text}
+     * @throws IllegalArgumentException when it is blank or its program is not an executable file
+     */
+    public static String spawnCommand(String text) {
+        String program = text.trim().split("[ \\t]+")[0];
+        if (program.isEmpty()) {
+            throw new IllegalArgumentException("name the program, like /usr/bin/php-cgi");
+        }
+        if (program.indexOf('/') >= 0) {
+            if (Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program))) {
+                return text;
+            }
+        } else {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return text;
+                }
+            }
+        }
+        throw new IllegalArgumentException("'" + program + "' is not an executable file; install php-cgi or give its "
+                + "path, like /usr/bin/php-cgi");
     }
 
     /**

@@ -379,14 +379,29 @@ public final class Keys {
             "responseTimeout", b -> b.duration(false), Default.derived("the top-level timeouts.response"),
             "the script's response head; default the top-level one");
 
+    public static final Section SPAWN = new Section("files.fastcgi.spawn", FastCgiConfig.Spawn.class, CONFIGURATION);
+    public static final Key<String> SPAWN_COMMAND = SPAWN.value("command", "command", b -> b.parsed(ConfigValues::spawnCommand),
+            Default.of(FastCgiConfig.Spawn.DEFAULT_COMMAND), "php-cgi and its arguments, split at spaces; must be executable");
+    public static final Key<Integer> SPAWN_PROCESSES = SPAWN.value("processes", "processes",
+            b -> b.wholeNumber(1, 64, "must be 1 to 64"), Default.of(FastCgiConfig.Spawn.DEFAULT_PROCESSES),
+            "php-cgi masters, each on its own port (lighttpd max-procs)");
+    public static final Key<Integer> SPAWN_CHILDREN = SPAWN.value("children", "children",
+            b -> b.wholeNumber(0, 1000, "must be 0 to 1000"), Default.of(FastCgiConfig.Spawn.DEFAULT_CHILDREN),
+            "workers per master (PHP_FCGI_CHILDREN)");
+    public static final Key<Integer> SPAWN_MAX_REQUESTS = SPAWN.value("maxRequests", "maxRequests",
+            b -> b.wholeNumber(1, Integer.MAX_VALUE, "must be 1 or more"), Default.of(FastCgiConfig.Spawn.DEFAULT_MAX_REQUESTS),
+            "requests a worker serves before it is replaced (PHP_FCGI_MAX_REQUESTS)");
+
     public static final Section FASTCGI = new Section("files.fastcgi", FastCgiConfig.class, CONFIGURATION);
     public static final Key<List<URI>> FASTCGI_BACKENDS = FASTCGI.value("backends", "backends",
             b -> b.list(b.parsed(ConfigValues::fastCgiBackend), "FastCGI servers like \"127.0.0.1:9000\"", true),
-            Default.required("list at least one, like backends: [\"127.0.0.1:9000\"]"), "FastCGI servers, host:port over TCP");
+            Default.of(List.of()), "FastCGI servers, host:port over TCP; required unless spawn is given");
     public static final Key<List<String>> FASTCGI_EXTENSIONS = FASTCGI.value("extensions", "extensions",
             b -> b.list(b.parsed(ConfigValues::fastCgiExtension), "extensions like \".php\"", true),
             Default.of(FastCgiConfig.DEFAULT_EXTENSIONS), "file name endings run through FastCGI, case-sensitive");
     public static final Key<Void> FASTCGI_TIMEOUTS_GROUP = FASTCGI.group("timeouts", FASTCGI_TIMEOUTS, "the FastCGI timeouts");
+    public static final Key<Void> FASTCGI_SPAWN = FASTCGI.opening("spawn", FastCgiConfig.class, "spawn", SPAWN, null,
+            "php-cgi processes the gateway runs as the servers, instead of backends");
 
     public static final Section FILES = new Section("files", FilesConfig.class, CONFIGURATION);
     public static final Key<String> FILES_ROOT = FILES.value("root", "root", Binders::root,
@@ -524,7 +539,7 @@ public final class Keys {
 
     /** Every section, for the table's checks. */
     public static final List<Section> SECTIONS = List.of(TOP, FORWARDED, TIMEOUTS, LIMITS, ACCESS_LOG, LOG, SHUTDOWN, ADMIN,
-            VHOST, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, ECHO, REDIRECT, RESPOND, REWRITE,
+            VHOST, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, SPAWN, ECHO, REDIRECT, RESPOND, REWRITE,
             HEADER, HEADERS, HEADER_OPERATIONS);
 
     /**

@@ -132,8 +132,24 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * @throws NullPointerException when {@code failureLog} is null
      */
     public static ReverseProxy fastCgi(FastCgiConfig fastcgi, Limits limits, RepeatedEvents failureLog) {
+        return fastCgi(fastcgi, fastcgi.backends(), limits, failureLog);
+    }
+
+    /**
+     * Like {@link #fastCgi(FastCgiConfig, Limits, RepeatedEvents)}, on {@code servers} instead of the configured
+     * backends: the ports of the php-cgi processes a {@code fastcgi.spawn} runs.
+     *
+     * @param fastcgi    the extensions and timeouts
+     * @param servers    at least one {@code fcgi://host:port}
+     * @param limits     {@code maxBody} is enforced on request bodies (413 beyond it)
+     * @param failureLog where repeated failures and the scripts' stderr lines are summarised; not closed by the proxy
+     * @return the proxy, ready to serve; close it to release its connections
+     * @throws NullPointerException when {@code failureLog} is null
+     */
+    public static ReverseProxy fastCgi(FastCgiConfig fastcgi, List<URI> servers, Limits limits,
+                                       RepeatedEvents failureLog) {
         ProxyLog log = new ProxyLog(Objects.requireNonNull(failureLog, "failureLog"));
-        List<URI> uris = fastcgi.backends();
+        List<URI> uris = List.copyOf(servers);
         List<Backend> backends = new ArrayList<>();
         for (URI uri : uris) {
             backends.add(new Backend(uri,
