@@ -247,10 +247,19 @@ final class ConfigReader {
             backends = List.of(URI.create("fcgi://backend.invalid:9000"));
             spawn = Optional.empty();
         }
+        List<String> extensions = c.value(Keys.FASTCGI_EXTENSIONS);
+        Optional<String> frontController = Optional.ofNullable(c.value(Keys.FASTCGI_FRONT_CONTROLLER));
+        if (frontController.isPresent() && extensions.stream().noneMatch(frontController.get()::endsWith)) {
+            ConfigNode.Entry entry = c.entry(Keys.FASTCGI_FRONT_CONTROLLER);
+            problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_FRONT_CONTROLLER), "'"
+                    + frontController.get() + "' would not run: give a script ending in one of extensions " + extensions
+                    + ", like /index.php");
+            frontController = Optional.empty();
+        }
         Fields t = c.section(Keys.FASTCGI_TIMEOUTS_GROUP);
-        return new FastCgiConfig(backends, c.value(Keys.FASTCGI_EXTENSIONS),
+        return new FastCgiConfig(backends, extensions,
                 t.value(Keys.FASTCGI_TIMEOUTS_CONNECT, timeouts.connect()),
-                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn);
+                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn, frontController);
     }
 
     private FastCgiConfig.Spawn spawn(Fields s) {

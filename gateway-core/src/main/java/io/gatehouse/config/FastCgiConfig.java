@@ -22,9 +22,13 @@ import java.util.Optional;
  * @param connectTimeout  opening a connection to a server; past it, 502 (or another server)
  * @param responseTimeout for the script's response head once the whole request was sent; past it, 504
  * @param spawn           the php-cgi processes the gateway runs as the servers, instead of {@code backends}
+ * @param frontController the script, a URL path below the document root, that runs for a request whose path names
+ *                        no file and no directory, instead of a 404 (nginx {@code try_files $uri $uri/ /index.php},
+ *                        lighttpd {@code server.error-handler-404}); empty for none. See src-docs/files.md, "Front
+ *                        controllers"
  */
 public record FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout,
-                            Duration responseTimeout, Optional<Spawn> spawn) {
+                            Duration responseTimeout, Optional<Spawn> spawn, Optional<String> frontController) {
 
     /** {@code fastcgi.extensions} when not given. */
     public static final List<String> DEFAULT_EXTENSIONS = List.of(".php");
@@ -37,9 +41,11 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @param connectTimeout  more than 0
      * @param responseTimeout more than 0
      * @param spawn           the processes to run instead of {@code backends}, or empty
+     * @param frontController a path starting with {@code /}, with no {@code .} or {@code ..} segment, no backslash,
+     *                        NUL or {@code ?}, ending in one of {@code extensions}; or empty
      * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is not
-     *                                  {@code fcgi://host:port}, an extension does not start with a dot, or a timeout
-     *                                  is not positive
+     *                                  {@code fcgi://host:port}, an extension does not start with a dot, a timeout
+     *                                  is not positive, or the front controller is not such a path
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig {
@@ -64,6 +70,30 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
                 || responseTimeout.isZero()) {
             throw new IllegalArgumentException("fastcgi: timeouts must be more than 0");
         }
+        Objects.requireNonNull(frontController, "frontController");
+        if (frontController.isPresent() && !isScriptPath(frontController.get(), extensions)) {
+            throw new IllegalArgumentException("fastcgi.frontController: give a script path inside the document root "
+                    + "ending in one of " + extensions + ", like /index.php; got " + frontController.get());
+        }
+    }
+
+    /**
+     * Scripts run on their servers, with no front controller: the constructor before {@code frontController} was
+     * added.
+     *
+     * @param backends        {@code fcgi://host:port} servers: at least one without {@code spawn}, none with it
+     * @param extensions      at least one, each starting with a dot
+     * @param connectTimeout  more than 0
+     * @param responseTimeout more than 0
+     * @param spawn           the processes to run instead of {@code backends}, or empty
+     * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is not
+     *                                  {@code fcgi://host:port}, an extension does not start with a dot, or a timeout
+     *                                  is not positive
+     * @throws NullPointerException     when a component is null
+     */
+    public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
+                         Optional<Spawn> spawn) {
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty());
     }
 
     /**
@@ -78,7 +108,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout) {
-        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty());
+        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -94,6 +124,23 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code path} can name a front controller: a URL path inside the document root ({@code /} first, no
+     * {@code .} or {@code ..} segment, no backslash, NUL or {@code ?}) whose name ends in one of {@code extensions}.
+     */
+    private static boolean isScriptPath(String path, List<String> extensions) {
+        if (!path.startsWith("/") || path.endsWith("/") || path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0
+                || path.indexOf('?') >= 0) {
+            return false;
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return extensions.stream().anyMatch(path::endsWith);
     }
 
     /**

@@ -1390,6 +1390,18 @@ public final class GatewayConfigBuilder {
         }
 
         /**
+         * {@code fastcgi.frontController}: the script that runs for a request whose path names no file and no
+         * directory, instead of a 404, as nginx's {@code try_files $uri $uri/ /index.php} does (src-docs/files.md,
+         * "Front controllers").
+         *
+         * @param path a path inside the document root ending in one of the extensions, like {@code /index.php}
+         * @return this builder
+         */
+        public FastCgiBuilder frontController(String path) {
+            return set(Keys.FASTCGI_FRONT_CONTROLLER, path);
+        }
+
+        /**
          * {@code fastcgi.timeouts.response}: how long the script may take to send its response head; default the
          * top-level {@code timeouts.response}.
          *

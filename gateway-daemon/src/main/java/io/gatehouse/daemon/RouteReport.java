@@ -141,7 +141,8 @@ final class RouteReport {
         return Keys.FILES_FASTCGI.name() + " " + fastcgi.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
                 + ", " + label(Keys.FASTCGI_EXTENSIONS, quoted(fastcgi.extensions())) + " (run, not refused)"
                 + ", " + label(Keys.FASTCGI_TIMEOUTS_CONNECT, duration(fastcgi.connectTimeout()))
-                + ", " + label(Keys.FASTCGI_TIMEOUTS_RESPONSE, duration(fastcgi.responseTimeout()));
+                + ", " + label(Keys.FASTCGI_TIMEOUTS_RESPONSE, duration(fastcgi.responseTimeout()))
+                + fastcgi.frontController().map(path -> ", " + label(Keys.FASTCGI_FRONT_CONTROLLER, path)).orElse("");
     }
 
     /** {@code ["~", ".inc"]}: suffixes in quotes, as YAML needs {@code "~"} quoted. */

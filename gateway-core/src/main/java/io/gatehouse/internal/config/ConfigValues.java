@@ -412,9 +412,21 @@ public final class ConfigValues {
 
     /** An {@code errorPages} value: a path inside the document root, starting with '/'. */
     static String errorPage(String text) {
+        return insideRoot(text, "/errors/404.html");
+    }
+
+    /**
+     * {@code fastcgi.frontController}: a path inside the document root, starting with '/'; that it ends in a FastCGI
+     * extension is checked with the extensions.
+     */
+    static String frontController(String text) {
+        return insideRoot(text, "/index.php");
+    }
+
+    private static String insideRoot(String text, String example) {
         if (!text.startsWith("/") || text.contains("\\") || text.indexOf('\0') >= 0 || text.contains("?")
                 || java.util.Arrays.asList(text.split("/")).contains("..")) {
-            throw new IllegalArgumentException("expected a path inside the document root like /errors/404.html, got '"
+            throw new IllegalArgumentException("expected a path inside the document root like " + example + ", got '"
                     + text + "'");
         }
         return text;

@@ -399,6 +399,9 @@ public final class Keys {
     public static final Key<List<String>> FASTCGI_EXTENSIONS = FASTCGI.value("extensions", "extensions",
             b -> b.list(b.parsed(ConfigValues::fastCgiExtension), "extensions like \".php\"", true),
             Default.of(FastCgiConfig.DEFAULT_EXTENSIONS), "file name endings run through FastCGI, case-sensitive");
+    public static final Key<String> FASTCGI_FRONT_CONTROLLER = FASTCGI.value("frontController", "frontController",
+            b -> b.parsed(ConfigValues::frontController), Default.none(),
+            "script run for paths that name no file or directory, like /index.php (nginx try_files)");
     public static final Key<Void> FASTCGI_TIMEOUTS_GROUP = FASTCGI.group("timeouts", FASTCGI_TIMEOUTS, "the FastCGI timeouts");
     public static final Key<Void> FASTCGI_SPAWN = FASTCGI.opening("spawn", FastCgiConfig.class, "spawn", SPAWN, null,
             "php-cgi processes the gateway runs as the servers, instead of backends");

@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  *       request path and again on the real path of whatever it resolves to; a symbolic link the {@code symlinks}
  *       rule refuses, or one that cannot be resolved: 403. The file is then opened without following any link
  *       below the root ({@link PathPolicy#open}), so a rename after the check cannot change what is sent.</li>
- *   <li>Missing: 404. Unreadable: 403.</li>
+ *   <li>Missing (or going on below a file): the {@code fastcgi.frontController} script when one is configured,
+ *       else 404. Unreadable: 403.</li>
  *   <li>A directory: without a trailing slash, 301 to the slash form keeping the query; else the first
  *       {@code index} file that exists; else a listing when {@code listing} is on; else 403.</li>
  *   <li>A regular file whose name, or the name of the file it resolves to, ends with a {@code staticExclude}
@@ -84,10 +85,13 @@ public final class FileServer implements HttpHandler {
     /** Runs the scripts {@link #fastcgi} names; null when the action runs none. */
     private final HttpHandler scripts;
     private final FastCgiConfig fastcgi;
+    /** {@code fastcgi.frontController}; null when there is none. */
+    private final String frontController;
 
     private FileServer(FilesConfig files, HttpHandler scripts) {
         this.scripts = files.fastcgi().isPresent() ? scripts : null;
         this.fastcgi = files.fastcgi().orElse(null);
+        this.frontController = files.fastcgi().flatMap(FastCgiConfig::frontController).orElse(null);
         this.root = EvhostPattern.parse(files.root());
         this.fallbackRoot = files.fallbackRoot();
         this.index = files.index();
@@ -193,9 +197,10 @@ public final class FileServer implements HttpHandler {
     /**
      * Hands the request to {@link #scripts} when it names a script, as lighttpd splits a path: at its first
      * component that is an existing regular file (the rest is {@code PATH_INFO}); that file, or a directory's first
-     * existing index file, runs when its name ends in a FastCGI extension. False leaves the request to the file
-     * path: no script, or a path the file rules answer (400, 403, 404), or a file with path info that is not a
-     * script ({@code /x.jpg/foo.php}: 404 as for files, never run).
+     * existing index file, runs when its name ends in a FastCGI extension. A path that names nothing runs the front
+     * controller when there is one. False leaves the request to the file path: no script, or a path the file rules
+     * answer (400, 403, 404), or a file with path info that is not a script ({@code /x.jpg/foo.php}: 404 as for
+     * files, or the front controller; never {@code x.jpg}).
      */
     private boolean runScript(HttpServerExchange exchange, Path rootReal) {
         SitePath path = SitePath.parse(exchange.getRelativePath());
@@ -214,7 +219,8 @@ public final class FileServer implements HttpHandler {
             current = current.resolve(segments.get(i));
             if (Files.isRegularFile(current)) {
                 if (!fastcgi.runs(segments.get(i))) {
-                    return false;
+                    // /x.jpg/more names nothing, as a missing file does; /x.jpg is the file
+                    return i + 1 < segments.size() && runFrontController(exchange, rootReal, path, requestPath, prefix);
                 }
                 String pathInfo = i + 1 == segments.size() ? ""
                         : "/" + String.join("/", segments.subList(i + 1, segments.size())) + (path.trailingSlash() ? "/" : "");
@@ -222,7 +228,7 @@ public final class FileServer implements HttpHandler {
                 return run(exchange, rootReal, String.join("/", segments.subList(0, i + 1)), name, pathInfo);
             }
             if (!Files.isDirectory(current)) {
-                return false;
+                return runFrontController(exchange, rootReal, path, requestPath, prefix);
             }
         }
         if (!path.trailingSlash()) {
@@ -235,6 +241,31 @@ public final class FileServer implements HttpHandler {
             }
         }
         return false;
+    }
+
+    /**
+     * Runs the front controller, when one is configured, for a path the file rules answer 404 because it names
+     * nothing (missing, or going on below a file), as nginx's {@code try_files $uri $uri/ /index.php} does: its
+     * {@code SCRIPT_NAME} is the controller below the route's prefix, with no {@code PATH_INFO}; {@code REQUEST_URI}
+     * and {@code QUERY_STRING} stay the client's. False leaves the request to the file path: no controller, or a
+     * path those rules refuse (403) or find after all.
+     */
+    private boolean runFrontController(HttpServerExchange exchange, Path rootReal, SitePath path, SitePath requestPath,
+                                       int prefix) {
+        if (frontController == null) {
+            return false;
+        }
+        try {
+            policy.resolve(rootReal, path.relative());
+            return false;
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // names nothing: the request the front controller is for
+        } catch (IOException e) {
+            return false;
+        }
+        String name = prefix == 0 ? frontController
+                : "/" + String.join("/", requestPath.segments().subList(0, prefix)) + frontController;
+        return run(exchange, rootReal, frontController.substring(1), name, "");
     }
 
     /** Runs the script {@code relative} names if the path rules allow it; answers 403 or 404 if not. */
