@@ -2,6 +2,7 @@ package io.gatehouse.internal.files;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.testing.ExternalServer;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterAll;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +132,7 @@ class LighttpdDifferentialTest {
                 """.formatted(tmp, lighttpdPort));
         lighttpd = new ProcessBuilder(LIGHTTPD.toString(), "-D", "-f", conf.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("lighttpd.out").toFile()).start();
-        awaitListening(lighttpdPort);
+        ExternalServer.awaitListening(lighttpd, lighttpdPort, tmp.resolve("lighttpd.out"));
 
         Path yaml = Files.writeString(tmp.resolve("gatehouse.yaml"), """
                 listen: ["127.0.0.1:0"]
@@ -156,10 +156,7 @@ class LighttpdDifferentialTest {
         if (gatehouse != null) {
             gatehouse.stop(Duration.ofSeconds(1));
         }
-        if (lighttpd != null) {
-            lighttpd.destroy();
-            lighttpd.waitFor();
-        }
+        ExternalServer.stop(lighttpd);
     }
 
     @Test
@@ -230,20 +227,5 @@ class LighttpdDifferentialTest {
         write(example.resolve("empty/index.html"), "");
         write(tmp.resolve("home/other.org/public_html/index.html"), "<h1>other.org</h1>\n");
         write(tmp.resolve("htdocs/index.html"), "<h1>default site</h1>\n");
-    }
-
-    private static void awaitListening(int port) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            try (Socket ignored = new Socket()) {
-                ignored.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!lighttpd.isAlive()) {
-                    throw new IllegalStateException("lighttpd exited: " + Files.readString(tmp.resolve("lighttpd.out")));
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("lighttpd did not listen on " + port);
     }
 }
