@@ -16,6 +16,10 @@ module io.gatehouse {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.yaml.snakeyaml;
+    // PEM private keys in every form certbot and openssl write (see internal.tls).
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.util;
     // The default backend of System.Logger, through which Gatehouse logs, and what jboss-logging falls back to.
     requires java.logging;
     // Not used here: jboss-threads (XNIO's worker pool) needs sun.misc.Unsafe, and as a jar on the class path it

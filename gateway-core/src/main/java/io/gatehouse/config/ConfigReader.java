@@ -72,6 +72,9 @@ final class ConfigReader {
 
         List<BoundVhost> vhosts = top.required(Keys.VHOSTS, List.of(),
                 binders.list((node, path) -> vhost(node, path, timeouts), "vhosts", true));
+        ConfigNode.Entry listenEntry = top.entry(Keys.LISTEN);
+        CrossChecks.refuseMixedFlags(vhosts.stream().map(BoundVhost::claim).toList(), listen,
+                CrossChecks.Place.at(listenEntry == null ? root : listenEntry.value(), Keys.LISTEN.path()), problems);
         CrossChecks.refuseConflicts(vhosts.stream().map(BoundVhost::claim).toList(), listen, problems);
         AdminConfig admin = admin(top, vhosts, listen);
         Optional<Path> pidFile = Optional.ofNullable(top.value(Keys.PID_FILE));
@@ -142,7 +145,9 @@ final class ConfigReader {
         // Without hosts or routes a problem was added above, so these placeholders never reach a caller.
         VirtualHost vhost = new VirtualHost(name, hosts.isEmpty() ? List.of("*") : hosts, listen,
                 routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes);
-        return new BoundVhost(vhost, new CrossChecks.Claim(vhost.name(), path, hostsAt, vhost.listen()));
+        ConfigNode.Entry listenEntry = f.entry(Keys.VHOST_LISTEN);
+        return new BoundVhost(vhost, new CrossChecks.Claim(vhost.name(), path, hostsAt, vhost.listen(),
+                CrossChecks.Place.at(listenEntry == null ? node : listenEntry.value(), f.pathOf(Keys.VHOST_LISTEN))));
     }
 
     /**

@@ -53,8 +53,9 @@ final class CrossChecks {
      * @param hosts  each host pattern and where it was written, in order; empty when its hosts or listeners have
      *               problems of their own, so that it is left out rather than compared as a placeholder
      * @param listen its own listeners; empty means the gateway's
+     * @param listenAt where its own {@code listen} is written (its path in code)
      */
-    record Claim(String name, String path, Map<String, Place> hosts, List<ListenAddress> listen) {
+    record Claim(String name, String path, Map<String, Place> hosts, List<ListenAddress> listen, Place listenAt) {
 
         List<ListenAddress> listeners(List<ListenAddress> defaultListen) {
             return listen.isEmpty() ? defaultListen : listen;
@@ -68,12 +69,14 @@ final class CrossChecks {
         for (int i = 0; i < config.vhosts().size(); i++) {
             VirtualHost vhost = config.vhosts().get(i);
             String path = Keys.VHOSTS.name() + "[" + i + "]";
-            claims.add(new Claim(vhost.name(), path, hostsAsRead(vhost, path, binders, problems), vhost.listen()));
+            claims.add(new Claim(vhost.name(), path, hostsAsRead(vhost, path, binders, problems), vhost.listen(),
+                    Place.inCode(path + "." + Keys.VHOST_LISTEN.name())));
             for (int j = 0; j < vhost.routes().size(); j++) {
                 refuseMissingGroups(vhost.routes().get(j), Place.inCode(path + "." + Keys.VHOST_ROUTES.name() + "[" + j + "]"),
                         problems);
             }
         }
+        refuseMixedFlags(claims, config.listen(), Place.inCode(Keys.LISTEN.path()), problems);
         refuseConflicts(claims, config.listen(), problems);
         config.admin().listen().ifPresent(listen ->
                 refuseSharedAdmin(listen, Place.inCode(Keys.ADMIN_LISTEN.path()), claims, config.listen(), problems));
@@ -133,11 +136,40 @@ final class CrossChecks {
     }
 
     /**
+     * One socket speaks one way: the same host and port written with different flags ({@code ":443"} and
+     * {@code ":443 tls"}) would be two listeners on one socket. The later writing is reported.
+     */
+    static void refuseMixedFlags(List<Claim> vhosts, List<ListenAddress> defaultListen, Place defaultAt, Problems problems) {
+        Map<String, ListenAddress> firstWritten = new HashMap<>();
+        refuseMixedFlags(defaultListen, defaultAt, firstWritten, problems);
+        for (Claim vhost : vhosts) {
+            refuseMixedFlags(vhost.listen(), vhost.listenAt(), firstWritten, problems);
+        }
+    }
+
+    private static void refuseMixedFlags(List<ListenAddress> listen, Place at, Map<String, ListenAddress> firstWritten,
+                                         Problems problems) {
+        for (ListenAddress address : listen) {
+            ListenAddress first = firstWritten.putIfAbsent(address.speaking(false, false).toString(), address);
+            if (first != null && !first.equals(address)) {
+                problems.add(at.line(), at.column(), at.keyPath(), "'" + address + "' is written '" + first
+                        + "' elsewhere; a listener speaks one way, so write the same flags wherever it appears");
+                return;
+            }
+        }
+    }
+
+    /**
      * An admin address that a public listener also binds (same port, and the same host or either a wildcard) is
      * refused, so the admin endpoint can never be served on a public listener by accident.
      */
     static void refuseSharedAdmin(ListenAddress admin, Place at, List<Claim> vhosts, List<ListenAddress> defaultListen,
                                   Problems problems) {
+        if (admin.tls() || admin.h2c()) {
+            problems.add(at.line(), at.column(), at.keyPath(), "the admin listener speaks plain HTTP/1.1; write '"
+                    + admin.speaking(false, false) + "' without flags");
+            return;
+        }
         for (Claim vhost : vhosts) {
             for (ListenAddress publicListener : vhost.listeners(defaultListen)) {
                 if (overlaps(admin, publicListener)) {

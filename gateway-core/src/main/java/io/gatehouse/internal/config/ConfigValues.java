@@ -33,8 +33,9 @@ public final class ConfigValues {
 
     /** {@code "host:port"}, {@code ":port"} (every IPv4 address) or {@code "[v6]:port"}; port 0 picks a free one. */
     static ListenAddress listen(String text) {
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? "" : text.substring(0, colon);
+        String address = text.trim().split("\\s+", 2)[0];
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? "" : address.substring(0, colon);
         if (host.startsWith("[") ? HostNames.normalise(host) == null
                 : host.indexOf(':') >= 0 || (!host.isEmpty() && HostNames.normalise(host) == null)) {
             throw new IllegalArgumentException("expected \"host:port\", \":port\" or \"[v6]:port\", got \"" + text + "\"");
