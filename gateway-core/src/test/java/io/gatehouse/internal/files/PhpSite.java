@@ -40,8 +40,13 @@ final class PhpSite implements AutoCloseable {
 
     /** {@code root} with {@code index.php} as index, its scripts on {@code fastCgiPort}, plus {@code settings}. */
     static PhpSite serving(Path root, int fastCgiPort, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
+        return serving(root, "127.0.0.1:" + fastCgiPort, settings);
+    }
+
+    /** Like {@link #serving(Path, int, Consumer)}, on {@code backend} as {@code fastcgi.backends} takes it. */
+    static PhpSite serving(Path root, String backend, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
         return new PhpSite(FileServerFixture.files(root, f -> f.index("index.php", "index.html").deny("~", ".inc")
-                .fastcgi(c -> settings.accept(c.backend("127.0.0.1:" + fastCgiPort)))));
+                .fastcgi(c -> settings.accept(c.backend(backend)))));
     }
 
     InetSocketAddress address() {
