@@ -57,6 +57,11 @@ final class PhpSite implements AutoCloseable {
         return port;
     }
 
+    /** The FastCGI proxy the scripts run through; closed with the site. */
+    ReverseProxy scripts() {
+        return scripts;
+    }
+
     /** {@code GET target} for Host {@code site.example}, read to the close. */
     RawHttp.Response get(String target) throws IOException {
         return RawHttp.exchangeToClose(address(),
