@@ -20,6 +20,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -36,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * FastCGI servers on Unix-domain sockets that are not there, go away, or start late, and the thread that watches
- * the sockets: each failure is a 502 with one log line, as a refused or reset TCP port is, and the thread ends with
+ * FastCGI servers on Unix-domain sockets that are not there, go away, answer late or start late, and the thread that
+ * watches the sockets: each failure is the 502 or 504 of a TCP server, with one log line, and the thread ends with
  * the proxy and its last connection.
  */
 @Timeout(60)
@@ -94,6 +95,26 @@ class FastCgiUnixSocketTest {
         PhpSite site = cleanUp.add(PhpSite.serving(root, "unix:" + socket, c -> { }));
 
         assertEquals(502, site.get("/hello.php").status());
+    }
+
+    @Test
+    void aServerSlowerThanTheResponseTimeoutIs504AndItsConnectionIsClosed() throws Exception {
+        Path socket = run.resolve("slow.sock");
+        CountDownLatch closedByGateway = new CountDownLatch(1);
+        cleanUp.add(new OneRequestServer(socket, from -> {
+            try {
+                // Nothing more comes: the read ends when the gateway closes the connection.
+                if (from.read(ByteBuffer.allocate(1)) < 0) {
+                    closedByGateway.countDown();
+                }
+            } catch (IOException reset) {
+                closedByGateway.countDown();
+            }
+        }));
+        PhpSite site = cleanUp.add(PhpSite.serving(root, "unix:" + socket, c -> c.responseTimeout(Duration.ofSeconds(1))));
+
+        assertEquals(504, site.get("/hello.php").status());
+        Latches.await(closedByGateway);
     }
 
     @Test
