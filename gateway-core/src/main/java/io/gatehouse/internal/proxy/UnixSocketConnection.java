@@ -11,6 +11,7 @@ import org.xnio.conduits.Conduits;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
+import org.xnio.conduits.TerminateHandler;
 import org.xnio.conduits.WriteReadyHandler;
 
 import java.io.IOException;
@@ -204,26 +205,24 @@ final class UnixSocketConnection extends StreamConnection {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            int read;
             try {
-                read = channel.read(dst);
+                return (int) endsReadsAt(channel.read(dst));
             } catch (ClosedChannelException e) {
                 return -1;
             }
-            if (read < 0) {
-                terminateReads();
-            }
-            return read;
         }
 
         @Override
         public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            long read;
             try {
-                read = channel.read(dsts, offset, length);
+                return endsReadsAt(channel.read(dsts, offset, length));
             } catch (ClosedChannelException e) {
                 return -1;
             }
+        }
+
+        /** {@code read}, after shutting reads down when it is the end of the stream. */
+        private long endsReadsAt(long read) throws IOException {
             if (read < 0) {
                 terminateReads();
             }
@@ -242,20 +241,9 @@ final class UnixSocketConnection extends StreamConnection {
 
         @Override
         public void terminateReads() throws IOException {
-            if (!readClosed()) {
-                return;
-            }
-            readResumed = false;
-            try {
-                if (channel.isOpen()) {
-                    channel.shutdownInput();
-                }
-            } catch (ClosedChannelException ignored) {
-                // Closed by the other direction's end meanwhile.
-            } finally {
-                if (readHandler != null) {
-                    readHandler.terminated();
-                }
+            if (readClosed()) {
+                readResumed = false;
+                shutdown(false, readHandler);
             }
         }
 
@@ -345,20 +333,9 @@ final class UnixSocketConnection extends StreamConnection {
 
         @Override
         public void terminateWrites() throws IOException {
-            if (!writeClosed()) {
-                return;
-            }
-            writeResumed = false;
-            try {
-                if (channel.isOpen()) {
-                    channel.shutdownOutput();
-                }
-            } catch (ClosedChannelException ignored) {
-                // Closed by the other direction's end meanwhile.
-            } finally {
-                if (writeHandler != null) {
-                    writeHandler.terminated();
-                }
+            if (writeClosed()) {
+                writeResumed = false;
+                shutdown(true, writeHandler);
             }
         }
 
@@ -417,6 +394,23 @@ final class UnixSocketConnection extends StreamConnection {
         @Override
         public XnioWorker getWorker() {
             return UnixSocketConnection.this.getWorker();
+        }
+
+        /** Shuts one direction of the socket down, as XNIO's NIO conduit does, and tells its handler. */
+        private void shutdown(boolean output, TerminateHandler handler) throws IOException {
+            try {
+                if (channel.isOpen() && output) {
+                    channel.shutdownOutput();
+                } else if (channel.isOpen()) {
+                    channel.shutdownInput();
+                }
+            } catch (ClosedChannelException ignored) {
+                // Closed by the other direction's end meanwhile.
+            } finally {
+                if (handler != null) {
+                    handler.terminated();
+                }
+            }
         }
 
         /**
