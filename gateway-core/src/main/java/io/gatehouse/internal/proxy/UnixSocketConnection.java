@@ -1,6 +1,7 @@
 package io.gatehouse.internal.proxy;
 
 import org.xnio.FutureResult;
+import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioIoThread;
@@ -135,7 +136,7 @@ final class UnixSocketConnection extends StreamConnection {
             result.setResult(this);
         } catch (IOException e) {
             connecting = null;
-            safeClose();
+            IoUtils.safeClose(this);
             result.setException(e);
         }
     }
@@ -157,15 +158,7 @@ final class UnixSocketConnection extends StreamConnection {
 
     private void wakeup(int op) {
         if (!reported(op)) {
-            safeClose();
-        }
-    }
-
-    private void safeClose() {
-        try {
-            close();
-        } catch (IOException ignored) {
-            // closeAction only closes the channel, whose failure leaves nothing to do.
+            IoUtils.safeClose(this);
         }
     }
 
