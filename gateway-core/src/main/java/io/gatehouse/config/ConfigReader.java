@@ -243,12 +243,13 @@ final class ConfigReader {
         if (backends.isEmpty() == spawn.isEmpty()) {
             ConfigNode.Entry entry = c.has(Keys.FASTCGI_SPAWN) ? c.entry(Keys.FASTCGI_SPAWN) : null;
             String what = "give either backends, like [\"127.0.0.1:9000\"], or spawn, like {command: /usr/bin/php-cgi}";
-            if (entry == null) {
+            if (entry == null && !c.has(Keys.FASTCGI_BACKENDS)) {
                 problems.add(c.mapping, c.pathOf(Keys.FASTCGI_BACKENDS), "missing; " + what);
-            } else {
+            } else if (entry != null) {
                 problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_SPAWN), what + ", not both");
             }
-            // A problem was added, so this placeholder never reaches a caller.
+            // A problem was added (here, or for each refused item of backends), so this placeholder never reaches a
+            // caller.
             backends = List.of(URI.create("fcgi://backend.invalid:9000"));
             spawn = Optional.empty();
         }

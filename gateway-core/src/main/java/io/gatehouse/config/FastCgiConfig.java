@@ -15,9 +15,10 @@ import java.util.Optional;
  * processes that the gateway {@code spawn}s and supervises (src-docs/files.md, "Spawning php-cgi"): exactly one of
  * the two.
  *
- * @param backends        FastCGI servers as {@code fcgi://host:port} (written {@code host:port} in YAML), over TCP;
- *                        balanced, health-checked passively and pooled like a proxy's backends; empty when
- *                        {@code spawn} is given
+ * @param backends        FastCGI servers as {@code fcgi://host:port} (written {@code host:port} in YAML), over TCP,
+ *                        or {@code unix:/path} on a Unix-domain socket ({@link #isUnixSocket}); balanced,
+ *                        health-checked passively and pooled like a proxy's backends; empty when {@code spawn} is
+ *                        given
  * @param extensions      file name endings that run, matched case-sensitively (lighttpd's extension mapping)
  * @param connectTimeout  opening a connection to a server; past it, 502 (or another server)
  * @param responseTimeout for the script's response head once the whole request was sent; past it, 504
@@ -36,16 +37,18 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
     /**
      * Copies the lists; checks them.
      *
-     * @param backends        {@code fcgi://host:port} servers: at least one without {@code spawn}, none with it
+     * @param backends        {@code fcgi://host:port} or {@code unix:/path} servers: at least one without {@code spawn},
+     *                        none with it
      * @param extensions      at least one, each starting with a dot
      * @param connectTimeout  more than 0
      * @param responseTimeout more than 0
      * @param spawn           the processes to run instead of {@code backends}, or empty
      * @param frontController a path starting with {@code /}, with no {@code .} or {@code ..} segment, no backslash,
      *                        NUL or {@code ?}, ending in one of {@code extensions}; or empty
-     * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is not
-     *                                  {@code fcgi://host:port}, an extension does not start with a dot, a timeout
-     *                                  is not positive, or the front controller is not such a path
+     * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is neither
+     *                                  {@code fcgi://host:port} nor {@code unix:/path}, an extension does not start
+     *                                  with a dot, a timeout is not positive, or the front controller is not such a
+     *                                  path
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig {
@@ -59,8 +62,12 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
                     + "like {command: /usr/bin/php-cgi}; exactly one of the two");
         }
         for (URI backend : backends) {
-            if (!"fcgi".equals(backend.getScheme()) || backend.getHost() == null || backend.getPort() < 0) {
-                throw new IllegalArgumentException("fastcgi.backends: " + backend + " is not fcgi://host:port");
+            boolean tcp = "fcgi".equals(backend.getScheme()) && backend.getHost() != null && backend.getPort() >= 0;
+            boolean unix = isUnixSocket(backend) && backend.getPath() != null && backend.getPath().length() > 1
+                    && backend.getPath().startsWith("/");
+            if (!tcp && !unix) {
+                throw new IllegalArgumentException("fastcgi.backends: " + backend + " is neither fcgi://host:port "
+                        + "nor unix:/path");
             }
         }
         if (extensions.isEmpty() || extensions.stream().anyMatch(e -> e.length() < 2 || e.charAt(0) != '.')) {
@@ -109,6 +116,17 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout) {
         this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Whether {@code backend} is a server on a Unix-domain socket, {@code unix:/path} (written so in YAML too): its
+     * socket file need not exist when the configuration is loaded; while it is missing, scripts are answered 502.
+     *
+     * @param backend one of {@link #backends()}
+     * @return whether its scheme is {@code unix}
+     */
+    public static boolean isUnixSocket(URI backend) {
+        return "unix".equals(backend.getScheme());
     }
 
     /**

@@ -1371,11 +1371,12 @@ public final class GatewayConfigBuilder {
         /**
          * {@code fastcgi.backends}: adds a server; at least one is required.
          *
-         * @param hostPort {@code host:port} over TCP, like {@code 127.0.0.1:9000}
+         * @param server {@code host:port} over TCP, like {@code 127.0.0.1:9000}, or {@code unix:} and a socket's
+         *               absolute path, like {@code unix:/run/php/php8.2-fpm.sock}
          * @return this builder
          */
-        public FastCgiBuilder backend(String hostPort) {
-            return addTo(Keys.FASTCGI_BACKENDS, hostPort);
+        public FastCgiBuilder backend(String server) {
+            return addTo(Keys.FASTCGI_BACKENDS, server);
         }
 
         /**

@@ -8,6 +8,7 @@ import io.gatehouse.internal.vhosts.HostNames;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class ConfigValues {
     private static final Pattern STATIC_EXTENSION = Pattern.compile("\\.[^/\\\\\\s\\x00]*[^./\\\\\\s\\x00]");
     private static final String HOST_PATTERNS =
             "expected an exact name (example.com), a wildcard (*.example.com) or * for any host";
+    /** The most bytes of a socket path Linux's {@code sockaddr_un} holds, its final NUL aside. */
+    private static final int MAX_SOCKET_PATH = 107;
 
     private ConfigValues() {
     }
@@ -193,17 +196,21 @@ public final class ConfigValues {
     }
 
     /**
-     * A FastCGI server, {@code host:port} over TCP, as the URI {@code fcgi://host:port}.
+     * A FastCGI server: {@code host:port} over TCP, as the URI {@code fcgi://host:port}, or {@code unix:/path} on a
+     * Unix-domain socket (nginx {@code fastcgi_pass unix:/path}, lighttpd {@code "socket"}), as the URI
+     * {@code unix:/path}. The socket file need not exist yet: the server may start after the gateway.
      *
      * @param text as written
      * @return the server's URI
-     * @throws IllegalArgumentException when it is a Unix socket ({@code unix:}, not supported yet) or not host:port
+     * @throws IllegalArgumentException when it is neither host:port nor {@code unix:} and an absolute path that fits
+     *                                  in a socket address
      */
     public static URI fastCgiBackend(String text) {
-        String expected = "expected host:port over TCP, like \"127.0.0.1:9000\"";
         if (text.startsWith("unix:")) {
-            throw new IllegalArgumentException("Unix sockets are not supported yet; " + expected);
+            return unixSocket(text.substring("unix:".length()));
         }
+        String expected = "expected host:port over TCP, like \"127.0.0.1:9000\", or unix: and a socket's path, like "
+                + "\"unix:/run/php/php8.2-fpm.sock\"";
         URI uri;
         try {
             uri = new URI("fcgi://" + text);
@@ -215,6 +222,28 @@ public final class ConfigValues {
             throw new IllegalArgumentException(expected + "; '" + text + "' is not one");
         }
         return uri;
+    }
+
+    private static URI unixSocket(String path) {
+        String expected = "like \"unix:/run/php/php8.2-fpm.sock\"";
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("give the socket's path after unix:, " + expected);
+        }
+        if (!path.startsWith("/") || path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("give the socket's absolute path after unix:, " + expected + "; '"
+                    + path + "' is not one");
+        }
+        int bytes = path.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException("the socket's path is " + bytes + " bytes long; a Unix socket address "
+                    + "holds at most " + MAX_SOCKET_PATH + ": give a shorter one");
+        }
+        try {
+            return new URI("unix", null, path, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("give the socket's path after unix:, " + expected + "; '" + path
+                    + "' is not one");
+        }
     }
 
     /**

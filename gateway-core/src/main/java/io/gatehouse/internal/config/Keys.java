@@ -394,8 +394,9 @@ public final class Keys {
 
     public static final Section FASTCGI = new Section("files.fastcgi", FastCgiConfig.class, CONFIGURATION);
     public static final Key<List<URI>> FASTCGI_BACKENDS = FASTCGI.value("backends", "backends",
-            b -> b.list(b.parsed(ConfigValues::fastCgiBackend), "FastCGI servers like \"127.0.0.1:9000\"", true),
-            Default.of(List.of()), "FastCGI servers, host:port over TCP; required unless spawn is given");
+            b -> b.list(b.parsed(ConfigValues::fastCgiBackend),
+                    "FastCGI servers like \"127.0.0.1:9000\" or \"unix:/run/php/php8.2-fpm.sock\"", true),
+            Default.of(List.of()), "FastCGI servers, host:port over TCP or unix:/path; required unless spawn is given");
     public static final Key<List<String>> FASTCGI_EXTENSIONS = FASTCGI.value("extensions", "extensions",
             b -> b.list(b.parsed(ConfigValues::fastCgiExtension), "extensions like \".php\"", true),
             Default.of(FastCgiConfig.DEFAULT_EXTENSIONS), "file name endings run through FastCGI, case-sensitive");

@@ -46,9 +46,20 @@ final class BackendPool implements AutoCloseable {
         void failed(Failure failure, String reason);
     }
 
+    /** Opens a connection to the backend for an IO thread: over TCP by XNIO, or over a Unix socket. */
+    interface Connector {
+        /**
+         * Called on {@code thread}; the connection belongs to it.
+         *
+         * @throws RuntimeException when the connect cannot even start (taken as refused)
+         */
+        IoFuture<StreamConnection> open(XnioIoThread thread);
+    }
+
     private static final OptionMap CONNECTION_OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
 
     private final URI backend;
+    private final Connector connector;
     private final int maxIdle;
     private final int maxConnections;
     private final int queueSize;
@@ -59,12 +70,25 @@ final class BackendPool implements AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * A pool of TCP connections to {@code backend}, {@code http://host:port} (port 80 when none).
+     *
      * @param maxConnections 0 for no cap
      * @param codecs         makes the codec that speaks the backend's protocol on each connection opened
      */
     BackendPool(URI backend, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis,
                 UpstreamCodec.Factory codecs) {
+        this(backend, tcp(backend), maxIdle, maxConnections, queueSize, connectTimeoutMillis, idleTimeoutMillis, codecs);
+    }
+
+    /**
+     * @param connector      opens the connections
+     * @param maxConnections 0 for no cap
+     * @param codecs         makes the codec that speaks the backend's protocol on each connection opened
+     */
+    BackendPool(URI backend, Connector connector, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis,
+                long idleTimeoutMillis, UpstreamCodec.Factory codecs) {
         this.backend = backend;
+        this.connector = connector;
         this.maxIdle = maxIdle;
         this.maxConnections = maxConnections > 0 ? maxConnections : Integer.MAX_VALUE;
         this.queueSize = queueSize;
@@ -233,7 +257,7 @@ final class BackendPool implements AutoCloseable {
             Attempt attempt = new Attempt();
             IoFuture<StreamConnection> opening;
             try {
-                opening = thread.openStreamConnection(new InetSocketAddress(backend.getHost(), port(backend)), null, CONNECTION_OPTIONS);
+                opening = connector.open(thread);
             } catch (RuntimeException e) {
                 attempt.settled = true;
                 slotFreed();
@@ -305,8 +329,11 @@ final class BackendPool implements AutoCloseable {
         }
     }
 
-    private static int port(URI backend) {
-        return backend.getPort() < 0 ? 80 : backend.getPort();
+    /** Connects over TCP to the backend's host (resolved at each connect, as before) and port (80 when none). */
+    static Connector tcp(URI backend) {
+        String host = backend.getHost();
+        int port = backend.getPort() < 0 ? 80 : backend.getPort();
+        return thread -> thread.openStreamConnection(new InetSocketAddress(host, port), null, CONNECTION_OPTIONS);
     }
 
     private static StreamConnection uncheckedGet(IoFuture<? extends StreamConnection> done) {

@@ -44,14 +44,18 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
     private final Optional<HealthChecker> healthChecker;
     /** The failure log this proxy made for itself and closes; null when its owner's. */
     private final RepeatedEvents ownFailureLog;
+    /** Connects to the backends on Unix sockets; null when there are none. */
+    private final UnixSocketConnector unixSockets;
 
     private ReverseProxy(HttpHandler chain, HttpHandler afterClientHeaders, List<Backend> backends,
-                         Optional<HealthChecker> healthChecker, RepeatedEvents ownFailureLog) {
+                         Optional<HealthChecker> healthChecker, RepeatedEvents ownFailureLog,
+                         UnixSocketConnector unixSockets) {
         this.chain = chain;
         this.afterClientHeaders = afterClientHeaders;
         this.backends = backends;
         this.healthChecker = healthChecker;
         this.ownFailureLog = ownFailureLog;
+        this.unixSockets = unixSockets;
     }
 
     /**
@@ -114,7 +118,7 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         HttpHandler afterClientHeaders = new BodyLimit(limits.maxBody(), log, forwarding);
         List<Backend> all = List.copyOf(backends);
         return new ReverseProxy(chain, afterClientHeaders, all,
-                proxy.health().check().map(check -> HealthChecker.start(all, check)), own);
+                proxy.health().check().map(check -> HealthChecker.start(all, check)), own, null);
     }
 
     /**
@@ -123,7 +127,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * without one is answered 500). Balancing (round robin), passive health, retries of requests that can be sent
      * again, the pools, the timeouts (connect: 502; response: 504) and the upstream metrics are a proxy's. The
      * request headers go as CGI variables as they are: no X-Forwarded-* is added, the client's address is
-     * {@code REMOTE_ADDR}.
+     * {@code REMOTE_ADDR}. Servers on Unix sockets are reached through a {@code gatehouse-unix} thread of the
+     * proxy's own ({@link UnixSocketConnector}); a socket file that is missing is a 502, like a refused port.
      *
      * @param fastcgi    the servers, extensions and timeouts
      * @param limits     {@code maxBody} is enforced on request bodies (413 beyond it)
@@ -140,7 +145,7 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * backends: the ports of the php-cgi processes a {@code fastcgi.spawn} runs.
      *
      * @param fastcgi    the extensions and timeouts
-     * @param servers    at least one {@code fcgi://host:port}
+     * @param servers    at least one {@code fcgi://host:port} or {@code unix:/path} ({@link FastCgiConfig#backends()})
      * @param limits     {@code maxBody} is enforced on request bodies (413 beyond it)
      * @param failureLog where repeated failures and the scripts' stderr lines are summarised; not closed by the proxy
      * @return the proxy, ready to serve; close it to release its connections
@@ -150,13 +155,16 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
                                        RepeatedEvents failureLog) {
         ProxyLog log = new ProxyLog(Objects.requireNonNull(failureLog, "failureLog"));
         List<URI> uris = List.copyOf(servers);
+        UnixSocketConnector unixSockets = uris.stream().anyMatch(FastCgiConfig::isUnixSocket)
+                ? new UnixSocketConnector() : null;
         List<Backend> backends = new ArrayList<>();
         for (URI uri : uris) {
             backends.add(new Backend(uri,
                     // No idle connection is kept: a php-cgi or php-fpm worker serves one connection at a time, for as
                     // long as it stays open, so connections idling in the per-IO-thread pools would pin workers that
                     // other threads' requests then wait for (nginx's fastcgi_keep_conn and lighttpd keep none either).
-                    new BackendPool(uri, 0, ProxyConfig.NO_CONNECTION_CAP,
+                    new BackendPool(uri, FastCgiConfig.isUnixSocket(uri) ? unixSockets.to(uri) : BackendPool.tcp(uri),
+                            0, ProxyConfig.NO_CONNECTION_CAP,
                             ProxyConfig.DEFAULT_QUEUE_SIZE, fastcgi.connectTimeout().toMillis(),
                             ProxyConfig.DEFAULT_IDLE_TIMEOUT.toMillis(), FastCgiCodec.factory(uri, log)),
                     new BackendHealth(uri, uris.size() > 1, ProxyConfig.Health.DEFAULT_FAILURES,
@@ -172,7 +180,7 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
             forwarder.handleRequest(exchange);
         };
         HttpHandler chain = new BodyLimit(limits.maxBody(), log, scripts);
-        return new ReverseProxy(chain, chain, List.copyOf(backends), Optional.empty(), null);
+        return new ReverseProxy(chain, chain, List.copyOf(backends), Optional.empty(), null, unixSockets);
     }
 
     /**
@@ -257,12 +265,16 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
 
     /**
      * Stops the health check, closes idle backend connections and answers new requests 503; connections serving
-     * in-flight requests close as those finish. Closes the failure log only when the proxy made it itself.
+     * in-flight requests close as those finish (the thread watching Unix-socket connections, with the last of them).
+     * Closes the failure log only when the proxy made it itself.
      */
     @Override
     public void close() {
         healthChecker.ifPresent(HealthChecker::close);
         backends.forEach(Backend::close);
+        if (unixSockets != null) {
+            unixSockets.close();
+        }
         if (ownFailureLog != null) {
             ownFailureLog.close();
         }

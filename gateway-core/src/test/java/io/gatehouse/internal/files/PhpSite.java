@@ -1,5 +1,6 @@
 package io.gatehouse.internal.files;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.config.FilesConfig;
 import io.gatehouse.config.GatewayConfigBuilder;
 import io.gatehouse.config.Limits;
@@ -12,8 +13,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
+import static io.gatehouse.internal.files.FileServerFixture.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -40,8 +43,13 @@ final class PhpSite implements AutoCloseable {
 
     /** {@code root} with {@code index.php} as index, its scripts on {@code fastCgiPort}, plus {@code settings}. */
     static PhpSite serving(Path root, int fastCgiPort, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
+        return serving(root, "127.0.0.1:" + fastCgiPort, settings);
+    }
+
+    /** Like {@link #serving(Path, int, Consumer)}, on {@code backend} as {@code fastcgi.backends} takes it. */
+    static PhpSite serving(Path root, String backend, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
         return new PhpSite(FileServerFixture.files(root, f -> f.index("index.php", "index.html").deny("~", ".inc")
-                .fastcgi(c -> settings.accept(c.backend("127.0.0.1:" + fastCgiPort)))));
+                .fastcgi(c -> settings.accept(c.backend(backend)))));
     }
 
     InetSocketAddress address() {
@@ -52,10 +60,49 @@ final class PhpSite implements AutoCloseable {
         return port;
     }
 
+    /** The FastCGI proxy the scripts run through; closed with the site. */
+    ReverseProxy scripts() {
+        return scripts;
+    }
+
     /** {@code GET target} for Host {@code site.example}, read to the close. */
     RawHttp.Response get(String target) throws IOException {
         return RawHttp.exchangeToClose(address(),
                 "GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * Runs {@code server.php}, written into {@code root} now, as {@code GET /server.php/a/b?q=1} with an
+     * {@code X-Custom-Thing} and a {@code Proxy} header, and asserts the CGI variables lighttpd sets for it, without
+     * httpoxy's {@code HTTP_PROXY}.
+     *
+     * @return every variable the script saw, for more checks
+     */
+    Map<?, ?> assertCgiVariables(Path root) throws IOException {
+        write(root.resolve("server.php"), "<?php header('Content-Type: application/json'); echo json_encode($_SERVER);");
+        RawHttp.Response response = RawHttp.exchange(address(), "GET /server.php/a/b?q=1 HTTP/1.1\r\n"
+                + "Host: site.example\r\nX-Custom-Thing: yes\r\nProxy: http://evil/\r\nConnection: close\r\n\r\n");
+        assertEquals(200, response.status(), response.body());
+        Map<?, ?> server = new ObjectMapper().readValue(response.bodyBytes(), Map.class);
+        String real = root.toRealPath().toString();
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("SCRIPT_FILENAME", real + "/server.php"),
+                Map.entry("SCRIPT_NAME", "/server.php"),
+                Map.entry("PATH_INFO", "/a/b"),
+                Map.entry("PATH_TRANSLATED", real + "/a/b"),
+                Map.entry("DOCUMENT_ROOT", real),
+                Map.entry("REQUEST_URI", "/server.php/a/b?q=1"),
+                Map.entry("QUERY_STRING", "q=1"),
+                Map.entry("REQUEST_METHOD", "GET"),
+                Map.entry("SERVER_NAME", "site.example"),
+                Map.entry("SERVER_PORT", Integer.toString(port)),
+                Map.entry("REMOTE_ADDR", "127.0.0.1"),
+                Map.entry("GATEWAY_INTERFACE", "CGI/1.1"),
+                Map.entry("REDIRECT_STATUS", "200"),
+                Map.entry("HTTP_X_CUSTOM_THING", "yes"));
+        expected.forEach((name, value) -> assertEquals(value, server.get(name), name));
+        assertFalse(server.containsKey("HTTP_PROXY"), "httpoxy: " + server.get("HTTP_PROXY"));
+        return server;
     }
 
     /** {@code GET target} answers {@code status} and carries nothing of {@code output}: the script never ran. */
