@@ -1,0 +1,69 @@
+package io.gatehouse.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code files.fastcgi.keepAlive}: its defaults, the builder, and a value that would pin every spawned worker. */
+class FastCgiKeepAliveKeysTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void backendsKeepNoConnectionByDefault() throws IOException {
+        assertEquals(0, load("fastcgi: { backends: [\"127.0.0.1:9000\"] }").keepAlive());
+    }
+
+    @Test
+    void spawnedProcessesKeepAllTheirWorkersButOneByDefault() throws IOException {
+        assertEquals(7, load("fastcgi: { spawn: { command: " + executable() + ", children: 8 } }").keepAlive());
+        assertEquals(0, load("fastcgi: { spawn: { command: " + executable() + ", children: 0 } }").keepAlive());
+    }
+
+    @Test
+    void theBuilderWritesWhatTheYamlDoes() throws IOException {
+        GatewayConfig built = GatewayConfig.builder().vhost(v -> v.hosts("*").files(f -> f.root(dir.toString())
+                .fastcgi(c -> c.backend("127.0.0.1:9000").keepAlive(16)))).build();
+
+        assertEquals(16, ((FilesConfig) built.vhosts().get(0).action()).fastcgi().orElseThrow().keepAlive());
+        assertEquals(16, load("fastcgi: { backends: [\"127.0.0.1:9000\"], keepAlive: 16 }").keepAlive());
+    }
+
+    @Test
+    void keepingEverySpawnedWorkerIsAnErrorThatNamesTheKey() throws IOException {
+        Path php = executable();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("fastcgi: { spawn: { command: " + php + ", children: 4 }, keepAlive: 4 }"));
+
+        assertTrue(e.getMessage().contains("files.fastcgi.keepAlive") && e.getMessage().contains("give 0 to 3"),
+                e.getMessage());
+    }
+
+    @Test
+    void aNegativeKeepAliveIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("fastcgi: { backends: [\"127.0.0.1:9000\"], keepAlive: -1 }"));
+
+        assertTrue(e.getMessage().contains("files.fastcgi.keepAlive"), e.getMessage());
+    }
+
+    private Path executable() throws IOException {
+        Path file = Files.writeString(dir.resolve("php-cgi"), "#!/bin/sh\n");
+        assertTrue(file.toFile().setExecutable(true));
+        return file;
+    }
+
+    private FastCgiConfig load(String fastcgi) throws IOException {
+        Path yaml = Files.writeString(dir.resolve("gatehouse.yaml"), "listen: [\"127.0.0.1:0\"]\nvhosts:\n"
+                + "  - hosts: [\"*\"]\n    files:\n      root: " + dir + "\n      " + fastcgi + "\n");
+        return ((FilesConfig) GatewayConfig.load(yaml).vhosts().get(0).action()).fastcgi().orElseThrow();
+    }
+}
