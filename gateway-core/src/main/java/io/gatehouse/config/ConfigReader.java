@@ -256,7 +256,7 @@ final class ConfigReader {
                     + ", like /index.php");
             frontController = Optional.empty();
         }
-        int keepAlive = c.value(Keys.FASTCGI_KEEP_ALIVE, FastCgiConfig.defaultKeepAlive(spawn));
+        int keepAlive = c.value(Keys.FASTCGI_KEEP_ALIVE);
         if (spawn.isPresent() && keepAlive >= spawn.get().workers()) {
             ConfigNode.Entry entry = c.entry(Keys.FASTCGI_KEEP_ALIVE);
             problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_KEEP_ALIVE), keepAlive + " would keep every "

@@ -29,12 +29,21 @@ import java.util.Optional;
  * @param keepAlive       idle connections kept open to each server between requests ({@code FCGI_KEEP_CONN}),
  *                        counted over all of the gateway's IO threads and of the files actions that use the server;
  *                        0 closes each connection after its request. Each idle connection pins one of the server's
- *                        workers, so it must stay below the workers the server has for this gateway; the default is
- *                        {@link #defaultKeepAlive(Optional)}. See src-docs/files.md, "Keep-alive connections"
+ *                        workers, so it must stay below the workers the server has for this gateway; default
+ *                        {@link #DEFAULT_KEEP_ALIVE}. See src-docs/files.md, "Keep-alive connections"
  */
 public record FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout,
                             Duration responseTimeout, Optional<Spawn> spawn, Optional<String> frontController,
                             int keepAlive) {
+
+    /**
+     * {@code fastcgi.keepAlive} when not given: none, a connection per request, as nginx without
+     * {@code fastcgi_keep_conn}. While more requests are in flight than the server has workers, the requests that
+     * open new connections wait in the server's listen backlog behind those that reuse kept ones, which multiplied
+     * the 99th percentile latency of an overloaded benchmark by 3 to 10 (src-docs/files.md, "Keep-alive connections
+     * to FastCGI servers"); keep-alive is for servers with workers to spare.
+     */
+    public static final int DEFAULT_KEEP_ALIVE = 0;
 
     /** {@code fastcgi.extensions} when not given. */
     public static final List<String> DEFAULT_EXTENSIONS = List.of(".php");
@@ -104,21 +113,9 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
                          Optional<Spawn> spawn, Optional<String> frontController) {
-        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController, defaultKeepAlive(spawn));
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController, DEFAULT_KEEP_ALIVE);
     }
 
-    /**
-     * {@code fastcgi.keepAlive} when not given: for spawned processes, each one's workers but one
-     * ({@link Spawn#workers()} - 1), so that a worker always takes new connections; for {@code backends}, 0, as
-     * nginx keeps none without {@code fastcgi_keep_conn}: the gateway cannot know how many workers a server has,
-     * nor who else uses them.
-     *
-     * @param spawn the processes the gateway runs, or empty for {@code backends}
-     * @return the default number of idle connections kept per server
-     */
-    public static int defaultKeepAlive(Optional<Spawn> spawn) {
-        return spawn.map(s -> s.workers() - 1).orElse(0);
-    }
 
     /**
      * Scripts run on their servers, with no front controller: the constructor before {@code frontController} was
@@ -136,7 +133,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
                          Optional<Spawn> spawn) {
-        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty(), defaultKeepAlive(spawn));
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty(), DEFAULT_KEEP_ALIVE);
     }
 
     /**
@@ -151,7 +148,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout) {
-        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty(), 0);
+        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty(), DEFAULT_KEEP_ALIVE);
     }
 
     /**

@@ -1403,7 +1403,7 @@ public final class GatewayConfigBuilder {
 
         /**
          * {@code fastcgi.keepAlive}: idle connections kept open to each server between requests, across IO threads;
-         * default {@link FastCgiConfig#defaultKeepAlive}.
+         * default {@link FastCgiConfig#DEFAULT_KEEP_ALIVE}.
          *
          * @param connections 0 or more; with spawn, below each process's workers
          * @return this builder

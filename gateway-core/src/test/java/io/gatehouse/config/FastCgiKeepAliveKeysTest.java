@@ -11,21 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code files.fastcgi.keepAlive}: its defaults, the builder, and a value that would pin every spawned worker. */
+/** {@code files.fastcgi.keepAlive}: its default, the builder, and a value that would pin every spawned worker. */
 class FastCgiKeepAliveKeysTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void backendsKeepNoConnectionByDefault() throws IOException {
+    void noConnectionIsKeptByDefault() throws IOException {
         assertEquals(0, load("fastcgi: { backends: [\"127.0.0.1:9000\"] }").keepAlive());
+        assertEquals(0, load("fastcgi: { spawn: { command: " + executable() + " } }").keepAlive());
     }
 
     @Test
-    void spawnedProcessesKeepAllTheirWorkersButOneByDefault() throws IOException {
-        assertEquals(7, load("fastcgi: { spawn: { command: " + executable() + ", children: 8 } }").keepAlive());
-        assertEquals(0, load("fastcgi: { spawn: { command: " + executable() + ", children: 0 } }").keepAlive());
+    void spawnedProcessesMayKeepAllTheirWorkersButOne() throws IOException {
+        assertEquals(7, load("fastcgi: { spawn: { command: " + executable() + ", children: 8 }, keepAlive: 7 }")
+                .keepAlive());
     }
 
     @Test
