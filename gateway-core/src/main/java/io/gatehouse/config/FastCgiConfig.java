@@ -40,7 +40,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * {@code fastcgi.keepAlive} when not given: none, a connection per request, as nginx without
      * {@code fastcgi_keep_conn}. While more requests are in flight than the server has workers, the requests that
      * open new connections wait in the server's listen backlog behind those that reuse kept ones, which multiplied
-     * the 99th percentile latency of an overloaded benchmark by 3 to 10 (src-docs/files.md, "Keep-alive connections
+     * the 99th percentile latency of an overloaded benchmark by 3 to 46 (src-docs/files.md, "Keep-alive connections
      * to FastCGI servers"); keep-alive is for servers with workers to spare.
      */
     public static final int DEFAULT_KEEP_ALIVE = 0;

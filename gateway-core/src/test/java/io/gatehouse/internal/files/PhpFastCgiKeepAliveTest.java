@@ -48,8 +48,8 @@ class PhpFastCgiKeepAliveTest {
 
     @Test
     void sequentialRequestsShareOneKeptConnection() throws Exception {
-        CountingRelay relay = relayTo(cleanUp.add(PhpCgi.start(UnusedPort.next())).port());
-        PhpSite site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1)));
+        CountingRelay relay = relayToPhpCgi();
+        PhpSite site = keeping(1, relay);
         Set<String> pids = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             pids.add(ok(site.get("/pid.php")));
@@ -60,8 +60,8 @@ class PhpFastCgiKeepAliveTest {
 
     @Test
     void withoutKeepAliveEachRequestHasAConnectionOfItsOwn() throws Exception {
-        CountingRelay relay = relayTo(cleanUp.add(PhpCgi.start(UnusedPort.next())).port());
-        PhpSite site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(0)));
+        CountingRelay relay = relayToPhpCgi();
+        PhpSite site = keeping(0, relay);
         for (int i = 0; i < 3; i++) {
             ok(site.get("/pid.php"));
         }
@@ -71,8 +71,8 @@ class PhpFastCgiKeepAliveTest {
 
     @Test
     void connectionsBeyondTheKeepAliveCapAreClosedOnceIdle() throws Exception {
-        CountingRelay relay = relayTo(cleanUp.add(PhpCgi.start(UnusedPort.next())).port());
-        PhpSite site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1)));
+        CountingRelay relay = relayToPhpCgi();
+        PhpSite site = keeping(1, relay);
         List<CompletableFuture<RawHttp.Response>> waiting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             waiting.add(CompletableFuture.supplyAsync(() -> get(site, "/wait.php")));
@@ -89,9 +89,9 @@ class PhpFastCgiKeepAliveTest {
 
     @Test
     void theCapCountsTheIdleConnectionsOfEveryPoolOfTheServer() throws Exception {
-        CountingRelay relay = relayTo(cleanUp.add(PhpCgi.start(UnusedPort.next())).port());
-        PhpSite first = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1)));
-        PhpSite second = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1)));
+        CountingRelay relay = relayToPhpCgi();
+        PhpSite first = keeping(1, relay);
+        PhpSite second = keeping(1, relay);
         ok(first.get("/pid.php"));
         ok(second.get("/pid.php"));
         relay.awaitClosedByGateway(1);
@@ -101,8 +101,8 @@ class PhpFastCgiKeepAliveTest {
 
     @Test
     void aKeptConnectionTheServerDropsAsTheRequestArrivesIsRetriedOnAFreshOne() throws Exception {
-        CountingRelay relay = relayTo(cleanUp.add(PhpCgi.start(UnusedPort.next())).port());
-        PhpSite site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1)));
+        CountingRelay relay = relayToPhpCgi();
+        PhpSite site = keeping(1, relay);
         ok(site.get("/pid.php"));
         relay.dropTheNextRequestOnAKeptConnection();
         ok(site.get("/pid.php"));
@@ -135,7 +135,7 @@ class PhpFastCgiKeepAliveTest {
         cleanUp.add(() -> ExternalServer.stop(fpm));
         ExternalServer.awaitListening(fpm, port, output);
         CountingRelay relay = relayTo(port);
-        PhpSite site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1)));
+        PhpSite site = keeping(1, relay);
         Set<String> pids = new HashSet<>();
         for (int i = 0; i < 4; i++) {
             pids.add(ok(site.get("/pid.php")));
@@ -146,6 +146,16 @@ class PhpFastCgiKeepAliveTest {
 
     private CountingRelay relayTo(int port) throws IOException {
         return cleanUp.add(CountingRelay.to(port));
+    }
+
+    /** A relay in front of a php-cgi of its own, with two workers. */
+    private CountingRelay relayToPhpCgi() throws Exception {
+        return relayTo(cleanUp.add(PhpCgi.start(UnusedPort.next())).port());
+    }
+
+    /** A site whose scripts run through {@code relay}, keeping up to {@code keepAlive} idle connections. */
+    private PhpSite keeping(int keepAlive, CountingRelay relay) {
+        return cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(keepAlive)));
     }
 
     private static RawHttp.Response get(PhpSite site, String target) {
