@@ -13,6 +13,8 @@
 #   --children N      PHP processes behind each server (default 4): PHP_FCGI_CHILDREN for php-cgi,
 #                     pm = static with pm.max_children for php-fpm
 #   --connections N   wrk connections (default 64)
+#   --keep-alive N    also run a second Gatehouse, "gatehouse+ka", with fastcgi.keepAlive: N (on 18137, its own
+#                     php-cgi on 18136), in the same rounds; the first Gatehouse keeps the default (no kept connection)
 #   --keep            keep the work directory (configs, logs, wrk output, results.tsv)
 #   --install         install missing packages with apt-get (root or sudo); otherwise nothing is installed
 #
@@ -30,7 +32,7 @@
 # and a Java 17 runtime; ports 18130-18135; works in a mktemp -d directory and stops what it started on exit.
 set -euo pipefail
 
-rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0
+rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0 keep_alive=0
 seconds_arg() { [[ $2 =~ ^[0-9]+s$ ]] || { echo "php: $1 takes seconds, as 10s" >&2; exit 64; }; }
 while (($#)); do
   case $1 in
@@ -39,9 +41,10 @@ while (($#)); do
     --warmup) seconds_arg "$1" "$2"; warmup=$2; shift 2 ;;
     --children) children=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --keep-alive) keep_alive=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --install) install=1; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "php: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -64,6 +67,7 @@ if ((install)); then
 fi
 require_tools "apt-get install $packages, or rerun with --install" php-cgi php-fpm8.2 lighttpd nginx wrk curl python3 pgrep
 require_free_ports 18130 18131 18132 18133 18134 18135
+((keep_alive == 0)) || require_free_ports 18136 18137
 start_workdir
 if ((keep)); then
   before_cleanup() { cp -r "$work" "$work.kept" && echo "php: kept $work.kept" >&2; }
@@ -80,11 +84,11 @@ start_php_cgi() {  # port: php-cgi -b with N children; its pid in php_pid
   pids+=("$php_pid")
 }
 
-# Gatehouse
-start_php_cgi 18130
-gatehouse_php=$php_pid
-cat > "$work/gatehouse.yaml" <<EOF
-listen: ["127.0.0.1:18131"]
+# Gatehouse: start_gatehouse NAME PHP_PORT PORT KEEP_ALIVE; the JVM's pid in gatehouse_pid, its php-cgi's in php_pid
+start_gatehouse() {
+  start_php_cgi "$2"
+  cat > "$work/$1.yaml" <<EOF
+listen: ["127.0.0.1:$3"]
 accessLog: { path: "off" }
 vhosts:
   - name: php
@@ -92,11 +96,14 @@ vhosts:
     files:
       root: "$work/www"
       index: [index.php, index.html]
-      fastcgi: { backends: ["127.0.0.1:18130"], extensions: [".php"] }
+      fastcgi: { backends: ["127.0.0.1:$2"], extensions: [".php"], keepAlive: $4 }
 EOF
-"$root/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/gatehouse.out" 2>&1 &
-gatehouse_pid=$!   # the launcher execs the JVM: this is the JVM's pid
-pids+=("$gatehouse_pid")
+  "$root/bin/gatehouse" run "$work/$1.yaml" > "$work/$1.out" 2>&1 &
+  gatehouse_pid=$!   # the launcher execs the JVM: this is the JVM's pid
+  pids+=("$gatehouse_pid")
+}
+start_gatehouse gatehouse 18130 18131 0
+gatehouse_php=$php_pid gatehouse_jvm=$gatehouse_pid
 
 # lighttpd
 start_php_cgi 18132
@@ -161,8 +168,13 @@ pids+=("$nginx_pid")
 
 servers=(gatehouse lighttpd nginx)
 declare -A port=([gatehouse]=18131 [lighttpd]=18133 [nginx]=18135)
-declare -A server_pid=([gatehouse]=$gatehouse_pid [lighttpd]=$lighttpd_pid [nginx]=$nginx_pid)
+declare -A server_pid=([gatehouse]=$gatehouse_jvm [lighttpd]=$lighttpd_pid [nginx]=$nginx_pid)
 declare -A php_of=([gatehouse]=$gatehouse_php [lighttpd]=$lighttpd_php [nginx]=$fpm_pid)
+if ((keep_alive)); then
+  start_gatehouse gatehouse+ka 18136 18137 "$keep_alive"
+  servers+=(gatehouse+ka)
+  port[gatehouse+ka]=18137 server_pid[gatehouse+ka]=$gatehouse_pid php_of[gatehouse+ka]=$php_pid
+fi
 for server in "${servers[@]}"; do
   for _ in $(seq 200); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${port[$server]}/hello.php" && break; sleep 0.1; done
   answer=$(curl -s --max-time 2 "http://127.0.0.1:${port[$server]}/hello.php" || true)
@@ -192,7 +204,7 @@ load() {
   local server_pids php_pids wrk_pid peak_server=0 peak_php=0 now
   read -r -a server_pids <<< "$(pid_tree "${server_pid[$1]}" | tr '\n' ' ')"
   read -r -a php_pids <<< "$(pid_tree "${php_of[$1]}" | tr '\n' ' ')"
-  wrk -t "$(nproc)" -c "$connections" -d "$3" --timeout 10s "http://127.0.0.1:${port[$1]}/$2" > "$4" 2>&1 &
+  wrk --latency -t "$(nproc)" -c "$connections" -d "$3" --timeout 10s "http://127.0.0.1:${port[$1]}/$2" > "$4" 2>&1 &
   wrk_pid=$!
   while kill -0 "$wrk_pid" 2>/dev/null; do
     now=$(rss_kib "${server_pids[@]}"); ((now > peak_server)) && peak_server=$now
@@ -209,7 +221,7 @@ echo "php: $(php-cgi -v | head -n 1 | cut -d' ' -f1-3); $(lighttpd -v | head -n 
 for server in "${servers[@]}"; do
   for script in hello.php big.php; do load "$server" "$script" "$warmup" "$work/warmup.out"; done
 done
-echo -e "round\tscript\tserver\trequests_per_s\terrors\tserver_rss_kib\tphp_rss_kib" > "$work/results.tsv"
+echo -e "round\tscript\tserver\trequests_per_s\terrors\tserver_rss_kib\tphp_rss_kib\tp99_ms" > "$work/results.tsv"
 for ((round = 1; round <= rounds; round++)); do
   for script in hello.php big.php; do
     for ((i = 0; i < ${#servers[@]}; i++)); do
@@ -218,8 +230,9 @@ for ((round = 1; round <= rounds; round++)); do
       load "$server" "$script" "$duration" "$out"
       rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
       errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}' "$out")
+      p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) v /= 1000; else if (v ~ /ms$/) v += 0; else if (v ~ /s$/) v *= 1000; print v}' "$out")
       read -r server_rss php_rss < "$out.rss"
-      echo -e "$round\t$script\t$server\t${rps:-0}\t$errors\t$server_rss\t$php_rss" >> "$work/results.tsv"
+      echo -e "$round\t$script\t$server\t${rps:-0}\t$errors\t$server_rss\t$php_rss\t${p99:-0}" >> "$work/results.tsv"
       echo "php: round $round $script $server: ${rps:-0} req/s, $errors errors" >&2
     done
   done
@@ -228,14 +241,16 @@ done
 python3 - "$work/results.tsv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
-print(f"{'script':<10} {'server':<10} {'req/s (median)':>15} {'errors':>7} {'server RSS MiB':>15} {'PHP RSS MiB':>12}")
+print(f"{'script':<10} {'server':<12} {'req/s (median)':>15} {'errors':>7} {'server RSS MiB':>15} {'PHP RSS MiB':>12} {'p99 ms':>8}")
 for script in ('hello.php', 'big.php'):
-    for server in ('gatehouse', 'lighttpd', 'nginx'):
+    for server in ('gatehouse', 'gatehouse+ka', 'lighttpd', 'nginx'):
         r = [x for x in rows if x['script'] == script and x['server'] == server]
         if not r:
             continue
-        print(f"{script:<10} {server:<10} {statistics.median(float(x['requests_per_s']) for x in r):15.0f} "
+        print(f"{script:<10} {server:<12} {statistics.median(float(x['requests_per_s']) for x in r):15.0f} "
               f"{sum(int(x['errors']) for x in r):7d} {max(int(x['server_rss_kib']) for x in r) / 1024:15.1f} "
-              f"{max(int(x['php_rss_kib']) for x in r) / 1024:12.1f}")
-print("server RSS: the server's own processes (Gatehouse: its JVM alone); PHP RSS: its php-cgi or php-fpm tree")
+              f"{max(int(x['php_rss_kib']) for x in r) / 1024:12.1f} "
+              f"{statistics.median(float(x['p99_ms']) for x in r):8.1f}")
+print("server RSS: the server's own processes (Gatehouse: its JVM alone); PHP RSS: its php-cgi or php-fpm tree; "
+      "p99: wrk's 99th percentile latency, median over the rounds")
 PY

@@ -262,10 +262,18 @@ final class ConfigReader {
                     + ", like /index.php");
             frontController = Optional.empty();
         }
+        int keepAlive = c.value(Keys.FASTCGI_KEEP_ALIVE);
+        if (spawn.isPresent() && keepAlive >= spawn.get().workers()) {
+            ConfigNode.Entry entry = c.entry(Keys.FASTCGI_KEEP_ALIVE);
+            problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_KEEP_ALIVE), keepAlive + " would keep every "
+                    + "worker of a spawned process on an idle connection; give 0 to " + (spawn.get().workers() - 1)
+                    + " (its children - 1)");
+            keepAlive = 0;
+        }
         Fields t = c.section(Keys.FASTCGI_TIMEOUTS_GROUP);
         return new FastCgiConfig(backends, extensions,
                 t.value(Keys.FASTCGI_TIMEOUTS_CONNECT, timeouts.connect()),
-                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn, frontController);
+                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn, frontController, keepAlive);
     }
 
     private FastCgiConfig.Spawn spawn(Fields s) {

@@ -27,9 +27,24 @@ import java.util.Optional;
  *                        no file and no directory, instead of a 404 (nginx {@code try_files $uri $uri/ /index.php},
  *                        lighttpd {@code server.error-handler-404}); empty for none. See src-docs/files.md, "Front
  *                        controllers"
+ * @param keepAlive       idle connections kept open to each server between requests ({@code FCGI_KEEP_CONN}),
+ *                        counted over all of the gateway's IO threads and of the files actions that use the server;
+ *                        0 closes each connection after its request. Each idle connection pins one of the server's
+ *                        workers, so it must stay below the workers the server has for this gateway; default
+ *                        {@link #DEFAULT_KEEP_ALIVE}. See src-docs/files.md, "Keep-alive connections"
  */
 public record FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout,
-                            Duration responseTimeout, Optional<Spawn> spawn, Optional<String> frontController) {
+                            Duration responseTimeout, Optional<Spawn> spawn, Optional<String> frontController,
+                            int keepAlive) {
+
+    /**
+     * {@code fastcgi.keepAlive} when not given: none, a connection per request, as nginx without
+     * {@code fastcgi_keep_conn}. While more requests are in flight than the server has workers, the requests that
+     * open new connections wait in the server's listen backlog behind those that reuse kept ones, which multiplied
+     * the 99th percentile latency of an overloaded benchmark by 3 to 46 (src-docs/files.md, "Keep-alive connections
+     * to FastCGI servers"); keep-alive is for servers with workers to spare.
+     */
+    public static final int DEFAULT_KEEP_ALIVE = 0;
 
     /** {@code fastcgi.extensions} when not given. */
     public static final List<String> DEFAULT_EXTENSIONS = List.of(".php");
@@ -45,10 +60,12 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @param spawn           the processes to run instead of {@code backends}, or empty
      * @param frontController a path starting with {@code /}, with no {@code .} or {@code ..} segment, no backslash,
      *                        NUL or {@code ?}, ending in one of {@code extensions}; or empty
+     * @param keepAlive       0 or more; with {@code spawn}, fewer than each process's workers
+     *                        ({@link Spawn#workers()})
      * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is neither
      *                                  {@code fcgi://host:port} nor {@code unix:/path}, an extension does not start
-     *                                  with a dot, a timeout is not positive, or the front controller is not such a
-     *                                  path
+     *                                  with a dot, a timeout is not positive, the front controller is not such a
+     *                                  path, or keepAlive is negative or would pin every spawned worker
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig {
@@ -82,7 +99,29 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
             throw new IllegalArgumentException("fastcgi.frontController: give a script path inside the document root "
                     + "ending in one of " + extensions + ", like /index.php; got " + frontController.get());
         }
+        if (keepAlive < 0 || (spawn.isPresent() && keepAlive >= spawn.get().workers())) {
+            throw new IllegalArgumentException("fastcgi.keepAlive: " + keepAlive + " must be 0 or more"
+                    + spawn.map(s -> " and below the " + s.workers() + " workers of each spawned process").orElse(""));
+        }
     }
+
+    /**
+     * Scripts run on their servers with the default {@code keepAlive}: the constructor before it was added.
+     *
+     * @param backends        {@code fcgi://host:port} servers: at least one without {@code spawn}, none with it
+     * @param extensions      at least one, each starting with a dot
+     * @param connectTimeout  more than 0
+     * @param responseTimeout more than 0
+     * @param spawn           the processes to run instead of {@code backends}, or empty
+     * @param frontController a script path ending in one of {@code extensions}, or empty
+     * @throws IllegalArgumentException as the canonical constructor
+     * @throws NullPointerException     when a component is null
+     */
+    public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
+                         Optional<Spawn> spawn, Optional<String> frontController) {
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController, DEFAULT_KEEP_ALIVE);
+    }
+
 
     /**
      * Scripts run on their servers, with no front controller: the constructor before {@code frontController} was
@@ -100,7 +139,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
                          Optional<Spawn> spawn) {
-        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty());
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty(), DEFAULT_KEEP_ALIVE);
     }
 
     /**
@@ -115,7 +154,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout) {
-        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty());
+        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty(), DEFAULT_KEEP_ALIVE);
     }
 
     /**
@@ -203,6 +242,14 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
                 throw new IllegalArgumentException("fastcgi.spawn: processes must be 1 to 64, children 0 to 1000 and "
                         + "maxRequests 1 or more; got " + processes + ", " + children + " and " + maxRequests);
             }
+        }
+
+        /**
+         * @return the FastCGI connections each process serves at once: {@code children}, or 1 when the master serves
+         *         alone
+         */
+        public int workers() {
+            return Math.max(children, 1);
         }
 
         /** @return {@link #command()} split at spaces and tabs, as lighttpd splits {@code bin-path} (no quoting) */

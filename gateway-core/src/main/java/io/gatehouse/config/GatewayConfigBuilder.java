@@ -1403,6 +1403,17 @@ public final class GatewayConfigBuilder {
         }
 
         /**
+         * {@code fastcgi.keepAlive}: idle connections kept open to each server between requests, across IO threads;
+         * default {@link FastCgiConfig#DEFAULT_KEEP_ALIVE}.
+         *
+         * @param connections 0 or more; with spawn, below each process's workers
+         * @return this builder
+         */
+        public FastCgiBuilder keepAlive(int connections) {
+            return set(Keys.FASTCGI_KEEP_ALIVE, connections);
+        }
+
+        /**
          * {@code fastcgi.timeouts.response}: how long the script may take to send its response head; default the
          * top-level {@code timeouts.response}.
          *

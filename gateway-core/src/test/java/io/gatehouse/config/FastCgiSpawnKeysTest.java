@@ -66,14 +66,10 @@ class FastCgiSpawnKeysTest {
     }
 
     private Path executable(String name) throws IOException {
-        Path file = Files.writeString(dir.resolve(name), "#!/bin/sh\n");
-        assertTrue(file.toFile().setExecutable(true));
-        return file;
+        return FastCgiKeysFixture.executable(dir, name);
     }
 
     private FastCgiConfig load(String fastcgi) throws IOException {
-        Path yaml = Files.writeString(dir.resolve("gatehouse.yaml"), "listen: [\"127.0.0.1:0\"]\nvhosts:\n"
-                + "  - hosts: [\"*\"]\n    files:\n      root: " + dir + "\n      " + fastcgi + "\n");
-        return ((FilesConfig) GatewayConfig.load(yaml).vhosts().get(0).action()).fastcgi().orElseThrow();
+        return FastCgiKeysFixture.load(dir, fastcgi);
     }
 }

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * waiting request that gets no connection within {@code connectTimeout} (HAProxy's {@code timeout queue} defaults
  * the same way) fails as {@link Failure#BUSY}. A connection left idle for {@code idleTimeout} is closed (nginx's upstream {@code keepalive_timeout}), so the
  * pool shrinks back to what the load needs and a backend that never times out idle connections is not held
- * open forever.
+ * open forever. A FastCGI server's pool counts its idle connections in an {@link IdleBudget} instead, over every IO
+ * thread and every pool of that server, as each pins one of the server's workers.
  *
  * <p>Every method must be called on the IO thread that serves the exchange (the forwarder guarantees it), except
  * {@link #close()}. Callbacks run on that same thread.
@@ -61,6 +62,8 @@ final class BackendPool implements AutoCloseable {
     private final URI backend;
     private final Connector connector;
     private final int maxIdle;
+    /** Counts idle connections across threads and pools instead of {@link #maxIdle} per thread; null for none. */
+    private final IdleBudget idleBudget;
     private final int maxConnections;
     private final int queueSize;
     private final long connectTimeoutMillis;
@@ -77,19 +80,24 @@ final class BackendPool implements AutoCloseable {
      */
     BackendPool(URI backend, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis, long idleTimeoutMillis,
                 UpstreamCodec.Factory codecs) {
-        this(backend, tcp(backend), maxIdle, maxConnections, queueSize, connectTimeoutMillis, idleTimeoutMillis, codecs);
+        this(backend, tcp(backend), maxIdle, null, maxConnections, queueSize, connectTimeoutMillis, idleTimeoutMillis, codecs);
     }
 
     /**
-     * @param connector      opens the connections
-     * @param maxConnections 0 for no cap
-     * @param codecs         makes the codec that speaks the backend's protocol on each connection opened
+     * A pool of connections {@code connector} opens, kept idle only while {@code idleBudget} has room, whichever IO
+     * thread they belong to; the number of connections open is not capped.
      */
-    BackendPool(URI backend, Connector connector, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis,
-                long idleTimeoutMillis, UpstreamCodec.Factory codecs) {
+    BackendPool(URI backend, Connector connector, IdleBudget idleBudget, long connectTimeoutMillis, long idleTimeoutMillis,
+                UpstreamCodec.Factory codecs) {
+        this(backend, connector, 0, idleBudget, 0, 0, connectTimeoutMillis, idleTimeoutMillis, codecs);
+    }
+
+    private BackendPool(URI backend, Connector connector, int maxIdle, IdleBudget idleBudget, int maxConnections, int queueSize,
+                        long connectTimeoutMillis, long idleTimeoutMillis, UpstreamCodec.Factory codecs) {
         this.backend = backend;
         this.connector = connector;
         this.maxIdle = maxIdle;
+        this.idleBudget = idleBudget;
         this.maxConnections = maxConnections > 0 ? maxConnections : Integer.MAX_VALUE;
         this.queueSize = queueSize;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -177,11 +185,27 @@ final class BackendPool implements AutoCloseable {
         }
 
         BackendConnection pollIdle() {
-            BackendConnection connection = idle.pollFirst();
-            while (connection != null && !connection.isOpen()) {
+            BackendConnection connection;
+            do {
                 connection = idle.pollFirst();
-            }
+                if (connection == null) {
+                    return null;
+                }
+                leftIdle();
+            } while (!connection.isOpen());
             return connection;
+        }
+
+        /** Whether one more connection may join {@link #idle}; counts it in the budget when there is one. */
+        private boolean mayKeepIdle() {
+            return idleBudget == null ? idle.size() < maxIdle : idleBudget.tryKeep();
+        }
+
+        /** A connection left {@link #idle}: taken, or closed. */
+        private void leftIdle() {
+            if (idleBudget != null) {
+                idleBudget.left();
+            }
         }
 
         void offer(BackendConnection connection) {
@@ -195,7 +219,7 @@ final class BackendPool implements AutoCloseable {
             if (waiter != null) {
                 waiter.timer.remove();
                 waiter.lease.connected(connection, true);
-            } else if (idle.size() >= maxIdle) {
+            } else if (!mayKeepIdle()) {
                 // Opened for a peak: the load after it is served by the idle ones kept.
                 connection.close();
             } else {
@@ -214,6 +238,7 @@ final class BackendPool implements AutoCloseable {
             BackendConnection longest;
             while ((longest = idle.peekLast()) != null && now - longest.idleSince >= idleTimeoutNanos) {
                 idle.pollLast();
+                leftIdle();
                 longest.close();
             }
             // Closing frees a slot, which may connect a waiting request whose connection is already back (and the
@@ -284,7 +309,9 @@ final class BackendPool implements AutoCloseable {
                     attempt.timer.remove();
                     BackendConnection connection = new BackendConnection(channel, codecs);
                     connection.onClose(() -> {
-                        idle.remove(connection);
+                        if (idle.remove(connection)) {
+                            leftIdle();
+                        }
                         slotFreed();
                     });
                     lease.connected(connection, false);
@@ -307,6 +334,7 @@ final class BackendPool implements AutoCloseable {
             BackendConnection[] toClose = idle.toArray(BackendConnection[]::new);
             idle.clear();
             for (BackendConnection connection : toClose) {
+                leftIdle();
                 connection.close();
             }
             Waiter waiter;

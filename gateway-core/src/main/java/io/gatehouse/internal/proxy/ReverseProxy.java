@@ -160,12 +160,10 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         List<Backend> backends = new ArrayList<>();
         for (URI uri : uris) {
             backends.add(new Backend(uri,
-                    // No idle connection is kept: a php-cgi or php-fpm worker serves one connection at a time, for as
-                    // long as it stays open, so connections idling in the per-IO-thread pools would pin workers that
-                    // other threads' requests then wait for (nginx's fastcgi_keep_conn and lighttpd keep none either).
+                    // A worker serves one connection for as long as it stays open: idle connections are counted
+                    // per server, over the IO threads and the pools of every files action (IdleBudget).
                     new BackendPool(uri, FastCgiConfig.isUnixSocket(uri) ? unixSockets.to(uri) : BackendPool.tcp(uri),
-                            0, ProxyConfig.NO_CONNECTION_CAP,
-                            ProxyConfig.DEFAULT_QUEUE_SIZE, fastcgi.connectTimeout().toMillis(),
+                            IdleBudget.of(uri, fastcgi.keepAlive()), fastcgi.connectTimeout().toMillis(),
                             ProxyConfig.DEFAULT_IDLE_TIMEOUT.toMillis(), FastCgiCodec.factory(uri, log)),
                     new BackendHealth(uri, uris.size() > 1, ProxyConfig.Health.DEFAULT_FAILURES,
                             ProxyConfig.Health.DEFAULT_COOL_OFF.toMillis())));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -25,12 +26,22 @@ final class PhpCgi implements AutoCloseable {
 
     /** Starts php-cgi on {@code port} and returns once it accepts connections. */
     static PhpCgi start(int port) throws IOException, InterruptedException {
+        return start(port, Map.of());
+    }
+
+    /** Like {@link #start(int)}, with each worker replaced after {@code maxRequests} requests. */
+    static PhpCgi startReplacingWorkersAfter(int maxRequests, int port) throws IOException, InterruptedException {
+        return start(port, Map.of("PHP_FCGI_MAX_REQUESTS", Integer.toString(maxRequests)));
+    }
+
+    private static PhpCgi start(int port, Map<String, String> environment) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(PHP_CGI), "php-cgi is not installed: the PHP FastCGI tests are skipped");
         ProcessBuilder builder = new ProcessBuilder(PHP_CGI.toString(), "-b", "127.0.0.1:" + port,
                 "-d", "output_buffering=0", "-d", "display_errors=0", "-d", "log_errors=1", "-d", "error_log=",
                 "-d", "post_max_size=64M", "-d", "max_execution_time=0");
         builder.environment().clear();
         builder.environment().put("PHP_FCGI_CHILDREN", "2");
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         PhpCgi php = new PhpCgi(builder.start(), port);
         php.awaitAccepting();
