@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.internal.tls.ServerTls;
 import io.undertow.server.HttpHandler;
 
 import java.util.LinkedHashMap;
@@ -67,6 +68,16 @@ final class Generation {
 
     GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The TLS of this configuration's tls listeners: its certificates as read when this generation was built, so
+     * a reload serves renewed ones to new connections.
+     *
+     * @return the server TLS, or null when the configuration has no tls listener
+     */
+    ServerTls tls() {
+        return tree.tls();
     }
 
     /** The tree serving {@code listener}, or null when this configuration does not have that listener. */

@@ -12,6 +12,7 @@ import io.gatehouse.config.ListenAddress;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +59,11 @@ final class Reloader implements AutoCloseable {
     void attach(Gateway gateway, MeterRegistry registry) {
         this.registry = registry;
         started.complete(gateway);
+    }
+
+    /** The configuration being served: the gateway's, once {@linkplain #attach attached}; empty before. */
+    Optional<GatewayConfig> serving() {
+        return started.isDone() ? Optional.of(started.join().config()) : Optional.empty();
     }
 
     /** Asks for a reload; {@code reason} (such as {@code SIGHUP}) starts its log line. Never blocks. */
@@ -119,6 +125,8 @@ final class Reloader implements AutoCloseable {
         succeeded("reloaded " + file + " (" + RouteReport.count(next.vhosts().size(), "vhost")
                 + listeners("; now also listening on ", changes.added())
                 + listeners("; no longer listening on ", changes.removed()) + ")");
+        // As at start: an expiring certificate or a shadowed route is worth a line each time the file is read.
+        next.warnings().forEach(warning -> LOG.warning(warning.toString()));
     }
 
     /** One line per reload outcome, and one count in {@code gatehouse.config.reloads}. */
