@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +28,25 @@ class CertificateExpiryGaugeTest {
     @TempDir
     Path dir;
 
-    private GatewayConfig config(Issued certificate) {
-        return GatewayConfig.builder().listen("127.0.0.1:0 tls")
+    private TestCertificates ca;
+    private Instant notAfter;
+    private Issued certificate;
+    private GatewayConfig config;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void serveACertificate() {
+        ca = TestCertificates.create(dir);
+        notAfter = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+        certificate = issue(notAfter);
+        config = GatewayConfig.builder().listen("127.0.0.1:0 tls")
                 .tls(t -> t.certificate(certificate.certificate().toString(), certificate.key().toString()))
                 .vhost(v -> v.hosts("a.test").echo()).build();
     }
 
-    private static Issued issue(TestCertificates ca, Instant notAfter) {
-        return ca.issue("a.test").validity(Instant.now().minus(Duration.ofDays(1)), notAfter).write();
+    /** Writes the certificate's files, as a renewal rewrites them. */
+    private Issued issue(Instant expiry) {
+        return ca.issue("a.test").validity(Instant.now().minus(Duration.ofDays(1)), expiry).write();
     }
 
     private static Gauge expiry(SimpleMeterRegistry registry, Issued certificate) {
@@ -43,16 +55,11 @@ class CertificateExpiryGaugeTest {
 
     @Test
     void theGaugeSaysWhenTheServedCertificateExpiresAndFollowsARenewal() {
-        TestCertificates ca = TestCertificates.create(dir);
-        Instant first = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
-        Issued certificate = issue(ca, first);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        GatewayConfig config = config(certificate);
         try (GatewayHandler gateway = Gateway.handler(config, registry)) {
-            assertEquals(first.getEpochSecond(), expiry(registry, certificate).value());
+            assertEquals(notAfter.getEpochSecond(), expiry(registry, certificate).value());
 
-            Instant renewed = first.plus(Duration.ofDays(60));
-            issue(ca, renewed); // the same files, as certbot renews them
+            Instant renewed = notAfter.plus(Duration.ofDays(60));
+            issue(renewed);
             gateway.reload(config);
             assertEquals(renewed.getEpochSecond(), expiry(registry, certificate).value());
         }
@@ -60,11 +67,6 @@ class CertificateExpiryGaugeTest {
 
     @Test
     void aReloadWhoseCertificateCannotBeReadKeepsTheOldOneAndSaysWhichFile() throws Exception {
-        TestCertificates ca = TestCertificates.create(dir);
-        Instant notAfter = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
-        Issued certificate = issue(ca, notAfter);
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        GatewayConfig config = config(certificate);
         try (GatewayHandler gateway = Gateway.handler(config, registry)) {
             Files.writeString(certificate.key(), "not a key\n");
             UncheckedIOException refused = assertThrows(UncheckedIOException.class, () -> gateway.reload(config));

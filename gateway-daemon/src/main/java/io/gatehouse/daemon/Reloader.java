@@ -122,11 +122,11 @@ final class Reloader implements AutoCloseable {
             return;
         }
         warnAboutStartOnlyKeys(before, next);
+        // As at start: an expiring certificate or a shadowed route is worth a line each time the file is read.
+        next.warnings().forEach(warning -> LOG.warning(warning.toString()));
         succeeded("reloaded " + file + " (" + RouteReport.count(next.vhosts().size(), "vhost")
                 + listeners("; now also listening on ", changes.added())
                 + listeners("; no longer listening on ", changes.removed()) + ")");
-        // As at start: an expiring certificate or a shadowed route is worth a line each time the file is read.
-        next.warnings().forEach(warning -> LOG.warning(warning.toString()));
     }
 
     /** One line per reload outcome, and one count in {@code gatehouse.config.reloads}. */

@@ -6,6 +6,7 @@ package io.gatehouse.internal.tls;
  */
 public final class CertificateProblem extends RuntimeException {
 
+    /** Throwables are serializable; this one's form is its message and {@link #inKeyFile()}. */
     private static final long serialVersionUID = 1L;
 
     private final boolean inKeyFile;

@@ -29,7 +29,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,13 +40,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerTlsHandshakeTest {
 
+    /** One CA for the class: each test writes the certificates it serves before it loads them. */
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private TestCertificates ca;
+    private static TestCertificates ca;
 
-    @BeforeEach
-    void createCa() {
+    @BeforeAll
+    static void createCa() {
         ca = TestCertificates.create(dir);
     }
 
@@ -231,7 +232,7 @@ class ServerTlsHandshakeTest {
     }
 
     /** A handshake between a server engine of {@code tls} and a client engine sending {@code serverName}, in memory. */
-    private X509Certificate handshake(ServerTls tls, String serverName) throws SSLException {
+    private static X509Certificate handshake(ServerTls tls, String serverName) throws SSLException {
         SSLEngine server = tls.context().createSSLEngine();
         server.setUseClientMode(false);
         server.setSSLParameters(tls.parameters());
