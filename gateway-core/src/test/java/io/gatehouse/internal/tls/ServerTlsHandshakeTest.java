@@ -27,7 +27,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,30 +176,11 @@ class ServerTlsHandshakeTest {
         assertTrue(parameters.getUseCipherSuitesOrder());
     }
 
-    /** A TLS server on a loopback port: completes each client's handshake with {@code tls}, then closes it. */
-    private final class Server implements AutoCloseable {
-        private final SSLServerSocket socket;
-        private final Thread acceptor;
+    /** A loopback TLS server of {@code tls}, and the leaf it presents to the JDK's client. */
+    private static final class Server extends TlsTestServer {
 
         Server(ServerTls tls) throws IOException {
-            socket = (SSLServerSocket) tls.context().getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            socket.setSSLParameters(tls.parameters());
-            acceptor = new Thread(this::serve, "tls-test-server");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void serve() {
-            while (!socket.isClosed()) {
-                try (SSLSocket client = (SSLSocket) socket.accept()) {
-                    client.startHandshake();
-                    // One byte after the handshake, so the client's read below ends when the handshake has.
-                    client.getOutputStream().write('x');
-                    client.getOutputStream().flush();
-                } catch (IOException e) {
-                    // A refused handshake or the server closing: the client sees its own side of it.
-                }
-            }
+            super(tls);
         }
 
         X509Certificate presented(String serverName) throws IOException {
@@ -211,7 +191,7 @@ class ServerTlsHandshakeTest {
         X509Certificate presented(String serverName, SSLParameters only) throws IOException {
             SSLContext client = ca.clientContext();
             try (SSLSocket connection = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-                    socket.getLocalPort())) {
+                    port())) {
                 SSLParameters parameters = connection.getSSLParameters();
                 if (only != null) {
                     parameters.setCipherSuites(only.getCipherSuites());
@@ -220,14 +200,9 @@ class ServerTlsHandshakeTest {
                 parameters.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
                 connection.setSSLParameters(parameters);
                 connection.startHandshake();
-                assertEquals('x', connection.getInputStream().read());
+                assertEquals(TlsTestServer.AFTER_HANDSHAKE, connection.getInputStream().read());
                 return (X509Certificate) connection.getSession().getPeerCertificates()[0];
             }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 
