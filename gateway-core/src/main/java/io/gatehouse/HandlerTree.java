@@ -69,8 +69,8 @@ final class HandlerTree implements AutoCloseable {
     private final BackendGauges backendGauges;
     /** Shared like {@link #backendGauges}: one expiry series per certificate file; null without meters. */
     private final CertificateGauges certificateGauges;
-    /** The TLS of the tls listeners, its certificates read from their files as this tree was built; null without. */
-    private final ServerTls tls;
+    /** The TLS of each tls listener, the certificates read from their files as this tree was built. */
+    private final Map<ListenAddress, ServerTls> tls;
 
     /**
      * The trees of {@code config}, recording meters as {@code options} say; its proxies and listeners log repeated
@@ -96,7 +96,7 @@ final class HandlerTree implements AutoCloseable {
         this.previous = previous;
         try {
             // Read now, not taken from the previous tree: a reload is how a renewed certificate is served.
-            this.tls = ServerTls.of(config).orElse(null);
+            this.tls = ServerTls.forListeners(config);
             for (VirtualHost vhost : config.vhosts()) {
                 ServedBy servedBy = ServedBy.vhost(vhost.name());
                 RouteChain routes = RouteChain.create(servedBy, vhost.routes(), this::actionHandler);
@@ -164,14 +164,15 @@ final class HandlerTree implements AutoCloseable {
     void committed() {
         logs.interval(config.log().repeatInterval());
         trackBackendGauges();
-        if (certificateGauges != null && tls != null) {
-            tls.certificates().forEach(certificate -> track(certificateGauges.track(certificate)));
+        if (certificateGauges != null) {
+            tls.values().stream().flatMap(listener -> listener.certificates().stream()).distinct()
+                    .forEach(certificate -> track(certificateGauges.track(certificate)));
         }
     }
 
-    /** The TLS of this configuration's tls listeners, or null when it has none. */
-    ServerTls tls() {
-        return tls;
+    /** The TLS of {@code listener}, or null when it is not one of this configuration's tls listeners. */
+    ServerTls tls(ListenAddress listener) {
+        return tls.get(listener);
     }
 
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */

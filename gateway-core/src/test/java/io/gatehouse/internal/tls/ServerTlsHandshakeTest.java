@@ -10,6 +10,8 @@ import io.gatehouse.config.TlsConfig;
 import io.gatehouse.config.VhostTls;
 import io.gatehouse.config.VirtualHost;
 import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
 import io.gatehouse.testing.TestCertificates;
 import io.gatehouse.testing.TestCertificates.Issued;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -104,6 +107,26 @@ class ServerTlsHandshakeTest {
         try (Server server = new Server(tls(List.of(pinning(a, "a.test"), pinning(b, "*.b.test")), new Issued[0]))) {
             assertEquals(b.leaf(), server.presented("www.b.test"));
             assertEquals(a.leaf(), server.presented(null));
+        }
+    }
+
+    @Test
+    void aVhostsOwnCertificateIsPresentedOnlyOnItsOwnListeners() throws IOException {
+        Issued public_ = ca.issue("www.test").write();
+        Issued internal = ca.issue("internal.test").write();
+        GatewayConfig config = GatewayConfig.builder().listen("127.0.0.1:0 tls")
+                .tls(t -> t.certificate(public_.certificate().toString(), public_.key().toString()))
+                .vhost(v -> v.hosts("www.test").echo())
+                .vhost(v -> v.hosts("*").listen("127.0.0.1:1 tls")
+                        .tls(t -> t.certificate(internal.certificate().toString(), internal.key().toString())).echo())
+                .build();
+        Map<ListenAddress, ServerTls> byListener = ServerTls.forListeners(config);
+        assertEquals(List.of(ListenAddress.parse("127.0.0.1:0 tls"), ListenAddress.parse("127.0.0.1:1 tls")),
+                List.copyOf(byListener.keySet()));
+        try (Server publicListener = new Server(byListener.get(ListenAddress.parse("127.0.0.1:0 tls")));
+             Server internalListener = new Server(byListener.get(ListenAddress.parse("127.0.0.1:1 tls")))) {
+            assertEquals(public_.leaf(), publicListener.presented("anything.test"), "the catch-all's certificate stays on its listener");
+            assertEquals(internal.leaf(), internalListener.presented("www.test"));
         }
     }
 
