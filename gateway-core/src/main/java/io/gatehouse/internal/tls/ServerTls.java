@@ -85,14 +85,13 @@ public final class ServerTls {
                 listed.add(read(files, read, now));
             }
             List<SniKeyManager.Pin> pins = new ArrayList<>();
-            for (VirtualHost vhost : vhosts) {
-                Optional<CertificateFiles> pin = vhost.tls().certificate();
-                if (pin.isPresent()) {
-                    pins.add(new SniKeyManager.Pin(read(pin.get(), read, now), vhost.hosts()));
-                }
-            }
             List<CertificatePair> all = new ArrayList<>(listed);
-            pins.forEach(pin -> all.add(pin.certificate()));
+            for (VirtualHost vhost : vhosts) {
+                Optional<CertificateFiles> own = vhost.tls().certificate();
+                Optional<CertificatePair> pair = own.isPresent() ? Optional.of(read(own.get(), read, now)) : Optional.empty();
+                pair.ifPresent(all::add);
+                pins.add(new SniKeyManager.Pin(pair, vhost.hosts()));
+            }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {new SniKeyManager(listed, pins)}, null, null);
             return new ServerTls(context, all, config);

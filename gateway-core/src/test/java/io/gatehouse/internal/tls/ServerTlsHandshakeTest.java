@@ -101,6 +101,17 @@ class ServerTlsHandshakeTest {
     }
 
     @Test
+    void aNameOfAVhostWithoutItsOwnCertificateIsNotTakenByACatchAllsCertificate() throws IOException {
+        Issued listed = ca.issue("a.test").write();
+        Issued catchAll = ca.issue("fallback.test").write();
+        VirtualHost plain = new VirtualHost("a.test", List.of("a.test"), List.of(), List.of(Route.catchAll(new EchoConfig())));
+        try (Server server = new Server(tls(List.of(plain, pinning(catchAll, "*")), listed))) {
+            assertEquals(listed.leaf(), server.presented("a.test"), "a.test is routed to its own vhost, not to '*'");
+            assertEquals(catchAll.leaf(), server.presented("other.test"));
+        }
+    }
+
+    @Test
     void withoutAListTheFirstVhostCertificateIsTheDefault() throws IOException {
         Issued a = ca.issue("a.test").write();
         Issued b = ca.issue("b.test").write();
