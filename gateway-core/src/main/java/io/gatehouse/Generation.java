@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.internal.tls.ServerTls;
 import io.undertow.server.HttpHandler;
 
 import java.util.LinkedHashMap;
@@ -67,6 +68,17 @@ final class Generation {
 
     GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The TLS of one of this configuration's tls listeners: the certificates of its vhosts as read when this
+     * generation was built, so a reload serves renewed ones to new connections.
+     *
+     * @param listener a tls listener of this configuration
+     * @return its server TLS, or null when it is not one
+     */
+    ServerTls tls(ListenAddress listener) {
+        return tree.tls(listener);
     }
 
     /** The tree serving {@code listener}, or null when this configuration does not have that listener. */
