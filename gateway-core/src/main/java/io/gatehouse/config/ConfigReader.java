@@ -223,7 +223,19 @@ final class ConfigReader {
                 p.value(Keys.PROXY_CONNECTIONS), p.value(Keys.PROXY_QUEUE), p.value(Keys.PROXY_BALANCE),
                 health(p.section(Keys.PROXY_HEALTH)),
                 p.value(Keys.PROXY_RETRIES, ProxyConfig.defaultRetries(backends.size())),
-                t.value(Keys.PROXY_TIMEOUTS_IDLE), p.value(Keys.PROXY_MAX_CONNECTIONS));
+                t.value(Keys.PROXY_TIMEOUTS_IDLE), p.value(Keys.PROXY_MAX_CONNECTIONS), backendTls(p.section(Keys.PROXY_TLS)));
+    }
+
+    /** {@code proxy.tls}: a {@code ca} file (checked by its binder) or no verification, not both. */
+    private ProxyConfig.Tls backendTls(Fields t) {
+        Optional<Path> ca = Optional.ofNullable(t.value(Keys.BACKEND_TLS_CA));
+        boolean insecureSkipVerify = t.value(Keys.BACKEND_TLS_INSECURE_SKIP_VERIFY);
+        if (ca.isPresent() && insecureSkipVerify) {
+            ConfigNode.Entry entry = t.entry(Keys.BACKEND_TLS_INSECURE_SKIP_VERIFY);
+            problems.add(entry.line(), entry.column(), t.pathOf(Keys.BACKEND_TLS_INSECURE_SKIP_VERIFY), ProxyConfig.Tls.BOTH_GIVEN);
+            return ProxyConfig.Tls.DEFAULTS;
+        }
+        return new ProxyConfig.Tls(ca, insecureSkipVerify);
     }
 
     /** {@code proxy.health}: passive limits always; the active check only when {@code path} is given. */

@@ -179,14 +179,16 @@ public record GatewayConfig(
     /**
      * What is valid but probably wrong, for {@code gatehouse check} and the daemon's log at start and reload: routes
      * that an earlier route of their vhost always shadows; a certificate that expires within 14 days, or that can no
-     * longer be read; a host of a vhost on a {@code tls} listener that no certificate covers. The certificate files
-     * are read again for it.
+     * longer be read; a host of a vhost on a {@code tls} listener that no certificate covers; a proxy whose https
+     * backends are not verified ({@code tls.insecureSkipVerify}) or whose {@code tls} has no https backend to apply
+     * to. The certificate files are read again for it.
      *
      * @return the warnings, each naming the file and key path (and for a route its line); empty when there are none
      */
     public List<ConfigProblem> warnings() {
         List<ConfigProblem> warnings = new ArrayList<>(RouteShadowing.warnings(this));
         warnings.addAll(TlsWarnings.of(this, Instant.now()));
+        warnings.addAll(BackendTlsWarnings.warnings(this));
         return List.copyOf(warnings);
     }
 

@@ -1139,6 +1139,18 @@ public final class GatewayConfigBuilder {
             return self();
         }
 
+        /**
+         * {@code tls.ca} and {@code tls.insecureSkipVerify}: how the certificates of {@code https://} backends are
+         * verified; by default against the JVM's trust store, with the backend's host name.
+         *
+         * @param definition sets the CA file, or turns verification off
+         * @return this builder
+         */
+        public B tls(Consumer<BackendTlsBuilder> definition) {
+            definition.accept(new BackendTlsBuilder(keys.section(Keys.PROXY_TLS)));
+            return self();
+        }
+
         /** The keys that give {@code proxy} when read: each setting explicit, so none is derived again. */
         static BuilderValues keysOf(ProxyConfig proxy) {
             BuilderValues keys = new BuilderValues();
@@ -1154,6 +1166,8 @@ public final class GatewayConfigBuilder {
                     .put(Keys.HEALTH_COOL_OFF, proxy.health().coolOff());
             proxy.health().check().ifPresent(check -> health.put(Keys.HEALTH_PATH, check.path())
                     .put(Keys.HEALTH_INTERVAL, check.interval()).put(Keys.HEALTH_EXPECT, (long) check.expect()));
+            BuilderValues tls = keys.section(Keys.PROXY_TLS).put(Keys.BACKEND_TLS_INSECURE_SKIP_VERIFY, proxy.tls().insecureSkipVerify());
+            proxy.tls().ca().ifPresent(ca -> tls.put(Keys.BACKEND_TLS_CA, ca.toString()));
             return keys;
         }
     }
@@ -1245,6 +1259,36 @@ public final class GatewayConfigBuilder {
          */
         public PassiveHealthBuilder coolOff(Duration coolOff) {
             return set(Keys.HEALTH_COOL_OFF, coolOff);
+        }
+    }
+
+    /** A proxy's {@code tls}: how its {@code https://} backends' certificates are verified. */
+    public static final class BackendTlsBuilder extends Settings<BackendTlsBuilder> {
+
+        BackendTlsBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code tls.ca}: trust the CAs in this PEM file instead of the JVM's (nginx
+         * {@code proxy_ssl_trusted_certificate}); it is read when the proxy is built, which fails if it holds none.
+         *
+         * @param pemFile a file of {@code BEGIN CERTIFICATE} blocks, relative to the current directory
+         * @return this builder
+         */
+        public BackendTlsBuilder ca(String pemFile) {
+            return set(Keys.BACKEND_TLS_CA, pemFile);
+        }
+
+        /**
+         * {@code tls.insecureSkipVerify}: accept any certificate for any name (nginx {@code proxy_ssl_verify off});
+         * for tests against self-signed backends only, and warned about by {@link GatewayConfig#warnings()}.
+         *
+         * @param skip true to verify nothing; default false
+         * @return this builder
+         */
+        public BackendTlsBuilder insecureSkipVerify(boolean skip) {
+            return set(Keys.BACKEND_TLS_INSECURE_SKIP_VERIFY, skip);
         }
     }
 

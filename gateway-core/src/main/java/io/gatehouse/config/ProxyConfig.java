@@ -2,6 +2,7 @@ package io.gatehouse.config;
 
 import io.gatehouse.internal.config.Keys;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * {@code proxy}: forward requests to backends. Two proxy actions with equal settings share one connection pool and
  * one health state per backend ({@link #poolKey()}).
  *
- * @param backends            {@code http://host:port} URIs (no path, query or user info)
+ * @param backends            {@code http://host:port} or {@code https://host:port} URIs (no path, query or user info);
+ *                            the two may be mixed, {@code tls} applies to the https ones
  * @param preserveHost        true: the client's Host goes to the backend (Apache ProxyPreserveHost On)
  * @param connectTimeout      for a backend connection; past it the request gets 502 (or goes to another backend)
  * @param responseTimeout     for the backend's response once the request is sent; past it, 504
@@ -25,6 +27,7 @@ import java.util.Optional;
  * @param idleTimeout         a pooled connection to a backend left unused this long is closed
  * @param maxConnections      0: no cap (the default); else the most connections open to a backend per IO thread
  *                            (nginx {@code max_conns}, HAProxy {@code maxconn}), requests past it wait in the queue
+ * @param tls                 how the certificates of {@code https} backends are verified
  */
 public record ProxyConfig(
         List<URI> backends,
@@ -37,7 +40,8 @@ public record ProxyConfig(
         Health health,
         int retries,
         Duration idleTimeout,
-        int maxConnections) implements Action {
+        int maxConnections,
+        Tls tls) implements Action {
 
     /** {@code proxy.preserveHost} when not given: the client's Host goes to the backend, as ProxyPreserveHost On. */
     public static final boolean DEFAULT_PRESERVE_HOST = true;
@@ -69,6 +73,7 @@ public record ProxyConfig(
      * @param retries               0 to 100
      * @param idleTimeout           more than 0
      * @param maxConnections        0 (no cap) or more
+     * @param tls                   not null
      * @throws IllegalArgumentException naming the {@code proxy} key of a value outside its range
      * @throws NullPointerException     naming the key of a missing value
      */
@@ -83,6 +88,32 @@ public record ProxyConfig(
         RecordChecks.between(Keys.PROXY_MAX_CONNECTIONS, maxConnections, 0, Integer.MAX_VALUE);
         RecordChecks.present(Keys.PROXY_BALANCE, balance);
         RecordChecks.present(Keys.PROXY_HEALTH, health);
+        RecordChecks.present(Keys.PROXY_TLS, tls);
+    }
+
+    /**
+     * A proxy whose https backends are verified against the JVM's trust store: the constructor before {@code tls}
+     * was added.
+     *
+     * @param backends              at least one
+     * @param preserveHost          whether the client's Host goes to the backend
+     * @param connectTimeout        more than 0
+     * @param responseTimeout       more than 0
+     * @param connectionsPerBackend 1 or more
+     * @param queueSize             0 or more
+     * @param balance               not null
+     * @param health                not null
+     * @param retries               0 to 100
+     * @param idleTimeout           more than 0
+     * @param maxConnections        0 (no cap) or more
+     * @throws IllegalArgumentException naming the {@code proxy} key of a value outside its range
+     * @throws NullPointerException     naming the key of a missing value
+     */
+    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
+                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries,
+                       Duration idleTimeout, int maxConnections) {
+        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
+                retries, idleTimeout, maxConnections, Tls.DEFAULTS);
     }
 
     /**
@@ -123,7 +154,7 @@ public record ProxyConfig(
         return new PoolKey(Arrays.asList(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend,
                 queueSize, balance, health.failures(), health.coolOff(), check.map(Check::path).orElse(null),
                 check.map(Check::interval).orElse(null), check.map(Check::expect).orElse(null), retries, idleTimeout,
-                maxConnections));
+                maxConnections, tls));
     }
 
     /**
@@ -249,5 +280,38 @@ public record ProxyConfig(
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
         /** {@code health.expect} when not given. */
         public static final int DEFAULT_EXPECT = 200;
+    }
+
+    /**
+     * {@code proxy.tls}: how the certificates of the proxy's {@code https} backends are checked. By default each
+     * backend's chain must lead to a CA of the JVM's trust store and name the backend's host (nginx
+     * {@code proxy_ssl_verify on}); the host also goes as SNI.
+     *
+     * @param ca                 a PEM file of the CAs trusted instead of the JVM's (nginx
+     *                           {@code proxy_ssl_trusted_certificate}), or empty
+     * @param insecureSkipVerify true: any certificate is accepted, for any name (nginx {@code proxy_ssl_verify off});
+     *                           {@code gatehouse check} and the daemon warn about it
+     */
+    public record Tls(Optional<Path> ca, boolean insecureSkipVerify) {
+
+        /** Verification against the JVM's trust store, when {@code tls} is not given. */
+        public static final Tls DEFAULTS = new Tls(Optional.empty(), false);
+
+        /**
+         * Checks the values.
+         *
+         * @param ca                 a file, or empty
+         * @param insecureSkipVerify must be false when {@code ca} is given
+         * @throws IllegalArgumentException when both a {@code ca} and {@code insecureSkipVerify} are given
+         * @throws NullPointerException     when {@code ca} is null
+         */
+        public Tls {
+            if (RecordChecks.present(Keys.BACKEND_TLS_CA, ca).isPresent() && insecureSkipVerify) {
+                throw new IllegalArgumentException(Keys.BACKEND_TLS_INSECURE_SKIP_VERIFY.path() + ": " + BOTH_GIVEN);
+            }
+        }
+
+        /** Why {@code ca} and {@code insecureSkipVerify} are not given together. */
+        static final String BOTH_GIVEN = "a ca is only used to verify; give either ca or insecureSkipVerify: true, not both";
     }
 }

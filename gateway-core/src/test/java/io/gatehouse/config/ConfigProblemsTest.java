@@ -260,7 +260,6 @@ class ConfigProblemsTest {
                   - hosts: ['*']
                     proxy:
                       backends:
-                        - https://127.0.0.1:8443
                         - 127.0.0.1:8080
                         - http://user:pw@127.0.0.1:8080
                         - http://127.0.0.1:8080/app
@@ -268,15 +267,14 @@ class ConfigProblemsTest {
                         - ftp://127.0.0.1
                 """);
 
-        String expected = "expected http://host:port, like http://127.0.0.1:8080";
+        String expected = "expected http://host:port or https://host:port, like http://127.0.0.1:8080";
         assertEquals(List.of(
-                problem(5, 11, "vhosts[0].proxy.backends[0]", "https backends are not supported yet; use http://"),
-                problem(6, 11, "vhosts[0].proxy.backends[1]", expected + " (the scheme http:// is required)"),
-                problem(7, 11, "vhosts[0].proxy.backends[2]", "user info (user@) is not allowed in a backend; " + expected),
-                problem(8, 11, "vhosts[0].proxy.backends[3]", "a backend path ('/app') is not supported yet: requests go to "
+                problem(5, 11, "vhosts[0].proxy.backends[0]", expected + " (the scheme http:// or https:// is required)"),
+                problem(6, 11, "vhosts[0].proxy.backends[1]", "user info (user@) is not allowed in a backend; " + expected),
+                problem(7, 11, "vhosts[0].proxy.backends[2]", "a backend path ('/app') is not supported yet: requests go to "
                         + "the backend with their own path unchanged; " + expected),
-                problem(9, 11, "vhosts[0].proxy.backends[4]", "a backend has no query (?) or fragment (#); " + expected),
-                problem(10, 11, "vhosts[0].proxy.backends[5]", "unsupported scheme 'ftp'; " + expected)), problems);
+                problem(8, 11, "vhosts[0].proxy.backends[3]", "a backend has no query (?) or fragment (#); " + expected),
+                problem(9, 11, "vhosts[0].proxy.backends[4]", "unsupported scheme 'ftp'; " + expected)), problems);
     }
 
     @Test

@@ -103,7 +103,7 @@ class GatewayConfigBuilderTest {
         assertEquals(List.of(
                 new ConfigProblem(Optional.empty(), 0, 0, "limits.maxHeaderBytes", "must be 1KiB to 2GiB, got '512'"),
                 new ConfigProblem(Optional.empty(), 0, 0, "vhosts[0].proxy.backends[0]", "a backend path ('/app') is not "
-                        + "supported yet: requests go to the backend with their own path unchanged; expected http://host:port, "
+                        + "supported yet: requests go to the backend with their own path unchanged; expected http://host:port or https://host:port, "
                         + "like http://127.0.0.1:8080"),
                 new ConfigProblem(Optional.empty(), 0, 0, "vhosts[1].hosts[0]", "invalid host pattern 'a*.example': expected "
                         + "an exact name (example.com), a wildcard (*.example.com) or * for any host; '*' is only allowed as the "

@@ -50,7 +50,7 @@ class ProxyConfigBuilderTest {
                 .backend("ftp://127.0.0.1:9000").connections(0).healthCheck(h -> h.interval(Duration.ofSeconds(1))).build());
 
         assertEquals(List.of(
-                new ConfigProblem(Optional.empty(), 0, 0, "proxy.backends[0]", "unsupported scheme 'ftp'; expected http://host:port, "
+                new ConfigProblem(Optional.empty(), 0, 0, "proxy.backends[0]", "unsupported scheme 'ftp'; expected http://host:port or https://host:port, "
                         + "like http://127.0.0.1:8080"),
                 new ConfigProblem(Optional.empty(), 0, 0, "proxy.connections", "must be at least 1, got '0'"),
                 new ConfigProblem(Optional.empty(), 0, 0, "proxy.health", "interval and expect configure the active check; give its "

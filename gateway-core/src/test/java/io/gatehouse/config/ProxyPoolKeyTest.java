@@ -41,6 +41,7 @@ class ProxyPoolKeyTest {
         CHANGES.put("retries", p -> p.retries(0));
         CHANGES.put("idleTimeout", p -> p.idleTimeout(Duration.ofSeconds(1)));
         CHANGES.put("maxConnections", p -> p.maxConnections(8));
+        CHANGES.put("tls", p -> p.tls(t -> t.insecureSkipVerify(true)));
     }
 
     @Test

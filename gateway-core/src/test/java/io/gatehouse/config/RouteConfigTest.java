@@ -209,7 +209,7 @@ class RouteConfigTest {
                   - hosts: [example.com]
                     proxy: { backends: ["http://127.0.0.1:1"], stripPrefix: true }
                 """, 3, 48, "vhosts[0].proxy.stripPrefix",
-                "unknown key 'stripPrefix'; valid keys here: backends, preserveHost, timeouts, connections, maxConnections, queue, balance, health, retries");
+                "unknown key 'stripPrefix'; valid keys here: backends, preserveHost, timeouts, connections, maxConnections, queue, balance, health, retries, tls");
     }
 
     @Test

@@ -78,7 +78,8 @@ class ConfigJsonTest {
                         .stripPrefix())))
                 .build());
 
-        assertTrue(json.contains("\"maxConnections\" : 0,\n        \"path\" : null,\n        \"stripPrefix\" : true\n"), json);
+        assertTrue(json.contains("\"maxConnections\" : 0,\n        \"tls\" : {\n          \"ca\" : null,\n"
+                + "          \"insecureSkipVerify\" : false\n        },\n        \"path\" : null,\n        \"stripPrefix\" : true\n"), json);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.gatehouse.config.Template;
 import io.gatehouse.internal.config.ConfigNode.Mapping;
 import io.gatehouse.internal.config.ConfigNode.Scalar;
 import io.gatehouse.internal.config.ConfigNode.Sequence;
+import io.gatehouse.internal.tls.TrustAnchors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,6 +212,15 @@ public final class Binders {
     /** A path, relative ones resolved against the base directory. */
     Binder<Path> path() {
         return parsed(value -> resolve(ConfigValues.notEmpty(value)));
+    }
+
+    /** A PEM file of CA certificates, resolved like {@link #path()}, read now so that a bad one is refused here. */
+    Binder<Path> trustAnchors() {
+        return parsed(value -> {
+            Path file = resolve(ConfigValues.notEmpty(value));
+            TrustAnchors.read(file);
+            return file;
+        });
     }
 
     /** A document root with evhost tokens, resolved like {@link #path()}. */

@@ -82,11 +82,14 @@ public final class ConfigValues {
         return normalised;
     }
 
-    /** {@code http://host:port} or {@code http://host} (port 80), returned as {@code http://host:port}. */
+    /**
+     * {@code http://host:port} or {@code https://host:port}; without a port, 80 or 443. Returned with the port, the
+     * scheme and host lower case.
+     */
     static URI backend(String text) {
-        String expected = "expected http://host:port, like http://127.0.0.1:8080";
+        String expected = "expected http://host:port or https://host:port, like http://127.0.0.1:8080";
         if (!text.contains("://")) {
-            throw new IllegalArgumentException(expected + " (the scheme http:// is required)");
+            throw new IllegalArgumentException(expected + " (the scheme http:// or https:// is required)");
         }
         URI uri;
         try {
@@ -95,10 +98,7 @@ public final class ConfigValues {
             throw new IllegalArgumentException(expected + "; '" + text + "' is not a valid URI: " + e.getReason());
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https")) {
-            throw new IllegalArgumentException("https backends are not supported yet; use http://");
-        }
-        if (!scheme.equals("http")) {
+        if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("unsupported scheme '" + uri.getScheme() + "'; " + expected);
         }
         if (uri.getRawUserInfo() != null) {
@@ -115,11 +115,11 @@ public final class ConfigValues {
             throw new IllegalArgumentException("a backend path ('" + path + "') is not supported yet: requests go to the "
                     + "backend with their own path unchanged; " + expected);
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        int port = uri.getPort() < 0 ? (scheme.equals("https") ? 443 : 80) : uri.getPort();
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("backend port must be 1-65535, got " + port);
         }
-        return URI.create("http://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
+        return URI.create(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
     }
 
     /**

@@ -329,9 +329,15 @@ public final class Keys {
             b -> b.wholeNumber(100, 599, "must be an HTTP status, 100 to 599"), Default.of(ProxyConfig.Check.DEFAULT_EXPECT),
             "the status of a passing check");
 
+    public static final Section BACKEND_TLS = new Section("proxy.tls", ProxyConfig.Tls.class, CONFIGURATION);
+    public static final Key<Path> BACKEND_TLS_CA = BACKEND_TLS.value("ca", "ca", Binders::trustAnchors, Default.none(),
+            "PEM file of the CAs that https backends' certificates must lead to");
+    public static final Key<Boolean> BACKEND_TLS_INSECURE_SKIP_VERIFY = BACKEND_TLS.value("insecureSkipVerify",
+            "insecureSkipVerify", b -> b.bool, Default.of(false), "accept any certificate from https backends");
+
     public static final Section PROXY = new Section("proxy", ProxyConfig.class, CONFIGURATION);
     public static final Key<List<URI>> PROXY_BACKENDS = PROXY.value("backends", "backends",
-            b -> b.list(b.parsed(ConfigValues::backend), "backends like \"http://127.0.0.1:8080\"", true),
+            b -> b.list(b.parsed(ConfigValues::backend), "backends like \"http://127.0.0.1:8080\" or \"https://app.internal\"", true),
             Default.required("list at least one, like backends: [\"http://127.0.0.1:8080\"]"), "where requests go");
     public static final Key<Boolean> PROXY_PRESERVE_HOST = PROXY.value("preserveHost", "preserveHost", b -> b.bool,
             Default.of(ProxyConfig.DEFAULT_PRESERVE_HOST), "send the client's Host to the backend");
@@ -352,6 +358,8 @@ public final class Keys {
     public static final Key<Integer> PROXY_RETRIES = PROXY.value("retries", "retries",
             b -> b.wholeNumber(0, 100, "must be 0 to 100"), Default.derived("the number of backends - 1 (ProxyConfig.defaultRetries)"),
             "further backends a failed request may try");
+    public static final Key<Void> PROXY_TLS = PROXY.opening("tls", ProxyConfig.class, "tls", BACKEND_TLS, null,
+            "how https backends' certificates are verified");
 
     /** A route's {@code proxy}: a vhost's keys and the backend path. */
     public static final Section ROUTE_PROXY = new Section("routes[].proxy", ProxyPath.class, ROUTES, PROXY);
@@ -588,7 +596,7 @@ public final class Keys {
 
     /** Every section, for the table's checks. */
     public static final List<Section> SECTIONS = List.of(TOP, FORWARDED, TIMEOUTS, LIMITS, ACCESS_LOG, LOG, SHUTDOWN, ADMIN,
-            VHOST, VHOST_TLS, TLS, CERTIFICATE, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, SPAWN, ECHO, REDIRECT, RESPOND, REWRITE,
+            VHOST, VHOST_TLS, TLS, CERTIFICATE, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, BACKEND_TLS, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, SPAWN, ECHO, REDIRECT, RESPOND, REWRITE,
             HEADER, HEADERS, HEADER_OPERATIONS);
 
     /**

@@ -92,6 +92,15 @@ final class BackendPool implements AutoCloseable {
         this(backend, connector, 0, idleBudget, 0, 0, connectTimeoutMillis, idleTimeoutMillis, codecs);
     }
 
+    /**
+     * A pool like the TCP one, whose connections {@code connector} opens (over TLS, for an {@code https://} backend);
+     * the connector's open must end within {@code connectTimeoutMillis}, or the attempt fails.
+     */
+    BackendPool(URI backend, Connector connector, int maxIdle, int maxConnections, int queueSize, long connectTimeoutMillis,
+                long idleTimeoutMillis, UpstreamCodec.Factory codecs) {
+        this(backend, connector, maxIdle, null, maxConnections, queueSize, connectTimeoutMillis, idleTimeoutMillis, codecs);
+    }
+
     private BackendPool(URI backend, Connector connector, int maxIdle, IdleBudget idleBudget, int maxConnections, int queueSize,
                         long connectTimeoutMillis, long idleTimeoutMillis, UpstreamCodec.Factory codecs) {
         this.backend = backend;
@@ -357,14 +366,19 @@ final class BackendPool implements AutoCloseable {
         }
     }
 
-    /** Connects over TCP to the backend's host (resolved at each connect, as before) and port (80 when none). */
+    /** Connects over TCP to the backend's host (resolved at each connect, as before) and port ({@link #port}). */
     static Connector tcp(URI backend) {
         String host = backend.getHost();
-        int port = backend.getPort() < 0 ? 80 : backend.getPort();
+        int port = port(backend);
         return thread -> thread.openStreamConnection(new InetSocketAddress(host, port), null, CONNECTION_OPTIONS);
     }
 
-    private static StreamConnection uncheckedGet(IoFuture<? extends StreamConnection> done) {
+    /** The port of {@code backend}: its own, or its scheme's (443 for {@code https}, else 80). */
+    static int port(URI backend) {
+        return backend.getPort() >= 0 ? backend.getPort() : "https".equals(backend.getScheme()) ? 443 : 80;
+    }
+
+    static StreamConnection uncheckedGet(IoFuture<? extends StreamConnection> done) {
         try {
             return done.get();
         } catch (IOException e) {

@@ -67,7 +67,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * @param forwarded which peers' X-Forwarded-* headers are believed
      * @param limits    {@code maxBody} is enforced on request bodies (413 beyond it)
      * @return the proxy, ready to serve; close it to release its connections and health-check timer
-     * @throws IllegalArgumentException when {@code proxy.backends} is empty
+     * @throws IllegalArgumentException when {@code proxy.backends} is empty, or its {@code tls.ca} file can no
+     *                                  longer be read
      */
     public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits) {
         RepeatedEvents own = failureLog(RepeatedEvents.DEFAULT_INTERVAL);
@@ -84,7 +85,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * @param limits     {@code maxBody} is enforced on request bodies (413 beyond it)
      * @param failureLog where repeated failures are summarised; not closed by the proxy
      * @return the proxy, ready to serve
-     * @throws IllegalArgumentException when {@code proxy.backends} is empty
+     * @throws IllegalArgumentException when {@code proxy.backends} is empty, or its {@code tls.ca} file can no
+     *                                  longer be read
      * @throws NullPointerException     when {@code failureLog} is null
      */
     public static ReverseProxy create(ProxyConfig proxy, ForwardedConfig forwarded, Limits limits,
@@ -100,9 +102,11 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         }
         ProxyLog log = new ProxyLog(failureLog);
         List<Backend> backends = new ArrayList<>();
+        TlsTransport tls = proxy.backends().stream().anyMatch(TlsTransport::serves) ? TlsTransport.of(proxy.tls()) : null;
         for (URI uri : proxy.backends()) {
             backends.add(new Backend(uri,
-                    new BackendPool(uri, proxy.connectionsPerBackend(), proxy.maxConnections(), proxy.queueSize(),
+                    new BackendPool(uri, TlsTransport.serves(uri) ? tls.connector(uri) : BackendPool.tcp(uri),
+                            proxy.connectionsPerBackend(), proxy.maxConnections(), proxy.queueSize(),
                             proxy.connectTimeout().toMillis(), proxy.idleTimeout().toMillis(),
                             Http1Codec.factory(uri, proxy.preserveHost())),
                     new BackendHealth(uri, proxy.backends().size() > 1, proxy.health().failures(),
@@ -118,7 +122,7 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         HttpHandler afterClientHeaders = new BodyLimit(limits.maxBody(), log, forwarding);
         List<Backend> all = List.copyOf(backends);
         return new ReverseProxy(chain, afterClientHeaders, all,
-                proxy.health().check().map(check -> HealthChecker.start(all, check)), own, null);
+                proxy.health().check().map(check -> HealthChecker.start(all, check, tls)), own, null);
     }
 
     /**
