@@ -47,7 +47,10 @@ final class BackendPool implements AutoCloseable {
         void failed(Failure failure, String reason);
     }
 
-    /** Opens a connection to the backend for an IO thread: over TCP by XNIO, or over a Unix socket. */
+    /**
+     * Opens a connection to the backend for an IO thread: over TCP by XNIO, with TLS over it ({@link TlsTransport}),
+     * or over a Unix socket.
+     */
     interface Connector {
         /**
          * Called on {@code thread}; the connection belongs to it.
