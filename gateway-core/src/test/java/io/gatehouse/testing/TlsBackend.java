@@ -60,6 +60,15 @@ public final class TlsBackend implements AutoCloseable {
 
     /** An HTTPS backend presenting {@code certificate} (its chain, leaf first) with {@code certificate}'s key. */
     public static TlsBackend serving(TestCertificates.Issued certificate, X509Certificate... chainAfterLeaf) {
+        return serving(new String[] {"TLSv1.3", "TLSv1.2"}, certificate, chainAfterLeaf);
+    }
+
+    /** Like {@link #serving}, speaking TLS 1.2 only, whose handshake the client ends on a read, not a write. */
+    public static TlsBackend servingTls12(TestCertificates.Issued certificate, X509Certificate... chainAfterLeaf) {
+        return serving(new String[] {"TLSv1.2"}, certificate, chainAfterLeaf);
+    }
+
+    private static TlsBackend serving(String[] protocols, TestCertificates.Issued certificate, X509Certificate... chainAfterLeaf) {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
@@ -72,6 +81,7 @@ public final class TlsBackend implements AutoCloseable {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(factory.getKeyManagers(), null, null);
             SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            server.setEnabledProtocols(protocols);
             server.bind(new InetSocketAddress(InetAddress.getByName("localhost"), 0));
             return new TlsBackend(server, true);
         } catch (GeneralSecurityException | IOException e) {

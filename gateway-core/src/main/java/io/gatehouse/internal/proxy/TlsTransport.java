@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -277,8 +278,18 @@ final class TlsTransport {
             ConduitStreamSourceChannel source = tls.getSourceChannel();
             source.getReadSetter().set(null);
             source.suspendReads();
-            if (!result.setResult(tls)) {
+            // This runs inside the SSL conduit's unwrap, and the pool writes the request on the connection as soon
+            // as it has it: a write from in here corrupts the conduit's state (with TLS 1.2, whose handshake ends on
+            // a read). The connection is handed over once the conduit has returned.
+            try {
+                tls.getIoThread().execute(() -> {
+                    if (!result.setResult(tls)) {
+                        IoUtils.safeClose(tls);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
                 IoUtils.safeClose(tls);
+                result.setException(new IOException("TLS handshake with " + host + " ended as the gateway stopped"));
             }
         }
 

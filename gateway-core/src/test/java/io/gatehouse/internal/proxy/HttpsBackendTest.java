@@ -96,6 +96,20 @@ class HttpsBackendTest {
     }
 
     @Test
+    void answersThroughATls12Backend() throws Exception {
+        try (TlsBackend backend = TlsBackend.servingTls12(ca.issue("localhost").write(), ca.ca());
+             ProxyServer proxy = ProxyServer.start(trustingTheTestCa(backend.port()))) {
+            for (int i = 0; i < 2; i++) {
+                RawHttp.Response answer = get(proxy);
+                assertEquals(200, answer.status(), answer.head());
+                assertEquals("ok", answer.body());
+            }
+            assertEquals(1, backend.handshakes());
+        }
+        assertNoStackTrace();
+    }
+
+    @Test
     void sendsTheBackendsHostNameAsSni() throws Exception {
         try (TlsBackend backend = backendFor("localhost");
              ProxyServer proxy = ProxyServer.start(trustingTheTestCa(backend.port()))) {
