@@ -34,6 +34,8 @@ class NginxHttpsBackendTest {
     static Path tmp;
     private static Process nginx;
     private static int nginxPort;
+    /** The same server, TLS 1.2 only: the client's handshake ends on a read there. */
+    private static int nginxTls12Port;
     private static TestCertificates ca;
 
     @BeforeAll
@@ -43,6 +45,7 @@ class NginxHttpsBackendTest {
         ca = TestCertificates.create(tmp);
         TestCertificates.Issued localhost = ca.issue("localhost").write();
         nginxPort = UnusedPort.next();
+        nginxTls12Port = UnusedPort.next();
         Files.createDirectories(tmp.resolve("logs"));
         Path conf = Files.writeString(tmp.resolve("nginx.conf"), """
                 daemon off;
@@ -53,20 +56,28 @@ class NginxHttpsBackendTest {
                 http {
                     access_log off;
                     client_body_temp_path %1$s/body;
+                    ssl_certificate %3$s;
+                    ssl_certificate_key %4$s;
                     server {
                         listen 127.0.0.1:%2$d ssl;
-                        ssl_certificate %3$s;
-                        ssl_certificate_key %4$s;
                         ssl_protocols TLSv1.2 TLSv1.3;
                         location / {
                             return 200 "sni=$ssl_server_name protocol=$ssl_protocol connection=$connection request=$connection_requests host=$host";
                         }
                     }
+                    server {
+                        listen 127.0.0.1:%5$d ssl;
+                        ssl_protocols TLSv1.2;
+                        location / {
+                            return 200 "sni=$ssl_server_name protocol=$ssl_protocol connection=$connection request=$connection_requests host=$host";
+                        }
+                    }
                 }
-                """.formatted(tmp, nginxPort, localhost.certificate(), localhost.key()));
+                """.formatted(tmp, nginxPort, localhost.certificate(), localhost.key(), nginxTls12Port));
         nginx = new ProcessBuilder(NGINX.toString(), "-p", tmp.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("nginx.out").toFile()).start();
         ExternalServer.awaitListening(nginx, nginxPort, tmp.resolve("nginx.out"));
+        ExternalServer.awaitListening(nginx, nginxTls12Port, tmp.resolve("nginx.out"));
     }
 
     @AfterAll
@@ -91,6 +102,18 @@ class NginxHttpsBackendTest {
             assertTrue(first.startsWith("sni=localhost protocol=TLSv1.3 connection="), first);
             assertTrue(first.endsWith(" request=1 host=client.example"), first);
             // The same nginx connection, its second request.
+            assertEquals(first.replace(" request=1 ", " request=2 "), second);
+        }
+    }
+
+    @Test
+    void aTls12OnlyNginxAnswersOnOneKeptAliveConnection() throws Exception {
+        try (ProxyServer proxy = ProxyServer.start(Configs.proxy(p -> p.backend("https://localhost:" + nginxTls12Port)
+                .tls(t -> t.ca(ca.caFile().toString()))))) {
+            String first = get(proxy);
+            String second = get(proxy);
+
+            assertTrue(first.startsWith("sni=localhost protocol=TLSv1.2 connection="), first);
             assertEquals(first.replace(" request=1 ", " request=2 "), second);
         }
     }
