@@ -87,7 +87,7 @@ class BackendTlsConfigTest {
         Path certs = Files.createDirectory(dir.resolve("certs"));
 
         assertOnlyProblem(dir, proxyWith("[\"https://app.internal\"]", "{ ca: certs }"), 5, 18, "vhosts[0].proxy.tls.ca",
-                certs.toAbsolutePath() + " is a directory; give a PEM file of CA certificates");
+                "cannot read " + certs.toAbsolutePath() + " as PEM: Is a directory");
     }
 
     @Test
@@ -99,7 +99,8 @@ class BackendTlsConfigTest {
         assertEquals(1, problems.size(), problems.toString());
         assertEquals("vhosts[0].proxy.tls.ca", problems.get(0).keyPath());
         assertEquals(5, problems.get(0).line());
-        assertEquals(true, problems.get(0).message().startsWith("cannot read the certificates in "), problems.get(0).message());
+        assertEquals(true, problems.get(0).message().startsWith("cannot read " + dir.resolve("ca.pem").toAbsolutePath()
+                + " as PEM: "), problems.get(0).message());
     }
 
     @Test

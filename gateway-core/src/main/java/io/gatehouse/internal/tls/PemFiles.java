@@ -39,6 +39,20 @@ final class PemFiles {
      * @throws CertificateProblem naming the file when it cannot be read or holds no certificate
      */
     static List<X509Certificate> chain(Path file) {
+        List<X509Certificate> chain = certificates(file);
+        if (chain.isEmpty()) {
+            throw new CertificateProblem(false, file + " holds no certificate (a -----BEGIN CERTIFICATE----- block);"
+                    + " give the PEM chain, like certbot's fullchain.pem");
+        }
+        return chain;
+    }
+
+    /**
+     * The certificates of {@code file}, in file order; none when it holds none.
+     *
+     * @throws CertificateProblem naming the file when it cannot be read
+     */
+    static List<X509Certificate> certificates(Path file) {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         for (Object block : blocks(file, false)) {
@@ -50,10 +64,6 @@ final class PemFiles {
                             + " cannot be read: " + e.getMessage());
                 }
             }
-        }
-        if (chain.isEmpty()) {
-            throw new CertificateProblem(false, file + " holds no certificate (a -----BEGIN CERTIFICATE----- block);"
-                    + " give the PEM chain, like certbot's fullchain.pem");
         }
         return chain;
     }

@@ -1,21 +1,10 @@
 package io.gatehouse.internal.tls;
 
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMParser;
-
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 
 import javax.net.ssl.TrustManagerFactory;
@@ -24,8 +13,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The CA certificates a PEM file holds (nginx {@code proxy_ssl_trusted_certificate}, HAProxy {@code ca-file}): one or
  * more {@code BEGIN CERTIFICATE} blocks, as in {@code /etc/ssl/certs/ca-certificates.crt} or a private CA's
- * {@code ca.pem}. Text between the blocks (the {@code subject=} lines some tools write) is skipped; any other PEM block
- * (a private key) is ignored, not trusted.
+ * {@code ca.pem}, read as {@link PemFiles} reads a chain. Text between the blocks (the {@code subject=} lines some
+ * tools write) is skipped; any other PEM block (a private key) is ignored, not trusted.
  */
 public final class TrustAnchors {
 
@@ -37,28 +26,15 @@ public final class TrustAnchors {
      *
      * @param file a PEM file
      * @return at least one certificate, in file order
-     * @throws IllegalArgumentException saying what is wrong, for an operator: the file is missing, unreadable, a
-     *                                  directory, holds no certificate, or a certificate block does not parse
+     * @throws IllegalArgumentException saying what is wrong, for an operator: the file is missing, unreadable (a
+     *                                  directory, too), holds no certificate, or a certificate block does not parse
      */
     public static List<X509Certificate> read(Path file) {
-        List<X509Certificate> certificates = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
-            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-            Object block;
-            while ((block = pem.readObject()) != null) {
-                if (block instanceof X509CertificateHolder holder) {
-                    certificates.add(converter.getCertificate(holder));
-                }
-            }
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no such file: " + file);
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": permission denied");
-        } catch (IOException | CertificateException | RuntimeException e) {
-            if (Files.isDirectory(file)) {
-                throw new IllegalArgumentException(file + " is a directory; give a PEM file of CA certificates");
-            }
-            throw new IllegalArgumentException("cannot read the certificates in " + file + ": " + describe(e));
+        List<X509Certificate> certificates;
+        try {
+            certificates = PemFiles.certificates(file);
+        } catch (CertificateProblem e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(file + " holds no PEM certificate; expected -----BEGIN CERTIFICATE----- blocks");
