@@ -2,6 +2,7 @@ package io.gatehouse.internal.proxy;
 
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.tls.TlsParameters;
 import io.gatehouse.internal.tls.TrustAnchors;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import org.xnio.FutureResult;
@@ -51,7 +52,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class TlsTransport {
 
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** The versions the listeners accept by default: only these two are considered safe. */
+    private static final String[] PROTOCOLS = TlsParameters.PROTOCOLS.toArray(String[]::new);
 
     private final SSLContext context;
     private final boolean verify;
