@@ -6,6 +6,7 @@ import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.tls.TlsFrontDoor;
 import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpServerExchange;
@@ -70,6 +71,8 @@ final class Listener {
     /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
+    /** The TLS side of a {@code tls} listener, in front of {@link #connections} and HTTP/2; null on a plain one. */
+    private final TlsFrontDoor tls;
     private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
@@ -82,16 +85,21 @@ final class Listener {
         this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
         this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
         connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
+        this.tls = address.tls() ? tlsFrontDoor(generation) : null;
     }
 
     /**
      * Binds {@code address} on the {@code shared} worker and starts accepting, serving {@code generation}'s tree for
      * it. Each accepted connection gets the request-framing checks of the generation current then, under Undertow's
-     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge.
+     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge. A TLS address
+     * handshakes with the generation's {@link Generation#tls() settings} first.
      *
-     * @throws ListenerBindException when the address cannot be bound
+     * @throws ListenerBindException when the address cannot be bound, or is TLS and the generation has no TLS settings
      */
     static Listener bind(ListenAddress address, Generation generation, Shared shared) {
+        if (address.tls() && generation.tls() == null) {
+            throw new ListenerBindException(address, new IllegalStateException("no TLS certificates to present"));
+        }
         Listener listener = new Listener(address, generation, shared);
         XnioWorker worker = shared.worker();
         try {
@@ -105,8 +113,8 @@ final class Listener {
                     .set(Options.BACKLOG, 1000)
                     .getMap();
             InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
-            listener.acceptor = worker.createStreamConnectionServer(at,
-                    ChannelListeners.openListenerAdapter(listener::setUpConnection), socket);
+            listener.acceptor = worker.createStreamConnectionServer(at, ChannelListeners.openListenerAdapter(
+                    listener.tls == null ? listener::setUpConnection : listener::setUpTlsConnection), socket);
         } catch (IOException | RuntimeException e) {
             throw new ListenerBindException(address, rootCause(e));
         }
@@ -125,19 +133,56 @@ final class Listener {
      * of the generation current now (a later reload does not change them), then Undertow takes the connection.
      */
     private void setUpConnection(StreamConnection connection) {
-        GatewayConfig config = gate.generation().config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
+        installFramingCheck(connection);
         connections.handleEvent(connection);
         if (shared.registry() != null) {
             countUntilClosed(connection);
         }
     }
 
+    private void installFramingCheck(StreamConnection connection) {
+        GatewayConfig config = gate.generation().config();
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
+    }
+
+    /**
+     * The TLS side of this listener: ALPN between HTTP/2, whose requests enter as any other (through
+     * {@link #admitHttp2}), and HTTP/1.1, which gets the framing checks on the decrypted connection and then
+     * {@link #connections}, exactly as a plain connection. Kept apart from the plain path, which it only calls into.
+     */
+    private TlsFrontDoor tlsFrontDoor(Generation generation) {
+        return new TlsFrontDoor(shared.buffers(), options(generation.config()), connections, this::installFramingCheck,
+                this::admitHttp2);
+    }
+
+    /**
+     * Readies a connection just accepted on a TLS listener: it handshakes with the certificates of the generation
+     * current now, which it keeps whatever a reload changes, within {@code timeouts.requestHeader}.
+     */
+    private void setUpTlsConnection(StreamConnection connection) {
+        if (shared.registry() != null) {
+            countUntilClosed(connection);
+        }
+        Generation generation = gate.generation();
+        tls.accept(connection, generation.tls(), generation.config().timeouts().requestHeader());
+    }
+
+    /**
+     * An HTTP/2 request on a TLS listener. Its scheme is the connection's, https, whatever {@code :scheme} the client
+     * sent (as nginx's {@code $scheme}): backends, redirects and logs must not believe a client that says http. The
+     * framing guard reads HTTP/1.1 bytes only, so it has no part here; HTTP/2 is framed by Undertow.
+     */
+    private void admitHttp2(HttpServerExchange exchange) throws Exception {
+        exchange.setRequestScheme("https");
+        admitRequest(exchange);
+    }
+
     /**
      * Counts {@code connection} in {@link #open} until it closes. Undertow's server connection has just taken the
-     * connection's close listener, so ours goes in front of it; should the connection have closed before that, it
-     * is uncounted at once (whichever of the two sees the close first uncounts it).
+     * connection's close listener (on a TLS listener, the socket's has none yet), so ours goes in front of it;
+     * should the connection have closed before that, it is uncounted at once (whichever of the two sees the close
+     * first uncounts it).
      */
     private void countUntilClosed(StreamConnection connection) {
         open.incrementAndGet();
@@ -150,7 +195,9 @@ final class Listener {
         ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
         connection.setCloseListener(closed -> {
             uncount.run();
-            ChannelListeners.invokeChannelListener(closed, undertows);
+            if (undertows != null) {
+                ChannelListeners.invokeChannelListener(closed, undertows);
+            }
         });
         if (!connection.isOpen()) {
             uncount.run();
@@ -163,6 +210,9 @@ final class Listener {
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
+        if (tls != null) {
+            tls.setUndertowOptions(options(next.config()));
+        }
         gate.switchTo(next);
     }
 
@@ -197,6 +247,9 @@ final class Listener {
     /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
     void closeConnections() {
         connections.closeConnections();
+        if (tls != null) {
+            tls.closeConnections();
+        }
         if (metrics != null) {
             metrics.close();
         }
