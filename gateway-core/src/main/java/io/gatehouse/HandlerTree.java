@@ -19,6 +19,7 @@ import io.gatehouse.internal.proxy.ClientHeaders;
 import io.gatehouse.internal.proxy.ReverseProxy;
 import io.gatehouse.internal.routes.RouteChain;
 import io.gatehouse.internal.spawn.PhpCgiProcesses;
+import io.gatehouse.internal.tls.MisdirectedRequests;
 import io.gatehouse.internal.vhosts.HostRouter;
 import io.gatehouse.internal.vhosts.HostTable;
 import io.gatehouse.internal.vhosts.ServedBy;
@@ -33,12 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
- *   request origin → access log → request metrics → refused requests → client headers → host router → vhost routes
- *   → route action (proxy | files | echo | redirect | respond)
+ *   request origin → access log → request metrics → refused requests → client headers → host router
+ *   → [TLS listener: misdirected requests (421)] → vhost routes → route action (proxy | files | echo | redirect | respond)
  * </pre>
  * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
  * settings share one proxy, so a backend's connection pool is one pool. {@link #close()} releases what the actions
@@ -108,21 +110,32 @@ final class HandlerTree implements AutoCloseable {
         }
     }
 
-    /** The root handler of one listener: only the vhosts bound to it are served there. */
+    /**
+     * The root handler of one listener: only the vhosts bound to it are served there. On a TLS listener each vhost
+     * answers 421 to a host its connection's certificate does not cover.
+     */
     HttpHandler rootFor(ListenAddress listener) {
-        return root(vhost -> config.listenersOf(vhost).contains(listener));
+        return root(vhost -> config.listenersOf(vhost).contains(listener),
+                listener.tls() ? HandlerTree::onTls : route -> route);
     }
 
     /** A root handler serving every vhost, whatever its listeners: for mounting in another server. */
     HttpHandler rootForAll() {
-        return root(vhost -> true);
+        return root(vhost -> true, route -> route);
     }
 
-    private HttpHandler root(Predicate<VirtualHost> bound) {
+    /** A vhost as a TLS listener serves it: only hosts the connection's certificate covers. */
+    private static VhostRoute onTls(VhostRoute route) {
+        return new VhostRoute(route.servedBy(), new MisdirectedRequests(route.handler()));
+    }
+
+    /** {@code onListener}: what the listener adds to each vhost it serves. */
+    private HttpHandler root(Predicate<VirtualHost> bound, UnaryOperator<VhostRoute> onListener) {
         HostTable<VhostRoute> table = new HostTable<>();
         for (BuiltVhost built : vhosts) {
             if (bound.test(built.config())) {
-                built.config().hosts().forEach(host -> table.put(host, built.route()));
+                VhostRoute route = onListener.apply(built.route());
+                built.config().hosts().forEach(host -> table.put(host, route));
             }
         }
         // Client headers are cleaned before routing, so that a route's header rules and matches see what a backend
