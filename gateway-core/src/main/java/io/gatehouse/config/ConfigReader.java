@@ -36,8 +36,11 @@ import java.util.Optional;
  */
 final class ConfigReader {
 
-    /** A bound vhost with what the {@link CrossChecks} need of it. */
-    private record BoundVhost(VirtualHost vhost, CrossChecks.Claim claim) {
+    /**
+     * A bound vhost with what the {@link CrossChecks} and {@link TlsChecks} need of it; {@code redirectAt} is where
+     * {@code tls.redirect} is written (the vhost when it is not).
+     */
+    private record BoundVhost(VirtualHost vhost, CrossChecks.Claim claim, CrossChecks.Place redirectAt) {
     }
 
     private final Problems problems;
@@ -79,13 +82,17 @@ final class ConfigReader {
         AdminConfig admin = admin(top, vhosts, listen);
         Optional<Path> pidFile = Optional.ofNullable(top.value(Keys.PID_FILE));
         boolean watch = top.value(Keys.WATCH);
+        TlsConfig tls = tls(top.section(Keys.TOP_TLS));
+        TlsChecks.check(vhosts.stream().map(bound -> new TlsChecks.Claim(bound.vhost(), bound.claim().listenAt(),
+                bound.redirectAt())).toList(), tls, listen, CrossChecks.Place.at(listenEntry == null ? root
+                : listenEntry.value(), Keys.LISTEN.path()), problems);
 
         if (problems.count() > 0) {
             return null; // the placeholders that stand in for refused values need not make a valid config
         }
         return new GatewayConfig(listen, forwarded, timeouts, limits, accessLog,
                 new ShutdownConfig(drain), vhosts.stream().map(BoundVhost::vhost).toList(), source, admin, pidFile, watch,
-                logConfig);
+                logConfig, tls);
     }
 
     /**
@@ -142,12 +149,16 @@ final class ConfigReader {
                     timeouts);
             routes = action == null ? List.of() : List.of(Route.catchAll(action));
         }
+        Fields tlsFields = f.section(Keys.VHOST_TLS_GROUP);
+        VhostTls tls = f.has(Keys.VHOST_TLS_GROUP) ? vhostTls(tlsFields) : VhostTls.NONE;
         // Without hosts or routes a problem was added above, so these placeholders never reach a caller.
         VirtualHost vhost = new VirtualHost(name, hosts.isEmpty() ? List.of("*") : hosts, listen,
-                routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes);
+                routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes, tls);
         ConfigNode.Entry listenEntry = f.entry(Keys.VHOST_LISTEN);
+        ConfigNode.Entry redirectEntry = tlsFields.entry(Keys.VHOST_TLS_REDIRECT);
         return new BoundVhost(vhost, new CrossChecks.Claim(vhost.name(), path, hostsAt, vhost.listen(),
-                CrossChecks.Place.at(listenEntry == null ? node : listenEntry.value(), f.pathOf(Keys.VHOST_LISTEN))));
+                CrossChecks.Place.at(listenEntry == null ? node : listenEntry.value(), f.pathOf(Keys.VHOST_LISTEN))),
+                CrossChecks.Place.at(redirectEntry == null ? node : redirectEntry.value(), tlsFields.pathOf(Keys.VHOST_TLS_REDIRECT)));
     }
 
     /**
@@ -278,6 +289,36 @@ final class ConfigReader {
 
     private FilesConfig.Cache cache(Fields c) {
         return new FilesConfig.Cache(Optional.ofNullable(c.value(Keys.CACHE_MAX_AGE)), c.value(Keys.CACHE_IMMUTABLE));
+    }
+
+    // --- TLS -----------------------------------------------------------------------------------------------
+
+    private TlsConfig tls(Fields t) {
+        List<CertificateFiles> certificates = t.mappings(Keys.TLS_CERTIFICATES, List.of(), binders.list(this::certificate,
+                "certificates like {cert: fullchain.pem, key: privkey.pem}", false));
+        // A list whose every item was refused is empty: a problem was added, and the defaults stand in for it.
+        List<String> protocols = t.value(Keys.TLS_PROTOCOLS);
+        List<String> ciphers = t.value(Keys.TLS_CIPHERS);
+        return new TlsConfig(certificates, protocols.isEmpty() ? TlsConfig.DEFAULT_PROTOCOLS : protocols,
+                ciphers.isEmpty() ? TlsConfig.DEFAULT_CIPHERS : ciphers);
+    }
+
+    private VhostTls vhostTls(Fields t) {
+        ConfigNode.Entry pin = t.entry(Keys.VHOST_TLS_CERTIFICATE);
+        return new VhostTls(pin == null ? Optional.empty() : Optional.ofNullable(certificate(pin.value(),
+                t.pathOf(Keys.VHOST_TLS_CERTIFICATE))), t.value(Keys.VHOST_TLS_REDIRECT),
+                Optional.ofNullable(t.value(Keys.VHOST_TLS_HSTS)));
+    }
+
+    /** One {@code {cert, key}} mapping; null when a problem was added. */
+    private CertificateFiles certificate(ConfigNode node, String path) {
+        Fields c = fields(node, path, Keys.CERTIFICATE);
+        if (c == null) {
+            return null;
+        }
+        Path cert = c.required(Keys.CERTIFICATE_CERT, null);
+        Path key = c.required(Keys.CERTIFICATE_KEY, null);
+        return cert == null || key == null ? null : new CertificateFiles(cert, key);
     }
 
     // --- routes ---------------------------------------------------------------------------------------------

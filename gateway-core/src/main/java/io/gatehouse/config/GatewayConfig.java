@@ -46,6 +46,8 @@ import java.util.Set;
  * @param pidFile   where the daemon writes its process id ({@code pidFile})
  * @param watch     whether the daemon reloads when the file changes ({@code watch})
  * @param log       how the operator log summarises repeats ({@code log})
+ * @param tls       the certificates, protocols and ciphers of the {@code tls} listeners ({@code tls});
+ *                  {@link TlsConfig#DEFAULTS} unless configured
  */
 public record GatewayConfig(
         List<ListenAddress> listen,
@@ -59,7 +61,8 @@ public record GatewayConfig(
         AdminConfig admin,
         Optional<Path> pidFile,
         boolean watch,
-        LogConfig log) {
+        LogConfig log,
+        TlsConfig tls) {
 
     /** {@code listen} when not given: every IPv4 address, port 80, as nginx's default. */
     public static final List<ListenAddress> DEFAULT_LISTEN = List.of(new ListenAddress("0.0.0.0", 80));
@@ -79,6 +82,7 @@ public record GatewayConfig(
      * @param pidFile   the file, or empty
      * @param watch     whether the daemon watches the file
      * @param log       not null
+     * @param tls       not null; {@link TlsConfig#DEFAULTS} for none
      * @throws IllegalArgumentException when {@code listen} or {@code vhosts} is empty, naming the key
      * @throws NullPointerException     for a missing component, naming its key
      */
@@ -94,6 +98,33 @@ public record GatewayConfig(
         RecordChecks.present(Keys.TOP_ADMIN, admin);
         RecordChecks.present(Keys.PID_FILE, pidFile);
         RecordChecks.present(Keys.TOP_LOG, log);
+        RecordChecks.present(Keys.TOP_TLS, tls);
+    }
+
+    /**
+     * A configuration without {@code tls} ({@link TlsConfig#DEFAULTS}): the canonical constructor before TLS
+     * listeners existed, kept for code that builds the records itself.
+     *
+     * @param listen    at least one
+     * @param forwarded not null
+     * @param timeouts  not null
+     * @param limits    not null
+     * @param accessLog not null
+     * @param shutdown  not null
+     * @param vhosts    at least one
+     * @param source    the file, or empty
+     * @param admin     not null; {@link AdminConfig#OFF} for none
+     * @param pidFile   the file, or empty
+     * @param watch     whether the daemon watches the file
+     * @param log       not null
+     * @throws IllegalArgumentException when {@code listen} or {@code vhosts} is empty, naming the key
+     * @throws NullPointerException     for a missing component, naming its key
+     */
+    public GatewayConfig(List<ListenAddress> listen, ForwardedConfig forwarded, Timeouts timeouts, Limits limits,
+                         AccessLogConfig accessLog, ShutdownConfig shutdown, List<VirtualHost> vhosts, Optional<Path> source,
+                         AdminConfig admin, Optional<Path> pidFile, boolean watch, LogConfig log) {
+        this(listen, forwarded, timeouts, limits, accessLog, shutdown, vhosts, source, admin, pidFile, watch, log,
+                TlsConfig.DEFAULTS);
     }
 
     /**
@@ -129,6 +160,7 @@ public record GatewayConfig(
     public void validate() {
         Problems problems = new Problems(Optional.empty());
         CrossChecks.check(this, problems);
+        TlsChecks.check(this, problems);
         problems.throwIfAny();
     }
 

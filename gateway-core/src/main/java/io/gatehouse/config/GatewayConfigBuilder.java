@@ -317,6 +317,20 @@ public final class GatewayConfigBuilder {
     }
 
     /**
+     * {@code tls}: the certificates of the {@code tls} listeners ({@code listen(":443 tls")}) and what they accept:
+     * {@code tls(t -> t.certificate("fullchain.pem", "privkey.pem"))}. A {@code tls} listener needs a certificate, here
+     * or of a vhost on it; the certificate files are read and checked by {@code build()}. Calls add to what earlier
+     * ones set.
+     *
+     * @param definition adds certificates, and sets the protocols and cipher suites
+     * @return this builder
+     */
+    public GatewayConfigBuilder tls(Consumer<TlsBuilder> definition) {
+        definition.accept(new TlsBuilder(root.section(Keys.TOP_TLS)));
+        return this;
+    }
+
+    /**
      * Adds an entry to {@code vhosts}: {@code vhost(v -> v.hosts("example.com").proxy(p -> ...))}. At least one is
      * required.
      *
@@ -402,6 +416,93 @@ public final class GatewayConfigBuilder {
         }
     }
 
+    /** {@code {cert, key}}: one certificate's files, as {@code tls.certificates} and a vhost's {@code tls.certificate} take them. */
+    private static BuilderValues certificateFiles(String cert, String key) {
+        return new BuilderValues().put(Keys.CERTIFICATE_CERT, cert).put(Keys.CERTIFICATE_KEY, key);
+    }
+
+    /** {@code tls}: certificates chosen by SNI, protocols and TLS 1.2 cipher suites. */
+    public static final class TlsBuilder extends Settings<TlsBuilder> {
+
+        TlsBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code tls.certificates}: adds a certificate. Each connection gets the one whose names best cover the name
+         * its client asks for (exact, then wildcard); the first one added is the default.
+         *
+         * @param cert the PEM chain, leaf first; relative paths are taken from the current directory
+         * @param key  the PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC, not encrypted)
+         * @return this builder
+         */
+        public TlsBuilder certificate(String cert, String key) {
+            keys.list(Keys.TLS_CERTIFICATES).add(certificateFiles(cert, key));
+            return this;
+        }
+
+        /**
+         * {@code tls.protocols}: adds accepted versions; default {@link TlsConfig#DEFAULT_PROTOCOLS}.
+         *
+         * @param protocols {@code "TLSv1.3"}, {@code "TLSv1.2"}
+         * @return this builder
+         */
+        public TlsBuilder protocols(String... protocols) {
+            return addTo(Keys.TLS_PROTOCOLS, (Object[]) protocols);
+        }
+
+        /**
+         * {@code tls.ciphers}: adds TLS 1.2 cipher suites, most preferred first; default
+         * {@link TlsConfig#DEFAULT_CIPHERS} (Mozilla "intermediate").
+         *
+         * @param suites IANA names, like {@code "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}
+         * @return this builder
+         */
+        public TlsBuilder ciphers(String... suites) {
+            return addTo(Keys.TLS_CIPHERS, (Object[]) suites);
+        }
+    }
+
+    /** {@code vhosts[].tls}: a vhost's own certificate, HTTPS redirect and HSTS. */
+    public static final class VhostTlsBuilder extends Settings<VhostTlsBuilder> {
+
+        VhostTlsBuilder(BuilderValues keys) {
+            super(keys);
+        }
+
+        /**
+         * {@code tls.certificate}: presented to the names this vhost's hosts match, before the top-level ones.
+         *
+         * @param cert the PEM chain, leaf first; relative paths are taken from the current directory
+         * @param key  the PEM private key
+         * @return this builder
+         */
+        public VhostTlsBuilder certificate(String cert, String key) {
+            return set(Keys.VHOST_TLS_CERTIFICATE, certificateFiles(cert, key));
+        }
+
+        /**
+         * {@code tls.redirect}: on plain listeners, redirect to the same URL over HTTPS (301 for GET and HEAD, 308
+         * otherwise), except the ACME challenge path; default false. The vhost needs a {@code tls} listener.
+         *
+         * @param redirect whether to redirect
+         * @return this builder
+         */
+        public VhostTlsBuilder redirect(boolean redirect) {
+            return set(Keys.VHOST_TLS_REDIRECT, redirect);
+        }
+
+        /**
+         * {@code tls.hsts}: the {@code Strict-Transport-Security} value sent on responses over TLS; default none.
+         *
+         * @param value {@code max-age=} and seconds first, like {@code "max-age=63072000; includeSubDomains"}
+         * @return this builder
+         */
+        public VhostTlsBuilder hsts(String value) {
+            return set(Keys.VHOST_TLS_HSTS, value);
+        }
+    }
+
     /** {@code admin}: the daemon's admin listener. */
     public static final class AdminBuilder extends Settings<AdminBuilder> {
 
@@ -474,6 +575,17 @@ public final class GatewayConfigBuilder {
          */
         public VirtualHostBuilder listen(String... addresses) {
             return addTo(Keys.VHOST_LISTEN, (Object[]) addresses);
+        }
+
+        /**
+         * {@code tls}: this vhost's own certificate, HTTPS redirect and HSTS.
+         *
+         * @param definition sets them
+         * @return this builder
+         */
+        public VirtualHostBuilder tls(Consumer<VhostTlsBuilder> definition) {
+            definition.accept(new VhostTlsBuilder(keys.section(Keys.VHOST_TLS_GROUP)));
+            return this;
         }
 
         /**

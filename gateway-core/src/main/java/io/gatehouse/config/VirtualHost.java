@@ -11,8 +11,9 @@ import java.util.List;
  * @param listen the listeners this vhost is bound to; empty means the gateway's default {@code listen}
  * @param routes tried in order, the first that matches serves the request; never empty. The YAML shorthand of one
  *               action on the vhost ({@code proxy:}, {@code files:}, {@code echo:}) is one catch-all route.
+ * @param tls    its own certificate, HTTPS redirect and HSTS ({@code tls}); {@link VhostTls#NONE} unless configured
  */
-public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes) {
+public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes, VhostTls tls) {
 
     /**
      * Copies the lists; checks there is a host and a route.
@@ -21,8 +22,9 @@ public record VirtualHost(String name, List<String> hosts, List<ListenAddress> l
      * @param hosts  at least one host pattern
      * @param listen its own listeners; empty for the gateway's
      * @param routes at least one route
+     * @param tls    not null; {@link VhostTls#NONE} for none
      * @throws IllegalArgumentException when {@code hosts} or {@code routes} is empty
-     * @throws NullPointerException     when a list is null
+     * @throws NullPointerException     when a list or {@code tls} is null
      */
     public VirtualHost {
         if (RecordChecks.present(Keys.VHOST_HOSTS, hosts).isEmpty()) {
@@ -34,6 +36,21 @@ public record VirtualHost(String name, List<String> hosts, List<ListenAddress> l
         if (routes.isEmpty()) {
             throw new IllegalArgumentException("a vhost needs at least one route");
         }
+        RecordChecks.present(Keys.VHOST_TLS_GROUP, tls);
+    }
+
+    /**
+     * A vhost without {@code tls} ({@link VhostTls#NONE}): the canonical constructor before TLS listeners existed.
+     *
+     * @param name   a label
+     * @param hosts  at least one host pattern
+     * @param listen its own listeners; empty for the gateway's
+     * @param routes at least one route
+     * @throws IllegalArgumentException when {@code hosts} or {@code routes} is empty
+     * @throws NullPointerException     when a list is null
+     */
+    public VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes) {
+        this(name, hosts, listen, routes, VhostTls.NONE);
     }
 
     /**

@@ -48,7 +48,7 @@ class ConfigProblemsTest {
                 colour: red
                 vhosts: [{hosts: ['*'], echo: {}}]
                 """, 1, 1, "colour",
-                "unknown key 'colour'; valid keys here: listen, forwarded, timeouts, limits, accessLog, log, shutdown, admin, vhosts, pidFile, watch");
+                "unknown key 'colour'; valid keys here: listen, forwarded, timeouts, limits, accessLog, log, shutdown, admin, vhosts, pidFile, watch, tls");
     }
 
     @Test
@@ -99,7 +99,7 @@ class ConfigProblemsTest {
     void fileThatIsNotAMappingIsAProblem() {
         assertOnlyProblem(dir, "- example.com\n", 1, 1, "",
                 "the configuration must be a mapping of settings (keys: listen, forwarded, timeouts, limits, accessLog, "
-                        + "log, shutdown, admin, vhosts, pidFile, watch), got a list");
+                        + "log, shutdown, admin, vhosts, pidFile, watch, tls), got a list");
     }
 
     @Test

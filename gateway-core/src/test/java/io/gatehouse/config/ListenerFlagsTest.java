@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gatehouse.testing.TestCertificates;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,12 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ListenerFlagsTest {
 
+    /** A certificate for the tls listeners, which need one. */
+    private static final String TLS = "tls: { certificates: [{ cert: a.test.pem, key: a.test.key }] }\n";
+
     @TempDir
     Path dir;
 
+    @BeforeEach
+    void certificate() {
+        TestCertificates.create(dir).issue("a.test").write();
+    }
+
     @Test
     void flagsFollowTheAddress() throws ConfigException {
-        GatewayConfig config = load(dir, "listen: [':80', ':443 tls', '127.0.0.1:8080  h2c']\n" + YamlFiles.ANY_VHOST);
+        GatewayConfig config = load(dir, "listen: [':80', ':443 tls', '127.0.0.1:8080  h2c']\n" + TLS + YamlFiles.ANY_VHOST);
         assertEquals(List.of(new ListenAddress("0.0.0.0", 80), new ListenAddress("0.0.0.0", 443, true, false),
                 new ListenAddress("127.0.0.1", 8080, false, true)), config.listen());
         assertEquals("0.0.0.0:443 tls", config.listen().get(1).toString());
@@ -70,11 +80,13 @@ class ListenerFlagsTest {
 
     @Test
     void recordsBuiltInCodeAreCheckedAlike() throws ConfigException {
-        GatewayConfig plain = GatewayConfig.builder().listen(":443 tls").vhost(v -> v.hosts("a.test").echo()).build();
+        GatewayConfig plain = GatewayConfig.builder().listen(":443 tls")
+                .tls(t -> t.certificate(dir.resolve("a.test.pem").toString(), dir.resolve("a.test.key").toString()))
+                .vhost(v -> v.hosts("a.test").echo()).build();
         GatewayConfig config = new GatewayConfig(plain.listen(), plain.forwarded(), plain.timeouts(), plain.limits(),
                 plain.accessLog(), plain.shutdown(), List.of(new VirtualHost("a", List.of("a.test"),
                 List.of(ListenAddress.parse(":443")), plain.vhosts().get(0).routes())), plain.source(), plain.admin(),
-                plain.pidFile(), plain.watch(), plain.log());
+                plain.pidFile(), plain.watch(), plain.log(), plain.tls());
         ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, config::validate);
         assertTrue(refused.getMessage().contains("'0.0.0.0:443' is written '0.0.0.0:443 tls' elsewhere"), refused.getMessage());
     }

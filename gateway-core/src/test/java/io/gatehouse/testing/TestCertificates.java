@@ -1,11 +1,14 @@
 package io.gatehouse.testing;
 
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -28,6 +31,7 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -191,7 +195,7 @@ public final class TestCertificates {
                 Path certificate = dir.resolve(fileName + ".pem");
                 Path key = dir.resolve(fileName + ".key");
                 Files.writeString(certificate, withChain ? pem(leaf) + pem(ca) : pem(leaf));
-                Files.writeString(key, keyPem(keys.getPrivate(), keyForm));
+                Files.writeString(key, keyPem(keys, keyForm));
                 return new Issued(certificate, key, leaf, keys.getPrivate());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -217,11 +221,26 @@ public final class TestCertificates {
         }
     }
 
-    private static String keyPem(PrivateKey key, KeyForm form) {
+    private static String keyPem(KeyPair keys, KeyForm form) {
+        PrivateKey key = keys.getPrivate();
         if (form == KeyForm.PKCS8) {
             return write(new PemObject("PRIVATE KEY", key.getEncoded()));
         }
-        // The traditional forms (PKCS#1 RSA, SEC1 EC) are what BC writes for a JCA key.
+        if (key instanceof ECPrivateKey ec) {
+            // As openssl writes SEC1: with the curve and the public key, which BC leaves out for a JCA key (and
+            // without the curve, nothing can read the key).
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            byte[] point = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData().getBytes();
+            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                    ec.getParams().getOrder().bitLength(), ec.getS(), new DERBitString(point),
+                    info.getPrivateKeyAlgorithm().getParameters());
+            try {
+                return write(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        // PKCS#1 RSA is what BC writes for a JCA RSA key.
         try {
             return write(new JcaMiscPEMGenerator(key));
         } catch (IOException e) {

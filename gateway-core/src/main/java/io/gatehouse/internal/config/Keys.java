@@ -2,6 +2,7 @@ package io.gatehouse.internal.config;
 
 import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.AdminConfig;
+import io.gatehouse.config.CertificateFiles;
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.EchoConfig;
 import io.gatehouse.config.FastCgiConfig;
@@ -23,7 +24,10 @@ import io.gatehouse.config.Route;
 import io.gatehouse.config.ShutdownConfig;
 import io.gatehouse.config.Template;
 import io.gatehouse.config.Timeouts;
+import io.gatehouse.config.TlsConfig;
+import io.gatehouse.config.VhostTls;
 import io.gatehouse.config.VirtualHost;
+import io.gatehouse.internal.tls.TlsParameters;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -503,6 +507,39 @@ public final class Keys {
     public static final List<Key<Void>> ROUTE_ACTIONS = List.of(ROUTE_PROXY_ACTION, ROUTE_FILES, ROUTE_ECHO, ROUTE_REDIRECT,
             ROUTE_RESPOND, ROUTE_REWRITE);
 
+    public static final Section CERTIFICATE = new Section("tls.certificates[]", CertificateFiles.class, CONFIGURATION);
+    public static final Key<Path> CERTIFICATE_CERT = CERTIFICATE.value("cert", "cert", Binders::path,
+            Default.required("give the PEM certificate chain, like cert: /etc/letsencrypt/live/example.com/fullchain.pem"),
+            "the PEM certificate chain, leaf first");
+    public static final Key<Path> CERTIFICATE_KEY = CERTIFICATE.value("key", "key", Binders::path,
+            Default.required("give the PEM private key, like key: /etc/letsencrypt/live/example.com/privkey.pem"),
+            "the PEM private key of the leaf");
+
+    public static final Section TLS = new Section("tls", TlsConfig.class, CONFIGURATION);
+    public static final Key<Void> TLS_CERTIFICATES = TLS.opening("certificates", TlsConfig.class, "certificates", CERTIFICATE,
+            null, "certificates chosen by SNI; the first is the default");
+    public static final Key<List<String>> TLS_PROTOCOLS = TLS.value("protocols", "protocols",
+            b -> b.distinctList(b.parsed(TlsParameters::protocol), "protocols: TLSv1.3, TLSv1.2", "in tls.protocols"),
+            Default.of(List.of("TLSv1.3", "TLSv1.2")), "TLS versions accepted");
+    public static final Key<List<String>> TLS_CIPHERS = TLS.value("ciphers", "ciphers",
+            b -> b.distinctList(b.parsed(TlsParameters::cipherSuite), "TLS 1.2 suites like TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                    "in tls.ciphers"),
+            // Mozilla's "intermediate" TLS 1.2 suites (server side TLS guidelines 5.7), in IANA names.
+            Default.of(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+                    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256")),
+            "TLS 1.2 cipher suites, in server preference order");
+
+    public static final Section VHOST_TLS = new Section("vhosts[].tls", VhostTls.class, CONFIGURATION);
+    public static final Key<Void> VHOST_TLS_CERTIFICATE = VHOST_TLS.opening("certificate", VhostTls.class, "certificate",
+            CERTIFICATE, null, "this vhost's own certificate, for the names its hosts match");
+    public static final Key<Boolean> VHOST_TLS_REDIRECT = VHOST_TLS.value("redirect", "redirect", b -> b.bool, Default.of(false),
+            "redirect plain HTTP to HTTPS");
+    public static final Key<String> VHOST_TLS_HSTS = VHOST_TLS.value("hsts", "hsts", b -> b.parsed(TlsParameters::hsts),
+            Default.none(), "the Strict-Transport-Security header over TLS");
+
     public static final Section VHOST = new Section("vhosts[]", VirtualHost.class, CONFIGURATION);
     public static final Key<String> VHOST_NAME = VHOST.value("name", "name", b -> b.parsed(ConfigValues::notEmpty),
             Default.derived("its first host"), "a label for logs and metrics");
@@ -516,6 +553,8 @@ public final class Keys {
     public static final Key<Void> VHOST_FILES = VHOST.group("files", FILES, "the single action: serve a document root");
     public static final Key<Void> VHOST_ECHO = VHOST.group("echo", ECHO, "the single action: answer with the request");
     public static final Key<Void> VHOST_ROUTES = VHOST.opening("routes", VirtualHost.class, "routes", ROUTE, null, "ordered routes");
+    public static final Key<Void> VHOST_TLS_GROUP = VHOST.opening("tls", VirtualHost.class, "tls", VHOST_TLS, null,
+            "its certificate, HTTPS redirect and HSTS");
     /** The actions a vhost may have instead of routes. */
     public static final List<Key<Void>> VHOST_ACTIONS = List.of(VHOST_PROXY, VHOST_FILES, VHOST_ECHO);
 
@@ -539,10 +578,12 @@ public final class Keys {
     public static final Key<Path> PID_FILE = TOP.value("pidFile", "pidFile", Binders::path, Default.none(),
             "where the daemon writes its process id");
     public static final Key<Boolean> WATCH = TOP.value("watch", "watch", b -> b.bool, Default.of(false), "reload when the file changes");
+    public static final Key<Void> TOP_TLS = TOP.opening("tls", GatewayConfig.class, "tls", TLS, null,
+            "certificates, protocols and ciphers of the tls listeners");
 
     /** Every section, for the table's checks. */
     public static final List<Section> SECTIONS = List.of(TOP, FORWARDED, TIMEOUTS, LIMITS, ACCESS_LOG, LOG, SHUTDOWN, ADMIN,
-            VHOST, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, SPAWN, ECHO, REDIRECT, RESPOND, REWRITE,
+            VHOST, VHOST_TLS, TLS, CERTIFICATE, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, SPAWN, ECHO, REDIRECT, RESPOND, REWRITE,
             HEADER, HEADERS, HEADER_OPERATIONS);
 
     /**

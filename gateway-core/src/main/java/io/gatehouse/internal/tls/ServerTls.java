@@ -1,0 +1,121 @@
+package io.gatehouse.internal.tls;
+
+import io.gatehouse.config.CertificateFiles;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
+import io.gatehouse.config.TlsConfig;
+import io.gatehouse.config.VirtualHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The server side of TLS for one configuration: its certificates, read from their files when it is
+ * {@linkplain #load loaded}, an {@link SSLContext} whose key manager chooses among them per handshake by SNI
+ * ({@link SniKeyManager}), and the protocols and cipher suites its engines enable. A reload loads a new one, so new
+ * connections get renewed certificates while open ones keep theirs. Immutable and thread-safe.
+ */
+public final class ServerTls {
+
+    private final SSLContext context;
+    private final List<CertificatePair> certificates;
+    private final String[] protocols;
+    private final String[] cipherSuites;
+
+    private ServerTls(SSLContext context, List<CertificatePair> certificates, TlsConfig config) {
+        this.context = context;
+        this.certificates = List.copyOf(certificates);
+        this.protocols = config.protocols().toArray(String[]::new);
+        this.cipherSuites = TlsParameters.enabledSuites(config.ciphers());
+    }
+
+    /**
+     * Reads every certificate of {@code config} and of the vhosts' {@code tls.certificate}, checks each (see
+     * {@link CertificatePair#read}) and builds the context.
+     *
+     * @param config the top-level {@code tls}
+     * @param vhosts the vhosts served on the TLS listeners: their own certificates are presented to the names their
+     *               hosts match (when two pin one host pattern, the first wins)
+     * @return the server's TLS, ready for connections
+     * @throws UncheckedIOException with a message naming the file, when a certificate cannot be read or is not valid
+     *                              (a configuration checked by {@code GatewayConfig.load} has none, unless its files
+     *                              changed since)
+     */
+    public static ServerTls load(TlsConfig config, List<VirtualHost> vhosts) {
+        Instant now = Instant.now();
+        try {
+            List<CertificatePair> listed = new ArrayList<>();
+            for (CertificateFiles files : config.certificates()) {
+                listed.add(CertificatePair.read(files, now));
+            }
+            List<SniKeyManager.Pin> pins = new ArrayList<>();
+            for (VirtualHost vhost : vhosts) {
+                Optional<CertificateFiles> pin = vhost.tls().certificate();
+                if (pin.isPresent()) {
+                    pins.add(new SniKeyManager.Pin(CertificatePair.read(pin.get(), now), vhost.hosts()));
+                }
+            }
+            List<CertificatePair> all = new ArrayList<>(listed);
+            pins.forEach(pin -> all.add(pin.certificate()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {new SniKeyManager(listed, pins)}, null, null);
+            return new ServerTls(context, all, config);
+        } catch (CertificateProblem e) {
+            throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java cannot make a TLS context", e);
+        }
+    }
+
+    /**
+     * The TLS of {@code config}'s {@code tls} listeners, or none when it has none.
+     *
+     * @param config a validated configuration
+     * @return its TLS, with the certificates of the vhosts bound to a {@code tls} listener; empty without such a listener
+     * @throws UncheckedIOException as {@link #load(TlsConfig, List)}
+     */
+    public static Optional<ServerTls> of(GatewayConfig config) {
+        List<VirtualHost> onTls = config.vhosts().stream()
+                .filter(vhost -> config.listenersOf(vhost).stream().anyMatch(ListenAddress::tls)).toList();
+        return onTls.isEmpty() ? Optional.empty() : Optional.of(load(config.tls(), onTls));
+    }
+
+    /** @return the context to make server engines with; they choose their certificate by SNI */
+    public SSLContext context() {
+        return context;
+    }
+
+    /**
+     * What a server engine should enable: the protocols, the JDK's TLS 1.3 suites then {@code tls.ciphers}, and the
+     * server's order of the suites rather than the client's (as nginx's {@code ssl_prefer_server_ciphers on}).
+     *
+     * @return a new parameters object the caller may add to (ALPN)
+     */
+    public SSLParameters parameters() {
+        SSLParameters parameters = new SSLParameters(cipherSuites.clone(), protocols.clone());
+        parameters.setUseCipherSuitesOrder(true);
+        return parameters;
+    }
+
+    /** @return the protocol versions to enable, as {@code tls.protocols} lists them */
+    public String[] protocols() {
+        return protocols.clone();
+    }
+
+    /** @return the cipher suites to enable: the JDK's TLS 1.3 suites, then {@code tls.ciphers} in order */
+    public String[] cipherSuites() {
+        return cipherSuites.clone();
+    }
+
+    /** @return every certificate as read: the top-level ones in order, then the vhosts' own */
+    public List<CertificatePair> certificates() {
+        return certificates;
+    }
+}
