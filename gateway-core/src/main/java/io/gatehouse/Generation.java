@@ -2,7 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
-import io.gatehouse.internal.tls.HandshakeSettings;
+import io.gatehouse.internal.tls.ServerTls;
 import io.undertow.server.HttpHandler;
 
 import java.util.LinkedHashMap;
@@ -33,8 +33,6 @@ final class Generation {
     }
 
     private final GatewayConfig config;
-    /** The certificates, protocols and ciphers of this configuration's TLS listeners; null when it has none. */
-    private final HandshakeSettings tls;
     private final HandlerTree tree;
     private final Map<ListenAddress, HttpHandler> roots = new LinkedHashMap<>();
     /** The root of a {@link Roots#MOUNTED} generation; null otherwise. */
@@ -46,14 +44,13 @@ final class Generation {
     /**
      * Builds the {@code roots} of {@code config}, logging repeated events in the owner's {@code logs}; {@code previous}
      * (may be null) lends resources that did not change, such as an access log on the same file; nothing of
-     * {@code previous} changes. TLS listeners handshake with {@code tls} (null: no TLS listener can be bound).
+     * {@code previous} changes.
      *
-     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a certificate of the tls
+     *                                      listeners cannot be read (the message names the file)
      */
-    Generation(GatewayConfig config, GatewayOptions options, GatewayLogs logs, Generation previous, Roots roots,
-               HandshakeSettings tls) {
+    Generation(GatewayConfig config, GatewayOptions options, GatewayLogs logs, Generation previous, Roots roots) {
         this.config = config;
-        this.tls = tls;
         this.tree = new HandlerTree(config, options, logs, previous == null ? null : previous.tree);
         if (roots == Roots.MOUNTED) {
             this.mounted = tree.rootForAll();
@@ -74,9 +71,14 @@ final class Generation {
         return config;
     }
 
-    /** What this configuration's TLS listeners handshake with; null when it has none. */
-    HandshakeSettings tls() {
-        return tls;
+    /**
+     * The TLS of this configuration's tls listeners: its certificates as read when this generation was built, so
+     * a reload serves renewed ones to new connections.
+     *
+     * @return the server TLS, or null when the configuration has no tls listener
+     */
+    ServerTls tls() {
+        return tree.tls();
     }
 
     /** The tree serving {@code listener}, or null when this configuration does not have that listener. */

@@ -62,7 +62,7 @@ final class Generations {
         this.roots = roots;
         this.logs = new GatewayLogs(config.log().repeatInterval(), options.accessLogSink().orElse(null));
         try {
-            this.current = new Generation(config, options, logs, null, roots, null);
+            this.current = new Generation(config, options, logs, null, roots);
         } catch (RuntimeException | Error e) {
             logs.close();
             throw e;
@@ -122,7 +122,7 @@ final class Generations {
             throw new IllegalStateException(name + " is stopped");
         }
         validate(next, roots);
-        return new Generation(next, options, logs, current, roots, null);
+        return new Generation(next, options, logs, current, roots);
     }
 
     /**

@@ -19,7 +19,10 @@ import io.gatehouse.internal.proxy.ClientHeaders;
 import io.gatehouse.internal.proxy.ReverseProxy;
 import io.gatehouse.internal.routes.RouteChain;
 import io.gatehouse.internal.spawn.PhpCgiProcesses;
+import io.gatehouse.internal.tls.HttpsRedirect;
 import io.gatehouse.internal.tls.MisdirectedRequests;
+import io.gatehouse.internal.tls.ServerTls;
+import io.gatehouse.internal.tls.StrictTransportSecurity;
 import io.gatehouse.internal.vhosts.HostRouter;
 import io.gatehouse.internal.vhosts.HostTable;
 import io.gatehouse.internal.vhosts.ServedBy;
@@ -32,15 +35,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
  *   request origin → access log → request metrics → refused requests → client headers → host router
- *   → [TLS listener: misdirected requests (421)] → vhost routes → route action (proxy | files | echo | redirect | respond)
+ *   → [TLS listener: HSTS → misdirected requests (421) | plain listener: redirect to HTTPS] → vhost routes
+ *   → route action (proxy | files | echo | redirect | respond)
  * </pre>
  * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
  * settings share one proxy, so a backend's connection pool is one pool. {@link #close()} releases what the actions
@@ -67,6 +72,8 @@ final class HandlerTree implements AutoCloseable {
     private HandlerTree previous;
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
+    /** The TLS of the tls listeners, its certificates read from their files as this tree was built; null without. */
+    private final ServerTls tls;
 
     /**
      * The trees of {@code config}, recording meters as {@code options} say; its proxies and listeners log repeated
@@ -75,8 +82,9 @@ final class HandlerTree implements AutoCloseable {
      * partial lines while the old tree drains); each tree holds its own reference, so the file closes when the last
      * tree using it is closed, and abandoning this one changes nothing for {@code previous}.
      *
-     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a {@code fastcgi.spawn}'s php-cgi
-     *                                      does not start (nothing stays running then)
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, a {@code fastcgi.spawn}'s php-cgi
+     *                                      does not start (nothing stays running then), or a certificate of the
+     *                                      tls listeners cannot be read (the message names the file)
      */
     HandlerTree(GatewayConfig config, GatewayOptions options, GatewayLogs logs, HandlerTree previous) {
         this.config = config;
@@ -88,6 +96,8 @@ final class HandlerTree implements AutoCloseable {
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
         this.previous = previous;
         try {
+            // Read now, not taken from the previous tree: a reload is how a renewed certificate is served.
+            this.tls = ServerTls.of(config).orElse(null);
             for (VirtualHost vhost : config.vhosts()) {
                 ServedBy servedBy = ServedBy.vhost(vhost.name());
                 RouteChain routes = RouteChain.create(servedBy, vhost.routes(), this::actionHandler);
@@ -111,30 +121,50 @@ final class HandlerTree implements AutoCloseable {
     }
 
     /**
-     * The root handler of one listener: only the vhosts bound to it are served there. On a TLS listener each vhost
-     * answers 421 to a host its connection's certificate does not cover.
+     * The root handler of one listener: only the vhosts bound to it are served there, each with what the listener
+     * adds ({@link #servedOn}).
      */
     HttpHandler rootFor(ListenAddress listener) {
         return root(vhost -> config.listenersOf(vhost).contains(listener),
-                listener.tls() ? HandlerTree::onTls : route -> route);
+                (vhost, route) -> servedOn(listener, vhost, route));
     }
 
     /** A root handler serving every vhost, whatever its listeners: for mounting in another server. */
     HttpHandler rootForAll() {
-        return root(vhost -> true, route -> route);
+        return root(vhost -> true, (vhost, route) -> route);
     }
 
-    /** A vhost as a TLS listener serves it: only hosts the connection's certificate covers. */
-    private static VhostRoute onTls(VhostRoute route) {
-        return new VhostRoute(route.servedBy(), new MisdirectedRequests(route.handler()));
+    /**
+     * A vhost as {@code listener} serves it. On a TLS listener: 421 for a host the connection's certificate does not
+     * cover, and the vhost's {@code tls.hsts} on every response (421s included). On a plain one: the vhost's
+     * {@code tls.redirect} to HTTPS.
+     */
+    private VhostRoute servedOn(ListenAddress listener, VirtualHost vhost, VhostRoute route) {
+        HttpHandler handler = route.handler();
+        if (listener.tls()) {
+            handler = new MisdirectedRequests(handler);
+            Optional<String> hsts = vhost.tls().hsts();
+            if (hsts.isPresent()) {
+                handler = new StrictTransportSecurity(hsts.get(), handler);
+            }
+        } else if (vhost.tls().redirect()) {
+            handler = new HttpsRedirect(httpsPort(vhost), handler);
+        }
+        return handler == route.handler() ? route : new VhostRoute(route.servedBy(), handler);
     }
 
-    /** {@code onListener}: what the listener adds to each vhost it serves. */
-    private HttpHandler root(Predicate<VirtualHost> bound, UnaryOperator<VhostRoute> onListener) {
+    /** The port a redirect to HTTPS names: 443 when the vhost is on a TLS listener there, else its first one's. */
+    private int httpsPort(VirtualHost vhost) {
+        List<Integer> ports = config.listenersOf(vhost).stream().filter(ListenAddress::tls).map(ListenAddress::port).toList();
+        return ports.contains(443) || ports.isEmpty() ? 443 : ports.get(0);
+    }
+
+    /** {@code onListener}: what the listener adds in front of each vhost it serves. */
+    private HttpHandler root(Predicate<VirtualHost> bound, BiFunction<VirtualHost, VhostRoute, VhostRoute> onListener) {
         HostTable<VhostRoute> table = new HostTable<>();
         for (BuiltVhost built : vhosts) {
             if (bound.test(built.config())) {
-                VhostRoute route = onListener.apply(built.route());
+                VhostRoute route = onListener.apply(built.config(), built.route());
                 built.config().hosts().forEach(host -> table.put(host, route));
             }
         }
@@ -165,6 +195,11 @@ final class HandlerTree implements AutoCloseable {
     void committed() {
         logs.interval(config.log().repeatInterval());
         trackBackendGauges();
+    }
+
+    /** The TLS of this configuration's tls listeners, or null when it has none. */
+    ServerTls tls() {
+        return tls;
     }
 
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */

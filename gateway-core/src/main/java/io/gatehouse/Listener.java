@@ -6,6 +6,7 @@ import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.tls.HandshakeSettings;
 import io.gatehouse.internal.tls.TlsFrontDoor;
 import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,6 +74,8 @@ final class Listener {
     private final HttpOpenListener connections;
     /** The TLS side of a {@code tls} listener, in front of {@link #connections} and HTTP/2; null on a plain one. */
     private final TlsFrontDoor tls;
+    /** What a TLS connection accepted now handshakes with: the current generation's certificates; null if plain. */
+    private volatile HandshakeSettings handshakes;
     private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
@@ -86,20 +89,18 @@ final class Listener {
         this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
         connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
         this.tls = address.tls() ? tlsFrontDoor(generation) : null;
+        this.handshakes = handshakes(generation);
     }
 
     /**
      * Binds {@code address} on the {@code shared} worker and starts accepting, serving {@code generation}'s tree for
      * it. Each accepted connection gets the request-framing checks of the generation current then, under Undertow's
-     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge. A TLS address
-     * handshakes with the generation's {@link Generation#tls() settings} first.
+     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge. On a TLS address
+     * connections handshake first, with the certificates of the generation current at accept.
      *
-     * @throws ListenerBindException when the address cannot be bound, or is TLS and the generation has no TLS settings
+     * @throws ListenerBindException when the address cannot be bound
      */
     static Listener bind(ListenAddress address, Generation generation, Shared shared) {
-        if (address.tls() && generation.tls() == null) {
-            throw new ListenerBindException(address, new IllegalStateException("no TLS certificates to present"));
-        }
         Listener listener = new Listener(address, generation, shared);
         XnioWorker worker = shared.worker();
         try {
@@ -164,8 +165,13 @@ final class Listener {
         if (shared.registry() != null) {
             countUntilClosed(connection);
         }
-        Generation generation = gate.generation();
-        tls.accept(connection, generation.tls(), generation.config().timeouts().requestHeader());
+        tls.accept(connection, handshakes, gate.generation().config().timeouts().requestHeader());
+    }
+
+    /** What this listener's connections handshake with under {@code generation}: null on a plain listener. */
+    private HandshakeSettings handshakes(Generation generation) {
+        // A validated configuration has certificates whenever it has a tls listener.
+        return address.tls() ? new HandshakeSettings(generation.tls()) : null;
     }
 
     /**
@@ -206,12 +212,14 @@ final class Listener {
 
     /**
      * Serves {@code next} from the next request on; requests already running keep the generation they started
-     * with. The listener-level options (header size, idle timeout) apply to connections accepted from now on.
+     * with. The listener-level options (header size, idle timeout) and, on a TLS listener, the certificates apply to
+     * connections accepted from now on.
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
         if (tls != null) {
             tls.setUndertowOptions(options(next.config()));
+            handshakes = handshakes(next);
         }
         gate.switchTo(next);
     }

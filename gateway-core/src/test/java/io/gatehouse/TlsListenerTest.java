@@ -1,12 +1,11 @@
 package io.gatehouse;
 
-import io.gatehouse.config.AccessLogConfig;
+import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatewayConfig;
-import io.gatehouse.config.ListenAddress;
-import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestCertificates;
+import io.gatehouse.testing.TlsClient;
 import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -34,10 +32,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,15 +54,21 @@ class TlsListenerTest {
 
     private TestCertificates ca;
     private TestCertificates.Issued certificate;
-    private TlsGateway gateway;
+    private int port;
+    private Gateway gateway;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         ca = TestCertificates.create(dir);
         certificate = ca.issue("a.test", "localhost").write();
-        GatewayConfig config = Configs.gateway(List.of(new ListenAddress("127.0.0.1", UnusedPort.next(), true, false)),
-                AccessLogConfig.OFF_CONFIG, Configs.echo("site", "a.test", "localhost"));
-        gateway = TlsGateway.start(config, TlsGateway.presenting(ca, certificate));
+        port = UnusedPort.next();
+        gateway = Gateway.start(config());
+    }
+
+    private GatewayConfig config() throws ConfigException {
+        return GatewayConfig.builder().listen("127.0.0.1:" + port + " tls")
+                .tls(t -> t.certificate(certificate.certificate().toString(), certificate.key().toString()))
+                .vhost(v -> v.hosts("a.test", "localhost").echo()).build();
     }
 
     @AfterEach
@@ -75,26 +77,15 @@ class TlsListenerTest {
     }
 
     private InetSocketAddress tls() {
-        return gateway.address(true);
+        return gateway.addresses().get(0);
     }
 
-    /** A TLS connection, handshake done, to the TLS listener, naming {@code sni} and offering {@code alpn}. */
     private SSLSocket connect(SSLContext context, String sni, String... alpn) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-        socket.connect(tls(), 5_000);
-        socket.setSoTimeout(10_000);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(sni)));
-        parameters.setApplicationProtocols(alpn);
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        return TlsClient.connect(context, tls(), sni, alpn);
     }
 
     private static void write(Socket socket, String bytes) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
+        TlsClient.write(socket, bytes);
     }
 
     @Test
@@ -156,13 +147,7 @@ class TlsListenerTest {
 
     @Test
     void curlGetsHttp2WithTheCertificateVerified() throws Exception {
-        int port = tls().getPort();
-        Process curl = new ProcessBuilder("curl", "-sS", "--http2", "--cacert", ca.caFile().toString(),
-                "--resolve", "a.test:" + port + ":127.0.0.1", "-w", "\n%{http_version} %{http_code}",
-                "https://a.test:" + port + "/curl").redirectErrorStream(true).start();
-        assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl did not finish");
-        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, curl.exitValue(), output);
+        String output = TlsClient.curl(ca, "a.test", tls().getPort(), "/curl", "--http2");
         assertTrue(output.startsWith("GET /curl HTTP/2.0\n"), output);
         assertTrue(output.endsWith("\n2 200"), output);
     }
@@ -223,12 +208,11 @@ class TlsListenerTest {
     }
 
     @Test
-    void aReloadGivesNewConnectionsTheNewCertificateAndOpenOnesKeepTheirs() throws Exception {
-        TestCertificates.Issued renewed = ca.issue("a.test", "localhost").fileName("renewed").write();
+    void aReloadGivesNewConnectionsTheRenewedCertificateAndOpenOnesKeepTheirs() throws Exception {
         try (SSLSocket before = connect(ca.clientContext(), "a.test", "http/1.1")) {
-            gateway.reload(Configs.gateway(List.of(new ListenAddress("127.0.0.1", tls().getPort(), true, false)),
-                    AccessLogConfig.OFF_CONFIG, Configs.echo("site", "a.test", "localhost")),
-                    TlsGateway.presenting(ca, renewed));
+            // Renewed in place, as certbot renews: the same files, a new certificate.
+            TestCertificates.Issued renewed = ca.issue("a.test", "localhost").write();
+            gateway.reload(config());
             try (SSLSocket after = connect(ca.clientContext(), "a.test", "http/1.1")) {
                 assertEquals(renewed.leaf(), leafOf(after));
             }

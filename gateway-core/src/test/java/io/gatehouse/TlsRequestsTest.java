@@ -2,15 +2,11 @@ package io.gatehouse;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.gatehouse.config.AccessLogConfig;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.GatewayConfig;
-import io.gatehouse.config.Limits;
-import io.gatehouse.config.ListenAddress;
-import io.gatehouse.config.Timeouts;
-import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestCertificates;
+import io.gatehouse.testing.TlsClient;
 import io.gatehouse.testing.UnusedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,15 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -51,24 +41,24 @@ class TlsRequestsTest {
 
     private TestCertificates ca;
     private WireMockServer backend;
-    private TlsGateway gateway;
+    private int tlsPort;
+    private Gateway gateway;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         ca = TestCertificates.create(dir);
         TestCertificates.Issued certificate = ca.issue("a.test", "*.b.test", "app.test").write();
         backend = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         backend.start();
         backend.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("from backend")));
-        ForwardedConfig forwarded = new ForwardedConfig(List.of(), Set.of(ForwardedConfig.Emit.X_FORWARDED,
-                ForwardedConfig.Emit.RFC7239), false, false, List.of(), ForwardedConfig.DEFAULT_UNDERSCORES);
-        GatewayConfig config = Configs.gateway(List.of(new ListenAddress("127.0.0.1", UnusedPort.next()),
-                        new ListenAddress("127.0.0.1", UnusedPort.next(), true, false)), forwarded, Timeouts.DEFAULTS,
-                Limits.DEFAULTS, AccessLogConfig.OFF_CONFIG,
-                Configs.echo("site", "a.test", "c.test", "*.b.test", "b.test"),
-                Configs.vhost("app", List.of("app.test"), List.of(),
-                        Configs.proxy(p -> p.backend("http://127.0.0.1:" + backend.port()))));
-        gateway = TlsGateway.start(config, TlsGateway.presenting(ca, certificate));
+        tlsPort = UnusedPort.next();
+        gateway = Gateway.start(GatewayConfig.builder()
+                .listen("127.0.0.1:" + UnusedPort.next(), "127.0.0.1:" + tlsPort + " tls")
+                .emit(ForwardedConfig.Emit.X_FORWARDED, ForwardedConfig.Emit.RFC7239)
+                .tls(t -> t.certificate(certificate.certificate().toString(), certificate.key().toString()))
+                .vhost(v -> v.hosts("a.test", "c.test", "*.b.test", "b.test").echo())
+                .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + backend.port())))
+                .build());
     }
 
     @AfterEach
@@ -77,38 +67,23 @@ class TlsRequestsTest {
         backend.stop();
     }
 
+    private InetSocketAddress plain() {
+        return gateway.addresses().get(0);
+    }
+
     private SSLSocket connect(String sni) throws IOException {
-        SSLSocket socket = (SSLSocket) ca.clientContext().getSocketFactory().createSocket();
-        socket.connect(gateway.address(true), 5_000);
-        socket.setSoTimeout(10_000);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(sni)));
-        parameters.setApplicationProtocols(new String[]{"http/1.1"});
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        return TlsClient.connect(ca.clientContext(), gateway.addresses().get(1), sni, "http/1.1");
     }
 
     private static RawHttp.Response get(SSLSocket socket, String host) throws IOException {
-        socket.getOutputStream().write(("GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
+        TlsClient.write(socket, "GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
         return RawHttp.read(socket);
     }
 
     /** curl over HTTP/2, connecting for {@code sni} and sending {@code host} as {@code :authority}: its output. */
     private String curlHttp2(String sni, String host) throws Exception {
-        int port = gateway.address(true).getPort();
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--http2", "--cacert", ca.caFile().toString(),
-                "--resolve", sni + ":" + port + ":127.0.0.1", "-w", "\n%{http_version} %{http_code}"));
-        if (!host.equals(sni)) {
-            command.addAll(List.of("-H", "Host: " + host));
-        }
-        command.add("https://" + sni + ":" + port + "/x");
-        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl did not finish");
-        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, curl.exitValue(), output);
-        return output;
+        return host.equals(sni) ? TlsClient.curl(ca, sni, tlsPort, "/x", "--http2")
+                : TlsClient.curl(ca, sni, tlsPort, "/x", "--http2", "-H", "Host: " + host);
     }
 
     @Test
@@ -132,8 +107,7 @@ class TlsRequestsTest {
 
     @Test
     void aPlainListenerServesEveryHostOfItsVhosts() throws Exception {
-        InetSocketAddress plain = gateway.address(false);
-        assertEquals(200, RawHttp.exchange(plain, "GET / HTTP/1.1\r\nHost: c.test\r\nConnection: close\r\n\r\n").status());
+        assertEquals(200, RawHttp.exchange(plain(), "GET / HTTP/1.1\r\nHost: c.test\r\nConnection: close\r\n\r\n").status());
     }
 
     @Test
@@ -144,7 +118,7 @@ class TlsRequestsTest {
         LoggedRequest request = onlyRequest();
         assertEquals("https", request.getHeader("X-Forwarded-Proto"));
         assertTrue(request.getHeader("Forwarded").endsWith(";host=app.test;proto=https"), request.getHeader("Forwarded"));
-        assertEquals(String.valueOf(gateway.address(true).getPort()), request.getHeader("X-Forwarded-Port"));
+        assertEquals(String.valueOf(tlsPort), request.getHeader("X-Forwarded-Port"));
     }
 
     @Test
@@ -157,7 +131,7 @@ class TlsRequestsTest {
 
     @Test
     void backendsAreToldTheSchemeIsHttpOnThePlainListener() throws Exception {
-        assertEquals(200, RawHttp.exchange(gateway.address(false),
+        assertEquals(200, RawHttp.exchange(plain(),
                 "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n").status());
         assertEquals("http", onlyRequest().getHeader("X-Forwarded-Proto"));
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.internal.tls;
 
+import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -7,15 +8,13 @@ import org.xnio.Sequence;
 import org.xnio.StreamConnection;
 import org.xnio.ssl.SslConnection;
 
-import java.util.List;
-
 import javax.net.ssl.SSLContext;
 
 /**
- * What the server side of one TLS handshake uses: the context (certificates, chosen by SNI), the protocol versions
- * and the cipher suites to enable. One per configuration generation: a connection takes the settings current when
- * it is accepted and keeps them, so a reload gives new connections new certificates and leaves open ones alone.
- * Immutable and thread-safe.
+ * What the server side of one TLS handshake uses: a configuration's {@link ServerTls} (certificates chosen by SNI,
+ * protocol versions, cipher suites in the server's order of preference), as Undertow's TLS connections take it.
+ * One per configuration generation: a connection takes the settings current when it is accepted and keeps them, so
+ * a reload gives new connections new certificates and leaves open ones alone. Thread-safe.
  */
 public final class HandshakeSettings {
 
@@ -25,22 +24,15 @@ public final class HandshakeSettings {
     private volatile UndertowXnioSsl ssl;
 
     /**
-     * @param context      the server context: its key manager picks the certificate
-     * @param protocols    the protocol versions to enable, such as {@code TLSv1.3, TLSv1.2}
-     * @param cipherSuites every suite to enable, TLS 1.3 ones included (a TLS 1.3 handshake fails without one); names
-     *                     the JDK does not support are left out, as Undertow leaves them out
+     * @param tls a configuration's server TLS
      */
-    public HandshakeSettings(SSLContext context, List<String> protocols, List<String> cipherSuites) {
-        this.context = context;
+    public HandshakeSettings(ServerTls tls) {
+        this.context = tls.context();
         this.engineOptions = OptionMap.builder()
-                .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(protocols))
-                .set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(cipherSuites))
+                .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.protocols()))
+                .set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(tls.cipherSuites()))
+                .set(UndertowOptions.SSL_USER_CIPHER_SUITES_ORDER, true)
                 .getMap();
-    }
-
-    /** The context handshakes use. */
-    public SSLContext context() {
-        return context;
     }
 
     /**
