@@ -74,7 +74,11 @@ public final class TlsFrontDoor {
         handshake.start(handshakeTimeout);
     }
 
-    /** Options for HTTP/2 connections accepted from now on. */
+    /**
+     * Options for HTTP/2 connections accepted from now on.
+     *
+     * @param undertowOptions Undertow's options for the HTTP/2 connections (limits, timeouts)
+     */
     public void setUndertowOptions(OptionMap undertowOptions) {
         http2.setUndertowOptions(undertowOptions);
     }
