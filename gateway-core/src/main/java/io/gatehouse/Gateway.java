@@ -110,7 +110,8 @@ public final class Gateway implements AutoCloseable {
      * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
      *                                             GatewayConfig#validate()}); nothing started
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
-     * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, a certificate of a tls listener cannot
+     *                                      be read (the message names the file), or the IO worker cannot be started
      */
     public static Gateway start(GatewayConfig config) {
         return start(config, GatewayOptions.defaults());
@@ -125,7 +126,8 @@ public final class Gateway implements AutoCloseable {
      * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
      *                                             GatewayConfig#validate()}); nothing started
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
-     * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, a certificate of a tls listener cannot
+     *                                      be read (the message names the file), or the IO worker cannot be started
      */
     public static Gateway start(GatewayConfig config, MeterRegistry registry) {
         return start(config, withMeters(registry));
@@ -154,7 +156,8 @@ public final class Gateway implements AutoCloseable {
      * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
      *                                             GatewayConfig#validate()}); nothing started
      * @throws ListenerBindException naming the address, when a listener cannot be bound; nothing stays bound then
-     * @throws java.io.UncheckedIOException when the access log cannot be opened, or the IO worker cannot be started
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, a certificate of a tls listener cannot
+     *                                      be read (the message names the file), or the IO worker cannot be started
      * @throws IllegalArgumentException when {@link GatewayOptions#worker()} is already shut down
      */
     public static Gateway start(GatewayConfig config, GatewayOptions options) {
@@ -192,7 +195,8 @@ public final class Gateway implements AutoCloseable {
      *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
      *                                             (mounted, every vhost is served whatever its {@code listen});
      *                                             nothing changed
-     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a certificate of a tls listener
+     *                                      cannot be read (the message names the file)
      */
     public static GatewayHandler handler(GatewayConfig config) {
         return handler(config, GatewayOptions.defaults());
@@ -208,7 +212,8 @@ public final class Gateway implements AutoCloseable {
      *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
      *                                             (mounted, every vhost is served whatever its {@code listen});
      *                                             nothing changed
-     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a certificate of a tls listener
+     *                                      cannot be read (the message names the file)
      */
     public static GatewayHandler handler(GatewayConfig config, MeterRegistry registry) {
         return handler(config, withMeters(registry));
@@ -233,7 +238,8 @@ public final class Gateway implements AutoCloseable {
      *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
      *                                             (mounted, every vhost is served whatever its {@code listen});
      *                                             nothing changed
-     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a certificate of a tls listener
+     *                                      cannot be read (the message names the file)
      */
     public static GatewayHandler handler(GatewayConfig config, GatewayOptions options) {
         Objects.requireNonNull(options, "options");
@@ -267,7 +273,8 @@ public final class Gateway implements AutoCloseable {
      * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
      *                                             GatewayConfig#validate()}); nothing changed
      * @throws ListenerBindException when a listener that {@code next} adds cannot be bound (nothing changed)
-     * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
+     * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened, or a certificate of its tls
+     *                                      listeners cannot be read (nothing changed; the message names the file)
      * @throws IllegalStateException when the gateway is stopped
      */
     public synchronized Reloaded reload(GatewayConfig next) {

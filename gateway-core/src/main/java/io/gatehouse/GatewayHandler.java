@@ -74,7 +74,8 @@ public final class GatewayHandler implements HttpHandler, AutoCloseable {
      *                                             GatewayConfig#validate()}), or two vhosts claim one host pattern
      *                                             (mounted, every vhost is served whatever its {@code listen});
      *                                             nothing changed
-     * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened (nothing changed)
+     * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened, or a certificate of its tls
+     *                                      listeners cannot be read (nothing changed; the message names the file)
      * @throws IllegalStateException when the handler is stopped
      */
     public synchronized void reload(GatewayConfig next) {

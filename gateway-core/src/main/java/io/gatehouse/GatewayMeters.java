@@ -30,6 +30,8 @@ public final class GatewayMeters {
     public static final String BACKEND_MARKED_OUT = "gatehouse.backend.marked.out";
     /** Counter: configuration reloads, tag result (success, failure). */
     public static final String CONFIG_RELOADS = "gatehouse.config.reloads";
+    /** Gauge: when a certificate of the tls listeners expires, seconds since the epoch; tag certificate (its file). */
+    public static final String TLS_CERTIFICATE_EXPIRY = "gatehouse.tls.certificate.expiry";
     /** Counter: access-log lines dropped (queue full, or the destination failed). */
     public static final String ACCESS_LOG_DROPPED = "gatehouse.accesslog.dropped";
 

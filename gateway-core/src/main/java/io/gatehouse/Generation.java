@@ -72,13 +72,14 @@ final class Generation {
     }
 
     /**
-     * The TLS of this configuration's tls listeners: its certificates as read when this generation was built, so
-     * a reload serves renewed ones to new connections.
+     * The TLS of one of this configuration's tls listeners: the certificates of its vhosts as read when this
+     * generation was built, so a reload serves renewed ones to new connections.
      *
-     * @return the server TLS, or null when the configuration has no tls listener
+     * @param listener a tls listener of this configuration
+     * @return its server TLS, or null when it is not one
      */
-    ServerTls tls() {
-        return tree.tls();
+    ServerTls tls(ListenAddress listener) {
+        return tree.tls(listener);
     }
 
     /** The tree serving {@code listener}, or null when this configuration does not have that listener. */

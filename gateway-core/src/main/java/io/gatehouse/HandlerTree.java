@@ -14,6 +14,8 @@ import io.gatehouse.internal.forwarded.RequestOrigin;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.AccessLog;
 import io.gatehouse.internal.observe.BackendGauges;
+import io.gatehouse.internal.tls.CertificateGauges;
+import io.gatehouse.internal.tls.ServerTls;
 import io.gatehouse.internal.observe.RequestMetrics;
 import io.gatehouse.internal.proxy.ClientHeaders;
 import io.gatehouse.internal.proxy.ReverseProxy;
@@ -21,7 +23,6 @@ import io.gatehouse.internal.routes.RouteChain;
 import io.gatehouse.internal.spawn.PhpCgiProcesses;
 import io.gatehouse.internal.tls.HttpsRedirect;
 import io.gatehouse.internal.tls.MisdirectedRequests;
-import io.gatehouse.internal.tls.ServerTls;
 import io.gatehouse.internal.tls.StrictTransportSecurity;
 import io.gatehouse.internal.vhosts.HostRouter;
 import io.gatehouse.internal.vhosts.HostTable;
@@ -72,8 +73,10 @@ final class HandlerTree implements AutoCloseable {
     private HandlerTree previous;
     /** Shared by every configuration a gateway reloads, so each backend's gauge is one series; null without meters. */
     private final BackendGauges backendGauges;
-    /** The TLS of the tls listeners, its certificates read from their files as this tree was built; null without. */
-    private final ServerTls tls;
+    /** Shared like {@link #backendGauges}: one expiry series per certificate file; null without meters. */
+    private final CertificateGauges certificateGauges;
+    /** The TLS of each tls listener, the certificates read from their files as this tree was built. */
+    private final Map<ListenAddress, ServerTls> tls;
 
     /**
      * The trees of {@code config}, recording meters as {@code options} say; its proxies and listeners log repeated
@@ -94,10 +97,12 @@ final class HandlerTree implements AutoCloseable {
         this.accessLog = config.accessLog().enabled() || logs.accessLogSink() != null ? accessLogFrom(previous) : null;
         this.backendGauges = registry == null ? null
                 : previous != null && previous.backendGauges != null ? previous.backendGauges : new BackendGauges(registry);
+        this.certificateGauges = registry == null ? null
+                : previous != null && previous.certificateGauges != null ? previous.certificateGauges : new CertificateGauges(registry);
         this.previous = previous;
         try {
             // Read now, not taken from the previous tree: a reload is how a renewed certificate is served.
-            this.tls = ServerTls.of(config).orElse(null);
+            this.tls = ServerTls.forListeners(config);
             for (VirtualHost vhost : config.vhosts()) {
                 ServedBy servedBy = ServedBy.vhost(vhost.name());
                 RouteChain routes = RouteChain.create(servedBy, vhost.routes(), this::actionHandler);
@@ -189,17 +194,22 @@ final class HandlerTree implements AutoCloseable {
     }
 
     /**
-     * This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies, and
-     * the owner's repeated warnings are summarised at its {@code log.repeatInterval}.
+     * This tree starts serving (at start, or when a reload commits): the backend gauges follow its proxies, the
+     * certificate expiry gauges its certificates, and the owner's repeated warnings are summarised at its
+     * {@code log.repeatInterval}.
      */
     void committed() {
         logs.interval(config.log().repeatInterval());
         trackBackendGauges();
+        if (certificateGauges != null) {
+            tls.values().stream().flatMap(listener -> listener.certificates().stream()).distinct()
+                    .forEach(certificate -> track(certificateGauges.track(certificate)));
+        }
     }
 
-    /** The TLS of this configuration's tls listeners, or null when it has none. */
-    ServerTls tls() {
-        return tls;
+    /** The TLS of {@code listener}, or null when it is not one of this configuration's tls listeners. */
+    ServerTls tls(ListenAddress listener) {
+        return tls.get(listener);
     }
 
     /** The handler of a proxy, files or echo action; the other actions are the routes' own. */

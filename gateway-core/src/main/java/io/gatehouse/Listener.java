@@ -171,7 +171,7 @@ final class Listener {
     /** What this listener's connections handshake with under {@code generation}: null on a plain listener. */
     private HandshakeSettings handshakes(Generation generation) {
         // A validated configuration has certificates whenever it has a tls listener.
-        return address.tls() ? new HandshakeSettings(generation.tls()) : null;
+        return address.tls() ? new HandshakeSettings(generation.tls(address)) : null;
     }
 
     /**

@@ -8,9 +8,12 @@ import io.gatehouse.internal.config.ConfigNode.Scalar;
 import io.gatehouse.internal.config.ConfigNode.Sequence;
 import io.gatehouse.internal.config.Keys;
 import io.gatehouse.internal.config.Problems;
+import io.gatehouse.internal.tls.CertificatePair;
+import io.gatehouse.internal.tls.CertificateProblem;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -310,7 +313,10 @@ final class ConfigReader {
                 Optional.ofNullable(t.value(Keys.VHOST_TLS_HSTS)));
     }
 
-    /** One {@code {cert, key}} mapping; null when a problem was added. */
+    /**
+     * One {@code {cert, key}} mapping, its files read and checked now (a problem is placed at the key of the file at
+     * fault); null when a key is missing or refused.
+     */
     private CertificateFiles certificate(ConfigNode node, String path) {
         Fields c = fields(node, path, Keys.CERTIFICATE);
         if (c == null) {
@@ -318,7 +324,18 @@ final class ConfigReader {
         }
         Path cert = c.required(Keys.CERTIFICATE_CERT, null);
         Path key = c.required(Keys.CERTIFICATE_KEY, null);
-        return cert == null || key == null ? null : new CertificateFiles(cert, key);
+        if (cert == null || key == null) {
+            return null;
+        }
+        CertificateFiles files = new CertificateFiles(cert, key);
+        try {
+            CertificatePair.read(files, Instant.now());
+        } catch (CertificateProblem e) {
+            Keys.Key<Path> at = e.inKeyFile() ? Keys.CERTIFICATE_KEY : Keys.CERTIFICATE_CERT;
+            ConfigNode.Entry entry = c.entry(at);
+            problems.add(entry.line(), entry.column(), c.pathOf(at), e.getMessage());
+        }
+        return files;
     }
 
     // --- routes ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ package io.gatehouse.config;
 import io.gatehouse.internal.config.Keys;
 import io.gatehouse.internal.config.Problems;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -175,13 +177,17 @@ public record GatewayConfig(
     }
 
     /**
-     * What is valid but probably wrong, for {@code gatehouse check} and the startup log: today, routes that an
-     * earlier route of their vhost always shadows.
+     * What is valid but probably wrong, for {@code gatehouse check} and the daemon's log at start and reload: routes
+     * that an earlier route of their vhost always shadows; a certificate that expires within 14 days, or that can no
+     * longer be read; a host of a vhost on a {@code tls} listener that no certificate covers. The certificate files
+     * are read again for it.
      *
-     * @return the warnings, each naming the route's file, line and key path; empty when there are none
+     * @return the warnings, each naming the file and key path (and for a route its line); empty when there are none
      */
     public List<ConfigProblem> warnings() {
-        return RouteShadowing.warnings(this);
+        List<ConfigProblem> warnings = new ArrayList<>(RouteShadowing.warnings(this));
+        warnings.addAll(TlsWarnings.of(this, Instant.now()));
+        return List.copyOf(warnings);
     }
 
     /** @return every distinct listener some vhost is bound to, in configuration order */

@@ -44,7 +44,9 @@ public record TlsConfig(List<CertificateFiles> certificates, List<String> protoc
         certificates = List.copyOf(RecordChecks.present(Keys.TLS_CERTIFICATES, certificates));
         protocols = RecordChecks.each(Keys.TLS_PROTOCOLS, RecordChecks.notEmpty(Keys.TLS_PROTOCOLS, protocols),
                 TlsParameters::protocol);
-        ciphers = RecordChecks.each(Keys.TLS_CIPHERS, RecordChecks.notEmpty(Keys.TLS_CIPHERS, ciphers),
-                TlsParameters::cipherSuite);
+        // Every Java 17 has the default suites: looking them up would start JSSE (some 300 ms) for every
+        // configuration, TLS or not.
+        ciphers = RecordChecks.notEmpty(Keys.TLS_CIPHERS, ciphers).equals(DEFAULT_CIPHERS) ? DEFAULT_CIPHERS
+                : RecordChecks.each(Keys.TLS_CIPHERS, ciphers, TlsParameters::cipherSuite);
     }
 }

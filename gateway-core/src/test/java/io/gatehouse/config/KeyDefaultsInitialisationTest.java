@@ -22,14 +22,14 @@ class KeyDefaultsInitialisationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Timeouts", "Limits", "LogConfig", "ShutdownConfig", "AccessLogConfig", "ProxyConfig$Health",
-            "ForwardedConfig", "FilesConfig$Gzip", "Keys"})
+            "ForwardedConfig", "FilesConfig$Gzip", "TlsConfig", "VhostTls", "Keys"})
     void theDefaultsAreThereWhicheverClassIsInitialisedFirst(String first) throws Exception {
         URL[] classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(KeyDefaultsInitialisationTest::url).toArray(URL[]::new);
         try (URLClassLoader fresh = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
             Class.forName(first.equals("Keys") ? Keys.class.getName() : GatewayConfig.class.getPackageName() + "." + first, true, fresh);
             for (String type : new String[] {"Timeouts", "Limits", "LogConfig", "ShutdownConfig", "AccessLogConfig",
-                    "ProxyConfig$Health"}) {
+                    "ProxyConfig$Health", "TlsConfig"}) {
                 assertNotNull(Class.forName(GatewayConfig.class.getPackageName() + "." + type, true, fresh).getField("DEFAULTS").get(null),
                         type + ".DEFAULTS after " + first);
             }

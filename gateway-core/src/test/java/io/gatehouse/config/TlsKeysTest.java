@@ -27,7 +27,7 @@ class TlsKeysTest {
     void certificates() {
         TestCertificates ca = TestCertificates.create(dir);
         a = ca.issue("a.test").write();
-        b = ca.issue("*.b.test", "b.test").rsa().keyForm(TestCertificates.KeyForm.TRADITIONAL).write();
+        b = ca.issue("*.b.test", "b.test").keyForm(TestCertificates.KeyForm.TRADITIONAL).write();
     }
 
     @Test

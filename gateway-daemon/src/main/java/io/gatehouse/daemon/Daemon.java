@@ -174,13 +174,17 @@ final class Daemon {
         }
     }
 
-    /** Starts the file watch when {@code watch: true} (null otherwise). @throws IOException naming the file */
+    /**
+     * Starts the file watch, of the file and of the certificate files of the configuration serving, when
+     * {@code watch: true} (null otherwise). @throws IOException naming the file
+     */
     private ConfigWatch watch(GatewayConfig config, Reloader reloader) throws IOException {
         if (!config.watch()) {
             return null;
         }
         try {
-            return ConfigWatch.start(file, () -> reloader.request("file changed"));
+            return ConfigWatch.start(file, () -> ConfigWatch.certificateFiles(reloader.serving().orElse(config)),
+                    () -> reloader.request("file changed"));
         } catch (IOException e) {
             throw new IOException("cannot watch " + file + " (watch: true): " + e, e);
         }

@@ -12,6 +12,7 @@ import io.gatehouse.config.ListenAddress;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +59,11 @@ final class Reloader implements AutoCloseable {
     void attach(Gateway gateway, MeterRegistry registry) {
         this.registry = registry;
         started.complete(gateway);
+    }
+
+    /** The configuration being served: the gateway's, once {@linkplain #attach attached}; empty before. */
+    Optional<GatewayConfig> serving() {
+        return started.isDone() ? Optional.of(started.join().config()) : Optional.empty();
     }
 
     /** Asks for a reload; {@code reason} (such as {@code SIGHUP}) starts its log line. Never blocks. */
@@ -116,6 +122,8 @@ final class Reloader implements AutoCloseable {
             return;
         }
         warnAboutStartOnlyKeys(before, next);
+        // As at start: an expiring certificate or a shadowed route is worth a line each time the file is read.
+        next.warnings().forEach(warning -> LOG.warning(warning.toString()));
         succeeded("reloaded " + file + " (" + RouteReport.count(next.vhosts().size(), "vhost")
                 + listeners("; now also listening on ", changes.added())
                 + listeners("; no longer listening on ", changes.removed()) + ")");

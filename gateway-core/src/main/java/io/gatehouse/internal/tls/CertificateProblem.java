@@ -6,8 +6,10 @@ package io.gatehouse.internal.tls;
  */
 public final class CertificateProblem extends RuntimeException {
 
+    /** Throwables are serializable; this one's form is its message and {@link #inKeyFile()}. */
     private static final long serialVersionUID = 1L;
 
+    /** Whether {@code key}'s file is at fault rather than {@code cert}'s. */
     private final boolean inKeyFile;
 
     /**

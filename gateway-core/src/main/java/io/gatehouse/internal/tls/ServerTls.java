@@ -10,7 +10,10 @@ import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -41,7 +44,7 @@ public final class ServerTls {
      * {@link CertificatePair#read}) and builds the context.
      *
      * @param config the top-level {@code tls}
-     * @param vhosts the vhosts served on the TLS listeners: their own certificates are presented to the names their
+     * @param vhosts the vhosts served on the TLS listener: their own certificates are presented to the names their
      *               hosts match (when two pin one host pattern, the first wins)
      * @return the server's TLS, ready for connections
      * @throws UncheckedIOException with a message naming the file, when a certificate cannot be read or is not valid
@@ -49,21 +52,46 @@ public final class ServerTls {
      *                              changed since)
      */
     public static ServerTls load(TlsConfig config, List<VirtualHost> vhosts) {
+        return load(config, vhosts, new HashMap<>(), Instant.now());
+    }
+
+    /**
+     * The TLS of each of {@code config}'s {@code tls} listeners, each presenting the certificates of the vhosts bound
+     * to it (a vhost's own certificate on another listener is not offered there); each file is read once.
+     *
+     * @param config a validated configuration
+     * @return each tls listener's TLS, in the order of {@link GatewayConfig#allListeners()}; empty without any
+     * @throws UncheckedIOException as {@link #load(TlsConfig, List)}
+     */
+    public static Map<ListenAddress, ServerTls> forListeners(GatewayConfig config) {
+        Map<CertificateFiles, CertificatePair> read = new HashMap<>();
         Instant now = Instant.now();
+        Map<ListenAddress, ServerTls> byListener = new LinkedHashMap<>();
+        for (ListenAddress listener : config.allListeners()) {
+            if (listener.tls()) {
+                List<VirtualHost> bound = config.vhosts().stream()
+                        .filter(vhost -> config.listenersOf(vhost).contains(listener)).toList();
+                byListener.put(listener, load(config.tls(), bound, read, now));
+            }
+        }
+        return byListener;
+    }
+
+    private static ServerTls load(TlsConfig config, List<VirtualHost> vhosts, Map<CertificateFiles, CertificatePair> read,
+                                  Instant now) {
         try {
             List<CertificatePair> listed = new ArrayList<>();
             for (CertificateFiles files : config.certificates()) {
-                listed.add(CertificatePair.read(files, now));
+                listed.add(read(files, read, now));
             }
             List<SniKeyManager.Pin> pins = new ArrayList<>();
-            for (VirtualHost vhost : vhosts) {
-                Optional<CertificateFiles> pin = vhost.tls().certificate();
-                if (pin.isPresent()) {
-                    pins.add(new SniKeyManager.Pin(CertificatePair.read(pin.get(), now), vhost.hosts()));
-                }
-            }
             List<CertificatePair> all = new ArrayList<>(listed);
-            pins.forEach(pin -> all.add(pin.certificate()));
+            for (VirtualHost vhost : vhosts) {
+                Optional<CertificateFiles> own = vhost.tls().certificate();
+                Optional<CertificatePair> pair = own.isPresent() ? Optional.of(read(own.get(), read, now)) : Optional.empty();
+                pair.ifPresent(all::add);
+                pins.add(new SniKeyManager.Pin(pair, vhost.hosts()));
+            }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {new SniKeyManager(listed, pins)}, null, null);
             return new ServerTls(context, all, config);
@@ -74,17 +102,13 @@ public final class ServerTls {
         }
     }
 
-    /**
-     * The TLS of {@code config}'s {@code tls} listeners, or none when it has none.
-     *
-     * @param config a validated configuration
-     * @return its TLS, with the certificates of the vhosts bound to a {@code tls} listener; empty without such a listener
-     * @throws UncheckedIOException as {@link #load(TlsConfig, List)}
-     */
-    public static Optional<ServerTls> of(GatewayConfig config) {
-        List<VirtualHost> onTls = config.vhosts().stream()
-                .filter(vhost -> config.listenersOf(vhost).stream().anyMatch(ListenAddress::tls)).toList();
-        return onTls.isEmpty() ? Optional.empty() : Optional.of(load(config.tls(), onTls));
+    private static CertificatePair read(CertificateFiles files, Map<CertificateFiles, CertificatePair> read, Instant now) {
+        CertificatePair pair = read.get(files);
+        if (pair == null) {
+            pair = CertificatePair.read(files, now);
+            read.put(files, pair);
+        }
+        return pair;
     }
 
     /** @return the context to make server engines with; they choose their certificate by SNI */

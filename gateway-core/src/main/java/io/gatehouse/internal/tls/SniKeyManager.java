@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -21,8 +22,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Chooses the certificate of each TLS handshake by the name the client asks for (SNI), as nginx and Caddy choose:
- * the certificate a vhost pins, for the names its host patterns match (exact, then the longest wildcard, then
- * {@code *}); else the certificates naming it exactly; else those whose wildcard covers it; else, and when the client
+ * the own certificate of the vhost the name would be routed to (exact pattern, then the longest wildcard, then
+ * {@code *}), when that vhost has one; else the certificates naming it exactly; else those whose wildcard covers it; else, and when the client
  * sends no name, all of them in order, the first one being the default. Among the certificates of that rank the
  * first of the key type the JDK asks for (it asks once per type the client accepts, in the client's order of
  * preference), so that an RSA-only client gets the RSA certificate when there are both. A name the chosen rank has
@@ -39,13 +40,14 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     private final Map<String, List<Integer>> exact = new HashMap<>();
     /** By the part after {@code *}, dot included: {@code .example.com}. */
     private final Map<String, List<Integer>> wildcard = new HashMap<>();
+    /** Each vhost's host patterns, to its own certificate's alias, or to none when it has no certificate of its own. */
     private final HostTable<List<Integer>> pinned;
 
     /**
      * @param certificates the top-level certificates, in order
-     * @param pins         each pinned certificate and the host patterns of its vhost
+     * @param vhosts       the vhosts served on the listener, in order, each with its own certificate if it has one
      */
-    SniKeyManager(List<CertificatePair> certificates, List<Pin> pins) {
+    SniKeyManager(List<CertificatePair> certificates, List<Pin> vhosts) {
         this.pairs = new ArrayList<>(certificates);
         this.pinned = new HostTable<>();
         for (int i = 0; i < certificates.size(); i++) {
@@ -55,23 +57,30 @@ final class SniKeyManager extends X509ExtendedKeyManager {
                 index.computeIfAbsent(name.startsWith("*.") ? name.substring(1) : name, n -> new ArrayList<>()).add(i);
             }
         }
-        for (Pin pin : pins) {
-            int alias = pairs.size();
-            pairs.add(pin.certificate());
-            if (certificates.isEmpty()) {
-                defaults.add(alias);
+        for (Pin vhost : vhosts) {
+            List<Integer> own = List.of();
+            if (vhost.certificate().isPresent()) {
+                int alias = pairs.size();
+                pairs.add(vhost.certificate().get());
+                if (certificates.isEmpty()) {
+                    defaults.add(alias);
+                }
+                own = List.of(alias);
             }
-            pin.hosts().forEach(host -> pinned.put(host, List.of(alias)));
+            // A vhost without a certificate of its own is in the table too: the names it takes from a less specific
+            // vhost's patterns (a.test from a pinned "*") are its, and get the list's certificates.
+            List<Integer> chosen = own;
+            vhost.hosts().forEach(host -> pinned.put(host, chosen));
         }
     }
 
     /**
-     * A vhost's own certificate.
+     * A vhost served on the listener, and its own certificate.
      *
-     * @param certificate the certificate
-     * @param hosts       the vhost's host patterns, as the config holds them
+     * @param certificate its {@code tls.certificate}, or empty
+     * @param hosts       its host patterns, as the config holds them
      */
-    record Pin(CertificatePair certificate, List<String> hosts) {
+    record Pin(Optional<CertificatePair> certificate, List<String> hosts) {
     }
 
     /**
@@ -97,7 +106,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         String name = serverName.toLowerCase(Locale.ROOT);
         name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         List<Integer> found = pinned.match(name);
-        if (found == null) {
+        if (found == null || found.isEmpty()) {
             found = exact.get(name);
         }
         int dot = name.indexOf('.');

@@ -10,6 +10,8 @@ import io.gatehouse.config.TlsConfig;
 import io.gatehouse.config.VhostTls;
 import io.gatehouse.config.VirtualHost;
 import io.gatehouse.config.EchoConfig;
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.config.ListenAddress;
 import io.gatehouse.testing.TestCertificates;
 import io.gatehouse.testing.TestCertificates.Issued;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -27,9 +30,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,13 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerTlsHandshakeTest {
 
+    /** One CA for the class: each test writes the certificates it serves before it loads them. */
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private TestCertificates ca;
+    private static TestCertificates ca;
 
-    @BeforeEach
-    void createCa() {
+    @BeforeAll
+    static void createCa() {
         ca = TestCertificates.create(dir);
     }
 
@@ -98,12 +101,43 @@ class ServerTlsHandshakeTest {
     }
 
     @Test
+    void aNameOfAVhostWithoutItsOwnCertificateIsNotTakenByACatchAllsCertificate() throws IOException {
+        Issued listed = ca.issue("a.test").write();
+        Issued catchAll = ca.issue("fallback.test").write();
+        VirtualHost plain = new VirtualHost("a.test", List.of("a.test"), List.of(), List.of(Route.catchAll(new EchoConfig())));
+        try (Server server = new Server(tls(List.of(plain, pinning(catchAll, "*")), listed))) {
+            assertEquals(listed.leaf(), server.presented("a.test"), "a.test is routed to its own vhost, not to '*'");
+            assertEquals(catchAll.leaf(), server.presented("other.test"));
+        }
+    }
+
+    @Test
     void withoutAListTheFirstVhostCertificateIsTheDefault() throws IOException {
         Issued a = ca.issue("a.test").write();
         Issued b = ca.issue("b.test").write();
         try (Server server = new Server(tls(List.of(pinning(a, "a.test"), pinning(b, "*.b.test")), new Issued[0]))) {
             assertEquals(b.leaf(), server.presented("www.b.test"));
             assertEquals(a.leaf(), server.presented(null));
+        }
+    }
+
+    @Test
+    void aVhostsOwnCertificateIsPresentedOnlyOnItsOwnListeners() throws IOException {
+        Issued public_ = ca.issue("www.test").write();
+        Issued internal = ca.issue("internal.test").write();
+        GatewayConfig config = GatewayConfig.builder().listen("127.0.0.1:0 tls")
+                .tls(t -> t.certificate(public_.certificate().toString(), public_.key().toString()))
+                .vhost(v -> v.hosts("www.test").echo())
+                .vhost(v -> v.hosts("*").listen("127.0.0.1:1 tls")
+                        .tls(t -> t.certificate(internal.certificate().toString(), internal.key().toString())).echo())
+                .build();
+        Map<ListenAddress, ServerTls> byListener = ServerTls.forListeners(config);
+        assertEquals(List.of(ListenAddress.parse("127.0.0.1:0 tls"), ListenAddress.parse("127.0.0.1:1 tls")),
+                List.copyOf(byListener.keySet()));
+        try (Server publicListener = new Server(byListener.get(ListenAddress.parse("127.0.0.1:0 tls")));
+             Server internalListener = new Server(byListener.get(ListenAddress.parse("127.0.0.1:1 tls")))) {
+            assertEquals(public_.leaf(), publicListener.presented("anything.test"), "the catch-all's certificate stays on its listener");
+            assertEquals(internal.leaf(), internalListener.presented("www.test"));
         }
     }
 
@@ -176,30 +210,11 @@ class ServerTlsHandshakeTest {
         assertTrue(parameters.getUseCipherSuitesOrder());
     }
 
-    /** A TLS server on a loopback port: completes each client's handshake with {@code tls}, then closes it. */
-    private final class Server implements AutoCloseable {
-        private final SSLServerSocket socket;
-        private final Thread acceptor;
+    /** A loopback TLS server of {@code tls}, and the leaf it presents to the JDK's client. */
+    private static final class Server extends TlsTestServer {
 
         Server(ServerTls tls) throws IOException {
-            socket = (SSLServerSocket) tls.context().getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            socket.setSSLParameters(tls.parameters());
-            acceptor = new Thread(this::serve, "tls-test-server");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void serve() {
-            while (!socket.isClosed()) {
-                try (SSLSocket client = (SSLSocket) socket.accept()) {
-                    client.startHandshake();
-                    // One byte after the handshake, so the client's read below ends when the handshake has.
-                    client.getOutputStream().write('x');
-                    client.getOutputStream().flush();
-                } catch (IOException e) {
-                    // A refused handshake or the server closing: the client sees its own side of it.
-                }
-            }
+            super(tls);
         }
 
         X509Certificate presented(String serverName) throws IOException {
@@ -210,7 +225,7 @@ class ServerTlsHandshakeTest {
         X509Certificate presented(String serverName, SSLParameters only) throws IOException {
             SSLContext client = ca.clientContext();
             try (SSLSocket connection = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-                    socket.getLocalPort())) {
+                    port())) {
                 SSLParameters parameters = connection.getSSLParameters();
                 if (only != null) {
                     parameters.setCipherSuites(only.getCipherSuites());
@@ -219,19 +234,14 @@ class ServerTlsHandshakeTest {
                 parameters.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
                 connection.setSSLParameters(parameters);
                 connection.startHandshake();
-                assertEquals('x', connection.getInputStream().read());
+                assertEquals(TlsTestServer.AFTER_HANDSHAKE, connection.getInputStream().read());
                 return (X509Certificate) connection.getSession().getPeerCertificates()[0];
             }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 
     /** A handshake between a server engine of {@code tls} and a client engine sending {@code serverName}, in memory. */
-    private X509Certificate handshake(ServerTls tls, String serverName) throws SSLException {
+    private static X509Certificate handshake(ServerTls tls, String serverName) throws SSLException {
         SSLEngine server = tls.context().createSSLEngine();
         server.setUseClientMode(false);
         server.setSSLParameters(tls.parameters());
