@@ -22,6 +22,7 @@ import io.gatehouse.internal.proxy.ReverseProxy;
 import io.gatehouse.internal.routes.RouteChain;
 import io.gatehouse.internal.spawn.PhpCgiProcesses;
 import io.gatehouse.internal.tls.HttpsRedirect;
+import io.gatehouse.internal.tls.HttpsScheme;
 import io.gatehouse.internal.tls.MisdirectedRequests;
 import io.gatehouse.internal.tls.StrictTransportSecurity;
 import io.gatehouse.internal.vhosts.HostRouter;
@@ -45,7 +46,7 @@ import java.util.function.Predicate;
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
  *   request origin → access log → request metrics → refused requests → client headers → host router
- *   → [TLS listener: HSTS → misdirected requests (421) | plain listener: redirect to HTTPS] → vhost routes
+ *   → [TLS listener: HSTS → misdirected requests (421) → scheme https | plain listener: redirect to HTTPS] → vhost routes
  *   → route action (proxy | files | echo | redirect | respond)
  * </pre>
  * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
@@ -140,14 +141,14 @@ final class HandlerTree implements AutoCloseable {
     }
 
     /**
-     * A vhost as {@code listener} serves it. On a TLS listener: 421 for a host the connection's certificate does not
-     * cover, and the vhost's {@code tls.hsts} on every response (421s included). On a plain one: the vhost's
-     * {@code tls.redirect} to HTTPS.
+     * A vhost as {@code listener} serves it. On a TLS listener: the scheme https, 421 for a host the connection's
+     * certificate does not cover, and the vhost's {@code tls.hsts} on every response (421s included). On a plain one:
+     * the vhost's {@code tls.redirect} to HTTPS.
      */
     private VhostRoute servedOn(ListenAddress listener, VirtualHost vhost, VhostRoute route) {
         HttpHandler handler = route.handler();
         if (listener.tls()) {
-            handler = new MisdirectedRequests(handler);
+            handler = new MisdirectedRequests(new HttpsScheme(handler));
             Optional<String> hsts = vhost.tls().hsts();
             if (hsts.isPresent()) {
                 handler = new StrictTransportSecurity(hsts.get(), handler);

@@ -12,6 +12,7 @@ import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -72,7 +73,9 @@ final class Listener {
     /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
-    /** The TLS side of a {@code tls} listener, in front of {@link #connections} and HTTP/2; null on a plain one. */
+    /** HTTP/2, on a {@code tls} listener (chosen by ALPN); null on others. */
+    private final Http2OpenListener http2;
+    /** The TLS side of a {@code tls} listener, in front of {@link #connections} and {@link #http2}; null on others. */
     private final TlsFrontDoor tls;
     /** What a TLS connection accepted now handshakes with: the current generation's certificates; null if plain. */
     private volatile HandshakeSettings handshakes;
@@ -88,7 +91,12 @@ final class Listener {
         this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
         this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
         connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
-        this.tls = address.tls() ? tlsFrontDoor(generation) : null;
+        // The framing guard reads HTTP/1.1 bytes only; HTTP/2 is framed by Undertow.
+        this.http2 = address.tls() ? new Http2OpenListener(shared.buffers(), options(generation.config())) : null;
+        if (http2 != null) {
+            http2.setRootHandler(this::admitRequest);
+        }
+        this.tls = address.tls() ? tlsFrontDoor() : null;
         this.handshakes = handshakes(generation);
     }
 
@@ -148,13 +156,12 @@ final class Listener {
     }
 
     /**
-     * The TLS side of this listener: ALPN between HTTP/2, whose requests enter as any other (through
-     * {@link #admitHttp2}), and HTTP/1.1, which gets the framing checks on the decrypted connection and then
-     * {@link #connections}, exactly as a plain connection. Kept apart from the plain path, which it only calls into.
+     * The TLS side of this listener: ALPN between {@link #http2} and HTTP/1.1, which gets the framing checks on the
+     * decrypted connection and then {@link #connections}, exactly as a plain connection. Kept apart from the plain
+     * path, which it only calls into.
      */
-    private TlsFrontDoor tlsFrontDoor(Generation generation) {
-        return new TlsFrontDoor(shared.buffers(), options(generation.config()), connections, this::installFramingCheck,
-                this::admitHttp2);
+    private TlsFrontDoor tlsFrontDoor() {
+        return new TlsFrontDoor(shared.buffers(), connections, this::installFramingCheck, http2);
     }
 
     /**
@@ -172,16 +179,6 @@ final class Listener {
     private HandshakeSettings handshakes(Generation generation) {
         // A validated configuration has certificates whenever it has a tls listener.
         return address.tls() ? new HandshakeSettings(generation.tls(address)) : null;
-    }
-
-    /**
-     * An HTTP/2 request on a TLS listener. Its scheme is the connection's, https, whatever {@code :scheme} the client
-     * sent (as nginx's {@code $scheme}): backends, redirects and logs must not believe a client that says http. The
-     * framing guard reads HTTP/1.1 bytes only, so it has no part here; HTTP/2 is framed by Undertow.
-     */
-    private void admitHttp2(HttpServerExchange exchange) throws Exception {
-        exchange.setRequestScheme("https");
-        admitRequest(exchange);
     }
 
     /**
@@ -218,7 +215,7 @@ final class Listener {
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
         if (tls != null) {
-            tls.setUndertowOptions(options(next.config()));
+            http2.setUndertowOptions(options(next.config()));
             handshakes = handshakes(next);
         }
         gate.switchTo(next);
@@ -257,6 +254,7 @@ final class Listener {
         connections.closeConnections();
         if (tls != null) {
             tls.closeConnections();
+            http2.closeConnections();
         }
         if (metrics != null) {
             metrics.close();

@@ -1,7 +1,7 @@
 package io.gatehouse.internal.tls;
 
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.HttpHandler;
+import io.undertow.server.DelegateOpenListener;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
@@ -22,9 +22,9 @@ import java.util.function.Consumer;
  *       else is closed.</li>
  *   <li>The handshake, with the {@link HandshakeSettings} of the configuration current at accept, and ALPN:
  *       {@code h2} preferred, {@code http/1.1} otherwise and when the client offers no ALPN.</li>
- *   <li>{@code h2}: Undertow's HTTP/2 server, whose requests go to the HTTP/2 root handler. {@code http/1.1}: the
- *       listener's framing checks go on the decrypted connection ({@code framing}), exactly as on a plain listener,
- *       then the listener's HTTP/1.1 open listener takes it.</li>
+ *   <li>{@code h2}: the listener's HTTP/2 open listener takes the connection. {@code http/1.1}: the listener's
+ *       framing checks go on the decrypted connection ({@code framing}), exactly as on a plain listener, then the
+ *       listener's HTTP/1.1 open listener takes it.</li>
  * </ol>
  * Until the protocol is chosen, a connection has {@code handshakeTimeout} (from accept) to get there, and is then
  * closed. A failed handshake (a client that does not trust the certificate, a protocol or cipher mismatch, a reset)
@@ -37,7 +37,6 @@ import java.util.function.Consumer;
 public final class TlsFrontDoor {
 
     private final ByteBufferPool buffers;
-    private final Http2OpenListener http2;
     private final AlpnOpenListener alpn;
     /** Accepted, protocol not chosen yet: closed by {@link #closeConnections()}, as Undertow closes its own. */
     private final Set<TlsHandshake> handshaking = ConcurrentHashMap.newKeySet();
@@ -45,19 +44,18 @@ public final class TlsFrontDoor {
     /**
      * Public for {@code io.gatehouse}, which builds the listeners.
      *
-     * @param buffers         the listener's I/O buffers
-     * @param undertowOptions Undertow's options for the HTTP/2 connections (limits, timeouts)
-     * @param http1           the listener's HTTP/1.1 open listener, whose root handler guards its requests
-     * @param framing         puts the listener's framing checks under a connection's read side; called on the
-     *                        decrypted connection before {@code http1} sees it
-     * @param http2Root       the root handler of HTTP/2 requests
+     * @param buffers the listener's I/O buffers
+     * @param http1   the listener's HTTP/1.1 open listener, whose root handler guards its requests
+     * @param framing puts the listener's framing checks under a connection's read side; called on the decrypted
+     *                connection before {@code http1} sees it
+     * @param http2   the listener's HTTP/2 open listener, given connections with the bytes ALPN read (the start of
+     *                the client preface)
      */
-    public TlsFrontDoor(ByteBufferPool buffers, OptionMap undertowOptions, HttpOpenListener http1,
-                        Consumer<StreamConnection> framing, HttpHandler http2Root) {
+    public TlsFrontDoor(ByteBufferPool buffers, HttpOpenListener http1, Consumer<StreamConnection> framing,
+                        DelegateOpenListener http2) {
         this.buffers = buffers;
-        this.http2 = new Http2OpenListener(buffers, undertowOptions);
-        http2.setRootHandler(http2Root);
-        this.alpn = new AlpnOpenListener(buffers, undertowOptions, new AfterHandshake(http1, framing));
+        // Undertow's ALPN listener reads only its statistics switch from its options: off, as on every listener.
+        this.alpn = new AlpnOpenListener(buffers, OptionMap.EMPTY, new AfterHandshake(http1, framing));
         alpn.addProtocol(Http2OpenListener.HTTP2, new AfterHandshake(http2, null), 10);
     }
 
@@ -75,22 +73,12 @@ public final class TlsFrontDoor {
     }
 
     /**
-     * Options for HTTP/2 connections accepted from now on.
-     *
-     * @param undertowOptions Undertow's options for the HTTP/2 connections (limits, timeouts)
-     */
-    public void setUndertowOptions(OptionMap undertowOptions) {
-        http2.setUndertowOptions(undertowOptions);
-    }
-
-    /**
-     * Closes the HTTP/2 connections and those still handshaking; the HTTP/1.1 ones belong to the listener's HTTP/1.1
-     * open listener, which closes its own.
+     * Closes the connections still handshaking; those past ALPN belong to the listener's HTTP/1.1 and HTTP/2 open
+     * listeners, which close their own.
      */
     public void closeConnections() {
         for (TlsHandshake handshake : handshaking) {
             IoUtils.safeClose(handshake);
         }
-        http2.closeConnections();
     }
 }
