@@ -133,6 +133,22 @@ class TlsListenerTest {
         }
     }
 
+    /**
+     * The guard's limits hold over TLS: a head over {@code limits.maxHeaderBytes}, which only the guard refuses
+     * (Undertow's own limit is higher), gets 431, on every new connection.
+     */
+    @Test
+    void aHeadOverTheHeaderLimitIsRefusedByTheGuardOverTls() throws Exception {
+        gateway.reload(GatewayConfig.builder().listen("127.0.0.1:" + port + " tls").maxHeaderBytes(1024)
+                .tls(t -> t.certificate(certificate.certificate().toString(), certificate.key().toString()))
+                .vhost(v -> v.hosts("a.test", "localhost").echo()).build());
+        for (int i = 0; i < 5; i++) {
+            String output = TlsClient.curl(ca, "a.test", tls().getPort(), "/", "--http1.1", "--tlsv1.3",
+                    "-H", "X-Big: " + "x".repeat(2000));
+            assertTrue(output.endsWith("\n1.1 431"), output);
+        }
+    }
+
     @Test
     void theJdkHttpClientGetsHttp2() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(ca.clientContext()).version(HttpClient.Version.HTTP_2)
