@@ -22,6 +22,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -32,8 +34,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,6 +153,84 @@ class TlsListenerTest {
                     "-H", "X-Big: " + "x".repeat(2000));
             assertTrue(output.endsWith("\n1.1 431"), output);
         }
+    }
+
+    /**
+     * TLS 1.3 lets a client send its request in the same packet as its Finished, so the request head arrives with the
+     * end of the handshake, before ALPN has handed the connection on: it must pass the framing checks all the same.
+     * A client written on the JDK's engine sends exactly that.
+     */
+    @Test
+    void aRequestSentWithTheClientsFinishedPassesTheFramingChecks() throws Exception {
+        String answer = sendWithFinished("POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 4\r\n"
+                + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.endsWith("\r\n\r\n400 Bad Request\n"), "the guard's answer, alone: " + answer);
+    }
+
+    /** Handshakes (TLS 1.3, ALPN http/1.1) and sends {@code request} in the write that carries the client's Finished. */
+    private String sendWithFinished(String request) throws Exception {
+        SSLEngine engine = ca.clientContext().createSSLEngine("a.test", tls().getPort());
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(new String[]{"TLSv1.3"});
+        parameters.setApplicationProtocols(new String[]{"http/1.1"});
+        parameters.setServerNames(List.of(new SNIHostName("a.test")));
+        engine.setSSLParameters(parameters);
+        int size = engine.getSession().getPacketBufferSize();
+        ByteBuffer fromServer = ByteBuffer.allocate(4 * size);
+        ByteBuffer plain = ByteBuffer.allocate(4 * engine.getSession().getApplicationBufferSize());
+        ByteBuffer toServer = ByteBuffer.allocate(4 * size);
+        try (SocketChannel socket = SocketChannel.open(tls())) {
+            engine.beginHandshake();
+            while (engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                    && engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.FINISHED) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_WRAP -> {
+                        engine.wrap(ByteBuffer.allocate(0), toServer);
+                        if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                            send(socket, toServer); // the hello: the server must answer it
+                        }
+                    }
+                    case NEED_UNWRAP -> {
+                        fromServer.flip();
+                        SSLEngineResult result = engine.unwrap(fromServer, plain);
+                        fromServer.compact();
+                        if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && socket.read(fromServer) < 0) {
+                            throw new IOException("closed during the handshake");
+                        }
+                    }
+                    case NEED_TASK -> engine.getDelegatedTask().run();
+                    default -> throw new IllegalStateException(engine.getHandshakeStatus().toString());
+                }
+            }
+            // The Finished is in toServer, unsent: the request goes behind it, in the same write.
+            engine.wrap(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)), toServer);
+            send(socket, toServer);
+            StringBuilder answer = new StringBuilder();
+            while (true) {
+                fromServer.flip();
+                SSLEngineResult result = engine.unwrap(fromServer, plain);
+                fromServer.compact();
+                plain.flip();
+                answer.append(StandardCharsets.ISO_8859_1.decode(plain));
+                plain.clear();
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    return answer.toString();
+                }
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && socket.read(fromServer) < 0) {
+                    return answer.toString();
+                }
+            }
+        }
+    }
+
+    private static void send(SocketChannel socket, ByteBuffer bytes) throws IOException {
+        bytes.flip();
+        while (bytes.hasRemaining()) {
+            socket.write(bytes);
+        }
+        bytes.clear();
     }
 
     @Test
