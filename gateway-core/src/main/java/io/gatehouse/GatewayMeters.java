@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class GatewayMeters {
 
-    /** Timer: requests, tags vhost, route, method, status, outcome. */
+    /** Timer: requests, tags vhost, route, method, status, outcome, protocol. */
     public static final String REQUESTS = "gatehouse.requests";
     /** Counter: request body bytes received, tag vhost. */
     public static final String BYTES_IN = "gatehouse.bytes.in";

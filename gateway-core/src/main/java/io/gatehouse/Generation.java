@@ -46,7 +46,8 @@ final class Generation {
      * (may be null) lends resources that did not change, such as an access log on the same file; nothing of
      * {@code previous} changes.
      *
-     * @throws java.io.UncheckedIOException when the access log cannot be opened
+     * @throws java.io.UncheckedIOException when the access log cannot be opened, or a certificate of the tls
+     *                                      listeners cannot be read (the message names the file)
      */
     Generation(GatewayConfig config, GatewayOptions options, GatewayLogs logs, Generation previous, Roots roots) {
         this.config = config;

@@ -21,6 +21,10 @@ import io.gatehouse.internal.proxy.ClientHeaders;
 import io.gatehouse.internal.proxy.ReverseProxy;
 import io.gatehouse.internal.routes.RouteChain;
 import io.gatehouse.internal.spawn.PhpCgiProcesses;
+import io.gatehouse.internal.tls.HttpsRedirect;
+import io.gatehouse.internal.tls.HttpsScheme;
+import io.gatehouse.internal.tls.MisdirectedRequests;
+import io.gatehouse.internal.tls.StrictTransportSecurity;
 import io.gatehouse.internal.vhosts.HostRouter;
 import io.gatehouse.internal.vhosts.HostTable;
 import io.gatehouse.internal.vhosts.ServedBy;
@@ -33,13 +37,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
  * The one place where a configuration becomes a handler tree. For each listener:
  * <pre>
- *   request origin → access log → request metrics → refused requests → client headers → host router → vhost routes
+ *   request origin → access log → request metrics → refused requests → client headers → host router
+ *   → [TLS listener: HSTS → misdirected requests (421) → scheme https | plain listener: redirect to HTTPS] → vhost routes
  *   → route action (proxy | files | echo | redirect | respond)
  * </pre>
  * Each vhost's routes are built once and shared by every listener the vhost is bound to; routes with equal proxy
@@ -119,21 +126,52 @@ final class HandlerTree implements AutoCloseable {
         }
     }
 
-    /** The root handler of one listener: only the vhosts bound to it are served there. */
+    /**
+     * The root handler of one listener: only the vhosts bound to it are served there, each with what the listener
+     * adds ({@link #servedOn}).
+     */
     HttpHandler rootFor(ListenAddress listener) {
-        return root(vhost -> config.listenersOf(vhost).contains(listener));
+        return root(vhost -> config.listenersOf(vhost).contains(listener),
+                (vhost, route) -> servedOn(listener, vhost, route));
     }
 
     /** A root handler serving every vhost, whatever its listeners: for mounting in another server. */
     HttpHandler rootForAll() {
-        return root(vhost -> true);
+        return root(vhost -> true, (vhost, route) -> route);
     }
 
-    private HttpHandler root(Predicate<VirtualHost> bound) {
+    /**
+     * A vhost as {@code listener} serves it. On a TLS listener: the scheme https, 421 for a host the connection's
+     * certificate does not cover, and the vhost's {@code tls.hsts} on every response (421s included). On a plain one:
+     * the vhost's {@code tls.redirect} to HTTPS.
+     */
+    private VhostRoute servedOn(ListenAddress listener, VirtualHost vhost, VhostRoute route) {
+        HttpHandler handler = route.handler();
+        if (listener.tls()) {
+            handler = new MisdirectedRequests(new HttpsScheme(handler));
+            Optional<String> hsts = vhost.tls().hsts();
+            if (hsts.isPresent()) {
+                handler = new StrictTransportSecurity(hsts.get(), handler);
+            }
+        } else if (vhost.tls().redirect()) {
+            handler = new HttpsRedirect(httpsPort(vhost), handler);
+        }
+        return handler == route.handler() ? route : new VhostRoute(route.servedBy(), handler);
+    }
+
+    /** The port a redirect to HTTPS names: 443 when the vhost is on a TLS listener there, else its first one's. */
+    private int httpsPort(VirtualHost vhost) {
+        List<Integer> ports = config.listenersOf(vhost).stream().filter(ListenAddress::tls).map(ListenAddress::port).toList();
+        return ports.contains(443) || ports.isEmpty() ? 443 : ports.get(0);
+    }
+
+    /** {@code onListener}: what the listener adds in front of each vhost it serves. */
+    private HttpHandler root(Predicate<VirtualHost> bound, BiFunction<VirtualHost, VhostRoute, VhostRoute> onListener) {
         HostTable<VhostRoute> table = new HostTable<>();
         for (BuiltVhost built : vhosts) {
             if (bound.test(built.config())) {
-                built.config().hosts().forEach(host -> table.put(host, built.route()));
+                VhostRoute route = onListener.apply(built.config(), built.route());
+                built.config().hosts().forEach(host -> table.put(host, route));
             }
         }
         // Client headers are cleaned before routing, so that a route's header rules and matches see what a backend

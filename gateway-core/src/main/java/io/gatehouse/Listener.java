@@ -6,10 +6,13 @@ import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
+import io.gatehouse.internal.tls.HandshakeSettings;
+import io.gatehouse.internal.tls.TlsFrontDoor;
 import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -70,6 +73,12 @@ final class Listener {
     /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
+    /** HTTP/2, on a {@code tls} listener (chosen by ALPN); null on others. */
+    private final Http2OpenListener http2;
+    /** The TLS side of a {@code tls} listener, in front of {@link #connections} and {@link #http2}; null on others. */
+    private final TlsFrontDoor tls;
+    /** What a TLS connection accepted now handshakes with: the current generation's certificates; null if plain. */
+    private volatile HandshakeSettings handshakes;
     private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
@@ -82,12 +91,20 @@ final class Listener {
         this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
         this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
         connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
+        // The framing guard reads HTTP/1.1 bytes only; HTTP/2 is framed by Undertow.
+        this.http2 = address.tls() ? new Http2OpenListener(shared.buffers(), options(generation.config())) : null;
+        if (http2 != null) {
+            http2.setRootHandler(this::admitRequest);
+        }
+        this.tls = address.tls() ? tlsFrontDoor() : null;
+        this.handshakes = handshakes(generation);
     }
 
     /**
      * Binds {@code address} on the {@code shared} worker and starts accepting, serving {@code generation}'s tree for
      * it. Each accepted connection gets the request-framing checks of the generation current then, under Undertow's
-     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge.
+     * parser; with a registry, the listener has a {@code gatehouse.connections.active} gauge. On a TLS address
+     * connections handshake first, with the certificates of the generation current at accept.
      *
      * @throws ListenerBindException when the address cannot be bound
      */
@@ -105,8 +122,8 @@ final class Listener {
                     .set(Options.BACKLOG, 1000)
                     .getMap();
             InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
-            listener.acceptor = worker.createStreamConnectionServer(at,
-                    ChannelListeners.openListenerAdapter(listener::setUpConnection), socket);
+            listener.acceptor = worker.createStreamConnectionServer(at, ChannelListeners.openListenerAdapter(
+                    listener.tls == null ? listener::setUpConnection : listener::setUpTlsConnection), socket);
         } catch (IOException | RuntimeException e) {
             throw new ListenerBindException(address, rootCause(e));
         }
@@ -125,19 +142,50 @@ final class Listener {
      * of the generation current now (a later reload does not change them), then Undertow takes the connection.
      */
     private void setUpConnection(StreamConnection connection) {
-        GatewayConfig config = gate.generation().config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
+        installFramingCheck(connection);
         connections.handleEvent(connection);
         if (shared.registry() != null) {
             countUntilClosed(connection);
         }
     }
 
+    private void installFramingCheck(StreamConnection connection) {
+        GatewayConfig config = gate.generation().config();
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
+    }
+
+    /**
+     * The TLS side of this listener: ALPN between {@link #http2} and HTTP/1.1, which gets the framing checks on the
+     * decrypted connection and then {@link #connections}, exactly as a plain connection. Kept apart from the plain
+     * path, which it only calls into.
+     */
+    private TlsFrontDoor tlsFrontDoor() {
+        return new TlsFrontDoor(shared.buffers(), connections, this::installFramingCheck, http2);
+    }
+
+    /**
+     * Readies a connection just accepted on a TLS listener: it handshakes with the certificates of the generation
+     * current now, which it keeps whatever a reload changes, within {@code timeouts.requestHeader}.
+     */
+    private void setUpTlsConnection(StreamConnection connection) {
+        if (shared.registry() != null) {
+            countUntilClosed(connection);
+        }
+        tls.accept(connection, handshakes, gate.generation().config().timeouts().requestHeader());
+    }
+
+    /** What this listener's connections handshake with under {@code generation}: null on a plain listener. */
+    private HandshakeSettings handshakes(Generation generation) {
+        // A validated configuration has certificates whenever it has a tls listener.
+        return address.tls() ? new HandshakeSettings(generation.tls(address)) : null;
+    }
+
     /**
      * Counts {@code connection} in {@link #open} until it closes. Undertow's server connection has just taken the
-     * connection's close listener, so ours goes in front of it; should the connection have closed before that, it
-     * is uncounted at once (whichever of the two sees the close first uncounts it).
+     * connection's close listener (on a TLS listener, the socket's has none yet), so ours goes in front of it;
+     * should the connection have closed before that, it is uncounted at once (whichever of the two sees the close
+     * first uncounts it).
      */
     private void countUntilClosed(StreamConnection connection) {
         open.incrementAndGet();
@@ -150,7 +198,9 @@ final class Listener {
         ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
         connection.setCloseListener(closed -> {
             uncount.run();
-            ChannelListeners.invokeChannelListener(closed, undertows);
+            if (undertows != null) {
+                ChannelListeners.invokeChannelListener(closed, undertows);
+            }
         });
         if (!connection.isOpen()) {
             uncount.run();
@@ -159,10 +209,15 @@ final class Listener {
 
     /**
      * Serves {@code next} from the next request on; requests already running keep the generation they started
-     * with. The listener-level options (header size, idle timeout) apply to connections accepted from now on.
+     * with. The listener-level options (header size, idle timeout) and, on a TLS listener, the certificates apply to
+     * connections accepted from now on.
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
+        if (tls != null) {
+            http2.setUndertowOptions(options(next.config()));
+            handshakes = handshakes(next);
+        }
         gate.switchTo(next);
     }
 
@@ -197,6 +252,10 @@ final class Listener {
     /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
     void closeConnections() {
         connections.closeConnections();
+        if (tls != null) {
+            tls.closeConnections();
+            http2.closeConnections();
+        }
         if (metrics != null) {
             metrics.close();
         }

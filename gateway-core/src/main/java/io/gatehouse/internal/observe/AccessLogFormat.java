@@ -138,7 +138,9 @@ final class AccessLogFormat {
         }
         jsonString(line, "request_id", RequestId.of(exchange)).append(',');
         jsonString(line, "user_agent", facts.userAgent).append(',');
-        jsonString(line, "referer", facts.referer);
+        jsonString(line, "referer", facts.referer).append(',');
+        jsonString(line, "protocol", facts.protocol.equals("-") ? null : facts.protocol).append(',');
+        jsonString(line, "tls_version", facts.tlsVersion);
         line.append('}');
     }
 

@@ -9,6 +9,8 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
+import javax.net.ssl.SSLSession;
+
 /**
  * What the client sent, captured by the access log or the request metrics, whichever sees the request first: both
  * wrap every handler that changes request headers in place (the client-header cleaning, a route's header rules, the
@@ -27,6 +29,8 @@ final class RequestFacts {
     final String uri;
     final String query;
     final String protocol;
+    /** The TLS version of the request's connection, as the JDK names it ({@code TLSv1.3}); null without TLS. */
+    final String tlsVersion;
     final String host;
     final String userAgent;
     final String referer;
@@ -36,6 +40,8 @@ final class RequestFacts {
     private RequestFacts(HttpServerExchange exchange) {
         this.startMillis = System.currentTimeMillis();
         this.startNanos = System.nanoTime();
+        SSLSession tls = exchange.getConnection().getSslSession();
+        this.tlsVersion = tls == null ? null : tls.getProtocol();
         if (RefusedRequests.isRefused(exchange)) {
             // A stand-in: what the client sent was never parsed, so nothing of it is logged (Apache logs "-").
             this.method = "-";

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * what each means):
  * <ul>
  *   <li>{@code gatehouse.requests}, a timer tagged {@code vhost}, {@code route}, {@code method}, {@code status}
- *       (the class, {@code 2xx}) and {@code outcome} (Micrometer's names: {@code SUCCESS}, {@code CLIENT_ERROR}, …),
+ *       (the class, {@code 2xx}), {@code outcome} (Micrometer's names: {@code SUCCESS}, {@code CLIENT_ERROR}, …) and
+ *       {@code protocol} ({@code HTTP/1.1}, {@code HTTP/2.0}; {@code -} for a refused request, never parsed),
  *       from the request's arrival at the gateway to the end of its response;</li>
  *   <li>{@code gatehouse.bytes.in} and {@code gatehouse.bytes.out}, counters of body bytes per {@code vhost};</li>
  *   <li>for proxied requests, {@code gatehouse.upstream.requests} and {@code gatehouse.upstream.connect}, timers
@@ -27,7 +28,7 @@ import java.util.function.Function;
  */
 public final class RequestMetrics implements HttpHandler {
 
-    private record RequestKey(String vhost, String route, String method, StatusClass status) {
+    private record RequestKey(String vhost, String route, String method, StatusClass status, String protocol) {
     }
 
     private record UpstreamKey(String backend, String outcome) {
@@ -75,7 +76,7 @@ public final class RequestMetrics implements HttpHandler {
     private void record(HttpServerExchange exchange, RequestFacts facts) {
         String vhost = ExchangeLabels.vhost(exchange);
         RequestKey key = new RequestKey(vhost, ExchangeLabels.route(exchange), ExchangeLabels.method(facts.method),
-                StatusClass.of(exchange.getStatusCode()));
+                StatusClass.of(exchange.getStatusCode()), facts.protocol);
         requests.computeIfAbsent(key, this::requestTimer).record(System.nanoTime() - facts.startNanos, TimeUnit.NANOSECONDS);
 
         Bytes counters = bytes.computeIfAbsent(vhost, this::bytesCounters);
@@ -100,6 +101,7 @@ public final class RequestMetrics implements HttpHandler {
                 .tag("method", key.method())
                 .tag("status", key.status().tag())
                 .tag("outcome", key.status().outcome())
+                .tag("protocol", key.protocol())
                 .register(registry);
     }
 

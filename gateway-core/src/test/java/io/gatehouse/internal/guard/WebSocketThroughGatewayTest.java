@@ -24,14 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class WebSocketThroughGatewayTest {
 
-    private static final String HANDSHAKE = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    static final String HANDSHAKE = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    private static final String SWITCHING = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+    static final String SWITCHING = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
     /** An unmasked server text frame "hello". */
-    private static final byte[] SERVER_FRAME = {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'};
+    static final byte[] SERVER_FRAME = {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'};
     /** A masked client text frame "hi", then bytes that would be refused as HTTP (bare LF, NUL, CL with TE). */
-    private static final byte[] CLIENT_BYTES = concat(new byte[]{(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2},
+    static final byte[] CLIENT_BYTES = concat(new byte[]{(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2},
             "GET / HTTP/1.1\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     /** A masked client close frame (status 1000). */
     private static final byte[] CLIENT_CLOSE = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8};

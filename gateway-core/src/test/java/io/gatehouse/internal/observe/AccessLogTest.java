@@ -162,7 +162,8 @@ class AccessLogTest {
                     + "\"host\":\"app.test\",\"path\":\"/items\",\"query\":\"x=1&y=%22\",\"status\":201,\"bytes_in\":5,"
                     + "\"bytes_out\":3,\"duration_ms\":D,\"vhost\":\"app\",\"route\":\"any request\","
                     + "\"backend\":\"http://127.0.0.1:" + backend.port() + "\",\"upstream_status\":201,\"upstream_time_ms\":U,"
-                    + "\"request_id\":\"req-42\",\"user_agent\":\"ua/2\",\"referer\":\"http://r.test/\"}", json);
+                    + "\"request_id\":\"req-42\",\"user_agent\":\"ua/2\",\"referer\":\"http://r.test/\","
+                    + "\"protocol\":\"HTTP/1.1\",\"tls_version\":null}", json);
         }
     }
 
@@ -172,7 +173,8 @@ class AccessLogTest {
         assertTrue(line.contains("\"query\":null,\"status\":200,\"bytes_in\":0,"), line);
         assertTrue(line.contains("\"vhost\":\"site\",\"route\":\"any request\",\"backend\":null,\"upstream_status\":null,"
                 + "\"upstream_time_ms\":null,"), line);
-        assertTrue(line.matches(".*\"request_id\":\"[0-9a-f]{32}\",\"user_agent\":null,\"referer\":null}"), line);
+        assertTrue(line.matches(".*\"request_id\":\"[0-9a-f]{32}\",\"user_agent\":null,\"referer\":null,"
+                + "\"protocol\":\"HTTP/1.1\",\"tls_version\":null}"), line);
     }
 
     @Test
