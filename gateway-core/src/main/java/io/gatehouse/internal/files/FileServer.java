@@ -84,6 +84,7 @@ public final class FileServer implements HttpHandler {
     private final String cacheControl;
     private final Map<Integer, String> errorPages;
     private final ContentHashes hashes = new ContentHashes(HASH_CACHE_ENTRIES);
+    private final RealRoots realRoots = new RealRoots();
     /** Runs the scripts {@link #fastcgi} names; null when the action runs none. */
     private final HttpHandler scripts;
     private final FastCgiConfig fastcgi;
@@ -111,7 +112,7 @@ public final class FileServer implements HttpHandler {
     /**
      * A handler for {@code files}. Public for the handler tree in {@code io.gatehouse}, and for an application that
      * mounts a file server of its own (src-docs/embedding.md). The handler is immutable apart from its thread-safe
-     * ETag cache, so one instance serves every thread.
+     * ETag cache and document root cache ({@link RealRoots}), so one instance serves every thread.
      *
      * @param files the action's configuration
      * @return the handler, ready to serve
@@ -336,21 +337,12 @@ public final class FileServer implements HttpHandler {
      */
     private Optional<Path> documentRoot(String host) {
         if (!root.usesHost() || root.namesSite(host)) {
-            Optional<Path> expanded = realDirectory(Path.of(root.expand(host)));
-            if (expanded.isPresent()) {
-                return expanded;
+            Path expanded = realRoots.of(root.expand(host));
+            if (expanded != null) {
+                return Optional.of(expanded);
             }
         }
-        return fallbackRoot.flatMap(FileServer::realDirectory);
-    }
-
-    private static Optional<Path> realDirectory(Path directory) {
-        try {
-            Path real = directory.toRealPath();
-            return Files.isDirectory(real) ? Optional.of(real) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return fallbackRoot.map(fallback -> realRoots.of(fallback.toString()));
     }
 
     private void serve(HttpServerExchange exchange, Path rootReal, SitePath path, SitePath requestPath)
