@@ -27,8 +27,10 @@
 #   nginx      nginx on 18135 (one worker per CPU), fastcgi_pass to php-fpm8.2 on 127.0.0.1:18134 (pm = static,
 #              pm.max_children = N), without fastcgi_keep_conn (nginx's default)
 # All three talk FastCGI over TCP. Reported per script and server: requests/s (median over the rounds), errors
-# (non-2xx + socket errors, summed), the peak RSS of the server's own processes (for Gatehouse its JVM alone) and
-# the peak RSS of its PHP processes, separately. Needs php-cgi, php-fpm8.2, lighttpd, nginx, wrk, curl, python3
+# (non-2xx + socket errors, summed), the CPU time (user + system, all threads, from /proc) per request of the
+# server's own processes and of its PHP processes (medians; less sensitive than requests/s to the other load on a
+# busy machine), the peak RSS of the server's own processes (for Gatehouse its JVM alone) and the peak RSS of its
+# PHP processes, separately. Needs php-cgi, php-fpm8.2, lighttpd, nginx, wrk, curl, python3
 # and a Java 17 runtime; ports 18130-18135; works in a mktemp -d directory and stops what it started on exit.
 set -euo pipefail
 
@@ -198,12 +200,22 @@ rss_kib() {  # the summed VmRSS of the given pids
   done
   echo "$total"
 }
-# load SERVER SCRIPT DURATION OUT: wrk's output in OUT, then "peak server RSS, peak PHP RSS" (KiB) in OUT.rss,
-# sampled every 0.5 s while wrk runs. Gatehouse's own RSS is its JVM's alone (bin/gatehouse execs it).
+cpu_ticks() {  # the summed user + system clock ticks of the given pids, all their threads
+  local total=0 p fields
+  for p in "$@"; do
+    read -r -a fields 2>/dev/null < <(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue   # gone
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+# load SERVER SCRIPT DURATION OUT: wrk's output in OUT, then "peak server RSS, peak PHP RSS" (KiB), sampled every
+# 0.5 s while wrk runs, and "server CPU ticks, PHP CPU ticks" over the run, in OUT.rss. Gatehouse's own RSS and CPU
+# are its JVM's alone (bin/gatehouse execs it).
 load() {
-  local server_pids php_pids wrk_pid peak_server=0 peak_php=0 now
+  local server_pids php_pids wrk_pid peak_server=0 peak_php=0 now server_ticks php_ticks
   read -r -a server_pids <<< "$(pid_tree "${server_pid[$1]}" | tr '\n' ' ')"
   read -r -a php_pids <<< "$(pid_tree "${php_of[$1]}" | tr '\n' ' ')"
+  server_ticks=$(cpu_ticks "${server_pids[@]}") php_ticks=$(cpu_ticks "${php_pids[@]}")
   wrk --latency -t "$(nproc)" -c "$connections" -d "$3" --timeout 10s "http://127.0.0.1:${port[$1]}/$2" > "$4" 2>&1 &
   wrk_pid=$!
   while kill -0 "$wrk_pid" 2>/dev/null; do
@@ -212,7 +224,8 @@ load() {
     sleep 0.5
   done
   wait "$wrk_pid" || true
-  echo "$peak_server $peak_php" > "$4.rss"
+  server_ticks=$(($(cpu_ticks "${server_pids[@]}") - server_ticks)) php_ticks=$(($(cpu_ticks "${php_pids[@]}") - php_ticks))
+  echo "$peak_server $peak_php $server_ticks $php_ticks" > "$4.rss"
 }
 
 echo "php: commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $children PHP processes each," \
@@ -221,7 +234,9 @@ echo "php: $(php-cgi -v | head -n 1 | cut -d' ' -f1-3); $(lighttpd -v | head -n 
 for server in "${servers[@]}"; do
   for script in hello.php big.php; do load "$server" "$script" "$warmup" "$work/warmup.out"; done
 done
-echo -e "round\tscript\tserver\trequests_per_s\terrors\tserver_rss_kib\tphp_rss_kib\tp99_ms" > "$work/results.tsv"
+echo -e "round\tscript\tserver\trequests_per_s\terrors\tserver_rss_kib\tphp_rss_kib\tp99_ms\tserver_cpu_us\tphp_cpu_us" \
+  > "$work/results.tsv"
+hz=$(getconf CLK_TCK)
 for ((round = 1; round <= rounds; round++)); do
   for script in hello.php big.php; do
     for ((i = 0; i < ${#servers[@]}; i++)); do
@@ -231,8 +246,11 @@ for ((round = 1; round <= rounds; round++)); do
       rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
       errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i} END {print n + 0}' "$out")
       p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) v /= 1000; else if (v ~ /ms$/) v += 0; else if (v ~ /s$/) v *= 1000; print v}' "$out")
-      read -r server_rss php_rss < "$out.rss"
-      echo -e "$round\t$script\t$server\t${rps:-0}\t$errors\t$server_rss\t$php_rss\t${p99:-0}" >> "$work/results.tsv"
+      read -r server_rss php_rss server_ticks php_ticks < "$out.rss"
+      requests=$(awk '/ requests in / {print $1}' "$out")
+      per_request() { python3 -c "print(f'{$1 / $hz * 1e6 / max(${requests:-0}, 1):.1f}')"; }
+      echo -e "$round\t$script\t$server\t${rps:-0}\t$errors\t$server_rss\t$php_rss\t${p99:-0}\t$(per_request "$server_ticks")\t$(per_request "$php_ticks")" \
+        >> "$work/results.tsv"
       echo "php: round $round $script $server: ${rps:-0} req/s, $errors errors" >&2
     done
   done
@@ -241,7 +259,8 @@ done
 python3 - "$work/results.tsv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
-print(f"{'script':<10} {'server':<12} {'req/s (median)':>15} {'errors':>7} {'server RSS MiB':>15} {'PHP RSS MiB':>12} {'p99 ms':>8}")
+print(f"{'script':<10} {'server':<12} {'req/s (median)':>15} {'errors':>7} {'server RSS MiB':>15} {'PHP RSS MiB':>12} {'p99 ms':>8}"
+      f" {'server CPU us/req':>18} {'PHP CPU us/req':>15}")
 for script in ('hello.php', 'big.php'):
     for server in ('gatehouse', 'gatehouse+ka', 'lighttpd', 'nginx'):
         r = [x for x in rows if x['script'] == script and x['server'] == server]
@@ -250,7 +269,10 @@ for script in ('hello.php', 'big.php'):
         print(f"{script:<10} {server:<12} {statistics.median(float(x['requests_per_s']) for x in r):15.0f} "
               f"{sum(int(x['errors']) for x in r):7d} {max(int(x['server_rss_kib']) for x in r) / 1024:15.1f} "
               f"{max(int(x['php_rss_kib']) for x in r) / 1024:12.1f} "
-              f"{statistics.median(float(x['p99_ms']) for x in r):8.1f}")
+              f"{statistics.median(float(x['p99_ms']) for x in r):8.1f} "
+              f"{statistics.median(float(x['server_cpu_us']) for x in r):18.1f} "
+              f"{statistics.median(float(x['php_cpu_us']) for x in r):15.1f}")
 print("server RSS: the server's own processes (Gatehouse: its JVM alone); PHP RSS: its php-cgi or php-fpm tree; "
-      "p99: wrk's 99th percentile latency, median over the rounds")
+      "p99: wrk's 99th percentile latency; CPU: user + system time per request, of the same processes; "
+      "medians over the rounds")
 PY

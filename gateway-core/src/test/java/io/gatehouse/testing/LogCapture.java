@@ -3,6 +3,7 @@ package io.gatehouse.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -37,6 +38,15 @@ public final class LogCapture extends Handler implements AutoCloseable {
     /** The messages logged so far, in order. */
     public List<String> messages() {
         return records.stream().map(LogRecord::getMessage).toList();
+    }
+
+    /** Fails with the first record at SEVERE (an ERROR through jboss-logging) or carrying a stack trace. */
+    public void assertNoErrorNorStackTrace() {
+        records.stream().filter(record -> record.getThrown() != null || record.getLevel() == Level.SEVERE)
+                .findFirst().ifPresent(record -> {
+                    throw new AssertionError(record.getLoggerName() + " " + record.getLevel() + ": "
+                            + record.getMessage(), record.getThrown());
+                });
     }
 
     @Override

@@ -110,6 +110,25 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Sends {@code request}, reads the response head and the first body bytes, then resets the connection
+     * (SO_LINGER 0), as a client that gives up mid-download does.
+     *
+     * @return the response head
+     * @throws IOException if the connection closes before the head and one body byte
+     */
+    public static String readHeadThenReset(InetSocketAddress address, String request) throws IOException {
+        try (Socket socket = send(null, address, request)) {
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            if (!head.endsWith("\r\n\r\n") || in.read() < 0) {
+                throw new IOException("no response head and body to break off in: " + head);
+            }
+            socket.setSoLinger(true, 0);
+            return head;
+        }
+    }
+
     /** Connects to {@code address} (from {@code local} when not null) and writes {@code request}. */
     private static Socket send(InetAddress local, InetSocketAddress address, String request) throws IOException {
         Socket socket = new Socket();

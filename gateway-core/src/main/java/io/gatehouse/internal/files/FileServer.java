@@ -61,7 +61,9 @@ import java.util.regex.Pattern;
  * </ol>
  * Errors this handler answers (400, 403, 404, 405, 500) use the vhost's {@code errorPages} when one is configured
  * and can be served, else the plain {@link ErrorResponses} answer. Blocking work runs on a worker thread; the
- * handler dispatches itself there when called on an I/O thread.
+ * handler dispatches itself there when called on an I/O thread, except for a request whose URL names a script
+ * that runs: its path is resolved (file system metadata calls only, no file read) and handed to the FastCGI proxy
+ * on the I/O thread, as nginx and lighttpd resolve it in their event loop.
  */
 public final class FileServer implements HttpHandler {
 
@@ -82,6 +84,7 @@ public final class FileServer implements HttpHandler {
     private final String cacheControl;
     private final Map<Integer, String> errorPages;
     private final ContentHashes hashes = new ContentHashes(HASH_CACHE_ENTRIES);
+    private final RealRoots realRoots = new RealRoots();
     /** Runs the scripts {@link #fastcgi} names; null when the action runs none. */
     private final HttpHandler scripts;
     private final FastCgiConfig fastcgi;
@@ -109,7 +112,7 @@ public final class FileServer implements HttpHandler {
     /**
      * A handler for {@code files}. Public for the handler tree in {@code io.gatehouse}, and for an application that
      * mounts a file server of its own (src-docs/embedding.md). The handler is immutable apart from its thread-safe
-     * ETag cache, so one instance serves every thread.
+     * ETag cache and document root cache ({@link RealRoots}), so one instance serves every thread.
      *
      * @param files the action's configuration
      * @return the handler, ready to serve
@@ -138,16 +141,20 @@ public final class FileServer implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         if (exchange.isInIoThread()) {
-            exchange.dispatch(this);
+            // A script its URL names is run from here, as nginx and lighttpd resolve it in their event loop: a few
+            // stat calls cost less than the two thread hand-offs a worker thread would add to each script run.
+            if (scripts == null || !namesScript(exchange.getRelativePath()) || !runNamedScript(exchange)) {
+                exchange.dispatch(this);
+            }
             return;
         }
         String host = RequestHost.of(exchange);
-        if (host.indexOf('/') >= 0 || host.indexOf('\\') >= 0 || host.contains("..") || host.indexOf('\0') >= 0) {
+        if (!isSafeHost(host)) {
             ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST);
             return;
         }
         Path documentRoot = documentRoot(host).orElse(null);
-        if (scripts != null && documentRoot != null && runScript(exchange, documentRoot)) {
+        if (scripts != null && documentRoot != null && runScript(exchange, documentRoot, false)) {
             return;
         }
         HttpString method = exchange.getRequestMethod();
@@ -177,6 +184,35 @@ public final class FileServer implements HttpHandler {
         }
     }
 
+    /** A host holding {@code /}, {@code \\}, {@code ..} or NUL is never put into a path. */
+    private static boolean isSafeHost(String host) {
+        return host.indexOf('/') < 0 && host.indexOf('\\') < 0 && !host.contains("..") && host.indexOf('\0') < 0;
+    }
+
+    /** Whether a segment of {@code path} ends in a FastCGI extension: the request may run a script its URL names. */
+    private boolean namesScript(String path) {
+        for (String extension : fastcgi.extensions()) {
+            for (int at = path.indexOf(extension); at >= 0; at = path.indexOf(extension, at + 1)) {
+                int end = at + extension.length();
+                if (end == path.length() || path.charAt(end) == '/') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * On the IO thread: runs the script the path names, if the path rules let it run; false leaves the request,
+     * and any answer the file rules give (400, 403, 404, a front controller, an error page read from disk), to a
+     * worker thread, which resolves it again.
+     */
+    private boolean runNamedScript(HttpServerExchange exchange) {
+        String host = RequestHost.of(exchange);
+        Path documentRoot = isSafeHost(host) ? documentRoot(host).orElse(null) : null;
+        return documentRoot != null && runScript(exchange, documentRoot, true);
+    }
+
     /**
      * Answers what {@code e} means for the request: nothing there (a missing file, or a path that goes on below a
      * file) is 404, no access 403; anything else is 500, logged with {@code what} was attempted.
@@ -200,9 +236,10 @@ public final class FileServer implements HttpHandler {
      * existing index file, runs when its name ends in a FastCGI extension. A path that names nothing runs the front
      * controller when there is one. False leaves the request to the file path: no script, or a path the file rules
      * answer (400, 403, 404), or a file with path info that is not a script ({@code /x.jpg/foo.php}: 404 as for
-     * files, or the front controller; never {@code x.jpg}).
+     * files, or the front controller; never {@code x.jpg}). With {@code runOnly}, nothing is answered: false also
+     * for a path that would run the front controller or get an error.
      */
-    private boolean runScript(HttpServerExchange exchange, Path rootReal) {
+    private boolean runScript(HttpServerExchange exchange, Path rootReal, boolean runOnly) {
         SitePath path = SitePath.parse(exchange.getRelativePath());
         SitePath requestPath = SitePath.parse(exchange.getRequestPath());
         if (path == null || requestPath == null || !policy.allows(path.decoded())) {
@@ -220,15 +257,16 @@ public final class FileServer implements HttpHandler {
             if (Files.isRegularFile(current)) {
                 if (!fastcgi.runs(segments.get(i))) {
                     // /x.jpg/more names nothing, as a missing file does; /x.jpg is the file
-                    return i + 1 < segments.size() && runFrontController(exchange, rootReal, path, requestPath, prefix);
+                    return i + 1 < segments.size() && !runOnly
+                            && runFrontController(exchange, rootReal, path, requestPath, prefix);
                 }
                 String pathInfo = i + 1 == segments.size() ? ""
                         : "/" + String.join("/", segments.subList(i + 1, segments.size())) + (path.trailingSlash() ? "/" : "");
                 String name = "/" + String.join("/", requestPath.segments().subList(0, prefix + i + 1));
-                return run(exchange, rootReal, String.join("/", segments.subList(0, i + 1)), name, pathInfo);
+                return run(exchange, rootReal, String.join("/", segments.subList(0, i + 1)), name, pathInfo, runOnly);
             }
             if (!Files.isDirectory(current)) {
-                return runFrontController(exchange, rootReal, path, requestPath, prefix);
+                return !runOnly && runFrontController(exchange, rootReal, path, requestPath, prefix);
             }
         }
         if (!path.trailingSlash()) {
@@ -237,7 +275,7 @@ public final class FileServer implements HttpHandler {
         for (String name : index) {
             if (Files.isRegularFile(current.resolve(name))) {
                 return fastcgi.runs(name) && run(exchange, rootReal,
-                        segments.isEmpty() ? name : path.relative() + "/" + name, requestPath.decoded() + name, "");
+                        segments.isEmpty() ? name : path.relative() + "/" + name, requestPath.decoded() + name, "", runOnly);
             }
         }
         return false;
@@ -265,24 +303,29 @@ public final class FileServer implements HttpHandler {
         }
         String name = prefix == 0 ? frontController
                 : "/" + String.join("/", requestPath.segments().subList(0, prefix)) + frontController;
-        return run(exchange, rootReal, frontController.substring(1), name, "");
+        return run(exchange, rootReal, frontController.substring(1), name, "", false);
     }
 
-    /** Runs the script {@code relative} names if the path rules allow it; answers 403 or 404 if not. */
-    private boolean run(HttpServerExchange exchange, Path rootReal, String relative, String name, String pathInfo) {
+    /**
+     * Runs the script {@code relative} names if the path rules allow it; answers 403 or 404 if not, or with
+     * {@code runOnly} answers nothing and returns false.
+     */
+    private boolean run(HttpServerExchange exchange, Path rootReal, String relative, String name, String pathInfo,
+                        boolean runOnly) {
         try {
             Path real = policy.resolve(rootReal, relative);
-            if (real == null) {
-                fail(exchange, rootReal, StatusCodes.FORBIDDEN);
-                return true;
-            }
-            if (!Files.isRegularFile(real)) {
-                fail(exchange, rootReal, StatusCodes.NOT_FOUND);
-                return true;
+            if (real == null || !Files.isRegularFile(real)) {
+                if (!runOnly) {
+                    fail(exchange, rootReal, real == null ? StatusCodes.FORBIDDEN : StatusCodes.NOT_FOUND);
+                }
+                return !runOnly;
             }
             new FastCgiScript(real.toString(), name, pathInfo, rootReal.toString()).attachTo(exchange);
             scripts.handleRequest(exchange);
         } catch (Exception e) {
+            if (runOnly) {
+                return false;
+            }
             failOn(exchange, rootReal, e, "run " + relative);
         }
         return true;
@@ -294,21 +337,12 @@ public final class FileServer implements HttpHandler {
      */
     private Optional<Path> documentRoot(String host) {
         if (!root.usesHost() || root.namesSite(host)) {
-            Optional<Path> expanded = realDirectory(Path.of(root.expand(host)));
-            if (expanded.isPresent()) {
-                return expanded;
+            Path expanded = realRoots.of(root.expand(host));
+            if (expanded != null) {
+                return Optional.of(expanded);
             }
         }
-        return fallbackRoot.flatMap(FileServer::realDirectory);
-    }
-
-    private static Optional<Path> realDirectory(Path directory) {
-        try {
-            Path real = directory.toRealPath();
-            return Files.isDirectory(real) ? Optional.of(real) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return fallbackRoot.map(fallback -> realRoots.of(fallback.toString()));
     }
 
     private void serve(HttpServerExchange exchange, Path rootReal, SitePath path, SitePath requestPath)

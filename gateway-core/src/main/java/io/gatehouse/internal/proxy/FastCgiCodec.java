@@ -275,7 +275,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 // What a script flushed reaches the client now, not when a buffer fills.
                 toClient.flush();
             } catch (IOException e) {
-                listener.responseBroke("client went away during the response: " + ProxyLog.describe(e));
+                UpstreamCodec.clientWentAway(listener, e);
                 return;
             }
         }
@@ -449,7 +449,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             }
             return true;
         } catch (IOException e) {
-            listener.responseBroke("client went away during the response: " + ProxyLog.describe(e));
+            UpstreamCodec.clientWentAway(listener, e);
             return false;
         } finally {
             from.limit(limit);

@@ -401,7 +401,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                     }
                 }
             } catch (IOException e) {
-                listener.responseBroke("client went away during the response: " + ProxyLog.describe(e));
+                UpstreamCodec.clientWentAway(listener, e);
                 return;
             }
             if (sourceDone || (counted && remaining == 0)) {

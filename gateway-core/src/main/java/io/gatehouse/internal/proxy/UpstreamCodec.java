@@ -50,6 +50,20 @@ interface UpstreamCodec {
     }
 
     /**
+     * Reports that writing the response body to the client failed, when anyone is left to tell: Undertow may end the
+     * exchange inside the failing write, and the exchange's end stops the codec (its listener then null) and
+     * releases the connection, so nothing more is to be done. An expected event: it never throws.
+     *
+     * @param listener the codec's listener, null once the codec was stopped
+     * @param failure  what the client's response channel threw
+     */
+    static void clientWentAway(Listener listener, IOException failure) {
+        if (listener != null) {
+            listener.responseBroke("client went away during the response: " + ProxyLog.describe(failure));
+        }
+    }
+
+    /**
      * What a codec reports to the exchange it serves (implemented by {@link ProxiedExchange}, which maps each
      * report to a retry, a status or a closed connection by its phase). Every call comes on the connection's IO
      * thread; a call may end the exchange's use of the codec (it calls {@link #stop}), so a codec does nothing more

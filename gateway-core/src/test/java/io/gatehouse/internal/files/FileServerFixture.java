@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real Undertow listener on a free loopback port serving one {@link FileServer}, asked over a raw socket
@@ -118,6 +119,14 @@ final class FileServerFixture implements AutoCloseable {
     static Path write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content);
+    }
+
+    /** Waits up to 10 s for {@code file} to appear (a script's sign that it got somewhere); fails the test otherwise. */
+    static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 1000 && !Files.exists(file); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(Files.exists(file), "never created: " + file);
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import static io.gatehouse.internal.files.FileServerFixture.awaitFile;
 import static io.gatehouse.internal.files.FileServerFixture.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -199,13 +200,6 @@ class PhpFastCgiScriptsTest {
             seen.write(b);
         }
         return seen.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void awaitFile(Path file) throws InterruptedException {
-        for (int i = 0; i < 1000 && !Files.exists(file); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(Files.exists(file), "the script started: " + file);
     }
 
     /** A TCP relay in front of php-cgi that counts the connections it accepts. */
