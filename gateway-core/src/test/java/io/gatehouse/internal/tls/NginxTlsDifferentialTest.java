@@ -26,6 +26,7 @@ import java.util.List;
 import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -161,12 +162,12 @@ class NginxTlsDifferentialTest {
     }
 
     /**
-     * One case; {@code gatehouse} is Gatehouse's documented answer, and {@code difference} null when nginx must
-     * answer the same, else why it does not.
+     * One case: the SNI name (null: none), the request's Host and bytes (null for a handshake alone), Gatehouse's
+     * documented answer, and {@code difference} null when nginx must answer the same, else why it does not.
      */
-    private record Case(String what, String sni, String request, String gatehouse, String difference) {
+    private record Case(String what, String sni, String host, String request, String gatehouse, String difference) {
         Case differs(String why) {
-            return new Case(what, sni, request, gatehouse, why);
+            return new Case(what, sni, host, request, gatehouse, why);
         }
     }
 
@@ -200,7 +201,7 @@ class NginxTlsDifferentialTest {
     }
 
     private static Case sni(String what, String sni, String certificate) {
-        return new Case(what + " (" + (sni == null ? "no SNI" : "`" + sni + "`") + ")", sni, null, certificate, null);
+        return new Case(what + " (" + (sni == null ? "no SNI" : "`" + sni + "`") + ")", sni, null, null, certificate, null);
     }
 
     @Test
@@ -240,7 +241,7 @@ class NginxTlsDifferentialTest {
 
     private static Case request(String sni, String host, String gatehouse) {
         String what = (sni == null ? "no SNI" : "SNI `" + sni + "`") + ", Host `" + host + "`";
-        return new Case(what, sni, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n", gatehouse, null);
+        return new Case(what, sni, host, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n", gatehouse, null);
     }
 
     @Test
@@ -268,9 +269,36 @@ class NginxTlsDifferentialTest {
                 });
     }
 
+    @Test
+    void overHttp2TheAuthorityIsCheckedAsTheHost() throws IOException {
+        // Coalescing is an HTTP/2 habit: the :authority of a request on a connection opened for another name.
+        compare("421-h2", "HTTP/2 request (curl)", List.of(
+                request("a.test", "a.test", "200 a"),
+                request("x.b.test", "y.b.test", "200 b"),
+                request("a.test", "c.test", "421").differs(COALESCING),
+                request("a.test", "v.test", "421")),
+                (server, c) -> {
+                    String output = curl(server, c);
+                    int last = output.lastIndexOf('\n');
+                    String status = output.substring(last + 1);
+                    assertTrue(status.startsWith("2 "), "not HTTP/2: " + output);
+                    return status.equals("2 200") ? "200 " + output.substring(0, last).strip() : status.substring(2);
+                });
+    }
+
+    /** curl's output for the case over HTTP/2: SNI its {@code sni}, {@code :authority} the request's Host. */
+    private static String curl(Server server, Case c) throws IOException {
+        try {
+            return TlsClient.curl(ca, c.sni(), server.tls().getPort(), "/", "--http2", "-H", "Host: " + c.host());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
     private static Case plain(String method, String host, String target, String gatehouse) {
         String body = method.equals("POST") || method.equals("PUT") ? "Content-Length: 5\r\n\r\nhello" : "\r\n";
-        return new Case("`" + method + " " + target + "`, Host `" + host + "`", null,
+        return new Case("`" + method + " " + target + "`, Host `" + host + "`", null, host,
                 method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n" + body, gatehouse, null);
     }
 
