@@ -21,8 +21,8 @@ public final class TlsClient {
     }
 
     /**
-     * A TLS connection to {@code address}, handshake done, naming {@code sni} and offering {@code alpn} (none: the
-     * client offers no ALPN). Reads time out after ten seconds.
+     * A TLS connection to {@code address}, handshake done, naming {@code sni} (null: the client sends no SNI) and
+     * offering {@code alpn} (none: the client offers no ALPN). Reads time out after ten seconds.
      */
     public static SSLSocket connect(SSLContext context, InetSocketAddress address, String sni, String... alpn)
             throws IOException {
@@ -31,7 +31,7 @@ public final class TlsClient {
             socket.connect(address, 5_000);
             socket.setSoTimeout(10_000);
             SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(sni)));
+            parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
             parameters.setApplicationProtocols(alpn);
             socket.setSSLParameters(parameters);
             socket.startHandshake();
