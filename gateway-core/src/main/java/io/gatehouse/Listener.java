@@ -3,11 +3,14 @@ package io.gatehouse;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.internal.guard.FrontDoor;
+import io.gatehouse.internal.guard.Http2Door;
+import io.gatehouse.internal.guard.PriorKnowledge;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.ChannelListener;
@@ -70,6 +73,8 @@ final class Listener {
     /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
+    /** HTTP/2 with prior knowledge, on an {@code h2c} listener; null on others. */
+    private final Http2Door http2;
     private final GenerationGate gate;
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
@@ -81,7 +86,12 @@ final class Listener {
         this.shared = shared;
         this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
         this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
-        connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
+        HttpHandler guarded = FrontDoor.guard(this::admitRequest, shared.refusals());
+        connections.setRootHandler(guarded);
+        GatewayConfig config = generation.config();
+        this.http2 = address.h2c()
+                ? new Http2Door(shared.buffers(), guarded, shared.refusals(), config.limits(), config.timeouts())
+                : null;
     }
 
     /**
@@ -127,11 +137,42 @@ final class Listener {
     private void setUpConnection(StreamConnection connection) {
         GatewayConfig config = gate.generation().config();
         DeferredReadSuspension.install(connection.getSourceChannel());
-        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
+        if (http2 != null) {
+            tellPriorKnowledge(connection, config);
+            return;
+        }
+        serveHttp1(connection, config, null);
+    }
+
+    /** Undertow's HTTP/1.1 parser takes the connection, over the framing checks, which judge {@code firstBytes} first. */
+    private void serveHttp1(StreamConnection connection, GatewayConfig config, ByteBuffer firstBytes) {
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads(),
+                firstBytes);
         connections.handleEvent(connection);
         if (shared.registry() != null) {
             countUntilClosed(connection);
         }
+    }
+
+    /**
+     * On an {@code h2c} listener: the connection's first bytes tell HTTP/2 with prior knowledge (its client preface)
+     * from HTTP/1.1, before either parser reads one, so the HTTP/1.1 framing checks never see HTTP/2 frames.
+     */
+    private void tellPriorKnowledge(StreamConnection connection, GatewayConfig config) {
+        PriorKnowledge.sniff(connection, config.timeouts().idle(), new PriorKnowledge.Protocols() {
+            @Override
+            public void http1(StreamConnection http1, ByteBuffer firstBytes) {
+                serveHttp1(http1, config, firstBytes);
+            }
+
+            @Override
+            public void http2(StreamConnection h2) {
+                http2.afterPreface(h2);
+                if (shared.registry() != null) {
+                    countUntilClosed(h2);
+                }
+            }
+        });
     }
 
     /**
@@ -163,6 +204,9 @@ final class Listener {
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
+        if (http2 != null) {
+            http2.configure(next.config().limits(), next.config().timeouts());
+        }
         gate.switchTo(next);
     }
 
@@ -197,6 +241,9 @@ final class Listener {
     /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
     void closeConnections() {
         connections.closeConnections();
+        if (http2 != null) {
+            http2.closeConnections();
+        }
         if (metrics != null) {
             metrics.close();
         }

@@ -52,8 +52,19 @@ public final class FrontDoor {
      */
     public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
                                           RepeatedEvents refusals, PerIoThread<ByteBuffer> reads) {
-        connection.getSourceChannel().setConduit(
-                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals, reads));
+        installFramingCheck(connection, limits, timeouts, refusals, reads, null);
+    }
+
+    /**
+     * Like {@link #installFramingCheck(StreamConnection, Limits, Timeouts, RepeatedEvents, PerIoThread)}, for a
+     * connection whose {@code firstBytes} were already read off it ({@link PriorKnowledge}): they are judged first.
+     *
+     * @param firstBytes the bytes read, from position to limit; null when none were
+     */
+    public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
+                                          RepeatedEvents refusals, PerIoThread<ByteBuffer> reads, ByteBuffer firstBytes) {
+        connection.getSourceChannel().setConduit(new FramingConduit(connection, limits, timeouts.requestHeader(),
+                timeouts.idle(), refusals, reads, firstBytes));
     }
 
     /**
