@@ -51,6 +51,7 @@ public final class RawHttp2 implements AutoCloseable {
     public static final int NO_ERROR = 0x0;
     public static final int PROTOCOL_ERROR = 0x1;
     public static final int REFUSED_STREAM = 0x7;
+    public static final int CANCEL = 0x8;
     public static final int ENHANCE_YOUR_CALM = 0xb;
 
     /** SETTINGS_MAX_CONCURRENT_STREAMS. */
@@ -146,6 +147,25 @@ public final class RawHttp2 implements AutoCloseable {
     public void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /**
+     * Writes a flood of bytes, ignoring a write that fails because the server closed the connection midway: what
+     * it answered is then read by {@link #awaitGoAway}.
+     */
+    public void writeIgnoringReset(byte[] bytes) throws IOException {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (SocketException e) {
+            // The server ended the connection before taking it all: the test reads why.
+        }
+    }
+
+    /** Sends a request without a body on {@code stream} and awaits how it ends. */
+    public Outcome headersAndAwait(int stream, String... namesAndValues) throws IOException {
+        headers(stream, true, namesAndValues);
+        return await(stream);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.gatehouse.internal.guard;
 
+import io.undertow.server.HttpServerExchange;
 import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitReadableByteChannel;
@@ -9,6 +11,8 @@ import org.xnio.conduits.StreamSourceConduit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The body of one HTTP/2 request as its handler reads it, held to what an HTTP/1.1 backend may be sent:
@@ -23,13 +27,21 @@ import java.nio.channels.FileChannel;
  *       {@link RequestRejectedException} (400).</li>
  * </ul>
  * Once a refusal is thrown, reads see the end of the body (Undertow drains a body before it sends the handler's
- * answer). Used by one reader at a time.
+ * answer). A reader left waiting {@code timeouts.idle} for the client's next byte resets the stream
+ * ({@code CANCEL}), as a stalled HTTP/1.1 body closes its connection: the other streams go on. Used by one reader at
+ * a time, on the connection's IO thread, which also runs the stall timer.
  */
 final class Http2Body extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
     private final long maxBody;
     /** The declared length, or -1. */
     private final long declared;
+    private final HttpServerExchange exchange;
+    private final long idleNanos;
+    private final Http2Guard guard;
+    /** When the reader began waiting for the client's next byte; 0 while it is not waiting. */
+    private long waitingSince;
+    private XnioExecutor.Key timer;
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private long delivered;
     /** The declared length's last byte, read but held until the stream's end is seen. */
@@ -37,19 +49,36 @@ final class Http2Body extends AbstractStreamSourceConduit<StreamSourceConduit> {
     private byte held;
     private boolean ended;
 
-    Http2Body(StreamSourceConduit next, long maxBody, long declared) {
+    /** {@code idle}: how long the reader may wait for a byte ({@code timeouts.idle}); {@code guard} logs a stall. */
+    Http2Body(StreamSourceConduit next, HttpServerExchange exchange, long maxBody, Duration idle, Http2Guard guard) {
         super(next);
+        this.exchange = exchange;
         this.maxBody = maxBody;
-        this.declared = declared;
+        this.declared = exchange.getRequestContentLength();
+        this.idleNanos = idle.toNanos();
+        this.guard = guard;
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (ended) {
-            return -1;
-        }
         if (!dst.hasRemaining()) {
             return 0;
+        }
+        int read = readChecked(dst);
+        if (read == 0) {
+            waiting();
+        } else {
+            waitingSince = 0;
+            if (read < 0) {
+                stopTimer();
+            }
+        }
+        return read;
+    }
+
+    private int readChecked(ByteBuffer dst) throws IOException {
+        if (ended) {
+            return -1;
         }
         if (declared >= 0 && delivered >= declared - 1) {
             return lastByte(dst);
@@ -112,7 +141,54 @@ final class Http2Body extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
     private RequestRejectedException refuse(int status, String reason) {
         ended = true;
+        stopTimer();
         return new RequestRejectedException(Rejection.of(status, reason));
+    }
+
+    private void waiting() {
+        if (waitingSince != 0) {
+            return;
+        }
+        waitingSince = Math.max(1, System.nanoTime());
+        if (timer == null) {
+            arm(idleNanos);
+        }
+    }
+
+    private void arm(long delayNanos) {
+        timer = exchange.getIoThread().executeAfter(this::tick, Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        timer = null;
+        long since = waitingSince;
+        if (since == 0 || ended) {
+            return;
+        }
+        long waited = System.nanoTime() - since;
+        if (waited < idleNanos) {
+            arm(idleNanos - waited);
+            return;
+        }
+        ended = true;
+        guard.refused("HTTP/2 stream reset: request body stalled for timeouts.idle");
+        // Over HTTP/2 closing the exchange's connection resets its stream alone.
+        IoUtils.safeClose(exchange.getConnection());
+    }
+
+    private void stopTimer() {
+        if (timer != null) {
+            timer.remove();
+            timer = null;
+        }
+    }
+
+    @Override
+    public void suspendReads() {
+        // A reader that stops asking (back-pressure) is not a stalled client.
+        waitingSince = 0;
+        next.suspendReads();
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
 
+import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,8 +42,11 @@ public final class Http2Door implements DelegateOpenListener {
     private final RepeatedEvents refusals;
     private final Set<Http2Channel> open = ConcurrentHashMap.newKeySet();
     private volatile HttpHandler root;
-    private volatile OptionMap options;
-    private volatile Limits limits;
+    /** What connections opened from now on get, replaced whole by a reload. */
+    private volatile Settings settings;
+
+    private record Settings(Limits limits, Timeouts timeouts, OptionMap options) {
+    }
 
     /**
      * @param buffers  the listener's buffers
@@ -90,8 +94,7 @@ public final class Http2Door implements DelegateOpenListener {
 
     /** The limits and timeouts of connections opened from now on (a reload); open ones keep theirs. */
     public void configure(Limits limits, Timeouts timeouts) {
-        this.limits = limits;
-        this.options = options(limits, timeouts);
+        this.settings = new Settings(limits, timeouts, options(limits, timeouts));
     }
 
     /** A connection whose preface was read off it already (h2c with prior knowledge). */
@@ -110,12 +113,25 @@ public final class Http2Door implements DelegateOpenListener {
     }
 
     private void open(StreamConnection connection, PooledByteBuffer read, boolean prefaceRead) {
-        OptionMap current = options;
-        Http2Guard guard = new Http2Guard(limits, MAX_CONCURRENT_STREAMS, refusals, connection.getPeerAddress());
-        Http2Channel channel = new CheckedHttp2Channel(connection, null, buffers, read, prefaceRead, current, guard);
+        Settings current = settings;
+        Http2Guard guard = new Http2Guard(current.limits(), current.timeouts().idle(), MAX_CONCURRENT_STREAMS, refusals,
+                connection.getPeerAddress());
+        FrameFloods floods = new FrameFloods(connection.getSourceChannel().getConduit(), !prefaceRead, guard);
+        connection.getSourceChannel().setConduit(floods);
+        if (read != null) {
+            try {
+                floods.passed(read.getBuffer());
+            } catch (IOException e) {
+                read.close();
+                IoUtils.safeClose(connection);
+                return;
+            }
+        }
+        Http2Channel channel = new CheckedHttp2Channel(connection, null, buffers, read, prefaceRead, current.options(),
+                guard);
         open.add(channel);
         channel.addCloseTask(closed -> open.remove(closed));
-        channel.getReceiveSetter().set(new Http2ReceiveListener(root, current, bufferSize, null));
+        channel.getReceiveSetter().set(new Http2ReceiveListener(root, current.options(), bufferSize, null));
         channel.resumeReceives();
     }
 
@@ -136,12 +152,14 @@ public final class Http2Door implements DelegateOpenListener {
 
     @Override
     public OptionMap getUndertowOptions() {
-        return options;
+        return settings.options();
     }
 
+    /** Replaces the options of connections opened from now on; {@link #configure} is the usual way. */
     @Override
     public void setUndertowOptions(OptionMap undertowOptions) {
-        this.options = undertowOptions;
+        Settings current = settings;
+        settings = new Settings(current.limits(), current.timeouts(), undertowOptions);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.undertow.util.HeaderMap;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +35,7 @@ final class Http2Guard implements ConnectionGuard {
     private static final Logger LOG = System.getLogger(Http2Guard.class.getPackageName());
 
     private final Limits limits;
+    private final Duration idle;
     private final int maxStreams;
     private final RepeatedEvents refusals;
     private final SocketAddress peer;
@@ -42,8 +44,10 @@ final class Http2Guard implements ConnectionGuard {
     private HeaderMap judged;
     private Rejection verdict;
 
-    Http2Guard(Limits limits, int maxStreams, RepeatedEvents refusals, SocketAddress peer) {
+    /** {@code idle}: how long a request body may stall ({@code timeouts.idle}). */
+    Http2Guard(Limits limits, Duration idle, int maxStreams, RepeatedEvents refusals, SocketAddress peer) {
         this.limits = limits;
+        this.idle = idle;
         this.maxStreams = maxStreams;
         this.refusals = refusals;
         this.peer = peer;
@@ -87,8 +91,8 @@ final class Http2Guard implements ConnectionGuard {
     /** Counts the exchange in flight until it ends, and holds its body to {@link Http2Body}'s rules. */
     @Override
     public void admit(HttpServerExchange exchange) {
-        long declared = exchange.getRequestContentLength();
-        exchange.addRequestWrapper((factory, ignored) -> new Http2Body(factory.create(), limits.maxBody(), declared));
+        exchange.addRequestWrapper((factory, ignored) ->
+                new Http2Body(factory.create(), exchange, limits.maxBody(), idle, this));
         inFlight.incrementAndGet();
         exchange.addExchangeCompleteListener((done, next) -> {
             inFlight.decrementAndGet();
