@@ -240,14 +240,19 @@ public final class RawHttp2 implements AutoCloseable {
         byte[] payload = new byte[length];
         in.readFully(payload);
         Frame frame = new Frame(type, flags, stream, payload);
-        if (type == SETTINGS && !frame.has(ACK)) {
-            frame(SETTINGS, ACK, 0, new byte[0]);
-        } else if (type == DATA && length > 0) {
-            byte[] increment = ByteBuffer.allocate(4).putInt(length).array();
-            frame(WINDOW_UPDATE, 0, 0, increment);
-            frame(WINDOW_UPDATE, 0, stream, increment);
-        } else if (type == GOAWAY) {
+        if (type == GOAWAY) {
             goAwayCode = frame.errorCode();
+        }
+        try {
+            if (type == SETTINGS && !frame.has(ACK)) {
+                frame(SETTINGS, ACK, 0, new byte[0]);
+            } else if (type == DATA && length > 0) {
+                byte[] increment = ByteBuffer.allocate(4).putInt(length).array();
+                frame(WINDOW_UPDATE, 0, 0, increment);
+                frame(WINDOW_UPDATE, 0, stream, increment);
+            }
+        } catch (SocketException e) {
+            // The server has closed its side: the frames still to read say why.
         }
         return frame;
     }
