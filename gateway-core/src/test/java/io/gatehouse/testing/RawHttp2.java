@@ -291,7 +291,10 @@ public final class RawHttp2 implements AutoCloseable {
         }
     }
 
-    /** Reads until the server sends GOAWAY (its code) or closes the connection (-1). */
+    /**
+     * Reads until the server sends GOAWAY (its code) or closes the connection (-1, or the code of a GOAWAY read
+     * before).
+     */
     public int awaitGoAway() throws IOException {
         while (true) {
             Frame frame = nextFor(-1);

@@ -91,7 +91,7 @@ class Http2AbuseLimitsTest {
                         ByteBuffer.allocate(4).putInt(RawHttp2.CANCEL).array()));
             }
             h2.writeIgnoringReset(resets.toByteArray());
-            assertEquals(RawHttp2.ENHANCE_YOUR_CALM, h2.awaitGoAway());
+            assertEndsCalmly(h2);
         }
     }
 
@@ -104,7 +104,7 @@ class Http2AbuseLimitsTest {
                 flood.writeBytes(RawHttp2.frameBytes(RawHttp2.CONTINUATION, 0, 1, new byte[0]));
             }
             h2.writeIgnoringReset(flood.toByteArray());
-            assertEquals(RawHttp2.ENHANCE_YOUR_CALM, h2.awaitGoAway());
+            assertEndsCalmly(h2);
         }
     }
 
@@ -116,7 +116,7 @@ class Http2AbuseLimitsTest {
                 flood.writeBytes(RawHttp2.frameBytes(RawHttp2.PING, 0, 0, new byte[8]));
             }
             h2.writeIgnoringReset(flood.toByteArray());
-            assertEquals(RawHttp2.ENHANCE_YOUR_CALM, h2.awaitGoAway());
+            assertEndsCalmly(h2);
         }
     }
 
@@ -128,7 +128,7 @@ class Http2AbuseLimitsTest {
                 flood.writeBytes(RawHttp2.frameBytes(RawHttp2.SETTINGS, 0, 0, new byte[0]));
             }
             h2.writeIgnoringReset(flood.toByteArray());
-            assertEquals(RawHttp2.ENHANCE_YOUR_CALM, h2.awaitGoAway());
+            assertEndsCalmly(h2);
         }
     }
 
@@ -197,6 +197,16 @@ class Http2AbuseLimitsTest {
             h2.headers(3, true, get("a", "/"));
             assertEquals(200, h2.await(3).status());
         }
+    }
+
+    /**
+     * The connection ends with GOAWAY {@code ENHANCE_YOUR_CALM}, or closes: a server that closes a socket with
+     * flood bytes still unread sends a TCP reset, which may drop its GOAWAY from the client's buffer unread. (A
+     * connection the server keeps open fails the test: the read times out.)
+     */
+    private static void assertEndsCalmly(RawHttp2 h2) throws Exception {
+        int code = h2.awaitGoAway();
+        assertTrue(code == RawHttp2.ENHANCE_YOUR_CALM || code == -1, "GOAWAY " + code);
     }
 
     private static int setting(RawHttp2.Frame settings, int id) {
