@@ -31,12 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Http2Door implements DelegateOpenListener {
 
-    /**
-     * Requests in flight per connection, and the {@code SETTINGS_MAX_CONCURRENT_STREAMS} advertised: nginx's
-     * {@code http2_max_concurrent_streams} is 128, Caddy's 250.
-     */
-    static final int MAX_CONCURRENT_STREAMS = 100;
-
     private final ByteBufferPool buffers;
     private final int bufferSize;
     private final RepeatedEvents refusals;
@@ -67,7 +61,7 @@ public final class Http2Door implements DelegateOpenListener {
 
     /**
      * Undertow's HTTP/2 options for these limits and timeouts: those of HTTP/1.1 ({@link FrontDoor#undertowOptions}),
-     * with {@code SETTINGS_MAX_CONCURRENT_STREAMS} {@value #MAX_CONCURRENT_STREAMS}, no server push, a header list of
+     * with {@code SETTINGS_MAX_CONCURRENT_STREAMS} {@code limits.http2.maxConcurrentStreams}, no server push, a header list of
      * at most {@code limits.maxHeaderBytes} plus {@code limits.maxUriBytes} (the {@code :path}), counted as
      * RFC 9113 counts it, {@code limits.maxHeaders} fields besides the four pseudo-headers, a request header block
      * complete within {@code timeouts.requestHeader}. The body limit is the guard's ({@link Http2Body}; Undertow's
@@ -83,7 +77,7 @@ public final class Http2Door implements DelegateOpenListener {
                 .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .set(UndertowOptions.ENABLE_HTTP2, true)
                 .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
-                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS)
+                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits.http2().maxConcurrentStreams())
                 .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
                         (int) Math.min(Integer.MAX_VALUE, (long) limits.maxHeaderBytes() + limits.maxUriBytes()))
                 .set(UndertowOptions.MAX_HEADERS, limits.maxHeaders() + 4)
@@ -114,8 +108,7 @@ public final class Http2Door implements DelegateOpenListener {
 
     private void open(StreamConnection connection, PooledByteBuffer read, boolean prefaceRead) {
         Settings current = settings;
-        Http2Guard guard = new Http2Guard(current.limits(), current.timeouts().idle(), MAX_CONCURRENT_STREAMS, refusals,
-                connection.getPeerAddress());
+        Http2Guard guard = new Http2Guard(current.limits(), current.timeouts().idle(), refusals, connection.getPeerAddress());
         FrameFloods floods = new FrameFloods(connection.getSourceChannel().getConduit(), !prefaceRead, guard);
         connection.getSourceChannel().setConduit(floods);
         if (read != null) {

@@ -45,10 +45,10 @@ final class Http2Guard implements ConnectionGuard {
     private Rejection verdict;
 
     /** {@code idle}: how long a request body may stall ({@code timeouts.idle}). */
-    Http2Guard(Limits limits, Duration idle, int maxStreams, RepeatedEvents refusals, SocketAddress peer) {
+    Http2Guard(Limits limits, Duration idle, RepeatedEvents refusals, SocketAddress peer) {
         this.limits = limits;
         this.idle = idle;
-        this.maxStreams = maxStreams;
+        this.maxStreams = limits.http2().maxConcurrentStreams();
         this.refusals = refusals;
         this.peer = peer;
     }

@@ -29,11 +29,17 @@ class Http2AbuseLimitsTest {
     private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(30));
 
+    /** A cap lower than the default, so the test opens fewer streams; the default is the same code path. */
+    private static final int CAP = 10;
+    private static final Limits LIMITS = new Limits(Limits.DEFAULTS.maxBody(), Limits.DEFAULTS.maxHeaderBytes(),
+            Limits.DEFAULTS.maxHeaders(), Limits.DEFAULTS.maxUriBytes(), Limits.DEFAULTS.encodedSlashes(),
+            new Limits.Http2(CAP));
+
     private H2cGateway gateway;
 
     @BeforeEach
     void start() {
-        gateway = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, TIMEOUTS);
+        gateway = H2cGateway.serving(new EchoConfig(), LIMITS, TIMEOUTS);
     }
 
     @AfterEach
@@ -46,13 +52,22 @@ class Http2AbuseLimitsTest {
         try (RawHttp2 h2 = gateway.connect()) {
             RawHttp2.Frame settings = h2.read();
             assertEquals(RawHttp2.SETTINGS, settings.type());
-            assertEquals(Http2Door.MAX_CONCURRENT_STREAMS, setting(settings, RawHttp2.MAX_CONCURRENT_STREAMS));
+            assertEquals(CAP, setting(settings, RawHttp2.MAX_CONCURRENT_STREAMS));
+        }
+    }
+
+    @Test
+    void theDefaultCapIsAdvertised() throws Exception {
+        try (H2cGateway defaults = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, TIMEOUTS);
+             RawHttp2 h2 = defaults.connect()) {
+            assertEquals(Limits.Http2.DEFAULT_MAX_CONCURRENT_STREAMS,
+                    setting(h2.read(), RawHttp2.MAX_CONCURRENT_STREAMS));
         }
     }
 
     @Test
     void aStreamPastTheCapIsRefusedAndTheOthersGoOn() throws Exception {
-        int cap = Http2Door.MAX_CONCURRENT_STREAMS;
+        int cap = CAP;
         try (RawHttp2 h2 = gateway.connect()) {
             ByteArrayOutputStream opening = new ByteArrayOutputStream();
             for (int i = 0; i < cap; i++) {
