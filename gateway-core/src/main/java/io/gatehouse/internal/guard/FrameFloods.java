@@ -2,15 +2,10 @@ package io.gatehouse.internal.guard;
 
 import io.undertow.protocols.http2.ConnectionErrorException;
 import io.undertow.protocols.http2.Http2Channel;
-import org.xnio.IoUtils;
-import org.xnio.channels.StreamSinkChannel;
-import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only frame headers are read (nine bytes a frame); payloads pass untouched. Used by one reader at a time.
  */
-final class FrameFloods extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class FrameFloods extends ReadThroughConduit {
 
     /** PING and SETTINGS frames (not acknowledgements) a client may send per window: browsers send a handful. */
     static final int MAX_CONTROL_FRAMES = 100;
@@ -115,25 +110,5 @@ final class FrameFloods extends AbstractStreamSourceConduit<StreamSourceConduit>
     private ConnectionErrorException flood(String reason) {
         guard.refused("HTTP/2 connection closed: " + reason);
         return new ConnectionErrorException(Http2Channel.ERROR_ENHANCE_YOUR_CALM, reason);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-        for (int i = offs; i < offs + len; i++) {
-            if (dsts[i].hasRemaining()) {
-                return read(dsts[i]);
-            }
-        }
-        return 0;
-    }
-
-    @Override
-    public long transferTo(long position, long count, FileChannel target) throws IOException {
-        return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-    }
-
-    @Override
-    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        return IoUtils.transfer(new ConduitReadableByteChannel(this), count, throughBuffer, target);
     }
 }

@@ -10,9 +10,6 @@ import io.undertow.util.StatusCodes;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.StreamSinkChannel;
-import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
 import java.lang.System.Logger;
@@ -20,7 +17,6 @@ import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  *
  * Used by one reader at a time, as every XNIO conduit; the timer runs on the connection's IO thread.
  */
-final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceConduit> implements ConnectionGuard {
+final class FramingConduit extends ReadThroughConduit implements ConnectionGuard {
 
     private static final Logger LOG = System.getLogger(FramingConduit.class.getPackageName());
     /** The size of a read buffer ({@link FrontDoor#readBuffers}). */
@@ -642,15 +638,5 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
             }
         }
         return total;
-    }
-
-    @Override
-    public long transferTo(long position, long count, FileChannel target) throws IOException {
-        return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-    }
-
-    @Override
-    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        return IoUtils.transfer(new ConduitReadableByteChannel(this), count, throughBuffer, target);
     }
 }

@@ -3,14 +3,10 @@ package io.gatehouse.internal.guard;
 import io.undertow.server.HttpServerExchange;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.StreamSinkChannel;
-import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code CANCEL}), as a stalled HTTP/1.1 body closes its connection: the other streams go on. Used by one reader at
  * a time, on the connection's IO thread, which also runs the stall timer.
  */
-final class Http2Body extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class Http2Body extends ReadThroughConduit {
 
     private final long maxBody;
     /** The declared length, or -1. */
@@ -189,25 +185,5 @@ final class Http2Body extends AbstractStreamSourceConduit<StreamSourceConduit> {
         // A reader that stops asking (back-pressure) is not a stalled client.
         waitingSince = 0;
         next.suspendReads();
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-        for (int i = offs; i < offs + len; i++) {
-            if (dsts[i].hasRemaining()) {
-                return read(dsts[i]);
-            }
-        }
-        return 0;
-    }
-
-    @Override
-    public long transferTo(long position, long count, FileChannel target) throws IOException {
-        return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-    }
-
-    @Override
-    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        return IoUtils.transfer(new ConduitReadableByteChannel(this), count, throughBuffer, target);
     }
 }

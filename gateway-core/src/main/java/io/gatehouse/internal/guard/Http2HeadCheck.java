@@ -74,7 +74,7 @@ final class Http2HeadCheck {
             }
         }
         HeaderValues length = headers.get(Headers.CONTENT_LENGTH);
-        if (length != null && (length.size() != 1 || !digits(length.getFirst()))) {
+        if (length != null && (length.size() != 1 || !HttpSyntax.contentLength(length.getFirst()))) {
             return "content-length not one decimal number";
         }
         if (!headers.contains(Http2Channel.AUTHORITY)) {
@@ -128,19 +128,5 @@ final class Http2HeadCheck {
             return "whitespace around a header value";
         }
         return null;
-    }
-
-    /** 1 to 18 ASCII digits, as over HTTP/1.1: never more than a long holds. */
-    private static boolean digits(String value) {
-        if (value.isEmpty() || value.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -9,6 +9,7 @@ import io.gatehouse.config.Limits;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.config.Timeouts;
 import io.gatehouse.testing.Configs;
+import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp2;
 
 import java.io.IOException;
@@ -20,21 +21,44 @@ import java.util.List;
 final class H2cGateway implements AutoCloseable {
 
     private final Gateway gateway;
+    /** The backend this gateway proxies to and closes with itself, or null. */
+    private final RawBackend backend;
 
-    private H2cGateway(Gateway gateway) {
+    private H2cGateway(Gateway gateway, RawBackend backend) {
         this.gateway = gateway;
+        this.backend = backend;
     }
 
-    /** Proxying to a backend on {@code backendPort}, with {@link GuardedGateway}'s limits and timeouts. */
-    static H2cGateway proxyingTo(int backendPort) {
-        return serving(GuardedGateway.proxy(backendPort), GuardedGateway.LIMITS, GuardedGateway.TIMEOUTS);
+    /**
+     * Proxying to a new recording backend answering 200 (see {@link #backend()}), with {@link GuardedGateway}'s
+     * limits and timeouts; {@link #close()} closes both. Unchecked, so a test's field can be one (JUnit makes a
+     * test instance per test).
+     */
+    static H2cGateway withBackend() {
+        RawBackend backend;
+        try {
+            backend = RawBackend.answering(RawBackend.OK);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new H2cGateway(start(GuardedGateway.proxy(backend.port()), GuardedGateway.LIMITS,
+                GuardedGateway.TIMEOUTS), backend);
     }
 
     static H2cGateway serving(Action action, Limits limits, Timeouts timeouts) {
+        return new H2cGateway(start(action, limits, timeouts), null);
+    }
+
+    private static Gateway start(Action action, Limits limits, Timeouts timeouts) {
         GatewayConfig config = Configs.gateway(List.of(new ListenAddress("127.0.0.1", 0, false, true)),
                 ForwardedConfig.DEFAULTS, timeouts, limits, AccessLogConfig.OFF_CONFIG,
                 Configs.vhost("site", List.of("*"), List.of(), action));
-        return new H2cGateway(Gateway.start(config));
+        return Gateway.start(config);
+    }
+
+    /** The backend of {@link #withBackend()}. */
+    RawBackend backend() {
+        return backend;
     }
 
     InetSocketAddress address() {
@@ -46,18 +70,16 @@ final class H2cGateway implements AutoCloseable {
         return RawHttp2.connect(address());
     }
 
-    /**
-     * Stops this gateway and tells whether {@code backend} received no further request in full, once it has read
-     * each of its connections to the end (as {@link GuardedGateway#forwardedNothingMoreOnceStopped}).
-     */
-    boolean forwardedNothingMoreOnceStopped(io.gatehouse.testing.RawBackend backend) throws InterruptedException {
-        close();
-        backend.awaitEveryConnectionEnded();
-        return backend.completedNoRequest();
+    /** Stops the gateway, which ends every backend connection, and leaves the backend running. */
+    void stopGateway() {
+        gateway.stop(Duration.ofSeconds(1));
     }
 
     @Override
-    public void close() {
-        gateway.stop(Duration.ofSeconds(1));
+    public void close() throws IOException {
+        stopGateway();
+        if (backend != null) {
+            backend.close();
+        }
     }
 }

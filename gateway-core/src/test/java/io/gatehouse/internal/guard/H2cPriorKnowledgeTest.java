@@ -2,11 +2,9 @@ package io.gatehouse.internal.guard;
 
 import io.gatehouse.config.Limits;
 import io.gatehouse.config.Timeouts;
-import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RawHttp2;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,19 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class H2cPriorKnowledgeTest {
 
-    private RawBackend backend;
-    private H2cGateway gateway;
-
-    @BeforeEach
-    void start() throws IOException {
-        backend = RawBackend.answering(RawBackend.OK);
-        gateway = H2cGateway.proxyingTo(backend.port());
-    }
+    private final H2cGateway gateway = H2cGateway.withBackend();
 
     @AfterEach
     void stop() throws IOException {
         gateway.close();
-        backend.close();
     }
 
     @Test
@@ -51,7 +41,7 @@ class H2cPriorKnowledgeTest {
             assertEquals(200, response.status());
             assertEquals("ok", response.bodyText());
         }
-        String head = backend.next().head();
+        String head = gateway.backend().next().head();
         assertTrue(head.startsWith("GET /path?q=1 HTTP/1.1\r\n"), head);
     }
 
@@ -59,7 +49,7 @@ class H2cPriorKnowledgeTest {
     void http11IsServedOnTheSameListener() throws Exception {
         RawHttp.Response response = RawHttp.exchange(gateway.address(), "GET /one HTTP/1.1\r\nHost: a\r\n\r\n");
         assertEquals(200, response.status());
-        assertTrue(backend.next().head().startsWith("GET /one HTTP/1.1\r\n"));
+        assertTrue(gateway.backend().next().head().startsWith("GET /one HTTP/1.1\r\n"));
     }
 
     @Test
@@ -68,7 +58,9 @@ class H2cPriorKnowledgeTest {
                 "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
         assertEquals(400, response.status());
         assertTrue(response.closed());
-        assertTrue(gateway.forwardedNothingMoreOnceStopped(backend));
+        gateway.stopGateway();
+        gateway.backend().awaitEveryConnectionEnded();
+        assertTrue(gateway.backend().completedNoRequest());
     }
 
     @Test
@@ -100,7 +92,7 @@ class H2cPriorKnowledgeTest {
 
     @Test
     void aPlainListenerRefusesThePreface() throws Exception {
-        try (GuardedGateway plain = GuardedGateway.proxyingTo(backend.port())) {
+        try (GuardedGateway plain = GuardedGateway.proxyingTo(gateway.backend().port())) {
             RawHttp.Response response = RawHttp.exchange(plain.address(),
                     new String(RawHttp2.PREFACE, StandardCharsets.ISO_8859_1));
             assertEquals(505, response.status());
@@ -112,7 +104,7 @@ class H2cPriorKnowledgeTest {
     void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
         Timeouts shortIdle = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300),
                 Duration.ofSeconds(30));
-        try (H2cGateway idle = H2cGateway.serving(GuardedGateway.proxy(backend.port()), Limits.DEFAULTS, shortIdle);
+        try (H2cGateway idle = H2cGateway.serving(GuardedGateway.proxy(gateway.backend().port()), Limits.DEFAULTS, shortIdle);
              Socket socket = new Socket()) {
             socket.connect(idle.address());
             socket.setSoTimeout(10_000);

@@ -8,8 +8,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
@@ -29,6 +32,9 @@ class Http2AbuseLimitsTest {
     private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(30));
 
+    private static final Timeouts SHORT_IDLE = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofMillis(300), Duration.ofSeconds(30));
+
     /** A cap lower than the default, so the test opens fewer streams; the default is the same code path. */
     private static final int CAP = 10;
     private static final Limits LIMITS = new Limits(Limits.DEFAULTS.maxBody(), Limits.DEFAULTS.maxHeaderBytes(),
@@ -43,7 +49,7 @@ class Http2AbuseLimitsTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         gateway.close();
     }
 
@@ -123,24 +129,13 @@ class Http2AbuseLimitsTest {
         }
     }
 
-    @Test
-    void aPingFloodEndsTheConnection() throws Exception {
+    @ParameterizedTest(name = "frame type {0}")
+    @ValueSource(ints = {RawHttp2.PING, RawHttp2.SETTINGS})
+    void aPingOrSettingsFloodEndsTheConnection(int type) throws Exception {
         try (RawHttp2 h2 = gateway.connect()) {
             ByteArrayOutputStream flood = new ByteArrayOutputStream();
             for (int i = 0; i < 10_000; i++) {
-                flood.writeBytes(RawHttp2.frameBytes(RawHttp2.PING, 0, 0, new byte[8]));
-            }
-            h2.writeIgnoringReset(flood.toByteArray());
-            assertEndsCalmly(h2);
-        }
-    }
-
-    @Test
-    void aSettingsFloodEndsTheConnection() throws Exception {
-        try (RawHttp2 h2 = gateway.connect()) {
-            ByteArrayOutputStream flood = new ByteArrayOutputStream();
-            for (int i = 0; i < 10_000; i++) {
-                flood.writeBytes(RawHttp2.frameBytes(RawHttp2.SETTINGS, 0, 0, new byte[0]));
+                flood.writeBytes(RawHttp2.frameBytes(type, 0, 0, new byte[type == RawHttp2.PING ? 8 : 0]));
             }
             h2.writeIgnoringReset(flood.toByteArray());
             assertEndsCalmly(h2);
@@ -192,9 +187,7 @@ class Http2AbuseLimitsTest {
 
     @Test
     void anIdleConnectionIsClosedAfterTimeoutsIdle() throws Exception {
-        Timeouts shortIdle = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300),
-                Duration.ofSeconds(30));
-        try (H2cGateway idle = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, shortIdle);
+        try (H2cGateway idle = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, SHORT_IDLE);
              RawHttp2 h2 = idle.connect()) {
             h2.headers(1, true, get("a", "/"));
             assertEquals(200, h2.await(1).status());
@@ -204,9 +197,7 @@ class Http2AbuseLimitsTest {
 
     @Test
     void aStalledRequestBodyIsResetAndTheConnectionGoesOn() throws Exception {
-        Timeouts shortIdle = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300),
-                Duration.ofSeconds(30));
-        try (H2cGateway idle = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, shortIdle);
+        try (H2cGateway idle = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, SHORT_IDLE);
              RawHttp2 h2 = idle.connect()) {
             h2.headers(1, false, request("POST", "a", "/"));
             h2.data(1, false, new byte[10]);

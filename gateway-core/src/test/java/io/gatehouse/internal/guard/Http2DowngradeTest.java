@@ -3,7 +3,6 @@ package io.gatehouse.internal.guard;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp2;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,26 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * HTTP/2 requests, written as raw frames on an h2c connection, that an HTTP/1.1 backend could read otherwise than
- * Gatehouse did once downgraded: each ends in a stream error or an error status, and never reaches the backend. A
+ * Gatehouse did once downgraded: each ends in a stream error or an error status, and never reaches the gateway.backend(). A
  * well-formed request on the same connection afterwards is proxied, so each case is known to have been refused on
  * its own, without taking the connection (unless the case says so).
  */
 @Timeout(60)
 class Http2DowngradeTest {
 
-    private RawBackend backend;
-    private H2cGateway gateway;
-
-    @BeforeEach
-    void start() throws IOException {
-        backend = RawBackend.answering(RawBackend.OK);
-        gateway = H2cGateway.proxyingTo(backend.port());
-    }
+    private final H2cGateway gateway = H2cGateway.withBackend();
 
     @AfterEach
     void stop() throws IOException {
         gateway.close();
-        backend.close();
     }
 
     static Stream<Arguments> malformed() {
@@ -128,7 +119,7 @@ class Http2DowngradeTest {
             h2.headers(1, true, ":method", "GET", ":scheme", "http", ":path", "/x", "host", "a.test");
             assertEquals(200, h2.await(1).status());
         }
-        assertTrue(backend.next().head().toLowerCase(java.util.Locale.ROOT).contains("\r\nhost: a.test\r\n"));
+        assertTrue(gateway.backend().next().head().toLowerCase(java.util.Locale.ROOT).contains("\r\nhost: a.test\r\n"));
     }
 
     @Test
@@ -181,7 +172,7 @@ class Http2DowngradeTest {
             h2.data(1, true, new byte[24]);
             assertEquals(200, h2.await(1).status());
         }
-        assertEquals(1024, backend.next().body().length);
+        assertEquals(1024, gateway.backend().next().body().length);
     }
 
     /**
@@ -189,9 +180,9 @@ class Http2DowngradeTest {
      * short: no head without a body length (a body-less request is complete), no body of its declared length.
      */
     private void assertBackendGotNoCompleteRequest() throws Exception {
-        gateway.close();
-        backend.awaitEveryConnectionEnded();
-        for (RawBackend.Received received : backend.drain()) {
+        gateway.stopGateway();
+        gateway.backend().awaitEveryConnectionEnded();
+        for (RawBackend.Received received : gateway.backend().drain()) {
             String head = received.head().toLowerCase(java.util.Locale.ROOT);
             // The backend records a chunked body only when its last chunk came.
             assertFalse(head.contains("\r\ntransfer-encoding: chunked"), "a complete chunked request: " + head);
@@ -206,9 +197,9 @@ class Http2DowngradeTest {
     private void assertOnlyTheNextRequestIsProxied(RawHttp2 h2, int stream) throws Exception {
         h2.headers(stream, true, get("a", "/next"));
         assertEquals(200, h2.await(stream).status());
-        List<RawBackend.Received> received = List.of(backend.next());
+        List<RawBackend.Received> received = List.of(gateway.backend().next());
         assertTrue(received.get(0).head().startsWith("GET /next "), received.get(0).head());
-        assertTrue(backend.drain().isEmpty());
+        assertTrue(gateway.backend().drain().isEmpty());
     }
 
     /** Like the other, on a new connection. */
