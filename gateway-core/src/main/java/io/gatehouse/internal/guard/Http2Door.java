@@ -86,12 +86,21 @@ public final class Http2Door implements DelegateOpenListener {
                 .getMap();
     }
 
-    /** The limits and timeouts of connections opened from now on (a reload); open ones keep theirs. */
+    /**
+     * The limits and timeouts of connections opened from now on (a reload); open ones keep theirs.
+     *
+     * @param limits   the listener's new size limits
+     * @param timeouts its new timeouts
+     */
     public void configure(Limits limits, Timeouts timeouts) {
         this.settings = new Settings(limits, timeouts, options(limits, timeouts));
     }
 
-    /** A connection whose preface was read off it already (h2c with prior knowledge). */
+    /**
+     * Serves a connection whose client preface was read off it already (h2c with prior knowledge).
+     *
+     * @param connection the connection, its next byte the client's first frame
+     */
     public void afterPreface(StreamConnection connection) {
         open(connection, null, true);
     }

@@ -38,10 +38,17 @@ public final class PriorKnowledge implements ChannelListener<ConduitStreamSource
          * must read them first: {@link FrontDoor#installFramingCheck(StreamConnection, io.gatehouse.config.Limits,
          * io.gatehouse.config.Timeouts, io.gatehouse.internal.observe.RepeatedEvents,
          * io.gatehouse.internal.xnio.PerIoThread, ByteBuffer)}).
+         *
+         * @param connection the connection, reads suspended and no read listener set
+         * @param firstBytes the bytes read, from position to limit
          */
         void http1(StreamConnection connection, ByteBuffer firstBytes);
 
-        /** An HTTP/2 connection whose preface has been read: the next byte is the client's SETTINGS frame. */
+        /**
+         * An HTTP/2 connection whose preface has been read: the next byte is the client's SETTINGS frame.
+         *
+         * @param connection the connection, reads suspended and no read listener set
+         */
         void http2(StreamConnection connection);
     }
 

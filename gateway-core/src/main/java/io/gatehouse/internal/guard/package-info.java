@@ -8,9 +8,9 @@
  * could read differently is refused) before Undertow parses a byte of it, and a body's length or chunked framing is
  * checked as it arrives. A refused head never reaches Undertow; a stand-in request does, and the root handler asks
  * the connection's guard for its verdict, which {@link io.gatehouse.internal.guard.RefusedRequests}, inside the
- * handler tree behind the access log and the metrics, answers with the refusal's status (400; 405 for {@code CONNECT}; 413, 414, 417, 431, 501 or 505) and a closed
- * connection. A body refused part-way reaches the handler reading it as a
- * {@link io.gatehouse.internal.guard.RequestRejectedException}, which it can still answer. Refusals are logged one
+ * handler tree behind the access log and the metrics, answers with the refusal's status (400; 405 for
+ * {@code CONNECT}; 413, 414, 417, 431, 501 or 505) and a closed connection. A body refused part-way reaches the
+ * handler reading it as a {@link io.gatehouse.internal.guard.RequestRejectedException}, which it can still answer. Refusals are logged one
  * line per reason and summarised with a count, never with what the client sent.
  * <p>
  * HTTP/2 ({@link io.gatehouse.internal.guard.Http2Door}: h2c with prior knowledge, told from HTTP/1.1 by
