@@ -11,6 +11,7 @@ import io.gatehouse.config.Timeouts;
 import io.gatehouse.testing.Configs;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp2;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,18 +43,23 @@ final class H2cGateway implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         return new H2cGateway(start(GuardedGateway.proxy(backend.port()), GuardedGateway.LIMITS,
-                GuardedGateway.TIMEOUTS), backend);
+                GuardedGateway.TIMEOUTS, null), backend);
     }
 
     static H2cGateway serving(Action action, Limits limits, Timeouts timeouts) {
-        return new H2cGateway(start(action, limits, timeouts), null);
+        return new H2cGateway(start(action, limits, timeouts, null), null);
     }
 
-    private static Gateway start(Action action, Limits limits, Timeouts timeouts) {
+    /** Like {@link #serving(Action, Limits, Timeouts)}, recording the gateway's meters in {@code registry}. */
+    static H2cGateway serving(Action action, Limits limits, Timeouts timeouts, MeterRegistry registry) {
+        return new H2cGateway(start(action, limits, timeouts, registry), null);
+    }
+
+    private static Gateway start(Action action, Limits limits, Timeouts timeouts, MeterRegistry registry) {
         GatewayConfig config = Configs.gateway(List.of(new ListenAddress("127.0.0.1", 0, false, true)),
                 ForwardedConfig.DEFAULTS, timeouts, limits, AccessLogConfig.OFF_CONFIG,
                 Configs.vhost("site", List.of("*"), List.of(), action));
-        return Gateway.start(config);
+        return registry == null ? Gateway.start(config) : Gateway.start(config, registry);
     }
 
     /** The backend of {@link #withBackend()}. */
