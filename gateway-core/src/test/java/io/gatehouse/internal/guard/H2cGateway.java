@@ -21,6 +21,8 @@ import java.util.List;
 /** The real gateway on an {@code h2c} loopback listener, one vhost for every host. */
 final class H2cGateway implements AutoCloseable {
 
+    private static final ListenAddress LISTEN = new ListenAddress("127.0.0.1", 0, false, true);
+
     private final Gateway gateway;
     /** The backend this gateway proxies to and closes with itself, or null. */
     private final RawBackend backend;
@@ -56,10 +58,18 @@ final class H2cGateway implements AutoCloseable {
     }
 
     private static Gateway start(Action action, Limits limits, Timeouts timeouts, MeterRegistry registry) {
-        GatewayConfig config = Configs.gateway(List.of(new ListenAddress("127.0.0.1", 0, false, true)),
-                ForwardedConfig.DEFAULTS, timeouts, limits, AccessLogConfig.OFF_CONFIG,
-                Configs.vhost("site", List.of("*"), List.of(), action));
+        GatewayConfig config = config(LISTEN, action, limits, timeouts);
         return registry == null ? Gateway.start(config) : Gateway.start(config, registry);
+    }
+
+    private static GatewayConfig config(ListenAddress listen, Action action, Limits limits, Timeouts timeouts) {
+        return Configs.gateway(List.of(listen), ForwardedConfig.DEFAULTS, timeouts, limits, AccessLogConfig.OFF_CONFIG,
+                Configs.vhost("site", List.of("*"), List.of(), action));
+    }
+
+    /** Reloads the same listener (as configured: port 0) with {@code action}, {@code limits} and {@code timeouts}. */
+    void reload(Action action, Limits limits, Timeouts timeouts) {
+        gateway.reload(config(LISTEN, action, limits, timeouts));
     }
 
     /** The backend of {@link #withBackend()}. */

@@ -72,6 +72,15 @@ class Http2AbuseLimitsTest {
     }
 
     @Test
+    void aReloadedCapHoldsForNewConnections() throws Exception {
+        gateway.reload(new EchoConfig(), Limits.DEFAULTS, TIMEOUTS);
+        try (RawHttp2 h2 = gateway.connect()) {
+            assertEquals(Limits.Http2.DEFAULT_MAX_CONCURRENT_STREAMS,
+                    setting(h2.read(), RawHttp2.MAX_CONCURRENT_STREAMS));
+        }
+    }
+
+    @Test
     void aStreamPastTheCapIsRefusedAndTheOthersGoOn() throws Exception {
         int cap = CAP;
         try (RawHttp2 h2 = gateway.connect()) {
