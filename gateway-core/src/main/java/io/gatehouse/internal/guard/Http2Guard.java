@@ -67,6 +67,7 @@ final class Http2Guard implements ConnectionGuard {
             refused("HTTP/2 stream refused: " + maxStreams + " requests in flight on the connection");
             return Http2Channel.ERROR_REFUSED_STREAM;
         }
+        Http2HeadCheck.forHttp11(headers);
         judged = headers;
         verdict = Http2HeadCheck.refused(headers, limits);
         return 0;

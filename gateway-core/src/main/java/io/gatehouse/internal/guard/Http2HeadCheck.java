@@ -33,11 +33,7 @@ final class Http2HeadCheck {
     private Http2HeadCheck() {
     }
 
-    /**
-     * What makes {@code headers} malformed, or null. When it has a {@code host} but no {@code :authority}, the host
-     * becomes the {@code :authority} (RFC 9113 section 8.3.1 lets a client send either): Undertow makes the
-     * {@code Host} of an exchange from {@code :authority} alone.
-     */
+    /** What makes {@code headers} malformed, or null. */
     static String malformed(HeaderMap headers) {
         for (HttpString name : CONNECTION_SPECIFIC) {
             if (headers.contains(name)) {
@@ -77,16 +73,27 @@ final class Http2HeadCheck {
         if (length != null && (length.size() != 1 || !HttpSyntax.contentLength(length.getFirst()))) {
             return "content-length not one decimal number";
         }
-        if (!headers.contains(Http2Channel.AUTHORITY)) {
-            HeaderValues host = headers.get(Headers.HOST);
-            if (host == null) {
-                return "neither :authority nor host";
-            }
-            if (host.size() == 1) {
-                headers.put(Http2Channel.AUTHORITY, host.getFirst());
-            }
+        if (!headers.contains(Http2Channel.AUTHORITY) && !headers.contains(Headers.HOST)) {
+            return "neither :authority nor host";
         }
         return null;
+    }
+
+    /**
+     * Readies a well-formed {@code headers} for the HTTP/1.1 hop: a lone {@code host} becomes the {@code :authority}
+     * (RFC 9113 section 8.3.1 lets a client send either, and Undertow makes the exchange's {@code Host} from
+     * {@code :authority} alone); {@code cookie} fields, which HTTP/2 may split one per crumb, become one, joined with
+     * {@code "; "} (section 8.2.3), as many backends read a single Cookie line.
+     */
+    static void forHttp11(HeaderMap headers) {
+        HeaderValues host = headers.get(Headers.HOST);
+        if (!headers.contains(Http2Channel.AUTHORITY) && host != null && host.size() == 1) {
+            headers.put(Http2Channel.AUTHORITY, host.getFirst());
+        }
+        HeaderValues cookies = headers.get(Headers.COOKIE);
+        if (cookies != null && cookies.size() > 1) {
+            headers.put(Headers.COOKIE, String.join("; ", cookies));
+        }
     }
 
     /**

@@ -123,6 +123,19 @@ class Http2DowngradeTest {
     }
 
     @Test
+    void cookieCrumbsReachTheBackendAsOneCookieField() throws Exception {
+        // RFC 9113 section 8.2.3: HTTP/2 may split Cookie into one field per crumb, which must be joined with "; "
+        // before an HTTP/1.1 hop; many backends read only one Cookie line.
+        try (RawHttp2 h2 = gateway.connect()) {
+            h2.headers(1, true, get("a", "/", "cookie", "a=1", "cookie", "b=2", "cookie", "c=3"));
+            assertEquals(200, h2.await(1).status());
+        }
+        String head = gateway.backend().next().head().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(head.contains("\r\ncookie: a=1; b=2; c=3\r\n"), head);
+        assertEquals(head.indexOf("\r\ncookie:"), head.lastIndexOf("\r\ncookie:"), head);
+    }
+
+    @Test
     void hostAgreeingWithAuthorityIsServed() throws Exception {
         try (RawHttp2 h2 = gateway.connect()) {
             h2.headers(1, true, get("a.test", "/", "host", "A.test"));
