@@ -33,6 +33,7 @@ final class Http2Guard implements ConnectionGuard {
     static final AttachmentKey<Http2Guard> KEY = AttachmentKey.create(Http2Guard.class);
 
     private static final Logger LOG = System.getLogger(Http2Guard.class.getPackageName());
+    private static final Rejection NO_BODY = Rejection.of(400, "HTTP/2 content-length without a body");
 
     private final Limits limits;
     private final Duration idle;
@@ -80,12 +81,20 @@ final class Http2Guard implements ConnectionGuard {
         }
     }
 
+    /**
+     * The verdict on the stream just judged, or 400 when it declared a {@code content-length} and ended with its
+     * header block (the exchange's request is complete before the handler runs only then): a backend would wait
+     * for a body that never comes.
+     */
     @Override
     public Rejection verdict(HttpServerExchange exchange) {
         if (exchange.getRequestHeaders() != judged) {
             return null;
         }
         judged = null;
+        if (verdict == null && exchange.isRequestComplete() && exchange.getRequestContentLength() > 0) {
+            return NO_BODY;
+        }
         return verdict;
     }
 

@@ -155,6 +155,15 @@ class Http2DowngradeTest {
     }
 
     @Test
+    void contentLengthWithoutABodyIsRefused() throws Exception {
+        try (RawHttp2 h2 = gateway.connect()) {
+            h2.headers(1, true, request("POST", "a", "/", "content-length", "5"));
+            assertEquals(400, h2.await(1).status());
+            assertOnlyTheNextRequestIsProxied(h2, 3);
+        }
+    }
+
+    @Test
     void bodyLongerThanContentLengthIsReset() throws Exception {
         try (RawHttp2 h2 = gateway.connect()) {
             h2.headers(1, false, request("POST", "a", "/", "content-length", "3"));
