@@ -3,6 +3,8 @@ package io.gatehouse;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
 import io.gatehouse.internal.guard.FrontDoor;
+import io.gatehouse.internal.guard.Http2Door;
+import io.gatehouse.internal.guard.PriorKnowledge;
 import io.gatehouse.internal.guard.RefusedRequests;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
@@ -10,9 +12,9 @@ import io.gatehouse.internal.tls.HandshakeSettings;
 import io.gatehouse.internal.tls.TlsFrontDoor;
 import io.gatehouse.internal.xnio.PerIoThread;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import io.undertow.server.protocol.http2.Http2OpenListener;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -73,8 +75,11 @@ final class Listener {
     /** Open client connections, idle ones included; counted only with a registry, for the connections gauge. */
     private final AtomicInteger open = new AtomicInteger();
     private final HttpOpenListener connections;
-    /** HTTP/2, on a {@code tls} listener (chosen by ALPN); null on others. */
-    private final Http2OpenListener http2;
+    /**
+     * HTTP/2: on a {@code tls} listener chosen by ALPN, on an {@code h2c} listener with prior knowledge; null on
+     * others.
+     */
+    private final Http2Door http2;
     /** The TLS side of a {@code tls} listener, in front of {@link #connections} and {@link #http2}; null on others. */
     private final TlsFrontDoor tls;
     /** What a TLS connection accepted now handshakes with: the current generation's certificates; null if plain. */
@@ -90,12 +95,12 @@ final class Listener {
         this.shared = shared;
         this.gate = new GenerationGate(generation, serving -> serving.rootFor(address));
         this.connections = new HttpOpenListener(shared.buffers(), options(generation.config()));
-        connections.setRootHandler(FrontDoor.guard(this::admitRequest, shared.refusals()));
-        // The framing guard reads HTTP/1.1 bytes only; HTTP/2 is framed by Undertow.
-        this.http2 = address.tls() ? new Http2OpenListener(shared.buffers(), options(generation.config())) : null;
-        if (http2 != null) {
-            http2.setRootHandler(this::admitRequest);
-        }
+        HttpHandler guarded = FrontDoor.guard(this::admitRequest, shared.refusals());
+        connections.setRootHandler(guarded);
+        GatewayConfig config = generation.config();
+        this.http2 = address.h2c() || address.tls()
+                ? new Http2Door(shared.buffers(), guarded, shared.refusals(), config.limits(), config.timeouts())
+                : null;
         this.tls = address.tls() ? tlsFrontDoor() : null;
         this.handshakes = handshakes(generation);
     }
@@ -143,7 +148,16 @@ final class Listener {
      */
     private void setUpConnection(StreamConnection connection) {
         DeferredReadSuspension.install(connection.getSourceChannel());
-        installFramingCheck(connection);
+        if (address.h2c()) {
+            tellPriorKnowledge(connection, gate.generation().config());
+            return;
+        }
+        serveHttp1(connection, null);
+    }
+
+    /** Undertow's HTTP/1.1 parser takes the connection, over the framing checks, which judge {@code firstBytes} first. */
+    private void serveHttp1(StreamConnection connection, ByteBuffer firstBytes) {
+        installFramingCheck(connection, firstBytes);
         connections.handleEvent(connection);
         if (shared.registry() != null) {
             countUntilClosed(connection);
@@ -151,8 +165,14 @@ final class Listener {
     }
 
     private void installFramingCheck(StreamConnection connection) {
+        installFramingCheck(connection, null);
+    }
+
+    /** The framing checks of the generation current now, which judge {@code firstBytes} (may be null) first. */
+    private void installFramingCheck(StreamConnection connection, ByteBuffer firstBytes) {
         GatewayConfig config = gate.generation().config();
-        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads());
+        FrontDoor.installFramingCheck(connection, config.limits(), config.timeouts(), shared.refusals(), shared.reads(),
+                firstBytes);
     }
 
     /**
@@ -179,6 +199,27 @@ final class Listener {
     private HandshakeSettings handshakes(Generation generation) {
         // A validated configuration has certificates whenever it has a tls listener.
         return address.tls() ? new HandshakeSettings(generation.tls(address)) : null;
+    }
+
+    /**
+     * On an {@code h2c} listener: the connection's first bytes tell HTTP/2 with prior knowledge (its client preface)
+     * from HTTP/1.1, before either parser reads one, so the HTTP/1.1 framing checks never see HTTP/2 frames.
+     */
+    private void tellPriorKnowledge(StreamConnection connection, GatewayConfig config) {
+        PriorKnowledge.sniff(connection, config.timeouts().idle(), new PriorKnowledge.Protocols() {
+            @Override
+            public void http1(StreamConnection http1, ByteBuffer firstBytes) {
+                serveHttp1(http1, firstBytes);
+            }
+
+            @Override
+            public void http2(StreamConnection h2) {
+                http2.afterPreface(h2);
+                if (shared.registry() != null) {
+                    countUntilClosed(h2);
+                }
+            }
+        });
     }
 
     /**
@@ -214,8 +255,10 @@ final class Listener {
      */
     void switchTo(Generation next) {
         connections.setUndertowOptions(options(next.config()));
+        if (http2 != null) {
+            http2.configure(next.config().limits(), next.config().timeouts());
+        }
         if (tls != null) {
-            http2.setUndertowOptions(options(next.config()));
             handshakes = handshakes(next);
         }
         gate.switchTo(next);
@@ -254,6 +297,8 @@ final class Listener {
         connections.closeConnections();
         if (tls != null) {
             tls.closeConnections();
+        }
+        if (http2 != null) {
             http2.closeConnections();
         }
         if (metrics != null) {

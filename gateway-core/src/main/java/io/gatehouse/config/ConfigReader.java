@@ -120,7 +120,8 @@ final class ConfigReader {
 
     private Limits limits(Fields l) {
         return new Limits(l.value(Keys.LIMITS_MAX_BODY), l.value(Keys.LIMITS_MAX_HEADER_BYTES), l.value(Keys.LIMITS_MAX_HEADERS),
-                l.value(Keys.LIMITS_MAX_URI_BYTES), l.value(Keys.LIMITS_ENCODED_SLASHES));
+                l.value(Keys.LIMITS_MAX_URI_BYTES), l.value(Keys.LIMITS_ENCODED_SLASHES),
+                new Limits.Http2(l.section(Keys.LIMITS_HTTP2).value(Keys.HTTP2_MAX_CONCURRENT_STREAMS)));
     }
 
     private BoundVhost vhost(ConfigNode node, String path, Timeouts timeouts) {

@@ -246,6 +246,18 @@ public final class GatewayConfigBuilder {
     }
 
     /**
+     * {@code limits.http2.maxConcurrentStreams}: the most requests in flight on one HTTP/2 connection; a stream past
+     * it is refused with {@code REFUSED_STREAM}; default 100.
+     *
+     * @param streams 1 to 10000
+     * @return this builder
+     */
+    public GatewayConfigBuilder http2MaxConcurrentStreams(int streams) {
+        root.section(Keys.TOP_LIMITS).section(Keys.LIMITS_HTTP2).put(Keys.HTTP2_MAX_CONCURRENT_STREAMS, (long) streams);
+        return this;
+    }
+
+    /**
      * {@code accessLog}: turns the access log on. Without this call the builder's access log is off (the YAML
      * default is standard output); once called, lines go to standard output in the combined format unless the
      * definition says otherwise: {@code accessLog(a -> a.path("/var/log/gatehouse.log").format(Format.JSON))}.

@@ -69,7 +69,7 @@ class KeysTableTest {
         for (Keys.Key<?> key : Keys.all().toList()) {
             String doc = Files.readString(RepositoryRoot.find().resolve("src-docs").resolve(key.section().doc()));
             // Written in backticks, alone or as a segment of a key path: `queue`, `health.failures`, `headers.request.set`
-            Pattern written = Pattern.compile("`([A-Za-z]+\\.)*" + Pattern.quote(key.name()) + "(\\.[A-Za-z]+)*`");
+            Pattern written = Pattern.compile("`([A-Za-z0-9]+\\.)*" + Pattern.quote(key.name()) + "(\\.[A-Za-z0-9]+)*`");
             if (!written.matcher(doc).find()) {
                 missing.add(key.path() + " in " + key.section().doc());
             }
@@ -134,7 +134,7 @@ class KeysTableTest {
             "## Top level", List.of(""), "## vhosts[]", List.of("vhosts[]."),
             "### proxy", List.of("proxy.", "routes[].proxy."), "### files", List.of("files."));
 
-    private static final Pattern ROW = Pattern.compile("\\| `([A-Za-z.]+)` \\| ([^|]*) \\| ([^|]*) \\|.*");
+    private static final Pattern ROW = Pattern.compile("\\| `([A-Za-z0-9.]+)` \\| ([^|]*) \\| ([^|]*) \\|.*");
 
     /** A row of a key table: its Type and Default cells. */
     private record Row(String type, String byDefault) {

@@ -284,6 +284,13 @@ public final class Keys {
             b -> b.choice(Limits.EncodedSlashes.values()), Default.of(Limits.EncodedSlashes.REFUSE),
             "what routes make of %2F in a path");
 
+    public static final Section HTTP2 = new Section("limits.http2", Limits.Http2.class, CONFIGURATION);
+    public static final Key<Integer> HTTP2_MAX_CONCURRENT_STREAMS = HTTP2.value("maxConcurrentStreams",
+            "maxConcurrentStreams", b -> b.wholeNumber(1, 10_000, "must be 1 to 10000"),
+            Default.of(Limits.Http2.DEFAULT_MAX_CONCURRENT_STREAMS), "most requests in flight on one HTTP/2 connection");
+    public static final Key<Void> LIMITS_HTTP2 = LIMITS.opening("http2", Limits.class, "http2", HTTP2, null,
+            "HTTP/2 connection limits");
+
     public static final Section ACCESS_LOG = new Section("accessLog", AccessLogConfig.class, CONFIGURATION);
     public static final Key<String> ACCESS_LOG_PATH = ACCESS_LOG.value("path", "path", Binders::accessLogPath,
             Default.of(AccessLogConfig.STDOUT), "\"-\" (standard output), off, logger, logger:NAME, or a file");
@@ -595,7 +602,7 @@ public final class Keys {
             "certificates, protocols and ciphers of the tls listeners");
 
     /** Every section, for the table's checks. */
-    public static final List<Section> SECTIONS = List.of(TOP, FORWARDED, TIMEOUTS, LIMITS, ACCESS_LOG, LOG, SHUTDOWN, ADMIN,
+    public static final List<Section> SECTIONS = List.of(TOP, FORWARDED, TIMEOUTS, LIMITS, HTTP2, ACCESS_LOG, LOG, SHUTDOWN, ADMIN,
             VHOST, VHOST_TLS, TLS, CERTIFICATE, ROUTE, PROXY, PROXY_TIMEOUTS, HEALTH, BACKEND_TLS, ROUTE_PROXY, FILES, GZIP, CACHE, FASTCGI, FASTCGI_TIMEOUTS, SPAWN, ECHO, REDIRECT, RESPOND, REWRITE,
             HEADER, HEADERS, HEADER_OPERATIONS);
 

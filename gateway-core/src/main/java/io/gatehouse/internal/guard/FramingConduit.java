@@ -6,12 +6,10 @@ import io.gatehouse.internal.xnio.PerIoThread;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
+import io.undertow.util.StatusCodes;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.StreamSinkChannel;
-import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.StreamSourceConduit;
 
 import java.lang.System.Logger;
@@ -19,7 +17,7 @@ import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>A request head is held back until its blank line, then judged whole by {@link HeadCheck}. Accepted, it goes
- *       up unchanged, alone in that read. Refused, Undertow gets a stand-in request ({@link Rejection#asRequest()})
- *       and then the end of the stream: the client is answered in order and the connection closes; no byte after
- *       the refused head is ever parsed.</li>
+ *       up unchanged, alone in that read. Refused, Undertow gets a stand-in request ({@link #STAND_IN}) and then
+ *       the end of the stream; the {@link GuardHandler} asks this conduit for its {@link #verdict verdict} on it,
+ *       so the client is answered in order, through Undertow's normal response path, and the connection closes;
+ *       no byte after the refused head is ever parsed.</li>
  *   <li>A body goes up as it arrives, after its framing is checked ({@link ChunkedCheck}, which also holds chunk
  *       sizes to {@code limits.maxBody}). A refusal mid-body stops delivery at the last good byte, and the exchange's
  *       {@link BodyGate} tells the handler, which answers 400, 413 or 431 when its response has not started.</li>
@@ -45,11 +44,17 @@ import java.util.concurrent.TimeUnit;
  *
  * Used by one reader at a time, as every XNIO conduit; the timer runs on the connection's IO thread.
  */
-final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class FramingConduit extends ReadThroughConduit implements ConnectionGuard {
 
     private static final Logger LOG = System.getLogger(FramingConduit.class.getPackageName());
     /** The size of a read buffer ({@link FrontDoor#readBuffers}). */
     static final int READ_BUFFER = 8 * 1024;
+    /**
+     * What Undertow parses in place of a refused head: a well-formed request without a body, {@code Connection:
+     * close}. Nothing in it says why: the handler asks the conduit ({@link #verdict}).
+     */
+    private static final byte[] STAND_IN = "GET / HTTP/1.1\r\nHost: rejected.invalid\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
     /** Room for a method and a version around a target of {@code maxUriBytes}. */
     private static final int REQUEST_LINE_SLACK = 1024;
 
@@ -91,6 +96,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private int requestLineEnd = -1;
     private int lineStart;
     private boolean afterCR;
+    /** Why the head was refused: set while it is being read, then the verdict on the stand-in. */
     private Rejection refusal;
 
     private long bodyRemaining;
@@ -110,7 +116,14 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
      */
     FramingConduit(StreamConnection connection, Limits limits, Duration requestHeaderTimeout, Duration idleTimeout,
                    RepeatedEvents refusals, PerIoThread<ByteBuffer> reads) {
+        this(connection, limits, requestHeaderTimeout, idleTimeout, refusals, reads, null);
+    }
+
+    /** Like the other, with the connection's {@code firstBytes} already read off the socket (null: none). */
+    FramingConduit(StreamConnection connection, Limits limits, Duration requestHeaderTimeout, Duration idleTimeout,
+                   RepeatedEvents refusals, PerIoThread<ByteBuffer> reads, ByteBuffer firstBytes) {
         super(connection.getSourceChannel().getConduit());
+        this.in = firstBytes;
         this.connection = connection;
         this.limits = limits;
         this.check = new HeadCheck(limits);
@@ -130,13 +143,32 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         return null;
     }
 
-    /** An exchange began: a refusal of its body is reported through {@code bodyGate}. */
-    void exchangeStarted(BodyGate bodyGate) {
+    /**
+     * The verdict on the head just parsed: once a head is refused, the only request Undertow still gets is the
+     * stand-in, and each exchange is asked about before Undertow reads the next head.
+     */
+    @Override
+    public Rejection verdict(HttpServerExchange exchange) {
+        return state == State.REJECTED ? refusal : null;
+    }
+
+    /**
+     * The exchange gets a {@link BodyGate}, through which a refusal of its body is reported; its end tells the
+     * conduit whether the connection switched protocols.
+     */
+    @Override
+    public void admit(HttpServerExchange exchange) {
+        BodyGate bodyGate = new BodyGate();
+        exchange.addRequestWrapper((factory, ignored) -> bodyGate.wrap(factory.create()));
         gate = bodyGate;
+        exchange.addExchangeCompleteListener((done, nextListener) -> {
+            exchangeEnded(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
+            nextListener.proceed();
+        });
     }
 
     /** The exchange ended; {@code switched}: it answered 101, so the rest of the connection is not HTTP. */
-    void exchangeEnded(boolean switched) {
+    private void exchangeEnded(boolean switched) {
         gate = null;
         upgradeAfterBody = false;
         if (switched) {
@@ -381,7 +413,8 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
 
     /** Undertow gets the stand-in request, then the end of the stream; nothing the client sent after is read. */
     private void refuse(Rejection rejection) {
-        out = rejection.asRequest();
+        refusal = rejection;
+        out = ByteBuffer.wrap(STAND_IN);
         state = State.REJECTED;
         in = null;
         resetHead();
@@ -605,15 +638,5 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
             }
         }
         return total;
-    }
-
-    @Override
-    public long transferTo(long position, long count, FileChannel target) throws IOException {
-        return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-    }
-
-    @Override
-    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        return IoUtils.transfer(new ConduitReadableByteChannel(this), count, throughBuffer, target);
     }
 }

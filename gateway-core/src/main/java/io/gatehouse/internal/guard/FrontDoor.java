@@ -52,8 +52,24 @@ public final class FrontDoor {
      */
     public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
                                           RepeatedEvents refusals, PerIoThread<ByteBuffer> reads) {
-        connection.getSourceChannel().setConduit(
-                new FramingConduit(connection, limits, timeouts.requestHeader(), timeouts.idle(), refusals, reads));
+        installFramingCheck(connection, limits, timeouts, refusals, reads, null);
+    }
+
+    /**
+     * Like {@link #installFramingCheck(StreamConnection, Limits, Timeouts, RepeatedEvents, PerIoThread)}, for a
+     * connection whose {@code firstBytes} were already read off it ({@link PriorKnowledge}): they are judged first.
+     *
+     * @param connection a freshly accepted connection, not yet handed to Undertow
+     * @param limits     the listener's size limits
+     * @param timeouts   its request-header and idle timeouts
+     * @param refusals   the listener owner's {@link #refusalLog refusal log}
+     * @param reads      the owner's read buffers ({@link #readBuffers})
+     * @param firstBytes the bytes read, from position to limit; null when none were
+     */
+    public static void installFramingCheck(StreamConnection connection, Limits limits, Timeouts timeouts,
+                                          RepeatedEvents refusals, PerIoThread<ByteBuffer> reads, ByteBuffer firstBytes) {
+        connection.getSourceChannel().setConduit(new FramingConduit(connection, limits, timeouts.requestHeader(),
+                timeouts.idle(), refusals, reads, firstBytes));
     }
 
     /**

@@ -12,19 +12,21 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 
 /**
- * The root handler of a guarded listener, the handler-side half of the {@link FramingConduit}:
+ * The root handler of a guarded listener, the handler-side half of each connection's {@link ConnectionGuard}
+ * (its {@link FramingConduit} for HTTP/1.1, its {@link Http2Guard} for HTTP/2):
  * <ul>
- *   <li>marks a stand-in for a refused head (one log line) and passes it on, for {@link RefusedRequests} to answer
- *       with its status and a closed connection;</li>
- *   <li>gives every other exchange a {@link BodyGate}, so a body refused part-way reaches the handler as a
- *       {@link RequestRejectedException} it can still answer;</li>
- *   <li>tells the conduit how each exchange ended, so it knows when a connection switched protocols;</li>
+ *   <li>asks the guard for its verdict on the request: a refused one is marked (one log line) and passed on, for
+ *       {@link RefusedRequests} to answer with its status (closing an HTTP/1.1 connection);</li>
+ *   <li>lets the guard {@linkplain ConnectionGuard#admit admit} every other exchange (over HTTP/1.1 a
+ *       {@link BodyGate}, so a body refused part-way reaches the handler as a {@link RequestRejectedException} it
+ *       can still answer, and the end of the exchange, so the conduit knows when a connection switched
+ *       protocols; over HTTP/2 the count of requests in flight);</li>
  *   <li>handles {@code Expect: 100-continue} hop by hop, as nginx does: {@code 100 Continue} goes to the client when
  *       the body is first read (never when the request is answered without reading it, which then closes the
  *       connection). The Expect header stays on the request (Undertow needs it to send the 100).</li>
  * </ul>
- * It fails closed: an exchange on a connection without its framing conduit (a wiring mistake, such as a conduit
- * stacked over it) is answered 500 with a closed connection and never reaches the tree.
+ * It fails closed: an exchange on a connection without a guard (a wiring mistake, such as a conduit stacked over
+ * the framing conduit) is answered 500 with a closed connection and never reaches the tree.
  */
 final class GuardHandler implements HttpHandler {
 
@@ -51,36 +53,30 @@ final class GuardHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        FramingConduit framing = FramingConduit.of(exchange);
-        if (framing == null) {
-            // Every connection of a guarded listener reads through its framing conduit; one that does not was never
-            // checked (a conduit stacked over it hides it: metrics once did), so nothing of it is served.
+        ConnectionGuard guard = ConnectionGuard.of(exchange);
+        if (guard == null) {
+            // Every connection of a guarded listener reads through its framing conduit or its HTTP/2 guard; one
+            // that does not was never checked (a conduit stacked over it hides it: metrics once did), so nothing of
+            // it is served.
             if (LOG.isLoggable(Level.ERROR)) {
-                LOG.log(Level.ERROR, exchange.getSourceAddress() + ": no framing conduit under this connection, answered 500");
+                LOG.log(Level.ERROR, exchange.getSourceAddress() + ": no guard on this connection, answered 500");
             }
             exchange.setPersistent(false);
             ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);
             return;
         }
-        Rejection rejected = Rejection.parse(exchange.getRequestHeaders().getFirst(Rejection.HEADER));
+        Rejection rejected = guard.verdict(exchange);
         if (rejected != null) {
             if (LOG.isLoggable(Level.INFO)) {
                 refusals.event("request refused with " + rejected.status() + ": " + rejected.reason(),
                         exchange.getSourceAddress() + ":");
             }
-            exchange.setPersistent(false);
             // Answered by RefusedRequests inside the tree, so the access log and the metrics see it.
             RefusedRequests.mark(exchange, rejected);
             next.handleRequest(exchange);
             return;
         }
-        BodyGate gate = new BodyGate();
-        exchange.addRequestWrapper((factory, ignored) -> gate.wrap(factory.create()));
-        framing.exchangeStarted(gate);
-        exchange.addExchangeCompleteListener((done, nextListener) -> {
-            framing.exchangeEnded(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
-            nextListener.proceed();
-        });
+        guard.admit(exchange);
         continuing.handleRequest(exchange);
     }
 }

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * origin-form, absolute-form, nor {@code *} with OPTIONS; obs-fold; a field name with a non-token character or
  * whitespace before the colon; a field value with a control character; a missing or repeated Host; a
  * Content-Length that is not one plain decimal number; Transfer-Encoding with Content-Length, in HTTP/1.0, repeated,
- * or with {@code chunked} repeated or not alone; the {@link Rejection#HEADER} a client must not send.
+ * or with {@code chunked} repeated or not alone.
  * 405 for {@code CONNECT} (Gatehouse is never a forward proxy); 501 for a transfer coding other than chunked; 505
  * for a version other than 1.x; 414 for a target longer than {@code limits.maxUriBytes}; 431 for more than
  * {@code limits.maxHeaders} fields; 413 for a declared Content-Length above {@code limits.maxBody}; 417 for an
@@ -167,8 +167,6 @@ final class HeadCheck {
                 }
             } else if (matchesIgnoreCase(head, line, colon, "upgrade")) {
                 upgrade = true;
-            } else if (matchesIgnoreCase(head, line, colon, Rejection.HEADER)) {
-                return Verdict.reject(400, "reserved header " + Rejection.HEADER);
             }
             line = lineEnd + 2;
         }

@@ -32,6 +32,26 @@ public final class HttpSyntax {
     }
 
     /**
+     * A Content-Length value as Gatehouse accepts one on either side: 1 to 18 ASCII digits, so that it always fits
+     * in a long; no sign, no list, no whitespace.
+     *
+     * @param value a field value
+     * @return whether it is such a length
+     */
+    public static boolean contentLength(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * SP or HTAB: the only whitespace HTTP allows inside a header line (never CR, LF, VT or FF).
      *
      * @param b a byte

@@ -2,6 +2,7 @@ package io.gatehouse.internal.proxy;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Protocols;
 import io.undertow.util.StatusCodes;
 
 /**
@@ -13,7 +14,7 @@ import io.undertow.util.StatusCodes;
  * Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}) for bodies with a Content-Length. A chunked
  * body is limited by the server's {@code MAX_ENTITY_SIZE}, which Undertow 2.4.4 reads when it parses the request
  * head; past it Undertow closes the client connection (no 413 can be sent), which is why embedding.md asks a server
- * that mounts the gateway to set that option.
+ * that mounts the gateway to set that option. An HTTP/2 request's limit is left alone (see the comment inside).
  */
 final class BodyLimit implements HttpHandler {
 
@@ -37,7 +38,11 @@ final class BodyLimit implements HttpHandler {
             exchange.endExchange();
             return;
         }
-        exchange.setMaxEntitySize(maxBody);
+        if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
+            // Over HTTP/2 Undertow would enforce it by closing the stream, which reads as the end of the body: a
+            // truncated body forwarded as complete. The front door's HTTP/2 guard counts the body instead.
+            exchange.setMaxEntitySize(maxBody);
+        }
         next.handleRequest(exchange);
     }
 }

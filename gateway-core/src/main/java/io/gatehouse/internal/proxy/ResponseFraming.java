@@ -1,5 +1,7 @@
 package io.gatehouse.internal.proxy;
 
+import io.gatehouse.internal.http.HttpSyntax;
+
 import io.undertow.util.Headers;
 
 /**
@@ -11,7 +13,6 @@ import io.undertow.util.Headers;
  */
 final class ResponseFraming {
 
-    private static final int MAX_LENGTH_DIGITS = 18;
 
     private ResponseFraming() {
     }
@@ -27,25 +28,12 @@ final class ResponseFraming {
         if (lengths > 0 && codings > 0) {
             return "Transfer-Encoding together with Content-Length";
         }
-        if (lengths > 0 && (lengths != 1 || !isLength(response.first(Headers.CONTENT_LENGTH)))) {
+        if (lengths > 0 && (lengths != 1 || !HttpSyntax.contentLength(response.first(Headers.CONTENT_LENGTH)))) {
             return "invalid or repeated Content-Length";
         }
         if (codings > 0 && (codings != 1 || !Headers.CHUNKED.equalToString(response.first(Headers.TRANSFER_ENCODING).trim()))) {
             return "Transfer-Encoding other than chunked";
         }
         return null;
-    }
-
-    private static boolean isLength(String value) {
-        if (value.isEmpty() || value.length() > MAX_LENGTH_DIGITS) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -102,7 +102,7 @@ class RequestFramingTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "Foo: bar\r\n folded\r\n", "Foo : bar\r\n", "Foo\t: bar\r\n", "Fo(o: bar\r\n", ": bar\r\n", "Foo bar\r\n",
-            "Foo: b\0ar\r\n", "Foo: b\rar\r\n", "Foo: b\u007far\r\n", "Host: b\r\n", "Gatehouse-Rejected: 200 fake\r\n",
+            "Foo: b\0ar\r\n", "Foo: b\rar\r\n", "Foo: b\u007far\r\n", "Host: b\r\n",
     })
     void malformedHeaderFieldIsRefusedWith400(String field) throws Exception {
         refused(400, "GET / HTTP/1.1\r\nHost: a\r\n" + field + "\r\n");
