@@ -1,4 +1,4 @@
-# Shared by the side benchmarks (transfer-heap.sh, vhost-scale.sh, cost-per-request.sh, start-up.sh): sourced, never
+# Shared by the side benchmarks (transfer-heap.sh, vhost-scale.sh, cost-per-request.sh, start-up.sh, php.sh, tls.sh): sourced, never
 # run.
 # Each script sets `name` (its name in messages) before sourcing this file.
 
@@ -59,4 +59,18 @@ cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
+}
+
+# For the scripts that sample the servers' memory (php.sh, tls.sh).
+pid_tree() {  # a process and all its descendants
+  local p=$1 child
+  echo "$p"
+  for child in $(pgrep -P "$p" || true); do pid_tree "$child"; done
+}
+rss_kib() {  # the summed VmRSS of the given pids
+  local total=0 p key value unit
+  for p in "$@"; do
+    while read -r key value unit; do [[ $key == VmRSS: ]] && total=$((total + value)); done 2>/dev/null < "/proc/$p/status" || true
+  done
+  echo "$total"
 }

@@ -188,18 +188,6 @@ for server in "${servers[@]}"; do
   ((size == 65536)) || { echo "php: $server's big.php answered $size bytes, not 65536" >&2; exit 1; }
 done
 
-pid_tree() {  # a process and all its descendants
-  local p=$1 child
-  echo "$p"
-  for child in $(pgrep -P "$p" || true); do pid_tree "$child"; done
-}
-rss_kib() {  # the summed VmRSS of the given pids
-  local total=0 p key value unit
-  for p in "$@"; do
-    while read -r key value unit; do [[ $key == VmRSS: ]] && total=$((total + value)); done 2>/dev/null < "/proc/$p/status" || true
-  done
-  echo "$total"
-}
 cpu_ticks() {  # the summed user + system clock ticks of the given pids, all their threads
   local total=0 p fields
   for p in "$@"; do

@@ -125,14 +125,6 @@ for server in "${servers[@]}"; do
   done
 done
 
-pid_tree() { local p=$1 child; echo "$p"; for child in $(pgrep -P "$p" || true); do pid_tree "$child"; done; }
-rss_kib() {
-  local total=0 p key value unit
-  for p in "$@"; do
-    while read -r key value unit; do [[ $key == VmRSS: ]] && total=$((total + value)); done 2>/dev/null < "/proc/$p/status" || true
-  done
-  echo "$total"
-}
 # run SERVER SCENARIO DURATION OUT: the load's output in OUT, the server's peak RSS (KiB) in OUT.rss.
 run() {
   local server=$1 scenario=$2 seconds=${3%s} out=$4 load_pid peak=0 now server_pids
