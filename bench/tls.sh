@@ -55,7 +55,7 @@ fi
   for kind in ec rsa; do
     if [[ $kind == ec ]]; then key_opts=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else key_opts=(-newkey rsa:2048); fi
     openssl req "${key_opts[@]}" -nodes -keyout "$kind.key" -out "$kind.csr" -subj "/CN=bench.test" 2> /dev/null
-    printf 'subjectAltName=DNS:bench.test,DNS:localhost\n' > "$kind.ext"
+    printf 'subjectAltName=DNS:bench.test,DNS:localhost,IP:127.0.0.1\n' > "$kind.ext"
     openssl x509 -req -in "$kind.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile "$kind.ext" \
       -out "$kind.crt" 2> /dev/null
     cat "$kind.crt" ca.pem > "$kind.fullchain.pem"
@@ -74,7 +74,7 @@ tls:
   certificates: [{ cert: "$work/ec.fullchain.pem", key: "$work/ec.key" }]
 vhosts:
   - hosts: ["*"]
-    proxy: { backends: ["127.0.0.1:18150"] }
+    proxy: { backends: ["http://127.0.0.1:18150"] }
 EOF
 sed -e 's/18151/18152/' -e 's/ec\./rsa./g' "$work/gatehouse.yaml" > "$work/gatehouse-rsa.yaml"
 "$root/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/gatehouse.out" 2>&1 &
@@ -97,7 +97,7 @@ nginx -p "$work/nginx/" -c "$work/nginx/nginx-rsa.conf" -g 'daemon off;' > "$wor
 pids+=($!)
 
 sed -e "s|@LISTEN@|127.0.0.1:18155 ssl crt $work/ec.haproxy.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2|" \
-    -e 's|@MAXCONN@|16384|' -e '/#LOG_ON#/d' -e 's/#LOG_OFF#//' -e 's/127.0.0.1:18080/127.0.0.1:18150/' \
+    -e 's|@MAXCONN@|4096|' -e '/#LOG_ON#/d' -e 's/#LOG_OFF#//' -e 's/127.0.0.1:18080/127.0.0.1:18150/' \
     -e 's/set-header X-Forwarded-Proto http$/set-header X-Forwarded-Proto https/' "$here/conf/haproxy.cfg" > "$work/haproxy.cfg"
 sed -e 's/18155/18156/' -e 's/ec\.haproxy/rsa.haproxy/' "$work/haproxy.cfg" > "$work/haproxy-rsa.cfg"
 haproxy -db -f "$work/haproxy.cfg" > "$work/haproxy.out" 2>&1 &

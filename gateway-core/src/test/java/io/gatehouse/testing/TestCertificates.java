@@ -123,7 +123,8 @@ public final class TestCertificates {
     }
 
     /**
-     * Starts a leaf certificate for {@code names} (subject alternative names; the first is also the common name).
+     * Starts a leaf certificate for {@code names} (subject alternative names, an IP literal as an IP address; the
+     * first is also the common name).
      * EC P-256, valid from a day ago for 90 days, PKCS#8 key, unless the returned request says otherwise.
      */
     public Request issue(String... names) {
@@ -187,7 +188,8 @@ public final class TestCertificates {
             try {
                 X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(ca.getSubjectX500Principal().getName()),
                         serial(), Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + names.get(0)), keys.getPublic());
-                GeneralName[] alternatives = names.stream().map(name -> new GeneralName(GeneralName.dNSName, name))
+                GeneralName[] alternatives = names.stream().map(name -> new GeneralName(
+                        name.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, name))
                         .toArray(GeneralName[]::new);
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternatives));
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));

@@ -35,7 +35,8 @@ public final class CertificateNames {
      * The names {@code certificate} covers.
      *
      * @param certificate a server (leaf) certificate
-     * @return its names; none when it has no DNS subject alternative name
+     * @return its names (DNS names, and IP addresses as a Host header writes them: {@code 127.0.0.1},
+     *         {@code [::1]}); none when it has no such subject alternative name
      */
     public static CertificateNames of(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
@@ -45,6 +46,8 @@ public final class CertificateNames {
                 for (List<?> alternative : alternatives) {
                     if (Integer.valueOf(2).equals(alternative.get(0)) && alternative.get(1) instanceof String dns) {
                         names.add(normalise(dns));
+                    } else if (Integer.valueOf(7).equals(alternative.get(0)) && alternative.get(1) instanceof String ip) {
+                        names.add(ipLiteral(ip));
                     }
                 }
             }
@@ -62,11 +65,11 @@ public final class CertificateNames {
     /**
      * Whether a client may use this certificate for {@code host}.
      *
-     * @param host a host name, any case, with or without a trailing dot; an IP literal is never covered
-     * @return true when an exact name equals it, or a wildcard covers its first label
+     * @param host a host name, any case, with or without a trailing dot, or an IP literal ({@code [v6]} in brackets)
+     * @return true when an exact name or IP address equals it, or a wildcard covers its first label
      */
     public boolean covers(String host) {
-        String name = normalise(host);
+        String name = host.startsWith("[") ? ipLiteral(host.substring(1, host.length() - 1)) : normalise(host);
         if (exact.contains(name)) {
             return true;
         }
@@ -83,6 +86,21 @@ public final class CertificateNames {
      */
     public boolean coversExactly(String host) {
         return exact.contains(normalise(host));
+    }
+
+    /**
+     * An IP address in one spelling whatever the certificate or the client wrote: IPv4 as is, IPv6 in the JDK's full
+     * form in brackets ({@code [0:0:0:0:0:0:0:1]}). A literal is parsed without any lookup.
+     */
+    private static String ipLiteral(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            return "[" + java.net.InetAddress.getByName(address).getHostAddress() + "]";
+        } catch (java.net.UnknownHostException e) {
+            return "[" + address + "]";
+        }
     }
 
     private static String normalise(String name) {

@@ -43,4 +43,14 @@ class CertificateNamesTest {
     void theNamesAreTheSubjectAlternativeNamesInOrder() {
         assertEquals(List.of("*.b.test", "b.test"), names("*.B.test", "b.test").names());
     }
+
+    @Test
+    void anIpAddressNameCoversTheAddressAsAHostHeaderWritesIt() {
+        CertificateNames local = names("localhost", "127.0.0.1", "::1");
+        assertTrue(local.covers("127.0.0.1"));
+        assertTrue(local.covers("[::1]"));
+        assertTrue(local.covers("[0:0:0:0:0:0:0:1]"));
+        assertFalse(local.covers("127.0.0.2"));
+        assertFalse(local.covers("[::2]"));
+    }
 }
