@@ -7,6 +7,7 @@ import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestCertificates;
 import io.gatehouse.testing.TlsClient;
 import io.gatehouse.testing.UnusedPort;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,7 @@ class TlsListenerTest {
     private TestCertificates ca;
     private TestCertificates.Issued certificate;
     private int port;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Gateway gateway;
 
     @BeforeEach
@@ -68,7 +70,7 @@ class TlsListenerTest {
         ca = TestCertificates.create(dir);
         certificate = ca.issue("a.test", "localhost").write();
         port = UnusedPort.next();
-        gateway = Gateway.start(config());
+        gateway = Gateway.start(config(), registry);
     }
 
     private GatewayConfig config() throws ConfigException {
@@ -304,12 +306,14 @@ class TlsListenerTest {
              LogCapture xnio = LogCapture.on("org.xnio")) {
             // The JDK's default trust store does not know the test CA: the client rejects the certificate.
             assertThrows(SSLHandshakeException.class, () -> connect(SSLContext.getDefault(), "a.test", "h2").close());
-            LogRecord line = awaitRecord(tlsLog);
+            // The server closing the connection comes after anything it logs about the failure.
+            awaitNoConnectionOpen();
+            assertEquals(1, tlsLog.records().size(), tlsLog.messages().toString());
+            LogRecord line = tlsLog.records().get(0);
             assertTrue(line.getMessage().contains("TLS handshake failed: "), line.getMessage());
             assertTrue(line.getMessage().startsWith("127.0.0.1:"), line.getMessage());
             assertEquals(null, line.getThrown());
             assertTrue(line.getLevel().intValue() < Level.INFO.intValue(), line.getLevel().toString());
-            assertEquals(1, tlsLog.records().size(), tlsLog.messages().toString());
             assertEquals(List.of(), warnings(undertow));
             assertEquals(List.of(), warnings(xnio));
         } finally {
@@ -336,13 +340,17 @@ class TlsListenerTest {
         return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
 
-    private static LogRecord awaitRecord(LogCapture capture) throws InterruptedException {
+    /**
+     * Waits until the listener counts no open connection. The connection was counted at accept, before the server's
+     * first handshake bytes, so a client that saw those has been counted and this waits for its close.
+     */
+    private void awaitNoConnectionOpen() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (capture.records().isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "no log line");
+        double open;
+        while ((open = registry.get(GatewayMeters.CONNECTIONS_ACTIVE).gauge().value()) != 0) {
+            assertTrue(System.nanoTime() < deadline, "connections still open: " + open);
             Thread.sleep(10);
         }
-        return capture.records().get(0);
     }
 
     private static List<String> warnings(LogCapture capture) {

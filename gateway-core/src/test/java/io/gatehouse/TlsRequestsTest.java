@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.gatehouse.config.ForwardedConfig;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.RawHttp2;
 import io.gatehouse.testing.TestCertificates;
 import io.gatehouse.testing.TlsClient;
 import io.gatehouse.testing.UnusedPort;
@@ -14,11 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -142,47 +139,14 @@ class TlsRequestsTest {
 
     @Test
     void aClientClaimingSchemeHttpOverHttp2IsStillHttpsToBackends() throws Exception {
-        try (SSLSocket socket = TlsClient.connect(ca.clientContext(), gateway.addresses().get(1), "app.test", "h2")) {
+        try (SSLSocket socket = TlsClient.connect(ca.clientContext(), gateway.addresses().get(1), "app.test", "h2");
+             RawHttp2 h2 = RawHttp2.start(socket)) {
             assertEquals("h2", socket.getApplicationProtocol());
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            frame(out, 4, 0, 0, new byte[0]); // SETTINGS, all defaults
-            ByteArrayOutputStream block = new ByteArrayOutputStream();
-            for (String[] field : new String[][]{{":method", "GET"}, {":scheme", "http"}, {":path", "/x"},
-                    {":authority", "app.test"}}) {
-                // HPACK literal without indexing, new name, no Huffman coding (RFC 7541 §6.2.2).
-                block.write(0);
-                block.write(field[0].length());
-                block.write(field[0].getBytes(StandardCharsets.ISO_8859_1));
-                block.write(field[1].length());
-                block.write(field[1].getBytes(StandardCharsets.ISO_8859_1));
-            }
-            frame(out, 1, 0x5, 1, block.toByteArray()); // HEADERS, END_STREAM | END_HEADERS, stream 1
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            while (true) {
-                int length = in.readUnsignedShort() << 8 | in.readUnsignedByte();
-                int type = in.readUnsignedByte();
-                in.readUnsignedByte();
-                int stream = in.readInt() & 0x7fffffff;
-                in.readNBytes(length);
-                if (type == 1 && stream == 1) {
-                    break; // the response's HEADERS: the request has been to the backend
-                }
-            }
+            assertEquals(200, h2.headersAndAwait(1, RawHttp2.get("app.test", "/x")).status());
         }
         LoggedRequest request = onlyRequest();
         assertEquals("https", request.getHeader("X-Forwarded-Proto"));
         assertTrue(request.getHeader("Forwarded").endsWith(";proto=https"), request.getHeader("Forwarded"));
-    }
-
-    private static void frame(DataOutputStream out, int type, int flags, int stream, byte[] payload) throws IOException {
-        out.writeShort(payload.length >> 8);
-        out.writeByte(payload.length & 0xff);
-        out.writeByte(type);
-        out.writeByte(flags);
-        out.writeInt(stream);
-        out.write(payload);
     }
 
     private LoggedRequest onlyRequest() {

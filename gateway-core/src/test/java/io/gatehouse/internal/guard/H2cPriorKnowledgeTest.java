@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class H2cPriorKnowledgeTest {
 
-    private final H2cGateway gateway = H2cGateway.withBackend();
+    private final Http2Gateway gateway = Http2Gateway.withBackend();
 
     @AfterEach
     void stop() throws IOException {
@@ -104,7 +104,7 @@ class H2cPriorKnowledgeTest {
     void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
         Timeouts shortIdle = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300),
                 Duration.ofSeconds(30));
-        try (H2cGateway idle = H2cGateway.serving(GuardedGateway.proxy(gateway.backend().port()), Limits.DEFAULTS, shortIdle);
+        try (Http2Gateway idle = Http2Gateway.serving(GuardedGateway.proxy(gateway.backend().port()), Limits.DEFAULTS, shortIdle);
              Socket socket = new Socket()) {
             socket.connect(idle.address());
             socket.setSoTimeout(10_000);

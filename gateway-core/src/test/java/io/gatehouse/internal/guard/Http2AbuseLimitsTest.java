@@ -8,7 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
@@ -22,11 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The abuse limits of an HTTP/2 connection, each driven with raw frames on an h2c connection to a gateway whose
- * vhost echoes requests (an echo holds its stream open until the request body ends, so a test decides how many
- * requests are in flight).
+ * The abuse limits of an HTTP/2 connection, each driven with raw frames on an h2c connection and on a TLS one (ALPN
+ * h2) to a gateway whose vhost echoes requests (an echo holds its stream open until the request body ends, so a test
+ * decides how many requests are in flight).
  */
 @Timeout(60)
+@ParameterizedClass(name = "{0}")
+@EnumSource(Http2Gateway.Front.class)
 class Http2AbuseLimitsTest {
 
     private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
@@ -41,11 +45,16 @@ class Http2AbuseLimitsTest {
             Limits.DEFAULTS.maxHeaders(), Limits.DEFAULTS.maxUriBytes(), Limits.DEFAULTS.encodedSlashes(),
             new Limits.Http2(CAP));
 
-    private H2cGateway gateway;
+    private final Http2Gateway.Front front;
+    private Http2Gateway gateway;
+
+    Http2AbuseLimitsTest(Http2Gateway.Front front) {
+        this.front = front;
+    }
 
     @BeforeEach
     void start() {
-        gateway = H2cGateway.serving(new EchoConfig(), LIMITS, TIMEOUTS);
+        gateway = Http2Gateway.serving(front, new EchoConfig(), LIMITS, TIMEOUTS);
     }
 
     @AfterEach
@@ -64,7 +73,7 @@ class Http2AbuseLimitsTest {
 
     @Test
     void theDefaultCapIsAdvertised() throws Exception {
-        try (H2cGateway defaults = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, TIMEOUTS);
+        try (Http2Gateway defaults = Http2Gateway.serving(front, new EchoConfig(), Limits.DEFAULTS, TIMEOUTS);
              RawHttp2 h2 = defaults.connect()) {
             assertEquals(Limits.Http2.DEFAULT_MAX_CONCURRENT_STREAMS,
                     setting(h2.read(), RawHttp2.MAX_CONCURRENT_STREAMS));
@@ -196,7 +205,7 @@ class Http2AbuseLimitsTest {
 
     @Test
     void anIdleConnectionIsClosedAfterTimeoutsIdle() throws Exception {
-        try (H2cGateway idle = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, SHORT_IDLE);
+        try (Http2Gateway idle = Http2Gateway.serving(front, new EchoConfig(), Limits.DEFAULTS, SHORT_IDLE);
              RawHttp2 h2 = idle.connect()) {
             h2.headers(1, true, get("a", "/"));
             assertEquals(200, h2.await(1).status());
@@ -206,7 +215,7 @@ class Http2AbuseLimitsTest {
 
     @Test
     void aStalledRequestBodyIsResetAndTheConnectionGoesOn() throws Exception {
-        try (H2cGateway idle = H2cGateway.serving(new EchoConfig(), Limits.DEFAULTS, SHORT_IDLE);
+        try (Http2Gateway idle = Http2Gateway.serving(front, new EchoConfig(), Limits.DEFAULTS, SHORT_IDLE);
              RawHttp2 h2 = idle.connect()) {
             h2.headers(1, false, request("POST", "a", "/"));
             h2.data(1, false, new byte[10]);

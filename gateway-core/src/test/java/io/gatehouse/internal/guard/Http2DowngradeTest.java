@@ -5,7 +5,9 @@ import io.gatehouse.testing.RawHttp2;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,15 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * HTTP/2 requests, written as raw frames on an h2c connection, that an HTTP/1.1 backend could read otherwise than
- * Gatehouse did once downgraded: each ends in a stream error or an error status, and never reaches the gateway.backend(). A
- * well-formed request on the same connection afterwards is proxied, so each case is known to have been refused on
- * its own, without taking the connection (unless the case says so).
+ * HTTP/2 requests, written as raw frames on an h2c connection and on a TLS one (ALPN h2), that an HTTP/1.1 backend
+ * could read otherwise than Gatehouse did once downgraded: each ends in a stream error or an error status, and never
+ * reaches the backend. A well-formed request on the same connection afterwards is proxied, so each case is known to
+ * have been refused on its own, without taking the connection (unless the case says so).
  */
 @Timeout(60)
+@ParameterizedClass(name = "{0}")
+@EnumSource(Http2Gateway.Front.class)
 class Http2DowngradeTest {
 
-    private final H2cGateway gateway = H2cGateway.withBackend();
+    private final Http2Gateway gateway;
+
+    Http2DowngradeTest(Http2Gateway.Front front) {
+        gateway = Http2Gateway.withBackend(front);
+    }
 
     @AfterEach
     void stop() throws IOException {

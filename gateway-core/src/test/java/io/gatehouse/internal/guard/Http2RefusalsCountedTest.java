@@ -23,7 +23,7 @@ class Http2RefusalsCountedTest {
     @Test
     void aRefusedHttp2RequestIsCountedAsA4xxAndAServedOneAsA2xx() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (H2cGateway gateway = H2cGateway.serving(new EchoConfig(), GuardedGateway.LIMITS, GuardedGateway.TIMEOUTS,
+        try (Http2Gateway gateway = Http2Gateway.serving(new EchoConfig(), GuardedGateway.LIMITS, GuardedGateway.TIMEOUTS,
                 registry); RawHttp2 h2 = gateway.connect()) {
             h2.headers(1, true, get("a", "/", "host", "b"));
             assertEquals(400, h2.await(1).status());
