@@ -6,7 +6,8 @@ import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSourceConduit;
 
 /**
- * The lowest layer of a client connection's read side, right on the socket, under the framing conduit: it keeps
+ * The lowest layer of a client connection's read side, right on the socket, under the framing conduit (and, on a
+ * TLS listener, under the TLS conduit, which passes its suspensions down as a parser above would): it keeps
  * the socket registered for reads when the layers above suspend them, and suspends for real only if the client
  * sends something meanwhile.
  *

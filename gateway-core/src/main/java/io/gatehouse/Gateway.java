@@ -9,6 +9,7 @@ import org.xnio.XnioWorker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -272,7 +273,9 @@ public final class Gateway implements AutoCloseable {
      * @return the listeners added, removed and kept
      * @throws io.gatehouse.config.ConfigException when the configuration breaks a rule across records ({@link
      *                                             GatewayConfig#validate()}); nothing changed
-     * @throws ListenerBindException when a listener that {@code next} adds cannot be bound (nothing changed)
+     * @throws ListenerBindException when a listener that {@code next} adds cannot be bound, or {@code next} changes
+     *                               what a bound port speaks (adds or removes {@code tls} or {@code h2c}), which
+     *                               needs a restart (nothing changed)
      * @throws java.io.UncheckedIOException when {@code next}'s access log cannot be opened, or a certificate of its tls
      *                                      listeners cannot be read (nothing changed; the message names the file)
      * @throws IllegalStateException when the gateway is stopped
@@ -281,6 +284,7 @@ public final class Gateway implements AutoCloseable {
         Generation fresh = generations.build(next);
         Map<ListenAddress, Listener> added = new LinkedHashMap<>();
         try {
+            refuseChangedSpeech(next);
             for (ListenAddress address : next.allListeners()) {
                 if (!listeners.containsKey(address)) {
                     added.put(address, bind(address, fresh));
@@ -318,6 +322,27 @@ public final class Gateway implements AutoCloseable {
         listeners.putAll(serving);
         generations.commit(fresh);
         return new Reloaded(List.copyOf(added.keySet()), List.copyOf(removed), List.copyOf(kept));
+    }
+
+    /**
+     * A port stays bound to the gateway's own socket across a reload, so a listener that would speak otherwise on it
+     * cannot be bound beside it; the listener's connections are set up for one protocol when they are accepted.
+     * (Port 0 is a fresh port each time, so it can change.)
+     */
+    private void refuseChangedSpeech(GatewayConfig next) {
+        for (ListenAddress wanted : next.allListeners()) {
+            for (ListenAddress bound : listeners.keySet()) {
+                if (wanted.port() != 0 && wanted.sameSocket(bound) && !wanted.equals(bound)) {
+                    throw new ListenerBindException(wanted, new BindException(
+                            bound.speaking(false, false) + " speaks " + speech(bound) + " and would speak "
+                                    + speech(wanted) + ", which needs a restart"));
+                }
+            }
+        }
+    }
+
+    private static String speech(ListenAddress listener) {
+        return listener.tls() ? ListenAddress.TLS : listener.h2c() ? ListenAddress.H2C : "plain HTTP";
     }
 
     /**

@@ -189,6 +189,9 @@ final class Listener {
      * current now, which it keeps whatever a reload changes, within {@code timeouts.requestHeader}.
      */
     private void setUpTlsConnection(StreamConnection connection) {
+        // Right on the socket, under the TLS conduit, which is all the deferral assumes: the TLS conduit passes
+        // suspend and resume down to it, so the HTTP/1.1 parser's per-request pair costs no epoll call here either.
+        DeferredReadSuspension.install(connection.getSourceChannel());
         if (shared.registry() != null) {
             countUntilClosed(connection);
         }

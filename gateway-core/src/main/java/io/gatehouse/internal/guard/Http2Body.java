@@ -24,8 +24,12 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Once a refusal is thrown, reads see the end of the body (Undertow drains a body before it sends the handler's
  * answer). A reader left waiting {@code timeouts.idle} for the client's next byte resets the stream
- * ({@code CANCEL}), as a stalled HTTP/1.1 body closes its connection: the other streams go on. Used by one reader at
- * a time, on the connection's IO thread, which also runs the stall timer.
+ * ({@code CANCEL}), as a stalled HTTP/1.1 body closes its connection: the other streams go on.
+ *
+ * <p>Threads: one reader at a time, on the connection's IO thread or, for a handler that dispatched and reads
+ * blocking, on a worker thread; the stall timer always runs on the IO thread. What the two share (when the reader
+ * began waiting, the armed timer, whether the body has ended) is volatile; everything else belongs to the reader.
+ * A race between a read and the timer costs at most a timer that fires once more and finds nothing to do.
  */
 final class Http2Body extends ReadThroughConduit {
 
@@ -36,14 +40,14 @@ final class Http2Body extends ReadThroughConduit {
     private final long idleNanos;
     private final Http2Guard guard;
     /** When the reader began waiting for the client's next byte; 0 while it is not waiting. */
-    private long waitingSince;
-    private XnioExecutor.Key timer;
+    private volatile long waitingSince;
+    private volatile XnioExecutor.Key timer;
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private long delivered;
     /** The declared length's last byte, read but held until the stream's end is seen. */
     private boolean holding;
     private byte held;
-    private boolean ended;
+    private volatile boolean ended;
 
     /** {@code idle}: how long the reader may wait for a byte ({@code timeouts.idle}); {@code guard} logs a stall. */
     Http2Body(StreamSourceConduit next, HttpServerExchange exchange, long maxBody, Duration idle, Http2Guard guard) {
@@ -174,8 +178,9 @@ final class Http2Body extends ReadThroughConduit {
     }
 
     private void stopTimer() {
-        if (timer != null) {
-            timer.remove();
+        XnioExecutor.Key armed = timer;
+        if (armed != null) {
+            armed.remove();
             timer = null;
         }
     }

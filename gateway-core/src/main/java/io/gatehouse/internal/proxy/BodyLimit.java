@@ -1,5 +1,6 @@
 package io.gatehouse.internal.proxy;
 
+import io.gatehouse.internal.guard.MountedHttp2Body;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Protocols;
@@ -14,7 +15,8 @@ import io.undertow.util.StatusCodes;
  * Undertow's 2 MiB default ({@code UndertowOptions.MAX_ENTITY_SIZE}) for bodies with a Content-Length. A chunked
  * body is limited by the server's {@code MAX_ENTITY_SIZE}, which Undertow 2.4.4 reads when it parses the request
  * head; past it Undertow closes the client connection (no 413 can be sent), which is why embedding.md asks a server
- * that mounts the gateway to set that option. An HTTP/2 request's limit is left alone (see the comment inside).
+ * that mounts the gateway to set that option. An HTTP/2 body is counted as it is read, by the front door's guard
+ * on a gateway's own listeners and by {@link MountedHttp2Body} elsewhere: past the limit the proxy answers 413.
  */
 final class BodyLimit implements HttpHandler {
 
@@ -39,9 +41,11 @@ final class BodyLimit implements HttpHandler {
             return;
         }
         if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
-            // Over HTTP/2 Undertow would enforce it by closing the stream, which reads as the end of the body: a
-            // truncated body forwarded as complete. The front door's HTTP/2 guard counts the body instead.
             exchange.setMaxEntitySize(maxBody);
+        } else {
+            // Over HTTP/2 Undertow would enforce it by closing the stream, which reads as the end of the body: a
+            // truncated body forwarded as complete. The body is counted as it is read instead.
+            MountedHttp2Body.limit(exchange, maxBody);
         }
         next.handleRequest(exchange);
     }
