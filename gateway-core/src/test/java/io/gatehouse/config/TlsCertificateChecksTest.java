@@ -101,7 +101,7 @@ class TlsCertificateChecksTest {
                   - hosts: [a.test, b.test]
                     echo: {}
                 """);
-        assertEquals(List.of(new ConfigProblem(Optional.of(yaml.toString()), 0, 0, "tls.certificates[0]",
+        assertEquals(List.of(new ConfigProblem(Optional.of(yaml.toString()), 4, 9, "tls.certificates[0].cert",
                 "the certificate in " + a.certificate() + " (a.test, www.a.test) expires in 5 days, on " + soon
                         + "; renew it (certbot renew), then reload")), config.warnings());
     }
@@ -119,7 +119,7 @@ class TlsCertificateChecksTest {
                     listen: [':80']
                     echo: {}
                 """);
-        assertEquals(List.of(new ConfigProblem(Optional.of(yaml.toString()), 0, 0, "vhosts[0].hosts[3]",
+        assertEquals(List.of(new ConfigProblem(Optional.of(yaml.toString()), 4, 43, "vhosts[0].hosts[3]",
                 "'c.test' of vhost 'a.test' is served on a tls listener, but no certificate covers it: its clients will get"
                         + " a certificate for other names and refuse it")), config.warnings());
     }
