@@ -91,10 +91,7 @@ class TlsRouteReportTest {
                 listen: ['127.0.0.1:8080', '127.0.0.1:8443 tls']
                 vhosts:
                   - hosts: [c.test]
-                    tls:
-                      certificate: { cert: c.test.pem, key: c.test.key }
-                      redirect: true
-                      hsts: max-age=63072000; includeSubDomains
+                    tls: { certificate: { cert: c.test.pem, key: c.test.key }, redirect: true, hsts: max-age=63072000; includeSubDomains }
                     echo: {}
                 """);
 
