@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,10 +136,13 @@ final class ConfigReader {
         // Without a problem every host was bound, the i-th from the i-th item written; with one, they may be
         // placeholders, which the cross-checks leave out.
         Map<String, CrossChecks.Place> hostsAt = new LinkedHashMap<>();
+        List<Route.Origin> hostOrigins = new ArrayList<>();
         if (problems.count() == problemsBefore) {
             List<ConfigNode> written = ((Sequence) f.entry(Keys.VHOST_HOSTS).value()).items();
             for (int i = 0; i < hosts.size(); i++) {
-                hostsAt.put(hosts.get(i), CrossChecks.Place.at(written.get(i), f.pathOf(Keys.VHOST_HOSTS) + "[" + i + "]"));
+                CrossChecks.Place at = CrossChecks.Place.at(written.get(i), f.pathOf(Keys.VHOST_HOSTS) + "[" + i + "]");
+                hostsAt.put(hosts.get(i), at);
+                hostOrigins.add(new Route.Origin(problems.file(), at.line(), at.column(), at.keyPath()));
             }
         }
         String name = f.value(Keys.VHOST_NAME, hosts.isEmpty() ? "" : hosts.get(0));
@@ -157,7 +161,7 @@ final class ConfigReader {
         VhostTls tls = f.has(Keys.VHOST_TLS_GROUP) ? vhostTls(tlsFields) : VhostTls.NONE;
         // Without hosts or routes a problem was added above, so these placeholders never reach a caller.
         VirtualHost vhost = new VirtualHost(name, hosts.isEmpty() ? List.of("*") : hosts, listen,
-                routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes, tls);
+                routes.isEmpty() ? List.of(Route.catchAll(new EchoConfig())) : routes, tls, hostOrigins);
         ConfigNode.Entry listenEntry = f.entry(Keys.VHOST_LISTEN);
         ConfigNode.Entry redirectEntry = tlsFields.entry(Keys.VHOST_TLS_REDIRECT);
         return new BoundVhost(vhost, new CrossChecks.Claim(vhost.name(), path, hostsAt, vhost.listen(),
@@ -349,7 +353,9 @@ final class ConfigReader {
         if (cert == null || key == null) {
             return null;
         }
-        CertificateFiles files = new CertificateFiles(cert, key);
+        ConfigNode.Entry certAt = c.entry(Keys.CERTIFICATE_CERT);
+        CertificateFiles files = new CertificateFiles(cert, key, new Route.Origin(problems.file(), certAt.line(),
+                certAt.column(), c.pathOf(Keys.CERTIFICATE_CERT)));
         try {
             CertificatePair.read(files, Instant.now());
         } catch (CertificateProblem e) {

@@ -2,6 +2,7 @@ package io.gatehouse.config;
 
 import io.gatehouse.internal.config.Keys;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One entry of {@code vhosts}: a set of host names and what to do with their requests.
@@ -12,8 +13,10 @@ import java.util.List;
  * @param routes tried in order, the first that matches serves the request; never empty. The YAML shorthand of one
  *               action on the vhost ({@code proxy:}, {@code files:}, {@code echo:}) is one catch-all route.
  * @param tls    its own certificate, HTTPS redirect and HSTS ({@code tls}); {@link VhostTls#NONE} unless configured
+ * @param hostsAt where each of {@code hosts} was written, in the same order, for warnings about a host; empty in code
  */
-public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes, VhostTls tls) {
+public record VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes, VhostTls tls,
+                          List<Route.Origin> hostsAt) {
 
     /**
      * Copies the lists; checks there is a host and a route.
@@ -23,7 +26,9 @@ public record VirtualHost(String name, List<String> hosts, List<ListenAddress> l
      * @param listen its own listeners; empty for the gateway's
      * @param routes at least one route
      * @param tls    not null; {@link VhostTls#NONE} for none
-     * @throws IllegalArgumentException when {@code hosts} or {@code routes} is empty
+     * @param hostsAt one place per host, or empty
+     * @throws IllegalArgumentException when {@code hosts} or {@code routes} is empty, or {@code hostsAt} is neither
+     *                                  empty nor as long as {@code hosts}
      * @throws NullPointerException     when a list or {@code tls} is null
      */
     public VirtualHost {
@@ -37,6 +42,45 @@ public record VirtualHost(String name, List<String> hosts, List<ListenAddress> l
             throw new IllegalArgumentException("a vhost needs at least one route");
         }
         RecordChecks.present(Keys.VHOST_TLS_GROUP, tls);
+        hostsAt = List.copyOf(hostsAt);
+        if (!hostsAt.isEmpty() && hostsAt.size() != hosts.size()) {
+            throw new IllegalArgumentException("vhost '" + name + "': " + hostsAt.size() + " places for " + hosts.size()
+                    + " hosts");
+        }
+    }
+
+    /**
+     * Whether {@code other} is the same vhost: where its hosts were written does not matter, so a vhost read from YAML
+     * equals the one built in code from the same values.
+     *
+     * @param other any object
+     * @return whether it is a {@code VirtualHost} with equal name, hosts, listeners, routes and {@code tls}
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof VirtualHost vhost && Objects.equals(name, vhost.name) && hosts.equals(vhost.hosts)
+                && listen.equals(vhost.listen) && routes.equals(vhost.routes) && tls.equals(vhost.tls);
+    }
+
+    /** @return a hash of the components {@link #equals(Object)} compares */
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, hosts, listen, routes, tls);
+    }
+
+    /**
+     * A vhost built in code: no places for its hosts.
+     *
+     * @param name   a label
+     * @param hosts  at least one host pattern
+     * @param listen its own listeners; empty for the gateway's
+     * @param routes at least one route
+     * @param tls    not null; {@link VhostTls#NONE} for none
+     * @throws IllegalArgumentException when {@code hosts} or {@code routes} is empty
+     * @throws NullPointerException     when a list or {@code tls} is null
+     */
+    public VirtualHost(String name, List<String> hosts, List<ListenAddress> listen, List<Route> routes, VhostTls tls) {
+        this(name, hosts, listen, routes, tls, List.of());
     }
 
     /**

@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
  * names to values, and each route's action under its kind ({@code proxy}, {@code files}, {@code redirect}, …).
  * Secrets are redacted as {@link SecretNames} decides: the value of any key named like a secret (a header rule's
  * header name is its key), and the {@code matches} next to a {@code name} named like one (header conditions),
- * becomes {@value #REDACTED}.
+ * becomes {@value #REDACTED}; a certificate's {@code key} is the path of its key file, shown as written, and nothing
+ * read from a certificate or key file is ever shown.
  */
 final class ConfigJson {
 
@@ -166,21 +167,30 @@ final class ConfigJson {
     }
 
     private static void redact(JsonNode node) {
+        redact(node, false);
+    }
+
+    /**
+     * @param certificate whether {@code node} is, or lists, {@code {cert, key}} mappings, whose {@code key} is the path
+     *                    of a file that only the gateway's user can read: where it is helps, and hides nothing of it
+     */
+    private static void redact(JsonNode node, boolean certificate) {
         if (node instanceof ObjectNode object) {
             JsonNode name = object.get(Keys.HEADER_NAME.name());
             boolean secretPair = name != null && name.isTextual() && SecretNames.isSecret(name.asText());
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 String key = field.getKey();
-                if (field.getValue().isValueNode() && !field.getValue().isNull() && (SecretNames.isSecret(key)
+                boolean keyFile = certificate && key.equals(Keys.CERTIFICATE_KEY.name());
+                if (field.getValue().isValueNode() && !field.getValue().isNull() && ((SecretNames.isSecret(key) && !keyFile)
                         || (secretPair && key.equals(Keys.HEADER_MATCHES.name())))) {
                     field.setValue(TextNode.valueOf(REDACTED));
                 } else {
-                    redact(field.getValue());
+                    redact(field.getValue(), key.equals(Keys.TLS_CERTIFICATES.name()) || key.equals(Keys.VHOST_TLS_CERTIFICATE.name()));
                 }
             }
         } else if (node instanceof ArrayNode array) {
-            array.forEach(ConfigJson::redact);
+            array.forEach(item -> redact(item, certificate));
         }
     }
 

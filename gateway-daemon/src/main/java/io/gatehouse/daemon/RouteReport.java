@@ -1,6 +1,7 @@
 package io.gatehouse.daemon;
 
 import io.gatehouse.config.Action;
+import io.gatehouse.config.CertificateFiles;
 import io.gatehouse.config.EchoConfig;
 import io.gatehouse.config.FastCgiConfig;
 import io.gatehouse.config.FilesConfig;
@@ -11,11 +12,17 @@ import io.gatehouse.config.RedirectConfig;
 import io.gatehouse.config.RespondConfig;
 import io.gatehouse.config.RewriteConfig;
 import io.gatehouse.config.Route;
+import io.gatehouse.config.TlsConfig;
+import io.gatehouse.config.VhostTls;
 import io.gatehouse.config.VirtualHost;
 import io.gatehouse.internal.config.Keys;
+import io.gatehouse.internal.tls.CertificatePair;
+import io.gatehouse.internal.tls.CertificateProblem;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -23,7 +30,9 @@ import java.util.stream.Collectors;
 /**
  * The effective routes of a configuration as {@code gatehouse check} prints them: each listener, then the vhosts
  * bound to it (in configuration order) with their host names and a summary of their action, with every default
- * filled in: one line, or for a proxy two, the second indented under the first. Example:
+ * filled in: one line, or for a proxy two, the second indented under the first; a vhost's own {@code tls} on a line
+ * under its hosts. When a listener speaks TLS, the certificates it chooses from follow, each with the names and expiry
+ * of its file as it is now and the path of its key (never the key), then the protocols and ciphers. Example:
  *
  * <pre>
  * listen 127.0.0.1:8080 (2 vhosts)
@@ -32,6 +41,14 @@ import java.util.stream.Collectors;
  *   app.localhost  hosts app.localhost
  *                  proxy http://127.0.0.1:9000, preserveHost on, connect 5s, response 1m
  *                    idle 1m, connections 64, queue 1024, balance round-robin, retries 0, health failures 3 coolOff 10s
+ * listen 0.0.0.0:443 tls (1 vhost)
+ *   example.com  hosts example.com, www.example.com
+ *                tls redirect on, hsts max-age=63072000; includeSubDomains
+ *                files root /srv/www, index [index.html], listing off
+ * tls.certificates:
+ *   certificate /etc/tls/fullchain.pem: example.com, www.example.com; expires 2027-03-01 (UTC), key /etc/tls/privkey.pem
+ * tls.protocols: TLSv1.3, TLSv1.2
+ * tls.ciphers: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ... (TLS 1.2; TLS 1.3 uses the JDK's suites)
  * </pre>
  */
 final class RouteReport {
@@ -50,6 +67,9 @@ final class RouteReport {
             for (VirtualHost vhost : bound) {
                 String indent = " ".repeat(2 + width);
                 text.append("  ").append(pad(vhost.name(), width)).append("hosts ").append(String.join(", ", vhost.hosts())).append('\n');
+                if (!vhost.tls().equals(VhostTls.NONE)) {
+                    text.append(indent).append(vhostTls(vhost.tls())).append('\n');
+                }
                 for (Route route : vhost.routes()) {
                     text.append(indent);
                     if (!route.matchesEverything()) {
@@ -63,6 +83,9 @@ final class RouteReport {
                 }
             }
         }
+        if (!config.tls().certificates().isEmpty() || config.allListeners().stream().anyMatch(ListenAddress::tls)) {
+            tls(config.tls(), text);
+        }
         text.append(Keys.FORWARDED_TRUSTED.path()).append(": ").append(config.forwarded().trusted().isEmpty()
                 ? "none (X-Forwarded-* headers from every peer are replaced, not extended)"
                 : config.forwarded().trusted().toString()).append('\n');
@@ -71,6 +94,45 @@ final class RouteReport {
                 : "off").append('\n');
         text.append(Keys.SHUTDOWN_DRAIN_TIMEOUT.path()).append(": ").append(duration(config.shutdown().drainTimeout())).append('\n');
         return text.toString();
+    }
+
+    /** The certificates every tls listener chooses from, one a line, then the protocols and TLS 1.2 ciphers. */
+    private static void tls(TlsConfig tls, StringBuilder text) {
+        text.append(Keys.TLS_CERTIFICATES.path()).append(':');
+        if (tls.certificates().isEmpty()) {
+            text.append(" none (each tls listener presents the own certificates of its vhosts)");
+        }
+        text.append('\n');
+        for (CertificateFiles files : tls.certificates()) {
+            text.append("  ").append(certificate(files)).append('\n');
+        }
+        text.append(Keys.TLS_PROTOCOLS.path()).append(": ").append(String.join(", ", tls.protocols())).append('\n');
+        text.append(Keys.TLS_CIPHERS.path()).append(": ").append(String.join(", ", tls.ciphers()))
+                .append(" (TLS 1.2; TLS 1.3 uses the JDK's suites)\n");
+    }
+
+    /** A vhost's own certificate, redirect and HSTS, on one line under its hosts. */
+    private static String vhostTls(VhostTls tls) {
+        StringBuilder text = new StringBuilder(Keys.VHOST_TLS_GROUP.name()).append(' ');
+        tls.certificate().ifPresent(files -> text.append(certificate(files)).append(", "));
+        text.append(label(Keys.VHOST_TLS_REDIRECT, onOff(tls.redirect())));
+        return text.append(", ").append(label(Keys.VHOST_TLS_HSTS, tls.hsts().orElse("off"))).toString();
+    }
+
+    /**
+     * {@code certificate fullchain.pem: a.test, www.a.test; expires 2027-03-01 (UTC), key privkey.pem}: the names and
+     * expiry of the leaf as the file is now, and where the key is; never anything of the key itself.
+     */
+    private static String certificate(CertificateFiles files) {
+        String leaf;
+        try {
+            CertificatePair pair = CertificatePair.read(files, Instant.now());
+            leaf = pair.names() + "; expires " + pair.notAfter().atZone(ZoneOffset.UTC).toLocalDate() + " (UTC)";
+        } catch (CertificateProblem e) {
+            leaf = "cannot be read now: " + e.getMessage();
+        }
+        return Keys.VHOST_TLS_CERTIFICATE.name() + " " + files.cert() + ": " + leaf + ", "
+                + label(Keys.CERTIFICATE_KEY, files.key());
     }
 
     static String count(int n, String noun) {

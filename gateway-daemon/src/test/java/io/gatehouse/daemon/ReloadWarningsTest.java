@@ -50,7 +50,7 @@ class ReloadWarningsTest {
             }
             assertTrue(registry.find(GatewayMeters.CONFIG_RELOADS).tag("result", "success").counter() != null,
                     log.messages().toString());
-            assertTrue(log.messages().stream().anyMatch(line -> line.startsWith(file + ": tls.certificates[0]: the certificate in "
+            assertTrue(log.messages().stream().anyMatch(line -> line.startsWith(file + ":3:25: tls.certificates[0].cert: the certificate in "
                     + dir.resolve("a.test.pem") + " (a.test) expires in 2 days")), log.messages().toString());
         } finally {
             gateway.stop(Duration.ofSeconds(5));

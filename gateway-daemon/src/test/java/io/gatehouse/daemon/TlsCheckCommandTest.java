@@ -44,7 +44,7 @@ class TlsCheckCommandTest {
     }
 
     @Test
-    void aCertificateExpiringSoonIsAWarningOfAValidFile() throws IOException {
+    void aCertificateExpiringSoonIsAWarningOfAValidFileAtTheLineOfItsCert() throws IOException {
         TestCertificates ca = TestCertificates.create(dir);
         ca.issue("a.test").validity(Instant.now().minus(Duration.ofDays(80)), Instant.now().plus(Duration.ofDays(3))).write();
         Path file = Files.writeString(dir.resolve("tls.yaml"), """
@@ -58,7 +58,27 @@ class TlsCheckCommandTest {
         MainTest.Result result = gatehouse("check", file.toString());
 
         assertEquals(Main.OK, result.status(), result.err());
-        assertTrue(result.out().contains("warning: " + file + ": tls.certificates[0]: the certificate in "
+        assertTrue(result.out().contains("warning: " + file + ":2:25: tls.certificates[0].cert: the certificate in "
                 + dir.resolve("a.test.pem") + " (a.test) expires in 2 days"), result.out());
+    }
+
+    @Test
+    void aHostNoCertificateCoversIsAWarningAtItsLine() throws IOException {
+        TestCertificates.create(dir).issue("a.test").write();
+        Path file = Files.writeString(dir.resolve("tls.yaml"), """
+                listen: ["127.0.0.1:18443 tls"]
+                tls: { certificates: [{ cert: a.test.pem, key: a.test.key }] }
+                vhosts:
+                  - hosts:
+                      - a.test
+                      - b.test
+                    echo: {}
+                """);
+
+        MainTest.Result result = gatehouse("check", file.toString());
+
+        assertEquals(Main.OK, result.status(), result.err());
+        assertTrue(result.out().contains("warning: " + file + ":6:9: vhosts[0].hosts[1]: 'b.test' of vhost 'a.test' is"
+                + " served on a tls listener, but no certificate covers it"), result.out());
     }
 }

@@ -616,6 +616,8 @@ public final class Keys {
             "Route.action", "one of the action keys (proxy, files, echo, redirect, respond, rewrite)",
             "Route.proxyPath", "routes[].proxy.path and stripPrefix",
             "Route.origin", "where the route was written",
+            "CertificateFiles.origin", "where its cert was written",
+            "VirtualHost.hostsAt", "where each host was written",
             "Health.check", "health.path, interval and expect",
             "Header.name", "the key of a header mapping entry",
             "Header.value", "the value of a header mapping entry");
