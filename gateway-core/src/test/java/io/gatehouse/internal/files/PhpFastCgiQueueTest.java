@@ -1,5 +1,6 @@
 package io.gatehouse.internal.files;
 
+import io.gatehouse.config.GatewayConfigBuilder;
 import io.gatehouse.testing.CleanUp;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.UnusedPort;
@@ -19,9 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-import io.gatehouse.config.GatewayConfigBuilder;
-
 import static io.gatehouse.internal.files.FileServerFixture.write;
+import static io.gatehouse.internal.files.PhpSite.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +55,7 @@ class PhpFastCgiQueueTest {
         PhpSite site = site(relay, c -> c.maxConnections(2).keepAlive(2));
         List<CompletableFuture<RawHttp.Response>> responses = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            responses.add(CompletableFuture.supplyAsync(() -> get(site, "/wait.php")));
+            responses.add(CompletableFuture.supplyAsync(() -> site.getUnchecked("/wait.php")));
         }
         awaitWaiting(site, 6);
         Files.createFile(root.resolve("go"));
@@ -70,12 +70,12 @@ class PhpFastCgiQueueTest {
     void waitingRequestsRunInTheOrderTheyArrived() throws Exception {
         CountingRelay relay = relayToPhpCgi();
         PhpSite site = site(relay, c -> c.maxConnections(1));
-        CompletableFuture<RawHttp.Response> holding = CompletableFuture.supplyAsync(() -> get(site, "/wait.php"));
+        CompletableFuture<RawHttp.Response> holding = CompletableFuture.supplyAsync(() -> site.getUnchecked("/wait.php"));
         relay.awaitAccepted(1);
         List<CompletableFuture<RawHttp.Response>> queued = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             String target = "/order.php?i=" + i;
-            queued.add(CompletableFuture.supplyAsync(() -> get(site, target)));
+            queued.add(CompletableFuture.supplyAsync(() -> site.getUnchecked(target)));
             awaitWaiting(site, i);
         }
         Files.createFile(root.resolve("go"));
@@ -91,13 +91,14 @@ class PhpFastCgiQueueTest {
     void aRequestThatWaitsPastTheConnectTimeoutIsAnswered503() throws Exception {
         CountingRelay relay = relayToPhpCgi();
         PhpSite site = site(relay, c -> c.maxConnections(1).connectTimeout(Duration.ofMillis(300)));
-        CompletableFuture<RawHttp.Response> holding = CompletableFuture.supplyAsync(() -> get(site, "/wait.php"));
+        CompletableFuture<RawHttp.Response> holding = CompletableFuture.supplyAsync(() -> site.getUnchecked("/wait.php"));
         relay.awaitAccepted(1);
 
         RawHttp.Response waited = site.get("/pid.php");
         Files.createFile(root.resolve("go"));
 
         assertEquals(503, waited.status(), waited.body());
+        assertEquals("1", waited.header("Retry-After"));
         assertTrue(ok(holding.get()).contains("done"));
         assertEquals(1, relay.accepted(), "the request that waited never reached the server");
     }
@@ -121,7 +122,7 @@ class PhpFastCgiQueueTest {
                 c -> c.maxConnections(2).keepAlive(2)));
         List<CompletableFuture<RawHttp.Response>> responses = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            responses.add(CompletableFuture.supplyAsync(() -> get(site, "/pid.php")));
+            responses.add(CompletableFuture.supplyAsync(() -> site.getUnchecked("/pid.php")));
         }
         for (CompletableFuture<RawHttp.Response> response : responses) {
             ok(response.get());
@@ -155,19 +156,5 @@ class PhpFastCgiQueueTest {
 
     private PhpSite site(CountingRelay relay, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
         return cleanUp.add(PhpSite.serving(root, "127.0.0.1:" + relay.port(), IO_THREADS, settings));
-    }
-
-    private static RawHttp.Response get(PhpSite site, String target) {
-        try {
-            return site.get(target);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The body of a 200, as sent (chunked when the script gave no length). */
-    private static String ok(RawHttp.Response response) {
-        assertEquals(200, response.status(), response.body());
-        return response.body();
     }
 }

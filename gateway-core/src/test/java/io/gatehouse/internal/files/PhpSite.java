@@ -10,6 +10,7 @@ import io.gatehouse.testing.RawHttp;
 import io.undertow.Undertow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,21 @@ final class PhpSite implements AutoCloseable {
     RawHttp.Response get(String target) throws IOException {
         return RawHttp.exchangeToClose(address(),
                 "GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
+    }
+
+    /** {@link #get}, for a task of its own: a failed exchange is an unchecked exception. */
+    RawHttp.Response getUnchecked(String target) {
+        try {
+            return get(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The body of a 200, as sent (chunked when the script gave no length); fails the test on another status. */
+    static String ok(RawHttp.Response response) {
+        assertEquals(200, response.status(), response.body());
+        return response.body();
     }
 
     /**
