@@ -42,9 +42,7 @@ class PhpFastCgiKeepAliveTest {
 
     @BeforeEach
     void scripts() throws IOException {
-        write(root.resolve("pid.php"), "<?php echo getmypid();");
-        // Runs until the test creates the file "go": two of them are in flight at once.
-        write(root.resolve("wait.php"), "<?php while (!file_exists(__DIR__ . '/go')) { usleep(10000); } echo 'done';");
+        PhpSite.writeWorkerScripts(root);
     }
 
     @Test

@@ -42,9 +42,7 @@ class PhpFastCgiQueueTest {
 
     @BeforeEach
     void scripts() throws IOException {
-        write(root.resolve("pid.php"), "<?php echo getmypid();");
-        // Runs until the test creates the file "go".
-        write(root.resolve("wait.php"), "<?php while (!file_exists(__DIR__ . '/go')) { usleep(10000); } echo 'done';");
+        PhpSite.writeWorkerScripts(root);
         write(root.resolve("order.php"), "<?php file_put_contents(__DIR__ . '/order.log', $_GET['i'] . ' ', FILE_APPEND);"
                 + " echo 'ran ' . $_GET['i'];");
     }

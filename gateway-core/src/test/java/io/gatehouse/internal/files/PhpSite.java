@@ -77,6 +77,15 @@ final class PhpSite implements AutoCloseable {
                 "GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
     }
 
+    /**
+     * Writes the scripts that show how requests share connections: {@code pid.php} echoes the worker's process id,
+     * {@code wait.php} runs until a file {@code go} appears in {@code root}, then echoes {@code done}.
+     */
+    static void writeWorkerScripts(Path root) throws IOException {
+        write(root.resolve("pid.php"), "<?php echo getmypid();");
+        write(root.resolve("wait.php"), "<?php while (!file_exists(__DIR__ . '/go')) { usleep(10000); } echo 'done';");
+    }
+
     /** {@link #get}, for a task of its own: a failed exchange is an unchecked exception. */
     RawHttp.Response getUnchecked(String target) {
         try {
