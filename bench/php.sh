@@ -15,6 +15,8 @@
 #   --connections N   wrk connections (default 64)
 #   --keep-alive N    also run a second Gatehouse, "gatehouse+ka", with fastcgi.keepAlive: N (on 18137, its own
 #                     php-cgi on 18136), in the same rounds; the first Gatehouse keeps the default (no kept connection)
+#   --max-connections M  with --keep-alive: "gatehouse+ka" also has fastcgi.maxConnections: M (the cap, requests
+#                     beyond it queued in the gateway; give --children to cap at the PHP workers). Default 0: no cap
 #   --keep            keep the work directory (configs, logs, wrk output, results.tsv)
 #   --install         install missing packages with apt-get (root or sudo); otherwise nothing is installed
 #
@@ -34,7 +36,7 @@
 # and a Java 17 runtime; ports 18130-18135; works in a mktemp -d directory and stops what it started on exit.
 set -euo pipefail
 
-rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0 keep_alive=0
+rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0 keep_alive=0 max_connections=0
 seconds_arg() { [[ $2 =~ ^[0-9]+s$ ]] || { echo "php: $1 takes seconds, as 10s" >&2; exit 64; }; }
 while (($#)); do
   case $1 in
@@ -44,9 +46,10 @@ while (($#)); do
     --children) children=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --keep-alive) keep_alive=$2; shift 2 ;;
+    --max-connections) max_connections=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --install) install=1; shift ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "php: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -86,7 +89,8 @@ start_php_cgi() {  # port: php-cgi -b with N children; its pid in php_pid
   pids+=("$php_pid")
 }
 
-# Gatehouse: start_gatehouse NAME PHP_PORT PORT KEEP_ALIVE; the JVM's pid in gatehouse_pid, its php-cgi's in php_pid
+# Gatehouse: start_gatehouse NAME PHP_PORT PORT KEEP_ALIVE MAX_CONNECTIONS; the JVM's pid in gatehouse_pid, its
+# php-cgi's in php_pid
 start_gatehouse() {
   start_php_cgi "$2"
   cat > "$work/$1.yaml" <<EOF
@@ -98,13 +102,13 @@ vhosts:
     files:
       root: "$work/www"
       index: [index.php, index.html]
-      fastcgi: { backends: ["127.0.0.1:$2"], extensions: [".php"], keepAlive: $4 }
+      fastcgi: { backends: ["127.0.0.1:$2"], extensions: [".php"], keepAlive: $4, maxConnections: $5 }
 EOF
   "$root/bin/gatehouse" run "$work/$1.yaml" > "$work/$1.out" 2>&1 &
   gatehouse_pid=$!   # the launcher execs the JVM: this is the JVM's pid
   pids+=("$gatehouse_pid")
 }
-start_gatehouse gatehouse 18130 18131 0
+start_gatehouse gatehouse 18130 18131 0 0
 gatehouse_php=$php_pid gatehouse_jvm=$gatehouse_pid
 
 # lighttpd
@@ -173,7 +177,7 @@ declare -A port=([gatehouse]=18131 [lighttpd]=18133 [nginx]=18135)
 declare -A server_pid=([gatehouse]=$gatehouse_jvm [lighttpd]=$lighttpd_pid [nginx]=$nginx_pid)
 declare -A php_of=([gatehouse]=$gatehouse_php [lighttpd]=$lighttpd_php [nginx]=$fpm_pid)
 if ((keep_alive)); then
-  start_gatehouse gatehouse+ka 18136 18137 "$keep_alive"
+  start_gatehouse gatehouse+ka 18136 18137 "$keep_alive" "$max_connections"
   servers+=(gatehouse+ka)
   port[gatehouse+ka]=18137 server_pid[gatehouse+ka]=$gatehouse_pid php_of[gatehouse+ka]=$php_pid
 fi

@@ -293,18 +293,29 @@ final class ConfigReader {
                     + ", like /index.php");
             frontController = Optional.empty();
         }
-        int keepAlive = c.value(Keys.FASTCGI_KEEP_ALIVE);
-        if (spawn.isPresent() && keepAlive >= spawn.get().workers()) {
+        int maxConnections = c.value(Keys.FASTCGI_MAX_CONNECTIONS, FastCgiConfig.defaultMaxConnections(spawn));
+        if (spawn.isPresent() && maxConnections > spawn.get().workers()) {
+            ConfigNode.Entry entry = c.entry(Keys.FASTCGI_MAX_CONNECTIONS);
+            problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_MAX_CONNECTIONS), maxConnections
+                    + " would queue requests in the listen backlog of a spawned process; give 1 to "
+                    + spawn.get().workers() + " (its children), or 0 for no cap");
+            maxConnections = spawn.get().workers();
+        }
+        int keepAlive = c.value(Keys.FASTCGI_KEEP_ALIVE, maxConnections);
+        int maxKeepAlive = FastCgiConfig.maxKeepAlive(spawn, maxConnections);
+        if (keepAlive > maxKeepAlive) {
             ConfigNode.Entry entry = c.entry(Keys.FASTCGI_KEEP_ALIVE);
-            problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_KEEP_ALIVE), keepAlive + " would keep every "
-                    + "worker of a spawned process on an idle connection; give 0 to " + (spawn.get().workers() - 1)
-                    + " (its children - 1)");
+            problems.add(entry.line(), entry.column(), c.pathOf(Keys.FASTCGI_KEEP_ALIVE), keepAlive + (maxConnections > 0
+                    ? " is more than maxConnections; give 0 to " + maxKeepAlive
+                    : " would keep every worker of a spawned process on an idle connection; give 0 to " + maxKeepAlive
+                    + " (its children - 1), or cap maxConnections"));
             keepAlive = 0;
         }
         Fields t = c.section(Keys.FASTCGI_TIMEOUTS_GROUP);
         return new FastCgiConfig(backends, extensions,
                 t.value(Keys.FASTCGI_TIMEOUTS_CONNECT, timeouts.connect()),
-                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn, frontController, keepAlive);
+                t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn, frontController, keepAlive,
+                maxConnections);
     }
 
     private FastCgiConfig.Spawn spawn(Fields s) {

@@ -29,22 +29,31 @@ import java.util.Optional;
  *                        controllers"
  * @param keepAlive       idle connections kept open to each server between requests ({@code FCGI_KEEP_CONN}),
  *                        counted over all of the gateway's IO threads and of the files actions that use the server;
- *                        0 closes each connection after its request. Each idle connection pins one of the server's
- *                        workers, so it must stay below the workers the server has for this gateway; default
- *                        {@link #DEFAULT_KEEP_ALIVE}. See src-docs/files.md, "Keep-alive connections"
+ *                        0 closes each connection after its request. Default {@code maxConnections}: all of them
+ *                        when the connections are capped, none when they are not. See src-docs/files.md,
+ *                        "Keep-alive connections"
+ * @param maxConnections  connections open at once to each server, counted like {@code keepAlive}; a request that
+ *                        finds them all busy waits in the gateway, first come first served, for up to
+ *                        {@code connectTimeout} (then 503). 0 for no cap. Default {@link #defaultMaxConnections}:
+ *                        the workers of each spawned process, no cap for {@code backends}
  */
 public record FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout,
                             Duration responseTimeout, Optional<Spawn> spawn, Optional<String> frontController,
-                            int keepAlive) {
+                            int keepAlive, int maxConnections) {
 
     /**
-     * {@code fastcgi.keepAlive} when not given: none, a connection per request, as nginx without
-     * {@code fastcgi_keep_conn}. While more requests are in flight than the server has workers, the requests that
-     * open new connections wait in the server's listen backlog behind those that reuse kept ones, which multiplied
-     * the 99th percentile latency of an overloaded benchmark by 3 to 46 (src-docs/files.md, "Keep-alive connections
-     * to FastCGI servers"); keep-alive is for servers with workers to spare.
+     * {@code fastcgi.maxConnections} when not given. With {@code spawn} the workers are known: each process gets as
+     * many connections as it has workers ({@link Spawn#workers()}), and the requests beyond them wait in the gateway,
+     * where they are served in order, instead of in php-cgi's listen backlog, where a request reusing a kept
+     * connection overtakes them. With {@code backends} they are not (php-fpm's {@code pm.max_children}, other
+     * clients): no cap, as nginx and lighttpd have none by default.
+     *
+     * @param spawn the processes the gateway runs, or empty
+     * @return {@code spawn}'s {@link Spawn#workers()}, or 0 (no cap)
      */
-    public static final int DEFAULT_KEEP_ALIVE = 0;
+    public static int defaultMaxConnections(Optional<Spawn> spawn) {
+        return spawn.map(Spawn::workers).orElse(0);
+    }
 
     /** {@code fastcgi.extensions} when not given. */
     public static final List<String> DEFAULT_EXTENSIONS = List.of(".php");
@@ -60,12 +69,16 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @param spawn           the processes to run instead of {@code backends}, or empty
      * @param frontController a path starting with {@code /}, with no {@code .} or {@code ..} segment, no backslash,
      *                        NUL or {@code ?}, ending in one of {@code extensions}; or empty
-     * @param keepAlive       0 or more; with {@code spawn}, fewer than each process's workers
-     *                        ({@link Spawn#workers()})
+     * @param keepAlive       0 or more; at most {@code maxConnections} when that is above 0; else, with
+     *                        {@code spawn}, fewer than each process's workers ({@link Spawn#workers()}), so that one
+     *                        worker always takes new connections
+     * @param maxConnections  0 (no cap) or more; with {@code spawn}, at most each process's workers
      * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is neither
      *                                  {@code fcgi://host:port} nor {@code unix:/path}, an extension does not start
      *                                  with a dot, a timeout is not positive, the front controller is not such a
-     *                                  path, or keepAlive is negative or would pin every spawned worker
+     *                                  path, keepAlive or maxConnections is negative, keepAlive is above the cap or
+     *                                  (uncapped) would pin every spawned worker, or the cap is above the spawned
+     *                                  workers
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig {
@@ -99,14 +112,54 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
             throw new IllegalArgumentException("fastcgi.frontController: give a script path inside the document root "
                     + "ending in one of " + extensions + ", like /index.php; got " + frontController.get());
         }
-        if (keepAlive < 0 || (spawn.isPresent() && keepAlive >= spawn.get().workers())) {
-            throw new IllegalArgumentException("fastcgi.keepAlive: " + keepAlive + " must be 0 or more"
-                    + spawn.map(s -> " and below the " + s.workers() + " workers of each spawned process").orElse(""));
+        if (maxConnections < 0 || (spawn.isPresent() && maxConnections > spawn.get().workers())) {
+            throw new IllegalArgumentException("fastcgi.maxConnections: " + maxConnections + " must be 0 or more"
+                    + spawn.map(s -> " and at most the " + s.workers() + " workers of each spawned process").orElse(""));
+        }
+        if (keepAlive < 0 || keepAlive > maxKeepAlive(spawn, maxConnections)) {
+            throw new IllegalArgumentException("fastcgi.keepAlive: " + keepAlive + " must be 0 to "
+                    + maxKeepAlive(spawn, maxConnections) + (maxConnections > 0 ? " (maxConnections)"
+                    : " (each spawned process's workers - 1)"));
         }
     }
 
     /**
-     * Scripts run on their servers with the default {@code keepAlive}: the constructor before it was added.
+     * The most {@code keepAlive} may be: every connection when they are capped (the gateway queues what the
+     * workers cannot take, so an idle connection never keeps a request waiting in the server's backlog); else all
+     * but one spawned worker, and anything for {@code backends}, whose workers the gateway does not know.
+     *
+     * @param spawn          the processes the gateway runs, or empty
+     * @param maxConnections the cap, 0 for none
+     * @return the largest valid {@code keepAlive}
+     */
+    public static int maxKeepAlive(Optional<Spawn> spawn, int maxConnections) {
+        return maxConnections > 0 ? maxConnections : spawn.map(s -> s.workers() - 1).orElse(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Scripts run on their servers keeping {@code keepAlive} idle connections, with the default
+     * {@code maxConnections}: the constructor before it was added.
+     *
+     * @param backends        {@code fcgi://host:port} or {@code unix:/path} servers: at least one without
+     *                        {@code spawn}, none with it
+     * @param extensions      at least one, each starting with a dot
+     * @param connectTimeout  more than 0
+     * @param responseTimeout more than 0
+     * @param spawn           the processes to run instead of {@code backends}, or empty
+     * @param frontController a script path ending in one of {@code extensions}, or empty
+     * @param keepAlive       0 or more; at most {@link #defaultMaxConnections} of {@code spawn} with it
+     * @throws IllegalArgumentException as the canonical constructor
+     * @throws NullPointerException     when a component is null
+     */
+    public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
+                         Optional<Spawn> spawn, Optional<String> frontController, int keepAlive) {
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController, keepAlive,
+                defaultMaxConnections(spawn));
+    }
+
+    /**
+     * Scripts run on their servers with the default {@code keepAlive} and {@code maxConnections}: the constructor
+     * before they were added.
      *
      * @param backends        {@code fcgi://host:port} servers: at least one without {@code spawn}, none with it
      * @param extensions      at least one, each starting with a dot
@@ -119,7 +172,8 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
                          Optional<Spawn> spawn, Optional<String> frontController) {
-        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController, DEFAULT_KEEP_ALIVE);
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController,
+                defaultMaxConnections(spawn));
     }
 
 
@@ -139,7 +193,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
                          Optional<Spawn> spawn) {
-        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty(), DEFAULT_KEEP_ALIVE);
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, Optional.empty());
     }
 
     /**
@@ -154,7 +208,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      * @throws NullPointerException     when a component is null
      */
     public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout) {
-        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty(), DEFAULT_KEEP_ALIVE);
+        this(backends, extensions, connectTimeout, responseTimeout, Optional.empty(), Optional.empty());
     }
 
     /**

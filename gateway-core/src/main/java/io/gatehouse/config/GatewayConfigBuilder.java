@@ -1572,13 +1572,24 @@ public final class GatewayConfigBuilder {
 
         /**
          * {@code fastcgi.keepAlive}: idle connections kept open to each server between requests, across IO threads;
-         * default {@link FastCgiConfig#DEFAULT_KEEP_ALIVE}.
+         * default {@code maxConnections} (none when uncapped).
          *
-         * @param connections 0 or more; with spawn, below each process's workers
+         * @param connections 0 to {@link FastCgiConfig#maxKeepAlive}
          * @return this builder
          */
         public FastCgiBuilder keepAlive(int connections) {
             return set(Keys.FASTCGI_KEEP_ALIVE, connections);
+        }
+
+        /**
+         * {@code fastcgi.maxConnections}: connections open at once to each server, across IO threads; the requests
+         * beyond them wait in the gateway, in order. Default {@link FastCgiConfig#defaultMaxConnections}.
+         *
+         * @param connections 0 (no cap) or more; with spawn, at most each process's workers
+         * @return this builder
+         */
+        public FastCgiBuilder maxConnections(int connections) {
+            return set(Keys.FASTCGI_MAX_CONNECTIONS, connections);
         }
 
         /**
@@ -1590,6 +1601,18 @@ public final class GatewayConfigBuilder {
          */
         public FastCgiBuilder responseTimeout(Duration timeout) {
             keys.section(Keys.FASTCGI_TIMEOUTS_GROUP).put(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeout);
+            return this;
+        }
+
+        /**
+         * {@code fastcgi.timeouts.connect}: how long opening a connection to a server, or waiting in the gateway for
+         * one ({@code maxConnections}), may take; default the top-level {@code timeouts.connect}.
+         *
+         * @param timeout more than 0
+         * @return this builder
+         */
+        public FastCgiBuilder connectTimeout(Duration timeout) {
+            keys.section(Keys.FASTCGI_TIMEOUTS_GROUP).put(Keys.FASTCGI_TIMEOUTS_CONNECT, timeout);
             return this;
         }
 

@@ -11,40 +11,77 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code files.fastcgi.keepAlive}: its default, the builder, and a value that would pin every spawned worker. */
+/**
+ * {@code files.fastcgi.keepAlive} and {@code maxConnections}: their defaults, the builder, and the values that would
+ * leave requests in a server's listen backlog.
+ */
 class FastCgiKeepAliveKeysTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void noConnectionIsKeptByDefault() throws IOException {
-        assertEquals(0, load("fastcgi: { backends: [\"127.0.0.1:9000\"] }").keepAlive());
-        assertEquals(0, load("fastcgi: { spawn: { command: " + executable() + " } }").keepAlive());
+    void backendsAreNeitherCappedNorKeptByDefault() throws IOException {
+        FastCgiConfig loaded = load("fastcgi: { backends: [\"127.0.0.1:9000\"] }");
+
+        assertEquals(0, loaded.maxConnections());
+        assertEquals(0, loaded.keepAlive());
     }
 
     @Test
-    void spawnedProcessesMayKeepAllTheirWorkersButOne() throws IOException {
-        assertEquals(7, load("fastcgi: { spawn: { command: " + executable() + ", children: 8 }, keepAlive: 7 }")
-                .keepAlive());
+    void spawnedProcessesAreCappedAtTheirWorkersAndKeepThemAllByDefault() throws IOException {
+        FastCgiConfig loaded = load("fastcgi: { spawn: { command: " + executable() + ", children: 8 } }");
+
+        assertEquals(8, loaded.maxConnections());
+        assertEquals(8, loaded.keepAlive());
+    }
+
+    @Test
+    void cappedBackendsKeepEveryConnectionByDefault() throws IOException {
+        FastCgiConfig loaded = load("fastcgi: { backends: [\"127.0.0.1:9000\"], maxConnections: 16 }");
+
+        assertEquals(16, loaded.keepAlive());
     }
 
     @Test
     void theBuilderWritesWhatTheYamlDoes() throws IOException {
         GatewayConfig built = GatewayConfig.builder().vhost(v -> v.hosts("*").files(f -> f.root(dir.toString())
-                .fastcgi(c -> c.backend("127.0.0.1:9000").keepAlive(16)))).build();
+                .fastcgi(c -> c.backend("127.0.0.1:9000").keepAlive(16).maxConnections(32)))).build();
 
-        assertEquals(16, ((FilesConfig) built.vhosts().get(0).action()).fastcgi().orElseThrow().keepAlive());
+        FastCgiConfig fastcgi = ((FilesConfig) built.vhosts().get(0).action()).fastcgi().orElseThrow();
+        assertEquals(16, fastcgi.keepAlive());
+        assertEquals(32, fastcgi.maxConnections());
         assertEquals(16, load("fastcgi: { backends: [\"127.0.0.1:9000\"], keepAlive: 16 }").keepAlive());
     }
 
     @Test
-    void keepingEverySpawnedWorkerIsAnErrorThatNamesTheKey() throws IOException {
-        Path php = executable();
+    void keepingMoreThanTheCapIsAnErrorThatNamesTheKey() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> load("fastcgi: { spawn: { command: " + php + ", children: 4 }, keepAlive: 4 }"));
+                () -> load("fastcgi: { backends: [\"127.0.0.1:9000\"], maxConnections: 4, keepAlive: 5 }"));
+
+        assertTrue(e.getMessage().contains("files.fastcgi.keepAlive") && e.getMessage().contains("give 0 to 4"),
+                e.getMessage());
+    }
+
+    @Test
+    void uncappedSpawnedProcessesMayKeepAllTheirWorkersButOne() throws IOException {
+        Path php = executable();
+        assertEquals(3, load("fastcgi: { spawn: { command: " + php + ", children: 4 }, maxConnections: 0, keepAlive: 3 }")
+                .keepAlive());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("fastcgi: { spawn: { command: " + php + ", children: 4 }, maxConnections: 0, keepAlive: 4 }"));
 
         assertTrue(e.getMessage().contains("files.fastcgi.keepAlive") && e.getMessage().contains("give 0 to 3"),
+                e.getMessage());
+    }
+
+    @Test
+    void aCapAboveTheSpawnedWorkersIsAnErrorThatNamesTheKey() throws IOException {
+        Path php = executable();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("fastcgi: { spawn: { command: " + php + ", children: 4 }, maxConnections: 5 }"));
+
+        assertTrue(e.getMessage().contains("files.fastcgi.maxConnections") && e.getMessage().contains("give 1 to 4"),
                 e.getMessage());
     }
 

@@ -424,8 +424,12 @@ public final class Keys {
             "script run for paths that name no file or directory, like /index.php (nginx try_files)");
     public static final Key<Integer> FASTCGI_KEEP_ALIVE = FASTCGI.value("keepAlive", "keepAlive",
             b -> b.wholeNumber(0, 100_000, "must be 0 to 100000"),
-            Default.of(FastCgiConfig.DEFAULT_KEEP_ALIVE),
+            Default.derived("maxConnections: all connections when capped, none when not"),
             "idle connections kept open to each FastCGI server, across IO threads (FCGI_KEEP_CONN)");
+    public static final Key<Integer> FASTCGI_MAX_CONNECTIONS = FASTCGI.value("maxConnections", "maxConnections",
+            b -> b.wholeNumber(0, 100_000, "must be 0 to 100000"),
+            Default.derived("spawn's children (its workers); 0, no cap, for backends (FastCgiConfig.defaultMaxConnections)"),
+            "connections open at once to each FastCGI server, across IO threads; more requests wait in the gateway");
     public static final Key<Void> FASTCGI_TIMEOUTS_GROUP = FASTCGI.group("timeouts", FASTCGI_TIMEOUTS, "the FastCGI timeouts");
     public static final Key<Void> FASTCGI_SPAWN = FASTCGI.opening("spawn", FastCgiConfig.class, "spawn", SPAWN, null,
             "php-cgi processes the gateway runs as the servers, instead of backends");

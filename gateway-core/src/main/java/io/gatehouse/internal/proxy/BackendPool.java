@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -28,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  * waiting request that gets no connection within {@code connectTimeout} (HAProxy's {@code timeout queue} defaults
  * the same way) fails as {@link Failure#BUSY}. A connection left idle for {@code idleTimeout} is closed (nginx's upstream {@code keepalive_timeout}), so the
  * pool shrinks back to what the load needs and a backend that never times out idle connections is not held
- * open forever. A FastCGI server's pool counts its idle connections in an {@link IdleBudget} instead, over every IO
- * thread and every pool of that server, as each pins one of the server's workers.
+ * open forever. A FastCGI server's pool counts its connections in the server's {@link ServerSlots} instead, over every
+ * IO thread and every pool of that server, as each pins one of the server's workers: its cap and its queue are
+ * shared, and the queue is first come, first served over all threads: a returned connection goes to the oldest
+ * waiter when it waits on the connection's thread, else it is closed and the oldest waiter opens one on its own.
  *
  * <p>Every method must be called on the IO thread that serves the exchange (the forwarder guarantees it), except
  * {@link #close()}. Callbacks run on that same thread.
@@ -65,8 +69,8 @@ final class BackendPool implements AutoCloseable {
     private final URI backend;
     private final Connector connector;
     private final int maxIdle;
-    /** Counts idle connections across threads and pools instead of {@link #maxIdle} per thread; null for none. */
-    private final IdleBudget idleBudget;
+    /** Counts connections across threads and pools instead of the per-thread limits; null for none. */
+    private final ServerSlots slots;
     private final int maxConnections;
     private final int queueSize;
     private final long connectTimeoutMillis;
@@ -87,12 +91,13 @@ final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * A pool of connections {@code connector} opens, kept idle only while {@code idleBudget} has room, whichever IO
-     * thread they belong to; the number of connections open is not capped.
+     * A pool of connections {@code connector} opens, as many at once and as many idle as {@code slots} allow over
+     * every IO thread and pool of the server; a request that finds none waits in the slots' queue for up to
+     * {@code connectTimeoutMillis}.
      */
-    BackendPool(URI backend, Connector connector, IdleBudget idleBudget, long connectTimeoutMillis, long idleTimeoutMillis,
+    BackendPool(URI backend, Connector connector, ServerSlots slots, long connectTimeoutMillis, long idleTimeoutMillis,
                 UpstreamCodec.Factory codecs) {
-        this(backend, connector, 0, idleBudget, 0, 0, connectTimeoutMillis, idleTimeoutMillis, codecs);
+        this(backend, connector, 0, slots, 0, 0, connectTimeoutMillis, idleTimeoutMillis, codecs);
     }
 
     /**
@@ -104,12 +109,12 @@ final class BackendPool implements AutoCloseable {
         this(backend, connector, maxIdle, null, maxConnections, queueSize, connectTimeoutMillis, idleTimeoutMillis, codecs);
     }
 
-    private BackendPool(URI backend, Connector connector, int maxIdle, IdleBudget idleBudget, int maxConnections, int queueSize,
+    private BackendPool(URI backend, Connector connector, int maxIdle, ServerSlots slots, int maxConnections, int queueSize,
                         long connectTimeoutMillis, long idleTimeoutMillis, UpstreamCodec.Factory codecs) {
         this.backend = backend;
         this.connector = connector;
         this.maxIdle = maxIdle;
-        this.idleBudget = idleBudget;
+        this.slots = slots;
         this.maxConnections = maxConnections > 0 ? maxConnections : Integer.MAX_VALUE;
         this.queueSize = queueSize;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -131,6 +136,10 @@ final class BackendPool implements AutoCloseable {
             return;
         }
         PerThread pool = threads.computeIfAbsent(thread, PerThread::new);
+        if (slots != null) {
+            pool.acquireSlot(lease, fresh);
+            return;
+        }
         BackendConnection idle = fresh ? null : pool.pollIdle();
         if (idle != null) {
             lease.connected(idle, true);
@@ -155,7 +164,22 @@ final class BackendPool implements AutoCloseable {
             return;
         }
         connection.idle();
-        threads.computeIfAbsent(thread, PerThread::new).offer(connection);
+        PerThread pool = threads.computeIfAbsent(thread, PerThread::new);
+        if (slots != null) {
+            pool.releaseSlot(connection);
+        } else {
+            pool.offer(connection);
+        }
+    }
+
+    /** @return the requests waiting in the server's queue, over every pool of it; 0 without {@link #slots} */
+    int waiting() {
+        if (slots == null) {
+            return 0;
+        }
+        synchronized (slots) {
+            return slots.queue.size();
+        }
     }
 
     /** Closes idle connections and refuses new leases; leased connections are closed when released. */
@@ -181,11 +205,16 @@ final class BackendPool implements AutoCloseable {
         }
     }
 
-    /** One IO thread's share; touched only from that thread. */
-    private final class PerThread {
+    /**
+     * One IO thread's share; touched only from that thread, except that with {@link #slots} its {@link #idle} list
+     * is changed only under the slots' monitor, by any thread (one that waits for a slot takes back an idle one).
+     */
+    final class PerThread {
         final XnioIoThread thread;
         /** The most recently used first: taken from the front, so the longest idle are at the back. */
         final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+        /** Guards {@link #idle}: the server's slots when counted there, else nothing else touches it. */
+        private final Object idleLock = slots != null ? slots : this;
         /** Armed when a connection joins {@link #idle}, for when the one at its back will have been idle too long. */
         XnioExecutor.Key idleSweep;
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
@@ -208,15 +237,13 @@ final class BackendPool implements AutoCloseable {
             return connection;
         }
 
-        /** Whether one more connection may join {@link #idle}; counts it in the budget when there is one. */
-        private boolean mayKeepIdle() {
-            return idleBudget == null ? idle.size() < maxIdle : idleBudget.tryKeep();
-        }
-
-        /** A connection left {@link #idle}: taken, or closed. */
+        /** A connection left {@link #idle}: taken, or closed. Under {@link #idleLock}. */
         private void leftIdle() {
-            if (idleBudget != null) {
-                idleBudget.left();
+            if (slots != null) {
+                slots.idle--;
+                if (idle.isEmpty()) {
+                    slots.holdingIdle.remove(this);
+                }
             }
         }
 
@@ -231,15 +258,112 @@ final class BackendPool implements AutoCloseable {
             if (waiter != null) {
                 waiter.timer.remove();
                 waiter.lease.connected(connection, true);
-            } else if (!mayKeepIdle()) {
+            } else if (idle.size() >= maxIdle) {
                 // Opened for a peak: the load after it is served by the idle ones kept.
                 connection.close();
             } else {
-                connection.idleSince = System.nanoTime();
-                idle.addFirst(connection);
-                if (idleSweep == null) {
-                    armIdleSweep(idleTimeoutNanos);
+                keepIdle(connection);
+                sweepIdleLater();
+            }
+        }
+
+        private void keepIdle(BackendConnection connection) {
+            connection.idleSince = System.nanoTime();
+            idle.addFirst(connection);
+        }
+
+        private void sweepIdleLater() {
+            if (idleSweep == null) {
+                armIdleSweep(idleTimeoutNanos);
+            }
+        }
+
+        /**
+         * {@link #acquire} with {@link #slots}: an idle connection of this thread while nobody waits, else a new one
+         * while the server has a slot free, else a place in the server's queue, taking back the slot of an idle
+         * connection on another thread if there is one.
+         */
+        void acquireSlot(Lease lease, boolean fresh) {
+            BackendConnection reused = null;
+            boolean connect = false;
+            Waiter waiter = null;
+            BackendConnection evicted = null;
+            PerThread evictedFrom = null;
+            synchronized (slots) {
+                // A request sent again after a stale connection was admitted already: it goes ahead of the queue.
+                boolean first = fresh || slots.queue.isEmpty();
+                if (!fresh && first && (reused = pollIdle()) != null) {
+                    // Reused: an idle connection that was closed since is dropped by pollIdle, its slot freed later.
+                } else if (first && slots.taken < slots.max) {
+                    slots.taken++;
+                    connect = true;
+                } else {
+                    waiter = new Waiter(this, lease, fresh);
+                    if (fresh) {
+                        slots.queue.addFirst(waiter);
+                    } else {
+                        slots.queue.addLast(waiter);
+                    }
+                    if (!slots.holdingIdle.isEmpty()) {
+                        evictedFrom = slots.holdingIdle.iterator().next();
+                        evicted = evictedFrom.idle.pollLast();
+                        evictedFrom.leftIdle();
+                    }
                 }
+            }
+            if (reused != null) {
+                lease.connected(reused, true);
+            } else if (connect) {
+                connect(lease);
+            } else {
+                Waiter queued = waiter;
+                queued.timer = WorkerUtils.executeAfter(thread, () -> {
+                    boolean stillWaiting;
+                    synchronized (slots) {
+                        stillWaiting = slots.queue.remove(queued);
+                    }
+                    if (stillWaiting) {
+                        lease.failed(Failure.BUSY, "no connection free within " + connectTimeoutMillis + "ms");
+                    }
+                }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+                if (evicted != null) {
+                    // Closed on its own thread; its close frees the slot for the oldest waiter.
+                    evictedFrom.thread.execute(evicted::close);
+                }
+            }
+        }
+
+        /**
+         * {@link #release} with {@link #slots}, of an open connection that may serve again: to the oldest waiter if
+         * it waits on this thread, or kept idle while nobody waits and the server's idle cap has room, else closed,
+         * which hands its slot to the oldest waiter. A connection cannot move to another IO thread, so when the
+         * oldest waits on another, order costs a connect there.
+         */
+        void releaseSlot(BackendConnection connection) {
+            Waiter reuser = null;
+            boolean kept = false;
+            synchronized (slots) {
+                Waiter oldest = slots.queue.peekFirst();
+                if (oldest != null) {
+                    if (oldest.pool == this && !oldest.fresh) {
+                        reuser = slots.queue.pollFirst();
+                    }
+                } else if (slots.idle < slots.maxIdle) {
+                    slots.idle++;
+                    if (idle.isEmpty()) {
+                        slots.holdingIdle.add(this);
+                    }
+                    keepIdle(connection);
+                    kept = true;
+                }
+            }
+            if (reuser != null) {
+                reuser.timer.remove();
+                reuser.lease.connected(connection, true);
+            } else if (kept) {
+                sweepIdleLater();
+            } else {
+                connection.close();
             }
         }
 
@@ -248,14 +372,19 @@ final class BackendPool implements AutoCloseable {
             idleSweep = null;
             long now = System.nanoTime();
             BackendConnection longest;
-            while ((longest = idle.peekLast()) != null && now - longest.idleSince >= idleTimeoutNanos) {
-                idle.pollLast();
-                leftIdle();
+            while (true) {
+                synchronized (idleLock) {
+                    longest = idle.peekLast();
+                    if (longest == null || now - longest.idleSince < idleTimeoutNanos) {
+                        break;
+                    }
+                    idle.pollLast();
+                    leftIdle();
+                }
                 longest.close();
             }
             // Closing frees a slot, which may connect a waiting request whose connection is already back (and the
             // timer armed again): re-read the list, and arm only when nothing did.
-            longest = idle.peekLast();
             if (longest != null && idleSweep == null) {
                 armIdleSweep(longest.idleSince + idleTimeoutNanos - now);
             }
@@ -267,7 +396,7 @@ final class BackendPool implements AutoCloseable {
         }
 
         void enqueue(Lease lease, boolean fresh) {
-            Waiter waiter = new Waiter(lease, fresh);
+            Waiter waiter = new Waiter(this, lease, fresh);
             waiter.timer = WorkerUtils.executeAfter(thread, () -> {
                 if (waiting.remove(waiter)) {
                     lease.failed(Failure.BUSY, "no connection free within " + connectTimeoutMillis + "ms");
@@ -279,6 +408,10 @@ final class BackendPool implements AutoCloseable {
         /** A slot was freed: a waiting request may open a connection in it. */
         void slotFreed() {
             open--;
+            if (slots != null) {
+                handOnSlot(slots);
+                return;
+            }
             Waiter waiter = waiting.pollFirst();
             if (waiter != null && !closed) {
                 waiter.timer.remove();
@@ -286,6 +419,24 @@ final class BackendPool implements AutoCloseable {
             } else if (waiter != null) {
                 waiter.timer.remove();
                 waiter.lease.failed(Failure.CLOSED, "proxy is shutting down");
+            }
+        }
+
+        /** Opens a connection for {@code waiter} on this thread, in the server slot it was handed; from any thread. */
+        private void connectInSlot(Waiter waiter) {
+            try {
+                thread.execute(() -> {
+                    waiter.timer.remove();
+                    if (closed) {
+                        handOnSlot(slots);
+                        waiter.lease.failed(Failure.CLOSED, "proxy is shutting down");
+                    } else {
+                        connect(waiter.lease);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The thread is gone, and its requests with it: the slot goes to the next waiter.
+                handOnSlot(slots);
             }
         }
 
@@ -321,8 +472,10 @@ final class BackendPool implements AutoCloseable {
                     attempt.timer.remove();
                     BackendConnection connection = new BackendConnection(channel, codecs);
                     connection.onClose(() -> {
-                        if (idle.remove(connection)) {
-                            leftIdle();
+                        synchronized (idleLock) {
+                            if (idle.remove(connection)) {
+                                leftIdle();
+                            }
                         }
                         slotFreed();
                     });
@@ -342,28 +495,57 @@ final class BackendPool implements AutoCloseable {
                 idleSweep.remove();
                 idleSweep = null;
             }
-            // Closing fires the close listener, which edits idle: close a copy.
-            BackendConnection[] toClose = idle.toArray(BackendConnection[]::new);
-            idle.clear();
+            BackendConnection[] toClose;
+            List<Waiter> failing = new ArrayList<>(waiting);
+            waiting.clear();
+            synchronized (idleLock) {
+                // Closing fires the close listener, which edits idle: close a copy.
+                toClose = idle.toArray(BackendConnection[]::new);
+                idle.clear();
+                for (BackendConnection ignored : toClose) {
+                    leftIdle();
+                }
+                if (slots != null) {
+                    slots.queue.removeIf(waiter -> waiter.pool == this && failing.add(waiter));
+                }
+            }
             for (BackendConnection connection : toClose) {
-                leftIdle();
                 connection.close();
             }
-            Waiter waiter;
-            while ((waiter = waiting.pollFirst()) != null) {
+            for (Waiter waiter : failing) {
                 waiter.timer.remove();
                 waiter.lease.failed(Failure.CLOSED, "proxy is shutting down");
             }
         }
     }
 
-    private static final class Waiter {
+    /**
+     * A connection to the server closed, or was never opened: its slot goes to the oldest waiter, of whichever pool
+     * and thread, or back to the server's free slots.
+     */
+    private static void handOnSlot(ServerSlots slots) {
+        Waiter next;
+        synchronized (slots) {
+            next = slots.queue.pollFirst();
+            if (next == null) {
+                slots.taken--;
+            }
+        }
+        if (next != null) {
+            next.pool.connectInSlot(next);
+        }
+    }
+
+    /** A request waiting for a connection, on the IO thread of {@link #pool}. */
+    static final class Waiter {
+        final PerThread pool;
         final Lease lease;
         /** Wants a new connection, not an idle one (a request resent after a stale pooled connection). */
         final boolean fresh;
         XnioExecutor.Key timer;
 
-        Waiter(Lease lease, boolean fresh) {
+        Waiter(PerThread pool, Lease lease, boolean fresh) {
+            this.pool = pool;
             this.lease = lease;
             this.fresh = fresh;
         }

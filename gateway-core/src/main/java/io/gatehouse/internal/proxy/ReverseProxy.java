@@ -164,10 +164,11 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         List<Backend> backends = new ArrayList<>();
         for (URI uri : uris) {
             backends.add(new Backend(uri,
-                    // A worker serves one connection for as long as it stays open: idle connections are counted
-                    // per server, over the IO threads and the pools of every files action (IdleBudget).
+                    // A worker serves one connection for as long as it stays open: connections are counted and
+                    // queued for per server, over the IO threads and the pools of every files action (ServerSlots).
                     new BackendPool(uri, FastCgiConfig.isUnixSocket(uri) ? unixSockets.to(uri) : BackendPool.tcp(uri),
-                            IdleBudget.of(uri, fastcgi.keepAlive()), fastcgi.connectTimeout().toMillis(),
+                            ServerSlots.of(uri, fastcgi.maxConnections(), fastcgi.keepAlive()),
+                            fastcgi.connectTimeout().toMillis(),
                             ProxyConfig.DEFAULT_IDLE_TIMEOUT.toMillis(), FastCgiCodec.factory(uri, log)),
                     new BackendHealth(uri, uris.size() > 1, ProxyConfig.Health.DEFAULT_FAILURES,
                             ProxyConfig.Health.DEFAULT_COOL_OFF.toMillis())));
@@ -245,6 +246,19 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      */
     public BackendGauges.Source gaugeSource(URI backend) {
         return backend(backend);
+    }
+
+    /**
+     * How many requests wait in the gateway for a connection to the FastCGI server {@code backend}, over every pool
+     * and IO thread that uses it ({@code fastcgi.maxConnections}); always 0 for an HTTP backend, whose queues are
+     * per IO thread.
+     *
+     * @param backend one of {@link #backends()}
+     * @return the requests waiting now
+     * @throws IllegalArgumentException when {@code backend} is not one of this proxy's
+     */
+    public int waiting(URI backend) {
+        return backend(backend).pool.waiting();
     }
 
     private Backend backend(URI uri) {

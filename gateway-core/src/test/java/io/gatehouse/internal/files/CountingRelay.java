@@ -26,6 +26,9 @@ final class CountingRelay implements AutoCloseable {
     private final Semaphore acceptances = new Semaphore(0);
     private final Semaphore closedByGateway = new Semaphore(0);
     private final AtomicBoolean dropNextReused = new AtomicBoolean();
+    /** Requests relayed to the server whose response has not begun, over all connections, and the most at once. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
 
     private CountingRelay(ServerSocket listener, int target) {
         this.listener = listener;
@@ -56,6 +59,14 @@ final class CountingRelay implements AutoCloseable {
         acceptances.release(count);
     }
 
+    /**
+     * @return the most requests the server had at once from the gateway: relayed to it, their response not begun
+     *         (those waiting in its listen backlog count too)
+     */
+    int peakInFlight() {
+        return peakInFlight.get();
+    }
+
     /** Waits until the gateway has closed {@code count} connections in all. */
     void awaitClosedByGateway(int count) throws InterruptedException {
         assertTrue(closedByGateway.tryAcquire(count, 10, TimeUnit.SECONDS), "the gateway closed fewer than " + count);
@@ -75,15 +86,16 @@ final class CountingRelay implements AutoCloseable {
                 accepted.incrementAndGet();
                 acceptances.release();
                 AtomicBoolean answered = new AtomicBoolean();
-                pump(gateway, server, answered, true);
-                pump(server, gateway, answered, false);
+                AtomicBoolean awaiting = new AtomicBoolean();
+                pump(gateway, server, answered, awaiting, true);
+                pump(server, gateway, answered, awaiting, false);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicBoolean answered, boolean fromGateway) {
+    private void pump(Socket from, Socket to, AtomicBoolean answered, AtomicBoolean awaiting, boolean fromGateway) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -95,6 +107,7 @@ final class CountingRelay implements AutoCloseable {
                     if (!fromGateway) {
                         answered.set(true);
                     }
+                    countInFlight(awaiting, fromGateway);
                     out.write(buffer, 0, read);
                 }
                 if (fromGateway && read < 0) {
@@ -109,6 +122,15 @@ final class CountingRelay implements AutoCloseable {
         }, "relay-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Before bytes go on: a request's first bytes start it, its response's first bytes end it. */
+    private void countInFlight(AtomicBoolean awaiting, boolean fromGateway) {
+        if (fromGateway && awaiting.compareAndSet(false, true)) {
+            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        } else if (!fromGateway && awaiting.compareAndSet(true, false)) {
+            inFlight.decrementAndGet();
+        }
     }
 
     private static void close(Socket socket) {

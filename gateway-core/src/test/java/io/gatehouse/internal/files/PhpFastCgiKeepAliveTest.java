@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static io.gatehouse.internal.files.FileServerFixture.write;
+import static io.gatehouse.internal.files.PhpSite.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,9 +42,7 @@ class PhpFastCgiKeepAliveTest {
 
     @BeforeEach
     void scripts() throws IOException {
-        write(root.resolve("pid.php"), "<?php echo getmypid();");
-        // Runs until the test creates the file "go": two of them are in flight at once.
-        write(root.resolve("wait.php"), "<?php while (!file_exists(__DIR__ . '/go')) { usleep(10000); } echo 'done';");
+        PhpSite.writeWorkerScripts(root);
     }
 
     @Test
@@ -75,7 +74,7 @@ class PhpFastCgiKeepAliveTest {
         PhpSite site = keeping(1, relay);
         List<CompletableFuture<RawHttp.Response>> waiting = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            waiting.add(CompletableFuture.supplyAsync(() -> get(site, "/wait.php")));
+            waiting.add(CompletableFuture.supplyAsync(() -> site.getUnchecked("/wait.php")));
         }
         relay.awaitAccepted(2);
         Files.createFile(root.resolve("go"));
@@ -156,19 +155,5 @@ class PhpFastCgiKeepAliveTest {
     /** A site whose scripts run through {@code relay}, keeping up to {@code keepAlive} idle connections. */
     private PhpSite keeping(int keepAlive, CountingRelay relay) {
         return cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(keepAlive)));
-    }
-
-    private static RawHttp.Response get(PhpSite site, String target) {
-        try {
-            return site.get(target);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The body of a 200. */
-    private static String ok(RawHttp.Response response) {
-        assertEquals(200, response.status(), response.body());
-        return response.body();
     }
 }

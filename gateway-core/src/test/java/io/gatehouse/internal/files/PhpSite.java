@@ -10,6 +10,7 @@ import io.gatehouse.testing.RawHttp;
 import io.undertow.Undertow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * A files action on a real Undertow listener whose scripts run on a FastCGI server: one IO thread, so that the
- * requests of one client connection share a FastCGI connection pool; every failure and stderr line logged as it
+ * A files action on a real Undertow listener whose scripts run on a FastCGI server: one IO thread unless asked for
+ * more, so that the requests of one client connection share a FastCGI connection pool; every failure and stderr line logged as it
  * comes (no summary interval).
  */
 final class PhpSite implements AutoCloseable {
@@ -32,10 +33,10 @@ final class PhpSite implements AutoCloseable {
     private final RepeatedEvents log;
     private final int port;
 
-    private PhpSite(FilesConfig files) {
+    private PhpSite(FilesConfig files, int ioThreads) {
         log = ReverseProxy.failureLog(Duration.ZERO);
         scripts = ReverseProxy.fastCgi(files.fastcgi().orElseThrow(), Limits.DEFAULTS, log);
-        server = Undertow.builder().setIoThreads(1).addHttpListener(0, "127.0.0.1")
+        server = Undertow.builder().setIoThreads(ioThreads).addHttpListener(0, "127.0.0.1")
                 .setHandler(FileServer.create(files, scripts)).build();
         server.start();
         port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
@@ -48,8 +49,13 @@ final class PhpSite implements AutoCloseable {
 
     /** Like {@link #serving(Path, int, Consumer)}, on {@code backend} as {@code fastcgi.backends} takes it. */
     static PhpSite serving(Path root, String backend, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
+        return serving(root, backend, 1, settings);
+    }
+
+    /** Like {@link #serving(Path, String, Consumer)}, with {@code ioThreads} IO threads instead of one. */
+    static PhpSite serving(Path root, String backend, int ioThreads, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
         return new PhpSite(FileServerFixture.files(root, f -> f.index("index.php", "index.html").deny("~", ".inc")
-                .fastcgi(c -> settings.accept(c.backend(backend)))));
+                .fastcgi(c -> settings.accept(c.backend(backend)))), ioThreads);
     }
 
     InetSocketAddress address() {
@@ -69,6 +75,30 @@ final class PhpSite implements AutoCloseable {
     RawHttp.Response get(String target) throws IOException {
         return RawHttp.exchangeToClose(address(),
                 "GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * Writes the scripts that show how requests share connections: {@code pid.php} echoes the worker's process id,
+     * {@code wait.php} runs until a file {@code go} appears in {@code root}, then echoes {@code done}.
+     */
+    static void writeWorkerScripts(Path root) throws IOException {
+        write(root.resolve("pid.php"), "<?php echo getmypid();");
+        write(root.resolve("wait.php"), "<?php while (!file_exists(__DIR__ . '/go')) { usleep(10000); } echo 'done';");
+    }
+
+    /** {@link #get}, for a task of its own: a failed exchange is an unchecked exception. */
+    RawHttp.Response getUnchecked(String target) {
+        try {
+            return get(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The body of a 200, as sent (chunked when the script gave no length); fails the test on another status. */
+    static String ok(RawHttp.Response response) {
+        assertEquals(200, response.status(), response.body());
+        return response.body();
     }
 
     /**
