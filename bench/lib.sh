@@ -25,6 +25,16 @@ http {
 EOF
 }
 
+# Stops the script unless an option's value ($2, option $1) is whole seconds as wrk writes them: 10s.
+seconds_arg() {
+  [[ $2 =~ ^[0-9]+s$ ]] || { echo "$name: $1 takes seconds, as 10s" >&2; exit 64; }
+}
+
+# --keep: the work directory is copied next to itself on exit instead of lost. Call after start_workdir.
+keep_workdir() {
+  before_cleanup() { cp -r "$work" "$work.kept" && echo "$name: kept $work.kept" >&2; }
+}
+
 # Stops the script, naming the missing tools and the packages that provide them, unless every tool is installed.
 require_tools() {  # "apt-get install ..." hint, then the tools
   local hint=$1 tool

@@ -37,7 +37,10 @@
 set -euo pipefail
 
 rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0 keep_alive=0 max_connections=0
-seconds_arg() { [[ $2 =~ ^[0-9]+s$ ]] || { echo "php: $1 takes seconds, as 10s" >&2; exit 64; }; }
+name=php
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+source "$here/lib.sh"
 while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -53,10 +56,6 @@ while (($#)); do
     *) echo "php: unknown option $1" >&2; exit 64 ;;
   esac
 done
-name=php
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-source "$here/lib.sh"
 
 packages="php-cgi php8.2-fpm lighttpd nginx-light wrk curl python3 procps"
 if ((install)); then
@@ -75,7 +74,7 @@ require_free_ports 18130 18131 18132 18133 18134 18135
 ((keep_alive == 0)) || require_free_ports 18136 18137
 start_workdir
 if ((keep)); then
-  before_cleanup() { cp -r "$work" "$work.kept" && echo "php: kept $work.kept" >&2; }
+  keep_workdir
 fi
 
 mkdir -p "$work/www"

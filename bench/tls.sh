@@ -24,7 +24,10 @@
 set -euo pipefail
 
 rounds=3 duration=10s warmup=5s keep=0
-seconds_arg() { [[ $2 =~ ^[0-9]+s$ ]] || { echo "tls: $1 takes seconds, as 10s" >&2; exit 64; }; }
+name=tls
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+source "$here/lib.sh"
 while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -35,16 +38,12 @@ while (($#)); do
     *) echo "tls: unknown option $1" >&2; exit 64 ;;
   esac
 done
-name=tls
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-source "$here/lib.sh"
 
 require_tools "apt-get install nginx-light haproxy wrk nghttp2-client openssl curl python3" nginx haproxy wrk h2load openssl curl python3
 require_free_ports 18150 18151 18152 18153 18154 18155 18156
 start_workdir
 if ((keep)); then
-  before_cleanup() { cp -r "$work" "$work.kept" && echo "tls: kept $work.kept" >&2; }
+  keep_workdir
 fi
 
 # One test CA, an EC P-256 and an RSA 2048 leaf for bench.test, as certbot writes them (full chain + key).
