@@ -63,6 +63,7 @@ class AccessLogWriterTest {
     @Test
     void linesBeyondTheQueueAreDroppedWithoutBlockingTheCaller() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stalled = new CountDownLatch(1);
         AtomicLong reported = new AtomicLong();
         AccessLogWriter writer = new AccessLogWriter(new AccessLogWriter.Destination() {
             @Override
@@ -70,6 +71,7 @@ class AccessLogWriterTest {
                 return new OutputStream() {
                     @Override
                     public void write(int b) throws IOException {
+                        stalled.countDown();
                         try {
                             release.await(); // a disk that stalls
                         } catch (InterruptedException e) {
@@ -84,11 +86,15 @@ class AccessLogWriterTest {
                 return false;
             }
         }, 2, reported::addAndGet);
-        // The writer thread takes at most one line and then stalls; two more fill the queue; the rest are dropped.
-        for (int i = 0; i < 10; i++) {
+        // The writer thread takes the first line and stalls writing it (waited for: it may take several lines at a
+        // time, so writing all ten at once left the count to the race); then two fill the queue and the rest drop.
+        writer.write("line 0");
+        stalled.await();
+        for (int i = 1; i < 11; i++) {
             writer.write("line " + i);
         }
         assertTrue(writer.dropped() >= 7, "dropped " + writer.dropped());
+        assertEquals(8, writer.dropped());
         assertEquals(writer.dropped(), reported.get());
         release.countDown();
         writer.close();
