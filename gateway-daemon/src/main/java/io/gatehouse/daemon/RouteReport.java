@@ -198,13 +198,27 @@ final class RouteReport {
         throw new IllegalStateException("unknown action " + action.kind());
     }
 
-    /** The FastCGI servers a files action runs its scripts on, on a line of their own under the action's. */
+    /**
+     * The FastCGI servers a files action runs its scripts on (or the php-cgi processes it spawns), on a line of their
+     * own under the action's, with how many connections each server gets.
+     */
     private static String fastCgi(FastCgiConfig fastcgi) {
-        return Keys.FILES_FASTCGI.name() + " " + fastcgi.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
+        String servers = fastcgi.spawn().map(RouteReport::spawned)
+                .orElseGet(() -> fastcgi.backends().stream().map(URI::toString).collect(Collectors.joining(", ")));
+        return Keys.FILES_FASTCGI.name() + " " + servers
                 + ", " + label(Keys.FASTCGI_EXTENSIONS, quoted(fastcgi.extensions())) + " (run, not refused)"
                 + ", " + label(Keys.FASTCGI_TIMEOUTS_CONNECT, duration(fastcgi.connectTimeout()))
                 + ", " + label(Keys.FASTCGI_TIMEOUTS_RESPONSE, duration(fastcgi.responseTimeout()))
+                + ", " + label(Keys.FASTCGI_KEEP_ALIVE, fastcgi.keepAlive())
+                + ", " + label(Keys.FASTCGI_MAX_CONNECTIONS, fastcgi.maxConnections() == 0
+                        ? "none (no cap)" : fastcgi.maxConnections() + " (more wait in the gateway)")
                 + fastcgi.frontController().map(path -> ", " + label(Keys.FASTCGI_FRONT_CONTROLLER, path)).orElse("");
+    }
+
+    /** {@code spawn 2 x "/usr/bin/php-cgi" (children 4, maxRequests 500)}: the processes the gateway runs. */
+    private static String spawned(FastCgiConfig.Spawn spawn) {
+        return Keys.FASTCGI_SPAWN.name() + " " + spawn.processes() + " x \"" + spawn.command() + "\" ("
+                + label(Keys.SPAWN_CHILDREN, spawn.children()) + ", " + label(Keys.SPAWN_MAX_REQUESTS, spawn.maxRequests()) + ")";
     }
 
     /** {@code ["~", ".inc"]}: suffixes in quotes, as YAML needs {@code "~"} quoted. */

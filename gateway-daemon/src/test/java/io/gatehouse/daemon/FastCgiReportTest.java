@@ -23,7 +23,18 @@ class FastCgiReportTest {
         assertTrue(report.contains("staticExclude [\".php\", \".phtml\", \".pl\", \".fcgi\", \".cgi\"]"), report);
         assertTrue(report.contains("fastcgi fcgi://127.0.0.1:9000, fcgi://127.0.0.1:9001, extensions [\".php\"] (run, not refused), "
                 + "connect "), report);
-        assertTrue(report.contains(", response 90s\n"), report);
+        assertTrue(report.contains(", response 90s, keepAlive 0, maxConnections none (no cap)\n"), report);
+    }
+
+    @Test
+    void checkShowsTheSpawnedProcessesAndTheirConnectionCap() throws ConfigException {
+        GatewayConfig config = GatewayConfig.builder().vhost(v -> v.hosts("*").files(f -> f.root("/srv/www")
+                .fastcgi(c -> c.spawn(s -> s.processes(2).children(4))))).build();
+
+        String report = RouteReport.of(config);
+
+        assertTrue(report.contains("fastcgi spawn 2 x \"/usr/bin/php-cgi\" (children 4, maxRequests "), report);
+        assertTrue(report.contains(", keepAlive 4, maxConnections 4 (more wait in the gateway)"), report);
     }
 
     @Test
