@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SNIHostName;
@@ -26,6 +27,12 @@ public final class TlsClient {
      */
     public static SSLSocket connect(SSLContext context, InetSocketAddress address, String sni, String... alpn)
             throws IOException {
+        return connect(context, address, sni, parameters -> { }, alpn);
+    }
+
+    /** {@link #connect(SSLContext, InetSocketAddress, String, String...)}, the client's parameters changed by {@code adjust}. */
+    public static SSLSocket connect(SSLContext context, InetSocketAddress address, String sni,
+                                    Consumer<SSLParameters> adjust, String... alpn) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         try {
             socket.connect(address, 5_000);
@@ -33,6 +40,7 @@ public final class TlsClient {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
             parameters.setApplicationProtocols(alpn);
+            adjust.accept(parameters);
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             return socket;

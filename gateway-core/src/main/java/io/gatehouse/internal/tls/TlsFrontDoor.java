@@ -2,11 +2,8 @@ package io.gatehouse.internal.tls;
 
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DelegateOpenListener;
-import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
-import io.undertow.server.protocol.http2.Http2OpenListener;
 import org.xnio.IoUtils;
-import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
 
 import java.time.Duration;
@@ -20,8 +17,9 @@ import java.util.function.Consumer;
  *   <li>The first bytes are read before any TLS: a TLS handshake goes on; a plain HTTP request (an ASCII method) is
  *       answered {@code 400} "The plain HTTP request was sent to HTTPS port", as nginx answers, and closed; anything
  *       else is closed.</li>
- *   <li>The handshake, with the {@link HandshakeSettings} of the configuration current at accept, and ALPN:
- *       {@code h2} preferred, {@code http/1.1} otherwise and when the client offers no ALPN.</li>
+ *   <li>The handshake, with the {@link HandshakeSettings} of the configuration current at accept, and ALPN
+ *       ({@link ProtocolChoice}): {@code h2} preferred, {@code http/1.1} otherwise and when the client offers no
+ *       ALPN.</li>
  *   <li>{@code h2}: the listener's HTTP/2 open listener takes the connection. {@code http/1.1}: the listener's
  *       framing checks go on the decrypted connection ({@code framing}), exactly as on a plain listener, then the
  *       listener's HTTP/1.1 open listener takes it.</li>
@@ -37,7 +35,8 @@ import java.util.function.Consumer;
 public final class TlsFrontDoor {
 
     private final ByteBufferPool buffers;
-    private final AlpnOpenListener alpn;
+    private final DelegateOpenListener http1;
+    private final DelegateOpenListener http2;
     /** Accepted, protocol not chosen yet: closed by {@link #closeConnections()}, as Undertow closes its own. */
     private final Set<TlsHandshake> handshaking = ConcurrentHashMap.newKeySet();
 
@@ -54,9 +53,8 @@ public final class TlsFrontDoor {
     public TlsFrontDoor(ByteBufferPool buffers, HttpOpenListener http1, Consumer<StreamConnection> framing,
                         DelegateOpenListener http2) {
         this.buffers = buffers;
-        // Undertow's ALPN listener reads only its statistics switch from its options: off, as on every listener.
-        this.alpn = new AlpnOpenListener(buffers, OptionMap.EMPTY, new AfterHandshake(http1, framing));
-        alpn.addProtocol(Http2OpenListener.HTTP2, new AfterHandshake(http2, null), 10);
+        this.http1 = new AfterHandshake(http1, framing);
+        this.http2 = new AfterHandshake(http2, null);
     }
 
     /**
@@ -67,7 +65,7 @@ public final class TlsFrontDoor {
      * @param handshakeTimeout how long the client has, from now, to complete the handshake
      */
     public void accept(StreamConnection connection, HandshakeSettings settings, Duration handshakeTimeout) {
-        TlsHandshake handshake = new TlsHandshake(connection, settings, buffers, alpn, handshaking::remove);
+        TlsHandshake handshake = new TlsHandshake(connection, settings, buffers, http1, http2, handshaking::remove);
         handshaking.add(handshake);
         handshake.start(handshakeTimeout);
     }

@@ -2,7 +2,7 @@ package io.gatehouse.internal.tls;
 
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
-import io.undertow.server.protocol.http.AlpnOpenListener;
+import io.undertow.server.DelegateOpenListener;
 import io.undertow.util.PooledAdaptor;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -48,7 +48,8 @@ final class TlsHandshake implements ChannelListener<StreamSourceChannel>, Closea
     private final StreamConnection socket;
     private final HandshakeSettings settings;
     private final ByteBufferPool buffers;
-    private final AlpnOpenListener alpn;
+    private final DelegateOpenListener http1;
+    private final DelegateOpenListener http2;
     private final Consumer<TlsHandshake> ended;
     private final AtomicBoolean over = new AtomicBoolean();
     /** What closing closes: the socket, then the TLS connection over it. */
@@ -56,13 +57,14 @@ final class TlsHandshake implements ChannelListener<StreamSourceChannel>, Closea
     private volatile XnioExecutor.Key deadline;
 
     /** {@code ended}: told once, whichever way the handshake ends. */
-    TlsHandshake(StreamConnection socket, HandshakeSettings settings, ByteBufferPool buffers, AlpnOpenListener alpn,
-                 Consumer<TlsHandshake> ended) {
+    TlsHandshake(StreamConnection socket, HandshakeSettings settings, ByteBufferPool buffers, DelegateOpenListener http1,
+                 DelegateOpenListener http2, Consumer<TlsHandshake> ended) {
         this.socket = socket;
         this.outermost = socket;
         this.settings = settings;
         this.buffers = buffers;
-        this.alpn = alpn;
+        this.http1 = http1;
+        this.http2 = http2;
         this.ended = ended;
     }
 
@@ -123,7 +125,7 @@ final class TlsHandshake implements ChannelListener<StreamSourceChannel>, Closea
         SslConnection tls = settings.wrap(socket);
         tls.getSourceChannel().setConduit(new HandshakeWatch(tls.getSourceChannel().getConduit(), this));
         outermost = tls;
-        alpn.handleEvent(tls);
+        ProtocolChoice.start(tls, buffers, http1, http2);
     }
 
     /**
