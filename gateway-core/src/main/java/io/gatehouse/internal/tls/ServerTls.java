@@ -18,6 +18,7 @@ import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSessionContext;
 
 /**
  * The server side of TLS for one configuration: its certificates, read from their files when it is
@@ -26,6 +27,11 @@ import javax.net.ssl.SSLParameters;
  * connections get renewed certificates while open ones keep theirs. Immutable and thread-safe.
  */
 public final class ServerTls {
+
+    /** Sessions kept for resumption by session id; see {@link #boundSessionCache}. */
+    private static final int SESSION_CACHE_SIZE = 100;
+    /** How long a session, and a ticket, may be resumed. */
+    private static final int SESSION_TIMEOUT_SECONDS = 300;
 
     private final SSLContext context;
     private final List<CertificatePair> certificates;
@@ -94,12 +100,26 @@ public final class ServerTls {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {new SniKeyManager(listed, pins)}, null, null);
+            boundSessionCache(context.getServerSessionContext());
             return new ServerTls(context, all, config);
         } catch (CertificateProblem e) {
             throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java cannot make a TLS context", e);
         }
+    }
+
+    /**
+     * The JDK keeps every session of a server context for 24 hours, up to 20,480 of them, about 7 KiB of heap each
+     * (its certificates, secrets and ticket state): a burst of new connections filled the heap with them, and 20,480
+     * would not even fit in the launcher's 128 MiB. The JDK resumes TLS 1.3 and ticket-capable TLS 1.2 clients from
+     * the ticket alone, so the cache serves only TLS 1.2 clients resuming by session id, which nginx does not serve
+     * at all by default: the last hundred of them (a thousand held 7 MiB more live heap), for nginx's
+     * {@code ssl_session_timeout} default of 5 minutes, which also bounds how long a ticket is valid.
+     */
+    private static void boundSessionCache(SSLSessionContext sessions) {
+        sessions.setSessionCacheSize(SESSION_CACHE_SIZE);
+        sessions.setSessionTimeout(SESSION_TIMEOUT_SECONDS);
     }
 
     private static CertificatePair read(CertificateFiles files, Map<CertificateFiles, CertificatePair> read, Instant now) {
