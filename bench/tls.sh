@@ -5,11 +5,13 @@
 #
 #   bench/tls.sh                                   # 3 interleaved rounds, 10 s per run
 #   bench/tls.sh --rounds 1 --duration 3s --warmup 2s   # smoke test (numbers meaningless)
+#   bench/tls.sh --scenarios h2,h1-keepalive             # some scenarios only
 #
 # Options:
 #   --rounds N       measured rounds, interleaved, the server order rotating (default 3); medians reported
 #   --duration D     each measured run, in seconds as 10s (default 10s)
 #   --warmup D       discarded load per server and scenario before the rounds (default 5s)
+#   --scenarios LIST comma-separated, from: h1-keepalive h2 rss-256 handshake-ec handshake-rsa (default all)
 #   --keep           keep the work directory (configs, certificates, logs, results.tsv)
 #
 # Scenarios (each against each server, EC P-256 certificate unless named):
@@ -24,6 +26,8 @@
 set -euo pipefail
 
 rounds=3 duration=10s warmup=5s keep=0
+all_scenarios=(h1-keepalive h2 rss-256 handshake-ec handshake-rsa)
+scenarios=("${all_scenarios[@]}")
 name=tls
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -33,10 +37,14 @@ while (($#)); do
     --rounds) rounds=$2; shift 2 ;;
     --duration) seconds_arg "$1" "$2"; duration=$2; shift 2 ;;
     --warmup) seconds_arg "$1" "$2"; warmup=$2; shift 2 ;;
+    --scenarios) IFS=, read -r -a scenarios <<< "${2:?}"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "tls: unknown option $1" >&2; exit 64 ;;
   esac
+done
+for scenario in "${scenarios[@]}"; do
+  [[ " ${all_scenarios[*]} " == *" $scenario "* ]] || { echo "tls: unknown scenario '$scenario' (known: ${all_scenarios[*]})" >&2; exit 64; }
 done
 
 require_tools "apt-get install nginx-light haproxy wrk nghttp2-client openssl curl python3" nginx haproxy wrk h2load openssl curl python3
@@ -73,7 +81,10 @@ tls:
   certificates: [{ cert: "$work/ec.fullchain.pem", key: "$work/ec.key" }]
 vhosts:
   - hosts: ["*"]
-    proxy: { backends: ["http://127.0.0.1:18150"] }
+    # Sized like nginx's "keepalive 256" (bench/conf/nginx-proxy.conf) as in bench/conf/gatehouse.yaml: HTTP/2's
+    # 64 x 10 streams keep 640 requests at the backend, and the default 64 idle connections per IO thread would
+    # close and reopen backend connections all run long (tens of thousands of TIME_WAIT sockets).
+    proxy: { backends: ["http://127.0.0.1:18150"], connections: 256 }
 EOF
 sed -e 's/18151/18152/' -e 's/ec\./rsa./g' "$work/gatehouse.yaml" > "$work/gatehouse-rsa.yaml"
 "$root/bin/gatehouse" run "$work/gatehouse.yaml" > "$work/gatehouse.out" 2>&1 &
@@ -132,9 +143,15 @@ run() {
     h1-keepalive) wrk -t "$(nproc)" -c 64 -d "$3" "$(url "${port[$server]}")" > "$out" 2>&1 & ;;
     rss-256) wrk -t "$(nproc)" -c 256 -d "$3" "$(url "${port[$server]}")" > "$out" 2>&1 & ;;
     # h2load -D can wait forever for connections still in their handshake when the time is up, as those of a JVM
-    # not yet compiled are: the warm-up asks for a number of requests instead.
-    h2) if [[ $out == */warmup.out ]]; then duration_or_count=(-n 20000); else duration_or_count=(-D "$seconds"); fi
-        h2load -t "$(nproc)" -c 64 -m 10 "${duration_or_count[@]}" "$(url "${port[$server]}")" > "$out" 2>&1 & ;;
+    # not yet compiled are: the warm-up asks for batches of requests instead, as many as fit in its time (one batch
+    # left the JVM compiling its HTTP/2 path through the measured rounds).
+    h2) if [[ $out == */warmup.out ]]; then
+          (end=$((SECONDS + seconds)); while ((SECONDS < end)); do
+             h2load -t "$(nproc)" -c 64 -m 10 -n 20000 "$(url "${port[$server]}")" > "$out" 2>&1 || exit
+           done) &
+        else
+          h2load -t "$(nproc)" -c 64 -m 10 -D "$seconds" "$(url "${port[$server]}")" > "$out" 2>&1 &
+        fi ;;
     handshake-ec) wrk -t "$(nproc)" -c 64 -d "$3" -H 'Connection: close' "$(url "${port[$server]}")" > "$out" 2>&1 & ;;
     handshake-rsa) wrk -t "$(nproc)" -c 64 -d "$3" -H 'Connection: close' "$(url "${rsa_port[$server]}")" > "$out" 2>&1 & ;;
   esac
@@ -162,7 +179,6 @@ figures() {  # out
   fi
 }
 
-scenarios=(h1-keepalive h2 rss-256 handshake-ec handshake-rsa)
 echo "tls: commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs," \
   "$rounds round(s) of $duration, warm-up $warmup" >&2
 echo "tls: $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(openssl version)" >&2
