@@ -88,7 +88,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private FastCgiCodec(BackendConnection connection, URI backend, ProxyLog log) {
         this.connection = connection;
         this.source = connection.source();
-        this.sender = new RequestSender(connection, () -> { });
+        // The server's records after a large one wait for the gateway's acknowledgement (see QuickAck).
+        this.sender = new RequestSender(connection, () -> { }, () -> QuickAck.request(connection.channel()));
         this.backend = backend;
         this.log = log;
     }
