@@ -360,6 +360,11 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                     bad("not a FastCGI record");
                     return false;
                 }
+                if (type == END_REQUEST && contentLeft != HEADER_LENGTH) {
+                    // Its body is 8 bytes (FastCGI 1.0 §5.5); parsing it whole relies on that.
+                    bad("invalid FCGI_END_REQUEST record");
+                    return false;
+                }
                 inRecord = true;
             }
             if (contentLeft > 0) {
