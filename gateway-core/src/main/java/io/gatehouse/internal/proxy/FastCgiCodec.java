@@ -83,6 +83,14 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
      */
     private final PooledByteBuffer[] buffers = new PooledByteBuffer[MAX_BUFFERS];
     private int buffered;
+    /**
+     * Buffers filled by the last read beyond the one parsed, in order, not parsed yet; each keeps its first
+     * {@link #HEADER_LENGTH} bytes free for the unparsed end (less than a record header) of the one before.
+     */
+    private final PooledByteBuffer[] ahead = new PooledByteBuffer[MAX_BUFFERS];
+    private int aheadCount;
+    /** Where one read puts its bytes: the parsed buffer's free end, then fresh buffers. */
+    private final ByteBuffer[] reads = new ByteBuffer[MAX_BUFFERS];
     /** The script's body bytes parsed and not yet written to the client, in order, from {@link #firstSlice}. */
     private final ByteBuffer[] slices = new ByteBuffer[MAX_SLICES];
     private int sliceCount;
@@ -263,6 +271,10 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             if (!parse(buffer)) {
                 return;
             }
+            if (aheadCount > 0) {
+                advance(buffer);
+                continue;
+            }
             if (sliceCount == 0) {
                 buffer.compact().flip();
             } else if (buffer.limit() == buffer.capacity()) {
@@ -277,15 +289,25 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             }
             int parsed = buffer.position();
             buffer.position(buffer.limit()).limit(buffer.capacity());
-            int read;
+            // While a body is being gathered, one read may also fill the buffers still free, as nginx reads into
+            // its chain of buffers: a 64 KiB answer then takes two reads instead of five.
+            int spares = receiving == Receiving.BODY && sliceCount > 0 ? MAX_BUFFERS - buffered : 0;
+            reads[0] = buffer;
+            for (int i = 0; i < spares; i++) {
+                ahead[i] = buffers().allocate();
+                reads[i + 1] = ahead[i].getBuffer().clear().position(HEADER_LENGTH);
+            }
+            long read;
             try {
-                read = source.read(buffer);
+                read = spares == 0 ? source.read(buffer) : source.read(reads, 0, spares + 1);
             } catch (IOException e) {
                 buffer.limit(buffer.position()).position(parsed);
+                keepReadAhead(spares);
                 broke("reading the response failed: " + ProxyLog.describe(e));
                 return;
             }
             buffer.limit(buffer.position()).position(parsed);
+            keepReadAhead(spares);
             if (read == 0) {
                 if (receiving == Receiving.BODY && !writeSlices()) {
                     return;
@@ -303,6 +325,39 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     private ByteBuffer current() {
         return buffers[buffered - 1].getBuffer();
+    }
+
+    /** Keeps the first {@code spares} fresh buffers of the last read that got bytes, as {@link #ahead}. */
+    private void keepReadAhead(int spares) {
+        for (int i = 0; i < spares; i++) {
+            ByteBuffer spare = reads[i + 1];
+            reads[i + 1] = null;
+            if (spare.position() > HEADER_LENGTH) {
+                spare.limit(spare.position()).position(HEADER_LENGTH);
+                ahead[aheadCount++] = ahead[i];
+            } else {
+                ahead[i].close();
+            }
+            if (i >= aheadCount) {
+                ahead[i] = null;
+            }
+        }
+        reads[0] = null;
+    }
+
+    /** Parsing moves on to the first buffer read ahead, the unparsed end of {@code parsed} put before its bytes. */
+    private void advance(ByteBuffer parsed) {
+        PooledByteBuffer next = ahead[0];
+        System.arraycopy(ahead, 1, ahead, 0, aheadCount - 1);
+        ahead[--aheadCount] = null;
+        ByteBuffer into = next.getBuffer();
+        int start = into.position() - parsed.remaining();
+        into.position(start);
+        into.put(parsed).position(start);
+        buffers[buffered++] = next;
+        if (sliceCount == 0) {
+            releaseParsed();
+        }
     }
 
     /** A fresh buffer to read into, after the unparsed end of {@code full}, whose parsed bytes stay gathered. */
@@ -523,6 +578,12 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         sliceCount = 0;
         firstSlice = 0;
         sliceBytes = 0;
+        releaseParsed();
+        return true;
+    }
+
+    /** Lets go of the buffers before the one being parsed: nothing gathered refers to them any more. */
+    private void releaseParsed() {
         if (buffered > 1) {
             PooledByteBuffer last = buffers[buffered - 1];
             for (int i = 0; i < buffered - 1; i++) {
@@ -533,7 +594,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             buffers[0] = last;
             buffered = 1;
         }
-        return true;
     }
 
     /** FCGI_END_REQUEST: the response is whole. */
@@ -610,5 +670,10 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             buffers[i] = null;
         }
         buffered = 0;
+        for (int i = 0; i < aheadCount; i++) {
+            ahead[i].close();
+            ahead[i] = null;
+        }
+        aheadCount = 0;
     }
 }
