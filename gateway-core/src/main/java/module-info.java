@@ -22,6 +22,7 @@ module io.gatehouse {
     requires org.bouncycastle.util;
     // The default backend of System.Logger, through which Gatehouse logs, and what jboss-logging falls back to.
     requires java.logging;
+    requires jdk.net;
     // Not used here: jboss-threads (XNIO's worker pool) needs sun.misc.Unsafe, and as a jar on the class path it
     // cannot ask for this module itself; without it the first worker shutdown fails with NoClassDefFoundError.
     requires jdk.unsupported;

@@ -24,15 +24,17 @@ import java.util.Arrays;
  * {@code FCGI_BEGIN_REQUEST} (role {@code FCGI_RESPONDER}, flag {@code FCGI_KEEP_CONN}), the {@link CgiParams} in
  * {@code FCGI_PARAMS} records ended by an empty one, and the body streamed in {@code FCGI_STDIN} records (never
  * buffered whole) ended by an empty one. The answer is read from {@code FCGI_STDOUT}: the CGI header block
- * ({@link CgiResponseHead}) is the response head, the rest is relayed as the body with back-pressure (chunked to
- * an HTTP/1.1 client when the script sent no Content-Length); {@code FCGI_STDERR} goes to the proxy's log, one
+ * ({@link CgiResponseHead}) is the response head, the rest is relayed as the body with back-pressure, gathered into
+ * few writes: when the script sent no Content-Length, a response read to its end before anything of it was written
+ * (up to five buffers) gets one, as lighttpd gives it, and a longer or slower one goes chunked to an HTTP/1.1
+ * client; {@code FCGI_STDERR} goes to the proxy's log, one
  * WARNING line per line the script wrote, repeats summarised ({@link ProxyLog#scriptError}); {@code FCGI_END_REQUEST}
  * ends the response. One request at a time, always request id 1.
  *
  * <p>Reports, as {@link UpstreamCodec} orders them: {@code brokeBeforeResponse} when writing fails or the server
  * closes before a whole CGI head; {@code badResponse} for a malformed record or head, a head over 64 KiB (lighttpd's
- * limit), or a request ended without any head; {@code responseBroke} when the server closes, or the client goes
- * away, during the body. A connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the
+ * limit), a request ended without any head, or a failure after the head before anything went to the client;
+ * {@code responseBroke} when the server closes, or the client goes away, once the response is on its way. A connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the
  * request, when the whole request was sent and nothing came after the end.
  *
  * <p>Not thread-safe: it runs on the connection's IO thread.
@@ -55,8 +57,16 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private static final int MAX_HEAD = 64 * 1024;
     /** A longer stderr line is logged in parts. */
     private static final int MAX_LOG_LINE = 4096;
+    /**
+     * Read buffers one response may hold at once: up to five of the connection's 16 KiB buffers of records are read
+     * before anything is written to the client, so that a response of up to 64 KiB goes out whole, with a length.
+     */
+    private static final int MAX_BUFFERS = 5;
+    /** Body slices gathered into one write to the client. */
+    private static final int MAX_SLICES = 32;
 
-    private enum Receiving { HEAD, BODY, ENDED, STOPPED }
+    /** HEAD until the CGI head is whole, BODY after, ENDING from FCGI_END_REQUEST until the client has it all. */
+    private enum Receiving { HEAD, BODY, ENDING, ENDED, STOPPED }
 
     private final BackendConnection connection;
     private final ConduitStreamSourceChannel source;
@@ -67,8 +77,25 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private HttpServerExchange exchange;
     private UpstreamCodec.Listener listener;
     private Receiving receiving = Receiving.STOPPED;
-    /** What is read from the server, ready to parse. */
-    private PooledByteBuffer in;
+    /**
+     * What is read from the server, oldest first: the last buffer is the one read into and parsed, the others hold
+     * body bytes parsed into {@link #slices} and not yet written.
+     */
+    private final PooledByteBuffer[] buffers = new PooledByteBuffer[MAX_BUFFERS];
+    private int buffered;
+    /**
+     * Buffers filled by the last read beyond the one parsed, in order, not parsed yet; each keeps its first
+     * {@link #HEADER_LENGTH} bytes free for the unparsed end (less than a record header) of the one before.
+     */
+    private final PooledByteBuffer[] ahead = new PooledByteBuffer[MAX_BUFFERS];
+    private int aheadCount;
+    /** Where one read puts its bytes: the parsed buffer's free end, then fresh buffers. */
+    private final ByteBuffer[] reads = new ByteBuffer[MAX_BUFFERS];
+    /** The script's body bytes parsed and not yet written to the client, in order, from {@link #firstSlice}. */
+    private final ByteBuffer[] slices = new ByteBuffer[MAX_SLICES];
+    private int sliceCount;
+    private int firstSlice;
+    private long sliceBytes;
     /** The record being read: its type, and how much of its content and padding is still to come. */
     private int type;
     private int contentLeft;
@@ -77,9 +104,10 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     /** The CGI head as it arrives. */
     private byte[] head = new byte[0];
     private int headLength;
-    /** Body bytes that came with the head, still to hand to the client. */
-    private ByteBuffer early;
+    /** The script's head, parsed and not yet given to the exchange (which {@link #toClient} then says). */
+    private CgiResponseHead response;
     private final StringBuilder stderr = new StringBuilder();
+    /** The client's response channel, once the head was given to the exchange; null before. */
     private StreamSinkChannel toClient;
     /** A HEAD request, or a bodiless status: the script's body bytes are dropped. */
     private boolean dropBody;
@@ -88,7 +116,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private FastCgiCodec(BackendConnection connection, URI backend, ProxyLog log) {
         this.connection = connection;
         this.source = connection.source();
-        this.sender = new RequestSender(connection, () -> { });
+        // The server's records after a large one wait for the gateway's acknowledgement (see QuickAck).
+        this.sender = new RequestSender(connection, () -> { }, () -> QuickAck.request(connection.channel()));
         this.backend = backend;
         this.log = log;
     }
@@ -112,7 +141,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         inRecord = false;
         headLength = 0;
         completed = false;
-        early = null;
+        response = null;
+        Arrays.fill(slices, null);
         stderr.setLength(0);
         source.setReadListener(this);
         if (!source.isReadResumed()) {
@@ -157,22 +187,19 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     @Override
     public void stop() {
-        if (receiving == Receiving.BODY) {
+        if (receiving == Receiving.BODY || receiving == Receiving.ENDING) {
             stopRelay(true);
         }
         if (receiving != Receiving.ENDED) {
             receiving = Receiving.STOPPED;
         }
-        if (in != null) {
-            in.close();
-            in = null;
-        }
+        releaseBuffers();
         flushStderr();
         listener = null;
         sender.release();
         exchange = null;
         toClient = null;
-        early = null;
+        response = null;
     }
 
     @Override
@@ -211,7 +238,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     @Override
     public void handleEvent(Channel channel) {
-        if (receiving == Receiving.HEAD || receiving == Receiving.BODY) {
+        if (receiving == Receiving.HEAD || receiving == Receiving.BODY || receiving == Receiving.ENDING) {
             pump();
         } else if (channel instanceof StreamSinkChannel writes) {
             writes.suspendWrites();
@@ -221,40 +248,70 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     }
 
     /**
-     * Parses what was read, relays body bytes, reads more, until the request ends or one side must be waited for:
-     * the client when its socket is full (reads from the server pause meanwhile), the server when it sent nothing
-     * more.
+     * Parses what was read, gathers the body bytes, reads more, until the request ends or one side must be waited
+     * for: the client when its socket is full (reads from the server pause meanwhile), the server when it sent
+     * nothing more (what was gathered goes to the client first). The body bytes of several records and reads go to
+     * the client in one write, and a response whose end was read before anything of it was written gets a
+     * Content-Length (as lighttpd gives it) instead of chunks: one write to the client for a whole response.
      */
     private void pump() {
-        if (in == null) {
-            in = buffers().allocate();
-            in.getBuffer().clear().flip();
+        if (buffered == 0) {
+            buffers[buffered++] = buffers().allocate();
+            current().clear().flip();
         }
-        ByteBuffer buffer = in.getBuffer();
+        if (receiving == Receiving.ENDING) {
+            finish();
+            return;
+        }
+        if (firstSlice < sliceCount && !writeSlices()) {
+            return;
+        }
         while (true) {
-            if (early != null) {
-                if (!relay(early, early.remaining())) {
-                    return;
-                }
-                early = null;
-            }
+            ByteBuffer buffer = current();
             if (!parse(buffer)) {
                 return;
             }
-            if (early != null) {
+            if (aheadCount > 0) {
+                advance(buffer);
                 continue;
             }
-            buffer.compact();
-            int read;
+            if (sliceCount == 0) {
+                buffer.compact().flip();
+            } else if (buffer.limit() == buffer.capacity()) {
+                if (buffered == MAX_BUFFERS) {
+                    if (!writeSlices()) {
+                        return;
+                    }
+                    buffer.compact().flip();
+                } else {
+                    buffer = nextBuffer(buffer);
+                }
+            }
+            int parsed = buffer.position();
+            buffer.position(buffer.limit()).limit(buffer.capacity());
+            // While a body is being gathered, one read may also fill the buffers still free, as nginx reads into
+            // its chain of buffers: a 64 KiB answer then takes two reads instead of five.
+            int spares = receiving == Receiving.BODY && sliceCount > 0 ? MAX_BUFFERS - buffered : 0;
+            reads[0] = buffer;
+            for (int i = 0; i < spares; i++) {
+                ahead[i] = buffers().allocate();
+                reads[i + 1] = ahead[i].getBuffer().clear().position(HEADER_LENGTH);
+            }
+            long read;
             try {
-                read = source.read(buffer);
+                read = spares == 0 ? source.read(buffer) : source.read(reads, 0, spares + 1);
             } catch (IOException e) {
-                buffer.flip();
+                buffer.limit(buffer.position()).position(parsed);
+                keepReadAhead(spares);
                 broke("reading the response failed: " + ProxyLog.describe(e));
                 return;
             }
-            buffer.flip();
+            buffer.limit(buffer.position()).position(parsed);
+            keepReadAhead(spares);
             if (read == 0) {
+                if (receiving == Receiving.BODY && !writeSlices()) {
+                    return;
+                }
                 waitForServer();
                 return;
             }
@@ -264,6 +321,50 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 return;
             }
         }
+    }
+
+    private ByteBuffer current() {
+        return buffers[buffered - 1].getBuffer();
+    }
+
+    /** Keeps the first {@code spares} fresh buffers of the last read that got bytes, as {@link #ahead}. */
+    private void keepReadAhead(int spares) {
+        for (int i = 0; i < spares; i++) {
+            ByteBuffer spare = reads[i + 1];
+            reads[i + 1] = null;
+            if (spare.position() > HEADER_LENGTH) {
+                spare.limit(spare.position()).position(HEADER_LENGTH);
+                ahead[aheadCount++] = ahead[i];
+            } else {
+                ahead[i].close();
+            }
+            if (i >= aheadCount) {
+                ahead[i] = null;
+            }
+        }
+        reads[0] = null;
+    }
+
+    /** Parsing moves on to the first buffer read ahead, the unparsed end of {@code parsed} put before its bytes. */
+    private void advance(ByteBuffer parsed) {
+        PooledByteBuffer next = ahead[0];
+        System.arraycopy(ahead, 1, ahead, 0, aheadCount - 1);
+        ahead[--aheadCount] = null;
+        ByteBuffer into = next.getBuffer();
+        int start = into.position() - parsed.remaining();
+        into.position(start);
+        into.put(parsed).position(start);
+        buffers[buffered++] = next;
+        if (sliceCount == 0) {
+            releaseParsed();
+        }
+    }
+
+    /** A fresh buffer to read into, after the unparsed end of {@code full}, whose parsed bytes stay gathered. */
+    private ByteBuffer nextBuffer(ByteBuffer full) {
+        PooledByteBuffer next = buffers().allocate();
+        buffers[buffered++] = next;
+        return next.getBuffer().clear().put(full).flip();
     }
 
     private void waitForServer() {
@@ -287,6 +388,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private void broke(String reason) {
         if (receiving == Receiving.HEAD) {
             listener.brokeBeforeResponse(reason);
+        } else if (toClient == null) {
+            listener.badResponse(reason);
         } else {
             listener.responseBroke(reason);
         }
@@ -312,6 +415,11 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                     bad("not a FastCGI record");
                     return false;
                 }
+                if (type == END_REQUEST && contentLeft != HEADER_LENGTH) {
+                    // Its body is 8 bytes (FastCGI 1.0 §5.5); parsing it whole relies on that.
+                    bad("invalid FCGI_END_REQUEST record");
+                    return false;
+                }
                 inRecord = true;
             }
             if (contentLeft > 0) {
@@ -320,10 +428,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 }
                 if (!content(buffer)) {
                     return false;
-                }
-                if (early != null) {
-                    // The body bytes that came with the head go to the client before any later record's.
-                    return true;
                 }
                 if (contentLeft > 0) {
                     continue;
@@ -344,14 +448,13 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         int available = Math.min(contentLeft, buffer.remaining());
         switch (type) {
             case STDOUT -> {
+                contentLeft -= available;
                 if (receiving == Receiving.HEAD) {
-                    contentLeft -= available;
                     return headBytes(buffer, available);
                 }
                 int start = buffer.position();
-                boolean all = relay(buffer, available);
-                contentLeft -= buffer.position() - start;
-                return all;
+                buffer.position(start + available);
+                return gather(buffer.slice(start, available));
             }
             case STDERR -> {
                 for (int i = 0; i < available; i++) {
@@ -399,7 +502,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         if (end < 0) {
             return true;
         }
-        CgiResponseHead response;
         try {
             response = CgiResponseHead.parse(head, end);
         } catch (CgiResponseHead.Malformed e) {
@@ -407,52 +509,90 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             bad("invalid response: " + e.getMessage());
             return false;
         }
-        early = end < headLength ? ByteBuffer.wrap(Arrays.copyOfRange(head, end, headLength)) : null;
-        return headArrived(response);
+        listener.answered();
+        dropBody = Methods.HEAD.equals(exchange.getRequestMethod()) || response.status == StatusCodes.NO_CONTENT
+                || response.status == StatusCodes.NOT_MODIFIED;
+        receiving = Receiving.BODY;
+        // The head array is not written again before the next request: the body bytes after the head stay in it.
+        return end == headLength || gather(ByteBuffer.wrap(head, end, headLength - end));
     }
 
-    private boolean headArrived(CgiResponseHead response) {
-        listener.answered();
+    /** Adds body bytes to what goes to the client next; false when the client's socket is full. */
+    private boolean gather(ByteBuffer slice) {
+        if (dropBody) {
+            return true;
+        }
+        if (sliceCount == MAX_SLICES && !writeSlices()) {
+            return false;
+        }
+        slices[sliceCount++] = slice;
+        sliceBytes += slice.remaining();
+        return true;
+    }
+
+    /**
+     * Gives the parsed head to the exchange and takes the client's response channel, the body to follow in
+     * {@code length} bytes, or chunked when -1 (unless the script gave its own length).
+     */
+    private void respond(long length) {
         exchange.setStatusCode(response.status);
         if (response.reason != null) {
             exchange.setReasonPhrase(response.reason);
         }
         HeaderMap to = exchange.getResponseHeaders();
         response.headers.forEach(values -> to.addAll(values.getHeaderName(), values));
-        dropBody = Methods.HEAD.equals(exchange.getRequestMethod()) || response.status == StatusCodes.NO_CONTENT
-                || response.status == StatusCodes.NOT_MODIFIED;
+        if (length >= 0 && !dropBody && !to.contains(Headers.CONTENT_LENGTH) && !to.contains(Headers.TRANSFER_ENCODING)) {
+            to.put(Headers.CONTENT_LENGTH, length);
+        }
         listener.relaying(response.status);
-        receiving = Receiving.BODY;
         toClient = exchange.getResponseChannel();
         toClient.getWriteSetter().set(this);
-        return true;
     }
 
     /**
-     * Hands {@code count} bytes of {@code from} to the client; false, with client writes resumed and server reads
-     * paused, when its socket is full (what was written is consumed from {@code from}).
+     * Writes the gathered body bytes to the client in one gathering write, the head first if it has not gone yet
+     * (chunked then: the end is not known); false, with client writes resumed and server reads paused, when its
+     * socket is full (what was written is consumed, the rest stays gathered). Done, it lets go of the buffers
+     * the bytes were in, all but the one being read into.
      */
-    private boolean relay(ByteBuffer from, int count) {
-        if (dropBody) {
-            from.position(from.position() + count);
-            return true;
+    private boolean writeSlices() {
+        if (toClient == null) {
+            respond(-1);
         }
-        int limit = from.limit();
-        from.limit(from.position() + count);
         try {
-            while (from.hasRemaining()) {
-                if (toClient.write(from) == 0) {
+            while (firstSlice < sliceCount) {
+                if (toClient.write(slices, firstSlice, sliceCount - firstSlice) == 0) {
                     source.suspendReads();
                     toClient.resumeWrites();
                     return false;
                 }
+                while (firstSlice < sliceCount && !slices[firstSlice].hasRemaining()) {
+                    firstSlice++;
+                }
             }
-            return true;
         } catch (IOException e) {
             UpstreamCodec.clientWentAway(listener, e);
             return false;
-        } finally {
-            from.limit(limit);
+        }
+        Arrays.fill(slices, 0, sliceCount, null);
+        sliceCount = 0;
+        firstSlice = 0;
+        sliceBytes = 0;
+        releaseParsed();
+        return true;
+    }
+
+    /** Lets go of the buffers before the one being parsed: nothing gathered refers to them any more. */
+    private void releaseParsed() {
+        if (buffered > 1) {
+            PooledByteBuffer last = buffers[buffered - 1];
+            for (int i = 0; i < buffered - 1; i++) {
+                buffers[i].close();
+                buffers[i] = null;
+            }
+            buffers[buffered - 1] = null;
+            buffers[0] = last;
+            buffered = 1;
         }
     }
 
@@ -464,6 +604,18 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             return;
         }
         completed = complete;
+        receiving = Receiving.ENDING;
+        finish();
+    }
+
+    /** Writes what is left of the ended response to the client, then hands the exchange its end. */
+    private void finish() {
+        if (toClient == null) {
+            respond(sliceBytes);
+        }
+        if (!writeSlices()) {
+            return;
+        }
         receiving = Receiving.ENDED;
         boolean reusable = reusable() && connection.isOpen();
         stopRelay(!reusable);
@@ -475,7 +627,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     }
 
     private void bad(String reason) {
-        if (receiving == Receiving.HEAD) {
+        if (toClient == null) {
             listener.badResponse(reason);
         } else {
             listener.responseBroke(reason);
@@ -501,9 +653,27 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         if (stopReading && source.getReadListener() == this) {
             source.suspendReads();
         }
-        if (in != null) {
-            in.close();
-            in = null;
+        releaseBuffers();
+    }
+
+    /**
+     * Lets go of the buffers and of what was gathered. The slices themselves are dropped by the next
+     * {@link #writeSlices} or {@link #start}: this may run inside a write of them to the client, whose failure ends
+     * the exchange there.
+     */
+    private void releaseBuffers() {
+        sliceCount = 0;
+        firstSlice = 0;
+        sliceBytes = 0;
+        for (int i = 0; i < buffered; i++) {
+            buffers[i].close();
+            buffers[i] = null;
         }
+        buffered = 0;
+        for (int i = 0; i < aheadCount; i++) {
+            ahead[i].close();
+            ahead[i] = null;
+        }
+        aheadCount = 0;
     }
 }

@@ -34,6 +34,7 @@ final class RequestSender {
 
     private final BackendConnection connection;
     private final Runnable headWritten;
+    private final Runnable requestWritten;
     private Phase phase = Phase.SENT;
     private HttpServerExchange exchange;
     /** The exchange now served; null between requests and once it let go ({@link #release()}). */
@@ -45,8 +46,18 @@ final class RequestSender {
      * @param headWritten runs once a request's head is all written, before its body (a pooled head goes back)
      */
     RequestSender(BackendConnection connection, Runnable headWritten) {
+        this(connection, headWritten, () -> { });
+    }
+
+    /**
+     * @param connection     the connection requests go out on
+     * @param headWritten    runs once a request's head is all written, before its body (a pooled head goes back)
+     * @param requestWritten runs once a whole request is written and flushed, before the exchange hears of it
+     */
+    RequestSender(BackendConnection connection, Runnable headWritten, Runnable requestWritten) {
         this.connection = connection;
         this.headWritten = headWritten;
+        this.requestWritten = requestWritten;
     }
 
     /**
@@ -117,6 +128,7 @@ final class RequestSender {
 
     private void requestSent(UpstreamCodec.Listener to) {
         phase = Phase.SENT;
+        requestWritten.run();
         if (listener == to) {
             to.requestSent();
         }

@@ -89,6 +89,15 @@ class FastCgiUnixSocketTest {
     }
 
     @Test
+    void anEndOfRequestRecordLongerThanItsEightBytesIs502() throws Exception {
+        Path socket = run.resolve("long-end.sock");
+        cleanUp.add(new OneRequestServer(socket, answer -> send(answer, record(3, "\0".repeat(64 * 1024 - 1)))));
+        PhpSite site = cleanUp.add(PhpSite.serving(root, "unix:" + socket, c -> { }));
+
+        assertEquals(502, site.get("/hello.php").status());
+    }
+
+    @Test
     void aServerThatClosesMidResponseIs502() throws Exception {
         Path socket = run.resolve("closes.sock");
         cleanUp.add(new OneRequestServer(socket, answer -> send(answer, record(6, "Status: 200 OK\r\nContent-Ty"))));

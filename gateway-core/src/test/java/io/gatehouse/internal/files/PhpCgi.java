@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -66,7 +67,9 @@ final class PhpCgi implements AutoCloseable {
     /** Kills the parent and every child at once, as a crash or an OOM kill would. */
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> workers = process.descendants().toList();
+        // The parent first: alive, it forks a new worker for each one killed, which nobody would stop.
         process.destroyForcibly();
+        workers.forEach(ProcessHandle::destroyForcibly);
     }
 }
