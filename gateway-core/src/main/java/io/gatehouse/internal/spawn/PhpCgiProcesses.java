@@ -338,9 +338,14 @@ public final class PhpCgiProcesses implements AutoCloseable {
             }
         }
 
-        /** SIGKILL to the wrapper and everything under it, php-cgi's workers included. */
+        /**
+         * SIGKILL to the wrapper and everything under it, php-cgi's workers included: the master first, since a
+         * master still alive forks a new worker for each one killed, and the new one would be missed.
+         */
         private void kill(Process running) {
-            running.descendants().forEach(ProcessHandle::destroyForcibly);
+            List<ProcessHandle> below = running.descendants().toList();
+            running.children().forEach(ProcessHandle::destroyForcibly);
+            below.forEach(ProcessHandle::destroyForcibly);
             running.destroyForcibly();
         }
     }
