@@ -448,13 +448,18 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         int available = Math.min(contentLeft, buffer.remaining());
         switch (type) {
             case STDOUT -> {
+                if (receiving != Receiving.HEAD && !roomForSlice()) {
+                    // Nothing of the record is taken: it is parsed again once the client has taken the slices.
+                    return false;
+                }
                 contentLeft -= available;
                 if (receiving == Receiving.HEAD) {
                     return headBytes(buffer, available);
                 }
                 int start = buffer.position();
                 buffer.position(start + available);
-                return gather(buffer.slice(start, available));
+                gather(buffer.slice(start, available));
+                return true;
             }
             case STDERR -> {
                 for (int i = 0; i < available; i++) {
@@ -514,20 +519,28 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 || response.status == StatusCodes.NOT_MODIFIED;
         receiving = Receiving.BODY;
         // The head array is not written again before the next request: the body bytes after the head stay in it.
-        return end == headLength || gather(ByteBuffer.wrap(head, end, headLength - end));
+        if (end < headLength) {
+            // The first of the response's slices: there is room.
+            gather(ByteBuffer.wrap(head, end, headLength - end));
+        }
+        return true;
     }
 
-    /** Adds body bytes to what goes to the client next; false when the client's socket is full. */
-    private boolean gather(ByteBuffer slice) {
+    /**
+     * Whether one more slice can be gathered: there is room, or the gathered ones could all be written; false when
+     * the client's socket is full (client writes are resumed then) or the client is gone.
+     */
+    private boolean roomForSlice() {
+        return dropBody || sliceCount < MAX_SLICES || writeSlices();
+    }
+
+    /** Adds body bytes to what goes to the client next; {@link #roomForSlice} said there is room. */
+    private void gather(ByteBuffer slice) {
         if (dropBody) {
-            return true;
-        }
-        if (sliceCount == MAX_SLICES && !writeSlices()) {
-            return false;
+            return;
         }
         slices[sliceCount++] = slice;
         sliceBytes += slice.remaining();
-        return true;
     }
 
     /**

@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * FastCGI servers on Unix-domain sockets that are not there, go away, answer late or start late, and the thread that
@@ -95,6 +96,64 @@ class FastCgiUnixSocketTest {
         PhpSite site = cleanUp.add(PhpSite.serving(root, "unix:" + socket, c -> { }));
 
         assertEquals(502, site.get("/hello.php").status());
+    }
+
+    /**
+     * A script that flushes after every line sends a record per line: many small records are gathered for the client
+     * at once, and when the client's socket fills while they are, none may be lost.
+     */
+    @Test
+    void aResponseOfManySmallRecordsReachesAClientSlowerThanTheScriptWhole() throws Exception {
+        int lines = 500_000;
+        Path socket = run.resolve("lines.sock");
+        CountDownLatch gatewayStoppedReading = new CountDownLatch(1);
+        cleanUp.add(new OneRequestServer(socket, answer -> {
+            send(answer, record(6, "Content-Type: text/plain\r\n\r\n"));
+            ByteBuffer batch = ByteBuffer.allocate(16 * 4096);
+            try {
+                answer.configureBlocking(false);
+                for (int line = 0; line < lines; line++) {
+                    batch.put(record(6, String.format("%07d\n", line)));
+                    if (!batch.hasRemaining() || line == lines - 1) {
+                        batch.flip();
+                        while (batch.hasRemaining()) {
+                            if (answer.write(batch) == 0) {
+                                // The gateway stopped reading: the client's socket is full. Go on at the client's pace.
+                                gatewayStoppedReading.countDown();
+                                answer.configureBlocking(true);
+                            }
+                        }
+                        batch.clear();
+                    }
+                }
+                answer.configureBlocking(true);
+            } catch (IOException e) {
+                throw new AssertionError("the gateway closed the connection early", e);
+            }
+            gatewayStoppedReading.countDown();
+            send(answer, record(6, ""), endRequest());
+        }));
+        PhpSite site = cleanUp.add(PhpSite.serving(root, "unix:" + socket, c -> c.responseTimeout(Duration.ofSeconds(30))));
+
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(site.address(), 5_000);
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write("GET /hello.php HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Latches.await(gatewayStoppedReading);
+            RawHttp.Response response = RawHttp.read(client);
+
+            assertEquals(200, response.status(), response.head());
+            String body = response.body();
+            assertEquals(lines * 8, body.length(), "every line, no more");
+            for (int line = 0; line < lines; line++) {
+                String expected = String.format("%07d\n", line);
+                if (!body.startsWith(expected, line * 8)) {
+                    fail("line " + line + " is " + body.substring(line * 8, Math.min(body.length(), line * 8 + 8)));
+                }
+            }
+        }
     }
 
     @Test
