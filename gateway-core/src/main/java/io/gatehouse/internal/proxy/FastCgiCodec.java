@@ -481,7 +481,9 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 int skip = Math.min(paddingLeft, buffer.remaining());
                 buffer.position(buffer.position() + skip);
                 paddingLeft -= skip;
-                ended(body.length >= 5 && body[4] == REQUEST_COMPLETE && paddingLeft == 0 && !buffer.hasRemaining());
+                // Anything after the end, in this buffer or one read ahead, is a server out of step: not reused.
+                ended(body.length >= 5 && body[4] == REQUEST_COMPLETE && paddingLeft == 0 && !buffer.hasRemaining()
+                        && aheadCount == 0);
                 return false;
             }
             default -> {
