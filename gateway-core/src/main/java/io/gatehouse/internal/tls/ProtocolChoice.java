@@ -17,7 +17,8 @@ import java.util.function.BiFunction;
 
 /**
  * ALPN on a TLS listener: which protocol a connection speaks, chosen during its handshake, and the hand-over to that
- * protocol's open listener once the handshake is done.
+ * protocol's open listener once the engine knows it (as Undertow's ALPN listener did: the JDK knows it once it has
+ * answered the client hello, before the client's Finished, so the rest of the handshake runs under that listener).
  *
  * <p>The choice ({@link #SELECTOR}): {@code h2} when the client offers it and the handshake allows HTTP/2 (TLS 1.3,
  * or a TLS 1.2 suite with ephemeral keys and an AEAD cipher, RFC 9113 §9.2.2), else {@code http/1.1} when offered,
@@ -62,7 +63,7 @@ final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
     }
 
     /**
-     * Lets {@code connection}'s handshake choose its protocol, and reads it until the handshake is done; then hands
+     * Lets {@code connection}'s handshake choose its protocol, and reads it until the engine knows that; then hands
      * it, with the decrypted bytes read so far, to {@code http2} or {@code http1}. A connection that ends first is
      * closed.
      *
@@ -80,7 +81,7 @@ final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
         choice.handleEvent(source);
     }
 
-    /** Reads until the handshake is done (the engine knows the protocol) or application data has come. */
+    /** Reads until the engine knows the protocol or application data has come. */
     @Override
     public void handleEvent(StreamSourceChannel source) {
         PooledByteBuffer pooled = buffers.allocate();
@@ -91,7 +92,7 @@ final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
                 IoUtils.safeClose(connection);
                 return;
             }
-            // Null while the handshake runs; "" after one without ALPN. Data only ever comes after the handshake.
+            // Null until the engine has answered the client hello; "" when the client offered no ALPN.
             String chosen = engine.getApplicationProtocol();
             if (chosen == null && read == 0) {
                 source.resumeReads();
