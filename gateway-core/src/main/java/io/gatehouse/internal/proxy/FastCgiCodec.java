@@ -91,10 +91,9 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private int aheadCount;
     /** Where one read puts its bytes: the parsed buffer's free end, then fresh buffers. */
     private final ByteBuffer[] reads = new ByteBuffer[MAX_BUFFERS];
-    /** The script's body bytes parsed and not yet written to the client, in order, from {@link #firstSlice}. */
+    /** The script's body bytes parsed and not yet written to the client, in order; the first may be partly written. */
     private final ByteBuffer[] slices = new ByteBuffer[MAX_SLICES];
     private int sliceCount;
-    private int firstSlice;
     private long sliceBytes;
     /** The record being read: its type, and how much of its content and padding is still to come. */
     private int type;
@@ -263,7 +262,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             finish();
             return;
         }
-        if (firstSlice < sliceCount && !writeSlices()) {
+        if (sliceCount > 0 && !writeSlices()) {
             return;
         }
         while (true) {
@@ -575,26 +574,34 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             respond(-1);
         }
         try {
-            while (firstSlice < sliceCount) {
-                if (toClient.write(slices, firstSlice, sliceCount - firstSlice) == 0) {
+            while (sliceCount > 0) {
+                // Always from index 0: Undertow's chunked conduit, going on with a chunk that a write left unfinished,
+                // puts the limit of srcs[offset + length - 1] on srcs[length - 1], which cuts or breaks a slice.
+                if (toClient.write(slices, 0, sliceCount) == 0) {
                     source.suspendReads();
                     toClient.resumeWrites();
                     return false;
                 }
-                while (firstSlice < sliceCount && !slices[firstSlice].hasRemaining()) {
-                    firstSlice++;
-                }
+                dropWrittenSlices();
             }
         } catch (IOException e) {
             UpstreamCodec.clientWentAway(listener, e);
             return false;
         }
-        Arrays.fill(slices, 0, sliceCount, null);
-        sliceCount = 0;
-        firstSlice = 0;
         sliceBytes = 0;
         releaseParsed();
         return true;
+    }
+
+    /** Moves the slices not yet wholly written to the front of {@link #slices}. */
+    private void dropWrittenSlices() {
+        int written = 0;
+        while (written < sliceCount && !slices[written].hasRemaining()) {
+            written++;
+        }
+        System.arraycopy(slices, written, slices, 0, sliceCount - written);
+        Arrays.fill(slices, sliceCount - written, sliceCount, null);
+        sliceCount -= written;
     }
 
     /** Lets go of the buffers before the one being parsed: nothing gathered refers to them any more. */
@@ -678,7 +685,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
      */
     private void releaseBuffers() {
         sliceCount = 0;
-        firstSlice = 0;
         sliceBytes = 0;
         for (int i = 0; i < buffered; i++) {
             buffers[i].close();

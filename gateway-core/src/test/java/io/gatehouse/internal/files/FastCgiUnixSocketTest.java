@@ -135,12 +135,7 @@ class FastCgiUnixSocketTest {
         }));
         PhpSite site = cleanUp.add(PhpSite.serving(root, "unix:" + socket, c -> c.responseTimeout(Duration.ofSeconds(30))));
 
-        try (Socket client = new Socket()) {
-            client.setReceiveBufferSize(4096);
-            client.connect(site.address(), 5_000);
-            client.setSoTimeout(30_000);
-            client.getOutputStream().write("GET /hello.php HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+        try (Socket client = site.sendFromSmallReceiveBuffer("/hello.php")) {
             Latches.await(gatewayStoppedReading);
             RawHttp.Response response = RawHttp.read(client);
 

@@ -8,10 +8,13 @@ import io.gatehouse.internal.observe.RepeatedEvents;
 import io.gatehouse.internal.proxy.ReverseProxy;
 import io.gatehouse.testing.RawHttp;
 import io.undertow.Undertow;
+import org.xnio.Options;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,11 +36,15 @@ final class PhpSite implements AutoCloseable {
     private final RepeatedEvents log;
     private final int port;
 
-    private PhpSite(FilesConfig files, int ioThreads) {
+    private PhpSite(FilesConfig files, int ioThreads, int sendBuffer) {
         log = ReverseProxy.failureLog(Duration.ZERO);
         scripts = ReverseProxy.fastCgi(files.fastcgi().orElseThrow(), Limits.DEFAULTS, log);
-        server = Undertow.builder().setIoThreads(ioThreads).addHttpListener(0, "127.0.0.1")
-                .setHandler(FileServer.create(files, scripts)).build();
+        Undertow.Builder builder = Undertow.builder().setIoThreads(ioThreads).addHttpListener(0, "127.0.0.1")
+                .setHandler(FileServer.create(files, scripts));
+        if (sendBuffer > 0) {
+            builder.setSocketOption(Options.SEND_BUFFER, sendBuffer);
+        }
+        server = builder.build();
         server.start();
         port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
@@ -54,8 +61,21 @@ final class PhpSite implements AutoCloseable {
 
     /** Like {@link #serving(Path, String, Consumer)}, with {@code ioThreads} IO threads instead of one. */
     static PhpSite serving(Path root, String backend, int ioThreads, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
-        return new PhpSite(FileServerFixture.files(root, f -> f.index("index.php", "index.html").deny("~", ".inc")
-                .fastcgi(c -> settings.accept(c.backend(backend)))), ioThreads);
+        return new PhpSite(files(root, backend, settings), ioThreads, 0);
+    }
+
+    /**
+     * Like {@link #serving(Path, String, Consumer)}, its connections to clients sending from a socket buffer of
+     * {@code sendBuffer} bytes: a response much larger than that, to a client that receives into a small buffer too,
+     * finds the client's socket full part-way through the gateway's writes, again and again.
+     */
+    static PhpSite servingWithSendBuffer(Path root, String backend, int sendBuffer) {
+        return new PhpSite(files(root, backend, c -> { }), 1, sendBuffer);
+    }
+
+    private static FilesConfig files(Path root, String backend, Consumer<GatewayConfigBuilder.FastCgiBuilder> settings) {
+        return FileServerFixture.files(root, f -> f.index("index.php", "index.html").deny("~", ".inc")
+                .fastcgi(c -> settings.accept(c.backend(backend))));
     }
 
     InetSocketAddress address() {
@@ -75,6 +95,27 @@ final class PhpSite implements AutoCloseable {
     RawHttp.Response get(String target) throws IOException {
         return RawHttp.exchangeToClose(address(),
                 "GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * Sends {@code GET target} for Host {@code site.example} from a socket that receives into a 4 KiB buffer: the
+     * response soon fills it when the client reads slower than the gateway writes, or not at all.
+     *
+     * @return the connection, its response still to read; the caller closes it
+     */
+    Socket sendFromSmallReceiveBuffer(String target) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(address(), 5_000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /**
