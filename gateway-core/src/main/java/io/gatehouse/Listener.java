@@ -50,13 +50,23 @@ final class Listener {
      * I/O buffers, the guard's read buffers, the log of refused requests, and the meter registry (null: none). The
      * buffers are the gateway's whoever's the worker is; {@link #release()} lets go of them once the listeners are
      * closed.
+     *
+     * <p>HTTP/2 connections have buffers of their own ({@code http2Buffers}), with a deeper cache per IO thread: their
+     * frames go out once per IO thread round ({@code CheckedHttp2Channel}), and each response holds two buffers (its
+     * HEADERS and its DATA) until then, so a busy round holds a few hundred; with the usual cache of 16 most of them
+     * would be new direct buffers, zeroed, and collected afterwards. The cache fills only as far as HTTP/2 load
+     * ever needed.
      */
-    record Shared(XnioWorker worker, ThreadCachedBufferPool buffers, PerIoThread<ByteBuffer> reads,
-                  RepeatedEvents refusals, MeterRegistry registry) {
+    record Shared(XnioWorker worker, ThreadCachedBufferPool buffers, ThreadCachedBufferPool http2Buffers,
+                  PerIoThread<ByteBuffer> reads, RepeatedEvents refusals, MeterRegistry registry) {
+
+        /** Buffers cached per IO thread for HTTP/2 connections: see above. */
+        private static final int HTTP2_BUFFERS_PER_THREAD = 256;
 
         /** The buffers of a gateway running on {@code worker}, with its {@code refusals} log and meters. */
         static Shared on(XnioWorker worker, int bufferSize, RepeatedEvents refusals, MeterRegistry registry) {
-            return new Shared(worker, new ThreadCachedBufferPool(bufferSize, worker), FrontDoor.readBuffers(worker),
+            return new Shared(worker, new ThreadCachedBufferPool(bufferSize, worker),
+                    new ThreadCachedBufferPool(bufferSize, worker, HTTP2_BUFFERS_PER_THREAD), FrontDoor.readBuffers(worker),
                     refusals, registry);
         }
 
@@ -66,6 +76,7 @@ final class Listener {
          */
         void release() {
             buffers.close();
+            http2Buffers.close();
             reads.release();
         }
     }
@@ -99,7 +110,7 @@ final class Listener {
         connections.setRootHandler(guarded);
         GatewayConfig config = generation.config();
         this.http2 = address.h2c() || address.tls()
-                ? new Http2Door(shared.buffers(), guarded, shared.refusals(), config.limits(), config.timeouts())
+                ? new Http2Door(shared.http2Buffers(), guarded, shared.refusals(), config.limits(), config.timeouts())
                 : null;
         this.tls = address.tls() ? tlsFrontDoor() : null;
         this.handshakes = handshakes(generation);

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * {@link PooledByteBuffer#close()}, which may be called more than once and from any thread (only the first call
  * returns the buffer); {@link PooledByteBuffer#getBuffer()} after close throws. After {@link #close()}, allocating
  * throws {@link IllegalStateException} (Undertow's connections treat that as "closing"), freed buffers are
- * dropped, and the pool holds no buffer any more. Memory kept is bounded: {@value #PER_THREAD} buffers per IO thread
- * of the worker and {@value #SHARED} in the shared queue; anything beyond is left to the garbage collector.
+ * dropped, and the pool holds no buffer any more. Memory kept is bounded: the pool's per-thread count of buffers
+ * ({@value #PER_THREAD} unless given) per IO thread of the worker and {@value #SHARED} in the shared queue; anything
+ * beyond is left to the garbage collector.
  */
 final class ThreadCachedBufferPool implements ByteBufferPool {
 
@@ -36,6 +37,7 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
     private static final int SHARED = 64;
 
     private final int bufferSize;
+    private final int perThread;
     private final boolean direct;
     /** Touched by each IO thread for its own cache only, so {@link ArrayDeque} needs no lock. */
     private final PerIoThread<ArrayDeque<ByteBuffer>> ioThreadCache;
@@ -44,16 +46,22 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
     private final ThreadCachedBufferPool arrayBacked;
     private volatile boolean closed;
 
-    /** Direct buffers of {@code bufferSize} bytes, cached per IO thread of {@code worker}. */
+    /** Direct buffers of {@code bufferSize} bytes, up to {@value #PER_THREAD} cached per IO thread of {@code worker}. */
     ThreadCachedBufferPool(int bufferSize, XnioWorker worker) {
-        this(bufferSize, worker, true);
+        this(bufferSize, worker, PER_THREAD);
     }
 
-    private ThreadCachedBufferPool(int bufferSize, XnioWorker worker, boolean direct) {
+    /** Direct buffers of {@code bufferSize} bytes, up to {@code perThread} cached per IO thread of {@code worker}. */
+    ThreadCachedBufferPool(int bufferSize, XnioWorker worker, int perThread) {
+        this(bufferSize, worker, perThread, true);
+    }
+
+    private ThreadCachedBufferPool(int bufferSize, XnioWorker worker, int perThread, boolean direct) {
         this.bufferSize = bufferSize;
+        this.perThread = perThread;
         this.direct = direct;
         this.ioThreadCache = new PerIoThread<>(worker, ArrayDeque::new);
-        this.arrayBacked = direct ? new ThreadCachedBufferPool(bufferSize, worker, false) : this;
+        this.arrayBacked = direct ? new ThreadCachedBufferPool(bufferSize, worker, PER_THREAD, false) : this;
     }
 
     @Override
@@ -85,7 +93,7 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
             return;
         }
         ArrayDeque<ByteBuffer> cache = ioThreadCache.get();
-        if (cache != null && cache.size() < PER_THREAD) {
+        if (cache != null && cache.size() < perThread) {
             cache.addFirst(buffer);
             return;
         }

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,6 +49,26 @@ class ThreadCachedBufferPoolTest {
             assertSame(bytes, second.getBuffer());
             assertEquals(0, second.getBuffer().position());
             assertEquals(1024, second.getBuffer().limit());
+            return null;
+        });
+    }
+
+    @Test
+    void ioThreadKeepsAsManyBuffersAsItsPoolWasGivenToCache() throws Exception {
+        int perThread = 100;
+        int sharedQueue = 64;
+        ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), perThread);
+        io.call(() -> {
+            Set<ByteBuffer> first = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<PooledByteBuffer> held = new ArrayList<>();
+            for (int i = 0; i < perThread + sharedQueue; i++) {
+                held.add(deep.allocate());
+                first.add(held.get(i).getBuffer());
+            }
+            held.forEach(PooledByteBuffer::close);
+            for (int i = 0; i < perThread + sharedQueue; i++) {
+                assertTrue(first.contains(deep.allocate().getBuffer()), "allocation " + i + " got a new buffer");
+            }
             return null;
         });
     }

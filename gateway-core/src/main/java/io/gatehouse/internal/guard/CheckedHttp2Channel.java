@@ -1,9 +1,11 @@
 package io.gatehouse.internal.guard;
 
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.protocols.http2.AbstractHttp2StreamSinkChannel;
 import io.undertow.protocols.http2.AbstractHttp2StreamSourceChannel;
 import io.undertow.protocols.http2.ConnectionErrorException;
 import io.undertow.protocols.http2.Http2Channel;
+import io.undertow.protocols.http2.Http2DataStreamSinkChannel;
 import io.undertow.protocols.http2.Http2StreamSourceChannel;
 import io.undertow.server.protocol.framed.FrameHeaderData;
 import io.undertow.connector.PooledByteBuffer;
@@ -12,18 +14,29 @@ import org.xnio.StreamConnection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Undertow's server-side HTTP/2 channel with each new request stream put before the connection's
  * {@link Http2Guard} as soon as its header list is decoded, before Undertow's receive listener makes an exchange of
  * it (which replaces {@code Host} with {@code :authority}, and answers some malformed requests by closing the whole
  * connection). A stream the guard refuses is reset and never seen by a handler.
+ *
+ * <p>Frames go out once per IO thread round instead of one write per stream: Undertow writes each frame it is handed
+ * at once, so the responses of ten streams finishing in the same round were ten TLS records and ten system calls.
+ * Here a response's frames wait for a flush that the first of the round schedules on the connection's IO thread,
+ * which runs it after the events of that round (the relays that finished their responses in it) are handled, and
+ * sends every frame queued meanwhile in one gathering write. A stream whose buffer fills is still written at once,
+ * and so are control frames (SETTINGS, PING, WINDOW_UPDATE, RST_STREAM, GOAWAY).
  */
 final class CheckedHttp2Channel extends Http2Channel {
 
     private final Http2Guard guard;
     /** The highest request stream judged: HEADERS on a lower one are trailers (or a protocol error Undertow answers). */
     private int lastJudged;
+    /** A flush of the frames queued so far is scheduled on the IO thread and has not run yet. */
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
     /** {@code prefaceRead}: the client preface was already read off {@code connection} (h2c with prior knowledge). */
     CheckedHttp2Channel(StreamConnection connection, String protocol, ByteBufferPool buffers, PooledByteBuffer data,
@@ -31,6 +44,33 @@ final class CheckedHttp2Channel extends Http2Channel {
         super(connection, protocol, buffers, data, false, false, !prefaceRead, options);
         this.guard = guard;
         putAttachment(Http2Guard.KEY, guard);
+        // Only now: the preface and SETTINGS the constructor queued went out at once, before this field was set.
+        setRequireExplicitFlush(true);
+    }
+
+    @Override
+    protected void queueFrame(AbstractHttp2StreamSinkChannel frame) throws IOException {
+        super.queueFrame(frame);
+        if (!isRequireExplicitFlush()) {
+            return;
+        }
+        if (!(frame instanceof Http2DataStreamSinkChannel)) {
+            // Control frames go out at once, as Undertow sends them: a GOAWAY is followed by closing the connection
+            // in the same call, before any later flush could run.
+            flush();
+        } else if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                getIoThread().execute(this::flushRound);
+            } catch (RejectedExecutionException e) {
+                // The IO thread is stopping: Undertow's own flush knows where to run then.
+                flushRound();
+            }
+        }
+    }
+
+    private void flushRound() {
+        flushScheduled.set(false);
+        flush();
     }
 
     /**

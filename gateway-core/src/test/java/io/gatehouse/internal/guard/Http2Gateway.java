@@ -91,9 +91,14 @@ final class Http2Gateway implements AutoCloseable {
 
     /** Like {@link #withBackend()}, through {@code front}. */
     static Http2Gateway withBackend(Front front) {
+        return withBackend(front, RawBackend.OK);
+    }
+
+    /** Like {@link #withBackend(Front)}, the backend answering every request with {@code response}. */
+    static Http2Gateway withBackend(Front front, String response) {
         RawBackend backend;
         try {
-            backend = RawBackend.answering(RawBackend.OK);
+            backend = RawBackend.answering(response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
