@@ -252,9 +252,11 @@ public final class FileServer implements HttpHandler {
             return false;
         }
         Path current = rootReal;
+        Walk walk = new Walk();
         for (int i = 0; i < segments.size(); i++) {
             current = current.resolve(segments.get(i));
-            if (Files.isRegularFile(current)) {
+            BasicFileAttributes attributes = walk.look(current);
+            if (attributes != null && attributes.isRegularFile()) {
                 if (!fastcgi.runs(segments.get(i))) {
                     // /x.jpg/more names nothing, as a missing file does; /x.jpg is the file
                     return i + 1 < segments.size() && !runOnly
@@ -263,9 +265,10 @@ public final class FileServer implements HttpHandler {
                 String pathInfo = i + 1 == segments.size() ? ""
                         : "/" + String.join("/", segments.subList(i + 1, segments.size())) + (path.trailingSlash() ? "/" : "");
                 String name = "/" + String.join("/", requestPath.segments().subList(0, prefix + i + 1));
-                return run(exchange, rootReal, String.join("/", segments.subList(0, i + 1)), name, pathInfo, runOnly);
+                return run(exchange, rootReal, String.join("/", segments.subList(0, i + 1)), name, pathInfo, runOnly,
+                        !walk.linked);
             }
-            if (!Files.isDirectory(current)) {
+            if (attributes == null || !attributes.isDirectory()) {
                 return !runOnly && runFrontController(exchange, rootReal, path, requestPath, prefix);
             }
         }
@@ -273,12 +276,40 @@ public final class FileServer implements HttpHandler {
             return false;
         }
         for (String name : index) {
-            if (Files.isRegularFile(current.resolve(name))) {
-                return fastcgi.runs(name) && run(exchange, rootReal,
-                        segments.isEmpty() ? name : path.relative() + "/" + name, requestPath.decoded() + name, "", runOnly);
+            BasicFileAttributes attributes = walk.look(current.resolve(name));
+            if (attributes != null && attributes.isRegularFile()) {
+                return fastcgi.runs(name) && run(exchange, rootReal, segments.isEmpty() ? name : path.relative() + "/" + name,
+                        requestPath.decoded() + name, "", runOnly, !walk.linked);
             }
         }
         return false;
+    }
+
+    /**
+     * The names on the way to a script, looked at one at a time from the real document root without following
+     * them, as the walk goes: one {@code lstat} per name, and a second only for a symbolic link. When none was a
+     * link, the script's path as written is its real path, which spares resolving it again (a {@code readlink} per
+     * component and a {@code stat}, on every request). A name swapped for a link after it was looked at is what
+     * resolving it again would not have stopped either: PHP opens the script by name after any check.
+     */
+    private static final class Walk {
+        /** Whether a name looked at so far was a symbolic link. */
+        boolean linked;
+
+        /** The attributes of what {@code path} names, through a link when it is one; null when nothing is there. */
+        BasicFileAttributes look(Path path) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isSymbolicLink()) {
+                    return attributes;
+                }
+                linked = true;
+                return Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (IOException e) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -303,18 +334,19 @@ public final class FileServer implements HttpHandler {
         }
         String name = prefix == 0 ? frontController
                 : "/" + String.join("/", requestPath.segments().subList(0, prefix)) + frontController;
-        return run(exchange, rootReal, frontController.substring(1), name, "", false);
+        return run(exchange, rootReal, frontController.substring(1), name, "", false, false);
     }
 
     /**
      * Runs the script {@code relative} names if the path rules allow it; answers 403 or 404 if not, or with
-     * {@code runOnly} answers nothing and returns false.
+     * {@code runOnly} answers nothing and returns false. {@code unlinked}: {@code relative} was just seen to be a
+     * regular file reached through no symbolic link ({@link Walk}), so its real path is the path as written.
      */
     private boolean run(HttpServerExchange exchange, Path rootReal, String relative, String name, String pathInfo,
-                        boolean runOnly) {
+                        boolean runOnly, boolean unlinked) {
         try {
-            Path real = policy.resolve(rootReal, relative);
-            if (real == null || !Files.isRegularFile(real)) {
+            Path real = unlinked ? policy.unlinked(rootReal, relative) : policy.resolve(rootReal, relative);
+            if (real == null || !unlinked && !Files.isRegularFile(real)) {
                 if (!runOnly) {
                     fail(exchange, rootReal, real == null ? StatusCodes.FORBIDDEN : StatusCodes.NOT_FOUND);
                 }

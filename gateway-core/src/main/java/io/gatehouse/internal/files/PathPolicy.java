@@ -76,6 +76,15 @@ final class PathPolicy {
     }
 
     /**
+     * {@link #resolve} for a {@code relative} whose every name was just seen not to be a symbolic link: its path as
+     * written below {@code rootReal} is its real path, so no link rule applies and only the deny list and the dot
+     * file rule decide; null when they refuse it.
+     */
+    Path unlinked(Path rootReal, String relative) {
+        return allows("/" + relative) ? lexical(rootReal, relative) : null;
+    }
+
+    /**
      * Opens {@code real}, which {@link #resolve} returned for {@code relative}, without following any link below
      * the root (below the file system root for an {@code owner-match} target outside it), so a link swapped in
      * since the names were checked fails the open instead of leading elsewhere. Under {@code owner-match}, a file

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * pool shrinks back to what the load needs and a backend that never times out idle connections is not held
  * open forever. A FastCGI server's pool counts its connections in the server's {@link ServerSlots} instead, over every
  * IO thread and every pool of that server, as each pins one of the server's workers: its cap and its queue are
- * shared, and the queue is first come, first served over all threads: a returned connection goes to the oldest
- * waiter when it waits on the connection's thread, else it is closed and the oldest waiter opens one on its own.
+ * shared, and the queue is first come, first served on each thread: a returned connection goes to the oldest
+ * waiter when it waits on the connection's thread; else to the oldest waiter of its own thread unless the oldest's
+ * thread holds no connection, or two or more fewer than this one; else it is closed and the oldest waiter opens
+ * one on its own thread.
  *
  * <p>Every method must be called on the IO thread that serves the exchange (the forwarder guarantees it), except
  * {@link #close()}. Callbacks run on that same thread.
@@ -218,8 +221,11 @@ final class BackendPool implements AutoCloseable {
         /** Armed when a connection joins {@link #idle}, for when the one at its back will have been idle too long. */
         XnioExecutor.Key idleSweep;
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-        /** Connections opening, leased or idle: counted against maxConnections. */
-        int open;
+        /**
+         * Connections opening, leased or idle: counted against maxConnections. Written on this thread only; read by
+         * others with {@link #slots}, to see which thread holds how many.
+         */
+        volatile int open;
 
         PerThread(XnioIoThread thread) {
             this.thread = thread;
@@ -335,9 +341,12 @@ final class BackendPool implements AutoCloseable {
 
         /**
          * {@link #release} with {@link #slots}, of an open connection that may serve again: to the oldest waiter if
-         * it waits on this thread, or kept idle while nobody waits and the server's idle cap has room, else closed,
-         * which hands its slot to the oldest waiter. A connection cannot move to another IO thread, so when the
-         * oldest waits on another, order costs a connect there.
+         * it waits on this thread; to this thread's oldest waiter if the oldest waits on a thread that holds a
+         * connection too, and at most one fewer than this one; kept idle while nobody waits and the server's idle cap
+         * has room; else closed, which hands its slot to the oldest waiter. A connection cannot move to another IO
+         * thread: moving it costs a close here and a connect there, which strict order over all threads paid for
+         * about every other request under load. Moving only to a thread that holds none, or fewer by two, keeps
+         * the cap shared about evenly between the threads with waiters, and no thread without a connection.
          */
         void releaseSlot(BackendConnection connection) {
             Waiter reuser = null;
@@ -347,6 +356,8 @@ final class BackendPool implements AutoCloseable {
                 if (oldest != null) {
                     if (oldest.pool == this && !oldest.fresh) {
                         reuser = slots.queue.pollFirst();
+                    } else if (!oldest.fresh && oldest.pool.open > 0 && oldest.pool.open >= open - 1) {
+                        reuser = pollOwnWaiter();
                     }
                 } else if (slots.idle < slots.maxIdle) {
                     slots.idle++;
@@ -365,6 +376,18 @@ final class BackendPool implements AutoCloseable {
             } else {
                 connection.close();
             }
+        }
+
+        /** This thread's oldest waiter that may take a kept connection, out of the server's queue; null if none. */
+        private Waiter pollOwnWaiter() {
+            for (Iterator<Waiter> waiters = slots.queue.iterator(); waiters.hasNext(); ) {
+                Waiter waiter = waiters.next();
+                if (waiter.pool == this && !waiter.fresh) {
+                    waiters.remove();
+                    return waiter;
+                }
+            }
+            return null;
         }
 
         /** Closes the connections idle for {@code idleTimeout}: one timer per thread, re-armed for the next. */

@@ -8,9 +8,10 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -39,119 +40,164 @@ final class CgiParams {
 
     private static final HttpString PROXY = new HttpString("Proxy");
     private static final String SOFTWARE = "Gatehouse";
+    private static final String HTTP_ = "HTTP_";
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    /** Where the pairs go; replaced by a larger one when they do not fit. */
+    private ByteBuffer out;
 
-    private CgiParams() {
+    private CgiParams(ByteBuffer into) {
+        this.out = into;
     }
 
     /**
-     * The encoded name-value pairs of {@code exchange}'s request running {@code script}.
+     * Puts the encoded name-value pairs of {@code exchange}'s request running {@code script} into {@code into}, from
+     * its position on: into a new heap buffer, with the same bytes before that position, when they do not fit
+     * there (a request with headers larger than the buffer).
      *
      * @param bodyLength the request body's length, -1 when unknown (chunked), 0 when none
+     * @return the buffer holding them, {@code into} or the larger one, positioned after the last pair
      */
-    static byte[] of(HttpServerExchange exchange, FastCgiScript script, long bodyLength) {
-        CgiParams params = new CgiParams();
-        params.put("GATEWAY_INTERFACE", "CGI/1.1");
-        params.put("SERVER_SOFTWARE", SOFTWARE);
-        params.put("SERVER_PROTOCOL", exchange.getProtocol().toString());
-        params.put("REQUEST_METHOD", exchange.getRequestMethod().toString());
-        params.putRaw("REQUEST_URI", RequestHead.clientTarget(exchange));
-        params.putRaw("QUERY_STRING", exchange.getQueryString());
-        params.put("SCRIPT_FILENAME", script.filename());
-        params.put("SCRIPT_NAME", script.name());
-        if (!script.pathInfo().isEmpty()) {
-            params.put("PATH_INFO", script.pathInfo());
-            params.put("PATH_TRANSLATED", script.documentRoot() + script.pathInfo());
+    static ByteBuffer encode(HttpServerExchange exchange, FastCgiScript script, long bodyLength, ByteBuffer into) {
+        int start = into.position();
+        for (ByteBuffer out = into; ; out = larger(out, start)) {
+            try {
+                new CgiParams(out).pairs(exchange, script, bodyLength);
+                return out;
+            } catch (BufferOverflowException e) {
+                // rare (headers over the buffer's size): encoded again into twice the room
+            }
         }
-        params.put("DOCUMENT_ROOT", script.documentRoot());
-        params.put("REDIRECT_STATUS", "200");
-        params.put("SERVER_NAME", RequestHost.of(exchange));
+    }
+
+    /** A heap buffer twice the size of {@code full}, holding its first {@code start} bytes, positioned after them. */
+    private static ByteBuffer larger(ByteBuffer full, int start) {
+        ByteBuffer larger = ByteBuffer.allocate(2 * full.capacity());
+        return larger.put(full.clear().limit(start)).position(start);
+    }
+
+    private void pairs(HttpServerExchange exchange, FastCgiScript script, long bodyLength) {
+        put("GATEWAY_INTERFACE", "CGI/1.1");
+        put("SERVER_SOFTWARE", SOFTWARE);
+        put("SERVER_PROTOCOL", exchange.getProtocol().toString());
+        put("REQUEST_METHOD", exchange.getRequestMethod().toString());
+        putRaw("REQUEST_URI", RequestHead.clientTarget(exchange));
+        putRaw("QUERY_STRING", exchange.getQueryString());
+        put("SCRIPT_FILENAME", script.filename());
+        put("SCRIPT_NAME", script.name());
+        if (!script.pathInfo().isEmpty()) {
+            put("PATH_INFO", script.pathInfo());
+            put("PATH_TRANSLATED", script.documentRoot() + script.pathInfo());
+        }
+        put("DOCUMENT_ROOT", script.documentRoot());
+        put("REDIRECT_STATUS", "200");
+        put("SERVER_NAME", RequestHost.of(exchange));
         InetSocketAddress local = exchange.getConnection().getLocalAddress(InetSocketAddress.class);
         if (local != null) {
-            params.put("SERVER_ADDR", ClientAddress.text(local.getAddress()));
-            params.put("SERVER_PORT", Integer.toString(local.getPort()));
+            put("SERVER_ADDR", ClientAddress.text(local.getAddress()));
+            put("SERVER_PORT", Integer.toString(local.getPort()));
         }
         String client = ClientAddress.clientText(exchange);
         if (client != null) {
-            params.put("REMOTE_ADDR", client);
+            put("REMOTE_ADDR", client);
         }
         InetAddress peer = ClientAddress.peer(exchange);
         InetSocketAddress peerSocket = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
         if (peer != null && peer.equals(ClientAddress.of(exchange)) && peerSocket != null) {
-            params.put("REMOTE_PORT", Integer.toString(peerSocket.getPort()));
+            put("REMOTE_PORT", Integer.toString(peerSocket.getPort()));
         }
-        params.put("REQUEST_SCHEME", exchange.getRequestScheme());
+        put("REQUEST_SCHEME", exchange.getRequestScheme());
         if ("https".equals(exchange.getRequestScheme())) {
-            params.put("HTTPS", "on");
+            put("HTTPS", "on");
         }
         HeaderMap headers = exchange.getRequestHeaders();
         // 0 for a request without a body, as lighttpd sends it; unset only for a chunked body of unknown length.
         if (bodyLength >= 0) {
-            params.put("CONTENT_LENGTH", Long.toString(bodyLength));
+            put("CONTENT_LENGTH", Long.toString(bodyLength));
         }
         String contentType = headers.getFirst(Headers.CONTENT_TYPE);
         if (contentType != null) {
-            params.putRaw("CONTENT_TYPE", contentType);
+            putRaw("CONTENT_TYPE", contentType);
         }
-        for (HeaderValues values : headers) {
+        // Walked with the map's cookies: its iterator is an object per walk.
+        for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
+            HeaderValues values = headers.fiCurrent(cookie);
             HttpString name = values.getHeaderName();
-            if (name.equals(Headers.CONTENT_TYPE) || name.equals(Headers.CONTENT_LENGTH) || name.equals(PROXY)) {
-                continue;
-            }
-            String variable = variable(name);
-            if (variable != null) {
-                params.putRaw(variable, String.join(name.equals(Headers.COOKIE) ? "; " : ", ", values));
+            if (!name.equals(Headers.CONTENT_TYPE) && !name.equals(Headers.CONTENT_LENGTH) && !name.equals(PROXY)
+                    && isVariable(name)) {
+                header(name, values.size() == 1 ? values.getFirst()
+                        : String.join(name.equals(Headers.COOKIE) ? "; " : ", ", values));
             }
         }
-        return params.out.toByteArray();
     }
 
-    /** {@code HTTP_} and the name in upper case with {@code -} as {@code _}; null for a name with anything else. */
-    static String variable(HttpString name) {
-        StringBuilder variable = new StringBuilder(5 + name.length()).append("HTTP_");
+    /** Whether {@code name} has only letters, digits and {@code -}, so that its variable is its own. */
+    private static boolean isVariable(HttpString name) {
         for (int i = 0; i < name.length(); i++) {
-            char c = (char) (name.byteAt(i) & 0xff);
-            if (c >= 'a' && c <= 'z') {
-                variable.append((char) (c - 'a' + 'A'));
-            } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-                variable.append(c);
-            } else if (c == '-') {
-                variable.append('_');
-            } else {
-                return null;
+            byte c = name.byteAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
             }
         }
-        return variable.toString();
+        return true;
+    }
+
+    /** {@code HTTP_} and the name in upper case with {@code -} as {@code _}, and the value as the client sent it. */
+    private void header(HttpString name, String value) {
+        length(HTTP_.length() + name.length());
+        length(value.length());
+        ascii(HTTP_);
+        for (int i = 0; i < name.length(); i++) {
+            byte c = name.byteAt(i);
+            out.put(c == '-' ? (byte) '_' : c >= 'a' && c <= 'z' ? (byte) (c - 'a' + 'A') : c);
+        }
+        ascii(value);
     }
 
     /** A decoded path (Undertow decodes URLs as UTF-8), or ASCII text: sent as UTF-8. */
     private void put(String name, String value) {
-        pair(name, value.getBytes(StandardCharsets.UTF_8));
+        if (isAscii(value)) {
+            putRaw(name, value);
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        length(name.length());
+        length(bytes.length);
+        ascii(name);
+        out.put(bytes);
     }
 
-    /** Bytes as the client sent them (a raw target, a header value: one char per byte), sent as they came. */
+    /**
+     * One pair of bytes as the client sent them (a raw target, a header value: one char per byte), sent as they
+     * came; each length in one byte below 128, else in four with the top bit set (FastCGI 1.0 §3.4).
+     */
     private void putRaw(String name, String value) {
-        pair(name, value.getBytes(StandardCharsets.ISO_8859_1));
+        length(name.length());
+        length(value.length());
+        ascii(name);
+        ascii(value);
     }
 
-    /** One pair: each length in one byte below 128, else in four with the top bit set (FastCGI 1.0 §3.4). */
-    private void pair(String name, byte[] v) {
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        length(n.length);
-        length(v.length);
-        out.write(n, 0, n.length);
-        out.write(v, 0, v.length);
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Text of one char per byte. */
+    private void ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            out.put((byte) text.charAt(i));
+        }
     }
 
     private void length(int length) {
         if (length < 128) {
-            out.write(length);
+            out.put((byte) length);
         } else {
-            out.write((length >>> 24) | 0x80);
-            out.write(length >>> 16);
-            out.write(length >>> 8);
-            out.write(length);
+            out.putInt(length | 0x80000000);
         }
     }
 }

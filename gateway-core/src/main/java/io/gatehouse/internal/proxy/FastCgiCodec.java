@@ -12,7 +12,6 @@ import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.StreamSinkConduit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -53,6 +52,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private static final int KEEP_CONN = 1;
     private static final int REQUEST_COMPLETE = 0;
     private static final int MAX_CONTENT = 65535;
+    /** Where a request's name-value pairs start: after its BEGIN_REQUEST record and the first PARAMS header. */
+    private static final int PAIRS_AT = 3 * HEADER_LENGTH;
     /** lighttpd's {@code MAX_HTTP_RESPONSE_FIELD_SIZE}: a bigger head is no head. */
     private static final int MAX_HEAD = 64 * 1024;
     /** A longer stderr line is logged in parts. */
@@ -76,6 +77,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     private HttpServerExchange exchange;
     private UpstreamCodec.Listener listener;
+    /** The pooled buffer the request's head is encoded into, until it is written; null after. */
+    private PooledByteBuffer requestHead;
     private Receiving receiving = Receiving.STOPPED;
     /**
      * What is read from the server, oldest first: the last buffer is the one read into and parsed, the others hold
@@ -116,7 +119,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         this.connection = connection;
         this.source = connection.source();
         // The server's records after a large one wait for the gateway's acknowledgement (see QuickAck).
-        this.sender = new RequestSender(connection, () -> { }, () -> QuickAck.request(connection.channel()));
+        this.sender = new RequestSender(connection, this::releaseRequestHead, () -> QuickAck.request(connection.channel()));
         this.backend = backend;
         this.log = log;
     }
@@ -148,34 +151,86 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             source.resumeReads();
         }
         FastCgiScript script = FastCgiScript.of(exchange);
-        sender.send(exchange, listener, ByteBuffer.wrap(request(exchange, script, withBody)),
+        requestHead = buffers().allocate();
+        sender.send(exchange, listener, request(exchange, script, withBody, requestHead.getBuffer()),
                 withBody ? new StdinConduit(connection.rawSink()) : null);
     }
 
-    /** BEGIN_REQUEST, the PARAMS records and their end, and the empty STDIN record when there is no body to stream. */
-    private static byte[] request(HttpServerExchange exchange, FastCgiScript script, boolean withBody) {
+    /**
+     * BEGIN_REQUEST, the PARAMS records and their end, and the empty STDIN record when there is no body to stream,
+     * flipped, ready to write: in {@code into} when they fit there, in one PARAMS record (the pairs encoded in place
+     * after its header), else in a new buffer.
+     */
+    private static ByteBuffer request(HttpServerExchange exchange, FastCgiScript script, boolean withBody,
+                                      ByteBuffer into) {
         HeaderMap headers = exchange.getRequestHeaders();
         long length = !withBody && !headers.contains(Headers.CONTENT_LENGTH) ? 0
                 : headers.contains(Headers.CONTENT_LENGTH) ? exchange.getRequestContentLength() : -1;
-        byte[] params = CgiParams.of(exchange, script, length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(params.length + 64);
-        ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
-        writeRecord(out, header, BEGIN_REQUEST, new byte[] {0, RESPONDER, KEEP_CONN, 0, 0, 0, 0, 0}, 0, 8);
-        for (int offset = 0; offset < params.length; offset += MAX_CONTENT) {
-            writeRecord(out, header, PARAMS, params, offset, Math.min(MAX_CONTENT, params.length - offset));
+        ByteBuffer pairs = CgiParams.encode(exchange, script, length, into.clear().position(PAIRS_AT));
+        int pairsLength = pairs.position() - PAIRS_AT;
+        int ends = withBody ? HEADER_LENGTH : 2 * HEADER_LENGTH;
+        ByteBuffer out = pairs;
+        if (pairsLength > MAX_CONTENT || pairs.remaining() < ends) {
+            out = inRecords(pairs, pairsLength, ends);
+        } else {
+            recordHeader(out.duplicate().position(2 * HEADER_LENGTH), PARAMS, pairsLength);
         }
-        writeRecord(out, header, PARAMS, params, 0, 0);
+        ByteBuffer begin = out.duplicate().position(0);
+        recordHeader(begin, BEGIN_REQUEST, HEADER_LENGTH);
+        begin.put((byte) 0).put((byte) RESPONDER).put((byte) KEEP_CONN).putInt(0).put((byte) 0);   // 5 reserved
+        recordHeader(out, PARAMS, 0);
         if (!withBody) {
-            writeRecord(out, header, STDIN, params, 0, 0);
+            recordHeader(out, STDIN, 0);
         }
-        return out.toByteArray();
+        return out.flip();
     }
 
-    private static void writeRecord(ByteArrayOutputStream out, ByteBuffer header, int type, byte[] content, int offset,
-                                    int length) {
-        recordHeader(header.clear(), type, length);
-        out.write(header.array(), 0, HEADER_LENGTH);
-        out.write(content, offset, length);
+    /**
+     * The {@code pairsLength} bytes of pairs at {@link #PAIRS_AT} in {@code pairs}, copied into PARAMS records of at
+     * most {@link #MAX_CONTENT} bytes in a new buffer, positioned after them, with room for {@code ends} more bytes
+     * and the BEGIN_REQUEST record in front. A record holds whole pairs (PHP parses each record's pairs on their
+     * own, and drops the connection on a pair cut between two), except a pair longer than a record, cut.
+     */
+    private static ByteBuffer inRecords(ByteBuffer pairs, int pairsLength, int ends) {
+        // Two records in a row hold more than MAX_CONTENT, but for the last: at most 2 * length / MAX_CONTENT + 2.
+        int records = 2 * pairsLength / MAX_CONTENT + 2;
+        ByteBuffer out = ByteBuffer.allocate(2 * HEADER_LENGTH + records * HEADER_LENGTH + pairsLength + ends)
+                .position(2 * HEADER_LENGTH);
+        for (int offset = 0; offset < pairsLength; ) {
+            int size = 0;
+            while (offset + size < pairsLength) {
+                int pair = pairLength(pairs, PAIRS_AT + offset + size);
+                if (size + pair > MAX_CONTENT) {
+                    size = size == 0 ? pair : size;
+                    break;
+                }
+                size += pair;
+            }
+            for (int cut = 0; cut < size; cut += MAX_CONTENT) {
+                int part = Math.min(MAX_CONTENT, size - cut);
+                recordHeader(out, PARAMS, part);
+                int from = PAIRS_AT + offset + cut;
+                out.put(pairs.duplicate().limit(from + part).position(from));
+            }
+            offset += size;
+        }
+        return out;
+    }
+
+    /** The bytes of the encoded pair at {@code at}: its two lengths, its name and its value. */
+    private static int pairLength(ByteBuffer pairs, int at) {
+        int valueLengthAt = at + lengthBytes(pairs, at);
+        int nameAt = valueLengthAt + lengthBytes(pairs, valueLengthAt);
+        return nameAt - at + length(pairs, at) + length(pairs, valueLengthAt);
+    }
+
+    /** A FastCGI length at {@code at}: one byte below 128, else four with the top bit set. */
+    private static int length(ByteBuffer pairs, int at) {
+        return lengthBytes(pairs, at) == 1 ? pairs.get(at) : pairs.getInt(at) & 0x7fffffff;
+    }
+
+    private static int lengthBytes(ByteBuffer pairs, int at) {
+        return (pairs.get(at) & 0x80) == 0 ? 1 : 4;
     }
 
     /** Puts a record header for request 1 with {@code length} content bytes and no padding. */
@@ -193,6 +248,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             receiving = Receiving.STOPPED;
         }
         releaseBuffers();
+        releaseRequestHead();
         flushStderr();
         listener = null;
         sender.release();
@@ -208,6 +264,13 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     private ByteBufferPool buffers() {
         return exchange.getConnection().getByteBufferPool();
+    }
+
+    private void releaseRequestHead() {
+        if (requestHead != null) {
+            requestHead.close();
+            requestHead = null;
+        }
     }
 
     // --- The request ---

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 import static io.gatehouse.internal.files.FileServerFixture.write;
@@ -78,6 +82,48 @@ class PhpFastCgiTest {
     @Test
     void aMissingScriptIs404() throws IOException {
         assertEquals(404, site.get("/missing.php").status());
+    }
+
+    @Test
+    void aScriptWhosePathIsNotAsciiSeesItsNamesInUtf8() throws IOException {
+        write(root.resolve("caf\u00e9/\u00fcber.php"), "<?php echo $_SERVER['SCRIPT_NAME'], ' ', $_SERVER['PATH_INFO'];");
+        assertEquals("/caf\u00e9/\u00fcber.php /\u00e0", new String(
+                PhpSite.ok(site.get("/caf%C3%A9/%C3%BCber.php/%C3%A0")).getBytes(StandardCharsets.ISO_8859_1),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void headersLargerThanAnIoBufferReachTheScriptWhole() throws IOException {
+        assertHeadersReachTheScript(2, 12_000);
+    }
+
+    @Test
+    void headersLargerThanOneParamsRecordReachTheScriptWhole() throws IOException {
+        // Over FastCGI's 65,535 bytes of content per record: the pairs go in several PARAMS records.
+        assertHeadersReachTheScript(8, 12_000);
+    }
+
+    /** {@code count} headers of {@code size} bytes each arrive in the script's variables as sent. */
+    private void assertHeadersReachTheScript(int count, int size) throws IOException {
+        write(root.resolve("headers.php"), "<?php for ($i = 0; $i < " + count + "; $i++)"
+                + " echo $i, '=', md5($_SERVER['HTTP_X_BIG_' . $i]), ' ';");
+        StringBuilder request = new StringBuilder("GET /headers.php HTTP/1.1\r\nHost: site.example\r\n");
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            String value = String.valueOf((char) ('a' + i)).repeat(size - 1) + i;
+            request.append("X-Big-").append(i).append(": ").append(value).append("\r\n");
+            expected.append(i).append('=').append(md5(value)).append(' ');
+        }
+        RawHttp.Response response = RawHttp.exchange(site.address(), request.append("Connection: close\r\n\r\n").toString());
+        assertEquals(expected.toString(), PhpSite.ok(response));
+    }
+
+    private static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
