@@ -30,8 +30,8 @@ COPY deploy/container/gatehouse.yaml /etc/gatehouse/gatehouse.yaml
 # The launcher's defaults (src-docs/daemon.md), except that the heap follows the container's memory limit rather
 # than the launcher's fixed -Xmx.
 ENV GATEHOUSE_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=75 -XX:SurvivorRatio=4 -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m \
--XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000 \
--XX:+ExitOnOutOfMemoryError"
+-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,sun.security.util.math.intpoly.*::* \
+-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 EXPOSE 8080
 # The launcher execs java, so java is PID 1 and receives SIGTERM (drain, exit 0) and SIGHUP (reload) itself.

@@ -1,6 +1,7 @@
 package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.testing.HandDrivenTlsClient;
 import io.gatehouse.testing.TestCertificates;
 import io.gatehouse.testing.TlsClient;
 import io.gatehouse.testing.UnusedPort;
@@ -80,6 +81,18 @@ class TlsConnectionLifecycleTest {
     void aClientThatStopsInsideItsClientHelloIsClosedAtTheRequestHeaderTimeout() throws Exception {
         // A handshake record header announcing 512 bytes, and none of them.
         closedAfterSending(new byte[]{0x16, 0x03, 0x01, 0x02, 0x00});
+    }
+
+    /**
+     * The deadline holds until the server has checked the client's Finished, not only until it knows the protocol:
+     * past that, the connection would wait for a request under {@code timeouts.idle} (75 s here).
+     */
+    @Test
+    void aClientThatHoldsBackItsFinishedIsClosedAtTheRequestHeaderTimeout() throws Exception {
+        try (HandDrivenTlsClient client = HandDrivenTlsClient.upToFinished(ca.clientContext(), address(), "a.test",
+                "http/1.1")) {
+            client.awaitClose();
+        }
     }
 
     @Test

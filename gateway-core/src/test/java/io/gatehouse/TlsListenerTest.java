@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.testing.HandDrivenTlsClient;
 import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestCertificates;
@@ -23,8 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -35,12 +34,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -172,67 +167,11 @@ class TlsListenerTest {
 
     /** Handshakes (TLS 1.3, ALPN http/1.1) and sends {@code request} in the write that carries the client's Finished. */
     private String sendWithFinished(String request) throws Exception {
-        SSLEngine engine = ca.clientContext().createSSLEngine("a.test", tls().getPort());
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(new String[]{"TLSv1.3"});
-        parameters.setApplicationProtocols(new String[]{"http/1.1"});
-        parameters.setServerNames(List.of(new SNIHostName("a.test")));
-        engine.setSSLParameters(parameters);
-        int size = engine.getSession().getPacketBufferSize();
-        ByteBuffer fromServer = ByteBuffer.allocate(4 * size);
-        ByteBuffer plain = ByteBuffer.allocate(4 * engine.getSession().getApplicationBufferSize());
-        ByteBuffer toServer = ByteBuffer.allocate(4 * size);
-        try (SocketChannel socket = SocketChannel.open(tls())) {
-            engine.beginHandshake();
-            while (engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                    && engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.FINISHED) {
-                switch (engine.getHandshakeStatus()) {
-                    case NEED_WRAP -> {
-                        engine.wrap(ByteBuffer.allocate(0), toServer);
-                        if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
-                            send(socket, toServer); // the hello: the server must answer it
-                        }
-                    }
-                    case NEED_UNWRAP -> {
-                        fromServer.flip();
-                        SSLEngineResult result = engine.unwrap(fromServer, plain);
-                        fromServer.compact();
-                        if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && socket.read(fromServer) < 0) {
-                            throw new IOException("closed during the handshake");
-                        }
-                    }
-                    case NEED_TASK -> engine.getDelegatedTask().run();
-                    default -> throw new IllegalStateException(engine.getHandshakeStatus().toString());
-                }
-            }
-            // The Finished is in toServer, unsent: the request goes behind it, in the same write.
-            engine.wrap(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)), toServer);
-            send(socket, toServer);
-            StringBuilder answer = new StringBuilder();
-            while (true) {
-                fromServer.flip();
-                SSLEngineResult result = engine.unwrap(fromServer, plain);
-                fromServer.compact();
-                plain.flip();
-                answer.append(StandardCharsets.ISO_8859_1.decode(plain));
-                plain.clear();
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    return answer.toString();
-                }
-                if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && socket.read(fromServer) < 0) {
-                    return answer.toString();
-                }
-            }
+        try (HandDrivenTlsClient client = HandDrivenTlsClient.upToFinished(ca.clientContext(), tls(), "a.test",
+                "http/1.1")) {
+            client.sendFinishedWith(request);
+            return client.readToEnd();
         }
-    }
-
-    private static void send(SocketChannel socket, ByteBuffer bytes) throws IOException {
-        bytes.flip();
-        while (bytes.hasRemaining()) {
-            socket.write(bytes);
-        }
-        bytes.clear();
     }
 
     @Test

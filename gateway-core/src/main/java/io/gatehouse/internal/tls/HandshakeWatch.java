@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * The read side of a TLS connection while its handshake runs, over Undertow's TLS conduit: a failure to read (the
  * handshake failed, the client reset) ends the {@link TlsHandshake} with one log line, and the reader above,
  * the {@link ProtocolChoice}, sees the end of the stream instead of an exception it would log with a stack trace.
- * Removed once ALPN has chosen ({@link AfterHandshake}), so the protocol's own reader sees every later failure.
+ * Removed once the handshake is done ({@link AfterHandshake}), so the protocol's own reader sees every later failure.
  */
 final class HandshakeWatch extends AbstractStreamSourceConduit<StreamSourceConduit> {
 

@@ -12,13 +12,18 @@ import org.xnio.ssl.SslConnection;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 
 /**
  * ALPN on a TLS listener: which protocol a connection speaks, chosen during its handshake, and the hand-over to that
- * protocol's open listener once the engine knows it (as Undertow's ALPN listener did: the JDK knows it once it has
- * answered the client hello, before the client's Finished, so the rest of the handshake runs under that listener).
+ * protocol's open listener once the handshake is done, the client's Finished checked. The JDK knows the protocol
+ * earlier, once it has answered the client hello, and Undertow's ALPN listener handed over then; that left the rest
+ * of the handshake to the protocol's listener, so a client that stopped before its Finished escaped the handshake
+ * deadline, and a failure in its last flight reached the protocol's reader instead of the handshake's one line.
  *
  * <p>The choice ({@link #SELECTOR}): {@code h2} when the client offers it and the handshake allows HTTP/2 (TLS 1.3,
  * or a TLS 1.2 suite with ephemeral keys and an AEAD cipher, RFC 9113 §9.2.2), else {@code http/1.1} when offered,
@@ -35,6 +40,7 @@ import java.util.function.BiFunction;
  */
 final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
 
+    private static final Logger LOG = System.getLogger(ProtocolChoice.class.getPackageName());
     static final String H2 = "h2";
     static final String HTTP_1_1 = "http/1.1";
 
@@ -52,6 +58,10 @@ final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
     private final ByteBufferPool buffers;
     private final DelegateOpenListener http1;
     private final DelegateOpenListener http2;
+    /** The engine has finished the handshake (Undertow's handshake listener said so). */
+    private boolean handshakeDone;
+    /** Handed over or closed: later calls have nothing to do. */
+    private boolean over;
 
     private ProtocolChoice(SslConnection connection, ByteBufferPool buffers, DelegateOpenListener http1,
                            DelegateOpenListener http2) {
@@ -63,9 +73,9 @@ final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
     }
 
     /**
-     * Lets {@code connection}'s handshake choose its protocol, and reads it until the engine knows that; then hands
+     * Lets {@code connection}'s handshake choose its protocol, and reads it until the handshake is done; then hands
      * it, with the decrypted bytes read so far, to {@code http2} or {@code http1}. A connection that ends first is
-     * closed.
+     * closed, as is one where choosing or handing over fails unexpectedly (one DEBUG line).
      *
      * @param connection a TLS connection whose handshake has not begun
      * @param buffers    where the first decrypted bytes are read into
@@ -74,43 +84,91 @@ final class ProtocolChoice implements ChannelListener<StreamSourceChannel> {
      */
     static void start(SslConnection connection, ByteBufferPool buffers, DelegateOpenListener http1,
                       DelegateOpenListener http2) {
-        ProtocolChoice choice = new ProtocolChoice(connection, buffers, http1, http2);
-        choice.engine.setHandshakeApplicationProtocolSelector(SELECTOR);
-        StreamSourceChannel source = connection.getSourceChannel();
-        source.getReadSetter().set(choice);
-        choice.handleEvent(source);
+        new ProtocolChoice(connection, buffers, http1, http2).begin();
     }
 
-    /** Reads until the engine knows the protocol or application data has come. */
+    private void begin() {
+        try {
+            // The JDK's engine takes a selector; SSLEngine itself refuses one.
+            engine.setHandshakeApplicationProtocolSelector(SELECTOR);
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        connection.getHandshakeSetter().set(tls -> handshakeDone());
+        StreamSourceChannel source = connection.getSourceChannel();
+        source.getReadSetter().set(this);
+        handleEvent(source);
+    }
+
+    /**
+     * Told from inside the TLS conduit's unwrap or wrap, whose state a protocol's listener reading and writing from
+     * here would corrupt: the hand-over runs once the conduit has returned. A client that sends nothing after its
+     * Finished is handed over all the same, to wait for its first request under the protocol's own timeouts.
+     */
+    private void handshakeDone() {
+        handshakeDone = true;
+        try {
+            connection.getIoThread().execute(() -> handleEvent(connection.getSourceChannel()));
+        } catch (RejectedExecutionException e) {
+            // The worker is stopping, and its connections with it.
+            close();
+        }
+    }
+
+    /** Reads until the handshake is done, then hands the connection over. */
     @Override
     public void handleEvent(StreamSourceChannel source) {
+        if (over) {
+            return;
+        }
         PooledByteBuffer pooled = buffers.allocate();
         boolean handedOn = false;
         try {
             int read = source.read(pooled.getBuffer());
             if (read < 0) {
-                IoUtils.safeClose(connection);
+                close();
                 return;
             }
-            // Null until the engine has answered the client hello; "" when the client offered no ALPN.
-            String chosen = engine.getApplicationProtocol();
-            if (chosen == null && read == 0) {
+            // Decrypted bytes come only once the handshake is done: the JDK has no early data.
+            if (read == 0 && !handshakeDone) {
                 source.resumeReads();
                 return;
             }
+            // "" when the client offered no ALPN, or none spoken here (see SELECTOR).
+            String chosen = engine.getApplicationProtocol();
             pooled.getBuffer().flip();
+            over = true;
             // The protocol's open listener sets its own reader, and reads on from the bytes handed to it.
             source.getReadSetter().set(null);
+            connection.getHandshakeSetter().set(null);
             handedOn = true;
             (H2.equals(chosen) ? http2 : http1).handleEvent(connection, pooled);
         } catch (IOException e) {
             // The handshake's watch under this channel has logged it; nothing more to say.
-            IoUtils.safeClose(connection);
+            close();
+        } catch (RuntimeException e) {
+            // A bug here or in a protocol's listener: unclosed, the connection would hang, its deadline perhaps off.
+            failed(e);
         } finally {
             if (!handedOn) {
                 pooled.close();
             }
         }
+    }
+
+    /** One line, no stack trace: the exception's class and message say enough to find it. */
+    private void failed(RuntimeException e) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, connection.getPeerAddress() + ": TLS connection closed, choosing its protocol failed: "
+                    + e);
+        }
+        close();
+    }
+
+    private void close() {
+        over = true;
+        IoUtils.safeClose(connection);
     }
 
     /**

@@ -24,10 +24,10 @@ import java.util.function.Consumer;
  *       framing checks go on the decrypted connection ({@code framing}), exactly as on a plain listener, then the
  *       listener's HTTP/1.1 open listener takes it.</li>
  * </ol>
- * Until the protocol is chosen, a connection has {@code handshakeTimeout} (from accept) to get there, and is then
- * closed. A failed handshake (a client that does not trust the certificate, a protocol or cipher mismatch, a reset)
- * is one DEBUG line on the {@code io.gatehouse.internal.tls} logger with the peer and the reason, never a stack
- * trace; Undertow never sees the failure.
+ * Until its handshake is done (the client's Finished checked), a connection has {@code handshakeTimeout} (from
+ * accept) to get there, and is then closed. A failed handshake (a client that does not trust the certificate, a
+ * protocol or cipher mismatch, a reset) is one DEBUG line on the {@code io.gatehouse.internal.tls} logger with the
+ * peer and the reason, never a stack trace; Undertow never sees the failure.
  *
  * <p>Thread-safe: one per listener, called on the accept thread for each connection; each connection's steps then
  * run on its IO thread.
@@ -37,7 +37,7 @@ public final class TlsFrontDoor {
     private final ByteBufferPool buffers;
     private final DelegateOpenListener http1;
     private final DelegateOpenListener http2;
-    /** Accepted, protocol not chosen yet: closed by {@link #closeConnections()}, as Undertow closes its own. */
+    /** Accepted, handshake not done yet: closed by {@link #closeConnections()}, as Undertow closes its own. */
     private final Set<TlsHandshake> handshaking = ConcurrentHashMap.newKeySet();
 
     /**
@@ -71,8 +71,8 @@ public final class TlsFrontDoor {
     }
 
     /**
-     * Closes the connections still handshaking; those past ALPN belong to the listener's HTTP/1.1 and HTTP/2 open
-     * listeners, which close their own.
+     * Closes the connections still handshaking; those past their handshake belong to the listener's HTTP/1.1 and
+     * HTTP/2 open listeners, which close their own.
      */
     public void closeConnections() {
         for (TlsHandshake handshake : handshaking) {

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
- * One accepted connection of a TLS listener until its protocol is chosen (see {@link TlsFrontDoor}): the first
- * bytes, the handshake and its deadline. Ends once: {@link #finish()} when ALPN has chosen, or a failure, the
+ * One accepted connection of a TLS listener until its handshake is done (see {@link TlsFrontDoor}): the first
+ * bytes, the handshake and its deadline. Ends once: {@link #finish()} when the handshake is done, or a failure, the
  * deadline or {@link #close()}, each of which closes the connection. Its steps run on the connection's IO thread;
  * {@link #close()} may come from any thread.
  */
@@ -117,7 +117,7 @@ final class TlsHandshake implements ChannelListener<StreamSourceChannel>, Closea
         }
     }
 
-    /** Puts the first bytes back under a TLS connection and lets ALPN pick the protocol as the handshake ends. */
+    /** Puts the first bytes back under a TLS connection, whose handshake picks the protocol by ALPN. */
     private void handshake(PooledByteBuffer first) {
         PushBackStreamSourceConduit pushBack = new PushBackStreamSourceConduit(socket.getSourceChannel().getConduit());
         pushBack.pushBack(new PooledAdaptor(first));
@@ -160,7 +160,7 @@ final class TlsHandshake implements ChannelListener<StreamSourceChannel>, Closea
     }
 
     /**
-     * ALPN has chosen: the deadline is off and the connection belongs to the chosen protocol's listener.
+     * The handshake is done: the deadline is off and the connection belongs to the chosen protocol's listener.
      *
      * @return false when the handshake had already ended (timed out, closed): the connection is closed then
      */
