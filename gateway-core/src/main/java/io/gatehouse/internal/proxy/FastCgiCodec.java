@@ -51,9 +51,9 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private static final int RESPONDER = 1;
     private static final int KEEP_CONN = 1;
     private static final int REQUEST_COMPLETE = 0;
-    private static final int MAX_CONTENT = 65535;
+    static final int MAX_CONTENT = 65535;
     /** Where a request's name-value pairs start: after its BEGIN_REQUEST record and the first PARAMS header. */
-    private static final int PAIRS_AT = 3 * HEADER_LENGTH;
+    static final int PAIRS_AT = 3 * HEADER_LENGTH;
     /** lighttpd's {@code MAX_HTTP_RESPONSE_FIELD_SIZE}: a bigger head is no head. */
     private static final int MAX_HEAD = 64 * 1024;
     /** A longer stderr line is logged in parts. */
@@ -191,21 +191,19 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
      * and the BEGIN_REQUEST record in front. A record holds whole pairs (PHP parses each record's pairs on their
      * own, and drops the connection on a pair cut between two), except a pair longer than a record, cut.
      */
-    private static ByteBuffer inRecords(ByteBuffer pairs, int pairsLength, int ends) {
-        // Two records in a row hold more than MAX_CONTENT, but for the last: at most 2 * length / MAX_CONTENT + 2.
-        int records = 2 * pairsLength / MAX_CONTENT + 2;
+    static ByteBuffer inRecords(ByteBuffer pairs, int pairsLength, int ends) {
+        // Counted, not bounded: a pair longer than a record is cut, and its short last piece may stand next to a
+        // record of one small pair, so records are not each more than half full.
+        int records = 0;
+        for (int offset = 0; offset < pairsLength; ) {
+            int size = recordGroup(pairs, offset, pairsLength);
+            records += (size + MAX_CONTENT - 1) / MAX_CONTENT;
+            offset += size;
+        }
         ByteBuffer out = ByteBuffer.allocate(2 * HEADER_LENGTH + records * HEADER_LENGTH + pairsLength + ends)
                 .position(2 * HEADER_LENGTH);
         for (int offset = 0; offset < pairsLength; ) {
-            int size = 0;
-            while (offset + size < pairsLength) {
-                int pair = pairLength(pairs, PAIRS_AT + offset + size);
-                if (size + pair > MAX_CONTENT) {
-                    size = size == 0 ? pair : size;
-                    break;
-                }
-                size += pair;
-            }
+            int size = recordGroup(pairs, offset, pairsLength);
             for (int cut = 0; cut < size; cut += MAX_CONTENT) {
                 int part = Math.min(MAX_CONTENT, size - cut);
                 recordHeader(out, PARAMS, part);
@@ -215,6 +213,22 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             offset += size;
         }
         return out;
+    }
+
+    /**
+     * The bytes from {@code offset} that go in one record: as many whole pairs as fit in {@link #MAX_CONTENT}, or
+     * one pair longer than that, to be cut.
+     */
+    private static int recordGroup(ByteBuffer pairs, int offset, int pairsLength) {
+        int size = 0;
+        while (offset + size < pairsLength) {
+            int pair = pairLength(pairs, PAIRS_AT + offset + size);
+            if (size + pair > MAX_CONTENT) {
+                return size == 0 ? pair : size;
+            }
+            size += pair;
+        }
+        return size;
     }
 
     /** The bytes of the encoded pair at {@code at}: its two lengths, its name and its value. */

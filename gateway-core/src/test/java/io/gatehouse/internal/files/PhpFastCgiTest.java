@@ -103,6 +103,21 @@ class PhpFastCgiTest {
         assertHeadersReachTheScript(8, 12_000);
     }
 
+    @Test
+    void variablesLongerThanARecordAre502AndTheNextRequestIsServed() throws IOException {
+        // A 70,000-byte header is a variable longer than FastCGI's 65,535-byte record: cut in two records, which
+        // php-cgi does not join (it drops the connection). The request cannot succeed; it must end as a clean 502,
+        // its connection given back. (How the records are laid out: FastCgiParamsRecordsTest.)
+        StringBuilder request = new StringBuilder("GET /hello.php HTTP/1.1\r\nHost: site.example\r\n");
+        for (int i = 0; i < 3; i++) {
+            request.append("X-Big-").append(i).append(": ").append("b".repeat(70_000)).append("\r\n");
+        }
+        RawHttp.Response response = RawHttp.exchange(site.address(), request.append("Connection: close\r\n\r\n").toString());
+
+        assertEquals(502, response.status());
+        assertEquals("hello you", PhpSite.ok(site.get("/hello.php?name=you")));
+    }
+
     /** {@code count} headers of {@code size} bytes each arrive in the script's variables as sent. */
     private void assertHeadersReachTheScript(int count, int size) throws IOException {
         write(root.resolve("headers.php"), "<?php for ($i = 0; $i < " + count + "; $i++)"
