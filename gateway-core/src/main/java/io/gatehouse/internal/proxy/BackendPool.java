@@ -346,7 +346,10 @@ final class BackendPool implements AutoCloseable {
          * has room; else closed, which hands its slot to the oldest waiter. A connection cannot move to another IO
          * thread: moving it costs a close here and a connect there, which strict order over all threads paid for
          * about every other request under load. Moving only to a thread that holds none, or fewer by two, keeps
-         * the cap shared about evenly between the threads with waiters, and no thread without a connection.
+         * the cap shared about evenly between the threads with waiters, and no thread without a connection; and
+         * once the oldest has waited a tenth of {@code connectTimeout} (500 ms by default), far above the queue
+         * waits of a busy server, it is served next whatever the cost, so that slow scripts holding its thread's
+         * connections cannot keep it waiting into a 503 while the other thread serves newer requests.
          */
         void releaseSlot(BackendConnection connection) {
             Waiter reuser = null;
@@ -356,7 +359,8 @@ final class BackendPool implements AutoCloseable {
                 if (oldest != null) {
                     if (oldest.pool == this && !oldest.fresh) {
                         reuser = slots.queue.pollFirst();
-                    } else if (!oldest.fresh && oldest.pool.open > 0 && oldest.pool.open >= open - 1) {
+                    } else if (!oldest.fresh && oldest.pool.open > 0 && oldest.pool.open >= open - 1
+                            && System.nanoTime() - oldest.since < passOverNanos()) {
                         reuser = pollOwnWaiter();
                     }
                 } else if (slots.idle < slots.maxIdle) {
@@ -376,6 +380,10 @@ final class BackendPool implements AutoCloseable {
             } else {
                 connection.close();
             }
+        }
+
+        private long passOverNanos() {
+            return TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis) / 10;
         }
 
         /** This thread's oldest waiter that may take a kept connection, out of the server's queue; null if none. */
@@ -566,6 +574,8 @@ final class BackendPool implements AutoCloseable {
         /** Wants a new connection, not an idle one (a request resent after a stale pooled connection). */
         final boolean fresh;
         XnioExecutor.Key timer;
+        /** When it began to wait ({@link System#nanoTime()}). */
+        final long since = System.nanoTime();
 
         Waiter(PerThread pool, Lease lease, boolean fresh) {
             this.pool = pool;

@@ -107,6 +107,28 @@ class SlotsAcrossIoThreadsTest {
         assertTrue(youngerOnA.awaitConnected(), "the connection its thread still had");
     }
 
+    @Test
+    void anOldestWaiterPassedOverForATenthOfTheConnectTimeoutIsServedNext() throws Exception {
+        // A connect timeout of 2 s: the oldest may be passed over for 200 ms, and fails only after 2 s.
+        pool.close();
+        URI backend = URI.create("fcgi://127.0.0.1:" + server.getLocalPort());
+        pool = new BackendPool(backend, BackendPool.tcp(backend), ServerSlots.of(backend, 2, 2), 2_000, 60_000,
+                connection -> null);
+        Taken onA = connected(a);
+        Taken onB = connected(b);
+        Taken olderOnB = lease(b);
+        Taken youngerOnA = lease(a);
+        // Past the pass-over time, before the connect timeout: B's connection stands for a slow script.
+        Thread.sleep(400);
+
+        pool.release(onA.connection(), true);
+
+        assertFalse(olderOnB.awaitConnected(), "a connection opened on its own thread, in the slot A gave back");
+        assertFalse(youngerOnA.connection.isDone(), "the younger waiter waits");
+        pool.release(onB.connection(), true);
+        assertFalse(youngerOnA.awaitConnected(), "a connection opened on its own thread, which had none left");
+    }
+
     /** A lease on {@code thread} that got a connection, as the pool's first requests get new ones. */
     private Taken connected(XnioIoThread thread) throws Exception {
         Taken taken = lease(thread);
