@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -71,5 +72,13 @@ final class PhpCgi implements AutoCloseable {
         // The parent first: alive, it forks a new worker for each one killed, which nobody would stop.
         process.destroyForcibly();
         workers.forEach(ProcessHandle::destroyForcibly);
+        // A worker forked after the list was taken (a replacement, with PHP_FCGI_MAX_REQUESTS) outlives its parent,
+        // adopted by init: it is found by its arguments, which it shares with the parent and which name this port.
+        process.onExit().join();
+        List<String> listening = List.of("-b", "127.0.0.1:" + port);
+        ProcessHandle.allProcesses()
+                .filter(other -> other.info().arguments()
+                        .map(arguments -> Collections.indexOfSubList(List.of(arguments), listening) >= 0).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 }
