@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process group (the workers of a master that was killed would otherwise keep the port) and exits with php-cgi's
  * status; when the pipe reaches end of file, because {@link #close()} closed it or because the JVM died, even by
  * SIGKILL, the wrapper sends SIGTERM to php-cgi, whose master passes it on to its workers. So no php-cgi outlives the
- * gateway that spawned it.
+ * gateway that spawned it. A master still running {@link #STOP_GRACE} after SIGTERM is killed, and its wrapper then
+ * kills its process group: a worker the master forked at the last moment is in the group too.
  *
  * <p>A master that exits is restarted: one WARNING line per exit, with its status, repeats summarised by the
  * owner's log; a master that dies within {@link #QUICK_DEATH} of its start waits before the next start, 100 ms
@@ -52,6 +53,10 @@ public final class PhpCgiProcesses implements AutoCloseable {
      * Runs {@code "$@"} (php-cgi and its arguments) in the background; ends it when standard input (fd 3 once
      * standard input is /dev/null, as a background job's must be) reaches end of file; kills the rest of its
      * process group when it exits (php-cgi makes its workers a process group of their own, led by the master).
+     * That kill follows {@code wait}, which has reaped the master, yet it cannot reach another program's group:
+     * while a process of the group is alive, the kernel gives its id to no new process; with none alive there is
+     * nothing to kill, and the id would be reused only after the kernel went round all of {@code pid_max} between
+     * two commands of the wrapper.
      */
     private static final String WRAPPER = String.join("\n",
             "exec 3<&0 </dev/null",
@@ -150,8 +155,9 @@ public final class PhpCgiProcesses implements AutoCloseable {
     }
 
     /**
-     * Releases one user; the last stops the masters: SIGTERM (through the wrapper), and SIGKILL to whatever is left
-     * after {@link #STOP_GRACE}. Returns when they are gone.
+     * Releases one user; the last stops the masters: SIGTERM (through the wrapper), and SIGKILL to each master still
+     * running after {@link #STOP_GRACE}, then to its whole process group (by the wrapper). Returns when they are
+     * gone.
      */
     @Override
     public void close() {
@@ -321,7 +327,7 @@ public final class PhpCgiProcesses implements AutoCloseable {
             }
         }
 
-        /** Waits for the wrapper within the grace, then kills it and every process under it. */
+        /** Waits for the wrapper within the grace; then kills the master, and waits as long again for the wrapper. */
         void awaitGone() {
             Process running = wrapper;
             if (running == null) {
@@ -339,14 +345,14 @@ public final class PhpCgiProcesses implements AutoCloseable {
         }
 
         /**
-         * SIGKILL to the wrapper and everything under it, php-cgi's workers included: the master first, since a
-         * master still alive forks a new worker for each one killed, and the new one would be missed.
+         * SIGKILL to the wrapper's children, the master (and the watching subshell, if still there); the wrapper,
+         * whose wait for the master ends, then kills the master's process group and exits. The group, not a list of
+         * the master's descendants killed from here: a list misses a worker that the master forks (replacing one
+         * that exited) after it was taken and before the master died, which init would adopt and which would keep
+         * the port. A group is signalled as a whole, a process being forked into it included.
          */
         private void kill(Process running) {
-            List<ProcessHandle> below = running.descendants().toList();
             running.children().forEach(ProcessHandle::destroyForcibly);
-            below.forEach(ProcessHandle::destroyForcibly);
-            running.destroyForcibly();
         }
     }
 
