@@ -327,7 +327,10 @@ public final class PhpCgiProcesses implements AutoCloseable {
             }
         }
 
-        /** Waits for the wrapper within the grace; then kills the master, and waits as long again for the wrapper. */
+        /**
+         * Waits for the wrapper within the grace; then kills the master, waits as long again for the wrapper, and kills
+         * the wrapper itself if it is still there.
+         */
         void awaitGone() {
             Process running = wrapper;
             if (running == null) {
@@ -336,7 +339,9 @@ public final class PhpCgiProcesses implements AutoCloseable {
             try {
                 if (!running.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                     kill(running);
-                    running.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!running.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        running.destroyForcibly();   // a wrapper that cannot even kill a group must not stay either
+                    }
                 }
             } catch (InterruptedException e) {
                 kill(running);
