@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,7 +42,7 @@ class DistributionIT {
     void unpackedArchiveChecksItsDemoConfiguration() throws Exception {
         Path home = unpack();
 
-        DaemonProcess check = launch(home, "check", "config/demo.yaml");
+        DaemonProcess check = launch(home, Map.of(), "check", "config/demo.yaml");
 
         assertEquals(Main.OK, check.exitStatus(), check.log());
         assertTrue(check.stdout().contains("gatehouse: config/demo.yaml: configuration is valid"), check.stdout());
@@ -51,14 +52,7 @@ class DistributionIT {
     void unpackedArchiveServesARequestAndExitsZeroOnSigterm() throws Exception {
         Path home = unpack();
         int port = UnusedPort.next();
-        Path config = Files.writeString(dir.resolve("gatehouse.yaml"), """
-                listen: ["127.0.0.1:%d"]
-                accessLog: { path: "off" }
-                vhosts:
-                  - hosts: ["*"]
-                    echo: {}
-                """.formatted(port));
-        DaemonProcess daemon = launch(home, "run", config.toString());
+        DaemonProcess daemon = launch(home, Map.of(), "run", echoConfig(port).toString());
         daemon.awaitLog("listening on 127.0.0.1:" + port);
 
         RawGet.Response response = RawGet.get(port, "dist.test", "/hello");
@@ -68,6 +62,43 @@ class DistributionIT {
         assertTrue(response.body().contains("GET /hello HTTP/1.1"), response.body());
         assertEquals(Main.OK, daemon.exitStatus(), daemon.log());
         assertTrue(daemon.log().contains("INFO  gatehouse " + VERSION + " started"), daemon.log());
+    }
+
+    @Test
+    void smallFootprintRunsTheDaemonWithTheC1CompilerAlone() throws Exception {
+        Path home = unpack();
+        int port = UnusedPort.next();
+        DaemonProcess daemon = launch(home, Map.of("GATEHOUSE_FOOTPRINT", "small"), "run", echoConfig(port).toString());
+        daemon.awaitLog("listening on 127.0.0.1:" + port);
+
+        // The launcher execs the JVM, so the process started is the JVM and its arguments are the options used.
+        List<String> jvmArguments = List.of(daemon.process().info().arguments().orElseThrow());
+        RawGet.Response response = RawGet.get(port, "dist.test", "/hello");
+
+        assertEquals(200, response.status(), response.toString());
+        assertTrue(jvmArguments.contains("-XX:TieredStopAtLevel=1"), jvmArguments.toString());
+        assertFalse(jvmArguments.contains("-XX:-TieredCompilation"), jvmArguments.toString());
+        assertFalse(jvmArguments.stream().anyMatch(option -> option.startsWith("-XX:FreqInlineSize")), jvmArguments.toString());
+    }
+
+    @Test
+    void anUnknownFootprintIsRefusedNamingTheValidOnes() throws Exception {
+        Path home = unpack();
+
+        DaemonProcess run = launch(home, Map.of("GATEHOUSE_FOOTPRINT", "tiny"), "run", "config/demo.yaml");
+
+        assertEquals(64, run.exitStatus(), run.log());
+        assertTrue(run.log().contains("GATEHOUSE_FOOTPRINT=tiny is not a footprint; use default or small"), run.log());
+    }
+
+    private Path echoConfig(int port) throws IOException {
+        return Files.writeString(dir.resolve("gatehouse.yaml"), """
+                listen: ["127.0.0.1:%d"]
+                accessLog: { path: "off" }
+                vhosts:
+                  - hosts: ["*"]
+                    echo: {}
+                """.formatted(port));
     }
 
     /** Unpacks the archive with tar, which keeps bin/gatehouse executable, and returns its top directory. */
@@ -82,15 +113,16 @@ class DistributionIT {
 
     /**
      * Runs {@code bin/gatehouse} from the unpacked directory with this JVM as JAVA_HOME and a PATH of only the
-     * system directories, so it cannot fall back to a checkout or to Maven.
+     * system directories, so it cannot fall back to a checkout or to Maven, and with {@code variables} besides.
      */
-    private DaemonProcess launch(Path home, String... args) throws IOException {
+    private DaemonProcess launch(Path home, Map<String, String> variables, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/gatehouse").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.put("PATH", "/usr/bin:/bin");
+        environment.putAll(variables);
         DaemonProcess process = DaemonProcess.start(builder, dir);
         processes.add(process);
         return process;
