@@ -421,12 +421,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                 keepTheBody(buffer);
             }
             if (read == 0) {
-                if (toClient.isWriteResumed()) {
-                    toClient.suspendWrites();
-                }
-                if (!source.isReadResumed()) {
-                    source.resumeReads();
-                }
+                UpstreamCodec.awaitBackend(toClient, source, listener);
                 return;
             }
             if (read < 0) {

@@ -3,6 +3,7 @@ package io.gatehouse.internal.proxy;
 import io.undertow.server.HttpServerExchange;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 
@@ -60,6 +61,31 @@ interface UpstreamCodec {
     static void clientWentAway(Listener listener, IOException failure) {
         if (listener != null) {
             listener.responseBroke("client went away during the response: " + ProxyLog.describe(failure));
+        }
+    }
+
+    /**
+     * The relay of a response body pauses for the backend, everything read so far written to the client: it is
+     * flushed there now (an HTTP/2 stream keeps what is written until its buffer fills, so the part of a body sent
+     * before a pause, an event of a server-sent stream say, would wait for the next), and reads from the backend
+     * resume. A client gone during the flush is reported instead.
+     *
+     * @param toClient    the exchange's response channel, relaying the body
+     * @param fromBackend the connection's source channel, whose read listener is the codec
+     * @param listener    the codec's listener
+     */
+    static void awaitBackend(StreamSinkChannel toClient, ConduitStreamSourceChannel fromBackend, Listener listener) {
+        if (toClient.isWriteResumed()) {
+            toClient.suspendWrites();
+        }
+        try {
+            toClient.flush();
+        } catch (IOException e) {
+            clientWentAway(listener, e);
+            return;
+        }
+        if (!fromBackend.isReadResumed()) {
+            fromBackend.resumeReads();
         }
     }
 
