@@ -3,6 +3,7 @@ package io.gatehouse;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.testing.Latches;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.RawHttp2;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -44,6 +46,8 @@ class Http2ThroughGatewayTest {
 
     private WireMockServer backend;
     private RawBackend hopByHopBackend;
+    private final CountDownLatch clientHasTheFirstPart = new CountDownLatch(1);
+    private RawBackend pausingBackend;
     private Gateway gateway;
 
     @BeforeEach
@@ -54,6 +58,11 @@ class Http2ThroughGatewayTest {
         hopByHopBackend = RawBackend.answering("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\n"
                 + "Keep-Alive: timeout=5\r\nX-Secret: hop\r\nTransfer-Encoding: chunked\r\nX-App: end-to-end\r\n\r\n"
                 + "2\r\nok\r\n0\r\n\r\n");
+        pausingBackend = RawBackend.with(socket -> {
+            RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+            Latches.await(clientHasTheFirstPart);
+            return RawBackend.answer(socket, "6\r\nsecond\r\n0\r\n\r\n");
+        });
         Path site = Files.createDirectories(dir.resolve("static"));
         Files.writeString(site.resolve("hello.txt"), "hello file");
         Path file = dir.resolve("gatehouse.yaml");
@@ -67,6 +76,8 @@ class Http2ThroughGatewayTest {
                         proxy: { backends: ["http://127.0.0.1:%d"] }
                       - path: /hop/
                         proxy: { backends: ["http://127.0.0.1:%d"] }
+                      - path: /pauses/
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
                       - path: /static/
                         files: { root: "%s" }
                       - path: /old
@@ -75,7 +86,7 @@ class Http2ThroughGatewayTest {
                         respond: { status: 418, body: "short and stout" }
                       - path: /echo
                         echo: {}
-                """.formatted(backend.port(), hopByHopBackend.port(), dir.toString()));
+                """.formatted(backend.port(), hopByHopBackend.port(), pausingBackend.port(), dir.toString()));
         gateway = Gateway.start(GatewayConfig.load(file));
     }
 
@@ -84,6 +95,7 @@ class Http2ThroughGatewayTest {
         gateway.stop(java.time.Duration.ofSeconds(1));
         backend.stop();
         hopByHopBackend.close();
+        pausingBackend.close();
     }
 
     @Test
@@ -146,6 +158,21 @@ class Http2ThroughGatewayTest {
                 }
                 stream += 2;
             }
+        }
+    }
+
+    @Test
+    void whatABackendSentBeforeAPauseReachesTheHttp2ClientDuringThePause() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.headers(1, true, get("a.test", "/pauses/"));
+            RawHttp2.Frame data;
+            do {
+                data = h2.read();
+            } while (data != null && (data.type() != RawHttp2.DATA || data.stream() != 1));
+
+            assertEquals("first", data == null ? null : new String(data.payload(), StandardCharsets.US_ASCII));
+            clientHasTheFirstPart.countDown();
+            assertEquals("second", h2.await(1).bodyText());
         }
     }
 

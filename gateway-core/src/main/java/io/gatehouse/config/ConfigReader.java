@@ -116,7 +116,7 @@ final class ConfigReader {
 
     private Timeouts timeouts(Fields t) {
         return new Timeouts(t.value(Keys.TIMEOUTS_CONNECT), t.value(Keys.TIMEOUTS_RESPONSE), t.value(Keys.TIMEOUTS_IDLE),
-                t.value(Keys.TIMEOUTS_REQUEST_HEADER));
+                t.value(Keys.TIMEOUTS_REQUEST_HEADER), t.value(Keys.TIMEOUTS_READ));
     }
 
     private Limits limits(Fields l) {
@@ -228,7 +228,8 @@ final class ConfigReader {
                 p.value(Keys.PROXY_CONNECTIONS), p.value(Keys.PROXY_QUEUE), p.value(Keys.PROXY_BALANCE),
                 health(p.section(Keys.PROXY_HEALTH)),
                 p.value(Keys.PROXY_RETRIES, ProxyConfig.defaultRetries(backends.size())),
-                t.value(Keys.PROXY_TIMEOUTS_IDLE), p.value(Keys.PROXY_MAX_CONNECTIONS), backendTls(p.section(Keys.PROXY_TLS)));
+                t.value(Keys.PROXY_TIMEOUTS_IDLE), p.value(Keys.PROXY_MAX_CONNECTIONS), backendTls(p.section(Keys.PROXY_TLS)),
+                t.value(Keys.PROXY_TIMEOUTS_READ, timeouts.read()));
     }
 
     /** {@code proxy.tls}: a {@code ca} file (checked by its binder) or no verification, not both. */
@@ -315,7 +316,7 @@ final class ConfigReader {
         return new FastCgiConfig(backends, extensions,
                 t.value(Keys.FASTCGI_TIMEOUTS_CONNECT, timeouts.connect()),
                 t.value(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeouts.response()), spawn, frontController, keepAlive,
-                maxConnections);
+                maxConnections, t.value(Keys.FASTCGI_TIMEOUTS_READ, timeouts.read()));
     }
 
     private FastCgiConfig.Spawn spawn(Fields s) {

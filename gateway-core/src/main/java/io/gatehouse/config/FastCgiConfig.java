@@ -36,10 +36,12 @@ import java.util.Optional;
  *                        finds them all busy waits in the gateway, first come first served, for up to
  *                        {@code connectTimeout} (then 503). 0 for no cap. Default {@link #defaultMaxConnections}:
  *                        the workers of each spawned process, no cap for {@code backends}
+ * @param readTimeout     between two reads of the script's response body, once its head arrived; past it the
+ *                        response is cut off (the client sees it incomplete) and the connection closed
  */
 public record FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout,
                             Duration responseTimeout, Optional<Spawn> spawn, Optional<String> frontController,
-                            int keepAlive, int maxConnections) {
+                            int keepAlive, int maxConnections, Duration readTimeout) {
 
     /**
      * {@code fastcgi.maxConnections} when not given. With {@code spawn} the workers are known: each process gets as
@@ -73,6 +75,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      *                        {@code spawn}, fewer than each process's workers ({@link Spawn#workers()}), so that one
      *                        worker always takes new connections
      * @param maxConnections  0 (no cap) or more; with {@code spawn}, at most each process's workers
+     * @param readTimeout     more than 0
      * @throws IllegalArgumentException when both or neither of backends and spawn are given, a backend is neither
      *                                  {@code fcgi://host:port} nor {@code unix:/path}, an extension does not start
      *                                  with a dot, a timeout is not positive, the front controller is not such a
@@ -86,6 +89,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
         extensions = List.copyOf(extensions);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(spawn, "spawn");
         if (backends.isEmpty() == spawn.isEmpty()) {
             throw new IllegalArgumentException("fastcgi: give either backends, like [\"127.0.0.1:9000\"], or spawn, "
@@ -104,7 +108,7 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
             throw new IllegalArgumentException("fastcgi.extensions: give endings like \".php\", " + extensions);
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || responseTimeout.isNegative()
-                || responseTimeout.isZero()) {
+                || responseTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
             throw new IllegalArgumentException("fastcgi: timeouts must be more than 0");
         }
         Objects.requireNonNull(frontController, "frontController");
@@ -134,6 +138,28 @@ public record FastCgiConfig(List<URI> backends, List<String> extensions, Duratio
      */
     public static int maxKeepAlive(Optional<Spawn> spawn, int maxConnections) {
         return maxConnections > 0 ? maxConnections : spawn.map(s -> s.workers() - 1).orElse(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Scripts run on their servers with the default {@code timeouts.read} ({@link Timeouts#DEFAULT_READ}): the
+     * constructor before {@code readTimeout} was added.
+     *
+     * @param backends        {@code fcgi://host:port} or {@code unix:/path} servers: at least one without
+     *                        {@code spawn}, none with it
+     * @param extensions      at least one, each starting with a dot
+     * @param connectTimeout  more than 0
+     * @param responseTimeout more than 0
+     * @param spawn           the processes to run instead of {@code backends}, or empty
+     * @param frontController a script path ending in one of {@code extensions}, or empty
+     * @param keepAlive       0 or more, at most {@code maxConnections} when that is above 0
+     * @param maxConnections  0 (no cap) or more; with {@code spawn}, at most each process's workers
+     * @throws IllegalArgumentException as the canonical constructor
+     * @throws NullPointerException     when a component is null
+     */
+    public FastCgiConfig(List<URI> backends, List<String> extensions, Duration connectTimeout, Duration responseTimeout,
+                         Optional<Spawn> spawn, Optional<String> frontController, int keepAlive, int maxConnections) {
+        this(backends, extensions, connectTimeout, responseTimeout, spawn, frontController, keepAlive, maxConnections,
+                Timeouts.DEFAULT_READ);
     }
 
     /**

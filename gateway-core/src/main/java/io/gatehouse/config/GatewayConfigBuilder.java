@@ -167,6 +167,19 @@ public final class GatewayConfigBuilder {
     }
 
     /**
+     * {@code timeouts.read}: the longest a backend may go silent in the middle of a response body, between two
+     * reads once its head arrived (then the response is cut off), for every proxy and FastCGI action that sets
+     * none; default 60s.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
+    public GatewayConfigBuilder readTimeout(Duration timeout) {
+        root.section(Keys.TOP_TIMEOUTS).put(Keys.TIMEOUTS_READ, timeout);
+        return this;
+    }
+
+    /**
      * {@code timeouts.idle}: a client connection with nothing to do, or a request body that stops arriving, is
      * closed after it; default 75s.
      *
@@ -1065,6 +1078,18 @@ public final class GatewayConfigBuilder {
         }
 
         /**
+         * {@code timeouts.read}: the longest the backend may go silent between two reads of its response body, past
+         * it the response is cut off and both connections closed; default the gateway's {@code timeouts.read}.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         */
+        public B readTimeout(Duration timeout) {
+            keys.section(Keys.PROXY_TIMEOUTS_GROUP).put(Keys.PROXY_TIMEOUTS_READ, timeout);
+            return self();
+        }
+
+        /**
          * {@code timeouts.idle}: a pooled backend connection left unused this long is closed; default 60s.
          *
          * @param timeout more than zero
@@ -1169,7 +1194,8 @@ public final class GatewayConfigBuilder {
             proxy.backends().forEach(backend -> keys.add(Keys.PROXY_BACKENDS, backend.toString()));
             keys.put(Keys.PROXY_PRESERVE_HOST, proxy.preserveHost());
             keys.section(Keys.PROXY_TIMEOUTS_GROUP).put(Keys.PROXY_TIMEOUTS_CONNECT, proxy.connectTimeout())
-                    .put(Keys.PROXY_TIMEOUTS_RESPONSE, proxy.responseTimeout()).put(Keys.PROXY_TIMEOUTS_IDLE, proxy.idleTimeout());
+                    .put(Keys.PROXY_TIMEOUTS_RESPONSE, proxy.responseTimeout()).put(Keys.PROXY_TIMEOUTS_READ, proxy.readTimeout())
+                    .put(Keys.PROXY_TIMEOUTS_IDLE, proxy.idleTimeout());
             keys.put(Keys.PROXY_CONNECTIONS, (long) proxy.connectionsPerBackend())
                     .put(Keys.PROXY_MAX_CONNECTIONS, (long) proxy.maxConnections())
                     .put(Keys.PROXY_QUEUE, (long) proxy.queueSize()).put(Keys.PROXY_BALANCE, proxy.balance())
@@ -1601,6 +1627,18 @@ public final class GatewayConfigBuilder {
          */
         public FastCgiBuilder responseTimeout(Duration timeout) {
             keys.section(Keys.FASTCGI_TIMEOUTS_GROUP).put(Keys.FASTCGI_TIMEOUTS_RESPONSE, timeout);
+            return this;
+        }
+
+        /**
+         * {@code fastcgi.timeouts.read}: the longest a script may go silent between two reads of its response body,
+         * past it the response is cut off and the connection closed; default the top-level {@code timeouts.read}.
+         *
+         * @param timeout more than 0
+         * @return this builder
+         */
+        public FastCgiBuilder readTimeout(Duration timeout) {
+            keys.section(Keys.FASTCGI_TIMEOUTS_GROUP).put(Keys.FASTCGI_TIMEOUTS_READ, timeout);
             return this;
         }
 

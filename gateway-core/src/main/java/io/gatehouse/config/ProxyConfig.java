@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param maxConnections      0: no cap (the default); else the most connections open to a backend per IO thread
  *                            (nginx {@code max_conns}, HAProxy {@code maxconn}), requests past it wait in the queue
  * @param tls                 how the certificates of {@code https} backends are verified
+ * @param readTimeout         between two reads of the backend's response body, once its head arrived; past it the
+ *                            response is cut off (the client sees it incomplete) and both connections are closed
  */
 public record ProxyConfig(
         List<URI> backends,
@@ -41,7 +43,8 @@ public record ProxyConfig(
         int retries,
         Duration idleTimeout,
         int maxConnections,
-        Tls tls) implements Action {
+        Tls tls,
+        Duration readTimeout) implements Action {
 
     /** {@code proxy.preserveHost} when not given: the client's Host goes to the backend, as ProxyPreserveHost On. */
     public static final boolean DEFAULT_PRESERVE_HOST = true;
@@ -74,6 +77,7 @@ public record ProxyConfig(
      * @param idleTimeout           more than 0
      * @param maxConnections        0 (no cap) or more
      * @param tls                   not null
+     * @param readTimeout           more than 0
      * @throws IllegalArgumentException naming the {@code proxy} key of a value outside its range
      * @throws NullPointerException     naming the key of a missing value
      */
@@ -82,6 +86,7 @@ public record ProxyConfig(
         RecordChecks.positive(Keys.PROXY_TIMEOUTS_CONNECT, connectTimeout);
         RecordChecks.positive(Keys.PROXY_TIMEOUTS_RESPONSE, responseTimeout);
         RecordChecks.positive(Keys.PROXY_TIMEOUTS_IDLE, idleTimeout);
+        RecordChecks.positive(Keys.PROXY_TIMEOUTS_READ, readTimeout);
         RecordChecks.between(Keys.PROXY_CONNECTIONS, connectionsPerBackend, 1, Integer.MAX_VALUE);
         RecordChecks.between(Keys.PROXY_QUEUE, queueSize, 0, Integer.MAX_VALUE);
         RecordChecks.between(Keys.PROXY_RETRIES, retries, 0, 100);
@@ -89,6 +94,32 @@ public record ProxyConfig(
         RecordChecks.present(Keys.PROXY_BALANCE, balance);
         RecordChecks.present(Keys.PROXY_HEALTH, health);
         RecordChecks.present(Keys.PROXY_TLS, tls);
+    }
+
+    /**
+     * A proxy with the default {@code timeouts.read} ({@link Timeouts#DEFAULT_READ}): the constructor before
+     * {@code readTimeout} was added.
+     *
+     * @param backends              at least one
+     * @param preserveHost          whether the client's Host goes to the backend
+     * @param connectTimeout        more than 0
+     * @param responseTimeout       more than 0
+     * @param connectionsPerBackend 1 or more
+     * @param queueSize             0 or more
+     * @param balance               not null
+     * @param health                not null
+     * @param retries               0 to 100
+     * @param idleTimeout           more than 0
+     * @param maxConnections        0 (no cap) or more
+     * @param tls                   not null
+     * @throws IllegalArgumentException naming the {@code proxy} key of a value outside its range
+     * @throws NullPointerException     naming the key of a missing value
+     */
+    public ProxyConfig(List<URI> backends, boolean preserveHost, Duration connectTimeout, Duration responseTimeout,
+                       int connectionsPerBackend, int queueSize, Balance balance, Health health, int retries,
+                       Duration idleTimeout, int maxConnections, Tls tls) {
+        this(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend, queueSize, balance, health,
+                retries, idleTimeout, maxConnections, tls, Timeouts.DEFAULT_READ);
     }
 
     /**
@@ -154,7 +185,7 @@ public record ProxyConfig(
         return new PoolKey(Arrays.asList(backends, preserveHost, connectTimeout, responseTimeout, connectionsPerBackend,
                 queueSize, balance, health.failures(), health.coolOff(), check.map(Check::path).orElse(null),
                 check.map(Check::interval).orElse(null), check.map(Check::expect).orElse(null), retries, idleTimeout,
-                maxConnections, tls));
+                maxConnections, tls, readTimeout));
     }
 
     /**

@@ -189,7 +189,7 @@ class ConfigProblemsTest {
                     proxy:
                       backends: ["http://127.0.0.1:8080"]
                       timeouts: { idel: 5s }
-                """, 5, 19, "vhosts[0].proxy.timeouts.idel", "unknown key 'idel'; valid keys here: connect, response, idle");
+                """, 5, 19, "vhosts[0].proxy.timeouts.idel", "unknown key 'idel'; valid keys here: connect, response, read, idle");
     }
 
     @Test

@@ -42,6 +42,7 @@ class ProxyPoolKeyTest {
         CHANGES.put("idleTimeout", p -> p.idleTimeout(Duration.ofSeconds(1)));
         CHANGES.put("maxConnections", p -> p.maxConnections(8));
         CHANGES.put("tls", p -> p.tls(t -> t.insecureSkipVerify(true)));
+        CHANGES.put("readTimeout", p -> p.readTimeout(Duration.ofSeconds(1)));
     }
 
     @Test

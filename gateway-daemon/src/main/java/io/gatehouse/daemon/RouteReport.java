@@ -156,7 +156,8 @@ final class RouteReport {
             return List.of(proxy.kind() + " " + proxy.backends().stream().map(URI::toString).collect(Collectors.joining(", "))
                             + ", " + label(Keys.PROXY_PRESERVE_HOST, onOff(proxy.preserveHost()))
                             + ", " + label(Keys.PROXY_TIMEOUTS_CONNECT, duration(proxy.connectTimeout()))
-                            + ", " + label(Keys.PROXY_TIMEOUTS_RESPONSE, duration(proxy.responseTimeout())),
+                            + ", " + label(Keys.PROXY_TIMEOUTS_RESPONSE, duration(proxy.responseTimeout()))
+                            + ", " + label(Keys.PROXY_TIMEOUTS_READ, duration(proxy.readTimeout())),
                     label(Keys.PROXY_TIMEOUTS_IDLE, duration(proxy.idleTimeout()))
                             + ", " + label(Keys.PROXY_CONNECTIONS, proxy.connectionsPerBackend()) + " idle"
                             + ", " + (proxy.maxConnections() == ProxyConfig.NO_CONNECTION_CAP ? label(Keys.PROXY_MAX_CONNECTIONS, "none")
@@ -209,6 +210,7 @@ final class RouteReport {
                 + ", " + label(Keys.FASTCGI_EXTENSIONS, quoted(fastcgi.extensions())) + " (run, not refused)"
                 + ", " + label(Keys.FASTCGI_TIMEOUTS_CONNECT, duration(fastcgi.connectTimeout()))
                 + ", " + label(Keys.FASTCGI_TIMEOUTS_RESPONSE, duration(fastcgi.responseTimeout()))
+                + ", " + label(Keys.FASTCGI_TIMEOUTS_READ, duration(fastcgi.readTimeout()))
                 + ", " + label(Keys.FASTCGI_KEEP_ALIVE, fastcgi.keepAlive())
                 + ", " + label(Keys.FASTCGI_MAX_CONNECTIONS, fastcgi.maxConnections() == 0
                         ? "none (no cap)" : fastcgi.maxConnections() + " (more wait in the gateway)")

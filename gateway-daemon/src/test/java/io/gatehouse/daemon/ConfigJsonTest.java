@@ -46,7 +46,7 @@ class ConfigJsonTest {
         assertTrue(json.contains("\"maxConnections\" : 16"), json);
         assertTrue(json.contains("\"balance\" : \"least-requests\""), json);
         assertTrue(json.contains("\"timeouts\" : {\n          \"connect\" : \"2s\",\n          \"response\" : \"60s\",\n"
-                + "          \"idle\" : \"60s\"\n        }"), json);
+                + "          \"idle\" : \"60s\",\n          \"read\" : \"60s\"\n        }"), json);
         assertTrue(json.contains("\"health\" : {\n          \"failures\" : 3,\n          \"coolOff\" : \"10s\",\n"
                 + "          \"path\" : \"/healthz\",\n          \"interval\" : \"3s\",\n          \"expect\" : 204\n        }"), json);
         for (String component : new String[] {"connectionsPerBackend", "queueSize", "connectTimeout", "idleTimeout", "check",

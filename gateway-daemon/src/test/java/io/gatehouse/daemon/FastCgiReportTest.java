@@ -16,14 +16,14 @@ class FastCgiReportTest {
     void checkShowsTheServersExtensionsAndTimeoutsUnderTheFilesAction() throws ConfigException {
         GatewayConfig config = GatewayConfig.builder().vhost(v -> v.hosts("*").files(f -> f.root("/srv/www")
                 .fastcgi(c -> c.backend("127.0.0.1:9000").backend("127.0.0.1:9001")
-                        .responseTimeout(Duration.ofSeconds(90))))).build();
+                        .responseTimeout(Duration.ofSeconds(90)).readTimeout(Duration.ofSeconds(20))))).build();
 
         String report = RouteReport.of(config);
 
         assertTrue(report.contains("staticExclude [\".php\", \".phtml\", \".pl\", \".fcgi\", \".cgi\"]"), report);
         assertTrue(report.contains("fastcgi fcgi://127.0.0.1:9000, fcgi://127.0.0.1:9001, extensions [\".php\"] (run, not refused), "
                 + "connect "), report);
-        assertTrue(report.contains(", response 90s, keepAlive 0, maxConnections none (no cap)\n"), report);
+        assertTrue(report.contains(", response 90s, read 20s, keepAlive 0, maxConnections none (no cap)\n"), report);
     }
 
     @Test

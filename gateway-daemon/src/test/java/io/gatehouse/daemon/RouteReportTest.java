@@ -59,7 +59,7 @@ class RouteReportTest {
     void proxySummaryShowsBackendsPreserveHostAndTimeouts() {
         String report = RouteReport.of(config(List.of(), APP));
 
-        assertTrue(report.contains("\n       proxy http://127.0.0.1:9000, http://127.0.0.1:9001, preserveHost on, connect 5s, response 1m\n"),
+        assertTrue(report.contains("\n       proxy http://127.0.0.1:9000, http://127.0.0.1:9001, preserveHost on, connect 5s, response 1m, read 1m\n"),
                 report);
     }
 
@@ -67,7 +67,7 @@ class RouteReportTest {
     void proxyPoolBalancingAndHealthSettingsFollowOnAContinuationLine() {
         String report = RouteReport.of(config(List.of(), APP));
 
-        assertTrue(report.contains(", response 1m\n         idle 1m, connections 64 idle, maxConnections none, balance round-robin, retries 1, "
+        assertTrue(report.contains(", response 1m, read 1m\n         idle 1m, connections 64 idle, maxConnections none, balance round-robin, retries 1, "
                 + "health failures 3 coolOff 10s\n"), report);
     }
 
@@ -75,12 +75,12 @@ class RouteReportTest {
     void proxySummaryShowsTheActiveHealthCheck() {
         String report = RouteReport.of(config(List.of(), v -> v.name("api").hosts("api.test")
                 .proxy(p -> p.backend("http://127.0.0.1:9000").preserveHost(false).connectTimeout(Duration.ofSeconds(2))
-                        .responseTimeout(Duration.ofSeconds(30)).connections(8).queue(16).balance(ProxyConfig.Balance.LEAST_REQUESTS)
+                        .responseTimeout(Duration.ofSeconds(30)).readTimeout(Duration.ofSeconds(10)).connections(8).queue(16).balance(ProxyConfig.Balance.LEAST_REQUESTS)
                         .passiveHealth(h -> h.failures(5).coolOff(Duration.ofSeconds(20)))
                         .healthCheck(h -> h.path("/healthz").interval(Duration.ofSeconds(3)).expect(204))
                         .retries(0).idleTimeout(Duration.ofSeconds(45)).maxConnections(32))));
 
-        assertTrue(report.contains("proxy http://127.0.0.1:9000, preserveHost off, connect 2s, response 30s\n"
+        assertTrue(report.contains("proxy http://127.0.0.1:9000, preserveHost off, connect 2s, response 30s, read 10s\n"
                 + "         idle 45s, connections 8 idle, maxConnections 32 queue 16, balance least-requests, retries 0, "
                 + "health failures off (the only backend) check /healthz every 3s expect 204\n"), report);
     }

@@ -263,6 +263,8 @@ public final class Keys {
             Default.of(Duration.ofSeconds(5)), "opening a backend connection");
     public static final Key<Duration> TIMEOUTS_RESPONSE = TIMEOUTS.value("response", "response", b -> b.duration(false),
             Default.of(Duration.ofSeconds(60)), "a backend's response once the request is sent");
+    public static final Key<Duration> TIMEOUTS_READ = TIMEOUTS.value("read", "read", b -> b.duration(false),
+            Default.of(Duration.ofSeconds(60)), "between two reads of a backend's response body");
     public static final Key<Duration> TIMEOUTS_IDLE = TIMEOUTS.value("idle", "idle", b -> b.duration(false),
             Default.of(Duration.ofSeconds(75)), "a client connection with nothing to do");
     public static final Key<Duration> TIMEOUTS_REQUEST_HEADER = TIMEOUTS.value("requestHeader", "requestHeader",
@@ -319,6 +321,9 @@ public final class Keys {
     public static final Key<Duration> PROXY_TIMEOUTS_RESPONSE = PROXY_TIMEOUTS.value("response", ProxyConfig.class, "responseTimeout",
             b -> b.duration(false), Default.derived("the top-level timeouts.response"),
             "the backend's response; default the top-level one");
+    public static final Key<Duration> PROXY_TIMEOUTS_READ = PROXY_TIMEOUTS.value("read", ProxyConfig.class, "readTimeout",
+            b -> b.duration(false), Default.derived("the top-level timeouts.read"),
+            "between two reads of the backend's response body; default the top-level one");
     public static final Key<Duration> PROXY_TIMEOUTS_IDLE = PROXY_TIMEOUTS.value("idle", ProxyConfig.class, "idleTimeout",
             b -> b.duration(false), Default.of(ProxyConfig.DEFAULT_IDLE_TIMEOUT), "an unused pooled backend connection is closed");
 
@@ -397,6 +402,9 @@ public final class Keys {
     public static final Key<Duration> FASTCGI_TIMEOUTS_RESPONSE = FASTCGI_TIMEOUTS.value("response", FastCgiConfig.class,
             "responseTimeout", b -> b.duration(false), Default.derived("the top-level timeouts.response"),
             "the script's response head; default the top-level one");
+    public static final Key<Duration> FASTCGI_TIMEOUTS_READ = FASTCGI_TIMEOUTS.value("read", FastCgiConfig.class,
+            "readTimeout", b -> b.duration(false), Default.derived("the top-level timeouts.read"),
+            "between two reads of the script's response body; default the top-level one");
 
     public static final Section SPAWN = new Section("files.fastcgi.spawn", FastCgiConfig.Spawn.class, CONFIGURATION);
     public static final Key<String> SPAWN_COMMAND = SPAWN.value("command", "command", b -> b.parsed(ConfigValues::spawnCommand),

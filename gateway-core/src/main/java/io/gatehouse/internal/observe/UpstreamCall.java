@@ -20,7 +20,10 @@ public final class UpstreamCall {
     public static final String CONNECT_ERROR = "CONNECT_ERROR";
     /** Outcome of a call that got no connection because every one was busy and the queue full or too slow. */
     public static final String BUSY = "BUSY";
-    /** Outcome of a call whose backend did not answer within the response timeout. */
+    /**
+     * Outcome of a call whose backend did not answer within the response timeout, or went silent in the middle of
+     * its response body for the read timeout.
+     */
     public static final String TIMEOUT = "TIMEOUT";
     /** Outcome of a call whose connection broke: before the response head, or while relaying the response. */
     public static final String IO_ERROR = "IO_ERROR";
@@ -94,6 +97,17 @@ public final class UpstreamCall {
             failure = answered == 503 ? BUSY : CONNECT_ERROR;
         } else {
             failure = answered == 504 && status == 0 ? TIMEOUT : IO_ERROR;
+        }
+    }
+
+    /**
+     * The backend sent nothing more of its response body for the read timeout, and the response was cut off: a
+     * {@link #TIMEOUT}, as a response head that never came is. Only the first failure counts.
+     */
+    public void timedOut() {
+        if (failure == null) {
+            endNanos = System.nanoTime();
+            failure = TIMEOUT;
         }
     }
 

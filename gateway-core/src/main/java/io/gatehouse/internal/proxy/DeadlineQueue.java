@@ -4,12 +4,15 @@ import io.undertow.util.WorkerUtils;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Deadlines that all lie the same {@code timeout} after they are set, on one IO thread: the response timeouts of one
- * forwarder's requests on that thread. Set in order, they fall due in order, so a list kept in insertion order is
- * also in deadline order and one IO-thread timer, armed for the earliest, serves them all. Setting and cancelling a
+ * Deadlines that all lie the same {@code timeout} after they are set, on one IO thread: the response timeouts (or
+ * the read timeouts) of one forwarder's requests on that thread. Set in order, they fall due in order, so a list
+ * kept in insertion order is also in deadline order and one IO-thread timer, armed for the earliest, serves them all. Setting and cancelling a
  * deadline is a link and an unlink, where a timer per request costs an insertion into and a removal from the
  * thread's timer tree, on every request.
  *
@@ -35,6 +38,34 @@ final class DeadlineQueue {
             if (queue != null) {
                 queue.unlink(this);
             }
+        }
+    }
+
+    /**
+     * The queues of one timeout, one per IO thread, each made on its thread's first deadline: what a forwarder keeps
+     * for each of its timeouts. Thread-safe; each queue is used on its own thread only.
+     */
+    static final class PerThread {
+        /** The timeout of every deadline set through this. */
+        final long timeoutMillis;
+        private final Map<XnioIoThread, DeadlineQueue> queues = new ConcurrentHashMap<>();
+        /** Built once: a lambda written in {@link #add} would be a new object per deadline. */
+        private final Function<XnioIoThread, DeadlineQueue> newQueue;
+
+        PerThread(long timeoutMillis) {
+            this.timeoutMillis = timeoutMillis;
+            this.newQueue = thread -> new DeadlineQueue(thread, timeoutMillis);
+        }
+
+        /**
+         * Sets {@code entry}'s deadline, {@link #timeoutMillis} from now, replacing one it had; when it passes,
+         * {@link Entry#expired()} runs on {@code thread}.
+         *
+         * @param entry  something that waits on {@code thread}
+         * @param thread the caller's IO thread
+         */
+        void add(Entry entry, XnioIoThread thread) {
+            queues.computeIfAbsent(thread, newQueue).add(entry);
         }
     }
 

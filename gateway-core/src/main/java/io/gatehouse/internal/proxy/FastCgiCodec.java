@@ -33,8 +33,10 @@ import java.util.Arrays;
  * <p>Reports, as {@link UpstreamCodec} orders them: {@code brokeBeforeResponse} when writing fails or the server
  * closes before a whole CGI head; {@code badResponse} for a malformed record or head, a head over 64 KiB (lighttpd's
  * limit), a request ended without any head, or a failure after the head before anything went to the client;
- * {@code responseBroke} when the server closes, or the client goes away, once the response is on its way. A connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the
- * request, when the whole request was sent and nothing came after the end.
+ * {@code responseBroke} when the server closes, or the client goes away, once the response is on its way;
+ * {@code awaitingBody} and {@code awaitingClient} when the body's relay pauses for the server or for the client. A
+ * connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the request, when the whole
+ * request was sent and nothing came after the end.
  *
  * <p>Not thread-safe: it runs on the connection's IO thread.
  */
@@ -444,19 +446,10 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     }
 
     private void waitForServer() {
-        if (toClient != null) {
-            if (toClient.isWriteResumed()) {
-                toClient.suspendWrites();
-            }
-            try {
-                // What a script flushed reaches the client now, not when a buffer fills.
-                toClient.flush();
-            } catch (IOException e) {
-                UpstreamCodec.clientWentAway(listener, e);
-                return;
-            }
-        }
-        if (!source.isReadResumed()) {
+        if (receiving == Receiving.BODY) {
+            // What a script flushed reaches the client now, not when a buffer fills; its silence counts from now.
+            UpstreamCodec.awaitBackend(toClient, source, listener);
+        } else if (!source.isReadResumed()) {
             source.resumeReads();
         }
     }
@@ -657,6 +650,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 if (toClient.write(slices, 0, sliceCount) == 0) {
                     source.suspendReads();
                     toClient.resumeWrites();
+                    listener.awaitingClient();
                     return false;
                 }
                 dropWrittenSlices();

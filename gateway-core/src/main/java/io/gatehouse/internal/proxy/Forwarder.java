@@ -5,10 +5,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
 import org.xnio.XnioIoThread;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-
 /**
  * Sends the request, as the handlers before it left it, to a backend and relays the answer; the last handler of
  * the proxy chain.
@@ -20,8 +16,9 @@ import java.util.function.Function;
  * there; the wire protocol is the connection's {@link UpstreamCodec} ({@link Http1Codec}). Every failure is answered
  * once with a status (502, 503, 504, or the guard's 400/413) or a closed connection, and logged as one line.
  *
- * <p>Holds what the exchanges of one proxy share: its backends and their order, the balancer, the retry policy, the
- * response timeout and one {@link DeadlineQueue} per IO thread. Thread-safe: requests arrive on any thread.
+ * <p>Holds what the exchanges of one proxy share: its backends and their order, the balancer, the retry policy, and
+ * the response and read timeouts, each with one {@link DeadlineQueue} per IO thread. Thread-safe: requests arrive
+ * on any thread.
  */
 final class Forwarder implements HttpHandler {
 
@@ -32,27 +29,28 @@ final class Forwarder implements HttpHandler {
     /** Whether a failed attempt may go to another backend. */
     final RetryPolicy retryPolicy;
     /** How long the response head may take once the whole request was sent (504 after it). */
-    final long responseTimeoutMillis;
+    final DeadlineQueue.PerThread responseDeadlines;
+    /** How long the backend may send nothing more of a response body (the response is cut off after it). */
+    final DeadlineQueue.PerThread readDeadlines;
     /** Where failures and retries are logged and their repeats counted. */
     final ProxyLog log;
-    private final Map<XnioIoThread, DeadlineQueue> responseDeadlines = new ConcurrentHashMap<>();
-    /** Built once: a lambda written in {@link #awaitResponse} would be a new object per request. */
-    private final Function<XnioIoThread, DeadlineQueue> newDeadlineQueue;
 
     /**
      * @param backends              the proxy's backends, in configuration order; not copied, never changed
      * @param balancer              picks among them
      * @param retryPolicy           how often a failed request goes to another backend
      * @param responseTimeoutMillis how long a response head may take after the request was sent
+     * @param readTimeoutMillis     how long the backend may go silent between two reads of a response body
      * @param log                   the proxy's failure log
      */
-    Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, long responseTimeoutMillis, ProxyLog log) {
+    Forwarder(Backend[] backends, Balancer balancer, RetryPolicy retryPolicy, long responseTimeoutMillis,
+              long readTimeoutMillis, ProxyLog log) {
         this.backends = backends;
         this.balancer = balancer;
         this.retryPolicy = retryPolicy;
-        this.responseTimeoutMillis = responseTimeoutMillis;
+        this.responseDeadlines = new DeadlineQueue.PerThread(responseTimeoutMillis);
+        this.readDeadlines = new DeadlineQueue.PerThread(readTimeoutMillis);
         this.log = log;
-        this.newDeadlineQueue = thread -> new DeadlineQueue(thread, responseTimeoutMillis);
     }
 
     @Override
@@ -70,6 +68,18 @@ final class Forwarder implements HttpHandler {
      * @param thread  the exchange's IO thread, the caller's
      */
     void awaitResponse(ProxiedExchange waiting, XnioIoThread thread) {
-        responseDeadlines.computeIfAbsent(thread, newDeadlineQueue).add(waiting);
+        responseDeadlines.add(waiting, thread);
+    }
+
+    /**
+     * Sets {@code waiting}'s read deadline, {@code readTimeout} from now, replacing its last one: the codec has
+     * relayed all it read of the response body and waits for more. When it passes, {@link ProxiedExchange#expired()}
+     * runs on {@code thread}. A link into a list, no allocation: it is called at every pause of every body.
+     *
+     * @param waiting an exchange relaying a response body
+     * @param thread  the exchange's IO thread, the caller's
+     */
+    void awaitBody(ProxiedExchange waiting, XnioIoThread thread) {
+        readDeadlines.add(waiting, thread);
     }
 }

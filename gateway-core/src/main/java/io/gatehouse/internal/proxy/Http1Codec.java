@@ -46,7 +46,9 @@ import java.nio.channels.Channel;
  *       nginx's {@code proxy_buffer_size} "too big header"), ambiguous framing, or a 101 the client did not ask
  *       for;</li>
  *   <li>{@code responseBroke}: the client's socket failed, or the backend broke off the body (closed before the
- *       end of its Content-Length, a broken chunk), after the head went out.</li>
+ *       end of its Content-Length, a broken chunk), after the head went out;</li>
+ *   <li>{@code awaitingBody}, {@code awaitingClient}: the body's relay pauses for the backend, or for the client
+ *       (the read timeout runs only in the first).</li>
  * </ul>
  *
  * <p>A connection is {@link #reusable()} only when both the request and the response were relayed completely, the
@@ -397,6 +399,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                     if (toClient.write(buffer) == 0) {
                         source.suspendReads();
                         toClient.resumeWrites();
+                        listener.awaitingClient();
                         return;
                     }
                 }
@@ -421,12 +424,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                 keepTheBody(buffer);
             }
             if (read == 0) {
-                if (toClient.isWriteResumed()) {
-                    toClient.suspendWrites();
-                }
-                if (!source.isReadResumed()) {
-                    source.resumeReads();
-                }
+                UpstreamCodec.awaitBackend(toClient, source, listener);
                 return;
             }
             if (read < 0) {

@@ -3,8 +3,10 @@ package io.gatehouse.internal.proxy;
 import io.gatehouse.internal.guard.RequestRejectedException;
 import io.gatehouse.internal.http.ErrorResponses;
 import io.gatehouse.internal.observe.UpstreamCall;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
 import io.undertow.util.StatusCodes;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
@@ -42,7 +44,10 @@ import java.util.BitSet;
  *   <li><b>Relay</b> the response ({@link Phase#RELAYING}), or switch protocols ({@link Phase#SWITCHED}, a
  *       WebSocket upgrade becomes a byte relay). Any failure now, including a body the backend cuts short, closes
  *       both connections: the status can no longer change, and a chunked response is never finished with a
- *       terminator the backend did not send.</li>
+ *       terminator the backend did not send. So does a backend that sends nothing more of the body for
+ *       {@code readTimeout} while the codec waits for it (nginx's {@code proxy_read_timeout}); the time the codec
+ *       waits for a slow client to take what was read does not count. The client connection closing is, over
+ *       HTTP/2, a reset of the request's stream only.</li>
  *   <li><b>Release</b> the connection when the exchange ends: back to the pool when the codec says it is
  *       {@link UpstreamCodec#reusable() reusable}, else closed (a switched one belongs to its relay).</li>
  * </ol>
@@ -68,7 +73,10 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         SENDING,
         /** The whole request went out; the response deadline runs ({@link #requestSent}). A failure: 502, 504. */
         AWAITING,
-        /** The response's head went to the client, the body follows ({@link #relaying}): failures only close. */
+        /**
+         * The response's head went to the client, the body follows ({@link #relaying}): failures only close; the
+         * read deadline runs while the codec waits for the backend.
+         */
         RELAYING,
         /** A 101 went to the client; the connection belongs to the upgrade relay ({@link #switching}). */
         SWITCHED,
@@ -285,9 +293,16 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         }
     }
 
+    /** The response deadline passed while awaiting the head, or the read deadline while relaying the body. */
     @Override
     void expired() {
-        fail(StatusCodes.GATEWAY_TIME_OUT, "no response within " + forwarder.responseTimeoutMillis + "ms");
+        if (phase == Phase.RELAYING) {
+            call.timedOut();
+            abort("response body stalled: nothing more within " + forwarder.readDeadlines.timeoutMillis + "ms");
+        } else {
+            fail(StatusCodes.GATEWAY_TIME_OUT,
+                    "no response within " + forwarder.responseDeadlines.timeoutMillis + "ms");
+        }
     }
 
     /** See the class comment for which requests are sent again and where. */
@@ -391,6 +406,20 @@ final class ProxiedExchange extends DeadlineQueue.Entry
     }
 
     @Override
+    public void awaitingBody() {
+        if (phase == Phase.RELAYING) {
+            forwarder.awaitBody(this, exchange.getIoThread());
+        }
+    }
+
+    @Override
+    public void awaitingClient() {
+        if (phase == Phase.RELAYING) {
+            cancelDeadline();
+        }
+    }
+
+    @Override
     public void switching() {
         call.responded(StatusCodes.SWITCHING_PROTOCOLS);
         phase = Phase.SWITCHED;
@@ -399,6 +428,8 @@ final class ProxiedExchange extends DeadlineQueue.Entry
     /** The backend's response is all in the client's channel: end and flush it. */
     @Override
     public void responseRelayed(StreamSinkChannel toClient) {
+        // Nothing more is read: however long the flush takes is the client's.
+        cancelDeadline();
         ShutdownAndFlush.then(() -> { }, e -> abort("flushing the response failed: " + ProxyLog.describe(e)))
                 .handleEvent(toClient);
     }
@@ -408,7 +439,10 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         abort(reason);
     }
 
-    /** The relay of a response broke: its status is already out, so both connections are closed. */
+    /**
+     * The relay of a response broke: its status is already out, so both connections are closed; over HTTP/2 the
+     * client's "connection" is the request's stream, which is reset, and the connection's other streams go on.
+     */
     private void abort(String reason) {
         if (!phase.answering()) {
             return;
@@ -418,6 +452,11 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         forwarder.log.failure(exchange, backendUri(), 0, reason);
         discardConnection();
         IoUtils.safeClose(exchange.getConnection());
+        if (Protocols.HTTP_2_0.equals(exchange.getProtocol())) {
+            // Undertow completes an HTTP/2 exchange when its last frame goes out, which a reset stream never sends:
+            // ended here, or the request would hold its backend count and its generation until the connection closes.
+            Connectors.terminateResponse(exchange);
+        }
     }
 
     private URI backendUri() {

@@ -113,7 +113,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
                             proxy.health().coolOff().toMillis())));
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(proxy.balance()),
-                new RetryPolicy(proxy.retries()), proxy.responseTimeout().toMillis(), log);
+                new RetryPolicy(proxy.retries()), proxy.responseTimeout().toMillis(), proxy.readTimeout().toMillis(),
+                log);
         // The order matters: the client's headers are cleaned (what its Connection lists included) before the
         // forwarded headers are set, so that a client listing X-Forwarded-For in Connection removes only its own copy,
         // never Gatehouse's.
@@ -129,9 +130,9 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
      * A proxy that runs scripts on FastCGI servers ({@link FastCgiCodec}) instead of forwarding HTTP: the file
      * server's handler for the scripts it resolved ({@link FastCgiScript}, attached to each request; a request
      * without one is answered 500). Balancing (round robin), passive health, retries of requests that can be sent
-     * again, the pools, the timeouts (connect: 502; response: 504) and the upstream metrics are a proxy's. The
-     * request headers go as CGI variables as they are: no X-Forwarded-* is added, the client's address is
-     * {@code REMOTE_ADDR}. Servers on Unix sockets are reached through a {@code gatehouse-unix} thread of the
+     * again, the pools, the timeouts (connect: 502; response: 504; read: the response cut off) and the upstream
+     * metrics are a proxy's. The request headers go as CGI variables as they are: no X-Forwarded-* is added, the
+     * client's address is {@code REMOTE_ADDR}. Servers on Unix sockets are reached through a {@code gatehouse-unix} thread of the
      * proxy's own ({@link UnixSocketConnector}); a socket file that is missing is a 502, like a refused port.
      *
      * @param fastcgi    the servers, extensions and timeouts
@@ -174,7 +175,8 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
                             ProxyConfig.Health.DEFAULT_COOL_OFF.toMillis())));
         }
         Forwarder forwarder = new Forwarder(backends.toArray(Backend[]::new), Balancer.of(ProxyConfig.DEFAULT_BALANCE),
-                new RetryPolicy(ProxyConfig.defaultRetries(uris.size())), fastcgi.responseTimeout().toMillis(), log);
+                new RetryPolicy(ProxyConfig.defaultRetries(uris.size())), fastcgi.responseTimeout().toMillis(),
+                fastcgi.readTimeout().toMillis(), log);
         HttpHandler scripts = exchange -> {
             if (FastCgiScript.of(exchange) == null) {
                 ErrorResponses.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR);

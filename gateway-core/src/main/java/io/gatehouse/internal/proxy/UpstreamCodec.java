@@ -3,6 +3,7 @@ package io.gatehouse.internal.proxy;
 import io.undertow.server.HttpServerExchange;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 
@@ -20,9 +21,10 @@ import java.io.IOException;
  * phase, what that means. Between {@code start} and {@code stop} the codec calls, in this order,
  * {@link Listener#requestSent} once the whole request is on the wire (the response may come before: a backend may
  * answer early), then {@link Listener#answered} once a whole response head arrived, then exactly one of
- * {@link Listener#badResponse}, {@link Listener#relaying} or {@link Listener#switching}, then
- * {@link Listener#responseRelayed}; any of these may instead be cut short by a failure report. After {@code stop}
- * it calls nothing more, except the request-body reports ({@link Listener#requestBodyFailed},
+ * {@link Listener#badResponse}, {@link Listener#relaying} or {@link Listener#switching}, then, after
+ * {@code relaying}, {@link Listener#awaitingBody} or {@link Listener#awaitingClient} at each pause of the body's
+ * relay, then {@link Listener#responseRelayed}; any of these may instead be cut short by a failure report. After
+ * {@code stop} it calls nothing more, except the request-body reports ({@link Listener#requestBodyFailed},
  * {@link Listener#requestBodyNotTaken}), which the exchange ignores or answers by its phase.
  *
  * <p>How a second codec plugs in: a {@link Factory} given to the {@link BackendPool} of the backends that speak it
@@ -64,6 +66,32 @@ interface UpstreamCodec {
     }
 
     /**
+     * The relay of a response body pauses for the backend, everything read so far written to the client: it is
+     * flushed there now (an HTTP/2 stream keeps what is written until its buffer fills, so the part of a body sent
+     * before a pause, an event of a server-sent stream say, would wait for the next), reads from the backend resume,
+     * and the listener hears {@link Listener#awaitingBody}. A client gone during the flush is reported instead.
+     *
+     * @param toClient    the exchange's response channel, relaying the body
+     * @param fromBackend the connection's source channel, whose read listener is the codec
+     * @param listener    the codec's listener
+     */
+    static void awaitBackend(StreamSinkChannel toClient, ConduitStreamSourceChannel fromBackend, Listener listener) {
+        if (toClient.isWriteResumed()) {
+            toClient.suspendWrites();
+        }
+        try {
+            toClient.flush();
+        } catch (IOException e) {
+            clientWentAway(listener, e);
+            return;
+        }
+        if (!fromBackend.isReadResumed()) {
+            fromBackend.resumeReads();
+        }
+        listener.awaitingBody();
+    }
+
+    /**
      * What a codec reports to the exchange it serves (implemented by {@link ProxiedExchange}, which maps each
      * report to a retry, a status or a closed connection by its phase). Every call comes on the connection's IO
      * thread; a call may end the exchange's use of the codec (it calls {@link #stop}), so a codec does nothing more
@@ -99,6 +127,18 @@ interface UpstreamCodec {
          * @param status the backend's final status
          */
         void relaying(int status);
+
+        /**
+         * The codec has relayed all it read of the response body and waits for the backend to send more: the read
+         * deadline starts again from now. Called at every such pause, so it allocates nothing.
+         */
+        void awaitingBody();
+
+        /**
+         * The client's socket is full: the codec waits for it to take what was read, and reads nothing from the
+         * backend meanwhile. The read deadline does not run then: a slow client is no stalled backend.
+         */
+        void awaitingClient();
 
         /**
          * The backend switched protocols (a WebSocket upgrade answered 101): the 101 and its headers are on the

@@ -141,6 +141,23 @@ class RequestMetricsTest {
     }
 
     @Test
+    void aBodyStalledPastTheReadTimeoutIsATimeoutAsAMissingResponseIs() throws Exception {
+        String name;
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345");
+                 socket.getInputStream().read();
+                 return false;
+             });
+             Gateway gateway = Gateway.start(proxied(backend.port(), Duration.ofMillis(300)), registry)) {
+            RawHttp.exchangeToClose(gateway.addresses().get(0), "GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            gateway.close(); // the meters are recorded as the exchange completes, which stopping waits for
+            name = "http://127.0.0.1:" + backend.port();
+        }
+
+        assertEquals(1, registry.get(GatewayMeters.UPSTREAM_REQUESTS).tag("backend", name).tag("outcome", UpstreamCall.TIMEOUT).timer().count());
+    }
+
+    @Test
     void activeConnectionsCountAnOpenKeepAliveConnectionUntilItCloses() throws Exception {
         try (Gateway gateway = Gateway.start(gateway(echo("site", "a.test")), registry)) {
             InetSocketAddress address = gateway.addresses().get(0);
@@ -166,8 +183,12 @@ class RequestMetricsTest {
     }
 
     private GatewayConfig proxied(int backendPort) {
-        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backendPort)
-                .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5)).connections(4).queue(16));
+        return proxied(backendPort, Duration.ofSeconds(5));
+    }
+
+    private GatewayConfig proxied(int backendPort, Duration readTimeout) {
+        ProxyConfig proxy = Configs.proxy(p -> p.backend("http://127.0.0.1:" + backendPort).connectTimeout(Duration.ofSeconds(2))
+                .responseTimeout(Duration.ofSeconds(5)).readTimeout(readTimeout).connections(4).queue(16));
         return gateway(List.of(new ListenAddress("127.0.0.1", 0)), AccessLogConfig.OFF_CONFIG,
                 Configs.vhost("app", List.of("app.test"), List.of(), proxy));
     }

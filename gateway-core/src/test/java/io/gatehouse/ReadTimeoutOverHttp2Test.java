@@ -1,0 +1,123 @@
+package io.gatehouse;
+
+import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.internal.observe.UpstreamCall;
+import io.gatehouse.testing.Latches;
+import io.gatehouse.testing.RawBackend;
+import io.gatehouse.testing.RawHttp2;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import static io.gatehouse.testing.RawHttp2.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code timeouts.read} over HTTP/2: the response of a backend that stalls mid-body is cut off by resetting its
+ * stream alone, while another stream of the same connection goes on to its end. The top-level key applies to a
+ * proxy that sets none.
+ */
+@Timeout(30)
+class ReadTimeoutOverHttp2Test {
+
+    @TempDir
+    Path dir;
+
+    private final CountDownLatch stalledStreamReset = new CountDownLatch(1);
+    private final CountDownLatch stalledBackendClosed = new CountDownLatch(1);
+    private RawBackend stalling;
+    private RawBackend waiting;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Gateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        stalling = RawBackend.with(socket -> {
+            RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345");
+            if (socket.getInputStream().read() < 0) {
+                stalledBackendClosed.countDown();
+            }
+            return false;
+        });
+        // Answers only once the other stream was reset: this stream is in flight on the connection meanwhile.
+        waiting = RawBackend.with(socket -> {
+            Latches.await(stalledStreamReset);
+            return RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ncomplete");
+        });
+        Path file = Files.writeString(dir.resolve("gatehouse.yaml"), """
+                listen: ["127.0.0.1:0 h2c"]
+                accessLog: { path: off }
+                timeouts: { read: 300ms }
+                vhosts:
+                  - hosts: [a.test]
+                    routes:
+                      - path: /stalls/
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
+                      - path: /waits/
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
+                """.formatted(stalling.port(), waiting.port()));
+        gateway = Gateway.start(GatewayConfig.load(file), registry);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        gateway.stop(Duration.ofSeconds(1));
+        stalling.close();
+        waiting.close();
+    }
+
+    @Test
+    void aStalledBodyResetsItsStreamWhileAnotherStreamOfTheConnectionCompletes() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.headers(1, true, get("a.test", "/stalls/"));
+            h2.headers(3, true, get("a.test", "/waits/"));
+
+            RawHttp2.Outcome stalled = h2.await(1);
+            stalledStreamReset.countDown();
+            RawHttp2.Outcome other = h2.await(3);
+
+            assertEquals(200, stalled.status());
+            assertEquals(RawHttp2.CANCEL, stalled.resetCode(), "the stalled stream is reset, not ended");
+            assertEquals("12345", stalled.bodyText());
+            assertEquals(200, other.status());
+            assertEquals("complete", other.bodyText());
+            assertEquals(-1, other.goAwayCode(), "the connection was not closed");
+        }
+    }
+
+    @Test
+    void theResetStreamsRequestEndsAndCountsAsATimeout() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.headers(1, true, get("a.test", "/stalls/"));
+
+            h2.await(1);
+
+            // With the connection still open: only the reset can have ended the request. Its meters are recorded
+            // as it ends.
+            assertTrue(gateway.stop(Duration.ofSeconds(10)), "the request ended");
+        }
+        assertEquals(1, registry.get(GatewayMeters.UPSTREAM_REQUESTS).tag("backend", "http://127.0.0.1:" + stalling.port())
+                .tag("outcome", UpstreamCall.TIMEOUT).timer().count());
+    }
+
+    @Test
+    void theStalledBackendsConnectionIsClosedOverHttp2Too() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.headers(1, true, get("a.test", "/stalls/"));
+
+            h2.await(1);
+
+            Latches.await(stalledBackendClosed);
+        }
+    }
+}
