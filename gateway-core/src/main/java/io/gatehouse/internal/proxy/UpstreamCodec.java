@@ -69,7 +69,9 @@ interface UpstreamCodec {
      * The relay of a response body pauses for the backend, everything read so far written to the client: it is
      * flushed there now (an HTTP/2 stream keeps what is written until its buffer fills, so the part of a body sent
      * before a pause, an event of a server-sent stream say, would wait for the next), reads from the backend resume,
-     * and the listener hears {@link Listener#awaitingBody}. A client gone during the flush is reported instead.
+     * and the listener hears {@link Listener#awaitingBody}. A client whose socket cannot take all of it is waited for
+     * instead, reads paused, as when a write takes nothing ({@link Listener#awaitingClient}); a client gone during
+     * the flush is reported.
      *
      * @param toClient    the exchange's response channel, relaying the body
      * @param fromBackend the connection's source channel, whose read listener is the codec
@@ -80,7 +82,14 @@ interface UpstreamCodec {
             toClient.suspendWrites();
         }
         try {
-            toClient.flush();
+            if (!toClient.flush()) {
+                // The client's socket is full: what it has not taken waits for it, as when a write takes nothing,
+                // else a stream paused for long (a server-sent event) would sit here until the backend's next bytes.
+                fromBackend.suspendReads();
+                toClient.resumeWrites();
+                listener.awaitingClient();
+                return;
+            }
         } catch (IOException e) {
             clientWentAway(listener, e);
             return;
