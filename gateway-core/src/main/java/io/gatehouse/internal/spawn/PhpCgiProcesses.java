@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process group (the workers of a master that was killed would otherwise keep the port) and exits with php-cgi's
  * status; when the pipe reaches end of file, because {@link #close()} closed it or because the JVM died, even by
  * SIGKILL, the wrapper sends SIGTERM to php-cgi, whose master passes it on to its workers. So no php-cgi outlives the
- * gateway that spawned it. A master still running {@link #STOP_GRACE} after SIGTERM is killed, and its wrapper then
- * kills its process group: a worker the master forked at the last moment is in the group too.
+ * gateway that spawned it. The wrapper ignores the signals sent to the gateway's whole process group (see
+ * {@link #WRAPPER}), which would otherwise end it and leave php-cgi behind. A master still running
+ * {@link #STOP_GRACE} after SIGTERM is killed, and its wrapper then kills its process group: a worker the master
+ * forked at the last moment is in the group too.
  *
  * <p>A master that exits is restarted: one WARNING line per exit, with its status, repeats summarised by the
  * owner's log; a master that dies within {@link #QUICK_DEATH} of its start waits before the next start, 100 ms
@@ -57,10 +59,23 @@ public final class PhpCgiProcesses implements AutoCloseable {
      * while a process of the group is alive, the kernel gives its id to no new process; with none alive there is
      * nothing to kill, and the id would be reused only after the kernel went round all of {@code pid_max} between
      * two commands of the wrapper.
+     *
+     * <p>The wrapper and its watcher are in the gateway's process group, which php-cgi, in a session of its own, is
+     * not. A signal to the whole group (SIGTERM from {@code kill -TERM -PGID} or {@code timeout}, SIGHUP when the
+     * terminal of a foreground {@code gatehouse run} closes) would kill them by default while the gateway handles it
+     * and drains, or reloads: php-cgi would be left running, orphaned, on its port, and the gateway would take the
+     * wrapper's death for php-cgi's exit. (SIGINT, from Ctrl-C, would kill the wrapper alone: a background job such
+     * as the watcher ignores it.) So they ignore those signals, from the first command on, and stop php-cgi only as
+     * above. php-cgi is started in a subshell that restores SIGHUP and SIGTERM before it executes php-cgi, so that
+     * php-cgi starts with them as under any other parent: an ignored signal stays ignored across exec and fork, in
+     * php-cgi, its workers and whatever a script runs (PHP 8's php-cgi catches SIGTERM, but would ignore SIGHUP), and
+     * a shell script given as the command could not even trap it. SIGINT and SIGQUIT stay ignored, as for any
+     * background job of a non-interactive shell.
      */
     private static final String WRAPPER = String.join("\n",
+            "trap '' HUP INT QUIT TERM",
             "exec 3<&0 </dev/null",
-            "\"$@\" &",
+            "(trap - HUP TERM; exec \"$@\") &",
             "pid=$!",
             "(read -r _ <&3; kill -TERM \"$pid\" -\"$pid\") 2>/dev/null &",
             "watcher=$!",
