@@ -140,6 +140,7 @@ class ShippedDeploymentFilesTest {
         Duration drain = GatewayConfig.load(REPO.resolve("config/gatehouse.yaml")).shutdown().drainTimeout();
 
         assertTrue(seconds(unit.get("TimeoutStopSec")) > drain.toSeconds(), "TimeoutStopSec " + unit.get("TimeoutStopSec"));
+        assertEquals("mixed", unit.get("KillMode"), "SIGTERM to the gateway alone, which stops its php-cgi after the drain");
         assertEquals("CAP_NET_BIND_SERVICE", unit.get("AmbientCapabilities"));
         assertEquals("CAP_NET_BIND_SERVICE", unit.get("CapabilityBoundingSet"));
         assertEquals("yes", unit.get("NoNewPrivileges"));
