@@ -308,7 +308,8 @@ public final class PhpCgiProcesses implements AutoCloseable {
             int status = gone.exitValue();
             log.event("restarting php-cgi on 127.0.0.1:" + port,
                     "php-cgi exited with status " + status + (status > 128 ? " (signal " + (status - 128) + ")" : "")
-                            + (backoff.isZero() ? ";" : ", " + backoff.toMillis() + " ms after its start;"));
+                            + (backoff.isZero() ? ";" : " within " + QUICK_DEATH.toSeconds() + " s of its start, next start in "
+                                    + backoff.toMillis() + " ms;"));
             try {
                 restarts.schedule(this::restart, backoff.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopped) {
