@@ -19,11 +19,17 @@ final class SpawnedPhpCgi {
 
     static final Path PHP_CGI = Path.of("/usr/bin/php-cgi");
 
-    final String marker = "gatehouse.test_marker=" + UUID.randomUUID();
+    final String marker;
     final Path root;
 
     SpawnedPhpCgi(Path root) throws IOException {
+        this(root, "gatehouse.test_marker=" + UUID.randomUUID());
+    }
+
+    /** With a given marker: another JVM's gateway spawns php-cgi with it, this one finds those processes by it. */
+    SpawnedPhpCgi(Path root, String marker) throws IOException {
         this.root = root;
+        this.marker = marker;
         Files.writeString(root.resolve("hello.php"), "<?php echo 'hello ', $_GET['name'] ?? '';",
                 StandardCharsets.UTF_8);
     }
@@ -54,9 +60,12 @@ final class SpawnedPhpCgi {
         return processes.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" "));
     }
 
-    /** For the SIGKILL test: runs a gateway that spawns php-cgi, prints the pids of its processes, then waits. */
+    /**
+     * For the SIGKILL test: runs a gateway that spawns php-cgi marked with {@code args[1]} in {@code args[0]}, prints
+     * the pids of its processes, then waits.
+     */
     public static void main(String[] args) throws Exception {
-        SpawnedPhpCgi php = new SpawnedPhpCgi(Path.of(args[0]));
+        SpawnedPhpCgi php = new SpawnedPhpCgi(Path.of(args[0]), args[1]);
         Gateway gateway = Gateway.start(php.config());
         System.out.println("pids " + pids(php.processes()) + " port " + gateway.addresses().get(0).getPort());
         System.out.flush();

@@ -169,8 +169,10 @@ class SpawnedPhpCgiTest {
     @Test
     void aGatewayKilledWithSigkillLeavesNoPhpCgiBehind() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
+        // The child's own marker: its php-cgi processes, workers forked after it printed its pids included.
+        SpawnedPhpCgi child = new SpawnedPhpCgi(root, php.marker + "-child");
         Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                SpawnedPhpCgi.class.getName(), root.toString())
+                SpawnedPhpCgi.class.getName(), root.toString(), child.marker)
                 .redirectError(root.resolve("jvm.err").toFile()).start();
         List<Long> pids;
         try {
@@ -181,13 +183,15 @@ class SpawnedPhpCgiTest {
             String[] words = line.split(" ");
             pids = Arrays.stream(words, 1, Arrays.asList(words).indexOf("port")).map(Long::valueOf).toList();
             assertTrue(pids.size() >= 4, line);
+            List<Long> marked = child.processes().stream().map(ProcessHandle::pid).toList();
+            assertTrue(marked.containsAll(pids), "the child's processes carry its marker: " + pids + ", marked " + marked);
         } finally {
             jvm.destroyForcibly();
         }
         jvm.waitFor();
 
         awaitTrue(() -> pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                        && php.processes().isEmpty(),
+                        && child.processes().isEmpty(),
                 "no spawned process left after SIGKILL of the gateway's JVM: " + pids);
     }
 
