@@ -155,6 +155,7 @@ final class ProxiedExchange extends DeadlineQueue.Entry
             }
         }
         leaveBackend();
+        phase = Phase.SETTLED;
     }
 
     /**
@@ -455,6 +456,7 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         if (Protocols.HTTP_2_0.equals(exchange.getProtocol())) {
             // Undertow completes an HTTP/2 exchange when its last frame goes out, which a reset stream never sends:
             // ended here, or the request would hold its backend count and its generation until the connection closes.
+            Connectors.terminateRequest(exchange);
             Connectors.terminateResponse(exchange);
         }
     }
