@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +39,7 @@ class ReadTimeoutOverHttp2Test {
     private final CountDownLatch stalledBackendClosed = new CountDownLatch(1);
     private RawBackend stalling;
     private RawBackend waiting;
+    private RawBackend answeringEarly;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Gateway gateway;
 
@@ -54,6 +57,12 @@ class ReadTimeoutOverHttp2Test {
             Latches.await(stalledStreamReset);
             return RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ncomplete");
         });
+        // Answers without reading the request body, then stalls: the client's upload is still open meanwhile.
+        answeringEarly = RawBackend.with(socket -> {
+            RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345");
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            return false;
+        }, (socket, in) -> { });
         Path file = Files.writeString(dir.resolve("gatehouse.yaml"), """
                 listen: ["127.0.0.1:0 h2c"]
                 accessLog: { path: off }
@@ -65,7 +74,9 @@ class ReadTimeoutOverHttp2Test {
                         proxy: { backends: ["http://127.0.0.1:%d"] }
                       - path: /waits/
                         proxy: { backends: ["http://127.0.0.1:%d"] }
-                """.formatted(stalling.port(), waiting.port()));
+                      - path: /early/
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
+                """.formatted(stalling.port(), waiting.port(), answeringEarly.port()));
         gateway = Gateway.start(GatewayConfig.load(file), registry);
     }
 
@@ -74,6 +85,7 @@ class ReadTimeoutOverHttp2Test {
         gateway.stop(Duration.ofSeconds(1));
         stalling.close();
         waiting.close();
+        answeringEarly.close();
     }
 
     @Test
@@ -108,6 +120,21 @@ class ReadTimeoutOverHttp2Test {
         }
         assertEquals(1, registry.get(GatewayMeters.UPSTREAM_REQUESTS).tag("backend", "http://127.0.0.1:" + stalling.port())
                 .tag("outcome", UpstreamCall.TIMEOUT).timer().count());
+    }
+
+    @Test
+    void aResetStreamWhoseUploadIsStillOpenEndsToo() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            // The backend answers (and stalls) before the request body ended: the client's side of the stream stays
+            // open when the read timeout resets it.
+            h2.headers(1, false, RawHttp2.request("POST", "a.test", "/early/"));
+            h2.data(1, false, "part of an upload".getBytes(StandardCharsets.US_ASCII));
+
+            RawHttp2.Outcome stalled = h2.await(1);
+
+            assertEquals(RawHttp2.CANCEL, stalled.resetCode(), "the stalled stream is reset");
+            assertTrue(gateway.stop(Duration.ofSeconds(10)), "the request ended, its upload unfinished");
+        }
     }
 
     @Test
