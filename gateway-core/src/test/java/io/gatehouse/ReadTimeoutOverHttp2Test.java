@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import static io.gatehouse.testing.RawHttp2.get;
@@ -134,6 +136,32 @@ class ReadTimeoutOverHttp2Test {
 
             assertEquals(RawHttp2.CANCEL, stalled.resetCode(), "the stalled stream is reset");
             assertTrue(gateway.stop(Duration.ofSeconds(10)), "the request ended, its upload unfinished");
+        }
+    }
+
+    @Test
+    void aStreamTheClientResetWhileTheBackendWasSilentIsNotResetAgainByTheReadTimeout() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.headers(1, true, get("a.test", "/stalls/"));
+            RawHttp2.Frame frame;
+            do {
+                frame = h2.read();
+            } while (frame.type() != RawHttp2.DATA || frame.stream() != 1);
+            h2.rst(1, RawHttp2.CANCEL);
+            Latches.await(stalledBackendClosed);
+
+            // A second stalled stream, on the same IO thread and deadline queue, after the first: its read timeout
+            // cannot come before a deadline the first stream's exchange would still have held.
+            h2.headers(3, true, get("a.test", "/stalls/"));
+            List<Integer> resets = new ArrayList<>();
+            do {
+                frame = h2.read();
+                if (frame.type() == RawHttp2.RST_STREAM) {
+                    resets.add(frame.stream());
+                }
+            } while (frame.type() != RawHttp2.RST_STREAM || frame.stream() != 3);
+
+            assertEquals(List.of(3), resets, "only the second stream was reset by the gateway");
         }
     }
 
