@@ -39,7 +39,7 @@ class PhpReadTimeoutTest {
     void start() throws Exception {
         PhpCgi php = cleanUp.add(PhpCgi.start(UnusedPort.next()));
         write(root.resolve("stalls.php"), "<?php echo 'first'; flush(); sleep(600);");
-        write(root.resolve("trickles.php"), "<?php for ($i = 0; $i < 20; $i++) { echo $i % 10; flush(); usleep(40000); }");
+        write(root.resolve("trickles.php"), "<?php for ($i = 0; $i < 50; $i++) { echo $i % 10; flush(); usleep(40000); }");
         write(root.resolve("ok.php"), "<?php echo 'ok';");
         connections = cleanUp.add(new AcceptCounter(php.port()));
         site = cleanUp.add(PhpSite.serving(root, connections.port(), c -> c.readTimeout(Duration.ofMillis(300))));
@@ -71,11 +71,13 @@ class PhpReadTimeoutTest {
 
     @Test
     void aScriptFlushingMoreOftenThanTheReadTimeoutIsRelayedWholeThoughItTakesLonger() throws Exception {
-        // 20 flushes 40 ms apart: 800 ms in all, over twice the read timeout, and never a pause near it.
-        RawHttp.Response response = RawHttp.exchange(site.address(),
+        // 50 flushes 40 ms apart: 2 s in all, more than this site's read timeout, whose pauses are a fortieth of it
+        // (a wide margin for a loaded machine).
+        PhpSite patient = cleanUp.add(PhpSite.serving(root, connections.port(), c -> c.readTimeout(Duration.ofMillis(1600))));
+        RawHttp.Response response = RawHttp.exchange(patient.address(),
                 "GET /trickles.php HTTP/1.1\r\nHost: site.example\r\nConnection: close\r\n\r\n");
 
         assertEquals(200, response.status());
-        assertEquals("01234567890123456789", response.body());
+        assertEquals("01234567890123456789012345678901234567890123456789", response.body());
     }
 }

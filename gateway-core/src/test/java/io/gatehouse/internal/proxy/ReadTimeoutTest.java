@@ -111,22 +111,23 @@ class ReadTimeoutTest {
 
     @Test
     void aBodyTricklingFasterThanTheReadTimeoutIsRelayedWholeThoughItTakesLonger() throws Exception {
-        // 20 bytes 40 ms apart: 800 ms in all, over twice the read timeout, and never a pause near it.
+        // 50 bytes 40 ms apart: 2 s in all, more than the read timeout of this test, whose pauses are a fortieth of it
+        // (a wide margin for a loaded machine).
         start(socket -> {
             OutputStream out = socket.getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            for (int i = 0; i < 20; i++) {
-                out.write('a' + i);
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < 50; i++) {
+                out.write('a' + i % 26);
                 out.flush();
                 pause(40);
             }
             return true;
-        });
+        }, Duration.ofMillis(1600));
 
         RawHttp.Response response = RawHttp.exchange(address(), "GET /slow HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
 
         assertEquals(200, response.status());
-        assertEquals("abcdefghijklmnopqrst", response.body());
+        assertEquals("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx", response.body());
     }
 
     @Test
@@ -174,8 +175,12 @@ class ReadTimeoutTest {
     }
 
     private void start(RawBackend.Behaviour behaviour) throws IOException {
+        start(behaviour, READ_TIMEOUT);
+    }
+
+    private void start(RawBackend.Behaviour behaviour, Duration readTimeout) throws IOException {
         backend = RawBackend.with(behaviour);
-        proxy = ProxyServer.start(ProxyServer.config(backend.port(), p -> p.readTimeout(READ_TIMEOUT)));
+        proxy = ProxyServer.start(ProxyServer.config(backend.port(), p -> p.readTimeout(readTimeout)));
     }
 
     private InetSocketAddress address() {
