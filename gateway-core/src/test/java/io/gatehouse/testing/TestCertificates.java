@@ -30,6 +30,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
@@ -39,6 +40,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -212,6 +214,25 @@ public final class TestCertificates {
      * @param key         the PEM private key
      */
     public record Issued(Path certificate, Path key, X509Certificate leaf, PrivateKey privateKey) {
+
+        /** A TLS server context (TLS 1.3 and 1.2) presenting the leaf, then {@code chainAfterLeaf}, with its key. */
+        public SSLContext serverContext(X509Certificate... chainAfterLeaf) {
+            try {
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                Certificate[] chain = new Certificate[chainAfterLeaf.length + 1];
+                chain[0] = leaf;
+                System.arraycopy(chainAfterLeaf, 0, chain, 1, chainAfterLeaf.length);
+                keys.setKeyEntry("server", privateKey, new char[0], chain);
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(keys, new char[0]);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(factory.getKeyManagers(), null, null);
+                return context;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** {@code certificate} as a PEM block. */

@@ -8,9 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
@@ -70,21 +66,12 @@ public final class TlsBackend implements AutoCloseable {
 
     private static TlsBackend serving(String[] protocols, TestCertificates.Issued certificate, X509Certificate... chainAfterLeaf) {
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            Certificate[] chain = new Certificate[chainAfterLeaf.length + 1];
-            chain[0] = certificate.leaf();
-            System.arraycopy(chainAfterLeaf, 0, chain, 1, chainAfterLeaf.length);
-            keys.setKeyEntry("backend", certificate.privateKey(), new char[0], chain);
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, new char[0]);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(factory.getKeyManagers(), null, null);
+            SSLContext context = certificate.serverContext(chainAfterLeaf);
             SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
             server.setEnabledProtocols(protocols);
             server.bind(new InetSocketAddress(InetAddress.getByName("localhost"), 0));
             return new TlsBackend(server, true);
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

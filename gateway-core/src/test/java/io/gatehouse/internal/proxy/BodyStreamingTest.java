@@ -1,6 +1,7 @@
 package io.gatehouse.internal.proxy;
 
 import io.gatehouse.testing.RawBackend;
+import io.gatehouse.testing.TestCertificates;
 
 import io.gatehouse.config.Limits;
 import io.undertow.Undertow;
@@ -8,6 +9,7 @@ import io.undertow.UndertowOptions;
 import io.undertow.util.Headers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -141,6 +146,50 @@ class BodyStreamingTest {
             byte[] first = in.readNBytes(1024);
             clientGotBytes.countDown();
             assertArrayEquals(PAYLOAD, concat(first, in.readAllBytes()));
+        }
+    }
+
+    /**
+     * Over TLS a write is taken into the connection's buffer whole while its socket may take only part of it; the
+     * flush when the backend pauses then leaves the rest behind. It must reach the client all the same, not wait for
+     * the backend's next bytes: a stream of server-sent events may stay quiet for minutes after an event. The event
+     * here is one read of the relay and one TLS record, more than the listener's 8 KiB send buffer takes at once.
+     */
+    @Test
+    void aPausedBodyReachesATlsClientWhoseSocketWasFullBeforeTheBackendGoesOn(@TempDir Path dir) throws Exception {
+        byte[] event = Arrays.copyOf(PAYLOAD, 16_000);
+        CountDownLatch clientHasTheHead = new CountDownLatch(1);
+        CountDownLatch clientHasTheEvent = new CountDownLatch(1);
+        TestCertificates ca = TestCertificates.create(dir);
+        try (RawBackend backend = RawBackend.with(socket -> {
+                 OutputStream out = socket.getOutputStream();
+                 out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (event.length + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                 out.flush();
+                 // After the head has gone, so that the relay reads the event alone.
+                 await(clientHasTheHead);
+                 out.write(event);
+                 out.flush();
+                 // Waits longer than the client does: the end of the body must not be what brings the event out.
+                 await(clientHasTheEvent);
+                 out.write('.');
+                 out.flush();
+                 return true;
+             });
+             ProxyServer proxy = ProxyServer.startOverTls(ProxyServer.config(backend.port(), p -> p.readTimeout(Duration.ofSeconds(60))),
+                     ca.issue("a.test").write().serverContext(), 4096);
+             Socket client = ca.clientContext().getSocketFactory().createSocket()) {
+            // A small window keeps the listener's segments small, so the record cannot slip into its send buffer whole.
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), 5_000);
+            client.setSoTimeout(15_000);
+            client.getOutputStream().write("GET /events HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            assertTrue(RawBackend.readHead(in).startsWith("HTTP/1.1 200 "));
+            clientHasTheHead.countDown();
+
+            assertArrayEquals(event, in.readNBytes(event.length));
+            clientHasTheEvent.countDown();
+            assertEquals('.', in.read());
         }
     }
 

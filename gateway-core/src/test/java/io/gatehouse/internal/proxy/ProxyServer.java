@@ -9,6 +9,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.gatehouse.testing.Configs;
+import org.xnio.Options;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Undertow listener on a free loopback port whose handler is a {@link ReverseProxy}. One IO thread, so the
@@ -30,10 +33,9 @@ final class ProxyServer implements AutoCloseable {
     private final Undertow undertow;
     private final ReverseProxy proxy;
 
-    private ProxyServer(ReverseProxy proxy, Limits limits, UnaryOperator<HttpHandler> wrap) {
+    private ProxyServer(ReverseProxy proxy, Limits limits, UnaryOperator<HttpHandler> wrap, UnaryOperator<Undertow.Builder> listener) {
         this.proxy = proxy;
-        this.undertow = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
+        this.undertow = listener.apply(Undertow.builder())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBody())
                 .setIoThreads(1)
                 .setWorkerThreads(2)
@@ -74,12 +76,30 @@ final class ProxyServer implements AutoCloseable {
     }
 
     static ProxyServer start(ProxyConfig config, ForwardedConfig forwarded, Limits limits) {
-        return new ProxyServer(ReverseProxy.create(config, forwarded, limits), limits, UnaryOperator.identity());
+        return new ProxyServer(ReverseProxy.create(config, forwarded, limits), limits, UnaryOperator.identity(), ProxyServer::plain);
     }
 
     /** The proxy behind an application's own handler, as when Gatehouse is embedded. */
     static ProxyServer startWrapped(ProxyConfig config, ForwardedConfig forwarded, UnaryOperator<HttpHandler> wrap) {
-        return new ProxyServer(ReverseProxy.create(config, forwarded, Limits.DEFAULTS), Limits.DEFAULTS, wrap);
+        return new ProxyServer(ReverseProxy.create(config, forwarded, Limits.DEFAULTS), Limits.DEFAULTS, wrap, ProxyServer::plain);
+    }
+
+    /**
+     * The proxy behind a TLS listener (Undertow's TLS conduit, as under the gateway's own) with {@code context}'s
+     * certificate. Its connections have a socket send buffer of {@code sendBuffer} bytes (SO_SNDBUF, which Linux
+     * doubles): a TLS record larger than that is taken whole into the connection's buffer but reaches the socket in
+     * parts. On loopback Linux grows a send buffer to megabytes, so nothing else lets a test choose which write meets
+     * a full socket. Buffers of 16 KiB, as the gateway's: one read of a body's relay is one TLS record.
+     */
+    static ProxyServer startOverTls(ProxyConfig config, SSLContext context, int sendBuffer) {
+        return new ProxyServer(ReverseProxy.create(config, TRUST_NOBODY, Limits.DEFAULTS), Limits.DEFAULTS, UnaryOperator.identity(),
+                builder -> builder.addHttpsListener(0, "127.0.0.1", context)
+                        .setSocketOption(Options.SEND_BUFFER, sendBuffer)
+                        .setBufferSize(16 * 1024));
+    }
+
+    private static Undertow.Builder plain(Undertow.Builder builder) {
+        return builder.addHttpListener(0, "127.0.0.1");
     }
 
     int port() {
