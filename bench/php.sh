@@ -34,6 +34,8 @@
 # busy machine), the peak RSS of the server's own processes (for Gatehouse its JVM alone) and the peak RSS of its
 # PHP processes, separately. Needs php-cgi, php-fpm8.2, lighttpd, nginx, wrk, curl, python3
 # and a Java 17 runtime; ports 18130-18135; works in a mktemp -d directory and stops what it started on exit.
+# Gatehouse runs through bin/gatehouse, so its environment applies: GATEHOUSE_FOOTPRINT=small bench/php.sh measures
+# the launcher's C1-alone footprint, GATEHOUSE_JAVA_OPTS any other options.
 set -euo pipefail
 
 rounds=3 duration=10s warmup=10s children=4 connections=64 keep=0 install=0 keep_alive=0 max_connections=0
@@ -52,7 +54,7 @@ while (($#)); do
     --max-connections) max_connections=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --install) install=1; shift ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "php: unknown option $1" >&2; exit 64 ;;
   esac
 done
