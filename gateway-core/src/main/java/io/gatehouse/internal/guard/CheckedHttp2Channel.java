@@ -37,6 +37,8 @@ final class CheckedHttp2Channel extends Http2Channel {
     private int lastJudged;
     /** A flush of the frames queued so far is scheduled on the IO thread and has not run yet. */
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Made once: a method reference written where it is scheduled would be a new object every round. */
+    private final Runnable flushRound = this::flushRound;
 
     /** {@code prefaceRead}: the client preface was already read off {@code connection} (h2c with prior knowledge). */
     CheckedHttp2Channel(StreamConnection connection, String protocol, ByteBufferPool buffers, PooledByteBuffer data,
@@ -60,7 +62,7 @@ final class CheckedHttp2Channel extends Http2Channel {
             flush();
         } else if (flushScheduled.compareAndSet(false, true)) {
             try {
-                getIoThread().execute(this::flushRound);
+                getIoThread().execute(flushRound);
             } catch (RejectedExecutionException e) {
                 // The IO thread is stopping: Undertow's own flush knows where to run then.
                 flushRound();

@@ -42,8 +42,8 @@ final class CgiParams {
     private static final String SOFTWARE = "Gatehouse";
     private static final String HTTP_ = "HTTP_";
 
-    /** Where the pairs go; replaced by a larger one when they do not fit. */
-    private ByteBuffer out;
+    /** Where the pairs go; when they do not fit, {@link #encode} starts again with a larger one. */
+    private final ByteBuffer out;
 
     private CgiParams(ByteBuffer into) {
         this.out = into;
@@ -145,12 +145,12 @@ final class CgiParams {
     private void header(HttpString name, String value) {
         length(HTTP_.length() + name.length());
         length(value.length());
-        ascii(HTTP_);
+        latin1(HTTP_);
         for (int i = 0; i < name.length(); i++) {
             byte c = name.byteAt(i);
             out.put(c == '-' ? (byte) '_' : c >= 'a' && c <= 'z' ? (byte) (c - 'a' + 'A') : c);
         }
-        ascii(value);
+        latin1(value);
     }
 
     /** A decoded path (Undertow decodes URLs as UTF-8), or ASCII text: sent as UTF-8. */
@@ -162,7 +162,7 @@ final class CgiParams {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         length(name.length());
         length(bytes.length);
-        ascii(name);
+        latin1(name);
         out.put(bytes);
     }
 
@@ -173,8 +173,8 @@ final class CgiParams {
     private void putRaw(String name, String value) {
         length(name.length());
         length(value.length());
-        ascii(name);
-        ascii(value);
+        latin1(name);
+        latin1(value);
     }
 
     private static boolean isAscii(String text) {
@@ -186,8 +186,8 @@ final class CgiParams {
         return true;
     }
 
-    /** Text of one char per byte. */
-    private void ascii(String text) {
+    /** Text of one char per byte (ASCII, or ISO-8859-1 as the client sent it), each char as its byte. */
+    private void latin1(String text) {
         for (int i = 0; i < text.length(); i++) {
             out.put((byte) text.charAt(i));
         }

@@ -648,9 +648,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 // Always from index 0: Undertow's chunked conduit, going on with a chunk that a write left unfinished,
                 // puts the limit of srcs[offset + length - 1] on srcs[length - 1], which cuts or breaks a slice.
                 if (toClient.write(slices, 0, sliceCount) == 0) {
-                    source.suspendReads();
-                    toClient.resumeWrites();
-                    listener.awaitingClient();
+                    UpstreamCodec.awaitClient(toClient, source, listener);
                     return false;
                 }
                 dropWrittenSlices();

@@ -397,9 +397,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
             try {
                 while (buffer.hasRemaining()) {
                     if (toClient.write(buffer) == 0) {
-                        source.suspendReads();
-                        toClient.resumeWrites();
-                        listener.awaitingClient();
+                        UpstreamCodec.awaitClient(toClient, source, listener);
                         return;
                     }
                 }

@@ -83,11 +83,9 @@ interface UpstreamCodec {
         }
         try {
             if (!toClient.flush()) {
-                // The client's socket is full: what it has not taken waits for it, as when a write takes nothing,
-                // else a stream paused for long (a server-sent event) would sit here until the backend's next bytes.
-                fromBackend.suspendReads();
-                toClient.resumeWrites();
-                listener.awaitingClient();
+                // What the client has not taken waits for it, as when a write takes nothing, else a stream paused
+                // for long (a server-sent event) would sit here until the backend's next bytes.
+                awaitClient(toClient, fromBackend, listener);
                 return;
             }
         } catch (IOException e) {
@@ -98,6 +96,20 @@ interface UpstreamCodec {
             fromBackend.resumeReads();
         }
         listener.awaitingBody();
+    }
+
+    /**
+     * The client's socket is full: reads from the backend pause, the codec (the client channel's write listener)
+     * goes on once the client has taken some, and the listener hears {@link Listener#awaitingClient}.
+     *
+     * @param toClient    the exchange's response channel, relaying the body
+     * @param fromBackend the connection's source channel
+     * @param listener    the codec's listener
+     */
+    static void awaitClient(StreamSinkChannel toClient, StreamSourceChannel fromBackend, Listener listener) {
+        fromBackend.suspendReads();
+        toClient.resumeWrites();
+        listener.awaitingClient();
     }
 
     /**
