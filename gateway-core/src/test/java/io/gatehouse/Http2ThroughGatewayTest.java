@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static io.gatehouse.testing.RawHttp2.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,6 +45,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(60)
 class Http2ThroughGatewayTest {
 
+    /** A server-sent event of 100 bytes, more than the small window's client lets through at once. */
+    private static final String EVENT = "data: " + "e".repeat(92) + "\n\n";
+
     @TempDir
     Path dir;
 
@@ -48,6 +55,8 @@ class Http2ThroughGatewayTest {
     private RawBackend hopByHopBackend;
     private final CountDownLatch clientHasTheFirstPart = new CountDownLatch(1);
     private RawBackend pausingBackend;
+    private final CountDownLatch clientHasTheEvent = new CountDownLatch(1);
+    private RawBackend eventBackend;
     private Gateway gateway;
 
     @BeforeEach
@@ -62,6 +71,12 @@ class Http2ThroughGatewayTest {
             RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
             Latches.await(clientHasTheFirstPart);
             return RawBackend.answer(socket, "6\r\nsecond\r\n0\r\n\r\n");
+        });
+        // One event, then silence until the client has all of it: only the client's window can hold it back.
+        eventBackend = RawBackend.with(socket -> {
+            RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + EVENT + "\r\n");
+            Latches.await(clientHasTheEvent);
+            return RawBackend.answer(socket, "0\r\n\r\n");
         });
         Path site = Files.createDirectories(dir.resolve("static"));
         Files.writeString(site.resolve("hello.txt"), "hello file");
@@ -78,6 +93,8 @@ class Http2ThroughGatewayTest {
                         proxy: { backends: ["http://127.0.0.1:%d"] }
                       - path: /pauses/
                         proxy: { backends: ["http://127.0.0.1:%d"] }
+                      - path: /events/
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
                       - path: /static/
                         files: { root: "%s" }
                       - path: /old
@@ -86,7 +103,8 @@ class Http2ThroughGatewayTest {
                         respond: { status: 418, body: "short and stout" }
                       - path: /echo
                         echo: {}
-                """.formatted(backend.port(), hopByHopBackend.port(), pausingBackend.port(), dir.toString()));
+                """.formatted(backend.port(), hopByHopBackend.port(), pausingBackend.port(), eventBackend.port(),
+                        dir.toString()));
         gateway = Gateway.start(GatewayConfig.load(file));
     }
 
@@ -96,6 +114,7 @@ class Http2ThroughGatewayTest {
         backend.stop();
         hopByHopBackend.close();
         pausingBackend.close();
+        eventBackend.close();
     }
 
     @Test
@@ -173,6 +192,37 @@ class Http2ThroughGatewayTest {
             assertEquals("first", data == null ? null : new String(data.payload(), StandardCharsets.US_ASCII));
             clientHasTheFirstPart.countDown();
             assertEquals("second", h2.await(1).bodyText());
+        }
+    }
+
+    /**
+     * A client whose flow-control window is smaller than what the backend sent before a pause takes the rest as it
+     * opens its window, the backend silent meanwhile: an event of a server-sent stream must not wait for the next
+     * (nor be cut by {@code timeouts.read}) because the window held part of it back when the relay paused.
+     */
+    @Test
+    void whatABackendSentBeforeAPauseReachesAClientWithASmallWindowDuringThePause() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.settings(RawHttp2.INITIAL_WINDOW_SIZE, 16);
+            h2.headers(1, true, get("a.test", "/events/"));
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            try {
+                while (received.size() < EVENT.length()) {
+                    RawHttp2.Frame frame = h2.read();
+                    assertNotNull(frame, "the connection closed after " + received.size() + " bytes of the event");
+                    assertNotEquals(RawHttp2.RST_STREAM, frame.type(), "reset after " + received.size() + " bytes");
+                    if (frame.type() == RawHttp2.DATA && frame.stream() == 1) {
+                        // read() has opened the windows by as much, as a client does while it reads.
+                        received.writeBytes(frame.payload());
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the client got " + received.size() + " bytes of the event, then nothing", e);
+            }
+
+            assertEquals(EVENT, received.toString(StandardCharsets.US_ASCII));
+            clientHasTheEvent.countDown();
+            assertEquals("", h2.await(1).bodyText(), "the rest: the end of the stream alone");
         }
     }
 

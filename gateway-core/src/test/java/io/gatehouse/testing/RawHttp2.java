@@ -56,6 +56,8 @@ public final class RawHttp2 implements AutoCloseable {
 
     /** SETTINGS_MAX_CONCURRENT_STREAMS. */
     public static final int MAX_CONCURRENT_STREAMS = 0x3;
+    /** SETTINGS_INITIAL_WINDOW_SIZE: the flow-control window each new stream starts with. */
+    public static final int INITIAL_WINDOW_SIZE = 0x4;
 
     /** One frame as read: its type, flags, stream and payload. */
     public record Frame(int type, int flags, int stream, byte[] payload) {

@@ -69,9 +69,9 @@ interface UpstreamCodec {
      * The relay of a response body pauses for the backend, everything read so far written to the client: it is
      * flushed there now (an HTTP/2 stream keeps what is written until its buffer fills, so the part of a body sent
      * before a pause, an event of a server-sent stream say, would wait for the next), reads from the backend resume,
-     * and the listener hears {@link Listener#awaitingBody}. A client whose socket cannot take all of it is waited for
-     * instead, reads paused, as when a write takes nothing ({@link Listener#awaitingClient}); a client gone during
-     * the flush is reported.
+     * and the listener hears {@link Listener#awaitingBody}. A client that cannot take all of it, its socket full or
+     * its HTTP/2 flow-control window spent, is waited for instead, reads paused, as when a write takes nothing
+     * ({@link Listener#awaitingClient}); a client gone during the flush is reported.
      *
      * @param toClient    the exchange's response channel, relaying the body
      * @param fromBackend the connection's source channel, whose read listener is the codec
@@ -82,7 +82,7 @@ interface UpstreamCodec {
             toClient.suspendWrites();
         }
         try {
-            if (!toClient.flush()) {
+            if (!flushedWhole(toClient)) {
                 // What the client has not taken waits for it, as when a write takes nothing, else a stream paused
                 // for long (a server-sent event) would sit here until the backend's next bytes.
                 awaitClient(toClient, fromBackend, listener);
@@ -96,6 +96,18 @@ interface UpstreamCodec {
             fromBackend.resumeReads();
         }
         listener.awaitingBody();
+    }
+
+    /**
+     * Flushes {@code toClient} and says whether all of it has gone. An HTTP/2 stream whose flow-control window takes
+     * only part of what it holds sends that part and reports the flush done, the rest back in its buffer (Undertow
+     * 2.4), where the client's WINDOW_UPDATE wakes nobody: the stream resumes only a writer that waits on it. A
+     * second flush queues the rest, which the stream, its window now spent, holds for the update and reports (false):
+     * the gateway's buffers are no larger than the smallest frame a client may allow, so only a window cuts a flush
+     * short. On a stream that sent everything, and on any other channel, the second flush finds nothing to do.
+     */
+    private static boolean flushedWhole(StreamSinkChannel toClient) throws IOException {
+        return toClient.flush() && toClient.flush();
     }
 
     /**
