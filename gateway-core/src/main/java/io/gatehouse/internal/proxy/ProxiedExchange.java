@@ -47,7 +47,9 @@ import java.util.BitSet;
  *       terminator the backend did not send. So does a backend that sends nothing more of the body for
  *       {@code readTimeout} while the codec waits for it (nginx's {@code proxy_read_timeout}); the time the codec
  *       waits for a slow client to take what was read does not count. The client connection closing is, over
- *       HTTP/2, a reset of the request's stream only.</li>
+ *       HTTP/2, a reset of the request's stream only. The client going away once the whole response was read, its end
+ *       still on the way to it, is the client's event alone: the backend connection is released as at a normal
+ *       end.</li>
  *   <li><b>Release</b> the connection when the exchange ends: back to the pool when the codec says it is
  *       {@link UpstreamCodec#reusable() reusable}, else closed (a switched one belongs to its relay).</li>
  * </ol>
@@ -63,8 +65,8 @@ final class ProxiedExchange extends DeadlineQueue.Entry
 
     /**
      * Where a request stands; failures are answered by it, and each outcome happens once. Each phase is entered in
-     * one method only (named with it), SETTLED excepted: {@link #fail}, {@link #abort} and {@link #clientWentAway}
-     * each settle from the phases they name.
+     * one method only (named with it), SETTLED excepted: {@link #fail}, {@link #abort}, {@link #clientWentAway} and
+     * {@link #clientWentAwayAfterTheBackend} each settle from the phases they name.
      */
     enum Phase {
         /** Waiting for a connection from the pool ({@link #acquire}). A failure: 502 or a retry, or 503. */
@@ -147,11 +149,10 @@ final class ProxiedExchange extends DeadlineQueue.Entry
             clientWentAway();
         }
         if (connection != null) {
-            UpstreamCodec codec = connection.codec;
-            codec.stop();
-            if (phase != Phase.SWITCHED) {
-                backend.pool.release(connection, codec.reusable());
-                connection = null;
+            if (phase == Phase.SWITCHED) {
+                connection.codec.stop();
+            } else {
+                releaseConnection();
             }
         }
         leaveBackend();
@@ -270,6 +271,18 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         } else {
             fail(StatusCodes.SERVICE_UNAVAILABLE, reason);
         }
+    }
+
+    /**
+     * Gives the leased connection back once its request is over: to the pool when the codec says it can carry another
+     * (the pool may hand it to a waiting request at once), else closed.
+     */
+    private void releaseConnection() {
+        BackendConnection released = connection;
+        connection = null;
+        UpstreamCodec codec = released.codec;
+        codec.stop();
+        backend.pool.release(released, codec.reusable());
     }
 
     /** Closes the leased connection, whose state is unknown after a failure; the pool frees its slot on close. */
@@ -431,8 +444,26 @@ final class ProxiedExchange extends DeadlineQueue.Entry
     public void responseRelayed(StreamSinkChannel toClient) {
         // Nothing more is read: however long the flush takes is the client's.
         cancelDeadline();
-        ShutdownAndFlush.then(() -> { }, e -> abort("flushing the response failed: " + ProxyLog.describe(e)))
-                .handleEvent(toClient);
+        ShutdownAndFlush.then(() -> { }, this::clientWentAwayAfterTheBackend).handleEvent(toClient);
+    }
+
+    /**
+     * The client went away while the end of the response was still on its way to it (its connection closed or
+     * broke under the flush): the backend's part was over, so this is the client's event alone, as with nginx
+     * ("client prematurely closed connection"). The backend connection is released as at a normal end (back to
+     * the pool when the codec found it reusable, else closed), nothing counts against the backend (the call keeps
+     * the backend's status as its outcome), the line logged names no backend, and the client side is closed as
+     * {@link #abort} closes it.
+     */
+    private void clientWentAwayAfterTheBackend(IOException failure) {
+        if (!phase.answering()) {
+            // Undertow ended the exchange inside the failing flush: ended() released the connection already.
+            return;
+        }
+        phase = Phase.SETTLED;
+        forwarder.log.failure(exchange, null, 0, ProxyLog.clientWentAway(failure));
+        releaseConnection();
+        closeClient();
     }
 
     @Override
@@ -452,6 +483,14 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         call.failed(0);
         forwarder.log.failure(exchange, backendUri(), 0, reason);
         discardConnection();
+        closeClient();
+    }
+
+    /**
+     * Closes the client's connection, over HTTP/2 the request's stream only (reset), which ends the exchange:
+     * {@link #ended} runs inside this call.
+     */
+    private void closeClient() {
         IoUtils.safeClose(exchange.getConnection());
         if (Protocols.HTTP_2_0.equals(exchange.getProtocol())) {
             // Undertow completes an HTTP/2 exchange when its last frame goes out, which a reset stream never sends:

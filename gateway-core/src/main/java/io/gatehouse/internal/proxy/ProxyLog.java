@@ -3,6 +3,7 @@ package io.gatehouse.internal.proxy;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.undertow.server.HttpServerExchange;
 
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -74,6 +75,11 @@ final class ProxyLog {
             repeated.event(to + ": no backend left to try is in rotation; trying this marked-out one",
                     exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
         }
+    }
+
+    /** The reason logged for a client gone while its response was written to it, from what the write threw. */
+    static String clientWentAway(IOException failure) {
+        return "client went away during the response: " + describe(failure);
     }
 
     /** An exception's message for a log line (its class name when it has none), never its stack trace. */

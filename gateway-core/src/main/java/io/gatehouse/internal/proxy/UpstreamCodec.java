@@ -61,7 +61,7 @@ interface UpstreamCodec {
      */
     static void clientWentAway(Listener listener, IOException failure) {
         if (listener != null) {
-            listener.responseBroke("client went away during the response: " + ProxyLog.describe(failure));
+            listener.responseBroke(ProxyLog.clientWentAway(failure));
         }
     }
 
