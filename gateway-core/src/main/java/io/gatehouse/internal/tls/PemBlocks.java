@@ -69,8 +69,8 @@ final class PemBlocks {
             if (line.indexOf(':') >= 0) {
                 hasHeaders = true;
             } else if (line.startsWith(endLine)) {
-                boolean headers = hasHeaders;
-                return decode(base64).map(der -> new Block(type, headers, der));
+                Optional<byte[]> der = decode(base64);
+                return der.isEmpty() ? Optional.empty() : Optional.of(new Block(type, hasHeaders, der.get()));
             } else {
                 base64.append(line.trim());
             }
