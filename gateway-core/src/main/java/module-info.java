@@ -16,7 +16,8 @@ module io.gatehouse {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.yaml.snakeyaml;
-    // PEM private keys in every form certbot and openssl write (see internal.tls).
+    // PEM private keys in the forms the JDK cannot read (PKCS#1 RSA, SEC1 EC, encrypted), loaded only for such a file
+    // (see internal.tls.PemFiles).
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.util;

@@ -1,34 +1,38 @@
 package io.gatehouse.internal.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import java.util.Optional;
 
 /**
  * Reads the PEM files certbot and openssl write: certificate chains ({@code BEGIN CERTIFICATE} blocks) and private
  * keys in PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) or SEC1 EC
  * ({@code BEGIN EC PRIVATE KEY}, with or without the {@code EC PARAMETERS} block {@code openssl ecparam} writes
- * before it). Bouncy Castle parses them (the JDK reads only PKCS#8); the keys come out as the JDK's own. Blocks of
- * the other kind are skipped, so one file may hold both, as HAProxy's {@code crt} files do. Stateless.
+ * before it). Blocks of the other kind are skipped, so one file may hold both, as HAProxy's {@code crt} files do.
+ * Stateless.
+ *
+ * <p>The JDK reads a file of certificates and PKCS#8 RSA or EC keys, the forms certbot and {@code openssl req} write.
+ * Any other file, and any file the JDK cannot read, goes to {@link BouncyCastlePem} whole: it reads the other forms,
+ * and names what is wrong with a malformed file. Its classes (about 160) then stay in metaspace for the life of the
+ * JVM, so they are loaded only for a file that needs them.
  */
 final class PemFiles {
+
+    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC");
 
     private PemFiles() {
     }
@@ -53,19 +57,8 @@ final class PemFiles {
      * @throws CertificateProblem naming the file when it cannot be read
      */
     static List<X509Certificate> certificates(Path file) {
-        List<X509Certificate> chain = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        for (Object block : blocks(file, false)) {
-            if (block instanceof X509CertificateHolder holder) {
-                try {
-                    chain.add(converter.getCertificate(holder));
-                } catch (GeneralSecurityException e) {
-                    throw new CertificateProblem(false, "certificate " + (chain.size() + 1) + " in " + file
-                            + " cannot be read: " + e.getMessage());
-                }
-            }
-        }
-        return chain;
+        return readByJdk(file, false).map(read -> only(X509Certificate.class, read))
+                .orElseGet(() -> BouncyCastlePem.certificates(file));
     }
 
     /**
@@ -75,60 +68,102 @@ final class PemFiles {
      *                            encrypted key, or a key that is neither RSA nor EC
      */
     static PrivateKey privateKey(Path file) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        PrivateKey key = null;
-        for (Object block : blocks(file, true)) {
-            if (block instanceof PEMEncryptedKeyPair || block instanceof PKCS8EncryptedPrivateKeyInfo) {
-                throw new CertificateProblem(true, "the private key in " + file + " is encrypted; the gateway starts"
-                        + " unattended, so give it unencrypted (openssl pkey -in ENCRYPTED -out " + file.getFileName()
-                        + ") and make the file readable by the gateway's user only");
-            }
-            PrivateKey found;
-            try {
-                if (block instanceof PrivateKeyInfo info) {
-                    found = converter.getPrivateKey(info);
-                } else if (block instanceof PEMKeyPair pair) {
-                    // The private part alone: a SEC1 key may leave its public key out.
-                    found = converter.getPrivateKey(pair.getPrivateKeyInfo());
-                } else {
-                    continue;
-                }
-            } catch (IOException | RuntimeException e) {
-                // Bouncy Castle's messages name the structure, never the key's bytes.
-                throw new CertificateProblem(true, "the private key in " + file + " cannot be read: " + e.getMessage());
-            }
-            if (key != null) {
-                throw new CertificateProblem(true, file + " holds more than one private key; give one key per file");
-            }
-            key = found;
+        Optional<List<PrivateKey>> read = readByJdk(file, true).map(blocks -> only(PrivateKey.class, blocks));
+        if (read.isEmpty()) {
+            return BouncyCastlePem.privateKey(file);
         }
-        if (key == null) {
-            throw new CertificateProblem(true, file + " holds no private key (a -----BEGIN PRIVATE KEY-----, BEGIN RSA"
-                    + " PRIVATE KEY or BEGIN EC PRIVATE KEY block); give the key, like certbot's privkey.pem");
+        List<PrivateKey> keys = read.get();
+        if (keys.isEmpty()) {
+            throw noKey(file);
         }
-        if (!key.getAlgorithm().equals("RSA") && !key.getAlgorithm().equals("EC")) {
-            throw new CertificateProblem(true, "the private key in " + file + " is " + key.getAlgorithm()
-                    + "; give an RSA or EC (ECDSA) key");
+        if (keys.size() > 1) {
+            throw moreThanOneKey(file);
         }
-        return key;
+        return keys.get(0);
     }
 
-    /** Every PEM block of {@code file}, parsed. */
-    private static List<Object> blocks(Path file, boolean keyFile) {
-        List<Object> blocks = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-             PEMParser parser = new PEMParser(reader)) {
-            for (Object block = parser.readObject(); block != null; block = parser.readObject()) {
-                blocks.add(block);
-            }
-        } catch (NoSuchFileException e) {
-            throw new CertificateProblem(keyFile, "no such file: " + file);
-        } catch (AccessDeniedException e) {
-            throw new CertificateProblem(keyFile, "cannot read " + file + ": permission denied (the gateway's user needs"
-                    + " read access)");
-        } catch (IOException | RuntimeException e) {
-            throw new CertificateProblem(keyFile, "cannot read " + file + " as PEM: " + e.getMessage());
+    static CertificateProblem noKey(Path file) {
+        return new CertificateProblem(true, file + " holds no private key (a -----BEGIN PRIVATE KEY-----, BEGIN RSA"
+                + " PRIVATE KEY or BEGIN EC PRIVATE KEY block); give the key, like certbot's privkey.pem");
+    }
+
+    static CertificateProblem moreThanOneKey(Path file) {
+        return new CertificateProblem(true, file + " holds more than one private key; give one key per file");
+    }
+
+    /** The problem of a file that could not be read at all. */
+    static CertificateProblem unreadable(Path file, boolean keyFile, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new CertificateProblem(keyFile, "no such file: " + file);
         }
-        return blocks;
+        if (e instanceof AccessDeniedException) {
+            return new CertificateProblem(keyFile, "cannot read " + file + ": permission denied (the gateway's user"
+                    + " needs read access)");
+        }
+        return notPem(file, keyFile, e);
+    }
+
+    static CertificateProblem notPem(Path file, boolean keyFile, Exception e) {
+        return new CertificateProblem(keyFile, "cannot read " + file + " as PEM: " + e.getMessage());
+    }
+
+    /**
+     * Every block of {@code file} as the JDK reads it (certificates and keys), or empty when one is of another kind
+     * or does not parse.
+     */
+    private static Optional<List<Object>> readByJdk(Path file, boolean keyFile) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw unreadable(file, keyFile, e);
+        }
+        Optional<List<PemBlocks.Block>> blocks = PemBlocks.split(text);
+        if (blocks.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Object> read = new ArrayList<>();
+        for (PemBlocks.Block block : blocks.get()) {
+            Optional<?> object = block.hasHeaders() ? Optional.empty() : switch (block.type()) {
+                case "CERTIFICATE" -> certificate(block.der());
+                case "PRIVATE KEY" -> pkcs8Key(block.der());
+                default -> Optional.empty();
+            };
+            if (object.isEmpty()) {
+                return Optional.empty();
+            }
+            read.add(object.get());
+        }
+        return Optional.of(read);
+    }
+
+    private static Optional<X509Certificate> certificate(byte[] der) {
+        try {
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+            // The factory stops after the certificate; bytes after it, which Bouncy Castle refuses, go there.
+            return Arrays.equals(certificate.getEncoded(), der) ? Optional.of(certificate) : Optional.empty();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An RSA or EC key; not one of another algorithm, whose problem Bouncy Castle names as it always has. */
+    private static Optional<PrivateKey> pkcs8Key(byte[] der) {
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+                if (key.getAlgorithm().equals(algorithm)) {
+                    return Optional.of(key);
+                }
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // Not of this algorithm, or not a key: the next, or Bouncy Castle.
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static <T> List<T> only(Class<T> kind, List<Object> objects) {
+        return objects.stream().filter(kind::isInstance).map(kind::cast).toList();
     }
 }
