@@ -158,7 +158,7 @@ final class Listener {
      * of the generation current now (a later reload does not change them), then Undertow takes the connection.
      */
     private void setUpConnection(StreamConnection connection) {
-        DeferredReadSuspension.install(connection.getSourceChannel());
+        ClientSocketReads.install(connection.getSourceChannel());
         if (address.h2c()) {
             tellPriorKnowledge(connection, gate.generation().config());
             return;
@@ -202,7 +202,7 @@ final class Listener {
     private void setUpTlsConnection(StreamConnection connection) {
         // Right on the socket, under the TLS conduit, which is all the deferral assumes: the TLS conduit passes
         // suspend and resume down to it, so the HTTP/1.1 parser's per-request pair costs no epoll call here either.
-        DeferredReadSuspension.install(connection.getSourceChannel());
+        ClientSocketReads.install(connection.getSourceChannel());
         if (shared.registry() != null) {
             countUntilClosed(connection);
         }

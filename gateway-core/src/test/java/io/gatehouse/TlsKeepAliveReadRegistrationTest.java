@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An HTTP/1.1 connection over TLS keeps its socket registered with the IO thread's selector while its request is
- * answered, as a plain one does ({@link DeferredReadSuspension}): no epoll deregistration and registration per
+ * answered, as a plain one does ({@link ClientSocketReads}): no epoll deregistration and registration per
  * request. Read from the kernel's own view of this process's epoll sets ({@code /proc/self/fdinfo}).
  */
 @EnabledOnOs(OS.LINUX)

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * which suspensions and resumptions reach the socket.
  */
 @Timeout(20)
-class DeferredReadSuspensionTest {
+class ClientSocketReadsTest {
 
     private static final String EOF = "<eof>";
 
@@ -60,7 +60,7 @@ class DeferredReadSuspensionTest {
         reads = server.getSourceChannel();
         socket = new Counting(reads.getConduit());
         reads.setConduit(socket);
-        DeferredReadSuspension.install(reads);
+        ClientSocketReads.install(reads);
         reads.setReadListener(channel -> {
             listenerCalls.incrementAndGet();
             ByteBuffer buffer = ByteBuffer.allocate(64);
@@ -140,18 +140,69 @@ class DeferredReadSuspensionTest {
         assertTrue(delivered.isEmpty());
     }
 
+    @Test
+    void aReadAfterTheSocketWasEmptiedDoesNotAskTheSocketAgain() throws Exception {
+        reads.resumeReads();
+        send("GET /");
+        assertEquals("GET /", delivered.poll(10, TimeUnit.SECONDS));
+        int socketReads = socket.reads.get();
+
+        int again = io.call(() -> reads.read(ByteBuffer.allocate(64)) + reads.read(ByteBuffer.allocate(64)));
+
+        assertEquals(0, again);
+        assertEquals(socketReads, socket.reads.get(), "a read went to a socket the last read had emptied");
+    }
+
+    @Test
+    void bytesArrivingAfterTheSocketWasEmptiedAreReadAtItsNextReadiness() throws Exception {
+        reads.resumeReads();
+        send("GET /");
+        assertEquals("GET /", delivered.poll(10, TimeUnit.SECONDS));
+        assertEquals(0, (int) io.call(() -> reads.read(ByteBuffer.allocate(64))));
+
+        send("GET /next");
+        assertEquals("GET /next", delivered.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBlockingReaderWaitingOnAnEmptiedSocketGetsWhatArrives() throws Exception {
+        ByteBuffer buffer = ByteBuffer.allocate(64);
+        assertEquals(0, reads.read(buffer), "the socket is empty at first");
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                send("late");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        // As Undertow's blocking streams read: wait for readiness whenever a read finds nothing.
+        while (reads.read(buffer) == 0) {
+            reads.awaitReadable();
+        }
+        sent.get(10, TimeUnit.SECONDS);
+        assertEquals("late", new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+    }
+
     private void send(String text) throws IOException {
         client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
         client.getOutputStream().flush();
     }
 
-    /** Counts the suspensions that reach the socket. */
+    /** Counts the suspensions and the reads that reach the socket. */
     private static final class Counting extends AbstractStreamSourceConduit<StreamSourceConduit> {
         final AtomicInteger suspends = new AtomicInteger();
         final CountDownLatch suspended = new CountDownLatch(1);
+        final AtomicInteger reads = new AtomicInteger();
 
         Counting(StreamSourceConduit socket) {
             super(socket);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            reads.incrementAndGet();
+            return next.read(dst);
         }
 
         @Override
