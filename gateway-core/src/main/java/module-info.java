@@ -24,8 +24,9 @@ module io.gatehouse {
     // The default backend of System.Logger, through which Gatehouse logs, and what jboss-logging falls back to.
     requires java.logging;
     requires jdk.net;
-    // Not used here: jboss-threads (XNIO's worker pool) needs sun.misc.Unsafe, and as a jar on the class path it
-    // cannot ask for this module itself; without it the first worker shutdown fails with NoClassDefFoundError.
+    // sun.misc.Unsafe: DirectMemory frees the buffers a deep HTTP/2 cache gives back; and jboss-threads (XNIO's
+    // worker pool) needs it, but as a jar on the class path it cannot ask for this module itself (without it the
+    // first worker shutdown fails with NoClassDefFoundError).
     requires jdk.unsupported;
 
     exports io.gatehouse;

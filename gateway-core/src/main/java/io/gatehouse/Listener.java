@@ -55,7 +55,7 @@ final class Listener {
      * frames go out once per IO thread round ({@code CheckedHttp2Channel}), and each response holds two buffers (its
      * HEADERS and its DATA) until then, so a busy round holds a few hundred; with the usual cache of 16 most of them
      * would be new direct buffers, zeroed, and collected afterwards. The cache fills only as far as HTTP/2 load
-     * ever needed.
+     * needs, and gives back what a second went by without ({@link ThreadCachedBufferPool}).
      */
     record Shared(XnioWorker worker, ThreadCachedBufferPool buffers, ThreadCachedBufferPool http2Buffers,
                   PerIoThread<ByteBuffer> reads, RepeatedEvents refusals, MeterRegistry registry) {

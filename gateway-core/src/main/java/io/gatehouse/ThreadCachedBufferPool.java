@@ -4,11 +4,13 @@ import io.undertow.UndertowMessages;
 import io.undertow.connector.ByteBufferPool;
 import io.gatehouse.internal.xnio.PerIoThread;
 import io.undertow.connector.PooledByteBuffer;
+import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -30,17 +32,25 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * dropped, and the pool holds no buffer any more. Memory kept is bounded: the pool's per-thread count of buffers
  * ({@value #PER_THREAD} unless given) per IO thread of the worker and {@value #SHARED} in the shared queue; anything
  * beyond is left to the garbage collector.
+ *
+ * <p>A cache deeper than {@value #PER_THREAD} (HTTP/2's, which a burst of responses fills) gives back what it did not
+ * need: once a second, the buffers above {@value #PER_THREAD} that sat in it unused for the whole second are freed at
+ * once ({@link DirectMemory#free}), as Undertow's own pool frees what it does not keep; so after a burst the memory
+ * follows the load within two seconds instead of staying at the burst's peak. A buffer in the cache was closed by its
+ * user at least that long before, and a closed buffer must not be touched (the same contract lets the pool hand it to
+ * the next user).
  */
 final class ThreadCachedBufferPool implements ByteBufferPool {
 
     private static final int PER_THREAD = 16;
     private static final int SHARED = 64;
+    /** How long a buffer above {@value #PER_THREAD} may sit unused in a deep cache before it is freed. */
+    private static final long TRIM_INTERVAL_MILLIS = 1000;
 
     private final int bufferSize;
     private final int perThread;
     private final boolean direct;
-    /** Touched by each IO thread for its own cache only, so {@link ArrayDeque} needs no lock. */
-    private final PerIoThread<ArrayDeque<ByteBuffer>> ioThreadCache;
+    private final PerIoThread<ThreadCache> ioThreadCache;
     private final ConcurrentLinkedQueue<ByteBuffer> shared = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sharedCount = new AtomicInteger();
     private final ThreadCachedBufferPool arrayBacked;
@@ -60,7 +70,7 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
         this.bufferSize = bufferSize;
         this.perThread = perThread;
         this.direct = direct;
-        this.ioThreadCache = new PerIoThread<>(worker, ArrayDeque::new);
+        this.ioThreadCache = new PerIoThread<>(worker, ThreadCache::new);
         this.arrayBacked = direct ? new ThreadCachedBufferPool(bufferSize, worker, PER_THREAD, false) : this;
     }
 
@@ -70,9 +80,9 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
             throw UndertowMessages.MESSAGES.poolIsClosed();
         }
         ByteBuffer buffer = null;
-        ArrayDeque<ByteBuffer> cache = ioThreadCache.get();
+        ThreadCache cache = ioThreadCache.get();
         if (cache != null) {
-            buffer = cache.pollFirst();
+            buffer = cache.take();
         }
         if (buffer == null) {
             buffer = shared.poll();
@@ -92,9 +102,12 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
         if (closed) {
             return;
         }
-        ArrayDeque<ByteBuffer> cache = ioThreadCache.get();
-        if (cache != null && cache.size() < perThread) {
-            cache.addFirst(buffer);
+        ThreadCache cache = ioThreadCache.get();
+        if (cache != null && cache.buffers.size() < perThread) {
+            cache.buffers.addFirst(buffer);
+            if (cache.buffers.size() > PER_THREAD && !cache.trimScheduled) {
+                cache.scheduleTrim();
+            }
             return;
         }
         if (sharedCount.incrementAndGet() <= SHARED) {
@@ -127,6 +140,59 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
     @Override
     public boolean isDirect() {
         return direct;
+    }
+
+    /**
+     * Frees the buffers of the calling IO thread's cache that went unused since the last trim, down to
+     * {@value #PER_THREAD}; the timer calls it every {@value #TRIM_INTERVAL_MILLIS} ms while the cache holds more.
+     * Package-private for the tests, which call it in place of the timer.
+     */
+    void trimThisThread() {
+        ThreadCache cache = ioThreadCache.get();
+        if (cache != null) {
+            cache.trim();
+        }
+    }
+
+    /** How many buffers the calling IO thread's cache holds; for the tests. */
+    int cachedOnThisThread() {
+        ThreadCache cache = ioThreadCache.get();
+        return cache == null ? 0 : cache.buffers.size();
+    }
+
+    /** One IO thread's buffers, touched by that thread alone, so {@link ArrayDeque} needs no lock. */
+    private final class ThreadCache {
+        /** Last freed first out: the buffers at the tail are the ones left longest unused. */
+        final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+        /** The fewest buffers the cache held since the last trim: that many sat in it unused all along. */
+        int fewestSinceTrim;
+        boolean trimScheduled;
+
+        ByteBuffer take() {
+            ByteBuffer buffer = buffers.pollFirst();
+            if (buffers.size() < fewestSinceTrim) {
+                fewestSinceTrim = buffers.size();
+            }
+            return buffer;
+        }
+
+        void scheduleTrim() {
+            trimScheduled = true;
+            fewestSinceTrim = buffers.size();
+            XnioIoThread thread = (XnioIoThread) Thread.currentThread();
+            thread.executeAfter(ThreadCachedBufferPool.this::trimThisThread, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        void trim() {
+            trimScheduled = false;
+            int unused = Math.min(fewestSinceTrim, buffers.size() - PER_THREAD);
+            for (int i = 0; i < unused; i++) {
+                DirectMemory.free(buffers.pollLast());
+            }
+            if (buffers.size() > PER_THREAD && !closed) {
+                scheduleTrim();
+            }
+        }
     }
 
     private static final class Pooled implements PooledByteBuffer {

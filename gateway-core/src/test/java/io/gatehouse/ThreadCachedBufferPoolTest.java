@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,6 +73,82 @@ class ThreadCachedBufferPoolTest {
             }
             return null;
         });
+    }
+
+    @Test
+    void aDeepCacheFreesTheBuffersThatSatInItUnusedThroughATrimInterval() throws Exception {
+        ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 100);
+        io.run(() -> {
+            List<PooledByteBuffer> held = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                held.add(deep.allocate());
+            }
+            held.forEach(PooledByteBuffer::close);
+
+            // The interval began when the 17th came back: the 43 returned after it were in use during it.
+            deep.trimThisThread();
+            assertEquals(43, deep.cachedOnThisThread());
+            deep.trimThisThread();
+            assertEquals(16, deep.cachedOnThisThread(), "the usual depth stays");
+        });
+    }
+
+    @Test
+    void aDeepCacheEmptiedDuringTheIntervalKeepsItsBuffers() throws Exception {
+        ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 100);
+        io.run(() -> {
+            List<PooledByteBuffer> held = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                held.add(deep.allocate());
+            }
+            held.forEach(PooledByteBuffer::close);
+            held.clear();
+            for (int i = 0; i < 60; i++) {
+                held.add(deep.allocate());
+            }
+            held.forEach(PooledByteBuffer::close);
+
+            deep.trimThisThread();
+            assertEquals(60, deep.cachedOnThisThread());
+        });
+    }
+
+    @Test
+    void theMemoryOfTrimmedBuffersIsFreedAtOnce() throws Exception {
+        int mebibyte = 1024 * 1024;
+        ThreadCachedBufferPool deep = new ThreadCachedBufferPool(mebibyte, io.worker(), 100);
+        BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+        long freed = io.call(() -> {
+            List<PooledByteBuffer> held = new ArrayList<>();
+            for (int i = 0; i < 16 + 32; i++) {
+                held.add(deep.allocate());
+            }
+            held.forEach(PooledByteBuffer::close);
+            long before = direct.getMemoryUsed();
+            deep.trimThisThread();
+            deep.trimThisThread();
+            return before - direct.getMemoryUsed();
+        });
+
+        // 32 buffers of 1 MiB; other tests' direct buffers may come and go meanwhile, by far less than that.
+        assertTrue(freed > 24L * mebibyte, "freed " + freed + " bytes");
+    }
+
+    @Test
+    void aDeepCacheLeftUnusedShrinksToTheUsualDepthByItself() throws Exception {
+        ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 100);
+        io.run(() -> {
+            List<PooledByteBuffer> held = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                held.add(deep.allocate());
+            }
+            held.forEach(PooledByteBuffer::close);
+        });
+        while (io.call(deep::cachedOnThisThread) > 16) {
+            Thread.sleep(50);
+        }
+        assertEquals(16, io.call(deep::cachedOnThisThread));
     }
 
     @Test

@@ -99,7 +99,7 @@ public final class ServerTls {
                 pins.add(new SniKeyManager.Pin(pair, vhost.hosts()));
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new SniKeyManager(listed, pins)}, null, null);
+            context.init(new KeyManager[] {new SniKeyManager(listed, pins)}, NoClientCertificates.trustManagers(), null);
             boundSessionCache(context.getServerSessionContext());
             return new ServerTls(context, all, config);
         } catch (CertificateProblem e) {

@@ -97,7 +97,7 @@ public final class TlsParameters {
         static {
             try {
                 SSLContext context = SSLContext.getInstance("TLSv1.3");
-                context.init(null, null, null);
+                context.init(null, NoClientCertificates.trustManagers(), null);
                 Set<String> tls12 = new LinkedHashSet<>(Arrays.asList(context.getSupportedSSLParameters().getCipherSuites()));
                 Set<String> tls13 = new LinkedHashSet<>();
                 for (String suite : context.getDefaultSSLParameters().getCipherSuites()) {
