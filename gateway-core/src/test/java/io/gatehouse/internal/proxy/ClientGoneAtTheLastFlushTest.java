@@ -113,10 +113,8 @@ class ClientGoneAtTheLastFlushTest {
         serve(RawBackend.OK);
         clientGoesAwayAtTheLastFlush();
 
-        List<String> warnings = log.records().stream().filter(record -> record.getLevel() == Level.WARNING)
-                .map(LogRecord::getMessage).toList();
         assertEquals(List.of("GET /gone: connection closed, client went away during the response: ClosedChannelException"),
-                warnings);
+                warnings());
     }
 
     @Test
@@ -154,10 +152,12 @@ class ClientGoneAtTheLastFlushTest {
         serve(RawBackend.OK);
         clientGoesAway(GONE_AT_A_WRITE);
 
-        List<String> warnings = log.records().stream().filter(record -> record.getLevel() == Level.WARNING)
-                .map(LogRecord::getMessage).toList();
         assertEquals(List.of("GET /gone-at-a-write: connection closed, client went away during the response: ClosedChannelException"),
-                warnings);
+                warnings());
+    }
+
+    private List<String> warnings() {
+        return log.records().stream().filter(record -> record.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
     }
 
     /** Asks for {@link #GONE}: the client connection is closed over HTTP/1.1, and the request ends. */
