@@ -412,7 +412,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                 clientWentAway(e);
                 return;
             }
-            if (responseRead() || (counted && remaining == 0)) {
+            if (responseRead()) {
                 finished();
                 return;
             }

@@ -47,9 +47,9 @@ import java.util.BitSet;
  *       terminator the backend did not send. So does a backend that sends nothing more of the body for
  *       {@code readTimeout} while the codec waits for it (nginx's {@code proxy_read_timeout}); the time the codec
  *       waits for a slow client to take what was read does not count. The client connection closing is, over
- *       HTTP/2, a reset of the request's stream only. The client going away once the whole response was read, part of it
- *       still on the way to it, is the client's event alone: the backend connection is released as at a normal
- *       end.</li>
+ *       HTTP/2, a reset of the request's stream only. The client going away once the whole response was read,
+ *       part of it still on the way to it, is the client's event alone: the backend connection is released as at
+ *       a normal end.</li>
  *   <li><b>Release</b> the connection when the exchange ends: back to the pool when the codec says it is
  *       {@link UpstreamCodec#reusable() reusable}, else closed (a switched one belongs to its relay).</li>
  * </ol>
