@@ -33,10 +33,11 @@ import java.util.Arrays;
  * <p>Reports, as {@link UpstreamCodec} orders them: {@code brokeBeforeResponse} when writing fails or the server
  * closes before a whole CGI head; {@code badResponse} for a malformed record or head, a head over 64 KiB (lighttpd's
  * limit), a request ended without any head, or a failure after the head before anything went to the client;
- * {@code responseBroke} when the server closes, or the client goes away, once the response is on its way;
+ * {@code responseBroke} when the server closes, or the client goes away, once the response is on its way (but
+ * {@code clientWentAwayAfterTheBackend} for a client gone after {@code FCGI_END_REQUEST} was read);
  * {@code awaitingBody} and {@code awaitingClient} when the body's relay pauses for the server or for the client. A
  * connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the request, when the whole
- * request was sent and nothing came after the end.
+ * request was sent and nothing came after the end, whether or not the client stayed to take all of the response.
  *
  * <p>Not thread-safe: it runs on the connection's IO thread.
  */
@@ -257,7 +258,11 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
 
     @Override
     public void stop() {
-        if (receiving == Receiving.BODY || receiving == Receiving.ENDING) {
+        if (receiving == Receiving.ENDING) {
+            // The client left, its exchange ended, after FCGI_END_REQUEST was read: the connection is as fit for
+            // another request as at a normal end.
+            endResponse();
+        } else if (receiving == Receiving.BODY) {
             stopRelay(true);
         }
         if (receiving != Receiving.ENDED) {
@@ -654,7 +659,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
                 dropWrittenSlices();
             }
         } catch (IOException e) {
-            UpstreamCodec.clientWentAway(listener, e);
+            clientWentAway(e);
             return false;
         }
         sliceBytes = 0;
@@ -707,6 +712,27 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         if (!writeSlices()) {
             return;
         }
+        endResponse();
+        listener.responseRelayed(toClient);
+    }
+
+    /**
+     * Writing to the client failed. Undertow may have ended the exchange inside the write, which stopped this codec
+     * (and may have started the next request on a connection found reusable): nothing is left to do then. Otherwise
+     * the exchange hears of it: after FCGI_END_REQUEST, as the client's event alone, the connection's reuse decided
+     * as at a normal end; before, as a broken relay.
+     */
+    private void clientWentAway(IOException failure) {
+        if (receiving == Receiving.ENDING) {
+            endResponse();
+            listener.clientWentAwayAfterTheBackend(failure);
+        } else if (receiving == Receiving.BODY) {
+            UpstreamCodec.clientWentAway(listener, failure);
+        }
+    }
+
+    /** The whole response was read: the connection goes idle when {@link #reusable()}, else is left to be closed. */
+    private void endResponse() {
         receiving = Receiving.ENDED;
         boolean reusable = reusable() && connection.isOpen();
         stopRelay(!reusable);
@@ -714,7 +740,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             connection.idle();
         }
         flushStderr();
-        listener.responseRelayed(toClient);
     }
 
     private void bad(String reason) {

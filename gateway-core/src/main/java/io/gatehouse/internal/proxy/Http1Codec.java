@@ -45,13 +45,16 @@ import java.nio.channels.Channel;
  *   <li>{@code badResponse}: a malformed head ({@link ResponseHead}), one larger than the buffer (16 KiB, as
  *       nginx's {@code proxy_buffer_size} "too big header"), ambiguous framing, or a 101 the client did not ask
  *       for;</li>
- *   <li>{@code responseBroke}: the client's socket failed, or the backend broke off the body (closed before the
- *       end of its Content-Length, a broken chunk), after the head went out;</li>
+ *   <li>{@code responseBroke}: the client's socket failed before the whole response was read, or the backend broke
+ *       off the body (closed before the end of its Content-Length, a broken chunk), after the head went out;</li>
+ *   <li>{@code clientWentAwayAfterTheBackend}: the client's socket failed once the whole response was read;</li>
  *   <li>{@code awaitingBody}, {@code awaitingClient}: the body's relay pauses for the backend, or for the client
  *       (the read timeout runs only in the first).</li>
  * </ul>
  *
- * <p>A connection is {@link #reusable()} only when both the request and the response were relayed completely, the
+ * <p>A connection is {@link #reusable()} only when the request was relayed completely and the response read
+ * completely (relayed too, unless the client went away once it was all read: a client's abort costs no backend
+ * connection whose response is over, as with nginx's keepalive cache; one still receiving is closed), the
  * response did not end the connection ({@code Connection: close}, HTTP/1.0 without keep-alive, a body delimited by
  * the close, Transfer-Encoding in HTTP/1.0), and nothing was seen past the response's end (bytes read along with
  * the response, or left after the last chunk). Such bytes are never relayed; bytes that arrive later close the
@@ -166,7 +169,11 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
 
     @Override
     public void stop() {
-        if (receiving == Receiving.BODY) {
+        if (receiving == Receiving.BODY && responseRead()) {
+            // The client left, its exchange ended, after the whole response was read: the connection is as fit for
+            // another request as at a normal end.
+            endResponse();
+        } else if (receiving == Receiving.BODY) {
             stopRelay(true);
             receiving = Receiving.STOPPED;
         } else if (receiving == Receiving.HEAD) {
@@ -402,10 +409,10 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
                     }
                 }
             } catch (IOException e) {
-                UpstreamCodec.clientWentAway(listener, e);
+                clientWentAway(e);
                 return;
             }
-            if (sourceDone || (counted && remaining == 0)) {
+            if (responseRead()) {
                 finished();
                 return;
             }
@@ -449,8 +456,44 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
         remaining -= buffer.remaining();
     }
 
+    /**
+     * The body's end was read: its Content-Length is spent, its last chunk came, or the backend closed a body it
+     * delimits so. Only what was read counts; the end of a chunked body is known once the chunk decoder reported it.
+     */
+    private boolean responseRead() {
+        return sourceDone || (counted && remaining == 0);
+    }
+
     /** The whole body is read and handed to the client's channel: the connection goes idle, the response ends. */
     private void finished() {
+        endResponse();
+        // Last: the exchange may end inside this call, and the connection serve another request.
+        listener.responseRelayed(toClient);
+    }
+
+    /**
+     * Writing the body to the client failed. Undertow may have ended the exchange inside the write, which stopped
+     * this codec (and may have started the next request on a connection found reusable): nothing is left to do
+     * then. Otherwise the exchange hears of it: once the whole response was read, as the client's event alone, the
+     * connection's reuse decided as at a normal end; before, as a broken relay.
+     */
+    private void clientWentAway(IOException failure) {
+        if (receiving != Receiving.BODY) {
+            return;
+        }
+        if (responseRead()) {
+            endResponse();
+            listener.clientWentAwayAfterTheBackend(failure);
+        } else {
+            UpstreamCodec.clientWentAway(listener, failure);
+        }
+    }
+
+    /**
+     * The whole response was read: the connection goes idle when it can carry another request (the request sent
+     * whole, the backend keeping it open, nothing after the response's end), and is left to be closed otherwise.
+     */
+    private void endResponse() {
         if (pushBack != null && backendKeepsOpen) {
             backendKeepsOpen = nothingMoreFrom(pushBack);
         }
@@ -462,8 +505,6 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
         if (reusable) {
             connection.idle();
         }
-        // Last: the exchange may end inside this call, and the connection serve another request.
-        listener.responseRelayed(toClient);
     }
 
     /** Whether the backend sent nothing after the last chunk: whatever it did would be read as the next response. */

@@ -47,9 +47,9 @@ import java.util.BitSet;
  *       terminator the backend did not send. So does a backend that sends nothing more of the body for
  *       {@code readTimeout} while the codec waits for it (nginx's {@code proxy_read_timeout}); the time the codec
  *       waits for a slow client to take what was read does not count. The client connection closing is, over
- *       HTTP/2, a reset of the request's stream only. The client going away once the whole response was read, its end
- *       still on the way to it, is the client's event alone: the backend connection is released as at a normal
- *       end.</li>
+ *       HTTP/2, a reset of the request's stream only. The client going away once the whole response was read,
+ *       part of it still on the way to it, is the client's event alone: the backend connection is released as at
+ *       a normal end.</li>
  *   <li><b>Release</b> the connection when the exchange ends: back to the pool when the codec says it is
  *       {@link UpstreamCodec#reusable() reusable}, else closed (a switched one belongs to its relay).</li>
  * </ol>
@@ -448,14 +448,15 @@ final class ProxiedExchange extends DeadlineQueue.Entry
     }
 
     /**
-     * The client went away while the end of the response was still on its way to it (its connection closed or
-     * broke under the flush): the backend's part was over, so this is the client's event alone, as with nginx
-     * ("client prematurely closed connection"). The backend connection is released as at a normal end (back to
-     * the pool when the codec found it reusable, else closed), nothing counts against the backend (the call keeps
-     * the backend's status as its outcome), the line logged names no backend, and the client side is closed as
-     * {@link #abort} closes it.
+     * The client went away once the backend's whole response was read, part of it still on its way to the client
+     * (its connection closed or broke under a write or the last flush): the backend's part was over, so this is the
+     * client's event alone, as with nginx ("client prematurely closed connection"). The backend connection is
+     * released as at a normal end (back to the pool when the codec found it reusable, else closed), nothing counts
+     * against the backend (the call keeps the backend's status as its outcome), the line logged names no backend,
+     * and the client side is closed as {@link #abort} closes it.
      */
-    private void clientWentAwayAfterTheBackend(IOException failure) {
+    @Override
+    public void clientWentAwayAfterTheBackend(IOException failure) {
         if (!phase.answering()) {
             // Undertow ended the exchange inside the failing flush: ended() released the connection already.
             return;

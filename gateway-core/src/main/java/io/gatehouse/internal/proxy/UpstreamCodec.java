@@ -23,7 +23,8 @@ import java.io.IOException;
  * answer early), then {@link Listener#answered} once a whole response head arrived, then exactly one of
  * {@link Listener#badResponse}, {@link Listener#relaying} or {@link Listener#switching}, then, after
  * {@code relaying}, {@link Listener#awaitingBody} or {@link Listener#awaitingClient} at each pause of the body's
- * relay, then {@link Listener#responseRelayed}; any of these may instead be cut short by a failure report. After
+ * relay, then {@link Listener#responseRelayed} (or {@link Listener#clientWentAwayAfterTheBackend}, the client gone
+ * once the whole response was read); any of these may instead be cut short by a failure report. After
  * {@code stop} it calls nothing more, except the request-body reports ({@link Listener#requestBodyFailed},
  * {@link Listener#requestBodyNotTaken}), which the exchange ignores or answers by its phase.
  *
@@ -52,9 +53,10 @@ interface UpstreamCodec {
     }
 
     /**
-     * Reports that writing the response body to the client failed, when anyone is left to tell: Undertow may end the
-     * exchange inside the failing write, and the exchange's end stops the codec (its listener then null) and
-     * releases the connection, so nothing more is to be done. An expected event: it never throws.
+     * Reports that writing the response body to the client failed before the whole response was read, when anyone is
+     * left to tell: Undertow may end the exchange inside the failing write, and the exchange's end stops the codec
+     * (its listener then null) and releases the connection, so nothing more is to be done. An expected event: it
+     * never throws.
      *
      * @param listener the codec's listener, null once the codec was stopped
      * @param failure  what the client's response channel threw
@@ -189,12 +191,21 @@ interface UpstreamCodec {
         void responseRelayed(StreamSinkChannel toClient);
 
         /**
-         * Relaying the response failed after its head went to the client (the client went away, or the backend
-         * broke off the body): only closing both connections is left.
+         * Relaying the response failed after its head went to the client (the client went away before the whole
+         * response was read, or the backend broke off the body): only closing both connections is left.
          *
          * @param reason for the log
          */
         void responseBroke(String reason);
+
+        /**
+         * Writing the response to the client failed once the backend's whole response was read (framing complete,
+         * nothing more to read for it), instead of {@link #responseRelayed}: the codec has already decided whether
+         * the connection is reusable, as at a normal end. Also the exchange's own report when its last flush fails.
+         *
+         * @param failure what the client's response channel threw
+         */
+        void clientWentAwayAfterTheBackend(IOException failure);
 
         /**
          * Reading the request body from the client failed: it broke off, or the guard refused it part-way (a
@@ -228,13 +239,17 @@ interface UpstreamCodec {
     /**
      * The exchange is done with this codec: it reports nothing more (request-body reports aside, see the class
      * comment), stops relaying, and gives back its buffers. Idempotent; leaves the connection open: the exchange
-     * either returns it to the pool or closes it. Leaves the answer of {@link #reusable()} as it was.
+     * either returns it to the pool or closes it. Leaves the answer of {@link #reusable()} as it was, but for a
+     * response whose whole body was read and not yet all relayed (the client went away): reusable then as at a
+     * normal end. A connection found reusable may carry the next request before a write that failed inside this
+     * call returns, so the codec checks it is still relaying before reporting that failure.
      */
     void stop();
 
     /**
-     * Whether the connection can carry another request: the whole request was sent, the whole response read and
-     * relayed, the backend did not end the connection, and nothing arrived past the response's end.
+     * Whether the connection can carry another request: the whole request was sent, the whole response read (and
+     * relayed, unless the client went away or its exchange ended once all of it was read), the backend did not end
+     * the connection, and nothing arrived past the response's end.
      *
      * @return false while a request is on the connection, after a failure, or after a protocol switch
      */

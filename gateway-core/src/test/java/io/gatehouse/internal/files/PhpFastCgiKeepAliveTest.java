@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +98,25 @@ class PhpFastCgiKeepAliveTest {
         relay.awaitClosedByGateway(1);
         ok(first.get("/pid.php"));
         assertEquals(2, relay.accepted(), "the first site's connection stayed, the second's was closed");
+    }
+
+    @Test
+    void aClientGoneBeforeItsShortAnswerLeavesTheKeptConnectionToTheNextRequest() throws Exception {
+        CountingRelay relay = relayToPhpCgi();
+        // One connection at most: the next request waits for the gone one's to be released or closed.
+        PhpSite site = cleanUp.add(PhpSite.serving(root, relay.port(), c -> c.keepAlive(1).maxConnections(1)));
+        try (Socket client = new Socket()) {
+            client.connect(site.address(), 5_000);
+            client.getOutputStream().write("GET /wait.php HTTP/1.1\r\nHost: site.example\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            relay.awaitAccepted(1);
+            // Reset before the script answers: the gateway finds the client gone when it writes the answer.
+            client.setSoLinger(true, 0);
+        }
+        Files.createFile(root.resolve("go"));
+
+        ok(site.get("/pid.php"));
+        assertEquals(1, relay.accepted(), "the next request went over the gone one's connection");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.xnio.conduits.StreamSinkConduit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,15 +41,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stream, or closes either, while the end waits in a full socket, a TLS record or a flow-control window, had
  * Undertow end the exchange (and the proxy release the connection as at any end) before the flush's failure came,
  * in every variant tried; load generators closing their connections at the end of a run get the failure through.
+ *
+ * <p>The same holds for a write of the body that fails once the whole response was read (a small response read with
+ * its head), the exchange alive after it: the codec reports the client gone after the backend.
  */
 @Timeout(30)
 class ClientGoneAtTheLastFlushTest {
 
     /** The request whose client goes away; every other one is served as it is. */
     private static final String GONE = "/gone";
+    /** The request whose client goes away at the first write of the body, not at the last flush. */
+    private static final String GONE_AT_A_WRITE = "/gone-at-a-write";
 
     /**
-     * The request to {@link #GONE} has ended: its exchange completed, after the proxy let go of the backend
+     * The request to {@link #GONE} (or {@link #GONE_AT_A_WRITE}) has ended: its exchange completed, after the proxy let go of the backend
      * connection and the meters recorded it.
      */
     private final CountDownLatch goneRequestEnded = new CountDownLatch(1);
@@ -69,8 +75,9 @@ class ClientGoneAtTheLastFlushTest {
                 proxied -> {
                     RequestMetrics metered = new RequestMetrics(registry, proxied);
                     return exchange -> {
-                        if (exchange.getRequestPath().equals(GONE)) {
-                            exchange.addResponseWrapper((factory, ignored) -> new ClientGoneAtTheLastFlush(factory.create()));
+                        if (exchange.getRequestPath().equals(GONE) || exchange.getRequestPath().equals(GONE_AT_A_WRITE)) {
+                            exchange.addResponseWrapper((factory, ignored) -> exchange.getRequestPath().equals(GONE)
+                                    ? new ClientGoneAtTheLastFlush(factory.create()) : new ClientGoneAtAWrite(factory.create()));
                             exchange.addExchangeCompleteListener((done, next) -> {
                                 goneRequestEnded.countDown();
                                 next.proceed();
@@ -106,10 +113,8 @@ class ClientGoneAtTheLastFlushTest {
         serve(RawBackend.OK);
         clientGoesAwayAtTheLastFlush();
 
-        List<String> warnings = log.records().stream().filter(record -> record.getLevel() == Level.WARNING)
-                .map(LogRecord::getMessage).toList();
         assertEquals(List.of("GET /gone: connection closed, client went away during the response: ClosedChannelException"),
-                warnings);
+                warnings());
     }
 
     @Test
@@ -131,12 +136,41 @@ class ClientGoneAtTheLastFlushTest {
         assertTrue(backend.awaitConnectionsEndedByPeer(1), "the proxy closed the connection the backend said it ends");
     }
 
+    @Test
+    void aWriteThatFailsOnceTheWholeResponseWasReadLeavesTheBackendConnectionToTheNextRequest() throws Exception {
+        serve(RawBackend.OK);
+        clientGoesAway(GONE_AT_A_WRITE);
+
+        RawHttp.Response next = RawHttp.exchange(address(), "GET /next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+
+        assertEquals("ok", next.body());
+        assertEquals(1, backend.connectionsAccepted(), "the next request went over the first one's backend connection");
+    }
+
+    @Test
+    void aWriteThatFailsOnceTheWholeResponseWasReadIsLoggedAsTheClientsLeaving() throws Exception {
+        serve(RawBackend.OK);
+        clientGoesAway(GONE_AT_A_WRITE);
+
+        assertEquals(List.of("GET /gone-at-a-write: connection closed, client went away during the response: ClosedChannelException"),
+                warnings());
+    }
+
+    private List<String> warnings() {
+        return log.records().stream().filter(record -> record.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+    }
+
     /** Asks for {@link #GONE}: the client connection is closed over HTTP/1.1, and the request ends. */
     private void clientGoesAwayAtTheLastFlush() throws IOException {
+        clientGoesAway(GONE);
+    }
+
+    /** Asks for {@code path}, whose client goes away: the client connection is closed over HTTP/1.1, and the request ends. */
+    private void clientGoesAway(String path) throws IOException {
         try (Socket client = new Socket()) {
             client.connect(address(), 5_000);
             client.setSoTimeout(10_000);
-            client.getOutputStream().write(("GET " + GONE + " HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             client.getInputStream().readAllBytes();
         }
         Latches.await(goneRequestEnded);
@@ -150,6 +184,28 @@ class ClientGoneAtTheLastFlushTest {
      * Under the response channel of {@link #GONE}: once the response is shut down, its flush throws, as Undertow's
      * channel does when the client's connection closed under it. Writes and earlier flushes pass.
      */
+    /**
+     * Under the response channel of {@link #GONE_AT_A_WRITE}: every write throws, as a channel whose client went away
+     * may, the exchange left alive (a real reset has Undertow end it inside the write: see
+     * {@link ClientWentAwayBeforeTheResponseTest}).
+     */
+    private static final class ClientGoneAtAWrite extends AbstractStreamSinkConduit<StreamSinkConduit> {
+
+        ClientGoneAtAWrite(StreamSinkConduit next) {
+            super(next);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            throw new ClosedChannelException();
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offs, int len) throws IOException {
+            throw new ClosedChannelException();
+        }
+    }
+
     private static final class ClientGoneAtTheLastFlush extends AbstractStreamSinkConduit<StreamSinkConduit> {
 
         private boolean shutDown;

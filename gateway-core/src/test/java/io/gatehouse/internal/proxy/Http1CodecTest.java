@@ -311,6 +311,12 @@ class Http1CodecTest {
             }
 
             @Override
+            public void clientWentAwayAfterTheBackend(IOException failure) {
+                events.add("clientWentAwayAfterTheBackend");
+                IoUtils.safeClose(exchange.getConnection());
+            }
+
+            @Override
             public void requestBodyFailed(IOException failure) {
                 events.add("requestBodyFailed");
                 IoUtils.safeClose(exchange.getConnection());

@@ -98,6 +98,12 @@ final class ProxyServer implements AutoCloseable {
                         .setBufferSize(16 * 1024));
     }
 
+    /** {@link #startWrapped} behind a TLS listener with {@code context}'s certificate. */
+    static ProxyServer startWrappedOverTls(ProxyConfig config, SSLContext context, UnaryOperator<HttpHandler> wrap) {
+        return new ProxyServer(ReverseProxy.create(config, TRUST_NOBODY, Limits.DEFAULTS), Limits.DEFAULTS, wrap,
+                builder -> builder.addHttpsListener(0, "127.0.0.1", context));
+    }
+
     private static Undertow.Builder plain(Undertow.Builder builder) {
         return builder.addHttpListener(0, "127.0.0.1");
     }
