@@ -1,8 +1,10 @@
 package io.gatehouse;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import sun.misc.Unsafe;
 
 /**
  * Frees a direct buffer's native memory at once, as Undertow's {@code DirectByteBufferDeallocator} does for the
@@ -11,27 +13,40 @@ import sun.misc.Unsafe;
  * while the memory stays resident.
  *
  * <p>Only for a buffer nobody holds any more: touching it afterwards reads or writes freed memory. Where this JDK does
- * not allow it ({@code sun.misc.Unsafe.invokeCleaner} not reachable), the buffer is left to the collector.
+ * not allow it ({@code sun.misc.Unsafe.invokeCleaner} not reachable), the buffer is left to the collector. Reached by
+ * reflection: naming {@code sun.misc.Unsafe} in the source is a warning javac and javadoc cannot be told to drop.
  */
 final class DirectMemory {
 
-    private static final Unsafe UNSAFE = unsafe();
+    private static final MethodHandle INVOKE_CLEANER = invokeCleaner();
 
     private DirectMemory() {
     }
 
     /** Frees {@code buffer}, a direct buffer from {@link ByteBuffer#allocateDirect}; anything else is left alone. */
     static void free(ByteBuffer buffer) {
-        if (UNSAFE != null && buffer != null && buffer.isDirect()) {
-            UNSAFE.invokeCleaner(buffer);
+        if (INVOKE_CLEANER == null || buffer == null || !buffer.isDirect()) {
+            return;
+        }
+        try {
+            INVOKE_CLEANER.invokeExact(buffer);
+        } catch (RuntimeException e) {
+            // A slice or a duplicate (never one of the pool's): the collector frees the memory with its owner.
+        } catch (Throwable e) {
+            throw new IllegalStateException("freeing a direct buffer failed", e);
         }
     }
 
-    private static Unsafe unsafe() {
+    /** {@code theUnsafe.invokeCleaner(ByteBuffer)}, bound to the instance; null where the JDK does not let us. */
+    private static MethodHandle invokeCleaner() {
         try {
-            Field field = Unsafe.class.getDeclaredField("theUnsafe");
+            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+            Field field = unsafeClass.getDeclaredField("theUnsafe");
             field.setAccessible(true);
-            return (Unsafe) field.get(null);
+            Object unsafe = field.get(null);
+            return MethodHandles.lookup()
+                    .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+                    .bindTo(unsafe);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

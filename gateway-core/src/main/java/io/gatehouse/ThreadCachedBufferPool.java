@@ -10,6 +10,7 @@ import org.xnio.XnioWorker;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -180,7 +181,13 @@ final class ThreadCachedBufferPool implements ByteBufferPool {
             trimScheduled = true;
             fewestSinceTrim = buffers.size();
             XnioIoThread thread = (XnioIoThread) Thread.currentThread();
-            thread.executeAfter(ThreadCachedBufferPool.this::trimThisThread, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                thread.executeAfter(ThreadCachedBufferPool.this::trimThisThread, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The worker is shutting down (a gateway's stop, or the application's worker stopped first) while
+                // connections close and free their buffers: no more trims on this thread, whose cache goes with the
+                // pool. trimScheduled stays set, so later frees do not ask again.
+            }
         }
 
         void trim() {

@@ -19,6 +19,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,27 @@ class ThreadCachedBufferPoolTest {
             Thread.sleep(50);
         }
         assertEquals(16, io.call(deep::cachedOnThisThread));
+    }
+
+    @Test
+    void aBufferFreedIntoADeepCacheWhileTheWorkerStopsIsTakenQuietly() throws Exception {
+        // Gateway.stop shuts the worker down before it releases the pools: connections closing meanwhile free their
+        // buffers into a cache whose thread takes no new timer.
+        ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 256);
+        Throwable thrown = io.call(() -> {
+            List<PooledByteBuffer> held = new ArrayList<>();
+            for (int i = 0; i < 17; i++) {
+                held.add(deep.allocate());
+            }
+            io.worker().shutdownNow();
+            try {
+                held.forEach(PooledByteBuffer::close);
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        });
+        assertNull(thrown, () -> "closing a buffer threw " + thrown);
     }
 
     @Test
