@@ -80,11 +80,7 @@ class ThreadCachedBufferPoolTest {
     void aDeepCacheFreesTheBuffersThatSatInItUnusedThroughATrimInterval() throws Exception {
         ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 100);
         io.run(() -> {
-            List<PooledByteBuffer> held = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                held.add(deep.allocate());
-            }
-            held.forEach(PooledByteBuffer::close);
+            allocateThenClose(deep, 60);
 
             // The interval began when the 17th came back: the 43 returned after it were in use during it.
             deep.trimThisThread();
@@ -98,16 +94,8 @@ class ThreadCachedBufferPoolTest {
     void aDeepCacheEmptiedDuringTheIntervalKeepsItsBuffers() throws Exception {
         ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 100);
         io.run(() -> {
-            List<PooledByteBuffer> held = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                held.add(deep.allocate());
-            }
-            held.forEach(PooledByteBuffer::close);
-            held.clear();
-            for (int i = 0; i < 60; i++) {
-                held.add(deep.allocate());
-            }
-            held.forEach(PooledByteBuffer::close);
+            allocateThenClose(deep, 60);
+            allocateThenClose(deep, 60);
 
             deep.trimThisThread();
             assertEquals(60, deep.cachedOnThisThread());
@@ -121,11 +109,7 @@ class ThreadCachedBufferPoolTest {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
         long freed = io.call(() -> {
-            List<PooledByteBuffer> held = new ArrayList<>();
-            for (int i = 0; i < 16 + 32; i++) {
-                held.add(deep.allocate());
-            }
-            held.forEach(PooledByteBuffer::close);
+            allocateThenClose(deep, 16 + 32);
             long before = direct.getMemoryUsed();
             deep.trimThisThread();
             deep.trimThisThread();
@@ -139,13 +123,7 @@ class ThreadCachedBufferPoolTest {
     @Test
     void aDeepCacheLeftUnusedShrinksToTheUsualDepthByItself() throws Exception {
         ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 100);
-        io.run(() -> {
-            List<PooledByteBuffer> held = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                held.add(deep.allocate());
-            }
-            held.forEach(PooledByteBuffer::close);
-        });
+        io.run(() -> allocateThenClose(deep, 60));
         while (io.call(deep::cachedOnThisThread) > 16) {
             Thread.sleep(50);
         }
@@ -158,10 +136,7 @@ class ThreadCachedBufferPoolTest {
         // buffers into a cache whose thread takes no new timer.
         ThreadCachedBufferPool deep = new ThreadCachedBufferPool(1024, io.worker(), 256);
         Throwable thrown = io.call(() -> {
-            List<PooledByteBuffer> held = new ArrayList<>();
-            for (int i = 0; i < 17; i++) {
-                held.add(deep.allocate());
-            }
+            List<PooledByteBuffer> held = allocate(deep, 17);
             io.worker().shutdownNow();
             try {
                 held.forEach(PooledByteBuffer::close);
@@ -231,5 +206,19 @@ class ThreadCachedBufferPoolTest {
         assertTrue(pool.allocate().getBuffer().isDirect());
         assertTrue(pool.getArrayBackedPool().allocate().getBuffer().hasArray());
         assertSame(pool.getArrayBackedPool(), pool.getArrayBackedPool().getArrayBackedPool());
+    }
+
+    /** {@code count} buffers from {@code pool}, all held at once. */
+    private static List<PooledByteBuffer> allocate(ThreadCachedBufferPool pool, int count) {
+        List<PooledByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(pool.allocate());
+        }
+        return held;
+    }
+
+    /** Takes {@code count} buffers from {@code pool} at once, then gives them all back: a burst, on the caller's thread. */
+    private static void allocateThenClose(ThreadCachedBufferPool pool, int count) {
+        allocate(pool, count).forEach(PooledByteBuffer::close);
     }
 }
