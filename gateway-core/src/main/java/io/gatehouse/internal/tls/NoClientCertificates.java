@@ -1,11 +1,9 @@
 package io.gatehouse.internal.tls;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The trust manager of Gatehouse's server-side contexts: they never ask a client for a certificate, so they trust
@@ -13,7 +11,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * CA certificates, parsed, 1.5-2 MiB of heap kept as long as the context) for checks that never happen. Any call to
  * check a certificate fails.
  */
-final class NoClientCertificates extends X509ExtendedTrustManager {
+final class NoClientCertificates implements X509TrustManager {
 
     private static final X509Certificate[] NONE = new X509Certificate[0];
 
@@ -26,33 +24,13 @@ final class NoClientCertificates extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        refuse();
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        refuse();
-    }
-
-    @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        refuse();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        refuse();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        refuse();
+        throw refusal();
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        refuse();
+        throw refusal();
     }
 
     @Override
@@ -60,7 +38,7 @@ final class NoClientCertificates extends X509ExtendedTrustManager {
         return NONE;
     }
 
-    private static void refuse() throws CertificateException {
-        throw new CertificateException("Gatehouse's server side trusts no certificate: it never asks for one");
+    private static CertificateException refusal() {
+        return new CertificateException("Gatehouse's server side trusts no certificate: it never asks for one");
     }
 }
