@@ -10,7 +10,6 @@ import io.undertow.util.StatusCodes;
 import org.xnio.ChannelListener;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
-import org.xnio.conduits.StreamSinkConduit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,16 +18,16 @@ import java.nio.channels.Channel;
 import java.util.Arrays;
 
 /**
- * FastCGI 1.0 to a responder (php-cgi, php-fpm), the second {@link UpstreamCodec}: the request goes out as
- * {@code FCGI_BEGIN_REQUEST} (role {@code FCGI_RESPONDER}, flag {@code FCGI_KEEP_CONN}), the {@link CgiParams} in
- * {@code FCGI_PARAMS} records ended by an empty one, and the body streamed in {@code FCGI_STDIN} records (never
- * buffered whole) ended by an empty one. The answer is read from {@code FCGI_STDOUT}: the CGI header block
- * ({@link CgiResponseHead}) is the response head, the rest is relayed as the body with back-pressure, gathered into
- * few writes: when the script sent no Content-Length, a response read to its end before anything of it was written
- * (up to five buffers) gets one, as lighttpd gives it, and a longer or slower one goes chunked to an HTTP/1.1
- * client; {@code FCGI_STDERR} goes to the proxy's log, one
- * WARNING line per line the script wrote, repeats summarised ({@link ProxyLog#scriptError}); {@code FCGI_END_REQUEST}
- * ends the response. One request at a time, always request id 1.
+ * FastCGI 1.0 to a responder (php-cgi, php-fpm), the second {@link UpstreamCodec}: it relays one request at a time
+ * and its answer over a connection kept open ({@code FCGI_KEEP_CONN}). The request goes out in the records
+ * {@link FastCgiRecords} frames: its {@link CgiParams} encoded straight into a pooled buffer, the body streamed in
+ * {@code FCGI_STDIN} records (never buffered whole). The answer's records are read by a {@link FastCgiRecordReader}
+ * as they arrive: the CGI header block at the start of {@code FCGI_STDOUT} ({@link CgiResponseHead}) is the response
+ * head, the rest is relayed as the body with back-pressure, gathered into few writes: when the script sent no
+ * Content-Length, a response read to its end before anything of it was written (up to five buffers) gets one, as
+ * lighttpd gives it, and a longer or slower one goes chunked to an HTTP/1.1 client; {@code FCGI_STDERR} goes to the
+ * proxy's log, one WARNING line per line the script wrote, repeats summarised ({@link ProxyLog#scriptError});
+ * {@code FCGI_END_REQUEST} ends the response.
  *
  * <p>Reports, as {@link UpstreamCodec} orders them: {@code brokeBeforeResponse} when writing fails or the server
  * closes before a whole CGI head; {@code badResponse} for a malformed record or head, a head over 64 KiB (lighttpd's
@@ -41,22 +40,8 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: it runs on the connection's IO thread.
  */
-final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
+final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel>, FastCgiRecordReader.Handler {
 
-    static final int VERSION = 1;
-    static final int BEGIN_REQUEST = 1;
-    static final int END_REQUEST = 3;
-    static final int PARAMS = 4;
-    static final int STDIN = 5;
-    static final int STDOUT = 6;
-    static final int STDERR = 7;
-    static final int HEADER_LENGTH = 8;
-    private static final int RESPONDER = 1;
-    private static final int KEEP_CONN = 1;
-    private static final int REQUEST_COMPLETE = 0;
-    static final int MAX_CONTENT = 65535;
-    /** Where a request's name-value pairs start: after its BEGIN_REQUEST record and the first PARAMS header. */
-    static final int PAIRS_AT = 3 * HEADER_LENGTH;
     /** lighttpd's {@code MAX_HTTP_RESPONSE_FIELD_SIZE}: a bigger head is no head. */
     private static final int MAX_HEAD = 64 * 1024;
     /** A longer stderr line is logged in parts. */
@@ -77,6 +62,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private final URI backend;
     private final ProxyLog log;
     private final RequestSender sender;
+    private final FastCgiRecordReader records = new FastCgiRecordReader(this);
 
     private HttpServerExchange exchange;
     private UpstreamCodec.Listener listener;
@@ -91,7 +77,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private int buffered;
     /**
      * Buffers filled by the last read beyond the one parsed, in order, not parsed yet; each keeps its first
-     * {@link #HEADER_LENGTH} bytes free for the unparsed end (less than a record header) of the one before.
+     * {@link FastCgiRecordReader#UNREAD_ROOM} bytes free for what was left unread at the end of the one before.
      */
     private final PooledByteBuffer[] ahead = new PooledByteBuffer[MAX_BUFFERS];
     private int aheadCount;
@@ -101,11 +87,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     private final ByteBuffer[] slices = new ByteBuffer[MAX_SLICES];
     private int sliceCount;
     private long sliceBytes;
-    /** The record being read: its type, and how much of its content and padding is still to come. */
-    private int type;
-    private int contentLeft;
-    private int paddingLeft;
-    private boolean inRecord;
     /** The CGI head as it arrives. */
     private byte[] head = new byte[0];
     private int headLength;
@@ -143,7 +124,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         this.exchange = exchange;
         this.listener = listener;
         receiving = Receiving.HEAD;
-        inRecord = false;
+        records.reset();
         headLength = 0;
         completed = false;
         response = null;
@@ -156,104 +137,17 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         FastCgiScript script = FastCgiScript.of(exchange);
         requestHead = buffers().allocate();
         sender.send(exchange, listener, request(exchange, script, withBody, requestHead.getBuffer()),
-                withBody ? new StdinConduit(connection.rawSink()) : null);
+                withBody ? new FastCgiRecords.StdinConduit(connection.rawSink()) : null);
     }
 
-    /**
-     * BEGIN_REQUEST, the PARAMS records and their end, and the empty STDIN record when there is no body to stream,
-     * flipped, ready to write: in {@code into} when they fit there, in one PARAMS record (the pairs encoded in place
-     * after its header), else in a new buffer.
-     */
+    /** The request's head, flipped, ready to write: in {@code into} when it fits there, else in a new buffer. */
     private static ByteBuffer request(HttpServerExchange exchange, FastCgiScript script, boolean withBody,
                                       ByteBuffer into) {
         HeaderMap headers = exchange.getRequestHeaders();
         long length = !withBody && !headers.contains(Headers.CONTENT_LENGTH) ? 0
                 : headers.contains(Headers.CONTENT_LENGTH) ? exchange.getRequestContentLength() : -1;
-        ByteBuffer pairs = CgiParams.encode(exchange, script, length, into.clear().position(PAIRS_AT));
-        int pairsLength = pairs.position() - PAIRS_AT;
-        int ends = withBody ? HEADER_LENGTH : 2 * HEADER_LENGTH;
-        ByteBuffer out = pairs;
-        if (pairsLength > MAX_CONTENT || pairs.remaining() < ends) {
-            out = inRecords(pairs, pairsLength, ends);
-        } else {
-            recordHeader(out.duplicate().position(2 * HEADER_LENGTH), PARAMS, pairsLength);
-        }
-        ByteBuffer begin = out.duplicate().position(0);
-        recordHeader(begin, BEGIN_REQUEST, HEADER_LENGTH);
-        begin.put((byte) 0).put((byte) RESPONDER).put((byte) KEEP_CONN).putInt(0).put((byte) 0);   // 5 reserved
-        recordHeader(out, PARAMS, 0);
-        if (!withBody) {
-            recordHeader(out, STDIN, 0);
-        }
-        return out.flip();
-    }
-
-    /**
-     * The {@code pairsLength} bytes of pairs at {@link #PAIRS_AT} in {@code pairs}, copied into PARAMS records of at
-     * most {@link #MAX_CONTENT} bytes in a new buffer, positioned after them, with room for {@code ends} more bytes
-     * and the BEGIN_REQUEST record in front. A record holds whole pairs (PHP parses each record's pairs on their
-     * own, and drops the connection on a pair cut between two), except a pair longer than a record, cut.
-     */
-    static ByteBuffer inRecords(ByteBuffer pairs, int pairsLength, int ends) {
-        // Counted, not bounded: a pair longer than a record is cut, and its short last piece may stand next to a
-        // record of one small pair, so records are not each more than half full.
-        int records = 0;
-        for (int offset = 0; offset < pairsLength; ) {
-            int size = recordGroup(pairs, offset, pairsLength);
-            records += (size + MAX_CONTENT - 1) / MAX_CONTENT;
-            offset += size;
-        }
-        ByteBuffer out = ByteBuffer.allocate(2 * HEADER_LENGTH + records * HEADER_LENGTH + pairsLength + ends)
-                .position(2 * HEADER_LENGTH);
-        for (int offset = 0; offset < pairsLength; ) {
-            int size = recordGroup(pairs, offset, pairsLength);
-            for (int cut = 0; cut < size; cut += MAX_CONTENT) {
-                int part = Math.min(MAX_CONTENT, size - cut);
-                recordHeader(out, PARAMS, part);
-                int from = PAIRS_AT + offset + cut;
-                out.put(pairs.duplicate().limit(from + part).position(from));
-            }
-            offset += size;
-        }
-        return out;
-    }
-
-    /**
-     * The bytes from {@code offset} that go in one record: as many whole pairs as fit in {@link #MAX_CONTENT}, or
-     * one pair longer than that, to be cut.
-     */
-    private static int recordGroup(ByteBuffer pairs, int offset, int pairsLength) {
-        int size = 0;
-        while (offset + size < pairsLength) {
-            int pair = pairLength(pairs, PAIRS_AT + offset + size);
-            if (size + pair > MAX_CONTENT) {
-                return size == 0 ? pair : size;
-            }
-            size += pair;
-        }
-        return size;
-    }
-
-    /** The bytes of the encoded pair at {@code at}: its two lengths, its name and its value. */
-    private static int pairLength(ByteBuffer pairs, int at) {
-        int valueLengthAt = at + lengthBytes(pairs, at);
-        int nameAt = valueLengthAt + lengthBytes(pairs, valueLengthAt);
-        return nameAt - at + length(pairs, at) + length(pairs, valueLengthAt);
-    }
-
-    /** A FastCGI length at {@code at}: one byte below 128, else four with the top bit set. */
-    private static int length(ByteBuffer pairs, int at) {
-        return lengthBytes(pairs, at) == 1 ? pairs.get(at) : pairs.getInt(at) & 0x7fffffff;
-    }
-
-    private static int lengthBytes(ByteBuffer pairs, int at) {
-        return (pairs.get(at) & 0x80) == 0 ? 1 : 4;
-    }
-
-    /** Puts a record header for request 1 with {@code length} content bytes and no padding. */
-    static void recordHeader(ByteBuffer into, int type, int length) {
-        into.put((byte) VERSION).put((byte) type).put((byte) 0).put((byte) 1)
-                .put((byte) (length >>> 8)).put((byte) length).put((byte) 0).put((byte) 0);
+        ByteBuffer pairs = CgiParams.encode(exchange, script, length, into.clear().position(FastCgiRecords.PAIRS_AT));
+        return FastCgiRecords.request(pairs, withBody);
     }
 
     @Override
@@ -294,29 +188,6 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         }
     }
 
-    // --- The request ---
-
-    /** The request body in {@code FCGI_STDIN} records; its end, the empty one. */
-    private static final class StdinConduit extends FramingSinkConduit {
-        StdinConduit(StreamSinkConduit next) {
-            super(next, 16 * 1024, 2 * HEADER_LENGTH);
-        }
-
-        @Override
-        void open(ByteBuffer into, int length) {
-            recordHeader(into, STDIN, length);
-        }
-
-        @Override
-        void close(ByteBuffer into) {
-        }
-
-        @Override
-        void last(ByteBuffer into) {
-            recordHeader(into, STDIN, 0);
-        }
-    }
-
     // --- The response ---
 
     @Override
@@ -351,7 +222,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         }
         while (true) {
             ByteBuffer buffer = current();
-            if (!parse(buffer)) {
+            if (!records.read(buffer)) {
                 return;
             }
             if (aheadCount > 0) {
@@ -378,7 +249,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
             reads[0] = buffer;
             for (int i = 0; i < spares; i++) {
                 ahead[i] = buffers().allocate();
-                reads[i + 1] = ahead[i].getBuffer().clear().position(HEADER_LENGTH);
+                reads[i + 1] = ahead[i].getBuffer().clear().position(FastCgiRecordReader.UNREAD_ROOM);
             }
             long read;
             try {
@@ -415,8 +286,8 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         for (int i = 0; i < spares; i++) {
             ByteBuffer spare = reads[i + 1];
             reads[i + 1] = null;
-            if (spare.position() > HEADER_LENGTH) {
-                spare.limit(spare.position()).position(HEADER_LENGTH);
+            if (spare.position() > FastCgiRecordReader.UNREAD_ROOM) {
+                spare.limit(spare.position()).position(FastCgiRecordReader.UNREAD_ROOM);
                 ahead[aheadCount++] = ahead[i];
             } else {
                 ahead[i].close();
@@ -469,104 +340,43 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         }
     }
 
-    /**
-     * Handles the records in {@code buffer}; false when the exchange was told something that ends this pass (a
-     * failure, the end, a full client socket), true when more must be read.
-     */
-    private boolean parse(ByteBuffer buffer) {
-        while (true) {
-            if (!inRecord) {
-                if (buffer.remaining() < HEADER_LENGTH) {
-                    return true;
-                }
-                int version = buffer.get() & 0xff;
-                type = buffer.get() & 0xff;
-                buffer.getShort();
-                contentLeft = buffer.getShort() & 0xffff;
-                paddingLeft = buffer.get() & 0xff;
-                buffer.get();
-                if (version != VERSION) {
-                    bad("not a FastCGI record");
-                    return false;
-                }
-                if (type == END_REQUEST && contentLeft != HEADER_LENGTH) {
-                    // Its body is 8 bytes (FastCGI 1.0 §5.5); parsing it whole relies on that.
-                    bad("invalid FCGI_END_REQUEST record");
-                    return false;
-                }
-                inRecord = true;
+    @Override
+    public boolean stdout(ByteBuffer buffer, int length) {
+        if (receiving == Receiving.HEAD) {
+            return headBytes(buffer, length);
+        }
+        if (!roomForSlice()) {
+            // Nothing of the record is taken: it is offered again once the client has taken the slices.
+            return false;
+        }
+        int start = buffer.position();
+        buffer.position(start + length);
+        gather(buffer.slice(start, length));
+        return true;
+    }
+
+    @Override
+    public void stderr(ByteBuffer buffer, int length) {
+        for (int i = 0; i < length; i++) {
+            char c = (char) (buffer.get() & 0xff);
+            if (c == '\n' || stderr.length() >= MAX_LOG_LINE) {
+                flushStderr();
             }
-            if (contentLeft > 0) {
-                if (!buffer.hasRemaining() || (type == END_REQUEST && buffer.remaining() < contentLeft)) {
-                    return true;
-                }
-                if (!content(buffer)) {
-                    return false;
-                }
-                if (contentLeft > 0) {
-                    continue;
-                }
+            if (c != '\n' && c != '\r') {
+                stderr.append(c);
             }
-            int skip = Math.min(paddingLeft, buffer.remaining());
-            buffer.position(buffer.position() + skip);
-            paddingLeft -= skip;
-            if (paddingLeft > 0) {
-                return true;
-            }
-            inRecord = false;
         }
     }
 
-    /** Takes what {@code buffer} has of the current record's content; false when the pass ends. */
-    private boolean content(ByteBuffer buffer) {
-        int available = Math.min(contentLeft, buffer.remaining());
-        switch (type) {
-            case STDOUT -> {
-                if (receiving != Receiving.HEAD && !roomForSlice()) {
-                    // Nothing of the record is taken: it is parsed again once the client has taken the slices.
-                    return false;
-                }
-                contentLeft -= available;
-                if (receiving == Receiving.HEAD) {
-                    return headBytes(buffer, available);
-                }
-                int start = buffer.position();
-                buffer.position(start + available);
-                gather(buffer.slice(start, available));
-                return true;
-            }
-            case STDERR -> {
-                for (int i = 0; i < available; i++) {
-                    char c = (char) (buffer.get() & 0xff);
-                    if (c == '\n' || stderr.length() >= MAX_LOG_LINE) {
-                        flushStderr();
-                    }
-                    if (c != '\n' && c != '\r') {
-                        stderr.append(c);
-                    }
-                }
-                contentLeft -= available;
-                return true;
-            }
-            case END_REQUEST -> {
-                byte[] body = new byte[contentLeft];
-                buffer.get(body);
-                contentLeft = 0;
-                int skip = Math.min(paddingLeft, buffer.remaining());
-                buffer.position(buffer.position() + skip);
-                paddingLeft -= skip;
-                // Anything after the end, in this buffer or one read ahead, is a server out of step: not reused.
-                ended(body.length >= 5 && body[4] == REQUEST_COMPLETE && paddingLeft == 0 && !buffer.hasRemaining()
-                        && aheadCount == 0);
-                return false;
-            }
-            default -> {
-                // FCGI_GET_VALUES_RESULT, FCGI_UNKNOWN_TYPE: nothing a responder's answer needs.
-                buffer.position(buffer.position() + available);
-                contentLeft -= available;
-                return true;
-            }
-        }
+    @Override
+    public void requestEnded(boolean completeAndLast) {
+        // Anything after the end, in the buffer parsed or one read ahead, is a server out of step: not reused.
+        ended(completeAndLast && aheadCount == 0);
+    }
+
+    @Override
+    public void malformed(String reason) {
+        bad(reason);
     }
 
     private boolean headBytes(ByteBuffer buffer, int count) {

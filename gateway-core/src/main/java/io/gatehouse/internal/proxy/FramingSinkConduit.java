@@ -13,9 +13,9 @@ import java.nio.channels.FileChannel;
 
 /**
  * Frames a request body as its backend protocol wants it on a backend connection: HTTP/1.1 chunks
- * ({@link ChunkingSinkConduit}), FastCGI {@code FCGI_STDIN} records ({@link FastCgiCodec}). Ending it writes the
- * protocol's last frame, also when no byte of body came, and leaves the connection open for the next request. Each
- * write takes up to {@code maxFrame} bytes of data, framed into a pending frame that later writes and
+ * ({@link ChunkingSinkConduit}), FastCGI {@code FCGI_STDIN} records ({@link FastCgiRecords.StdinConduit}). Ending
+ * it writes the protocol's last frame, also when no byte of body came, and leaves the connection open for the next
+ * request. Each write takes up to {@code maxFrame} bytes of data, framed into a pending frame that later writes and
  * {@link #flush()} finish sending first.
  */
 abstract class FramingSinkConduit extends AbstractStreamSinkConduit<StreamSinkConduit> {

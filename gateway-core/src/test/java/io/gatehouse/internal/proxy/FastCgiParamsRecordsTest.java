@@ -24,7 +24,7 @@ class FastCgiParamsRecordsTest {
     void pairsLongerThanARecordBetweenShortOnesAllFit() {
         // Each long pair is cut in two, and its short last piece stands next to a record holding one short pair:
         // three records per long and short pair, more than records half full would need.
-        ByteBuffer pairs = ByteBuffer.allocate(1 << 20).position(FastCgiCodec.PAIRS_AT);
+        ByteBuffer pairs = ByteBuffer.allocate(1 << 20).position(FastCgiRecords.PAIRS_AT);
         for (int i = 0; i < 6; i++) {
             pair(pairs, "HTTP_X_BIG_" + i, "b".repeat(70_000));
             pair(pairs, "HTTP_X_SMALL_" + i, "s");
@@ -34,7 +34,7 @@ class FastCgiParamsRecordsTest {
 
     @Test
     void shortPairsFillRecordsWithoutCuttingOne() {
-        ByteBuffer pairs = ByteBuffer.allocate(1 << 20).position(FastCgiCodec.PAIRS_AT);
+        ByteBuffer pairs = ByteBuffer.allocate(1 << 20).position(FastCgiRecords.PAIRS_AT);
         for (int i = 0; i < 20; i++) {
             pair(pairs, String.format("HTTP_X_%02d", i), "v".repeat(12_000));
         }
@@ -45,25 +45,27 @@ class FastCgiParamsRecordsTest {
         }
     }
 
-    /** Lays the pairs after {@link FastCgiCodec#PAIRS_AT} out in records and checks them; returns the records' sizes. */
+    /**
+     * Lays the pairs after {@link FastCgiRecords#PAIRS_AT} out in records and checks them; returns the records' sizes.
+     */
     private static int[] assertRecordsHoldThePairs(ByteBuffer pairs) {
-        int length = pairs.position() - FastCgiCodec.PAIRS_AT;
-        int ends = 2 * FastCgiCodec.HEADER_LENGTH;
-        ByteBuffer out = FastCgiCodec.inRecords(pairs, length, ends);
+        int length = pairs.position() - FastCgiRecords.PAIRS_AT;
+        int ends = 2 * FastCgiRecords.HEADER_LENGTH;
+        ByteBuffer out = FastCgiRecords.inRecords(pairs, length, ends);
 
         assertEquals(ends, out.remaining(), "room for the end records, and no more");
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         List<Integer> sizes = new ArrayList<>();
-        for (int at = 2 * FastCgiCodec.HEADER_LENGTH; at < out.position(); ) {
-            assertEquals(FastCgiCodec.PARAMS, out.get(at + 1));
+        for (int at = 2 * FastCgiRecords.HEADER_LENGTH; at < out.position(); ) {
+            assertEquals(FastCgiRecords.PARAMS, out.get(at + 1));
             int size = (out.get(at + 4) & 0xff) << 8 | out.get(at + 5) & 0xff;
-            assertTrue(size > 0 && size <= FastCgiCodec.MAX_CONTENT, "record of " + size + " bytes");
-            content.write(out.array(), at + FastCgiCodec.HEADER_LENGTH, size);
+            assertTrue(size > 0 && size <= FastCgiRecords.MAX_CONTENT, "record of " + size + " bytes");
+            content.write(out.array(), at + FastCgiRecords.HEADER_LENGTH, size);
             sizes.add(size);
-            at += FastCgiCodec.HEADER_LENGTH + size;
+            at += FastCgiRecords.HEADER_LENGTH + size;
         }
         byte[] expected = new byte[length];
-        pairs.get(FastCgiCodec.PAIRS_AT, expected);
+        pairs.get(FastCgiRecords.PAIRS_AT, expected);
         assertArrayEquals(expected, content.toByteArray());
         return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
