@@ -58,7 +58,8 @@ final class Http2Gateway implements AutoCloseable {
                 Path dir = Files.createTempDirectory("http2-gateway");
                 CA = TestCertificates.create(dir);
                 TestCertificates.Issued issued = CA.issue("a", "a.test", "b").write();
-                for (Path file : List.of(dir.resolve("ca.pem"), issued.certificate(), issued.key(), dir)) {
+                // Deleted at exit in the reverse order of these calls: the directory last, once it is empty.
+                for (Path file : List.of(dir, dir.resolve("ca.pem"), issued.certificate(), issued.key())) {
                     file.toFile().deleteOnExit();
                 }
                 TLS = new TlsConfig(List.of(new CertificateFiles(issued.certificate(), issued.key())),

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The malformed inputs of {@link RequestFramingTest}, {@link SmugglingTest} and the backend-response cases of
@@ -39,6 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * request pipelined after a refused bodiless one may be answered on the same connection).
  */
 @Timeout(180)
+@EnabledIf(value = "nginxInstalled", disabledReason = "nginx is not installed; apt-get install nginx to run this")
 class NginxDifferentialTest {
 
     private static final Path NGINX = Path.of("/usr/sbin/nginx");
@@ -66,7 +69,9 @@ class NginxDifferentialTest {
         RESPONSES.put("truncated chunked (no last chunk)", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n");
     }
 
-    private static Path dir;
+    /** nginx's prefix: its configuration, logs and temporary files; kept when a test fails, for its error.log. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Process nginx;
     private static int nginxPort;
     private static RawBackend nginxBackend;
@@ -77,7 +82,6 @@ class NginxDifferentialTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(NGINX), "nginx is not installed; apt-get install nginx to run this");
         nginxBackend = RawBackend.answering(RawBackend.OK);
         gatehouseBackend = RawBackend.answering(RawBackend.OK);
         responseBackend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -85,7 +89,6 @@ class NginxDifferentialTest {
         responder.setDaemon(true);
         responder.start();
         gatehouseResponses = GuardedGateway.proxyingTo(responseBackend.getLocalPort());
-        dir = Files.createTempDirectory("nginx-diff");
         nginxPort = UnusedPort.next();
         nginxResponsePort = UnusedPort.next();
         String conf = "daemon off; master_process off; worker_processes 1; pid " + dir + "/nginx.pid;\n"
@@ -102,6 +105,10 @@ class NginxDifferentialTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         awaitListening(nginxPort);
         awaitListening(nginxResponsePort);
+    }
+
+    static boolean nginxInstalled() {
+        return Files.isExecutable(NGINX);
     }
 
     @AfterAll
