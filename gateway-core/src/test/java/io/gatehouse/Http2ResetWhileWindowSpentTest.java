@@ -1,8 +1,11 @@
 package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
+import io.gatehouse.internal.observe.UpstreamCall;
+import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp2;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static io.gatehouse.testing.RawHttp2.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An HTTP/2 client resets a stream while the gateway waits for a flow-control window to send the rest of its
@@ -50,10 +54,13 @@ class Http2ResetWhileWindowSpentTest {
     private RawBackend whole;
     /** Answers with all but {@link #LEFT_OF_THE_CONNECTION_WINDOW} bytes of a connection's window. */
     private RawBackend filler;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private LogCapture proxyLog;
     private Gateway gateway;
 
     @BeforeEach
     void start() throws Exception {
+        proxyLog = LogCapture.on("io.gatehouse.internal.proxy");
         coming = RawBackend.with(socket -> {
             RawBackend.answer(socket, "HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n" + "c".repeat(32 * 1024));
             // Until the gateway closes the connection (a reset, when part of the response is still unread there).
@@ -79,11 +86,12 @@ class Http2ResetWhileWindowSpentTest {
                       - path: /fill/
                         proxy: { backends: ["http://127.0.0.1:%d"] }
                 """.formatted(coming.port(), whole.port(), filler.port()));
-        gateway = Gateway.start(GatewayConfig.load(file));
+        gateway = Gateway.start(GatewayConfig.load(file), registry);
     }
 
     @AfterEach
     void stop() throws IOException {
+        proxyLog.close();
         gateway.stop(Duration.ofSeconds(1));
         coming.close();
         whole.close();
@@ -93,12 +101,7 @@ class Http2ResetWhileWindowSpentTest {
     @Test
     void aStreamResetWhileItsWindowIsSpentClosesABackendConnectionWhoseResponseIsStillComing() throws Exception {
         try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
-            h2.settings(RawHttp2.INITIAL_WINDOW_SIZE, SMALL_WINDOW);
-            h2.opensWindows(false);
-            h2.headers(1, true, get("a.test", "/coming/"));
-            awaitData(h2, 1, SMALL_WINDOW);
-
-            resetOnceTheRestWaits(h2, 1);
+            resetWhileTheStreamWindowIsSpent(h2, "/coming/");
 
             coming.awaitEveryConnectionEnded();
         }
@@ -107,12 +110,7 @@ class Http2ResetWhileWindowSpentTest {
     @Test
     void aStreamResetWhileItsLastFrameWaitsForTheWindowGivesTheBackendConnectionBack() throws Exception {
         try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
-            h2.settings(RawHttp2.INITIAL_WINDOW_SIZE, SMALL_WINDOW);
-            h2.opensWindows(false);
-            h2.headers(1, true, get("a.test", "/whole/"));
-            awaitData(h2, 1, SMALL_WINDOW);
-
-            resetOnceTheRestWaits(h2, 1);
+            resetWhileTheStreamWindowIsSpent(h2, "/whole/");
             // The pool's only connection to the backend: the next request gets it only once the reset one let go.
             h2.opensWindows(true);
             h2.headers(3, true, get("a.test", "/whole/next"));
@@ -139,6 +137,37 @@ class Http2ResetWhileWindowSpentTest {
 
             coming.awaitEveryConnectionEnded();
         }
+    }
+
+    /**
+     * The reset ends the exchange inside the write that finds the stream closed, before the relay can report it: the
+     * client's departure is still logged, and counted as over HTTP/1.1 (the backend's response cut short).
+     */
+    @Test
+    void aStreamResetWhileItsResponseWasStillComingIsLoggedAndCountedAsABrokenCall() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            resetWhileTheStreamWindowIsSpent(h2, "/coming/");
+
+            // With the connection still open: only the reset can have ended the request, whose call is counted then.
+            assertTrue(gateway.stop(Duration.ofSeconds(10)), "the reset stream's request ended");
+        }
+        String backend = "http://127.0.0.1:" + coming.port();
+        assertEquals(1, registry.get(GatewayMeters.UPSTREAM_REQUESTS).tag("backend", backend)
+                .tag("outcome", UpstreamCall.IO_ERROR).timer().count());
+        assertTrue(proxyLog.messages().stream().anyMatch(line -> line.startsWith("GET /coming/ -> " + backend + ": ")
+                && line.contains("client went away during the response")), proxyLog.messages().toString());
+    }
+
+    /**
+     * Asks for {@code path} on stream 1 through a {@link #SMALL_WINDOW}-byte stream window and resets the stream once
+     * the rest of the response waits for the window.
+     */
+    private static void resetWhileTheStreamWindowIsSpent(RawHttp2 h2, String path) throws IOException {
+        h2.settings(RawHttp2.INITIAL_WINDOW_SIZE, SMALL_WINDOW);
+        h2.opensWindows(false);
+        h2.headers(1, true, get("a.test", path));
+        awaitData(h2, 1, SMALL_WINDOW);
+        resetOnceTheRestWaits(h2, 1);
     }
 
     /** Reads until {@code bytes} of {@code stream}'s body arrived: all its window let through. */

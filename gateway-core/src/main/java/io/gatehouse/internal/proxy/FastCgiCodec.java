@@ -257,12 +257,15 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
     }
 
     @Override
-    public void stop() {
+    public Relay stop() {
+        Relay relay = Relay.NONE;
         if (receiving == Receiving.ENDING) {
             // The client left, its exchange ended, after FCGI_END_REQUEST was read: the connection is as fit for
             // another request as at a normal end.
+            relay = Relay.READ_WHOLE;
             endResponse();
         } else if (receiving == Receiving.BODY) {
+            relay = Relay.CUT_SHORT;
             stopRelay(true);
         }
         if (receiving != Receiving.ENDED) {
@@ -276,6 +279,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel> {
         exchange = null;
         toClient = null;
         response = null;
+        return relay;
     }
 
     @Override
