@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Ordered by events: the client resets only once the gateway has sent what the window let through and handled a
  * PING sent after it (by then the rest of the response waits for the window), then waits for what the reset must
  * cause: the backend seeing its connection closed, or a second request getting the pool's only connection.
+ *
+ * <p>Undertow keeps such a response queued until the connection closes, even closed: a connection that keeps more
+ * of them than its cap of streams in flight ends.
  */
 @Timeout(60)
 class Http2ResetWhileWindowSpentTest {
@@ -44,6 +47,8 @@ class Http2ResetWhileWindowSpentTest {
     private static final int DEFAULT_WINDOW = 65_535;
     /** What the filler's response leaves of the connection's window: what the next response may send at once. */
     private static final int LEFT_OF_THE_CONNECTION_WINDOW = 20;
+    /** {@code limits.http2.maxConcurrentStreams}, lower than the default so that a test passes it in a few resets. */
+    private static final int STREAM_CAP = 4;
 
     @TempDir
     Path dir;
@@ -76,6 +81,7 @@ class Http2ResetWhileWindowSpentTest {
         Path file = Files.writeString(dir.resolve("gatehouse.yaml"), """
                 listen: ["127.0.0.1:0 h2c"]
                 accessLog: { path: off }
+                limits: { http2: { maxConcurrentStreams: %d } }
                 vhosts:
                   - hosts: [a.test]
                     routes:
@@ -85,7 +91,7 @@ class Http2ResetWhileWindowSpentTest {
                         proxy: { backends: ["http://127.0.0.1:%d"], maxConnections: 1, timeouts: { connect: 5s } }
                       - path: /fill/
                         proxy: { backends: ["http://127.0.0.1:%d"] }
-                """.formatted(coming.port(), whole.port(), filler.port()));
+                """.formatted(STREAM_CAP, coming.port(), whole.port(), filler.port()));
         gateway = Gateway.start(GatewayConfig.load(file), registry);
     }
 
@@ -168,6 +174,24 @@ class Http2ResetWhileWindowSpentTest {
         h2.headers(1, true, get("a.test", path));
         awaitData(h2, 1, SMALL_WINDOW);
         resetOnceTheRestWaits(h2, 1);
+    }
+
+    @Test
+    void aConnectionKeepingMoreResetResponsesThanItsStreamCapEndsWithEnhanceYourCalm() throws Exception {
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.settings(RawHttp2.INITIAL_WINDOW_SIZE, SMALL_WINDOW);
+            h2.opensWindows(false);
+            // One stream at a time, each reset while the rest of its response waits: the connection answers the
+            // PING before each reset, so it lived through the ones before.
+            for (int i = 0; i <= STREAM_CAP; i++) {
+                int stream = 1 + 2 * i;
+                h2.headers(stream, true, get("a.test", "/coming/" + i));
+                awaitData(h2, stream, SMALL_WINDOW);
+                resetOnceTheRestWaits(h2, stream);
+            }
+
+            assertEquals(RawHttp2.ENHANCE_YOUR_CALM, h2.awaitGoAway());
+        }
     }
 
     /** Reads until {@code bytes} of {@code stream}'s body arrived: all its window let through. */

@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waits for a flow-control window (the stream's, or the connection's). Undertow 2.4.4 leaves such a response
  * waiting for a window that will never open: its exchange, and whatever the exchange holds (a backend connection),
  * would stay until the connection closed. Closed, its writer fails or its last flush ends, and Undertow ends the
- * exchange as for any reset stream.
+ * exchange as for any reset stream. Undertow never takes a closed frame out of its queue of frames waiting for a
+ * window (only the connection's close empties it, and the queue is private), so each such response (about 2 KB)
+ * stays until then: the connection ends once it keeps more than its cap of streams in flight, the bound those
+ * responses had while they kept their streams in flight.
  */
 final class CheckedHttp2Channel extends Http2Channel {
 
@@ -123,11 +126,24 @@ final class CheckedHttp2Channel extends Http2Channel {
             }
             track(stream);
         } else if (channel instanceof Http2RstStreamStreamSourceChannel reset) {
-            Http2HeadersStreamSinkChannel response = responses.remove(reset.getStreamId());
-            // Closed already by Undertow unless part of it waits for a window; closing it twice does nothing.
-            IoUtils.safeClose(response);
+            closeResetResponse(reset.getStreamId());
         }
         return channel;
+    }
+
+    /**
+     * Closes the response of a stream the client reset: already closed by Undertow unless part of it waits to be
+     * sent (closing it twice does nothing). Such a part stays in Undertow's queue of frames until the connection
+     * closes; once the connection keeps more of them than the {@link Http2Guard} allows, it ends with GOAWAY
+     * {@code ENHANCE_YOUR_CALM}, as Undertow ends one past its own limit of resets.
+     */
+    private void closeResetResponse(int streamId) {
+        Http2HeadersStreamSinkChannel response = responses.remove(streamId);
+        boolean keptQueued = response != null && response.isOpen() && response.isReadyForFlush();
+        IoUtils.safeClose(response);
+        if (keptQueued && guard.tooManyResetResponsesKept()) {
+            sendGoAway(ERROR_ENHANCE_YOUR_CALM);
+        }
     }
 
     /** Keeps {@code stream}'s response for a reset until it is sent whole or broken (its close listener). */
