@@ -108,6 +108,8 @@ public final class RawHttp2 implements AutoCloseable {
     /** Frames read while waiting for another stream's, kept for a later {@link #await}. */
     private final List<Frame> unclaimed = new ArrayList<>();
     private int goAwayCode = -1;
+    /** DATA read opens the flow-control windows by as much, as a client reading a response does. */
+    private boolean opensWindows = true;
 
     private RawHttp2(Socket socket) throws IOException {
         this.socket = socket;
@@ -224,6 +226,29 @@ public final class RawHttp2 implements AutoCloseable {
     }
 
     /**
+     * Whether DATA read from now on opens the flow-control windows by as much (the default): without, what the server
+     * has left to send waits for windows the client does not open (a client that stopped reading, say).
+     */
+    public void opensWindows(boolean opens) {
+        opensWindows = opens;
+    }
+
+    /** Sends a PING and reads until its ACK: the server has handled everything the client sent before it. */
+    public void pingAndAwaitAck() throws IOException {
+        long opaque = System.nanoTime();
+        ping(opaque);
+        while (true) {
+            Frame frame = nextFor(0);
+            if (frame == null || frame.type() == GOAWAY) {
+                throw new IOException("the connection ended before the PING's ACK: " + frame);
+            }
+            if (frame.type() == PING && frame.has(ACK) && ByteBuffer.wrap(frame.payload()).getLong() == opaque) {
+                return;
+            }
+        }
+    }
+
+    /**
      * The next frame from the server, answering its SETTINGS with an ACK and opening flow-control windows for the
      * DATA it sends; null when the connection closed.
      *
@@ -248,7 +273,7 @@ public final class RawHttp2 implements AutoCloseable {
         try {
             if (type == SETTINGS && !frame.has(ACK)) {
                 frame(SETTINGS, ACK, 0, new byte[0]);
-            } else if (type == DATA && length > 0) {
+            } else if (type == DATA && length > 0 && opensWindows) {
                 byte[] increment = ByteBuffer.allocate(4).putInt(length).array();
                 frame(WINDOW_UPDATE, 0, 0, increment);
                 frame(WINDOW_UPDATE, 0, stream, increment);

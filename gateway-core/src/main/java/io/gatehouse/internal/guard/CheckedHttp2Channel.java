@@ -6,14 +6,19 @@ import io.undertow.protocols.http2.AbstractHttp2StreamSourceChannel;
 import io.undertow.protocols.http2.ConnectionErrorException;
 import io.undertow.protocols.http2.Http2Channel;
 import io.undertow.protocols.http2.Http2DataStreamSinkChannel;
+import io.undertow.protocols.http2.Http2HeadersStreamSinkChannel;
+import io.undertow.protocols.http2.Http2RstStreamStreamSourceChannel;
 import io.undertow.protocols.http2.Http2StreamSourceChannel;
 import io.undertow.server.protocol.framed.FrameHeaderData;
 import io.undertow.connector.PooledByteBuffer;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,6 +34,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * which runs it after the events of that round (the relays that finished their responses in it) are handled, and
  * sends every frame queued meanwhile in one gathering write. A stream whose buffer fills is still written at once,
  * and so are control frames (SETTINGS, PING, WINDOW_UPDATE, RST_STREAM, GOAWAY).
+ *
+ * <p>A stream the client resets has its response closed, as Undertow closes it, also when part of the response
+ * waits for a flow-control window (the stream's, or the connection's). Undertow 2.4.4 leaves such a response
+ * waiting for a window that will never open: its exchange, and whatever the exchange holds (a backend connection),
+ * would stay until the connection closed. Closed, its writer fails or its last flush ends, and Undertow ends the
+ * exchange as for any reset stream. Undertow never takes a closed frame out of its queue of frames waiting for a
+ * window (only the connection's close empties it, and the queue is private), so each such response (about 2 KB)
+ * stays until then: the connection ends once it keeps more than its cap of streams in flight, the bound those
+ * responses had while they kept their streams in flight.
  */
 final class CheckedHttp2Channel extends Http2Channel {
 
@@ -39,6 +53,11 @@ final class CheckedHttp2Channel extends Http2Channel {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** Made once: a method reference written where it is scheduled would be a new object every round. */
     private final Runnable flushRound = this::flushRound;
+    /**
+     * The response of each request stream from its first frame until it is sent whole, broken, or reset by either
+     * side: what a RST_STREAM from the client closes. Written on the IO thread, but a reset may be sent from any.
+     */
+    private final Map<Integer, Http2HeadersStreamSinkChannel> responses = new ConcurrentHashMap<>();
 
     /** {@code prefaceRead}: the client preface was already read off {@code connection} (h2c with prior knowledge). */
     CheckedHttp2Channel(StreamConnection connection, String protocol, ByteBufferPool buffers, PooledByteBuffer data,
@@ -105,8 +124,41 @@ final class CheckedHttp2Channel extends Http2Channel {
                 sendRstStream(stream.getStreamId(), reset);
                 return null;
             }
+            track(stream);
+        } else if (channel instanceof Http2RstStreamStreamSourceChannel reset) {
+            closeResetResponse(reset.getStreamId());
         }
         return channel;
+    }
+
+    /**
+     * Closes the response of a stream the client reset: already closed by Undertow unless part of it waits to be
+     * sent (closing it twice does nothing). Such a part stays in Undertow's queue of frames until the connection
+     * closes; once the connection keeps more of them than the {@link Http2Guard} allows, it ends with GOAWAY
+     * {@code ENHANCE_YOUR_CALM}, as Undertow ends one past its own limit of resets.
+     */
+    private void closeResetResponse(int streamId) {
+        Http2HeadersStreamSinkChannel response = responses.remove(streamId);
+        boolean keptQueued = response != null && response.isOpen() && response.isReadyForFlush();
+        IoUtils.safeClose(response);
+        if (keptQueued && guard.tooManyResetResponsesKept()) {
+            sendGoAway(ERROR_ENHANCE_YOUR_CALM);
+        }
+    }
+
+    /** Keeps {@code stream}'s response for a reset until it is sent whole or broken (its close listener). */
+    private void track(Http2StreamSourceChannel stream) {
+        Integer id = stream.getStreamId();
+        Http2HeadersStreamSinkChannel response = stream.getResponseChannel();
+        responses.put(id, response);
+        response.getCloseSetter().set(closed -> responses.remove(id));
+    }
+
+    /** A reset sent by the gateway (or by Undertow) ends the stream: its response is no longer kept for one. */
+    @Override
+    public void sendRstStream(int streamId, int statusCode) {
+        responses.remove(streamId);
+        super.sendRstStream(streamId, statusCode);
     }
 
     /** A connection error: Undertow answers it with GOAWAY {@code PROTOCOL_ERROR} and closes the connection. */

@@ -41,6 +41,8 @@ final class Http2Guard implements ConnectionGuard {
     private final RepeatedEvents refusals;
     private final SocketAddress peer;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Responses of streams the client reset that Undertow keeps queued until the connection closes. */
+    private int resetResponsesKept;
     /** The header list of the stream last judged well-formed, and the verdict on it, until the handler asks. */
     private HeaderMap judged;
     private Rejection verdict;
@@ -72,6 +74,21 @@ final class Http2Guard implements ConnectionGuard {
         judged = headers;
         verdict = Http2HeadCheck.refused(headers, limits);
         return 0;
+    }
+
+    /**
+     * Counts the response of a stream the client reset that Undertow keeps queued until the connection closes (part
+     * of it was waiting for a flow-control window). True once, when the connection keeps more of them than its cap
+     * of streams in flight, the most it kept while such a stream stayed in flight until the connection closed: the
+     * connection must end, and that is logged as a refusal. Called by the channel's reader (under its lock).
+     */
+    boolean tooManyResetResponsesKept() {
+        if (++resetResponsesKept != maxStreams + 1) {
+            return false;
+        }
+        refused("HTTP/2 connection closed: more than " + maxStreams
+                + " streams reset while their responses waited for a flow-control window");
+        return true;
     }
 
     /** A connection-level refusal, for the log. */

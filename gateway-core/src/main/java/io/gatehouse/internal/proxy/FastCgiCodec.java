@@ -151,12 +151,15 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel>, Fas
     }
 
     @Override
-    public void stop() {
+    public Relay stop() {
+        Relay relay = Relay.NONE;
         if (receiving == Receiving.ENDING) {
             // The client left, its exchange ended, after FCGI_END_REQUEST was read: the connection is as fit for
             // another request as at a normal end.
+            relay = Relay.READ_WHOLE;
             endResponse();
         } else if (receiving == Receiving.BODY) {
+            relay = Relay.CUT_SHORT;
             stopRelay(true);
         }
         if (receiving != Receiving.ENDED) {
@@ -170,6 +173,7 @@ final class FastCgiCodec implements UpstreamCodec, ChannelListener<Channel>, Fas
         exchange = null;
         toClient = null;
         response = null;
+        return relay;
     }
 
     @Override

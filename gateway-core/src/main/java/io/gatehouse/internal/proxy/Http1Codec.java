@@ -168,12 +168,15 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
     }
 
     @Override
-    public void stop() {
+    public Relay stop() {
+        Relay relay = Relay.NONE;
         if (receiving == Receiving.BODY && responseRead()) {
             // The client left, its exchange ended, after the whole response was read: the connection is as fit for
             // another request as at a normal end.
+            relay = Relay.READ_WHOLE;
             endResponse();
         } else if (receiving == Receiving.BODY) {
+            relay = Relay.CUT_SHORT;
             stopRelay(true);
             receiving = Receiving.STOPPED;
         } else if (receiving == Receiving.HEAD) {
@@ -191,6 +194,7 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
         sender.release();
         exchange = null;
         toClient = null;
+        return relay;
     }
 
     @Override

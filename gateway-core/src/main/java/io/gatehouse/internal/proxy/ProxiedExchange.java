@@ -49,7 +49,8 @@ import java.util.BitSet;
  *       waits for a slow client to take what was read does not count. The client connection closing is, over
  *       HTTP/2, a reset of the request's stream only. The client going away once the whole response was read,
  *       part of it still on the way to it, is the client's event alone: the backend connection is released as at
- *       a normal end.</li>
+ *       a normal end. Both departures are logged and counted the same when Undertow ends the exchange inside the
+ *       write that finds the client gone, before the codec can report it ({@link UpstreamCodec#stop}'s answer).</li>
  *   <li><b>Release</b> the connection when the exchange ends: back to the pool when the codec says it is
  *       {@link UpstreamCodec#reusable() reusable}, else closed (a switched one belongs to its relay).</li>
  * </ol>
@@ -65,8 +66,9 @@ final class ProxiedExchange extends DeadlineQueue.Entry
 
     /**
      * Where a request stands; failures are answered by it, and each outcome happens once. Each phase is entered in
-     * one method only (named with it), SETTLED excepted: {@link #fail}, {@link #abort}, {@link #clientWentAway} and
-     * {@link #clientWentAwayAfterTheBackend} each settle from the phases they name.
+     * one method only (named with it), SETTLED excepted: {@link #fail}, {@link #abort}, {@link #clientWentAway},
+     * {@link #clientWentAwayAfterTheBackend} and {@link #clientWentAwayDuringTheRelay} each settle from the phases
+     * they name.
      */
     enum Phase {
         /** Waiting for a connection from the pool ({@link #acquire}). A failure: 502 or a retry, or 503. */
@@ -152,7 +154,10 @@ final class ProxiedExchange extends DeadlineQueue.Entry
             if (phase == Phase.SWITCHED) {
                 connection.codec.stop();
             } else {
-                releaseConnection();
+                UpstreamCodec.Relay relay = releaseConnection();
+                if (phase == Phase.RELAYING && relay != UpstreamCodec.Relay.NONE) {
+                    clientWentAwayDuringTheRelay(relay);
+                }
             }
         }
         leaveBackend();
@@ -170,6 +175,25 @@ final class ProxiedExchange extends DeadlineQueue.Entry
             call.failed(0);
         }
         forwarder.log.failure(exchange, backendUri(), 0, "client went away before the response");
+    }
+
+    /**
+     * Undertow ended the exchange while the codec was still relaying the response: the client went away (its
+     * connection broke, or it reset its HTTP/2 stream), and Undertow ended the exchange inside the write that found
+     * it gone, before the codec could report the failure. Recorded as when the codec reports it: with the body still
+     * coming, as {@link #abort} records it (the call failed, the line names the backend; the connection was closed
+     * by {@link #releaseConnection}); with the whole body read, as {@link #clientWentAwayAfterTheBackend} does (the
+     * backend's status stays the outcome, the line names no backend; the connection went back to the pool when
+     * reusable).
+     */
+    private void clientWentAwayDuringTheRelay(UpstreamCodec.Relay relay) {
+        phase = Phase.SETTLED;
+        URI blamed = null;
+        if (relay == UpstreamCodec.Relay.CUT_SHORT) {
+            call.failed(0);
+            blamed = backendUri();
+        }
+        forwarder.log.failure(exchange, blamed, 0, ProxyLog.CLIENT_WENT_AWAY);
     }
 
     // --- Pick ---
@@ -275,14 +299,15 @@ final class ProxiedExchange extends DeadlineQueue.Entry
 
     /**
      * Gives the leased connection back once its request is over: to the pool when the codec says it can carry another
-     * (the pool may hand it to a waiting request at once), else closed.
+     * (the pool may hand it to a waiting request at once), else closed. Returns where the codec's relay stood.
      */
-    private void releaseConnection() {
+    private UpstreamCodec.Relay releaseConnection() {
         BackendConnection released = connection;
         connection = null;
         UpstreamCodec codec = released.codec;
-        codec.stop();
+        UpstreamCodec.Relay relay = codec.stop();
         backend.pool.release(released, codec.reusable());
+        return relay;
     }
 
     /** Closes the leased connection, whose state is unknown after a failure; the pool frees its slot on close. */

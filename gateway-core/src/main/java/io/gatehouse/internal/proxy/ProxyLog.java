@@ -77,9 +77,12 @@ final class ProxyLog {
         }
     }
 
+    /** The reason logged for a client gone while its response was written to it, when nothing more is known. */
+    static final String CLIENT_WENT_AWAY = "client went away during the response";
+
     /** The reason logged for a client gone while its response was written to it, from what the write threw. */
     static String clientWentAway(IOException failure) {
-        return "client went away during the response: " + describe(failure);
+        return CLIENT_WENT_AWAY + ": " + describe(failure);
     }
 
     /** An exception's message for a log line (its class name when it has none), never its stack trace. */

@@ -55,8 +55,8 @@ interface UpstreamCodec {
     /**
      * Reports that writing the response body to the client failed before the whole response was read, when anyone is
      * left to tell: Undertow may end the exchange inside the failing write, and the exchange's end stops the codec
-     * (its listener then null) and releases the connection, so nothing more is to be done. An expected event: it
-     * never throws.
+     * (its listener then null, the departure learnt from {@link #stop}'s answer) and releases the connection, so
+     * nothing more is to be done. An expected event: it never throws.
      *
      * @param listener the codec's listener, null once the codec was stopped
      * @param failure  what the client's response channel threw
@@ -243,8 +243,22 @@ interface UpstreamCodec {
      * response whose whole body was read and not yet all relayed (the client went away): reusable then as at a
      * normal end. A connection found reusable may carry the next request before a write that failed inside this
      * call returns, so the codec checks it is still relaying before reporting that failure.
+     *
+     * @return where the relay of the response body stood; at the exchange's end, anything but {@link Relay#NONE}
+     *         means the client went away (Undertow ended the exchange inside the write that found it gone, before
+     *         the codec could report it)
      */
-    void stop();
+    Relay stop();
+
+    /** Where the relay of a response body stood when the exchange let go of the codec ({@link #stop}). */
+    enum Relay {
+        /** No body was being relayed: all of it was handed to the client's channel, or none had started. */
+        NONE,
+        /** The body was being relayed and the backend had sent all of it: what is left was the client's to take. */
+        READ_WHOLE,
+        /** The body was being relayed, more of it still to come from the backend. */
+        CUT_SHORT
+    }
 
     /**
      * Whether the connection can carry another request: the whole request was sent, the whole response read (and

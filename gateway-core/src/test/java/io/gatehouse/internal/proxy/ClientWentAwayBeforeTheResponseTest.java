@@ -2,6 +2,7 @@ package io.gatehouse.internal.proxy;
 
 import io.gatehouse.config.ProxyConfig;
 import io.gatehouse.testing.Latches;
+import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RawBackend;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestCertificates;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client resets its connection right after sending its request (plain HTTP/1.1, or TLS reset under its TLS
@@ -122,6 +124,22 @@ class ClientWentAwayBeforeTheResponseTest {
         clientResetsBeforeTheResponse();
 
         backend.awaitEveryConnectionEnded();
+    }
+
+    /**
+     * Undertow ends the exchange inside the write that finds the client gone, before the relay can report the
+     * failure: the departure is still logged, naming the backend whose response was cut short.
+     */
+    @Test
+    void aResponseWhoseBodyIsStillComingIsLoggedWithItsBackend() throws Exception {
+        try (LogCapture log = LogCapture.on("io.gatehouse.internal.proxy")) {
+            serve("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n" + "x".repeat(100));
+            clientResetsBeforeTheResponse();
+
+            String named = "GET " + GONE + " -> http://127.0.0.1:" + backend.port() + ": ";
+            assertTrue(log.messages().stream().anyMatch(line -> line.startsWith(named)
+                    && line.contains("client went away during the response")), log.messages().toString());
+        }
     }
 
     @Test
