@@ -14,10 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.gatehouse.testing.RawHttp2.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +61,11 @@ class Http2ResetWhileWindowSpentTest {
     private RawBackend whole;
     /** Answers with all but {@link #LEFT_OF_THE_CONNECTION_WINDOW} bytes of a connection's window. */
     private RawBackend filler;
+    /** Sends {@link #BIG} bytes, counting them in {@link #bigWritten}. */
+    private RawBackend big;
+    /** More than the sockets between the backend and a client that reads nothing can hold. */
+    private static final int BIG = 32 << 20;
+    private final AtomicLong bigWritten = new AtomicLong();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private LogCapture proxyLog;
     private Gateway gateway;
@@ -75,6 +82,15 @@ class Http2ResetWhileWindowSpentTest {
         AtomicBoolean firstAnswered = new AtomicBoolean();
         whole = RawBackend.with(socket -> RawBackend.answer(socket, firstAnswered.compareAndSet(false, true)
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + "w".repeat(100) : RawBackend.OK));
+        big = RawBackend.with(socket -> {
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + BIG + "\r\n\r\n").getBytes());
+            byte[] chunk = new byte[64 * 1024];
+            for (int written = 0; written < BIG; written += chunk.length) {
+                socket.getOutputStream().write(chunk);
+                bigWritten.addAndGet(chunk.length);
+            }
+            return false;
+        });
         int filling = DEFAULT_WINDOW - LEFT_OF_THE_CONNECTION_WINDOW;
         filler = RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: " + filling + "\r\n\r\n"
                 + "f".repeat(filling));
@@ -91,7 +107,9 @@ class Http2ResetWhileWindowSpentTest {
                         proxy: { backends: ["http://127.0.0.1:%d"], maxConnections: 1, timeouts: { connect: 5s } }
                       - path: /fill/
                         proxy: { backends: ["http://127.0.0.1:%d"] }
-                """.formatted(STREAM_CAP, coming.port(), whole.port(), filler.port()));
+                      - path: /big/
+                        proxy: { backends: ["http://127.0.0.1:%d"] }
+                """.formatted(STREAM_CAP, coming.port(), whole.port(), filler.port(), big.port()));
         gateway = Gateway.start(GatewayConfig.load(file), registry);
     }
 
@@ -102,6 +120,7 @@ class Http2ResetWhileWindowSpentTest {
         coming.close();
         whole.close();
         filler.close();
+        big.close();
     }
 
     @Test
@@ -162,6 +181,47 @@ class Http2ResetWhileWindowSpentTest {
                 .tag("outcome", UpstreamCall.IO_ERROR).timer().count());
         assertTrue(proxyLog.messages().stream().anyMatch(line -> line.startsWith("GET /coming/ -> " + backend + ": ")
                 && line.contains("client went away during the response")), proxyLog.messages().toString());
+    }
+
+    /**
+     * A reset while the response waits for the socket, not for a window, is Undertow's to finish: the gateway closing
+     * that response under Undertow's writer once made Undertow close the whole connection.
+     */
+    @Test
+    void aStreamResetWhileItsResponseWaitsForTheSocketLeavesTheConnectionServing() throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(gateway.addresses().get(0), 5_000);
+        try (RawHttp2 h2 = RawHttp2.start(socket)) {
+            // Windows no response here can spend: only the socket, which the client does not read, holds it back.
+            h2.settings(RawHttp2.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
+            h2.frame(RawHttp2.WINDOW_UPDATE, 0, 0, java.nio.ByteBuffer.allocate(4)
+                    .putInt(Integer.MAX_VALUE - DEFAULT_WINDOW).array());
+            h2.headers(1, true, get("a.test", "/big/"));
+            awaitBackendBlocked();
+
+            h2.rst(1, RawHttp2.CANCEL);
+            h2.headers(3, true, get("a.test", "/whole/next"));
+
+            assertEquals(200, h2.await(3).status());
+        }
+    }
+
+    /**
+     * Waits until {@link #big}'s writes block: the gateway stopped reading its response, which it does only while a
+     * frame of it waits for the client's socket. The one wait here without an event to wait for (a write that does not
+     * return has none), so it asks for a full second without progress; were it wrong, the reset would come early and
+     * the test pass without proving anything, never fail for it.
+     */
+    private void awaitBackendBlocked() throws InterruptedException {
+        long seen = -1;
+        int still = 0;
+        while (still < 5) {
+            Thread.sleep(200);
+            long now = bigWritten.get();
+            still = now > 0 && now == seen ? still + 1 : 0;
+            seen = now;
+        }
     }
 
     /**

@@ -132,16 +132,21 @@ final class CheckedHttp2Channel extends Http2Channel {
     }
 
     /**
-     * Closes the response of a stream the client reset: already closed by Undertow unless part of it waits to be
-     * sent (closing it twice does nothing). Such a part stays in Undertow's queue of frames until the connection
-     * closes; once the connection keeps more of them than the {@link Http2Guard} allows, it ends with GOAWAY
-     * {@code ENHANCE_YOUR_CALM}, as Undertow ends one past its own limit of resets.
+     * Closes the response of a stream the client reset when part of it waits for a flow-control window: Undertow
+     * closed it already unless part of it waits to be sent, and one waiting for the socket is left to Undertow (it
+     * writes the part and ends the stream; closing it under the writer would free buffers Undertow still sends from,
+     * and Undertow then closes the whole connection). A part waiting for a window stays in Undertow's queue of frames
+     * until the connection closes; once the connection keeps more of them than the {@link Http2Guard} allows, it ends
+     * with GOAWAY {@code ENHANCE_YOUR_CALM}, as Undertow ends one past its own limit of resets.
      */
     private void closeResetResponse(int streamId) {
         Http2HeadersStreamSinkChannel response = responses.remove(streamId);
-        boolean keptQueued = response != null && response.isOpen() && response.isReadyForFlush();
+        if (response == null || !response.isOpen() || !response.isReadyForFlush()
+                || !FlowControlWindows.spent(response, this)) {
+            return;
+        }
         IoUtils.safeClose(response);
-        if (keptQueued && guard.tooManyResetResponsesKept()) {
+        if (guard.tooManyResetResponsesKept()) {
             sendGoAway(ERROR_ENHANCE_YOUR_CALM);
         }
     }
