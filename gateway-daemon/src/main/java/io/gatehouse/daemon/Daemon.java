@@ -200,13 +200,19 @@ final class Daemon {
         for (int i = 0; i < configured.size(); i++) {
             ListenAddress listener = configured.get(i);
             long vhosts = config.vhosts().stream().filter(v -> config.listenersOf(v).contains(listener)).count();
-            String address = i < bound.size() ? format(bound.get(i)) : listener.toString();
+            // As the YAML writes it, "tls" or "h2c" included, so an operator sees which port speaks what.
+            String address = (i < bound.size() ? at(bound.get(i), listener.tls(), listener.h2c()) : listener).toString();
             LOG.info("listening on " + address + " (" + RouteReport.count((int) vhosts, "vhost") + ")");
         }
     }
 
     private static String format(InetSocketAddress address) {
+        return at(address, false, false).toString();
+    }
+
+    /** A bound address as a listener speaking {@code tls} or {@code h2c}: a configured port 0 is the real one. */
+    private static ListenAddress at(InetSocketAddress address, boolean tls, boolean h2c) {
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return new ListenAddress(host, address.getPort(), tls, h2c);
     }
 }

@@ -68,7 +68,7 @@ class CertificateReloadIT {
                     files: { root: %s }
                 """.formatted(port, first.certificate(), first.key(), root));
         daemon = DaemonProcess.startJar(dir, "run", config.toString());
-        daemon.awaitLog("listening on 127.0.0.1:" + port);
+        daemon.awaitLog("listening on 127.0.0.1:" + port + " tls (1 vhost)");
 
         try (SSLSocket before = connect()) {
             assertEquals(first.leaf().getSerialNumber(), servedSerial(before));
