@@ -21,10 +21,10 @@ import java.time.Duration;
  *       {@link BodyGate}, so a body refused part-way reaches the handler as a {@link RequestRejectedException} it
  *       can still answer, and the end of the exchange, so the conduit knows when a connection switched
  *       protocols; over HTTP/2 the count of requests in flight);</li>
- *   <li>handles {@code Expect: 100-continue} hop by hop, as nginx does: {@code 100 Continue} goes to the client when
+ *   <li>answers {@code Expect: 100-continue} itself, as nginx does: {@code 100 Continue} goes to the client when
  *       the body is first read (never when the request is answered without reading it, which then closes an
  *       HTTP/1.1 connection; over HTTP/2 see {@link Http2Continue}). The Expect header stays on the request
- *       (Undertow needs it to send the 100).</li>
+ *       (Undertow needs it to send the 100), so the backend gets it too, where nginx drops it.</li>
  * </ul>
  * It fails closed: an exchange on a connection without a guard (a wiring mistake, such as a conduit stacked over
  * the framing conduit) is answered 500 with a closed connection and never reaches the tree.
