@@ -61,8 +61,9 @@ class TlsAccessLogAndMetricsTest {
         return line;
     }
 
-    private long requests(String protocol) {
-        return registry.get(GatewayMeters.REQUESTS).tag("vhost", "site").tag("protocol", protocol).timer().count();
+    private long requests(String protocol, String tls) {
+        return registry.get(GatewayMeters.REQUESTS).tag("vhost", "site").tag("protocol", protocol).tag("tls", tls)
+                .timer().count();
     }
 
     @Test
@@ -72,7 +73,7 @@ class TlsAccessLogAndMetricsTest {
         assertTrue(output.endsWith("\n2 200"), output);
         String line = nextLine();
         assertTrue(line.endsWith(",\"protocol\":\"HTTP/2.0\",\"tls_version\":\"TLSv1.3\"}"), line);
-        assertEquals(1, requests("HTTP/2.0"));
+        assertEquals(1, requests("HTTP/2.0", "TLSv1.3"));
     }
 
     @Test
@@ -80,7 +81,7 @@ class TlsAccessLogAndMetricsTest {
         assertTrue(TlsClient.curl(ca, "a.test", tlsPort, "/", "--http1.1", "--tls-max", "1.2").endsWith("\n1.1 200"));
         String line = nextLine();
         assertTrue(line.endsWith(",\"protocol\":\"HTTP/1.1\",\"tls_version\":\"TLSv1.2\"}"), line);
-        assertEquals(1, requests("HTTP/1.1"));
+        assertEquals(1, requests("HTTP/1.1", "TLSv1.2"));
     }
 
     @Test
@@ -88,6 +89,7 @@ class TlsAccessLogAndMetricsTest {
         RawHttp.exchange(gateway.addresses().get(0), "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
         String line = nextLine();
         assertTrue(line.endsWith(",\"protocol\":\"HTTP/1.1\",\"tls_version\":null}"), line);
+        assertEquals(1, requests("HTTP/1.1", "none"));
     }
 
     @Test

@@ -207,7 +207,7 @@ class GatehouseDaemonIT {
         assertEquals(200, get(front, "a.test", "/").status());
         Response health = get(admin, "localhost", "/healthz");
         Response ready = get(admin, "localhost", "/readyz");
-        String counted = "gatehouse_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",protocol=\"HTTP/1.1\",route=\"any request\",status=\"2xx\",vhost=\"site\"} 1";
+        String counted = "gatehouse_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",protocol=\"HTTP/1.1\",route=\"any request\",status=\"2xx\",tls=\"none\",vhost=\"site\"} 1";
         Response metrics = metricsShowing(admin, counted);
         Response effective = get(admin, "localhost", "/config");
 

@@ -18,8 +18,9 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code gatehouse.requests}, a timer tagged {@code vhost}, {@code route}, {@code method}, {@code status}
  *       (the class, {@code 2xx}), {@code outcome} (Micrometer's names: {@code SUCCESS}, {@code CLIENT_ERROR}, …) and
- *       {@code protocol} ({@code HTTP/1.1}, {@code HTTP/2.0}; {@code -} for a refused request, never parsed),
- *       from the request's arrival at the gateway to the end of its response;</li>
+ *       {@code protocol} ({@code HTTP/1.1}, {@code HTTP/2.0}; {@code -} for a refused request, never parsed) and
+ *       {@code tls} (the connection's TLS version as the JDK names it, {@code TLSv1.3}, {@code TLSv1.2}; {@code none}
+ *       on a plain connection), from the request's arrival at the gateway to the end of its response;</li>
  *   <li>{@code gatehouse.bytes.in} and {@code gatehouse.bytes.out}, counters of body bytes per {@code vhost};</li>
  *   <li>for proxied requests, {@code gatehouse.upstream.requests} and {@code gatehouse.upstream.connect}, timers
  *       tagged {@code backend} and {@code outcome}, from the proxy's {@link UpstreamCall}.</li>
@@ -28,7 +29,11 @@ import java.util.function.Function;
  */
 public final class RequestMetrics implements HttpHandler {
 
-    private record RequestKey(String vhost, String route, String method, StatusClass status, String protocol) {
+    /** The {@code tls} tag of a request on a plain connection. */
+    static final String NO_TLS = "none";
+
+    private record RequestKey(String vhost, String route, String method, StatusClass status, String protocol,
+                              String tls) {
     }
 
     private record UpstreamKey(String backend, String outcome) {
@@ -76,7 +81,8 @@ public final class RequestMetrics implements HttpHandler {
     private void record(HttpServerExchange exchange, RequestFacts facts) {
         String vhost = ExchangeLabels.vhost(exchange);
         RequestKey key = new RequestKey(vhost, ExchangeLabels.route(exchange), ExchangeLabels.method(facts.method),
-                StatusClass.of(exchange.getStatusCode()), facts.protocol);
+                StatusClass.of(exchange.getStatusCode()), facts.protocol,
+                facts.tlsVersion == null ? NO_TLS : facts.tlsVersion);
         requests.computeIfAbsent(key, this::requestTimer).record(System.nanoTime() - facts.startNanos, TimeUnit.NANOSECONDS);
 
         Bytes counters = bytes.computeIfAbsent(vhost, this::bytesCounters);
@@ -102,6 +108,7 @@ public final class RequestMetrics implements HttpHandler {
                 .tag("status", key.status().tag())
                 .tag("outcome", key.status().outcome())
                 .tag("protocol", key.protocol())
+                .tag("tls", key.tls())
                 .register(registry);
     }
 
