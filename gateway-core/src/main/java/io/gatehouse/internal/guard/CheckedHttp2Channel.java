@@ -142,7 +142,7 @@ final class CheckedHttp2Channel extends Http2Channel {
     private void closeResetResponse(int streamId) {
         Http2HeadersStreamSinkChannel response = responses.remove(streamId);
         if (response == null || !response.isOpen() || !response.isReadyForFlush()
-                || !FlowControlWindows.spent(response, this)) {
+                || !HeldFrames.held(this, response)) {
             return;
         }
         IoUtils.safeClose(response);
