@@ -8,15 +8,18 @@ import io.undertow.protocols.http2.Http2Channel;
 import io.undertow.protocols.http2.Http2DataStreamSinkChannel;
 import io.undertow.protocols.http2.Http2HeadersStreamSinkChannel;
 import io.undertow.protocols.http2.Http2RstStreamStreamSourceChannel;
+import io.undertow.protocols.http2.Http2StreamSinkChannel;
 import io.undertow.protocols.http2.Http2StreamSourceChannel;
 import io.undertow.server.protocol.framed.FrameHeaderData;
 import io.undertow.connector.PooledByteBuffer;
+import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,6 +61,9 @@ final class CheckedHttp2Channel extends Http2Channel {
      * side: what a RST_STREAM from the client closes. Written on the IO thread, but a reset may be sent from any.
      */
     private final Map<Integer, Http2HeadersStreamSinkChannel> responses = new ConcurrentHashMap<>();
+    /** Each tracked response's close listener, made once: written in {@link #track}, it would be one per stream. */
+    private final ChannelListener<Channel> forgetResponse =
+            closed -> responses.remove(((Http2StreamSinkChannel) closed).getStreamId());
 
     /** {@code prefaceRead}: the client preface was already read off {@code connection} (h2c with prior knowledge). */
     CheckedHttp2Channel(StreamConnection connection, String protocol, ByteBufferPool buffers, PooledByteBuffer data,
@@ -153,10 +159,9 @@ final class CheckedHttp2Channel extends Http2Channel {
 
     /** Keeps {@code stream}'s response for a reset until it is sent whole or broken (its close listener). */
     private void track(Http2StreamSourceChannel stream) {
-        Integer id = stream.getStreamId();
         Http2HeadersStreamSinkChannel response = stream.getResponseChannel();
-        responses.put(id, response);
-        response.getCloseSetter().set(closed -> responses.remove(id));
+        responses.put(stream.getStreamId(), response);
+        response.getCloseSetter().set(forgetResponse);
     }
 
     /** A reset sent by the gateway (or by Undertow) ends the stream: its response is no longer kept for one. */

@@ -78,7 +78,7 @@ final class BouncyCastlePem {
         if (key == null) {
             throw PemFiles.noKey(file);
         }
-        if (!key.getAlgorithm().equals("RSA") && !key.getAlgorithm().equals("EC")) {
+        if (!PemFiles.KEY_ALGORITHMS.contains(key.getAlgorithm())) {
             throw new CertificateProblem(true, "the private key in " + file + " is " + key.getAlgorithm()
                     + "; give an RSA or EC (ECDSA) key");
         }

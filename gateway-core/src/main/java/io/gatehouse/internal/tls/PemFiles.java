@@ -32,7 +32,8 @@ import java.util.Optional;
  */
 final class PemFiles {
 
-    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC");
+    /** The key algorithms a TLS listener takes, the JDK's names; Bouncy Castle's reader holds keys to them too. */
+    static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC");
 
     private PemFiles() {
     }
