@@ -28,6 +28,10 @@ public final class GatewayMeters {
     public static final String BACKEND_UP = "gatehouse.backend.up";
     /** Gauge: seconds a backend has been marked out, 0 while it is not; tags backend, reason (failures, check). */
     public static final String BACKEND_MARKED_OUT = "gatehouse.backend.marked.out";
+    /** Gauge: connections to a backend, tags backend, state (active: opening or serving a request; idle: kept). */
+    public static final String BACKEND_CONNECTIONS = "gatehouse.backend.connections";
+    /** Gauge: requests waiting in the gateway for a connection to a backend, tag backend. */
+    public static final String BACKEND_QUEUED = "gatehouse.backend.queued";
     /** Counter: configuration reloads, tag result (success, failure). */
     public static final String CONFIG_RELOADS = "gatehouse.config.reloads";
     /** Gauge: when a certificate of the tls listeners expires, seconds since the epoch; tag certificate (its file). */

@@ -6,17 +6,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The per-backend gauges: {@code gatehouse.backend.up}, 1 while a backend is in rotation and 0 while it is marked
- * out; and {@code gatehouse.backend.marked.out}, how many seconds it has been marked out, once per {@link Reason}
- * (0 while it is not marked out for that reason). One set per backend URI lives as long as the gateway; it reads
- * whichever proxy most recently {@linkplain #track tracked} that backend, so a reload hands the series over to the
- * new configuration's proxy without a gap or a stale value, and a backend no configuration has any more reads NaN.
+ * out; {@code gatehouse.backend.marked.out}, how many seconds it has been marked out, once per {@link Reason}
+ * (0 while it is not marked out for that reason); {@code gatehouse.backend.connections}, its connections serving a
+ * request ({@code state=active}, opening ones included) and kept idle ({@code state=idle}); and
+ * {@code gatehouse.backend.queued}, the requests waiting in the gateway for a connection to it. One set per backend
+ * URI lives as long as the gateway. Health reads whichever proxy most recently {@linkplain #track tracked} that
+ * backend, so a reload hands the series over to the new configuration's proxy without a gap or a stale value, and a
+ * backend no configuration has any more reads NaN. Connections and queue are summed over every proxy tracking the
+ * backend (two vhosts' proxies to one backend, a reload's draining tree beside the new one), as they are all open
+ * against it; 0 once none is left.
  *
  * <p>Thread-safe: the gauges are read on the registry's scraping thread while a reload tracks new sources.
  */
@@ -50,10 +57,51 @@ public final class BackendGauges {
          * @return seconds, or 0 when it is not marked out for that reason
          */
         double secondsMarkedOut(Reason reason);
+
+        /**
+         * Connections to the backend opening or serving a request; read from the scraping thread.
+         *
+         * @return a count as of a moment
+         */
+        int activeConnections();
+
+        /**
+         * Connections to the backend kept idle for the next request; read from the scraping thread.
+         *
+         * @return a count as of a moment
+         */
+        int idleConnections();
+
+        /**
+         * Requests waiting in the gateway for a connection to the backend (its {@code maxConnections} all busy);
+         * read from the scraping thread.
+         *
+         * @return a count as of a moment
+         */
+        int queued();
+    }
+
+    /** The sources of one backend's gauges: the latest for its health, all of them for its connections. */
+    private static final class Sources {
+        final AtomicReference<Source> latest = new AtomicReference<>();
+        final Set<Source> all = ConcurrentHashMap.newKeySet();
+
+        double health(ToDoubleFunction<Source> value) {
+            Source now = latest.get();
+            return now == null ? Double.NaN : value.applyAsDouble(now);
+        }
+
+        double sum(ToIntFunction<Source> count) {
+            int sum = 0;
+            for (Source source : all) {
+                sum += count.applyAsInt(source);
+            }
+            return sum;
+        }
     }
 
     private final MeterRegistry registry;
-    private final ConcurrentMap<URI, AtomicReference<Source>> sources = new ConcurrentHashMap<>();
+    private final ConcurrentMap<URI, Sources> sources = new ConcurrentHashMap<>();
 
     /**
      * Public for the handler tree in {@code io.gatehouse}, which keeps one for the life of a gateway.
@@ -65,39 +113,49 @@ public final class BackendGauges {
     }
 
     /**
-     * Makes {@code source} the source of {@code backend}'s gauges, registering them the first time.
+     * Makes {@code source} the source of {@code backend}'s health gauges and adds its connections and queue to the
+     * backend's, registering the gauges the first time.
      *
      * @param backend the backend's URI, the {@code backend} tag
      * @param source  what the gauges read from now on
-     * @return a handle that gives the gauges up again, unless a newer proxy has taken them over since
+     * @return a handle that takes the source out again: its connections at once, its health unless a newer proxy
+     *         has taken the health gauges over since
      */
     public AutoCloseable track(URI backend, Source source) {
-        AtomicReference<Source> current = sources.computeIfAbsent(backend, uri -> {
-            AtomicReference<Source> fresh = new AtomicReference<>();
-            register(GatewayMeters.BACKEND_UP, "1 while the backend is in rotation, 0 while it is marked out", uri, null,
-                    fresh, s -> s.up() ? 1 : 0);
-            for (Reason reason : Reason.values()) {
-                register(GatewayMeters.BACKEND_MARKED_OUT, "How long the backend has been marked out for this reason, 0 while it is not",
-                        uri, reason, fresh, s -> s.secondsMarkedOut(reason));
-            }
-            return fresh;
-        });
-        current.set(source);
-        return () -> current.compareAndSet(source, null);
+        Sources current = sources.computeIfAbsent(backend, this::register);
+        current.all.add(source);
+        current.latest.set(source);
+        return () -> {
+            current.all.remove(source);
+            current.latest.compareAndSet(source, null);
+        };
     }
 
-    private void register(String name, String description, URI backend, Reason reason, AtomicReference<Source> source,
-                          ToDoubleFunction<Source> value) {
-        Gauge.Builder<AtomicReference<Source>> gauge = Gauge.builder(name, source, ref -> {
-                    Source now = ref.get();
-                    return now == null ? Double.NaN : value.applyAsDouble(now);
-                })
+    private Sources register(URI backend) {
+        Sources fresh = new Sources();
+        gauge(GatewayMeters.BACKEND_UP, "1 while the backend is in rotation, 0 while it is marked out", backend,
+                fresh, s -> s.health(source -> source.up() ? 1 : 0)).register(registry);
+        for (Reason reason : Reason.values()) {
+            gauge(GatewayMeters.BACKEND_MARKED_OUT, "How long the backend has been marked out for this reason, 0 while it is not",
+                    backend, fresh, s -> s.health(source -> source.secondsMarkedOut(reason)))
+                    .tag("reason", reason.tag()).baseUnit("seconds").register(registry);
+        }
+        // One description for both states: a registry such as Prometheus shows one per meter name.
+        String connections = "Connections to the backend: active (serving a request, or opening) or idle (kept for the next)";
+        gauge(GatewayMeters.BACKEND_CONNECTIONS, connections, backend, fresh, s -> s.sum(Source::activeConnections))
+                .tag("state", "active").baseUnit("connections").register(registry);
+        gauge(GatewayMeters.BACKEND_CONNECTIONS, connections, backend, fresh, s -> s.sum(Source::idleConnections))
+                .tag("state", "idle").baseUnit("connections").register(registry);
+        gauge(GatewayMeters.BACKEND_QUEUED, "Requests waiting in the gateway for a connection to the backend",
+                backend, fresh, s -> s.sum(Source::queued)).baseUnit("requests").register(registry);
+        return fresh;
+    }
+
+    private static Gauge.Builder<Sources> gauge(String name, String description, URI backend, Sources sources,
+                                                ToDoubleFunction<Sources> value) {
+        return Gauge.builder(name, sources, value)
                 .description(description)
                 .tag("backend", backend.toString())
                 .strongReference(true);
-        if (reason != null) {
-            gauge.tag("reason", reason.tag()).baseUnit("seconds");
-        }
-        gauge.register(registry);
     }
 }

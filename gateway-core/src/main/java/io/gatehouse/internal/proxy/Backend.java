@@ -37,6 +37,21 @@ final class Backend implements AutoCloseable, BackendGauges.Source {
     }
 
     @Override
+    public int activeConnections() {
+        return pool.active();
+    }
+
+    @Override
+    public int idleConnections() {
+        return pool.idle();
+    }
+
+    @Override
+    public int queued() {
+        return pool.waiting();
+    }
+
+    @Override
     public void close() {
         pool.close();
     }

@@ -175,13 +175,41 @@ final class BackendPool implements AutoCloseable {
         }
     }
 
-    /** @return the requests waiting in the server's queue, over every pool of it; 0 without {@link #slots} */
+    /**
+     * Connections of this pool opening or serving a request, over every IO thread. For the gauges: callable from any
+     * thread, a count as of a moment, not locked against the IO threads.
+     */
+    int active() {
+        int active = 0;
+        for (PerThread pool : threads.values()) {
+            active += Math.max(0, pool.open - pool.idleCount);
+        }
+        return active;
+    }
+
+    /** Connections of this pool kept idle for the next request, over every IO thread; from any thread, as {@link #active}. */
+    int idle() {
+        int idle = 0;
+        for (PerThread pool : threads.values()) {
+            idle += pool.idleCount;
+        }
+        return idle;
+    }
+
+    /**
+     * Requests of this pool waiting for a connection, over every IO thread (with {@link #slots}, its share of the
+     * server's queue); from any thread, as {@link #active}.
+     */
     int waiting() {
         if (slots == null) {
-            return 0;
+            int waiting = 0;
+            for (PerThread pool : threads.values()) {
+                waiting += pool.waitingCount;
+            }
+            return waiting;
         }
         synchronized (slots) {
-            return slots.queue.size();
+            return (int) slots.queue.stream().filter(waiter -> waiter.pool.of(this)).count();
         }
     }
 
@@ -226,9 +254,20 @@ final class BackendPool implements AutoCloseable {
          * others with {@link #slots}, to see which thread holds how many.
          */
         volatile int open;
+        /** {@code idle.size()} and {@code waiting.size()} as of their last change, for the gauges on other threads. */
+        volatile int idleCount;
+        volatile int waitingCount;
 
         PerThread(XnioIoThread thread) {
             this.thread = thread;
+        }
+
+        boolean of(BackendPool pool) {
+            return BackendPool.this == pool;
+        }
+
+        private void countWaiting() {
+            waitingCount = waiting.size();
         }
 
         BackendConnection pollIdle() {
@@ -245,6 +284,7 @@ final class BackendPool implements AutoCloseable {
 
         /** A connection left {@link #idle}: taken, or closed. Under {@link #idleLock}. */
         private void leftIdle() {
+            idleCount = idle.size();
             if (slots != null) {
                 slots.idle--;
                 if (idle.isEmpty()) {
@@ -260,8 +300,9 @@ final class BackendPool implements AutoCloseable {
                 connection.close();
                 return;
             }
-            waiting.pollFirst();
             if (waiter != null) {
+                waiting.pollFirst();
+                countWaiting();
                 waiter.timer.remove();
                 waiter.lease.connected(connection, true);
             } else if (idle.size() >= maxIdle) {
@@ -276,6 +317,7 @@ final class BackendPool implements AutoCloseable {
         private void keepIdle(BackendConnection connection) {
             connection.idleSince = System.nanoTime();
             idle.addFirst(connection);
+            idleCount = idle.size();
         }
 
         private void sweepIdleLater() {
@@ -430,10 +472,12 @@ final class BackendPool implements AutoCloseable {
             Waiter waiter = new Waiter(this, lease, fresh);
             waiter.timer = WorkerUtils.executeAfter(thread, () -> {
                 if (waiting.remove(waiter)) {
+                    countWaiting();
                     lease.failed(Failure.BUSY, "no connection free within " + connectTimeoutMillis + "ms");
                 }
             }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
             waiting.addLast(waiter);
+            countWaiting();
         }
 
         /** A slot was freed: a waiting request may open a connection in it. */
@@ -444,6 +488,7 @@ final class BackendPool implements AutoCloseable {
                 return;
             }
             Waiter waiter = waiting.pollFirst();
+            countWaiting();
             if (waiter != null && !closed) {
                 waiter.timer.remove();
                 connect(waiter.lease);
@@ -529,6 +574,7 @@ final class BackendPool implements AutoCloseable {
             BackendConnection[] toClose;
             List<Waiter> failing = new ArrayList<>(waiting);
             waiting.clear();
+            countWaiting();
             synchronized (idleLock) {
                 // Closing fires the close listener, which edits idle: close a copy.
                 toClose = idle.toArray(BackendConnection[]::new);

@@ -250,19 +250,6 @@ public final class ReverseProxy implements HttpHandler, AutoCloseable {
         return backend(backend);
     }
 
-    /**
-     * How many requests wait in the gateway for a connection to the FastCGI server {@code backend}, over every pool
-     * and IO thread that uses it ({@code fastcgi.maxConnections}); always 0 for an HTTP backend, whose queues are
-     * per IO thread.
-     *
-     * @param backend one of {@link #backends()}
-     * @return the requests waiting now
-     * @throws IllegalArgumentException when {@code backend} is not one of this proxy's
-     */
-    public int waiting(URI backend) {
-        return backend(backend).pool.waiting();
-    }
-
     private Backend backend(URI uri) {
         for (Backend candidate : backends) {
             if (candidate.uri.equals(uri)) {

@@ -141,10 +141,10 @@ class PhpFastCgiQueueTest {
     /** Waits until {@code count} requests wait in the gateway for a connection. */
     private static void awaitWaiting(PhpSite site, int count) throws InterruptedException {
         URI server = site.scripts().backends().get(0);
-        for (int i = 0; i < 1000 && site.scripts().waiting(server) < count; i++) {
+        for (int i = 0; i < 1000 && site.scripts().gaugeSource(server).queued() < count; i++) {
             Thread.sleep(10);
         }
-        assertEquals(count, site.scripts().waiting(server), "requests waiting in the gateway");
+        assertEquals(count, site.scripts().gaugeSource(server).queued(), "requests waiting in the gateway");
     }
 
     /** A relay in front of a php-cgi of its own, with two workers. */

@@ -2,6 +2,7 @@ package io.gatehouse.internal.observe;
 
 import io.gatehouse.GatewayMeters;
 import io.gatehouse.Gateway;
+import io.gatehouse.GatewayOptions;
 import io.gatehouse.ListenerBindException;
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.RawBackend;
@@ -13,7 +14,11 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.DoubleSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,6 +87,105 @@ class BackendGaugesTest {
                 assertThrows(ListenerBindException.class, () -> gateway.reload(unbindable));
 
                 assertEquals(1.0, up(registry, live.port()), "the old configuration still serves this backend");
+            } finally {
+                gateway.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    private static double connections(SimpleMeterRegistry registry, int port, String state) {
+        return registry.get(GatewayMeters.BACKEND_CONNECTIONS).tag("backend", "http://127.0.0.1:" + port)
+                .tag("state", state).gauge().value();
+    }
+
+    private static double queued(SimpleMeterRegistry registry, int port) {
+        return registry.get(GatewayMeters.BACKEND_QUEUED).tag("backend", "http://127.0.0.1:" + port).gauge().value();
+    }
+
+    /** Waits (10 s at most) until the gauge reads {@code expected}: the pool changes on its IO thread, after the event. */
+    private static void awaitGauge(double expected, DoubleSupplier gauge, String what) throws InterruptedException {
+        for (int i = 0; i < 1000 && gauge.getAsDouble() != expected; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, gauge.getAsDouble(), what);
+    }
+
+    @Test
+    void connectionsServingWaitingAndKeptReadWhatThePoolHolds() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CountDownLatch answer = new CountDownLatch(1);
+        try (RawBackend held = RawBackend.with(socket -> {
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RawBackend.answer(socket, RawBackend.OK);
+        })) {
+            GatewayConfig config = GatewayConfig.builder()
+                    .listen("127.0.0.1:0")
+                    .vhost(v -> v.hosts("app.test").proxy(p -> p.backend("http://127.0.0.1:" + held.port()).maxConnections(1).queue(5)))
+                    .build();
+            // One IO thread: maxConnections counts per IO thread.
+            Gateway gateway = Gateway.start(config, GatewayOptions.builder().meterRegistry(registry).ioThreads(1).build());
+            try (Socket first = new Socket(); Socket second = new Socket()) {
+                InetSocketAddress address = gateway.addresses().get(0);
+                int port = held.port();
+                assertEquals(0.0, connections(registry, port, "active"));
+                assertEquals(0.0, connections(registry, port, "idle"));
+                assertEquals(0.0, queued(registry, port));
+
+                String request = "GET / HTTP/1.1\r\nHost: app.test\r\n\r\n";
+                first.connect(address);
+                first.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                held.next();
+                second.connect(address);
+                second.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                awaitGauge(1.0, () -> queued(registry, port), "the second request waits for the only connection");
+                assertEquals(1.0, connections(registry, port, "active"), "the first request's connection");
+                assertEquals(0.0, connections(registry, port, "idle"));
+
+                answer.countDown();
+                assertEquals(200, RawHttp.read(first).status());
+                assertEquals(200, RawHttp.read(second).status());
+                awaitGauge(1.0, () -> connections(registry, port, "idle"), "the connection kept for the next request");
+                assertEquals(0.0, connections(registry, port, "active"));
+                assertEquals(0.0, queued(registry, port));
+            } finally {
+                gateway.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void twoProxiesToOneBackendAddTheirConnectionsUp() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RawBackend live = RawBackend.answering(RawBackend.OK)) {
+            String backend = "http://127.0.0.1:" + live.port();
+            GatewayConfig config = GatewayConfig.builder()
+                    .listen("127.0.0.1:0")
+                    .vhost(v -> v.hosts("a.test").proxy(p -> p.backend(backend)))
+                    // Another pool setting: another proxy, with a pool of its own, to the same backend.
+                    .vhost(v -> v.hosts("b.test").proxy(p -> p.backend(backend).connections(7)))
+                    .build();
+            Gateway gateway = Gateway.start(config, registry);
+            try {
+                InetSocketAddress address = gateway.addresses().get(0);
+                for (String host : new String[] {"a.test", "b.test"}) {
+                    assertEquals(200, RawHttp.exchange(address, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").status());
+                }
+                awaitGauge(2.0, () -> connections(registry, live.port(), "idle"), "one kept connection per proxy");
+                assertEquals(0.0, connections(registry, live.port(), "active"));
+
+                gateway.reload(GatewayConfig.builder()
+                        .listen("127.0.0.1:0")
+                        .vhost(v -> v.hosts("a.test").proxy(p -> p.backend(backend)))
+                        .build());
+                awaitGauge(0.0, () -> connections(registry, live.port(), "idle"),
+                        "the old configuration's connections, closed once it drained; the new one has none yet");
+                assertEquals(200, RawHttp.exchange(address, "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n").status());
+                awaitGauge(1.0, () -> connections(registry, live.port(), "idle"), "the new configuration's kept connection");
+                assertEquals(1.0, up(registry, live.port()));
             } finally {
                 gateway.stop(Duration.ofSeconds(5));
             }
