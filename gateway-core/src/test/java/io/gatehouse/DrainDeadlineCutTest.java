@@ -5,6 +5,7 @@ import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.testing.Latches;
 import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.RawBackend;
+import io.gatehouse.testing.RawHttp2;
 import io.gatehouse.testing.UnusedPort;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -84,6 +85,26 @@ class DrainDeadlineCutTest {
             assertFalse(gateway.stop(SHORT_DRAIN), "the response was still coming at the deadline");
 
             readToTheClose(client.getInputStream());
+        }
+        assertLoggedAndCountedAsCut("GET /stream", "the stop's drain deadline during the response");
+    }
+
+    /** Over HTTP/2 the cut closes the whole connection, whose streams carry the listener's mark all the same. */
+    @Test
+    void anHttp2ResponseCutAtTheStopsDrainDeadlineIsLoggedAndCountedAsTheDeadlines() throws Exception {
+        gateway = Gateway.start(config("127.0.0.1:0 h2c", SHORT_DRAIN), registry);
+        try (RawHttp2 h2 = RawHttp2.connect(gateway.addresses().get(0))) {
+            h2.headers(1, true, RawHttp2.get("app.test", "/stream"));
+            RawHttp2.Frame frame;
+            do {
+                frame = h2.read();
+            } while (frame.type() != RawHttp2.DATA || frame.stream() != 1);
+
+            assertFalse(gateway.stop(SHORT_DRAIN), "the response was still coming at the deadline");
+
+            while (h2.read() != null) {
+                // what was relayed before the close
+            }
         }
         assertLoggedAndCountedAsCut("GET /stream", "the stop's drain deadline during the response");
     }
