@@ -1,5 +1,7 @@
 package io.gatehouse;
 
+import io.gatehouse.internal.xnio.PrivateAccess;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -13,7 +15,8 @@ import java.nio.ByteBuffer;
  * while the memory stays resident.
  *
  * <p>Only for a buffer nobody holds any more: touching it afterwards reads or writes freed memory. Where this JDK does
- * not allow it ({@code sun.misc.Unsafe.invokeCleaner} not reachable), the buffer is left to the collector. Reached by
+ * not allow it ({@code sun.misc.Unsafe.invokeCleaner} not reachable), the buffer is left to the collector, which is
+ * said once, at DEBUG ({@link PrivateAccess}). Reached by
  * reflection: naming {@code sun.misc.Unsafe} in the source is a warning javac and javadoc cannot be told to drop.
  */
 final class DirectMemory {
@@ -39,16 +42,15 @@ final class DirectMemory {
 
     /** {@code theUnsafe.invokeCleaner(ByteBuffer)}, bound to the instance; null where the JDK does not let us. */
     private static MethodHandle invokeCleaner() {
-        try {
-            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-            Field field = unsafeClass.getDeclaredField("theUnsafe");
-            field.setAccessible(true);
-            Object unsafe = field.get(null);
-            return MethodHandles.lookup()
-                    .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
-                    .bindTo(unsafe);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return PrivateAccess.find(DirectMemory.class, "the JDK's sun.misc.Unsafe.invokeCleaner",
+                "direct buffers the pool gives up are freed by the collector, not at once", () -> {
+                    Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                    Field field = unsafeClass.getDeclaredField("theUnsafe");
+                    field.setAccessible(true);
+                    Object unsafe = field.get(null);
+                    return MethodHandles.lookup()
+                            .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+                            .bindTo(unsafe);
+                });
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.config.GatewayConfig;
 import io.gatehouse.config.ListenAddress;
+import io.gatehouse.internal.http.DrainCut;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -393,7 +394,7 @@ public final class Gateway implements AutoCloseable {
         all.forEach(Listener::stopAccepting);
         boolean drained = generations.closeAfter(
                 CompletableFuture.allOf(all.stream().map(Listener::drained).toArray(CompletableFuture[]::new)), deadline);
-        all.forEach(Listener::closeConnections);
+        all.forEach(listener -> listener.closeConnectionsAt(DrainCut.Deadline.STOP));
         if (ownsWorker) {
             shared.worker().shutdownNow();
         }
@@ -417,7 +418,7 @@ public final class Gateway implements AutoCloseable {
         removing.add(listener);
         listener.stopAccepting();
         generations.afterDrain(listener.drained(), deadline, drainedInTime -> {
-            listener.closeConnections();
+            listener.closeConnectionsAt(DrainCut.Deadline.RELOAD);
             serving.release();
             removing.remove(listener);
             LOG.log(Level.DEBUG, "closed listener " + listener.address() + (drainedInTime ? "" : " at the drain deadline"));

@@ -6,6 +6,7 @@ import io.gatehouse.internal.guard.FrontDoor;
 import io.gatehouse.internal.guard.Http2Door;
 import io.gatehouse.internal.guard.PriorKnowledge;
 import io.gatehouse.internal.guard.RefusedRequests;
+import io.gatehouse.internal.http.DrainCut;
 import io.gatehouse.internal.observe.ConnectionMetrics;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.gatehouse.internal.tls.HandshakeSettings;
@@ -40,8 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Closing is two steps, for a graceful stop and for a listener a reload removes alike:
  * {@link #stopAccepting()} closes the accepting socket and answers requests that still arrive on open connections
- * with 503 and {@code Connection: close}; in-flight requests go on. {@link #closeConnections()} then closes
- * whatever is left.
+ * with 503 and {@code Connection: close}; in-flight requests go on. {@link #closeConnectionsAt} then closes
+ * whatever is left at the drain's deadline, telling the requests it cuts so ({@link DrainCut}).
  */
 final class Listener {
 
@@ -96,6 +97,8 @@ final class Listener {
     /** What a TLS connection accepted now handshakes with: the current generation's certificates; null if plain. */
     private volatile HandshakeSettings handshakes;
     private final GenerationGate gate;
+    /** Tells the requests of this listener whether a drain deadline closed their connections. */
+    private final DrainCut drainCut = new DrainCut();
     private AcceptingChannel<StreamConnection> acceptor;
     private InetSocketAddress bound;
     private ConnectionMetrics metrics;
@@ -306,6 +309,15 @@ final class Listener {
         return gate.drained();
     }
 
+    /**
+     * Closes every connection still open at {@code deadline}, as {@link #closeConnections()} does; the requests it
+     * cuts are logged and counted as cut at that deadline, not as clients gone.
+     */
+    void closeConnectionsAt(DrainCut.Deadline deadline) {
+        drainCut.cut(deadline);
+        closeConnections();
+    }
+
     /** Closes every connection still open, each on its own IO thread, and removes the listener's gauge. */
     void closeConnections() {
         connections.closeConnections();
@@ -326,6 +338,7 @@ final class Listener {
      * request's own status.
      */
     private void admitRequest(HttpServerExchange exchange) throws Exception {
+        drainCut.carry(exchange);
         if (closing && RefusedRequests.isRefused(exchange)) {
             // Answered by the tree with the refusal's own status, logged and counted, rather than the drain's 503;
             // it reaches no backend, so there is nothing for the drain to wait for. (While open, it goes through

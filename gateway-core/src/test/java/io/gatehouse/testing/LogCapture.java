@@ -2,6 +2,8 @@ package io.gatehouse.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -40,6 +42,30 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return records.stream().map(LogRecord::getMessage).toList();
     }
 
+    /**
+     * Waits up to 10 s for a message {@code wanted} accepts, logged before this call or during it; fails the test when
+     * none comes.
+     *
+     * @return that message
+     */
+    public String awaitMessage(Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (this) {
+            while (true) {
+                for (String message : messages()) {
+                    if (wanted.test(message)) {
+                        return message;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no such message logged; logged: " + messages());
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
+
     /** Fails with the first record at SEVERE (an ERROR through jboss-logging) or carrying a stack trace. */
     public void assertNoErrorNorStackTrace() {
         records.stream().filter(record -> record.getThrown() != null || record.getLevel() == Level.SEVERE)
@@ -52,6 +78,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord record) {
         records.add(record);
+        synchronized (this) {
+            notifyAll();
+        }
     }
 
     @Override

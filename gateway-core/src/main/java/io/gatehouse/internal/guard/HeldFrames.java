@@ -1,5 +1,6 @@
 package io.gatehouse.internal.guard;
 
+import io.gatehouse.internal.xnio.PrivateAccess;
 import io.undertow.server.protocol.framed.AbstractFramedChannel;
 
 import java.lang.invoke.MethodHandles;
@@ -13,7 +14,7 @@ import java.util.Deque;
  * the last of a window waits for the socket with the window at 0.
  *
  * <p>Where Undertow is another version without that field, every answer is "not held" ({@code false}): the caller then
- * does what Undertow alone would do.
+ * does what Undertow alone would do, which is said once, at DEBUG ({@link PrivateAccess}).
  */
 final class HeldFrames {
 
@@ -36,11 +37,10 @@ final class HeldFrames {
     }
 
     private static VarHandle heldFrames() {
-        try {
-            return MethodHandles.privateLookupIn(AbstractFramedChannel.class, MethodHandles.lookup())
-                    .findVarHandle(AbstractFramedChannel.class, "heldFrames", Deque.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return PrivateAccess.find(HeldFrames.class, "Undertow's AbstractFramedChannel.heldFrames",
+                "reset HTTP/2 streams waiting for a flow-control window are left to Undertow, which keeps each such "
+                        + "request until its connection closes",
+                () -> MethodHandles.privateLookupIn(AbstractFramedChannel.class, MethodHandles.lookup())
+                        .findVarHandle(AbstractFramedChannel.class, "heldFrames", Deque.class));
     }
 }

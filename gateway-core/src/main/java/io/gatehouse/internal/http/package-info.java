@@ -6,7 +6,8 @@
  * {@link io.gatehouse.internal.http.HttpSyntax} holds the RFC 9110/9112 byte classes the request guard and the
  * backend response parser check against; {@link io.gatehouse.internal.http.HeaderNames} compares header names as
  * CGI backends see them; {@link io.gatehouse.internal.http.PathSegments} removes dot segments for the route matcher
- * and the file server; {@link io.gatehouse.internal.http.ProxyTarget} carries the target a route chose to the proxy.
- * All of it is stateless and safe to call from any IO or worker thread.
+ * and the file server; {@link io.gatehouse.internal.http.ProxyTarget} carries the target a route chose to the proxy,
+ * and {@link io.gatehouse.internal.http.DrainCut} tells it that a listener closed its connections at a drain deadline.
+ * All of it is safe to call from any IO or worker thread; only a {@code DrainCut} holds state, its listener's.
  */
 package io.gatehouse.internal.http;

@@ -27,6 +27,12 @@ public final class UpstreamCall {
     public static final String TIMEOUT = "TIMEOUT";
     /** Outcome of a call whose connection broke: before the response head, or while relaying the response. */
     public static final String IO_ERROR = "IO_ERROR";
+    /**
+     * Outcome of a call cut by the gateway itself: a stop's or a reload's drain deadline passed while the call was
+     * still under way (waiting for the backend, or relaying a body still coming), and the gateway closed its client
+     * connection.
+     */
+    public static final String DRAIN_DEADLINE = "DRAIN_DEADLINE";
 
     private static final AttachmentKey<UpstreamCall> KEY = AttachmentKey.create(UpstreamCall.class);
 
@@ -89,14 +95,10 @@ public final class UpstreamCall {
      * @param answered the status the client got, or 0
      */
     public void failed(int answered) {
-        if (failure != null) {
-            return;
-        }
-        endNanos = System.nanoTime();
         if (connectedNanos == 0) {
-            failure = answered == 503 ? BUSY : CONNECT_ERROR;
+            failedAs(answered == 503 ? BUSY : CONNECT_ERROR);
         } else {
-            failure = answered == 504 && status == 0 ? TIMEOUT : IO_ERROR;
+            failedAs(answered == 504 && status == 0 ? TIMEOUT : IO_ERROR);
         }
     }
 
@@ -105,9 +107,22 @@ public final class UpstreamCall {
      * {@link #TIMEOUT}, as a response head that never came is. Only the first failure counts.
      */
     public void timedOut() {
+        failedAs(TIMEOUT);
+    }
+
+    /**
+     * The gateway closed the client connection at a drain deadline while the call was under way: a
+     * {@link #DRAIN_DEADLINE}, neither the backend's failure nor the client's. Only the first failure counts.
+     */
+    public void cutAtDrainDeadline() {
+        failedAs(DRAIN_DEADLINE);
+    }
+
+    /** Ends the call with {@code outcome}, unless it failed already. */
+    private void failedAs(String outcome) {
         if (failure == null) {
             endNanos = System.nanoTime();
-            failure = TIMEOUT;
+            failure = outcome;
         }
     }
 
@@ -149,7 +164,7 @@ public final class UpstreamCall {
 
     /**
      * How the call went: Micrometer's outcome of the backend's status ({@code SUCCESS}, {@code CLIENT_ERROR} …), or
-     * one of {@link #CONNECT_ERROR}, {@link #BUSY}, {@link #TIMEOUT}, {@link #IO_ERROR}.
+     * one of {@link #CONNECT_ERROR}, {@link #BUSY}, {@link #TIMEOUT}, {@link #IO_ERROR}, {@link #DRAIN_DEADLINE}.
      */
     String outcome() {
         return failure != null ? failure : StatusClass.of(status).outcome();

@@ -32,8 +32,8 @@ import java.util.Arrays;
  * <p>Reports, as {@link UpstreamCodec} orders them: {@code brokeBeforeResponse} when writing fails or the server
  * closes before a whole CGI head; {@code badResponse} for a malformed record or head, a head over 64 KiB (lighttpd's
  * limit), a request ended without any head, or a failure after the head before anything went to the client;
- * {@code responseBroke} when the server closes, or the client goes away, once the response is on its way (but
- * {@code clientWentAwayAfterTheBackend} for a client gone after {@code FCGI_END_REQUEST} was read);
+ * {@code responseBroke} when the server closes once the response is on its way, {@code clientWentAwayBeforeTheBackend}
+ * when the client goes away then ({@code clientWentAwayAfterTheBackend} once {@code FCGI_END_REQUEST} was read);
  * {@code awaitingBody} and {@code awaitingClient} when the body's relay pauses for the server or for the client. A
  * connection is {@link #reusable()} after an {@code FCGI_END_REQUEST} that completed the request, when the whole
  * request was sent and nothing came after the end, whether or not the client stayed to take all of the response.

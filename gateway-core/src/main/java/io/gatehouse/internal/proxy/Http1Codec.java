@@ -45,8 +45,9 @@ import java.nio.channels.Channel;
  *   <li>{@code badResponse}: a malformed head ({@link ResponseHead}), one larger than the buffer (16 KiB, as
  *       nginx's {@code proxy_buffer_size} "too big header"), ambiguous framing, or a 101 the client did not ask
  *       for;</li>
- *   <li>{@code responseBroke}: the client's socket failed before the whole response was read, or the backend broke
- *       off the body (closed before the end of its Content-Length, a broken chunk), after the head went out;</li>
+ *   <li>{@code responseBroke}: the backend broke off the body (closed before the end of its Content-Length, a broken
+ *       chunk), after the head went out;</li>
+ *   <li>{@code clientWentAwayBeforeTheBackend}: the client's socket failed before the whole response was read;</li>
  *   <li>{@code clientWentAwayAfterTheBackend}: the client's socket failed once the whole response was read;</li>
  *   <li>{@code awaitingBody}, {@code awaitingClient}: the body's relay pauses for the backend, or for the client
  *       (the read timeout runs only in the first).</li>

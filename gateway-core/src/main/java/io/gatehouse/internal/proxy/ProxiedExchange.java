@@ -1,6 +1,7 @@
 package io.gatehouse.internal.proxy;
 
 import io.gatehouse.internal.guard.RequestRejectedException;
+import io.gatehouse.internal.http.DrainCut;
 import io.gatehouse.internal.http.ErrorResponses;
 import io.gatehouse.internal.observe.UpstreamCall;
 import io.undertow.server.Connectors;
@@ -55,6 +56,11 @@ import java.util.BitSet;
  *       {@link UpstreamCodec#reusable() reusable}, else closed (a switched one belongs to its relay).</li>
  * </ol>
  * The client going away before an answer settles the request too (logged, no strike, no retry).
+ *
+ * <p>The gateway closing the client connection itself, at a stop's or a reload's drain deadline ({@link DrainCut}),
+ * looks to the relay like a client gone: each departure above is then logged as cut at that deadline instead
+ * ("cut at the stop's drain deadline during the response"), and a call the cut broke (the backend not yet done)
+ * counts as {@link io.gatehouse.internal.observe.UpstreamCall#DRAIN_DEADLINE}, not as the client's {@code IO_ERROR}.
  *
  * <p>Every method runs on the exchange's IO thread, which is also the pool's and the connection's.
  */
@@ -171,10 +177,23 @@ final class ProxiedExchange extends DeadlineQueue.Entry
      */
     private void clientWentAway() {
         phase = Phase.SETTLED;
+        DrainCut.Deadline cut = DrainCut.of(exchange);
         if (call != null) {
+            clientSideClosed(cut);
+        }
+        forwarder.log.failure(exchange, backendUri(), 0, ProxyLog.closed(cut, ProxyLog.BEFORE_THE_RESPONSE));
+    }
+
+    /**
+     * Counts the call as broken by its client connection's close: cut at {@code deadline} by the gateway, or, when
+     * that is null, broken by the client ({@code IO_ERROR}).
+     */
+    private void clientSideClosed(DrainCut.Deadline deadline) {
+        if (deadline != null) {
+            call.cutAtDrainDeadline();
+        } else {
             call.failed(0);
         }
-        forwarder.log.failure(exchange, backendUri(), 0, "client went away before the response");
     }
 
     /**
@@ -188,12 +207,13 @@ final class ProxiedExchange extends DeadlineQueue.Entry
      */
     private void clientWentAwayDuringTheRelay(UpstreamCodec.Relay relay) {
         phase = Phase.SETTLED;
+        DrainCut.Deadline cut = DrainCut.of(exchange);
         URI blamed = null;
         if (relay == UpstreamCodec.Relay.CUT_SHORT) {
-            call.failed(0);
+            clientSideClosed(cut);
             blamed = backendUri();
         }
-        forwarder.log.failure(exchange, blamed, 0, ProxyLog.CLIENT_WENT_AWAY);
+        forwarder.log.failure(exchange, blamed, 0, ProxyLog.closed(cut, ProxyLog.DURING_THE_RESPONSE));
     }
 
     // --- Pick ---
@@ -385,11 +405,20 @@ final class ProxiedExchange extends DeadlineQueue.Entry
 
     @Override
     public void requestBodyFailed(IOException failure) {
+        int status = RequestRejectedException.statusOf(failure);
+        DrainCut.Deadline cut = status == 0 && phase != Phase.SETTLED ? DrainCut.of(exchange) : null;
+        if (cut != null) {
+            // The gateway closed the client connection at a drain deadline, which broke the body off. The first
+            // failure counted is the call's outcome: the count of abort or fail is then ignored.
+            call.cutAtDrainDeadline();
+        }
         if (phase.answering()) {
-            abort("client request body failed: " + ProxyLog.describe(failure));
+            abort(cut != null ? ProxyLog.closed(cut, ProxyLog.DURING_THE_RESPONSE)
+                    : "client request body failed: " + ProxyLog.describe(failure));
+        } else if (cut != null) {
+            fail(0, ProxyLog.closed(cut, ProxyLog.BEFORE_THE_RESPONSE));
         } else {
             // A body the guard refused (400, 413...) is answered; a client that went away is not.
-            int status = RequestRejectedException.statusOf(failure);
             fail(status, status == 0 ? "client aborted the request body: " + ProxyLog.describe(failure)
                     : "request body refused: " + ProxyLog.describe(failure));
         }
@@ -487,9 +516,29 @@ final class ProxiedExchange extends DeadlineQueue.Entry
             return;
         }
         phase = Phase.SETTLED;
-        forwarder.log.failure(exchange, null, 0, ProxyLog.clientWentAway(failure));
+        forwarder.log.failure(exchange, null, 0, departure(failure));
         releaseConnection();
         closeClient();
+    }
+
+    /**
+     * The client went away while more of the body was to come from the backend: the relay is broken, as when the
+     * backend breaks it, but counted as the client's ({@code IO_ERROR}) or as the drain deadline's that closed the
+     * client connection.
+     */
+    @Override
+    public void clientWentAwayBeforeTheBackend(IOException failure) {
+        if (phase.answering() && DrainCut.of(exchange) != null) {
+            // The first failure counted is the call's outcome: abort's own count is then ignored.
+            call.cutAtDrainDeadline();
+        }
+        abort(departure(failure));
+    }
+
+    /** The reason logged for a client connection found closed by {@code failure} during the response. */
+    private String departure(IOException failure) {
+        DrainCut.Deadline cut = DrainCut.of(exchange);
+        return cut != null ? ProxyLog.closed(cut, ProxyLog.DURING_THE_RESPONSE) : ProxyLog.clientWentAway(failure);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gatehouse.internal.proxy;
 
+import io.gatehouse.internal.http.DrainCut;
 import io.gatehouse.internal.observe.RepeatedEvents;
 import io.undertow.server.HttpServerExchange;
 
@@ -77,8 +78,22 @@ final class ProxyLog {
         }
     }
 
+    /** When a client connection closed: before the backend's response head reached the client. */
+    static final String BEFORE_THE_RESPONSE = "before the response";
+    /** When a client connection closed: while the backend's response was written to the client. */
+    static final String DURING_THE_RESPONSE = "during the response";
+
     /** The reason logged for a client gone while its response was written to it, when nothing more is known. */
-    static final String CLIENT_WENT_AWAY = "client went away during the response";
+    static final String CLIENT_WENT_AWAY = "client went away " + DURING_THE_RESPONSE;
+
+    /**
+     * The reason logged for a request whose client connection closed {@code when} ({@link #BEFORE_THE_RESPONSE},
+     * {@link #DURING_THE_RESPONSE}): the gateway's own cut at {@code deadline} ("cut at the stop's drain deadline
+     * during the response"), or, when that is null, the client's departure, nothing more being known.
+     */
+    static String closed(DrainCut.Deadline deadline, String when) {
+        return (deadline != null ? "cut at " + deadline : "client went away") + " " + when;
+    }
 
     /** The reason logged for a client gone while its response was written to it, from what the write threw. */
     static String clientWentAway(IOException failure) {

@@ -1,5 +1,6 @@
 package io.gatehouse.internal.proxy;
 
+import io.gatehouse.internal.xnio.PrivateAccess;
 import jdk.net.ExtendedSocketOptions;
 import org.xnio.StreamConnection;
 
@@ -23,7 +24,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>XNIO keeps the {@link SocketChannel} of its TCP connections to itself; it is found once by reflection. Where
  * that or the option is unavailable (another XNIO, another OS, a Unix socket, which has no acknowledgements), this
- * does nothing: the responses are only slower. Thread-safe.
+ * does nothing: the responses are only slower (a missing channel is said once, at DEBUG: {@link PrivateAccess}).
+ * Thread-safe.
  */
 final class QuickAck {
 
@@ -57,12 +59,13 @@ final class QuickAck {
     }
 
     private static MethodHandle socketChannelAccess() {
-        try {
-            Method method = Class.forName(XNIO_TCP_CONNECTION).getDeclaredMethod("getChannel");
-            method.setAccessible(true);
-            return MethodHandles.lookup().unreflect(method);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return PrivateAccess.find(QuickAck.class, "XNIO's NioSocketStreamConnection.getChannel()",
+                "TCP_QUICKACK is not set on backend connections, so a FastCGI response may wait up to 40 ms for "
+                        + "a delayed acknowledgement",
+                () -> {
+                    Method method = Class.forName(XNIO_TCP_CONNECTION).getDeclaredMethod("getChannel");
+                    method.setAccessible(true);
+                    return MethodHandles.lookup().unreflect(method);
+                });
     }
 }

@@ -63,7 +63,7 @@ interface UpstreamCodec {
      */
     static void clientWentAway(Listener listener, IOException failure) {
         if (listener != null) {
-            listener.responseBroke(ProxyLog.clientWentAway(failure));
+            listener.clientWentAwayBeforeTheBackend(failure);
         }
     }
 
@@ -191,12 +191,21 @@ interface UpstreamCodec {
         void responseRelayed(StreamSinkChannel toClient);
 
         /**
-         * Relaying the response failed after its head went to the client (the client went away before the whole
-         * response was read, or the backend broke off the body): only closing both connections is left.
+         * Relaying the response failed after its head went to the client (the backend broke off the body, or sent
+         * something the relay cannot pass on): only closing both connections is left.
          *
          * @param reason for the log
          */
         void responseBroke(String reason);
+
+        /**
+         * Writing the response body to the client failed while more of it was still to come from the backend (the
+         * client went away, or the gateway closed the client connection at a drain deadline): as
+         * {@link #responseBroke}, only closing both connections is left.
+         *
+         * @param failure what the client's response channel threw
+         */
+        void clientWentAwayBeforeTheBackend(IOException failure);
 
         /**
          * Writing the response to the client failed once the backend's whole response was read (framing complete,

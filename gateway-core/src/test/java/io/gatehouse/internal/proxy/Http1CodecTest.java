@@ -311,6 +311,12 @@ class Http1CodecTest {
             }
 
             @Override
+            public void clientWentAwayBeforeTheBackend(IOException failure) {
+                events.add("clientWentAwayBeforeTheBackend");
+                IoUtils.safeClose(exchange.getConnection());
+            }
+
+            @Override
             public void clientWentAwayAfterTheBackend(IOException failure) {
                 events.add("clientWentAwayAfterTheBackend");
                 IoUtils.safeClose(exchange.getConnection());
