@@ -30,7 +30,10 @@ final class Forwarder implements HttpHandler {
     final RetryPolicy retryPolicy;
     /** How long the response head may take once the whole request was sent (504 after it). */
     final DeadlineQueue.PerThread responseDeadlines;
-    /** How long the backend may send nothing more of a response body (the response is cut off after it). */
+    /**
+     * How long the backend may send nothing more of a response body (the response is cut off after it), and how long
+     * a switched WebSocket connection may carry nothing either way ({@link Tunnel}, closed after it).
+     */
     final DeadlineQueue.PerThread readDeadlines;
     /** Where failures and retries are logged and their repeats counted. */
     final ProxyLog log;

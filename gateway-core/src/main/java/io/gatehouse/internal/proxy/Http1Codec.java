@@ -11,11 +11,7 @@ import io.undertow.util.Methods;
 import io.undertow.util.PooledAdaptor;
 import io.undertow.util.Protocols;
 import io.undertow.util.StatusCodes;
-import io.undertow.util.Transfer;
-import org.xnio.ChannelExceptionHandler;
 import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
-import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSinkConduit;
@@ -35,8 +31,8 @@ import java.nio.channels.Channel;
  * 1xx responses are dropped (Gatehouse answers the client's own {@code 100-continue}). Bodies stream in both
  * directions with back-pressure, never buffered whole: a request body of unknown length is re-framed as chunked
  * ({@link ChunkingSinkConduit}); a response body is relayed framed as the backend framed it (Content-Length,
- * chunked, or until the backend closes). A WebSocket upgrade answered 101 becomes a byte relay that owns the
- * connection.
+ * chunked, or until the backend closes). A WebSocket upgrade answered 101 becomes the exchange's {@link Tunnel}, a
+ * byte relay that owns the connection.
  *
  * <p>Reports to its {@link UpstreamCodec.Listener}, as that interface orders them:
  * <ul>
@@ -316,49 +312,31 @@ final class Http1Codec implements UpstreamCodec, ChannelListener<Channel> {
         pump();
     }
 
-    /** Hands the connection to a byte relay once Undertow has switched the client's connection too. */
+    /** Hands the connection to the exchange's {@link Tunnel} once Undertow has switched the client's connection too. */
     private void switchProtocols() {
         receiving = Receiving.SWITCHED;
         PooledByteBuffer early = responseBuffer;
         responseBuffer = null;
         ByteBufferPool buffers = buffers();
-        listener.switching();
-        exchange.upgradeChannel((client, upgraded) -> relayUpgraded(client, early, buffers));
-        // Should the switch never happen (the client goes away first), nothing else would close the backend
-        // connection, whose pool slot would stay taken.
-        exchange.getConnection().addCloseListener(closed -> {
-            if (receiving != Receiving.UPGRADED) {
-                connection.close();
-            }
-        });
+        Tunnel tunnel = listener.switching();
+        exchange.upgradeChannel((client, upgraded) -> relayUpgraded(tunnel, client, early, buffers));
+        // The tunnel's watch ends with the client's connection; so does the backend connection when the switch never
+        // happens (the client goes away first): nothing else would close it, and its pool slot would stay taken.
+        exchange.getConnection().addCloseListener(closed -> tunnel.clientClosed());
         listener.responseRelayed(exchange.getResponseChannel());
     }
 
-    private void relayUpgraded(StreamConnection client, PooledByteBuffer early, ByteBufferPool buffers) {
+    private void relayUpgraded(Tunnel tunnel, StreamConnection client, PooledByteBuffer early, ByteBufferPool buffers) {
         receiving = Receiving.UPGRADED;
-        StreamConnection backendSide = connection.channel();
         if (early.getBuffer().hasRemaining()) {
             // What the backend sent right after its 101 belongs to the new protocol: the client gets it first.
             PushBackStreamSourceConduit pushBack = new PushBackStreamSourceConduit(connection.rawSource());
             pushBack.pushBack(new PooledAdaptor(early));
-            backendSide.getSourceChannel().setConduit(pushBack);
+            source.setConduit(pushBack);
         } else {
             early.close();
         }
-        ChannelExceptionHandler<Channel> closeBoth = (channel, e) -> IoUtils.safeClose(client, backendSide);
-        relay(backendSide, client, closeBoth, buffers);
-        relay(client, backendSide, closeBoth, buffers);
-    }
-
-    private static void relay(StreamConnection from, StreamConnection to, ChannelExceptionHandler<Channel> onError,
-                              ByteBufferPool buffers) {
-        Transfer.initiateTransfer(from.getSourceChannel(), to.getSinkChannel(),
-                ChannelListeners.closingChannelListener(),
-                ChannelListeners.writeShutdownChannelListener(
-                        ChannelListeners.flushingChannelListener(ChannelListeners.closingChannelListener(),
-                                ChannelListeners.closingChannelExceptionHandler()),
-                        ChannelListeners.closingChannelExceptionHandler()),
-                onError, onError, buffers);
+        tunnel.relay(client, buffers);
     }
 
     /**

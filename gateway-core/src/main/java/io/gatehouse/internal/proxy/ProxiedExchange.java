@@ -43,7 +43,8 @@ import java.util.BitSet;
  *       whole request was sent: none by then, 504, not retried. A break: as while sending. A head that is
  *       malformed, too large, ambiguously framed or a 101 the client did not ask for: 502, not retried.</li>
  *   <li><b>Relay</b> the response ({@link Phase#RELAYING}), or switch protocols ({@link Phase#SWITCHED}, a
- *       WebSocket upgrade becomes a byte relay). Any failure now, including a body the backend cuts short, closes
+ *       WebSocket upgrade becomes a byte relay, a {@link Tunnel} closed once nothing crossed it either way for
+ *       {@code readTimeout}). Any failure now, including a body the backend cuts short, closes
  *       both connections: the status can no longer change, and a chunked response is never finished with a
  *       terminator the backend did not send. So does a backend that sends nothing more of the body for
  *       {@code readTimeout} while the codec waits for it (nginx's {@code proxy_read_timeout}); the time the codec
@@ -487,10 +488,13 @@ final class ProxiedExchange extends DeadlineQueue.Entry
         }
     }
 
+    /** The tunnel's silence is bounded by {@code readTimeout}, as a response body's is. */
     @Override
-    public void switching() {
+    public Tunnel switching() {
         call.responded(StatusCodes.SWITCHING_PROTOCOLS);
         phase = Phase.SWITCHED;
+        return new Tunnel(connection, forwarder.readDeadlines, forwarder.log,
+                ProxyLog.request(exchange), backend.uri);
     }
 
     /** The backend's response is all in the client's channel: end and flush it. */

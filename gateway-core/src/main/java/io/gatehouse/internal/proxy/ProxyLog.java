@@ -39,11 +39,25 @@ final class ProxyLog {
      */
     void failure(HttpServerExchange exchange, URI backend, int status, String reason) {
         if (LOG.isLoggable(Level.WARNING)) {
+            failure(request(exchange), backend, status, reason);
+        }
+    }
+
+    /**
+     * {@link #failure(HttpServerExchange, URI, int, String)} for a request whose exchange is over (a switched
+     * WebSocket connection), named by what {@link #request} kept of it.
+     */
+    void failure(String request, URI backend, int status, String reason) {
+        if (LOG.isLoggable(Level.WARNING)) {
             String answer = status > 0 ? Integer.toString(status) : "connection closed";
             String kind = answer + ", " + reason;
-            repeated.event(backend == null ? kind : backend + ": " + kind,
-                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + (backend == null ? ":" : " ->"));
+            repeated.event(backend == null ? kind : backend + ": " + kind, request + (backend == null ? ":" : " ->"));
         }
+    }
+
+    /** How a line names {@code exchange}'s request: its method and target. */
+    static String request(HttpServerExchange exchange) {
+        return exchange.getRequestMethod() + " " + exchange.getRequestURI();
     }
 
     /**

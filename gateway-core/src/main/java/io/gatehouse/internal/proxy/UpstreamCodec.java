@@ -177,10 +177,13 @@ interface UpstreamCodec {
 
         /**
          * The backend switched protocols (a WebSocket upgrade answered 101): the 101 and its headers are on the
-         * exchange, and from now on the connection belongs to the byte relay the codec set up, which closes it;
-         * the exchange must not return it to its pool.
+         * exchange, and from now on the connection belongs to the returned tunnel, which the codec starts once
+         * Undertow switched the client's connection, ends when the client's connection closes, and which closes the
+         * backend connection; the exchange must not return it to its pool.
+         *
+         * @return the byte relay of the switched connection, with the exchange's silence deadline
          */
-        void switching();
+        Tunnel switching();
 
         /**
          * The whole response is in {@code toClient}; the exchange ends and flushes it. The codec has already

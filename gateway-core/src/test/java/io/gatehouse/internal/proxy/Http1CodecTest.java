@@ -284,9 +284,13 @@ class Http1CodecTest {
                 events.add("relaying " + status);
             }
 
+            /** A tunnel whose silence outlasts any test, its log the proxy's logger. */
             @Override
-            public void switching() {
+            public Tunnel switching() {
                 events.add("switching");
+                return new Tunnel(connection, new DeadlineQueue.PerThread(60_000),
+                        new ProxyLog(ProxyLog.repeatedEvents(java.time.Duration.ZERO)), ProxyLog.request(exchange),
+                        URI.create("http://backend.invalid"));
             }
 
             // Not recorded: how often a relay pauses depends on how the bytes happen to arrive.

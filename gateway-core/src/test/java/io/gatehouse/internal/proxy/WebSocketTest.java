@@ -88,11 +88,11 @@ class WebSocketTest {
     private static final String HANDSHAKE = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
-    private static final String SWITCHING = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    static final String SWITCHING = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 
     /** Opens a WebSocket through the proxy and returns the client socket, its 101 already read. */
-    private static Socket upgraded(ProxyServer proxy) throws Exception {
+    static Socket upgraded(ProxyServer proxy) throws Exception {
         Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
         client.setSoTimeout(10_000);
         client.getOutputStream().write(HANDSHAKE.getBytes(StandardCharsets.US_ASCII));
