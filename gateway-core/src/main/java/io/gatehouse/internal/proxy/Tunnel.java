@@ -34,8 +34,11 @@ import java.nio.channels.FileChannel;
  *
  * <p>The client connection's close ends the watch ({@link #clientClosed}): the deadline is taken back, so the
  * queue holds no closed connection until its deadline (the queue's one timer holds the queue, never an entry: no
- * weak reference is needed). A backend connection that closes first leaves the tunnel watched until the client's
- * side is done too.
+ * weak reference is needed), and the backend connection is closed unless the client ended its side itself and the
+ * relay is still flushing that to the backend (the relay closes it then; the deadline stays, to close it quietly
+ * should that flush never end). So a client connection the gateway closes (a stop, a listener a reload removed, the
+ * application's server) or an error closes never leaves the backend connection and its pool slot behind. A backend
+ * connection that closes first leaves the tunnel watched until the client's side is done too.
  *
  * <p>Every method runs on the IO thread of both connections: the pool opens a backend connection on the thread of
  * the exchange it serves.
@@ -50,6 +53,10 @@ final class Tunnel extends DeadlineQueue.Entry {
     private final URI backendUri;
     /** The client's side; null until the relay starts. */
     private StreamConnection client;
+    /** The client sent its end of stream: the relay then shuts the backend's side down itself, once flushed. */
+    private boolean clientEnded;
+    /** The client's connection closed while the relay still flushed its last bytes to the backend. */
+    private boolean clientGone;
 
     /**
      * @param backend    the connection that answered 101, owned by the tunnel from now on
@@ -76,8 +83,8 @@ final class Tunnel extends DeadlineQueue.Entry {
     void relay(StreamConnection client, ByteBufferPool buffers) {
         this.client = client;
         StreamConnection backendSide = backend.channel();
-        watch(client.getSourceChannel());
-        watch(backendSide.getSourceChannel());
+        watch(client.getSourceChannel(), true);
+        watch(backendSide.getSourceChannel(), false);
         deadlines.add(this, client.getIoThread());
         ChannelExceptionHandler<Channel> closeBoth = (channel, e) -> IoUtils.safeClose(client, backendSide);
         relay(backendSide, client, closeBoth, buffers);
@@ -95,8 +102,8 @@ final class Tunnel extends DeadlineQueue.Entry {
                 onError, onError, buffers);
     }
 
-    private void watch(ConduitStreamSourceChannel source) {
-        source.setConduit(new Watched(source.getConduit()));
+    private void watch(ConduitStreamSourceChannel source, boolean client) {
+        source.setConduit(new Watched(source.getConduit(), client));
     }
 
     /** Bytes crossed: the silence starts again. */
@@ -105,31 +112,42 @@ final class Tunnel extends DeadlineQueue.Entry {
     }
 
     /**
-     * The client's connection closed: nothing is watched any more. Before the switch (the client went away first)
-     * the backend connection is closed here, as nothing else would; once relaying, the relay closes it after
-     * flushing what is still on its way to the backend.
+     * The client's connection closed. When the client ended its side itself and the backend connection is still
+     * open, the relay is flushing the client's last bytes to it and closes it after: the deadline stays, for a flush
+     * that never ends. Otherwise nothing more crosses: the deadline is taken back and the backend connection closed,
+     * as nothing else would close it (before the switch the client went away first; while relaying, the gateway or
+     * an error closed the client's connection, which the relay is not told of).
      */
     void clientClosed() {
-        cancelDeadline();
-        if (client == null) {
-            backend.close();
+        if (client != null && clientEnded && backend.isOpen()) {
+            clientGone = true;
+            return;
         }
-    }
-
-    /** Nothing crossed either way for {@code timeouts.read}: the line first, then both sides closed. */
-    @Override
-    void expired() {
-        log.failure(request, backendUri, 0,
-                "WebSocket silent: nothing either way within " + deadlines.timeoutMillis + "ms");
-        IoUtils.safeClose(client);
+        cancelDeadline();
         backend.close();
     }
 
-    /** A source of the relay that reports each read that brought bytes. */
-    private final class Watched extends AbstractStreamSourceConduit<StreamSourceConduit> {
+    /**
+     * Nothing crossed either way for {@code timeouts.read}: the line first, then both sides closed; or, the client
+     * gone already, the backend connection whose flush never ended, closed without a line.
+     */
+    @Override
+    void expired() {
+        if (!clientGone) {
+            log.failure(request, backendUri, 0,
+                    "WebSocket silent: nothing either way within " + deadlines.timeoutMillis + "ms");
+            IoUtils.safeClose(client);
+        }
+        backend.close();
+    }
 
-        Watched(StreamSourceConduit next) {
+    /** A source of the relay that reports each read that brought bytes, and the client's end of stream. */
+    private final class Watched extends AbstractStreamSourceConduit<StreamSourceConduit> {
+        private final boolean client;
+
+        Watched(StreamSourceConduit next, boolean client) {
             super(next);
+            this.client = client;
         }
 
         @Override
@@ -155,6 +173,8 @@ final class Tunnel extends DeadlineQueue.Entry {
         private long seen(long read) {
             if (read > 0) {
                 active();
+            } else if (read < 0 && client) {
+                clientEnded = true;
             }
             return read;
         }
