@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.URI;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +23,8 @@ import java.util.function.ToIntFunction;
  * backend, so a reload hands the series over to the new configuration's proxy without a gap or a stale value, and a
  * backend no configuration has any more reads NaN. Connections and queue are summed over every proxy tracking the
  * backend (two vhosts' proxies to one backend, a reload's draining tree beside the new one), as they are all open
- * against it; 0 once none is left.
+ * against it; a proxy whose tracker let go of it (its configuration released, some of its requests or WebSocket
+ * tunnels still running past the drain) counts until it has nothing open or waiting any more; 0 once none is left.
  *
  * <p>Thread-safe: the gauges are read on the registry's scraping thread while a reload tracks new sources.
  */
@@ -84,7 +85,8 @@ public final class BackendGauges {
     /** The sources of one backend's gauges: the latest for its health, all of them for its connections. */
     private static final class Sources {
         final AtomicReference<Source> latest = new AtomicReference<>();
-        final Set<Source> all = ConcurrentHashMap.newKeySet();
+        /** Every source whose connections count, mapped to whether its tracker has let go of it. */
+        final Map<Source, Boolean> all = new ConcurrentHashMap<>();
 
         double health(ToDoubleFunction<Source> value) {
             Source now = latest.get();
@@ -93,10 +95,17 @@ public final class BackendGauges {
 
         double sum(ToIntFunction<Source> count) {
             int sum = 0;
-            for (Source source : all) {
+            for (Source source : all.keySet()) {
                 sum += count.applyAsInt(source);
             }
+            forgetEmptyReleased();
             return sum;
+        }
+
+        /** Drops the sources let go of that have nothing open or waiting any more: they never will again. */
+        void forgetEmptyReleased() {
+            all.entrySet().removeIf(source -> source.getValue() && source.getKey().activeConnections() == 0
+                    && source.getKey().idleConnections() == 0 && source.getKey().queued() == 0);
         }
     }
 
@@ -118,15 +127,16 @@ public final class BackendGauges {
      *
      * @param backend the backend's URI, the {@code backend} tag
      * @param source  what the gauges read from now on
-     * @return a handle that takes the source out again: its connections at once, its health unless a newer proxy
-     *         has taken the health gauges over since
+     * @return a handle that lets go of the source: its health at once unless a newer proxy has taken the health
+     *         gauges over since, its connections once none is open or waiting
      */
     public AutoCloseable track(URI backend, Source source) {
         Sources current = sources.computeIfAbsent(backend, this::register);
-        current.all.add(source);
+        current.forgetEmptyReleased();
+        current.all.put(source, false);
         current.latest.set(source);
         return () -> {
-            current.all.remove(source);
+            current.all.replace(source, false, true);
             current.latest.compareAndSet(source, null);
         };
     }

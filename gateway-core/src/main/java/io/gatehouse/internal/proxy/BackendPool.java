@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /**
  * Keep-alive connections to one backend. A connection belongs to the IO thread that opened it, so the pool is split
@@ -176,24 +177,16 @@ final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Connections of this pool opening or serving a request, over every IO thread. For the gauges: callable from any
-     * thread, a count as of a moment, not locked against the IO threads.
+     * Connections of this pool opening or serving a request (a WebSocket tunnel included), over every IO thread. For
+     * the gauges: callable from any thread, a count as of a moment, not locked against the IO threads.
      */
     int active() {
-        int active = 0;
-        for (PerThread pool : threads.values()) {
-            active += Math.max(0, pool.open - pool.idleCount);
-        }
-        return active;
+        return sum(pool -> Math.max(0, pool.open - pool.idleCount));
     }
 
     /** Connections of this pool kept idle for the next request, over every IO thread; from any thread, as {@link #active}. */
     int idle() {
-        int idle = 0;
-        for (PerThread pool : threads.values()) {
-            idle += pool.idleCount;
-        }
-        return idle;
+        return sum(pool -> pool.idleCount);
     }
 
     /**
@@ -202,15 +195,19 @@ final class BackendPool implements AutoCloseable {
      */
     int waiting() {
         if (slots == null) {
-            int waiting = 0;
-            for (PerThread pool : threads.values()) {
-                waiting += pool.waitingCount;
-            }
-            return waiting;
+            return sum(pool -> pool.waitingCount);
         }
         synchronized (slots) {
             return (int) slots.queue.stream().filter(waiter -> waiter.pool.of(this)).count();
         }
+    }
+
+    private int sum(ToIntFunction<PerThread> count) {
+        int sum = 0;
+        for (PerThread pool : threads.values()) {
+            sum += count.applyAsInt(pool);
+        }
+        return sum;
     }
 
     /** Closes idle connections and refuses new leases; leased connections are closed when released. */

@@ -191,4 +191,49 @@ class BackendGaugesTest {
             }
         }
     }
+
+    @Test
+    void aTunnelOfAReleasedConfigurationStillCountsUntilItCloses() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        try (RawBackend backend = RawBackend.answering(RawBackend.OK)) {
+            // A second backend for the WebSocket, silent after its 101 until the test closes the client.
+            try (RawBackend chat = RawBackend.with(socket -> {
+                RawBackend.answer(socket, switching);
+                socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                return false;
+            })) {
+                String plain = "http://127.0.0.1:" + backend.port();
+                String ws = "http://127.0.0.1:" + chat.port();
+                GatewayConfig config = GatewayConfig.builder()
+                        .listen("127.0.0.1:0")
+                        .drainTimeout(Duration.ofMillis(200))
+                        .vhost(v -> v.hosts("app.test").proxy(p -> p.backend(plain)))
+                        .vhost(v -> v.hosts("chat.test").proxy(p -> p.backend(ws)))
+                        .build();
+                Gateway gateway = Gateway.start(config, registry);
+                try (Socket client = new Socket()) {
+                    InetSocketAddress address = gateway.addresses().get(0);
+                    assertEquals(200, RawHttp.exchange(address, "GET / HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n").status());
+                    client.connect(address);
+                    client.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: chat.test\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    assertTrue(RawBackend.readHead(client.getInputStream()).startsWith("HTTP/1.1 101 "));
+                    assertEquals(1.0, connections(registry, chat.port(), "active"), "the tunnel's backend connection");
+
+                    gateway.reload(config);
+                    // The first configuration is released once drained: its kept connection to the other backend closes.
+                    assertTrue(backend.awaitConnectionsEndedByPeer(1), "the released configuration closed its idle connection");
+
+                    assertEquals(1.0, connections(registry, chat.port(), "active"),
+                            "the tunnel of the released configuration is still open against its backend");
+                } finally {
+                    gateway.stop(Duration.ofSeconds(5));
+                }
+                awaitGauge(0.0, () -> connections(registry, chat.port(), "active"), "closed with the gateway");
+            }
+        }
+    }
 }
