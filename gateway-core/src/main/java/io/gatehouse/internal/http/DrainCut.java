@@ -47,9 +47,14 @@ public final class DrainCut {
         exchange.putAttachment(KEY, this);
     }
 
-    /** The listener closes the connections still open now, at {@code deadline}: call before closing them. */
-    public void cut(Deadline deadline) {
-        cutAt = deadline;
+    /**
+     * The listener closes the connections still open now, at {@code deadline}: call before closing them. The first
+     * deadline stays: a reload's that comes after a stop's does not rename the stop's cuts.
+     */
+    public synchronized void cut(Deadline deadline) {
+        if (cutAt == null) {
+            cutAt = deadline;
+        }
     }
 
     /**

@@ -33,11 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketSilenceTest {
 
     private static final Duration CUT_AFTER = Duration.ofMillis(200);
-    /** For the tunnels that must stay open: eight times the pause between their bytes, a margin for a loaded machine. */
-    private static final Duration KEPT_BY_PINGS = Duration.ofMillis(400);
+    /**
+     * For the tunnels that must stay open: forty times the pause between their bytes, so that only a stall of
+     * seconds on a loaded machine, not its usual scheduling delays, could end them.
+     */
+    private static final Duration KEPT_BY_PINGS = Duration.ofSeconds(2);
     private static final long PING_PAUSE_MILLIS = 50;
-    /** Pings over five read timeouts. */
-    private static final int PINGS = (int) (5 * KEPT_BY_PINGS.toMillis() / PING_PAUSE_MILLIS);
+    /** Pings over one and a half read timeouts. */
+    private static final int PINGS = (int) (3 * KEPT_BY_PINGS.toMillis() / 2 / PING_PAUSE_MILLIS);
 
     /** Opens when the backend's end of the WebSocket reads end of stream (or a reset): the proxy closed it. */
     private final CountDownLatch backendSawClose = new CountDownLatch(1);
