@@ -13,7 +13,8 @@ import csv
 import statistics
 import sys
 
-SERVER_ORDER = ["direct", "nginx", "haproxy", "gatehouse", "gatehouse@base", "nginx+log", "haproxy+log", "gatehouse+log"]
+SERVER_ORDER = ["direct", "nginx", "haproxy", "gatehouse", "gatehouse@base", "jetty", "vertx", "spring-gw", "undertow",
+                "nginx+log", "haproxy+log", "gatehouse+log"]
 METRICS = ["rps", "p50_ms", "p99_ms", "rss_mib"]
 
 

@@ -24,16 +24,22 @@
 #                       bench/conf/gatehouse.yaml) as server "gatehouse@base", interleaved with this one: a
 #                       change is compared with the commit before it in the same rounds
 #                       (git worktree add /tmp/base HEAD~1; bench/run.sh --baseline /tmp/base --scenarios small64,small256)
+#   --peers             also measure the JVM peers of bench/peers/ (reverse proxies doing the same work) as servers
+#                       jetty, vertx, spring-gw and undertow, on ports 44081-44084, in every scenario but vhosts;
+#                       builds their jars with Maven if missing (mvn -q -B -f bench/peers/pom.xml package). One
+#                       scenario per run keeps a run near 5 minutes: --peers --scenarios small64 --rounds 2
+#                       --duration 8s --warmup 8s
 #
 # Gatehouse runs through bin/gatehouse (building gateway-daemon/target/gatehouse.jar if it is missing) with the
-# launcher's default JVM options, or GATEHOUSE_JAVA_OPTS when set.
+# launcher's default JVM options, or GATEHOUSE_JAVA_OPTS when set. The peers run with the JVM's defaults plus
+# -Xmx128m, the heap cap of Gatehouse's launcher.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 export PATH="$PATH:/usr/sbin:/sbin"   # Debian installs nginx and haproxy in /usr/sbin
 
-rounds=3 duration=10s warmup=15s scenario_warmup=3s vhosts=1000 idle_conns=5000 keep=0 install=0 baseline=""
+rounds=3 duration=10s warmup=15s scenario_warmup=3s vhosts=1000 idle_conns=5000 keep=0 install=0 baseline="" peers=0
 scenarios="small64,small256,big64,close,upload,vhosts,idle"
 all_scenarios=" small64 small256 big64 close upload vhosts idle "
 command_line="bench/run.sh $*"
@@ -54,6 +60,7 @@ while (($#)); do
     --keep) keep=1 ;;
     --install) install=1 ;;
     --baseline) baseline=$(cd "${2:?}" && pwd) || die "--baseline: no directory '$2'"; shift ;;
+    --peers) peers=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
   esac
@@ -89,7 +96,15 @@ for tool in "${!package[@]}"; do
   if [[ $tool == java && -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then continue; fi
   command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
 done
-if [[ ! -f $root/gateway-daemon/target/gatehouse.jar ]] && ! command -v mvn >/dev/null 2>&1; then
+peer_names=(jetty vertx spring-gw undertow)
+declare -A peer_jar=([jetty]=jetty/target/jetty-peer.jar [vertx]=vertx/target/vertx-peer.jar
+                     [spring-gw]=spring/target/spring-peer.jar [undertow]=undertow/target/undertow-peer.jar)
+peers_built() {
+  local name
+  for name in "${peer_names[@]}"; do [[ -f $here/peers/${peer_jar[$name]} ]] || return 1; done
+}
+if { [[ ! -f $root/gateway-daemon/target/gatehouse.jar ]] || { ((peers)) && ! peers_built; }; } &&
+   ! command -v mvn >/dev/null 2>&1; then
   missing+=(maven)
 fi
 if ((${#missing[@]})); then
@@ -114,13 +129,16 @@ fi
 declare -A port=([upload-sink]=18079 [backend]=18080 [nginx]=18081 [nginx+log]=18082 [haproxy]=18083 [haproxy+log]=18084
                  [gatehouse]=18085 [gatehouse+log]=18086 [gatehouse+log-admin]=18087 [gatehouse@base]=18088 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
                  [gatehouse-vhosts]=18095)
+((peers)) && port+=([jetty]=44081 [vertx]=44082 [spring-gw]=44083 [undertow]=44084)
 declare -A pid=()
 proxies=(nginx nginx+log haproxy haproxy+log gatehouse gatehouse+log)
 [[ -z $baseline ]] || proxies+=(gatehouse@base)
+((peers)) && proxies+=("${peer_names[@]}")
 
 servers_of() {   # the table's servers measured in a scenario
   case $1 in
-    vhosts|idle) echo direct nginx haproxy gatehouse ;;
+    vhosts) echo direct nginx haproxy gatehouse ;;
+    idle) echo direct nginx haproxy gatehouse $( ((peers)) && echo "${peer_names[@]}") ;;
     *) echo direct "${proxies[@]}" ;;
   esac
 }
@@ -133,7 +151,7 @@ instance_of() {  # scenario server -> the process that serves it
 
 for p in "${port[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    die "127.0.0.1:$p is in use; the benchmark needs ports 18079-18095 free"
+    die "127.0.0.1:$p is in use; the benchmark needs ports 18079-18095 free$( ((peers)) && echo " (and 44081-44084 for --peers)")"
   fi
 done
 
@@ -202,6 +220,14 @@ start_gatehouse() {  # instance yaml [checkout]
   pid[$1]=$!; started+=($!)
 }
 
+start_peer() {  # instance: a JVM peer of bench/peers/, proxying to the backend
+  local dir=$work/$1
+  mkdir -p "$dir"
+  "$java_bin" -Xmx128m -Dpeer.port="${port[$1]}" -Dpeer.backend="http://127.0.0.1:${port[backend]}" \
+    -jar "$here/peers/${peer_jar[$1]}" > "$dir/stdout.log" 2> "$dir/stderr.log" &
+  pid[$1]=$!; started+=($!)
+}
+
 await() {  # instance host: until the instance answers 200 on /small
   local url="http://127.0.0.1:${port[$1]}/small"
   for _ in $(seq 600); do
@@ -220,6 +246,11 @@ for checkout in "$root" ${baseline:+"$baseline"}; do
     "$checkout/bin/gatehouse" check "$checkout/bench/conf/gatehouse.yaml" > /dev/null
   fi
 done
+if ((peers)) && ! peers_built; then
+  log "building the JVM peers (mvn -q -B -f bench/peers/pom.xml package)"
+  mvn -q -B -f "$here/peers/pom.xml" package > /dev/null || die "building bench/peers failed"
+fi
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 mkdir -p "$work/www" "$work/lua"
 head -c 65536 /dev/urandom > "$work/www/64k.bin"
@@ -260,6 +291,7 @@ for instance in "${needed[@]}"; do
     nginx-vhosts) start_nginx "$instance" "$work/vhosts/nginx.conf" off ;;
     haproxy-vhosts) start_haproxy "$instance" "$work/vhosts/haproxy.cfg" off ;;
     gatehouse-vhosts) start_gatehouse "$instance" "$work/vhosts/gatehouse.yaml" ;;
+    jetty|vertx|spring-gw|undertow) start_peer "$instance" ;;
   esac
 done
 await backend 127.0.0.1
@@ -340,13 +372,13 @@ record() {  # round scenario server out
 }
 
 # --- Header -----------------------------------------------------------------------------------------------------
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 {
   echo "Gatehouse benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo "?")"
   echo "command:   $command_line"
   echo "machine:   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "software:  $("$java_bin" -version 2>&1 | head -n 1); $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   echo "gatehouse: JVM options ${GATEHOUSE_JAVA_OPTS-(bin/gatehouse defaults)}"
+  ((peers)) && echo "peers:     ${peer_names[*]} (bench/peers/, commit $(git -C "$root" log -1 --format=%h -- bench/peers 2>/dev/null || echo "?")), JVM options -Xmx128m (JVM defaults otherwise)"
   [[ -z $baseline ]] || echo "baseline:  gatehouse@base is $baseline, commit $(git -C "$baseline" describe --always --dirty 2>/dev/null || echo "?")"
   echo "runs:      $rounds round(s) x ${#selected[@]} scenario(s), $duration each; warm-up $warmup + $scenario_warmup per scenario; wrk -t $threads; open files $nofile"
   for instance in "${proxies[@]}"; do

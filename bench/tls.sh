@@ -13,6 +13,9 @@
 #   --warmup D       discarded load per server and scenario before the rounds (default 5s)
 #   --scenarios LIST comma-separated, from: h1-keepalive h2 rss-256 handshake-ec handshake-rsa (default all)
 #   --keep           keep the work directory (configs, certificates, logs, results.tsv)
+#   --peers          also measure the JVM peers of bench/peers/ (jetty, vertx, spring-gw, undertow on 44151-44154,
+#                    EC certificate only, so not in handshake-rsa), with the JVM's defaults plus -Xmx128m (the
+#                    heap cap of Gatehouse's launcher); builds their jars with Maven if missing
 #
 # Scenarios (each against each server, EC P-256 certificate unless named):
 #   h1-keepalive   wrk -c64, HTTP/1.1 over TLS, keep-alive (ALPN http/1.1)
@@ -25,7 +28,7 @@
 # with one worker / thread per CPU. Needs nginx, haproxy, wrk, h2load (nghttp2-client), openssl, curl, python3.
 set -euo pipefail
 
-rounds=3 duration=10s warmup=5s keep=0
+rounds=3 duration=10s warmup=5s keep=0 peers=0
 all_scenarios=(h1-keepalive h2 rss-256 handshake-ec handshake-rsa)
 scenarios=("${all_scenarios[@]}")
 name=tls
@@ -39,7 +42,8 @@ while (($#)); do
     --warmup) seconds_arg "$1" "$2"; warmup=$2; shift 2 ;;
     --scenarios) IFS=, read -r -a scenarios <<< "${2:?}"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --peers) peers=1; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "tls: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -49,6 +53,20 @@ done
 
 require_tools "apt-get install nginx-light haproxy wrk nghttp2-client openssl curl python3" nginx haproxy wrk h2load openssl curl python3
 require_free_ports 18150 18151 18152 18153 18154 18155 18156
+peer_names=(jetty vertx spring-gw undertow)
+declare -A peer_jar=([jetty]=jetty/target/jetty-peer.jar [vertx]=vertx/target/vertx-peer.jar
+                     [spring-gw]=spring/target/spring-peer.jar [undertow]=undertow/target/undertow-peer.jar)
+declare -A peer_port=([jetty]=44151 [vertx]=44152 [spring-gw]=44153 [undertow]=44154)
+if ((peers)); then
+  require_free_ports 44151 44152 44153 44154
+  for peer in "${peer_names[@]}"; do
+    [[ -f $here/peers/${peer_jar[$peer]} ]] && continue
+    require_tools "apt-get install maven" mvn
+    echo "tls: building the JVM peers (mvn -q -B -f bench/peers/pom.xml package)" >&2
+    mvn -q -B -f "$here/peers/pom.xml" package > /dev/null || { echo "tls: building bench/peers failed" >&2; exit 1; }
+    break
+  done
+fi
 start_workdir
 if ((keep)); then
   keep_workdir
@@ -68,6 +86,8 @@ fi
     cat "$kind.crt" ca.pem > "$kind.fullchain.pem"
     cat "$kind.fullchain.pem" "$kind.key" > "$kind.haproxy.pem"
   done
+  # The JVM peers read a PKCS12 keystore.
+  openssl pkcs12 -export -in ec.fullchain.pem -inkey ec.key -out ec.p12 -passout pass:bench -name bench
 )
 
 write_small_backend_conf 18150
@@ -120,10 +140,18 @@ servers=(gatehouse nginx haproxy)
 declare -A port=([gatehouse]=18151 [nginx]=18153 [haproxy]=18155)
 declare -A rsa_port=([gatehouse]=18152 [nginx]=18154 [haproxy]=18156)
 declare -A server_pid=([gatehouse]=$gatehouse_pid [nginx]=$nginx_pid [haproxy]=$haproxy_pid)
+if ((peers)); then
+  for peer in "${peer_names[@]}"; do
+    java -Xmx128m -Dpeer.port="${peer_port[$peer]}" -Dpeer.backend=http://127.0.0.1:18150 \
+      -Dpeer.keystore="$work/ec.p12" -jar "$here/peers/${peer_jar[$peer]}" > "$work/$peer.out" 2>&1 &
+    pids+=($!)
+    servers+=("$peer"); port[$peer]=${peer_port[$peer]}; server_pid[$peer]=$!
+  done
+fi
 url() { echo "https://127.0.0.1:$1/small"; }
 for server in "${servers[@]}"; do
-  for p in "${port[$server]}" "${rsa_port[$server]}"; do
-    for _ in $(seq 200); do curl -sk -o /dev/null --max-time 1 "$(url "$p")" && break; sleep 0.1; done
+  for p in "${port[$server]}" ${rsa_port[$server]:-}; do
+    for _ in $(seq 600); do curl -sk -o /dev/null --max-time 1 "$(url "$p")" && break; sleep 0.1; done
     for proto in --http1.1 --http2; do
       got=$(curl -sk $proto --max-time 2 -o /dev/null -w '%{http_code} %{http_version}' "$(url "$p")" || true)
       want="200 $([[ $proto == --http2 ]] && echo 2 || echo 1.1)"
@@ -150,7 +178,9 @@ run() {
              h2load -t "$(nproc)" -c 64 -m 10 -n 20000 "$(url "${port[$server]}")" > "$out" 2>&1 || exit
            done) &
         else
-          h2load -t "$(nproc)" -c 64 -m 10 -D "$seconds" "$(url "${port[$server]}")" > "$out" 2>&1 &
+          # Bounded: a server too slow to finish its connections' handshakes (Spring Cloud Gateway on a busy
+          # machine) kept h2load past -D for minutes; such a run reports 0 req/s.
+          timeout "$((seconds + 20))" h2load -t "$(nproc)" -c 64 -m 10 -D "$seconds" "$(url "${port[$server]}")" > "$out" 2>&1 &
         fi ;;
     handshake-ec) wrk -t "$(nproc)" -c 64 -d "$3" -H 'Connection: close' "$(url "${port[$server]}")" > "$out" 2>&1 & ;;
     handshake-rsa) wrk -t "$(nproc)" -c 64 -d "$3" -H 'Connection: close' "$(url "${rsa_port[$server]}")" > "$out" 2>&1 & ;;
@@ -182,14 +212,21 @@ figures() {  # out
 echo "tls: commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs," \
   "$rounds round(s) of $duration, warm-up $warmup" >&2
 echo "tls: $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(haproxy -v | head -n 1 | cut -d' ' -f1-3); $(openssl version)" >&2
+measured() {  # server scenario: whether the server takes part (the peers have no RSA instance)
+  [[ $2 != handshake-rsa || -n ${rsa_port[$1]:-} ]]
+}
+((peers)) && echo "tls: peers ${peer_names[*]} with JVM options -Xmx128m (JVM defaults otherwise)" >&2
 for server in "${servers[@]}"; do
-  for scenario in "${scenarios[@]}"; do run "$server" "$scenario" "$warmup" "$work/warmup.out"; done
+  for scenario in "${scenarios[@]}"; do
+    measured "$server" "$scenario" && run "$server" "$scenario" "$warmup" "$work/warmup.out"
+  done
 done
 echo -e "round\tscenario\tserver\trequests_per_s\terrors\tserver_rss_kib" > "$work/results.tsv"
 for ((round = 1; round <= rounds; round++)); do
   for scenario in "${scenarios[@]}"; do
     for ((i = 0; i < ${#servers[@]}; i++)); do
       server=${servers[(i + round - 1) % ${#servers[@]}]}
+      measured "$server" "$scenario" || continue
       out="$work/round$round-$scenario-$server.out"
       run "$server" "$scenario" "$duration" "$out"
       read -r rps errors <<< "$(figures "$out")"
@@ -205,14 +242,14 @@ rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
 print(f"{'scenario':<14} {'server':<10} {'req/s (median)':>15} {'errors':>7} {'peak RSS MiB':>13} {'vs faster peer':>15}")
 for scenario in ('h1-keepalive', 'h2', 'rss-256', 'handshake-ec', 'handshake-rsa'):
     med = {}
-    for server in ('gatehouse', 'nginx', 'haproxy'):
+    for server in ('gatehouse', 'nginx', 'haproxy', 'jetty', 'vertx', 'spring-gw', 'undertow'):
         r = [x for x in rows if x['scenario'] == scenario and x['server'] == server]
         if r:
             med[server] = (statistics.median(float(x['requests_per_s']) for x in r), sum(int(x['errors']) for x in r),
                            max(int(x['server_rss_kib']) for x in r) / 1024)
     peer = max(med.get('nginx', (0,))[0], med.get('haproxy', (0,))[0])
     for server, (rps, errors, rss) in med.items():
-        ratio = f"{rps / peer:.2f}x" if peer and server == 'gatehouse' else ''
+        ratio = f"{rps / peer:.2f}x" if peer and server not in ('nginx', 'haproxy') else ''
         rss_text = f"{rss:.1f}" if rss else '-'
         print(f"{scenario:<14} {server:<10} {rps:15.0f} {errors:7d} {rss_text:>13} {ratio:>15}")
 print("peak RSS: the server's own processes (Gatehouse: its JVM alone); handshake-rsa RSS is not sampled")
