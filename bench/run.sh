@@ -25,7 +25,7 @@
 #                       change is compared with the commit before it in the same rounds
 #                       (git worktree add /tmp/base HEAD~1; bench/run.sh --baseline /tmp/base --scenarios small64,small256)
 #   --peers             also measure the JVM peers of bench/peers/ (reverse proxies doing the same work) as servers
-#                       jetty, vertx, spring-gw and undertow, on ports 44081-44084, in every scenario but vhosts;
+#                       jetty, vertx, spring-gw and undertow, on ports 18101-18104, in every scenario but vhosts;
 #                       builds their jars with Maven if missing (mvn -q -B -f bench/peers/pom.xml package). One
 #                       scenario per run keeps a run near 5 minutes: --peers --scenarios small64 --rounds 2
 #                       --duration 8s --warmup 8s
@@ -129,7 +129,7 @@ fi
 declare -A port=([upload-sink]=18079 [backend]=18080 [nginx]=18081 [nginx+log]=18082 [haproxy]=18083 [haproxy+log]=18084
                  [gatehouse]=18085 [gatehouse+log]=18086 [gatehouse+log-admin]=18087 [gatehouse@base]=18088 [nginx-vhosts]=18091 [haproxy-vhosts]=18093
                  [gatehouse-vhosts]=18095)
-((peers)) && port+=([jetty]=44081 [vertx]=44082 [spring-gw]=44083 [undertow]=44084)
+((peers)) && port+=([jetty]=18101 [vertx]=18102 [spring-gw]=18103 [undertow]=18104)
 declare -A pid=()
 proxies=(nginx nginx+log haproxy haproxy+log gatehouse gatehouse+log)
 [[ -z $baseline ]] || proxies+=(gatehouse@base)
@@ -151,7 +151,7 @@ instance_of() {  # scenario server -> the process that serves it
 
 for p in "${port[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    die "127.0.0.1:$p is in use; the benchmark needs ports 18079-18095 free$( ((peers)) && echo " (and 44081-44084 for --peers)")"
+    die "127.0.0.1:$p is in use; the benchmark needs ports 18079-18095 free$( ((peers)) && echo " (and 18101-18104 for --peers)")"
   fi
 done
 

@@ -13,7 +13,7 @@
 #   --warmup D       discarded load per server and scenario before the rounds (default 5s)
 #   --scenarios LIST comma-separated, from: h1-keepalive h2 rss-256 handshake-ec handshake-rsa (default all)
 #   --keep           keep the work directory (configs, certificates, logs, results.tsv)
-#   --peers          also measure the JVM peers of bench/peers/ (jetty, vertx, spring-gw, undertow on 44151-44154,
+#   --peers          also measure the JVM peers of bench/peers/ (jetty, vertx, spring-gw, undertow on 18161-18164,
 #                    EC certificate only, so not in handshake-rsa), with the JVM's defaults plus -Xmx128m (the
 #                    heap cap of Gatehouse's launcher); builds their jars with Maven if missing
 #
@@ -56,9 +56,9 @@ require_free_ports 18150 18151 18152 18153 18154 18155 18156
 peer_names=(jetty vertx spring-gw undertow)
 declare -A peer_jar=([jetty]=jetty/target/jetty-peer.jar [vertx]=vertx/target/vertx-peer.jar
                      [spring-gw]=spring/target/spring-peer.jar [undertow]=undertow/target/undertow-peer.jar)
-declare -A peer_port=([jetty]=44151 [vertx]=44152 [spring-gw]=44153 [undertow]=44154)
+declare -A peer_port=([jetty]=18161 [vertx]=18162 [spring-gw]=18163 [undertow]=18164)
 if ((peers)); then
-  require_free_ports 44151 44152 44153 44154
+  require_free_ports 18161 18162 18163 18164
   for peer in "${peer_names[@]}"; do
     [[ -f $here/peers/${peer_jar[$peer]} ]] && continue
     require_tools "apt-get install maven" mvn
