@@ -67,7 +67,7 @@ final class ProxyLog {
     void scriptError(HttpServerExchange exchange, URI backend, String line) {
         if (LOG.isLoggable(Level.WARNING)) {
             repeated.event(backend + ": script stderr: " + line,
-                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+                    request(exchange) + " ->");
         }
     }
 
@@ -80,7 +80,7 @@ final class ProxyLog {
     void retry(HttpServerExchange exchange, URI from, URI to, String reason) {
         if (LOG.isLoggable(Level.WARNING)) {
             repeated.event(from + ": " + reason + "; trying " + to,
-                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+                    request(exchange) + " ->");
         }
     }
 
@@ -88,7 +88,7 @@ final class ProxyLog {
     void allMarkedOut(HttpServerExchange exchange, URI to) {
         if (LOG.isLoggable(Level.WARNING)) {
             repeated.event(to + ": no backend left to try is in rotation; trying this marked-out one",
-                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + " ->");
+                    request(exchange) + " ->");
         }
     }
 
@@ -96,9 +96,6 @@ final class ProxyLog {
     static final String BEFORE_THE_RESPONSE = "before the response";
     /** When a client connection closed: while the backend's response was written to the client. */
     static final String DURING_THE_RESPONSE = "during the response";
-
-    /** The reason logged for a client gone while its response was written to it, when nothing more is known. */
-    static final String CLIENT_WENT_AWAY = "client went away " + DURING_THE_RESPONSE;
 
     /**
      * The reason logged for a request whose client connection closed {@code when} ({@link #BEFORE_THE_RESPONSE},
@@ -111,7 +108,7 @@ final class ProxyLog {
 
     /** The reason logged for a client gone while its response was written to it, from what the write threw. */
     static String clientWentAway(IOException failure) {
-        return CLIENT_WENT_AWAY + ": " + describe(failure);
+        return closed(null, DURING_THE_RESPONSE) + ": " + describe(failure);
     }
 
     /** An exception's message for a log line (its class name when it has none), never its stack trace. */
